@@ -1,0 +1,1 @@
+//! (skeleton) Bearer token extractors.

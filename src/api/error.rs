@@ -1,0 +1,1 @@
+//! (skeleton) The error model shared by the API surfaces.

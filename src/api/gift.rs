@@ -1,0 +1,13 @@
+//! (skeleton) the `gift` surface.
+
+use axum::Router;
+
+use super::AppState;
+
+#[derive(utoipa::OpenApi)]
+#[openapi()]
+pub struct Doc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+}

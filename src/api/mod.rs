@@ -1,0 +1,39 @@
+//! The HTTP surfaces, one router file per wire format. Handlers reach only the [`Engine`].
+//!
+//! | file        | surface                                                        | auth                    |
+//! |-------------|----------------------------------------------------------------|-------------------------|
+//! | `gift`      | `/gift/*.json` (gift-service-api + terminal gift operations)   | bearer API token        |
+//! | `retail`    | `/v1/...` (retail orders, stores, products, settlements, hooks) | bearer API token        |
+//! | `till`      | `/till/v1/...` (sessions, receipts, journal)                   | bearer session token    |
+//! | `openapi`   | `GET /openapi.json`, generated from the handlers (utoipa)      | none                    |
+//! | `auth`      | bearer token extractors                                        |                         |
+//! | `error`     | the error model: JSON with a stable code, never a stack trace  |                         |
+
+pub mod auth;
+pub mod error;
+pub mod gift;
+pub mod openapi;
+pub mod retail;
+pub mod till;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::engine::Engine;
+
+/// State shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub engine: Engine,
+}
+
+/// The whole API.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(openapi::router())
+        .merge(gift::router())
+        .merge(retail::router())
+        .merge(till::router())
+        .with_state(state)
+}

@@ -1,0 +1,212 @@
+//! The command line (clap). `till` with no subcommand opens the till; the subcommands serve the
+//! API headless and administer a data directory. One file per command.
+
+mod cards;
+mod print_test;
+mod retail;
+mod serve;
+mod token;
+mod user;
+mod verify;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// What a command returns: an exit code, or an error printed as `till: <message>`.
+pub type CliResult = Result<ExitCode, Box<dyn std::error::Error + Send + Sync>>;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "till",
+    version,
+    about = "A cashier terminal for gift cards, third-party gift cards and wallet payments."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(flatten)]
+    pub till: TillArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command understands.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Data directory (ledger file, config, logs). Default: $TILL_DATA, else the platform data directory.
+    #[arg(long, global = true, env = "TILL_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Do not seed an empty data directory with demo data.
+    #[arg(long, global = true)]
+    pub no_demo: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TillArgs {
+    /// Use the engine of a `till serve` elsewhere instead of the embedded one.
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// Start in training (simulator) mode against the training ledger.
+    #[arg(long)]
+    pub training: bool,
+    /// Printer: tcp://HOST[:PORT], file:///dev/usb/lp0, serial:///dev/ttyUSB0?baud=19200, or none.
+    #[arg(long, value_name = "SPEC")]
+    pub printer: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the engine and its HTTP API without a screen.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDR")]
+        listen: String,
+    },
+    /// API bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Gift card stock.
+    #[command(subcommand)]
+    Cards(CardsCommand),
+    /// Check every ledger invariant; exit 0 when all hold.
+    Verify,
+    /// Print a test receipt.
+    PrintTest {
+        /// Printer spec (default: the configured printer).
+        #[arg(long, value_name = "SPEC")]
+        printer: Option<String>,
+        /// Locale for amounts, e.g. de-DE.
+        #[arg(long, value_name = "LOCALE")]
+        locale: Option<String>,
+        /// Paper width in columns: 32, 42 or 48.
+        #[arg(long, value_name = "N")]
+        width: Option<u16>,
+    },
+    /// Third-party gift card catalogue.
+    #[command(subcommand)]
+    Products(ProductsCommand),
+    /// Print-on-receipt code stock.
+    #[command(subcommand)]
+    Codes(CodesCommand),
+    /// The partner's prepaid balance with the distributor.
+    #[command(subcommand)]
+    Balance(BalanceCommand),
+    /// Cashiers, managers and trainers.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it (it is stored hashed and cannot be shown again).
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CardsCommand {
+    /// Register N inactive gift cards and print their numbers, one a line.
+    Generate {
+        #[arg(long)]
+        count: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductsCommand {
+    /// Import or update products from a JSON file.
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodesCommand {
+    /// Import POR codes for a product, one code a line.
+    Import {
+        #[arg(long)]
+        product: String,
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BalanceCommand {
+    /// Record a top-up of the partner balance, e.g. `till balance add 500.00 EUR`.
+    Add { amount: String, currency: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user with a number, a name, a role and a PIN.
+    Add {
+        #[arg(long)]
+        number: u32,
+        #[arg(long)]
+        name: String,
+        /// cashier, manager or trainer.
+        #[arg(long)]
+        role: String,
+        /// The PIN (4 to 8 digits). Read from TILL_PIN when omitted.
+        #[arg(long, env = "TILL_PIN")]
+        pin: String,
+    },
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => run_till(&cli.global, &cli.till),
+        Some(Command::Serve { listen }) => serve::run(&cli.global, &listen),
+        Some(Command::Token(TokenCommand::Create { name })) => token::create(&cli.global, &name),
+        Some(Command::Cards(CardsCommand::Generate { count })) => cards::generate(&cli.global, count),
+        Some(Command::Verify) => verify::run(&cli.global),
+        Some(Command::PrintTest { printer, locale, width }) => {
+            print_test::run(&cli.global, printer.as_deref(), locale.as_deref(), width)
+        }
+        Some(Command::Products(ProductsCommand::Import { file })) => retail::import_products(&cli.global, &file),
+        Some(Command::Codes(CodesCommand::Import { product, file })) => {
+            retail::import_codes(&cli.global, &product, &file)
+        }
+        Some(Command::Balance(BalanceCommand::Add { amount, currency })) => {
+            retail::add_balance(&cli.global, &amount, &currency)
+        }
+        Some(Command::User(UserCommand::Add { number, name, role, pin })) => {
+            user::add(&cli.global, number, &name, &role, &pin)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("till: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The default command: the full-screen till. Until the screen exists, the help.
+fn run_till(_global: &Global, _till: &TillArgs) -> CliResult {
+    use clap::CommandFactory;
+    Cli::command().print_help()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The data directory: `--data`, else `TILL_DATA` (clap reads both), else the platform's.
+pub fn data_dir(global: &Global) -> Result<PathBuf, String> {
+    if let Some(dir) = &global.data {
+        return Ok(dir.clone());
+    }
+    directories::ProjectDirs::from("", "", "till")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| "no home directory: pass --data DIR or set TILL_DATA".to_string())
+}
+
+/// Opens the engine on the data directory, as every administrative command does.
+pub fn open_engine(global: &Global) -> Result<crate::engine::Engine, Box<dyn std::error::Error + Send + Sync>> {
+    let dir = data_dir(global)?;
+    let engine = crate::engine::Engine::open(&dir, crate::engine::OpenOptions { demo: !global.no_demo })?;
+    Ok(engine)
+}

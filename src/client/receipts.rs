@@ -1,0 +1,1 @@
+//! (skeleton) client calls for receipts.

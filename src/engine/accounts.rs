@@ -1,0 +1,84 @@
+//! The chart of accounts: what each account code means and how account ids are derived.
+//!
+//! Ids are derived from the account's code and a stable key (card number, terminal id, product
+//! code…), so every area finds its accounts without a lookup table and two areas never collide.
+
+use sha2::{Digest, Sha256};
+
+/// Account codes (the ledger's `code` field on accounts).
+pub mod code {
+    /// A gift card's balance: a liability to the card holder (credit balance).
+    pub const GIFT_CARD: u16 = 1;
+    /// A terminal's cash drawer (debit balance).
+    pub const CASH_DRAWER: u16 = 2;
+    /// Card payments awaiting settlement from the acquirer (debit balance).
+    pub const CARD_CLEARING: u16 = 3;
+    /// Wallet payments awaiting settlement (debit balance).
+    pub const WALLET_CLEARING: u16 = 4;
+    /// The partner's prepaid balance with the gift card distributor (debit balance: an asset).
+    pub const PARTNER_PREPAID: u16 = 5;
+    /// Funding source for top-ups of the partner balance (the bank).
+    pub const PARTNER_FUNDING: u16 = 6;
+    /// Third-party gift cards sold and owed to the distributor (credit balance).
+    pub const DISTRIBUTOR_PAYABLE: u16 = 7;
+    /// Commission earned on third-party gift cards (credit balance).
+    pub const COMMISSION_REVENUE: u16 = 8;
+    /// Breakage: expired gift card balances recognised as revenue (credit balance).
+    pub const BREAKAGE: u16 = 9;
+    /// Gift card program issuance: the merchant's side of a load (e.g. promotional loads).
+    pub const GIFT_ISSUANCE: u16 = 10;
+}
+
+/// Transfer codes (the ledger's `code` field on transfers): which business operation made it.
+pub mod transfer_code {
+    pub const GIFT_SELL: u16 = 101;
+    pub const GIFT_RELOAD: u16 = 102;
+    pub const GIFT_REDEEM: u16 = 103;
+    pub const GIFT_TIP: u16 = 104;
+    pub const GIFT_REVERSE: u16 = 105;
+    pub const GIFT_CASH_OUT: u16 = 106;
+    pub const GIFT_EXCHANGE: u16 = 107;
+    pub const GIFT_REFUND: u16 = 108;
+    pub const RETAIL_HOLD: u16 = 201;
+    pub const RETAIL_PAYMENT: u16 = 202;
+    pub const RETAIL_INVALIDATE: u16 = 203;
+    pub const PARTNER_TOP_UP: u16 = 204;
+    pub const RETAIL_COMMISSION: u16 = 205;
+}
+
+/// The id of the account of kind `code` for `key` in `ledger` (currency numeric code).
+///
+/// High 16 bits: the code, next 32 bits: the ledger, low 80 bits: a hash of the key. Never zero.
+pub fn account_id(code: u16, ledger: u32, key: &str) -> u128 {
+    let digest = Sha256::digest(key.as_bytes());
+    let mut low = [0u8; 16];
+    low[6..16].copy_from_slice(&digest[..10]);
+    let hash = u128::from_be_bytes(low);
+    (u128::from(code) << 112) | (u128::from(ledger) << 80) | hash
+}
+
+/// A transfer id derived from an operation key (e.g. "gift:<externalTransactionId>:<leg>"), so a
+/// retried operation produces the same transfer ids and the ledger's idempotency does the rest.
+pub fn transfer_id(key: &str) -> u128 {
+    let digest = Sha256::digest(key.as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    // Zero and u128::MAX are reserved by the ledger.
+    match u128::from_be_bytes(b) {
+        0 => 1,
+        u128::MAX => u128::MAX - 1,
+        id => id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_of_different_kinds_never_collide() {
+        assert_ne!(account_id(code::GIFT_CARD, 978, "T01"), account_id(code::CASH_DRAWER, 978, "T01"));
+        assert_ne!(account_id(code::CASH_DRAWER, 978, "T01"), account_id(code::CASH_DRAWER, 840, "T01"));
+        assert_eq!(account_id(code::CASH_DRAWER, 978, "T01") >> 112, u128::from(code::CASH_DRAWER));
+    }
+}

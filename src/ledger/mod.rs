@@ -1,0 +1,424 @@
+//! The ledger engine: double-entry accounts and transfers on SQLite, modelled on TigerBeetle.
+//!
+//! Accounts are never deleted and never edited except by transfers; transfers are immutable and
+//! identified by a caller-chosen 128-bit id (the idempotency key). Pending transfers hold an amount
+//! until they are posted (possibly partially), voided, or expire. Linked chains commit or fail as a
+//! unit. One writer thread commits queued work in groups (one transaction, one fsync); a reply is
+//! sent only after its commit is durable. Readers use their own connections.
+//!
+//! INTERFACE NOTE (skeleton): the types and signatures below are the contract the engine codes
+//! against; bodies marked `todo!()` are to be filled in by the ledger work.
+
+use std::path::Path;
+
+/// Account flags (TigerBeetle's names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct AccountFlags(pub u16);
+
+impl AccountFlags {
+    pub const NONE: AccountFlags = AccountFlags(0);
+    pub const LINKED: AccountFlags = AccountFlags(1 << 0);
+    pub const DEBITS_MUST_NOT_EXCEED_CREDITS: AccountFlags = AccountFlags(1 << 1);
+    pub const CREDITS_MUST_NOT_EXCEED_DEBITS: AccountFlags = AccountFlags(1 << 2);
+    pub const HISTORY: AccountFlags = AccountFlags(1 << 3);
+    pub const CLOSED: AccountFlags = AccountFlags(1 << 4);
+    pub fn contains(self, other: AccountFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl std::ops::BitOr for AccountFlags {
+    type Output = AccountFlags;
+    fn bitor(self, rhs: AccountFlags) -> AccountFlags {
+        AccountFlags(self.0 | rhs.0)
+    }
+}
+
+/// Transfer flags (TigerBeetle's names). `CLOSING_*` close an account as part of a transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct TransferFlags(pub u16);
+
+impl TransferFlags {
+    pub const NONE: TransferFlags = TransferFlags(0);
+    pub const LINKED: TransferFlags = TransferFlags(1 << 0);
+    pub const PENDING: TransferFlags = TransferFlags(1 << 1);
+    pub const POST_PENDING_TRANSFER: TransferFlags = TransferFlags(1 << 2);
+    pub const VOID_PENDING_TRANSFER: TransferFlags = TransferFlags(1 << 3);
+    pub const BALANCING_DEBIT: TransferFlags = TransferFlags(1 << 4);
+    pub const BALANCING_CREDIT: TransferFlags = TransferFlags(1 << 5);
+    pub const CLOSING_DEBIT: TransferFlags = TransferFlags(1 << 6);
+    pub const CLOSING_CREDIT: TransferFlags = TransferFlags(1 << 7);
+    pub fn contains(self, other: TransferFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl std::ops::BitOr for TransferFlags {
+    type Output = TransferFlags;
+    fn bitor(self, rhs: TransferFlags) -> TransferFlags {
+        TransferFlags(self.0 | rhs.0)
+    }
+}
+
+/// An account to create.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewAccount {
+    pub id: u128,
+    /// The currency: its ISO 4217 numeric code.
+    pub ledger: u32,
+    /// The kind of account (see `engine::accounts`).
+    pub code: u16,
+    pub flags: AccountFlags,
+    pub user_data_128: u128,
+    pub user_data_64: u64,
+    pub user_data_32: u32,
+}
+
+/// An account as stored, with its balances in minor units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: u128,
+    pub ledger: u32,
+    pub code: u16,
+    pub flags: AccountFlags,
+    pub debits_pending: u64,
+    pub debits_posted: u64,
+    pub credits_pending: u64,
+    pub credits_posted: u64,
+    pub user_data_128: u128,
+    pub user_data_64: u64,
+    pub user_data_32: u32,
+    /// Nanoseconds since the Unix epoch; unique and increasing across the ledger.
+    pub timestamp: u64,
+}
+
+impl Account {
+    /// Credits minus debits, posted only (what a liability account such as a gift card holds).
+    pub fn credit_balance(&self) -> i128 {
+        i128::from(self.credits_posted) - i128::from(self.debits_posted)
+    }
+    /// Credits minus debits, counting pending debits as spent (what can still be spent).
+    pub fn available_credit(&self) -> i128 {
+        i128::from(self.credits_posted) - i128::from(self.debits_posted) - i128::from(self.debits_pending)
+    }
+    /// Debits minus credits, posted only (what an asset account such as a cash drawer holds).
+    pub fn debit_balance(&self) -> i128 {
+        i128::from(self.debits_posted) - i128::from(self.credits_posted)
+    }
+}
+
+/// A transfer to create. `id` is chosen by the caller and is the idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewTransfer {
+    pub id: u128,
+    pub debit_account_id: u128,
+    pub credit_account_id: u128,
+    pub amount: u64,
+    /// For post / void: the pending transfer being resolved.
+    pub pending_id: u128,
+    /// For pending transfers: seconds until the hold expires (0 = never).
+    pub timeout: u32,
+    pub ledger: u32,
+    pub code: u16,
+    pub flags: TransferFlags,
+    pub user_data_128: u128,
+    pub user_data_64: u64,
+    pub user_data_32: u32,
+}
+
+/// A transfer as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub id: u128,
+    pub debit_account_id: u128,
+    pub credit_account_id: u128,
+    pub amount: u64,
+    pub pending_id: u128,
+    pub timeout: u32,
+    pub ledger: u32,
+    pub code: u16,
+    pub flags: TransferFlags,
+    pub user_data_128: u128,
+    pub user_data_64: u64,
+    pub user_data_32: u32,
+    pub timestamp: u64,
+}
+
+/// The fate of a pending transfer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingState {
+    Pending,
+    Posted,
+    Voided,
+    Expired,
+}
+
+/// Result of creating one account, in TigerBeetle's precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateAccountResult {
+    Ok,
+    LinkedEventFailed,
+    LinkedEventChainOpen,
+    IdMustNotBeZero,
+    IdMustNotBeIntMax,
+    FlagsAreMutuallyExclusive,
+    LedgerMustNotBeZero,
+    CodeMustNotBeZero,
+    ExistsWithDifferentFlags,
+    ExistsWithDifferentUserData128,
+    ExistsWithDifferentUserData64,
+    ExistsWithDifferentUserData32,
+    ExistsWithDifferentLedger,
+    ExistsWithDifferentCode,
+    Exists,
+}
+
+/// Result of creating one transfer, in TigerBeetle's precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateTransferResult {
+    Ok,
+    LinkedEventFailed,
+    LinkedEventChainOpen,
+    IdMustNotBeZero,
+    IdMustNotBeIntMax,
+    FlagsAreMutuallyExclusive,
+    DebitAccountIdMustNotBeZero,
+    CreditAccountIdMustNotBeZero,
+    AccountsMustBeDifferent,
+    PendingIdMustBeZero,
+    PendingIdMustNotBeZero,
+    PendingIdMustBeDifferent,
+    TimeoutReservedForPendingTransfer,
+    LedgerMustNotBeZero,
+    CodeMustNotBeZero,
+    DebitAccountNotFound,
+    CreditAccountNotFound,
+    AccountsMustHaveTheSameLedger,
+    TransferMustHaveTheSameLedgerAsAccounts,
+    PendingTransferNotFound,
+    PendingTransferNotPending,
+    PendingTransferHasDifferentDebitAccountId,
+    PendingTransferHasDifferentCreditAccountId,
+    PendingTransferHasDifferentLedger,
+    PendingTransferHasDifferentCode,
+    ExceedsPendingTransferAmount,
+    PendingTransferHasDifferentAmount,
+    PendingTransferAlreadyPosted,
+    PendingTransferAlreadyVoided,
+    PendingTransferExpired,
+    ExistsWithDifferentFlags,
+    ExistsWithDifferentPendingId,
+    ExistsWithDifferentTimeout,
+    ExistsWithDifferentDebitAccountId,
+    ExistsWithDifferentCreditAccountId,
+    ExistsWithDifferentAmount,
+    ExistsWithDifferentUserData128,
+    ExistsWithDifferentUserData64,
+    ExistsWithDifferentUserData32,
+    ExistsWithDifferentLedger,
+    ExistsWithDifferentCode,
+    Exists,
+    OverflowsDebitsPending,
+    OverflowsCreditsPending,
+    OverflowsDebitsPosted,
+    OverflowsCreditsPosted,
+    OverflowsDebits,
+    OverflowsCredits,
+    OverflowsTimeout,
+    ExceedsCredits,
+    ExceedsDebits,
+    DebitAccountAlreadyClosed,
+    CreditAccountAlreadyClosed,
+}
+
+impl CreateTransferResult {
+    /// `Ok` and `Exists` (same id, same fields) both mean the transfer is in the ledger.
+    pub fn is_success(self) -> bool {
+        matches!(self, CreateTransferResult::Ok | CreateTransferResult::Exists)
+    }
+}
+
+impl CreateAccountResult {
+    pub fn is_success(self) -> bool {
+        matches!(self, CreateAccountResult::Ok | CreateAccountResult::Exists)
+    }
+}
+
+/// One row of an account's history: the transfer and the account's balances right after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub transfer: Transfer,
+    pub debits_pending: u64,
+    pub debits_posted: u64,
+    pub credits_pending: u64,
+    pub credits_posted: u64,
+}
+
+/// A page of results and the cursor for the next page (`None` at the end).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `after` to get the next page.
+    pub next: Option<u64>,
+}
+
+/// Storage or engine failure (not a business result: those are the `Create*Result` enums).
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("storage error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("the ledger's writer has stopped")]
+    WriterGone,
+    #[error("data directory holds a newer schema ({found}) than this build knows ({known})")]
+    SchemaTooNew { found: i64, known: i64 },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A schema migration contributed by a component (the ledger itself, or an engine area whose
+/// domain tables live in the same SQLite file so they commit atomically with transfers).
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// Component name, e.g. "ledger", "cards", "retail".
+    pub component: &'static str,
+    /// 1, 2, 3… per component; applied in order, each once.
+    pub version: i64,
+    pub sql: &'static str,
+}
+
+/// What `verify` checked and found.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyReport {
+    /// One line per check, e.g. "sum of posted debits = sum of posted credits per ledger (2 ledgers)".
+    pub checked: Vec<String>,
+    /// Violations found; empty when every invariant holds.
+    pub violations: Vec<String>,
+}
+
+/// A handle to an open ledger. Cheap to clone; all clones share one writer thread.
+#[derive(Clone)]
+pub struct Ledger {
+    _private: (),
+}
+
+/// A write transaction handed to [`Ledger::write`] closures, on the writer thread. Everything done
+/// through it (transfers and domain SQL) commits atomically, or not at all when the closure
+/// returns `Err`.
+pub struct WriteTx<'a> {
+    _conn: &'a rusqlite::Connection,
+}
+
+impl Ledger {
+    /// Opens (creating if needed) the ledger file at `path`, applying the ledger's own migrations
+    /// and then `extra` (domain tables), each once.
+    pub fn open(path: &Path, extra: &[Migration]) -> Result<Ledger, LedgerError> {
+        let _ = (path, extra);
+        todo!()
+    }
+
+    /// Runs `f` on the writer thread inside the next group commit. Returns once the commit is on
+    /// disk. If `f` returns `Err`, everything it did is rolled back and the error is returned.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<LedgerError> + Send + 'static,
+    {
+        let _ = f;
+        todo!()
+    }
+
+    /// Blocking form of [`Ledger::write`] for code outside an async runtime.
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<LedgerError> + Send + 'static,
+    {
+        let _ = f;
+        todo!()
+    }
+
+    /// Convenience: create accounts in one group commit; one result per account.
+    pub async fn create_accounts(&self, accounts: Vec<NewAccount>) -> Result<Vec<CreateAccountResult>, LedgerError> {
+        self.write(move |tx| tx.create_accounts(&accounts)).await
+    }
+
+    /// Convenience: create transfers in one group commit; one result per transfer.
+    pub async fn create_transfers(
+        &self,
+        transfers: Vec<NewTransfer>,
+    ) -> Result<Vec<CreateTransferResult>, LedgerError> {
+        self.write(move |tx| tx.create_transfers(&transfers)).await
+    }
+
+    /// Runs `f` on a read connection (a consistent snapshot). For domain queries too.
+    pub fn read<T, F>(&self, f: F) -> Result<T, LedgerError>
+    where
+        F: FnOnce(&rusqlite::Connection) -> Result<T, LedgerError>,
+    {
+        let _ = f;
+        todo!()
+    }
+
+    pub fn lookup_accounts(&self, ids: &[u128]) -> Result<Vec<Account>, LedgerError> {
+        let _ = ids;
+        todo!()
+    }
+
+    pub fn lookup_transfers(&self, ids: &[u128]) -> Result<Vec<Transfer>, LedgerError> {
+        let _ = ids;
+        todo!()
+    }
+
+    /// The state of a pending transfer (expiry taken into account), `None` if no such pending transfer.
+    pub fn pending_state(&self, id: u128) -> Result<Option<PendingState>, LedgerError> {
+        let _ = id;
+        todo!()
+    }
+
+    /// An account's history, oldest first, `limit` rows after the cursor `after` (from a previous page).
+    pub fn account_history(
+        &self,
+        account_id: u128,
+        after: Option<u64>,
+        limit: u32,
+    ) -> Result<Page<HistoryEntry>, LedgerError> {
+        let _ = (account_id, after, limit);
+        todo!()
+    }
+
+    /// Checks every invariant of the ledger.
+    pub fn verify(&self) -> Result<VerifyReport, LedgerError> {
+        todo!()
+    }
+}
+
+impl WriteTx<'_> {
+    pub fn create_accounts(&mut self, accounts: &[NewAccount]) -> Result<Vec<CreateAccountResult>, LedgerError> {
+        let _ = accounts;
+        todo!()
+    }
+    pub fn create_transfers(&mut self, transfers: &[NewTransfer]) -> Result<Vec<CreateTransferResult>, LedgerError> {
+        let _ = transfers;
+        todo!()
+    }
+    pub fn lookup_account(&self, id: u128) -> Result<Option<Account>, LedgerError> {
+        let _ = id;
+        todo!()
+    }
+    pub fn lookup_transfer(&self, id: u128) -> Result<Option<Transfer>, LedgerError> {
+        let _ = id;
+        todo!()
+    }
+    /// The connection, for the engine's own tables in the same transaction.
+    pub fn conn(&self) -> &rusqlite::Connection {
+        self._conn
+    }
+    /// The ledger's clock, nanoseconds since the Unix epoch (the timestamp the next event gets).
+    pub fn now(&self) -> u64 {
+        todo!()
+    }
+}

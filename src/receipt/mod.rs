@@ -1,0 +1,1 @@
+//! (skeleton) Receipts: the model, layout, ESC/POS encoding, printer transports.

@@ -1,0 +1,1 @@
+//! (skeleton) The full-screen till.
