@@ -1,5 +1,21 @@
-//! (skeleton) `till verify`.
+//! `till verify`: checks every ledger invariant and prints what it checked.
+use std::process::ExitCode;
+
 use super::{CliResult, Global};
-pub fn run(_g: &Global) -> CliResult {
-    Err("`till verify` is not built yet".into())
+
+pub fn run(g: &Global) -> CliResult {
+    let engine = super::open_engine(g)?;
+    let report = engine.ledger().verify()?;
+    for line in &report.checked {
+        println!("checked: {line}");
+    }
+    if report.violations.is_empty() {
+        println!("ok: every invariant holds");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for v in &report.violations {
+        println!("VIOLATION: {v}");
+    }
+    println!("{} violation(s)", report.violations.len());
+    Ok(ExitCode::FAILURE)
 }

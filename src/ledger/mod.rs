@@ -6,10 +6,29 @@
 //! unit. One writer thread commits queued work in groups (one transaction, one fsync); a reply is
 //! sent only after its commit is durable. Readers use their own connections.
 //!
-//! INTERFACE NOTE (skeleton): the types and signatures below are the contract the engine codes
-//! against; bodies marked `todo!()` are to be filled in by the ledger work.
+//! Semantics follow TigerBeetle; where versions differ the choice is documented in `apply.rs`
+//! (notably: a post with amount 0 posts the full pending amount).
+//!
+//! | file        | owns                                                                    |
+//! |-------------|-------------------------------------------------------------------------|
+//! | `store.rs`  | connection settings, schema and migrations, row codecs                  |
+//! | `writer.rs` | the writer thread, group commit, the account cache and savepoints      |
+//! | `apply.rs`  | validating and applying accounts and transfers; expiry of pending ones  |
+//! | `read.rs`   | the read connection pool, look-ups, pending state, history             |
+//! | `verify.rs` | the invariants, recomputed from the transfers                          |
+//! | `clock.rs`  | the injectable clock (timestamps and expiry)                            |
+
+mod apply;
+mod clock;
+mod read;
+mod store;
+mod verify;
+mod writer;
 
 use std::path::Path;
+use std::sync::{Arc, mpsc};
+
+pub use clock::{Clock, ManualClock, SystemClock};
 
 /// Account flags (TigerBeetle's names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -297,37 +316,114 @@ pub struct VerifyReport {
     pub violations: Vec<String>,
 }
 
-/// A handle to an open ledger. Cheap to clone; all clones share one writer thread.
+/// A handle to an open ledger. Cheap to clone; all clones share one writer thread, which stops
+/// when the last clone is dropped.
 #[derive(Clone)]
 pub struct Ledger {
-    _private: (),
+    inner: Arc<Shared>,
+}
+
+struct Shared {
+    jobs: mpsc::Sender<Box<dyn writer::Job>>,
+    readers: read::Pool,
+    clock: Arc<dyn Clock>,
 }
 
 /// A write transaction handed to [`Ledger::write`] closures, on the writer thread. Everything done
 /// through it (transfers and domain SQL) commits atomically, or not at all when the closure
 /// returns `Err`.
+///
+/// Account balances are kept by the writer and written to `ledger_accounts` once per group, so
+/// inside a write read accounts with [`WriteTx::lookup_account`], not with SQL on `conn()`.
 pub struct WriteTx<'a> {
-    _conn: &'a rusqlite::Connection,
+    st: &'a mut writer::State,
+}
+
+/// Where a job's result goes: an async caller or a blocked thread.
+enum ReplyTo<R> {
+    Async(tokio::sync::oneshot::Sender<R>),
+    Blocking(mpsc::SyncSender<R>),
+}
+
+impl<R> ReplyTo<R> {
+    fn send(self, r: R) {
+        // The caller may have given up waiting; its loss.
+        let _ = match self {
+            ReplyTo::Async(tx) => tx.send(r).map_err(|_| ()),
+            ReplyTo::Blocking(tx) => tx.send(r).map_err(|_| ()),
+        };
+    }
+}
+
+struct WriteJob<F, T, E> {
+    f: F,
+    reply: ReplyTo<Result<T, E>>,
+}
+
+impl<F, T, E> writer::Job for WriteJob<F, T, E>
+where
+    F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<LedgerError> + Send + 'static,
+{
+    fn run(self: Box<Self>, tx: &mut WriteTx<'_>) -> (bool, writer::Reply) {
+        let WriteJob { f, reply } = *self;
+        let result = f(tx);
+        let keep = result.is_ok();
+        let deliver = move |commit_error: Option<&str>| {
+            let out = match (result, commit_error) {
+                (Ok(_), Some(msg)) => Err(E::from(LedgerError::Io(std::io::Error::other(msg.to_string())))),
+                (result, _) => result,
+            };
+            reply.send(out);
+        };
+        (keep, Box::new(deliver))
+    }
+
+    fn fail(self: Box<Self>, err: LedgerError) {
+        self.reply.send(Err(E::from(err)));
+    }
 }
 
 impl Ledger {
     /// Opens (creating if needed) the ledger file at `path`, applying the ledger's own migrations
     /// and then `extra` (domain tables), each once.
     pub fn open(path: &Path, extra: &[Migration]) -> Result<Ledger, LedgerError> {
-        let _ = (path, extra);
-        todo!()
+        Ledger::open_with_clock(path, extra, Arc::new(SystemClock))
+    }
+
+    /// [`Ledger::open`] with a given clock (tests use a [`ManualClock`] to expire holds).
+    pub fn open_with_clock(path: &Path, extra: &[Migration], clock: Arc<dyn Clock>) -> Result<Ledger, LedgerError> {
+        let mut conn = store::open_writer(path)?;
+        store::migrate(&mut conn, extra)?;
+        let state = writer::State::new(conn, Arc::clone(&clock))?;
+        let readers = read::Pool::new(path)?;
+        let (jobs, rx) = mpsc::channel();
+        std::thread::Builder::new().name("ledger-writer".into()).spawn(move || writer::run(state, rx))?;
+        Ok(Ledger { inner: Arc::new(Shared { jobs, readers, clock }) })
+    }
+
+    fn submit<T, E, F>(&self, f: F, reply: ReplyTo<Result<T, E>>) -> Result<(), E>
+    where
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<LedgerError> + Send + 'static,
+    {
+        self.inner.jobs.send(Box::new(WriteJob { f, reply })).map_err(|_| E::from(LedgerError::WriterGone))
     }
 
     /// Runs `f` on the writer thread inside the next group commit. Returns once the commit is on
     /// disk. If `f` returns `Err`, everything it did is rolled back and the error is returned.
+    /// If `f` panics, its work is rolled back and the caller gets [`LedgerError::WriterGone`].
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<LedgerError> + Send + 'static,
     {
-        let _ = f;
-        todo!()
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.submit(f, ReplyTo::Async(tx))?;
+        rx.await.map_err(|_| E::from(LedgerError::WriterGone))?
     }
 
     /// Blocking form of [`Ledger::write`] for code outside an async runtime.
@@ -337,8 +433,9 @@ impl Ledger {
         T: Send + 'static,
         E: From<LedgerError> + Send + 'static,
     {
-        let _ = f;
-        todo!()
+        let (tx, rx) = mpsc::sync_channel(1);
+        self.submit(f, ReplyTo::Blocking(tx))?;
+        rx.recv().map_err(|_| E::from(LedgerError::WriterGone))?
     }
 
     /// Convenience: create accounts in one group commit; one result per account.
@@ -354,71 +451,90 @@ impl Ledger {
         self.write(move |tx| tx.create_transfers(&transfers)).await
     }
 
+    /// Blocking form of [`Ledger::create_accounts`].
+    pub fn create_accounts_blocking(&self, accounts: Vec<NewAccount>) -> Result<Vec<CreateAccountResult>, LedgerError> {
+        self.write_blocking(move |tx| tx.create_accounts(&accounts))
+    }
+
+    /// Blocking form of [`Ledger::create_transfers`].
+    pub fn create_transfers_blocking(
+        &self,
+        transfers: Vec<NewTransfer>,
+    ) -> Result<Vec<CreateTransferResult>, LedgerError> {
+        self.write_blocking(move |tx| tx.create_transfers(&transfers))
+    }
+
+    /// Expires every pending transfer whose timeout has passed, now (the writer also does this at
+    /// the start of every group and when a timeout falls due). Returns once that is durable.
+    pub fn expire_due_blocking(&self) -> Result<(), LedgerError> {
+        self.write_blocking(|_| Ok::<(), LedgerError>(()))
+    }
+
     /// Runs `f` on a read connection (a consistent snapshot). For domain queries too.
     pub fn read<T, F>(&self, f: F) -> Result<T, LedgerError>
     where
         F: FnOnce(&rusqlite::Connection) -> Result<T, LedgerError>,
     {
-        let _ = f;
-        todo!()
+        self.inner.readers.with(f)
     }
 
+    /// The accounts that exist among `ids`, in the order asked.
     pub fn lookup_accounts(&self, ids: &[u128]) -> Result<Vec<Account>, LedgerError> {
-        let _ = ids;
-        todo!()
+        self.read(|c| read::lookup_accounts(c, ids))
     }
 
+    /// The transfers that exist among `ids`, in the order asked.
     pub fn lookup_transfers(&self, ids: &[u128]) -> Result<Vec<Transfer>, LedgerError> {
-        let _ = ids;
-        todo!()
+        self.read(|c| read::lookup_transfers(c, ids))
     }
 
     /// The state of a pending transfer (expiry taken into account), `None` if no such pending transfer.
     pub fn pending_state(&self, id: u128) -> Result<Option<PendingState>, LedgerError> {
-        let _ = id;
-        todo!()
+        let now = self.inner.clock.now_ns();
+        self.read(|c| read::pending_state(c, id, now))
     }
 
     /// An account's history, oldest first, `limit` rows after the cursor `after` (from a previous page).
+    /// Only accounts with the `HISTORY` flag keep history. `limit` is clamped to 1..=8190. An expiry
+    /// appears as a row carrying the pending transfer that expired, with the balances after the release.
     pub fn account_history(
         &self,
         account_id: u128,
         after: Option<u64>,
         limit: u32,
     ) -> Result<Page<HistoryEntry>, LedgerError> {
-        let _ = (account_id, after, limit);
-        todo!()
+        self.read(|c| read::account_history(c, account_id, after, limit))
     }
 
     /// Checks every invariant of the ledger.
     pub fn verify(&self) -> Result<VerifyReport, LedgerError> {
-        todo!()
+        self.read(verify::verify)
     }
 }
 
 impl WriteTx<'_> {
     pub fn create_accounts(&mut self, accounts: &[NewAccount]) -> Result<Vec<CreateAccountResult>, LedgerError> {
-        let _ = accounts;
-        todo!()
+        apply::create_accounts(self.st, accounts)
     }
     pub fn create_transfers(&mut self, transfers: &[NewTransfer]) -> Result<Vec<CreateTransferResult>, LedgerError> {
-        let _ = transfers;
-        todo!()
+        apply::create_transfers(self.st, transfers)
     }
+    /// The account as of this transaction (including changes earlier in it).
     pub fn lookup_account(&self, id: u128) -> Result<Option<Account>, LedgerError> {
-        let _ = id;
-        todo!()
+        self.st.peek_account(id)
     }
     pub fn lookup_transfer(&self, id: u128) -> Result<Option<Transfer>, LedgerError> {
-        let _ = id;
-        todo!()
+        store::select_transfer(&self.st.conn, id)
     }
     /// The connection, for the engine's own tables in the same transaction.
     pub fn conn(&self) -> &rusqlite::Connection {
-        self._conn
+        &self.st.conn
     }
     /// The ledger's clock, nanoseconds since the Unix epoch (the timestamp the next event gets).
     pub fn now(&self) -> u64 {
-        todo!()
+        self.st.peek_timestamp()
     }
 }
+
+#[cfg(test)]
+mod tests;

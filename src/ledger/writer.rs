@@ -1,0 +1,344 @@
+//! The writer thread: group commit over one connection, with an account cache kept coherent with
+//! savepoint rollbacks.
+//!
+//! Requests arrive on a channel. The writer takes everything queued, opens one transaction, runs
+//! each job inside its own SAVEPOINT (a job that fails or panics is rolled back alone), writes each
+//! account the group touched once, COMMITs (one fsync in WAL mode with `synchronous=FULL`) and only
+//! then delivers the replies. If the COMMIT fails, every job of the group gets the error.
+
+use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use rusqlite::{Connection, params};
+
+use super::clock::Clock;
+use super::store::{self, key_sql, u64_sql};
+use super::{Account, LedgerError, WriteTx};
+
+/// Delivers a job's outcome once its group is settled: `None` = committed, `Some(msg)` = the
+/// group's COMMIT failed and nothing of the job was kept.
+pub(crate) type Reply = Box<dyn FnOnce(Option<&str>) + Send>;
+
+/// One unit of work for the writer.
+pub(crate) trait Job: Send {
+    /// Runs the work; returns whether to keep it (false: roll its savepoint back) and its reply.
+    fn run(self: Box<Self>, tx: &mut WriteTx<'_>) -> (bool, Reply);
+    /// The job could not run at all (the group could not start).
+    fn fail(self: Box<Self>, err: LedgerError);
+}
+
+/// The most jobs one group takes, so a flood still commits (and answers) regularly.
+const MAX_GROUP: usize = 4096;
+/// Entries the account cache may hold before it is dropped after a commit.
+const MAX_CACHED_ACCOUNTS: usize = 200_000;
+
+#[derive(Clone)]
+struct Slot {
+    account: Account,
+    /// Changed since the last flush.
+    dirty: bool,
+}
+
+/// A savepoint and where the cache journal stood when it was taken.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    depth: usize,
+    journal: usize,
+}
+
+/// Everything the writer thread owns.
+pub(crate) struct State {
+    pub(crate) conn: Connection,
+    clock: Arc<dyn Clock>,
+    /// The last timestamp handed out; every event gets a larger one.
+    last_ts: u64,
+    /// Accounts as of the current (uncommitted) state; the database row is written at flush.
+    cache: HashMap<u128, Slot>,
+    /// Prior cache entries, so a rolled-back savepoint restores the cache too.
+    journal: Vec<(u128, Option<Slot>)>,
+    /// Accounts that became dirty since the last flush (may hold ids that were cleaned again).
+    dirty: Vec<u128>,
+    /// Open savepoints.
+    depth: usize,
+    /// Earliest expiry of a pending transfer (u64::MAX: none known). May be early, never late.
+    pub(crate) next_expiry: u64,
+}
+
+impl State {
+    pub(crate) fn new(conn: Connection, clock: Arc<dyn Clock>) -> Result<State, LedgerError> {
+        let last_ts: i64 = conn.query_row(
+            "SELECT MAX(
+                (SELECT IFNULL(MAX(timestamp), 0) FROM ledger_accounts),
+                (SELECT IFNULL(MAX(timestamp), 0) FROM ledger_transfers),
+                (SELECT IFNULL(MAX(resolved_at), 0) FROM ledger_pending))",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut st = State {
+            conn,
+            clock,
+            last_ts: last_ts as u64,
+            cache: HashMap::new(),
+            journal: Vec::new(),
+            dirty: Vec::new(),
+            depth: 0,
+            next_expiry: u64::MAX,
+        };
+        st.refresh_next_expiry()?;
+        Ok(st)
+    }
+
+    /// The clock's time, for expiry decisions.
+    pub(crate) fn clock_now(&self) -> u64 {
+        self.clock.now_ns()
+    }
+
+    /// The timestamp the next event gets (not consumed).
+    pub(crate) fn peek_timestamp(&self) -> u64 {
+        self.clock.now_ns().max(self.last_ts.saturating_add(1))
+    }
+
+    /// Marks `ts` (from `peek_timestamp`) as used.
+    pub(crate) fn use_timestamp(&mut self, ts: u64) {
+        self.last_ts = self.last_ts.max(ts);
+    }
+
+    pub(crate) fn refresh_next_expiry(&mut self) -> Result<(), LedgerError> {
+        let next: Option<i64> = self.conn.query_row(
+            "SELECT MIN(expires_at) FROM ledger_pending WHERE state = 0 AND expires_at > 0",
+            [],
+            |r| r.get(0),
+        )?;
+        self.next_expiry = next.map_or(u64::MAX, |v| v as u64);
+        Ok(())
+    }
+
+    // ---- the account cache ----
+
+    /// The account as of now (this group's changes included).
+    pub(crate) fn account(&mut self, id: u128) -> Result<Option<Account>, LedgerError> {
+        if let Some(slot) = self.cache.get(&id) {
+            return Ok(Some(slot.account.clone()));
+        }
+        let found = store::select_account(&self.conn, id)?;
+        if let Some(a) = &found {
+            // A committed row: no journal entry needed, a rollback cannot un-commit it.
+            self.cache.insert(id, Slot { account: a.clone(), dirty: false });
+        }
+        Ok(found)
+    }
+
+    /// Records a freshly inserted account (its row is already in the transaction).
+    pub(crate) fn account_created(&mut self, a: Account) {
+        let prior = self.cache.insert(a.id, Slot { account: a.clone(), dirty: false });
+        self.journal.push((a.id, prior));
+    }
+
+    /// Replaces an account's state; the row is written once, at the end of the group.
+    pub(crate) fn account_changed(&mut self, a: Account) {
+        let id = a.id;
+        let prior = self.cache.insert(id, Slot { account: a, dirty: true });
+        if !prior.as_ref().is_some_and(|s| s.dirty) {
+            self.dirty.push(id);
+        }
+        self.journal.push((id, prior));
+    }
+
+    // ---- savepoints ----
+
+    pub(crate) fn savepoint(&mut self) -> Result<Mark, LedgerError> {
+        let depth = self.depth;
+        self.conn.prepare_cached(&format!("SAVEPOINT s{depth}"))?.execute([])?;
+        self.depth += 1;
+        Ok(Mark { depth, journal: self.journal.len() })
+    }
+
+    pub(crate) fn release(&mut self, mark: Mark) -> Result<(), LedgerError> {
+        self.depth = mark.depth;
+        self.conn.prepare_cached(&format!("RELEASE s{}", mark.depth))?.execute([])?;
+        Ok(())
+    }
+
+    /// Undoes everything since `mark`: the database rows and the cache.
+    pub(crate) fn rollback_to(&mut self, mark: Mark) -> Result<(), LedgerError> {
+        while self.journal.len() > mark.journal {
+            if let Some((id, prior)) = self.journal.pop() {
+                match prior {
+                    Some(slot) => self.cache.insert(id, slot),
+                    None => self.cache.remove(&id),
+                };
+            }
+        }
+        self.depth = mark.depth;
+        self.conn.prepare_cached(&format!("ROLLBACK TO s{}", mark.depth))?.execute([])?;
+        self.conn.prepare_cached(&format!("RELEASE s{}", mark.depth))?.execute([])?;
+        Ok(())
+    }
+
+    /// Writes every account changed in this group, once each.
+    fn flush_accounts(&mut self) -> Result<(), LedgerError> {
+        let mut stmt = self.conn.prepare_cached(
+            "UPDATE ledger_accounts SET flags = ?2, debits_pending = ?3, debits_posted = ?4, \
+             credits_pending = ?5, credits_posted = ?6 WHERE id = ?1",
+        )?;
+        for id in self.dirty.drain(..) {
+            let Some(slot) = self.cache.get_mut(&id) else { continue };
+            if !slot.dirty {
+                continue;
+            }
+            let a = &slot.account;
+            let n = stmt.execute(params![
+                key_sql(a.id),
+                a.flags.0,
+                u64_sql(a.debits_pending),
+                u64_sql(a.debits_posted),
+                u64_sql(a.credits_pending),
+                u64_sql(a.credits_posted),
+            ])?;
+            if n != 1 {
+                return Err(LedgerError::Invalid(format!(
+                    "account {:032x} vanished before its balances were written",
+                    id
+                )));
+            }
+            slot.dirty = false;
+        }
+        Ok(())
+    }
+
+    /// After a failed group: forget everything not known to be committed.
+    fn forget_uncommitted(&mut self) {
+        self.cache.clear();
+        self.journal.clear();
+        self.dirty.clear();
+        self.depth = 0;
+    }
+
+    /// Runs one group: one transaction, a savepoint per job, one commit, then the replies.
+    fn run_group(&mut self, jobs: Vec<Box<dyn Job>>) {
+        if let Err(e) = self.conn.prepare_cached("BEGIN IMMEDIATE").and_then(|mut s| s.execute([])) {
+            let msg = format!("could not start a write transaction: {e}");
+            for job in jobs {
+                job.fail(LedgerError::Io(std::io::Error::other(msg.clone())));
+            }
+            return;
+        }
+        let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
+        let mut group_error: Option<String> = None;
+        if let Err(e) = super::apply::expire_due(self) {
+            group_error = Some(format!("expiring pending transfers failed: {e}"));
+        }
+        for job in jobs {
+            if let Some(msg) = &group_error {
+                job.fail(LedgerError::Io(std::io::Error::other(msg.clone())));
+                continue;
+            }
+            let mark = match self.savepoint() {
+                Ok(m) => m,
+                Err(e) => {
+                    group_error = Some(format!("savepoint failed: {e}"));
+                    job.fail(e);
+                    continue;
+                }
+            };
+            let outcome = catch_unwind(AssertUnwindSafe(|| job.run(&mut WriteTx { st: self })));
+            let settled = match outcome {
+                Ok((true, reply)) => {
+                    replies.push(reply);
+                    self.release(mark)
+                }
+                Ok((false, reply)) => {
+                    replies.push(reply);
+                    self.rollback_to(mark)
+                }
+                // The job's reply went with the panic; its caller sees the writer as gone.
+                Err(_) => {
+                    tracing::error!("a ledger write job panicked; its work was rolled back");
+                    self.rollback_to(mark)
+                }
+            };
+            if let Err(e) = settled {
+                group_error = Some(format!("savepoint release/rollback failed: {e}"));
+            }
+        }
+        if group_error.is_none()
+            && let Err(e) = self.flush_accounts()
+        {
+            group_error = Some(format!("writing balances failed: {e}"));
+        }
+        if group_error.is_none()
+            && let Err(e) = self.conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([]))
+        {
+            group_error = Some(format!("commit failed: {e}"));
+        }
+        match group_error {
+            None => {
+                self.journal.clear();
+                if self.cache.len() > MAX_CACHED_ACCOUNTS {
+                    self.cache.clear();
+                }
+                for reply in replies {
+                    reply(None);
+                }
+            }
+            Some(msg) => {
+                tracing::error!("ledger group rolled back: {msg}");
+                let _ = self.conn.execute_batch("ROLLBACK");
+                self.forget_uncommitted();
+                // The expiry bound may now be late (expiries were rolled back): recompute.
+                if self.refresh_next_expiry().is_err() {
+                    self.next_expiry = 0;
+                }
+                for reply in replies {
+                    reply(Some(&msg));
+                }
+            }
+        }
+    }
+}
+
+/// The writer thread's loop: ends when every `Ledger` handle is gone.
+pub(crate) fn run(mut st: State, rx: Receiver<Box<dyn Job>>) {
+    loop {
+        let first = if st.next_expiry == u64::MAX {
+            match rx.recv() {
+                Ok(job) => Some(job),
+                Err(_) => return,
+            }
+        } else {
+            // Wake for the next expiry (the clock may be a test's, so never sleep long).
+            let wait_ns = st.next_expiry.saturating_sub(st.clock_now()).min(1_000_000_000);
+            match rx.recv_timeout(Duration::from_nanos(wait_ns)) {
+                Ok(job) => Some(job),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        };
+        let mut jobs: Vec<Box<dyn Job>> = Vec::new();
+        if let Some(job) = first {
+            jobs.push(job);
+            while jobs.len() < MAX_GROUP {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+        } else if st.next_expiry > st.clock_now() {
+            continue;
+        }
+        st.run_group(jobs);
+    }
+}
+
+impl State {
+    /// Like `account`, without filling the cache (for `&self` callers).
+    pub(crate) fn peek_account(&self, id: u128) -> Result<Option<Account>, LedgerError> {
+        match self.cache.get(&id) {
+            Some(slot) => Ok(Some(slot.account.clone())),
+            None => store::select_account(&self.conn, id),
+        }
+    }
+}
