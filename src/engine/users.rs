@@ -180,7 +180,14 @@ pub fn add_user_blocking(engine: &Engine, number: u32, name: &str, role: &str, p
     add_blocking(engine, number, name, role, pin, false)
 }
 
-fn add_blocking(engine: &Engine, number: u32, name: &str, role: &str, pin: &str, demo: bool) -> Result<User, UserError> {
+fn add_blocking(
+    engine: &Engine,
+    number: u32,
+    name: &str,
+    role: &str,
+    pin: &str,
+    demo: bool,
+) -> Result<User, UserError> {
     let u = prepare(number, name, role, pin, demo)?;
     let user = User { number: u.number, name: u.name.clone(), role: u.role };
     let created = engine.ledger().write_blocking(move |tx| insert(tx.conn(), &u))?;
@@ -189,9 +196,11 @@ fn add_blocking(engine: &Engine, number: u32, name: &str, role: &str, pin: &str,
 
 /// The demo users: cashier 1001/1234, manager 9001/9999, trainer 7001/7777.
 pub fn seed_demo(engine: &Engine) -> Result<(), EngineError> {
-    for (number, name, role, pin) in
-        [(1001, "Demo Cashier", "cashier", "1234"), (9001, "Demo Manager", "manager", "9999"), (7001, "Demo Trainer", "trainer", "7777")]
-    {
+    for (number, name, role, pin) in [
+        (1001, "Demo Cashier", "cashier", "1234"),
+        (9001, "Demo Manager", "manager", "9999"),
+        (7001, "Demo Trainer", "trainer", "7777"),
+    ] {
         match add_blocking(engine, number, name, role, pin, true) {
             Ok(_) | Err(UserError::Exists(_)) => {}
             Err(UserError::Engine(e)) => return Err(e),
@@ -203,7 +212,8 @@ pub fn seed_demo(engine: &Engine) -> Result<(), EngineError> {
 
 /// Whether demo users (with their published PINs) are still present.
 pub fn has_demo_users(engine: &Engine) -> Result<bool, EngineError> {
-    let n: i64 = engine.ledger().read(|c| Ok(c.query_row("SELECT COUNT(*) FROM users WHERE demo = 1", [], |r| r.get(0))?))?;
+    let n: i64 =
+        engine.ledger().read(|c| Ok(c.query_row("SELECT COUNT(*) FROM users WHERE demo = 1", [], |r| r.get(0))?))?;
     Ok(n > 0)
 }
 
@@ -238,7 +248,8 @@ pub async fn login(engine: &Engine, number: u32, pin: &str) -> Result<User, Logi
     })?;
     let Some((name, role, pin_hash, failed, locked_until)) = row else {
         // Spend the same time as a real check so user numbers cannot be probed by timing.
-        let _ = verify_pin(pin, "pbkdf2-sha256$20000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        let _ =
+            verify_pin(pin, "pbkdf2-sha256$20000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
         return Err(LoginError::Wrong { tries_left: None });
     };
     let now = now_secs();

@@ -11,15 +11,20 @@
 //! | `theme`       | named styles; `NO_COLOR` gives a monochrome theme                        |
 //! | `settings`    | the till's settings file in the platform config directory               |
 //! | `model`       | view data the screens show                                               |
+//! | `worker`      | carries out requests through `client` (and the local printer, settings)  |
+//! | `run`         | the terminal, the event loop, starting the embedded engine              |
 
 pub mod action;
 pub mod app;
 pub mod input;
 pub mod keymap;
 pub mod model;
+pub mod run;
 pub mod screens;
 pub mod settings;
 pub mod theme;
 pub mod widgets;
+pub mod worker;
 
 pub use app::{App, Ctx, Msg, Overlay, Reply, Request};
+pub use run::{RunOptions, run};

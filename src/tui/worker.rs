@@ -66,9 +66,20 @@ pub fn call_error(e: ClientError) -> CallError {
     }
 }
 
+/// What the till does on its own machine: its settings file, its printer, its clock.
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub settings_path: Option<std::path::PathBuf>,
+    pub offset: time::UtcOffset,
+}
+
 /// Performs one request.
-pub async fn perform(link: &Link, req: Request) -> Reply {
+pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
     match req {
+        Request::SaveSettings { settings } => Reply::SettingsSaved(match &local.settings_path {
+            Some(p) => settings.save(p).map(|()| p.display().to_string()),
+            None => Err("there is no config directory on this machine".into()),
+        }),
         Request::TerminalInfo => Reply::TerminalInfo(terminal_info(link).await),
         Request::Login { number, pin } => Reply::Login(login(link, number, &pin).await),
         Request::Logout => {

@@ -172,7 +172,11 @@ pub async fn whoami(State(state): State<AppState>, principal: Principal) -> Resu
 /// Log out: the session token stops working.
 #[utoipa::path(delete, path = "/till/v1/session", tag = "till", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn logout(State(state): State<AppState>, principal: Principal, headers: HeaderMap) -> Result<StatusCode, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
     principal.require_user()?;
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
