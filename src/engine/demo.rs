@@ -7,5 +7,6 @@ use super::{Engine, EngineError};
 pub fn seed(engine: &Engine) -> Result<(), EngineError> {
     super::gift::seed_demo(engine)?;
     super::catalog::demo::seed(engine)?;
+    super::users::seed_demo(engine)?;
     Ok(())
 }
