@@ -14,6 +14,7 @@ pub mod error;
 pub mod gift;
 pub mod openapi;
 pub mod retail;
+pub mod serve;
 pub mod till;
 
 use axum::Router;

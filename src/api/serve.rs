@@ -1,0 +1,131 @@
+//! Serving the API on a socket: the layers every request passes (body limit, timeout, tracing),
+//! binding, and graceful shutdown (in-flight requests finish; replies are only sent after their
+//! commit is durable, so nothing acknowledged is lost).
+//!
+//! `till serve` uses [`serve_until`]; the till starts the same engine in-process with [`spawn`] on
+//! an ephemeral `127.0.0.1` port; tests use both.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use super::{AppState, router};
+use crate::engine::Engine;
+
+/// Largest request body accepted (every wire format's requests are far smaller).
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// A request that has not been answered by then gets 408 (the client must treat it as unknown).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The whole API with the layers every request passes.
+pub fn app(engine: Engine) -> Router {
+    router(AppState { engine })
+        .fallback(super::error::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve_until(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// A server running in the background of this process.
+pub struct ServerHandle {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl ServerHandle {
+    /// The address it listens on (the real port when `:0` was asked for).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`, for [`crate::client::Client::new`].
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits for the server to end.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.map_err(std::io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        // Dropping the handle stops the server gracefully in the background.
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Binds `addr` (e.g. `127.0.0.1:0`) and serves the engine's API in a background task.
+pub async fn spawn(engine: Engine, addr: &str) -> std::io::Result<ServerHandle> {
+    let listener = TcpListener::bind(addr).await?;
+    let bound = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    // Retail background work (order expiry, webhook delivery) lives as long as the server.
+    let background = crate::engine::retail::background::start(&engine).map_err(std::io::Error::other)?;
+    let app = app(engine);
+    let task = tokio::spawn(async move {
+        let _background = background;
+        serve_until(listener, app, async move {
+            let _ = stopped.await;
+        })
+        .await
+    });
+    tracing::info!(addr = %bound, "API listening");
+    Ok(ServerHandle { addr: bound, stop: Some(stop), task: Some(task) })
+}
+
+/// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("SIGINT: shutting down"),
+        _ = term => tracing::info!("SIGTERM: shutting down"),
+    }
+}
