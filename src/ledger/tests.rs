@@ -438,3 +438,12 @@ fn two_handles_on_one_file_never_overwrite_each_others_balances() {
     assert_eq!(balances(&a, 3), (0, 0, 0, 15));
     assert_verified(&a);
 }
+
+#[test]
+fn a_write_inside_a_write_is_refused_instead_of_deadlocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _) = open(&dir);
+    let inner = l.clone();
+    let r: Result<Result<(), LedgerError>, LedgerError> = l.write_blocking(move |_| Ok(inner.expire_due_blocking()));
+    assert!(matches!(r, Ok(Err(LedgerError::Invalid(_)))), "{r:?}");
+}

@@ -391,8 +391,18 @@ impl State {
     }
 }
 
+thread_local! {
+    static ON_WRITER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the calling thread is a ledger writer.
+pub(crate) fn on_writer_thread() -> bool {
+    ON_WRITER.with(|w| w.get())
+}
+
 /// The writer thread's loop: ends when every `Ledger` handle is gone.
 pub(crate) fn run(mut st: State, rx: Receiver<Box<dyn Job>>) {
+    ON_WRITER.with(|w| w.set(true));
     loop {
         let first = if st.next_expiry == u64::MAX {
             match rx.recv() {
