@@ -1,13 +1,619 @@
-//! (skeleton) the `retail` surface.
+//! `/v1`: the distributor's retail order API (`seeds/retail-orders-api.txt`): stores, products,
+//! balances, two-step retail orders, settlements and webhook subscriptions. snake_case fields,
+//! money as `{"currency": "EUR", "amount": "100.00"}`, errors as `{"error": {"code", "message"}}`.
+//!
+//! Every POST needs `Authorization: Bearer <token>` and an `Idempotency-Key` header (1 to 255
+//! visible ASCII characters). Per token and key: the same body replays the stored status and body
+//! (with `Idempotent-Replayed: true`); another body is 422 `idempotency_key_reused`; a second request
+//! while the first still runs is 409 `idempotency_key_in_use`; no key is 400
+//! `idempotency_key_missing`. Keys are kept at least 24 hours.
 
-use axum::Router;
+use std::future::Future;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::AppState;
+use super::auth::{Principal, Role};
+use super::error::{ApiError, ErrorBody, parse_json};
+use crate::engine::catalog::balance::balances;
+use crate::engine::catalog::products::{self, ProductFilter, ProductKind, ProductView};
+use crate::engine::catalog::rfc3339;
+use crate::engine::catalog::stores::{self, Address, NewStore, Store, StoreFilter};
+use crate::engine::retail::idempotency::{self, Begin};
+use crate::engine::retail::orders::{self, ConfirmOrder, CreateOrder, OrderState, OrderView, ReceiptPrinting};
+use crate::engine::retail::settlement::{self, Settlement, SettlementFilter, SettlementRow, SettlementTotal};
+use crate::engine::retail::webhooks::{self, NewSubscription, Subscription};
+use crate::engine::retail::{RetailError, WireMoney};
+use crate::money::Money;
+
+/// The request header carrying the idempotency key.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// Set on a reply that was replayed from the idempotency store.
+pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
+
+impl From<RetailError> for ApiError {
+    fn from(e: RetailError) -> ApiError {
+        match e {
+            RetailError::Rejected { status, code, message } => {
+                ApiError::new(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), code, message)
+            }
+            RetailError::Ledger(e) => ApiError::internal(&e),
+        }
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
+    q.map(|Query(t)| t)
+        .map_err(|e| ApiError::bad_request("invalid_request", format!("query string: {}", e.body_text())))
+}
+
+/// API clients (partner systems, other tills) and managers may administer; cashiers may sell.
+fn require_admin(p: &Principal) -> ApiResult<()> {
+    match p {
+        Principal::Client { .. } => Ok(()),
+        Principal::User { .. } => p.require_role(&[Role::Manager]),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency
+
+/// The client's scope: a hash of its bearer token (keys of different tokens never meet).
+fn token_scope(headers: &HeaderMap) -> String {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .map(|(_, t)| t.trim())
+        .unwrap_or_default();
+    hex::encode(&Sha256::digest(token.as_bytes())[..16])
+}
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
+    let value = headers.get(IDEMPOTENCY_KEY).ok_or_else(|| {
+        ApiError::bad_request("idempotency_key_missing", "Every POST under /v1 needs an Idempotency-Key header.")
+    })?;
+    let key = value.to_str().unwrap_or_default().trim();
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::bad_request(
+            "invalid_idempotency_key",
+            "The Idempotency-Key must be 1 to 255 visible ASCII characters.",
+        ));
+    }
+    Ok(key.to_string())
+}
+
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "The request body is too large.")
+        } else {
+            ApiError::bad_request("invalid_request", "The request body could not be read.")
+        }
+    })
+}
+
+/// Runs a POST under the idempotency rules. `run` gets the body and the client-scoped key (from
+/// which operations derive their ids, so a re-run after a crash finds the first run's work).
+async fn idempotent<F, Fut>(state: &AppState, headers: &HeaderMap, uri: &Uri, body: Bytes, run: F) -> Response
+where
+    F: FnOnce(Bytes, String) -> Fut,
+    Fut: Future<Output = Response>,
+{
+    let key = match idempotency_key(headers) {
+        Ok(k) => k,
+        Err(e) => return e.into_response(),
+    };
+    let scope = token_scope(headers);
+    let hash = idempotency::request_hash(Method::POST.as_str(), uri.path(), &body);
+    let engine = &state.engine;
+    let guard = match idempotency::begin(engine, &scope, &key, &hash).await {
+        Err(e) => return ApiError::from(e).into_response(),
+        Ok(Begin::Mismatch) => {
+            return ApiError::unprocessable(
+                "idempotency_key_reused",
+                "This Idempotency-Key was used with a different request; use a new key for a new request.",
+            )
+            .into_response();
+        }
+        Ok(Begin::Running) => {
+            return ApiError::conflict(
+                "idempotency_key_in_use",
+                "A request with this Idempotency-Key is still running; retry after it has finished.",
+            )
+            .into_response();
+        }
+        Ok(Begin::Replay { status, content_type, body }) => {
+            let mut resp = (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body).into_response();
+            if let Some(ct) = content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
+                resp.headers_mut().insert(header::CONTENT_TYPE, ct);
+            }
+            resp.headers_mut().insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+            return resp;
+        }
+        Ok(Begin::Run(guard)) => guard,
+    };
+    let resp = run(body, format!("{scope}:{key}")).await;
+    let (parts, body) = resp.into_parts();
+    let bytes = match axum::body::to_bytes(body, 1 << 20).await {
+        Ok(b) => b,
+        Err(e) => return ApiError::internal(&e).into_response(),
+    };
+    let stored = if parts.status.is_server_error() {
+        // Nothing was done (a failed write rolls back): let a retry run it again.
+        idempotency::abandon(engine, &scope, &key).await
+    } else {
+        let ct = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+        idempotency::finish(engine, &scope, &key, parts.status.as_u16(), ct, bytes.to_vec()).await
+    };
+    if let Err(e) = stored {
+        // The operation itself is durable; a retry re-runs it and finds its result by key.
+        tracing::warn!(error = %e, "storing an idempotent reply failed");
+    }
+    drop(guard);
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    parse_json(bytes).map_err(|r| ApiError::new(r.status, r.code, r.message))
+}
+
+fn reply<T: Serialize>(status: StatusCode, result: ApiResult<T>) -> Response {
+    match result {
+        Ok(v) => (status, Json(v)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wire shapes
+
+/// A page of a list.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ListOf<T> {
+    pub data: Vec<T>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// A registered store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StoreView {
+    /// The partner's own store identifier.
+    #[schema(example = "A1234")]
+    pub id: String,
+    pub name: String,
+    pub address: Address,
+    #[schema(example = "DE")]
+    pub country: String,
+    pub created_at: String,
+}
+
+impl From<Store> for StoreView {
+    fn from(s: Store) -> Self {
+        StoreView {
+            id: s.id.to_string(),
+            name: s.name,
+            address: s.address,
+            country: s.country,
+            created_at: rfc3339(s.created_at),
+        }
+    }
+}
+
+/// `POST /v1/stores`.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CreateStore {
+    /// The partner's own store identifier (`store_id` is accepted too).
+    #[serde(alias = "store_id")]
+    #[schema(example = "A1234")]
+    pub id: String,
+    pub name: String,
+    pub address: Address,
+    #[schema(example = "DE")]
+    pub country: String,
+}
+
+/// The prepaid balance in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct BalanceView {
+    pub currency: String,
+    /// What new orders can use: posted balance minus holds of created orders.
+    pub available: WireMoney,
+    /// Held by created orders not yet confirmed.
+    pub on_hold: WireMoney,
+    /// Top-ups minus confirmed orders plus reversals.
+    pub posted: WireMoney,
+}
+
+/// `POST /v1/retail_orders/{id}/actions/invalidate`: no fields (an empty body or `{}`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct InvalidateOrder {}
+
+/// `POST /v1/webhooks`.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CreateWebhook {
+    #[schema(example = "https://partner.example/hooks/till")]
+    pub url: String,
+    /// Event types, or `"*"` for all: retail_order.created, retail_order.confirmed,
+    /// retail_order.invalidated, retail_order.expired, product.created, product.updated.
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StoreQuery {
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    /// Part of the name or city.
+    pub q: Option<String>,
+    /// 1 to 200, default 50.
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProductQuery {
+    /// Only products sold in this country.
+    pub country: Option<String>,
+    /// Only products sold in this store's country.
+    pub store_id: Option<String>,
+    pub brand: Option<String>,
+    /// POR or POSA.
+    pub kind: Option<ProductKind>,
+    /// Part of the name or brand, or a product code.
+    pub q: Option<String>,
+    /// Include products that are not on sale.
+    #[serde(default)]
+    pub include_inactive: bool,
+    /// 1 to 200, default 50.
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SettlementQuery {
+    /// First day (UTC), inclusive: `2026-11-01`.
+    pub from: Option<String>,
+    /// Last day (UTC), inclusive.
+    pub to: Option<String>,
+    pub store_id: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers
+
+/// The partner's prepaid balance per currency.
+#[utoipa::path(get, path = "/v1/balances", tag = "retail",
+    responses((status = 200, body = ListOf<BalanceView>), (status = 401, body = ErrorBody)))]
+async fn get_balances(State(state): State<AppState>, _p: Principal) -> ApiResult<Json<ListOf<BalanceView>>> {
+    let data = balances(&state.engine)?
+        .into_iter()
+        .map(|b| {
+            let m = |minor| WireMoney::from(Money::from_minor(minor, b.currency));
+            BalanceView {
+                currency: b.currency.code().to_string(),
+                available: m(b.available),
+                on_hold: m(b.on_hold),
+                posted: m(b.posted),
+            }
+        })
+        .collect();
+    Ok(Json(ListOf { data, next_cursor: None }))
+}
+
+/// Products, filtered by country or store, by code.
+#[utoipa::path(get, path = "/v1/products", tag = "retail", params(ProductQuery),
+    responses((status = 200, body = ListOf<ProductView>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list_products(
+    State(state): State<AppState>,
+    _p: Principal,
+    q: Result<Query<ProductQuery>, QueryRejection>,
+) -> ApiResult<Json<ListOf<ProductView>>> {
+    let q = query(q)?;
+    let listing = products::list_products(
+        &state.engine,
+        ProductFilter {
+            country: q.country,
+            store_id: q.store_id,
+            brand: q.brand,
+            kind: q.kind,
+            query: q.q,
+            include_inactive: q.include_inactive,
+            after: q.cursor,
+            limit: q.limit.unwrap_or(50),
+        },
+    )?;
+    Ok(Json(ListOf { data: listing.items, next_cursor: listing.next_cursor }))
+}
+
+/// One product.
+#[utoipa::path(get, path = "/v1/products/{code}", tag = "retail",
+    responses((status = 200, body = ProductView), (status = 404, body = ErrorBody)))]
+async fn get_product(
+    State(state): State<AppState>,
+    _p: Principal,
+    Path(code): Path<String>,
+) -> ApiResult<Json<ProductView>> {
+    products::get_product(&state.engine, &code)?
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("No product {code}.")))
+}
+
+/// Register a store under the partner's own identifier.
+#[utoipa::path(post, path = "/v1/stores", tag = "retail", request_body = CreateStore,
+    params(("Idempotency-Key" = String, Header, description = "Unique per request")),
+    responses((status = 201, body = StoreView), (status = 200, description = "Already registered with these details", body = StoreView),
+        (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn create_store(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if let Err(e) = require_admin(&p) {
+        return e.into_response();
+    }
+    let body = match body_bytes(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let engine = state.engine.clone();
+    idempotent(&state, &headers, &uri, body, |bytes, _key| async move {
+        let result = async {
+            let req: CreateStore = json_body(&bytes)?;
+            let new = NewStore { id: req.id, name: req.name, address: req.address, country: req.country };
+            Ok::<_, ApiError>(stores::register_store(&engine, new).await?)
+        }
+        .await;
+        match result {
+            Ok((store, true)) => (StatusCode::CREATED, Json(StoreView::from(store))).into_response(),
+            Ok((store, false)) => (StatusCode::OK, Json(StoreView::from(store))).into_response(),
+            Err(e) => e.into_response(),
+        }
+    })
+    .await
+}
+
+/// List stores.
+#[utoipa::path(get, path = "/v1/stores", tag = "retail", params(StoreQuery),
+    responses((status = 200, body = ListOf<StoreView>)))]
+async fn list_stores(
+    State(state): State<AppState>,
+    _p: Principal,
+    q: Result<Query<StoreQuery>, QueryRejection>,
+) -> ApiResult<Json<ListOf<StoreView>>> {
+    let q = query(q)?;
+    let listing = stores::list_stores(
+        &state.engine,
+        StoreFilter { country: q.country, query: q.q, after: q.cursor, limit: q.limit.unwrap_or(50) },
+    )?;
+    Ok(Json(ListOf {
+        data: listing.items.into_iter().map(StoreView::from).collect(),
+        next_cursor: listing.next_cursor,
+    }))
+}
+
+/// One store.
+#[utoipa::path(get, path = "/v1/stores/{id}", tag = "retail",
+    responses((status = 200, body = StoreView), (status = 404, body = ErrorBody)))]
+async fn get_store(State(state): State<AppState>, _p: Principal, Path(id): Path<String>) -> ApiResult<Json<StoreView>> {
+    stores::get_store(&state.engine, &id)?
+        .map(|s| Json(StoreView::from(s)))
+        .ok_or_else(|| ApiError::not_found(format!("No store {id}.")))
+}
+
+/// Create a retail order: preliminary checks and a hold on the balance; no purchase yet.
+#[utoipa::path(post, path = "/v1/retail_orders", tag = "retail", request_body = CreateOrder,
+    params(("Idempotency-Key" = String, Header, description = "Unique per request")),
+    responses((status = 201, body = OrderView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, description = "A preliminary check failed; nothing was held", body = ErrorBody)))]
+async fn create_order(
+    State(state): State<AppState>,
+    _p: Principal,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body_bytes(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let engine = state.engine.clone();
+    idempotent(&state, &headers, &uri, body, |bytes, key| async move {
+        let result = async {
+            let req: CreateOrder = json_body(&bytes)?;
+            Ok::<_, ApiError>(orders::create(&engine, req, Some(&key)).await?)
+        }
+        .await;
+        match result {
+            Ok((order, _)) => (StatusCode::CREATED, Json(order)).into_response(),
+            Err(e) => e.into_response(),
+        }
+    })
+    .await
+}
+
+/// A retail order and its state.
+#[utoipa::path(get, path = "/v1/retail_orders/{id}", tag = "retail",
+    responses((status = 200, body = OrderView), (status = 404, body = ErrorBody)))]
+async fn get_order(State(state): State<AppState>, _p: Principal, Path(id): Path<String>) -> ApiResult<Json<OrderView>> {
+    Ok(Json(orders::get(&state.engine, &id)?))
+}
+
+/// Confirm after payment: the code is issued or the card activated; the reply carries the lines.
+#[utoipa::path(post, path = "/v1/retail_orders/{id}/actions/confirm", tag = "retail", request_body = ConfirmOrder,
+    params(("Idempotency-Key" = String, Header, description = "Unique per request")),
+    responses((status = 200, body = OrderView), (status = 404, body = ErrorBody),
+        (status = 409, description = "order_invalidated or order_expired", body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn confirm_order(
+    State(state): State<AppState>,
+    _p: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body_bytes(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let engine = state.engine.clone();
+    idempotent(&state, &headers, &uri, body, |bytes, _key| async move {
+        let result = async {
+            // The confirmation's fields are optional: an empty body is a confirmation without them.
+            let req: ConfirmOrder =
+                if bytes.iter().all(u8::is_ascii_whitespace) { ConfirmOrder::default() } else { json_body(&bytes)? };
+            Ok::<_, ApiError>(orders::confirm(&engine, &id, req).await?)
+        }
+        .await;
+        reply(StatusCode::OK, result)
+    })
+    .await
+}
+
+/// Invalidate: voids a created order, reverses a confirmed one (code or card blocked).
+#[utoipa::path(post, path = "/v1/retail_orders/{id}/actions/invalidate", tag = "retail", request_body = InvalidateOrder,
+    params(("Idempotency-Key" = String, Header, description = "Unique per request")),
+    responses((status = 200, body = OrderView), (status = 404, body = ErrorBody)))]
+async fn invalidate_order(
+    State(state): State<AppState>,
+    _p: Principal,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body_bytes(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let engine = state.engine.clone();
+    idempotent(&state, &headers, &uri, body, |_bytes, _key| async move {
+        reply(StatusCode::OK, orders::invalidate(&engine, &id).await.map_err(ApiError::from))
+    })
+    .await
+}
+
+/// Settlement per day and store: confirmed orders, invalidations, face value, commission, net payable.
+#[utoipa::path(get, path = "/v1/settlements", tag = "retail", params(SettlementQuery),
+    responses((status = 200, body = Settlement), (status = 400, body = ErrorBody)))]
+async fn get_settlements(
+    State(state): State<AppState>,
+    p: Principal,
+    q: Result<Query<SettlementQuery>, QueryRejection>,
+) -> ApiResult<Json<Settlement>> {
+    require_admin(&p)?;
+    let q = query(q)?;
+    Ok(Json(settlement::settlement(&state.engine, SettlementFilter { from: q.from, to: q.to, store_id: q.store_id })?))
+}
+
+/// Subscribe to events. The reply shows the signing secret once.
+#[utoipa::path(post, path = "/v1/webhooks", tag = "retail", request_body = CreateWebhook,
+    params(("Idempotency-Key" = String, Header, description = "Unique per request")),
+    responses((status = 201, body = Subscription), (status = 400, body = ErrorBody)))]
+async fn create_webhook(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if let Err(e) = require_admin(&p) {
+        return e.into_response();
+    }
+    let body = match body_bytes(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let engine = state.engine.clone();
+    idempotent(&state, &headers, &uri, body, |bytes, key| async move {
+        let result = async {
+            let req: CreateWebhook = json_body(&bytes)?;
+            let new = NewSubscription { url: req.url, events: req.events };
+            Ok::<_, ApiError>(webhooks::subscribe(&engine, new, Some(key)).await?)
+        }
+        .await;
+        reply(StatusCode::CREATED, result)
+    })
+    .await
+}
+
+/// Webhook subscriptions.
+#[utoipa::path(get, path = "/v1/webhooks", tag = "retail", responses((status = 200, body = ListOf<Subscription>)))]
+async fn list_webhooks(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ListOf<Subscription>>> {
+    require_admin(&p)?;
+    Ok(Json(ListOf { data: webhooks::list(&state.engine)?, next_cursor: None }))
+}
+
+/// One webhook subscription with its delivery counts.
+#[utoipa::path(get, path = "/v1/webhooks/{id}", tag = "retail",
+    responses((status = 200, body = Subscription), (status = 404, body = ErrorBody)))]
+async fn get_webhook(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Subscription>> {
+    require_admin(&p)?;
+    webhooks::get(&state.engine, &id)?.map(Json).ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, "webhook_not_found", format!("No webhook subscription {id}."))
+    })
+}
+
+/// Stop a subscription (pending deliveries are cancelled).
+#[utoipa::path(delete, path = "/v1/webhooks/{id}", tag = "retail",
+    responses((status = 200, body = Subscription), (status = 404, body = ErrorBody)))]
+async fn delete_webhook(
+    State(state): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Subscription>> {
+    require_admin(&p)?;
+    Ok(Json(webhooks::unsubscribe(&state.engine, &id).await?))
+}
 
 #[derive(utoipa::OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(
+        get_balances, list_products, get_product, create_store, list_stores, get_store, create_order, get_order,
+        confirm_order, invalidate_order, get_settlements, create_webhook, list_webhooks, get_webhook, delete_webhook
+    ),
+    components(schemas(
+        WireMoney, StoreView, CreateStore, Address, BalanceView, ProductView, ProductKind, CreateOrder, ConfirmOrder,
+        OrderView, OrderState, ReceiptPrinting, InvalidateOrder, Settlement, SettlementRow, SettlementTotal, Subscription, CreateWebhook,
+        ErrorBody
+    )),
+    tags((name = "retail", description = "Third-party gift cards: stores, products, balances, two-step retail orders, settlements, webhooks"))
+)]
 pub struct Doc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/v1/balances", get(get_balances))
+        .route("/v1/products", get(list_products))
+        .route("/v1/products/{code}", get(get_product))
+        .route("/v1/stores", post(create_store).get(list_stores))
+        .route("/v1/stores/{id}", get(get_store))
+        .route("/v1/retail_orders", post(create_order))
+        .route("/v1/retail_orders/{id}", get(get_order))
+        .route("/v1/retail_orders/{id}/actions/confirm", post(confirm_order))
+        .route("/v1/retail_orders/{id}/actions/invalidate", post(invalidate_order))
+        .route("/v1/settlements", get(get_settlements))
+        .route("/v1/webhooks", post(create_webhook).get(list_webhooks))
+        .route("/v1/webhooks/{id}", get(get_webhook).delete(delete_webhook))
 }

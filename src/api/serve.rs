@@ -88,8 +88,11 @@ pub async fn spawn(engine: Engine, addr: &str) -> std::io::Result<ServerHandle> 
     let listener = TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
+    // Retail background work (order expiry, webhook delivery) lives as long as the server.
+    let background = crate::engine::retail::background::start(&engine).map_err(std::io::Error::other)?;
     let app = app(engine);
     let task = tokio::spawn(async move {
+        let _background = background;
         serve_until(listener, app, async move {
             let _ = stopped.await;
         })

@@ -47,6 +47,8 @@ pub fn run(g: &Global, listen: &str) -> CliResult {
             writeln!(out, "till serve: listening on http://{addr}")?;
             out.flush()?;
         }
+        // Retail background work (order expiry, webhook delivery) lives as long as the server.
+        let _background = crate::engine::retail::background::start(&engine)?;
         serve_until(listener, app(engine), shutdown_signal()).await?;
         tracing::info!("till serve stopped; every acknowledged request is on disk");
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())

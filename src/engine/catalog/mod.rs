@@ -1,0 +1,106 @@
+//! The catalogue of third-party gift cards: the partner's registered stores, the products it may
+//! sell (with their POR code stock) and its prepaid balance with the distributor.
+//!
+//! | file       | owns                                                                 |
+//! |------------|----------------------------------------------------------------------|
+//! | `stores`   | store registration under the partner's own identifier (`A1234`)      |
+//! | `products` | products (EAN-13 codes, denominations, kind POR/POSA), import, list  |
+//! | `codes`    | POR code stock per product: import, reserve, issue, release, block   |
+//! | `balance`  | the partner's prepaid balance per currency (a ledger account)        |
+//! | `demo`     | the demo catalogue: store A1234, products, codes, a balance          |
+
+pub mod balance;
+pub mod codes;
+pub mod demo;
+pub mod products;
+pub mod stores;
+
+use crate::ledger::Migration;
+
+pub use balance::{Balance, add_balance, balances};
+pub use products::{Product, ProductCode, ProductKind, ProductSpec};
+pub use stores::{Store, StoreId, store_exists};
+
+/// Domain tables of this area, applied once each, in order.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    component: "catalog",
+    version: 1,
+    sql: "
+CREATE TABLE retail_stores (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    street TEXT NOT NULL,
+    postal_code TEXT NOT NULL,
+    city TEXT NOT NULL,
+    country TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE retail_products (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    brand TEXT NOT NULL,
+    country TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    denominations TEXT NOT NULL,
+    min_minor INTEGER,
+    max_minor INTEGER,
+    kind TEXT NOT NULL,
+    commission_bp INTEGER NOT NULL,
+    redemption_text TEXT NOT NULL,
+    support_text TEXT NOT NULL,
+    active INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX retail_products_by_country ON retail_products(country, code);
+CREATE TABLE retail_por_codes (
+    code TEXT PRIMARY KEY,
+    product_code TEXT NOT NULL,
+    state TEXT NOT NULL,
+    order_id TEXT,
+    imported_at INTEGER NOT NULL
+);
+CREATE INDEX retail_por_codes_stock ON retail_por_codes(product_code, state);
+CREATE TABLE retail_partner_balances (
+    currency TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL
+);
+",
+}];
+
+/// Checks an ISO 3166-1 alpha-2 country code's shape and returns it upper-cased.
+pub fn parse_country(s: &str) -> Option<String> {
+    let s = s.trim();
+    (s.len() == 2 && s.chars().all(|c| c.is_ascii_alphabetic())).then(|| s.to_ascii_uppercase())
+}
+
+/// Nanoseconds since the epoch to RFC 3339 (UTC), as the wire shows timestamps.
+pub fn rfc3339(ns: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ns))
+        .ok()
+        .and_then(|t| t.replace_nanosecond(0).ok())
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+/// The ledger's u64 timestamp as the i64 SQLite stores (saturating: far beyond year 2262).
+pub fn ns_i64(ns: u64) -> i64 {
+    i64::try_from(ns).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countries_are_two_letters() {
+        assert_eq!(parse_country("de").as_deref(), Some("DE"));
+        assert_eq!(parse_country("DEU"), None);
+        assert_eq!(parse_country("D1"), None);
+    }
+
+    #[test]
+    fn timestamps_print_as_utc_seconds() {
+        assert_eq!(rfc3339(1_700_000_000_123_456_789), "2023-11-14T22:13:20Z");
+    }
+}

@@ -1,0 +1,214 @@
+//! Stores, registered under the partner's own identifier (`A1234`) so a terminal can name its store
+//! without a lookup. Orders for unregistered stores are refused.
+
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use super::{ns_i64, parse_country};
+use crate::engine::Engine;
+use crate::engine::retail::RetailError;
+use crate::ledger::LedgerError;
+
+/// A store identifier: 1 to 32 of `A-Z a-z 0-9 . _ -`, starting with a letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StoreId(String);
+
+impl StoreId {
+    pub fn parse(s: &str) -> Result<StoreId, RetailError> {
+        let ok = !s.is_empty()
+            && s.len() <= 32
+            && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if ok {
+            Ok(StoreId(s.to_string()))
+        } else {
+            Err(RetailError::bad_request(
+                "invalid_store_id",
+                format!("store id {s:?} must be 1 to 32 letters, digits, '.', '_' or '-'"),
+            ))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for StoreId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A store's postal address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Address {
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+}
+
+/// A registered store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Store {
+    pub id: StoreId,
+    pub name: String,
+    pub address: Address,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    /// Nanoseconds since the epoch (ledger clock).
+    pub created_at: i64,
+}
+
+/// What registering a store needs, as it arrives.
+#[derive(Debug, Clone)]
+pub struct NewStore {
+    pub id: String,
+    pub name: String,
+    pub address: Address,
+    pub country: String,
+}
+
+/// Filters for listing stores.
+#[derive(Debug, Clone, Default)]
+pub struct StoreFilter {
+    pub country: Option<String>,
+    /// Case-insensitive substring of the name or city.
+    pub query: Option<String>,
+    /// Store id to continue after (from the previous page).
+    pub after: Option<String>,
+    pub limit: u32,
+}
+
+/// A page of a listing; `next_cursor` continues it.
+#[derive(Debug, Clone)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+fn validated(new: NewStore) -> Result<(StoreId, String, Address, String), RetailError> {
+    let id = StoreId::parse(new.id.trim())?;
+    let country = parse_country(&new.country)
+        .ok_or_else(|| RetailError::bad_request("invalid_country", "country must be an ISO 3166-1 alpha-2 code"))?;
+    let name = new.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(RetailError::bad_request("invalid_store_name", "name must be 1 to 100 characters"));
+    }
+    let a = &new.address;
+    for (field, value) in [("street", &a.street), ("postal_code", &a.postal_code), ("city", &a.city)] {
+        if value.trim().is_empty() || value.chars().count() > 100 {
+            return Err(RetailError::bad_request(
+                "invalid_address",
+                format!("address.{field} must be 1 to 100 characters"),
+            ));
+        }
+    }
+    let address = Address {
+        street: a.street.trim().to_string(),
+        postal_code: a.postal_code.trim().to_string(),
+        city: a.city.trim().to_string(),
+    };
+    Ok((id, name, address, country))
+}
+
+/// Registers a store inside a write. Registering the same id again with the same details returns
+/// the store (`false`: not new); with other details it is refused (`store_exists`), so a typo cannot
+/// silently move a store.
+pub fn insert(conn: &rusqlite::Connection, now: i64, new: NewStore) -> Result<(Store, bool), RetailError> {
+    let (id, name, address, country) = validated(new)?;
+    if let Some(existing) = load(conn, id.as_str())? {
+        if existing.name == name && existing.address == address && existing.country == country {
+            return Ok((existing, false));
+        }
+        return Err(RetailError::conflict(
+            "store_exists",
+            format!("store {id} is already registered with other details"),
+        ));
+    }
+    conn.execute(
+        "INSERT INTO retail_stores (id, name, street, postal_code, city, country, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id.as_str(), name, address.street, address.postal_code, address.city, country, now],
+    )?;
+    Ok((Store { id, name, address, country, created_at: now }, true))
+}
+
+/// Registers a store (see [`insert`]).
+pub async fn register_store(engine: &Engine, new: NewStore) -> Result<(Store, bool), RetailError> {
+    validated(new.clone())?;
+    engine.ledger().write(move |tx| insert(tx.conn(), ns_i64(tx.now()), new)).await
+}
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Store> {
+    Ok(Store {
+        id: StoreId(row.get(0)?),
+        name: row.get(1)?,
+        address: Address { street: row.get(2)?, postal_code: row.get(3)?, city: row.get(4)? },
+        country: row.get(5)?,
+        created_at: row.get(6)?,
+    })
+}
+
+const COLUMNS: &str = "id, name, street, postal_code, city, country, created_at";
+
+/// One store by id, on any connection (reads and write closures alike).
+pub fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Store>, rusqlite::Error> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM retail_stores WHERE id = ?1"), [id], from_row).optional()
+}
+
+/// Whether a store is registered. For other areas (the gift service's `storeCode`).
+pub fn store_exists(engine: &Engine, id: &str) -> Result<bool, LedgerError> {
+    let id = id.to_string();
+    engine.ledger().read(move |conn| Ok(load(conn, &id)?.is_some()))
+}
+
+/// One store.
+pub fn get_store(engine: &Engine, id: &str) -> Result<Option<Store>, RetailError> {
+    let id = id.to_string();
+    Ok(engine.ledger().read(move |conn| Ok(load(conn, &id)?))?)
+}
+
+/// Stores ordered by id, filtered, one page at a time.
+pub fn list_stores(engine: &Engine, filter: StoreFilter) -> Result<Listing<Store>, RetailError> {
+    let limit = filter.limit.clamp(1, 200);
+    let country = match &filter.country {
+        Some(c) => Some(parse_country(c).ok_or_else(|| {
+            RetailError::bad_request("invalid_country", "country must be an ISO 3166-1 alpha-2 code")
+        })?),
+        None => None,
+    };
+    let query = filter.query.as_ref().map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+    let after = filter.after.clone().unwrap_or_default();
+    let mut items = engine.ledger().read(move |conn| {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM retail_stores
+             WHERE id > ?1 AND (?2 IS NULL OR country = ?2)
+               AND (?3 IS NULL OR lower(name) LIKE ?3 OR lower(city) LIKE ?3)
+             ORDER BY id LIMIT ?4"
+        ))?;
+        let rows = stmt.query_map(params![after, country, query, i64::from(limit) + 1], from_row)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    })?;
+    let next_cursor = if items.len() > limit as usize {
+        items.truncate(limit as usize);
+        items.last().map(|s| s.id.to_string())
+    } else {
+        None
+    };
+    Ok(Listing { items, next_cursor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_ids_follow_the_partner_shape() {
+        assert!(StoreId::parse("A1234").is_ok());
+        assert!(StoreId::parse("store-7.b_2").is_ok());
+        assert_eq!(StoreId::parse("").unwrap_err().code(), "invalid_store_id");
+        assert!(StoreId::parse("-A").is_err());
+        assert!(StoreId::parse("A 1").is_err());
+        assert!(StoreId::parse(&"A".repeat(33)).is_err());
+    }
+}

@@ -1,0 +1,68 @@
+//! Background work of the retail area, started by the server: the sweeper (expires created orders
+//! whose time is up, emitting their events; purges old idempotency keys) and the webhook deliverer.
+//! Both only read and write durable tables, so stopping them at any point loses nothing.
+
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+
+use super::{RetailConfig, RetailError, idempotency, orders, webhooks};
+use crate::engine::Engine;
+
+/// The running tasks; dropping this stops them.
+#[derive(Debug)]
+pub struct Background {
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// Starts the sweeper and the deliverer on the current tokio runtime.
+pub fn start(engine: &Engine) -> Result<Background, RetailError> {
+    let cfg = RetailConfig::of(engine).map_err(|e| RetailError::internal(e.to_string()))?;
+    let http = webhooks::http_client(&cfg)?;
+    let sweeper = tokio::spawn(sweep(engine.clone(), cfg.clone()));
+    let deliverer = tokio::spawn(deliver(engine.clone(), cfg, http));
+    Ok(Background { tasks: vec![sweeper, deliverer] })
+}
+
+async fn sweep(engine: Engine, cfg: RetailConfig) {
+    let every = Duration::from_millis(cfg.sweep_interval_ms.max(50));
+    // Purging keys is rare work: about every ten minutes.
+    let purge_every = (600_000 / cfg.sweep_interval_ms.max(50)).max(1);
+    let mut round: u64 = 0;
+    loop {
+        match orders::expire_due(&engine).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("expired {n} retail orders"),
+            Err(e) => tracing::warn!("expiring retail orders: {e}"),
+        }
+        if round.is_multiple_of(purge_every)
+            && let Err(e) = idempotency::purge(&engine, cfg.idempotency_retention_hours).await
+        {
+            tracing::warn!("purging idempotency keys: {e}");
+        }
+        round = round.wrapping_add(1);
+        tokio::time::sleep(every).await;
+    }
+}
+
+async fn deliver(engine: Engine, cfg: RetailConfig, http: reqwest::Client) {
+    loop {
+        let pause = match webhooks::deliver_due(&engine, &http, &cfg).await {
+            Ok(0) => Duration::from_millis(200),
+            Ok(_) => Duration::ZERO,
+            Err(e) => {
+                tracing::warn!("delivering webhooks: {e}");
+                Duration::from_secs(1)
+            }
+        };
+        tokio::time::sleep(pause).await;
+    }
+}

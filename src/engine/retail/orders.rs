@@ -1,0 +1,826 @@
+//! The retail order state machine. Each state change is one `Ledger::write`: its transfers, the
+//! order row, the code stock, the settlement entry and the webhook event commit together.
+//!
+//! ```text
+//! create ──► created ──confirm──► confirmed ──invalidate──► invalidated (reversed)
+//!               │ └──invalidate──► invalidated (hold voided)
+//!               └──(timeout)─────► expired (hold released by the ledger)
+//! ```
+//!
+//! Money (per order, face value F, commission C, net N = F − C, in the order's currency):
+//! create holds N on the partner balance (pending: sales → prepaid); confirm posts it and books C
+//! (sales → commission), so the sales account carries F; invalidating a confirmed order reverses
+//! both; invalidating a created one voids the hold.
+
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use super::lines::{self, ReceiptInput};
+use super::{RetailConfig, RetailError, WireMoney, webhooks};
+use crate::engine::Engine;
+use crate::engine::accounts::{transfer_code, transfer_id};
+use crate::engine::catalog::balance::{commission_account, ensure_accounts, prepaid_account, sales_account};
+use crate::engine::catalog::products::{self, ProductCode, ProductKind, Values};
+use crate::engine::catalog::{codes, ns_i64, parse_country, rfc3339, stores};
+use crate::engine::retail::error::id_hex;
+use crate::ledger::{CreateTransferResult, NewTransfer, TransferFlags, WriteTx};
+use crate::money::{Currency, Locale, Money};
+
+/// Where an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    /// Preliminary checks passed; the balance is held until confirm, invalidate or expiry.
+    Created,
+    /// Paid and delivered: the code was issued or the card activated.
+    Confirmed,
+    /// Voided (from created) or reversed (from confirmed): nothing is owed, the code or card is blocked.
+    Invalidated,
+    /// Never confirmed in time: the hold was released.
+    Expired,
+}
+
+impl OrderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::Created => "created",
+            OrderState::Confirmed => "confirmed",
+            OrderState::Invalidated => "invalidated",
+            OrderState::Expired => "expired",
+        }
+    }
+    fn parse(s: &str) -> Option<OrderState> {
+        [OrderState::Created, OrderState::Confirmed, OrderState::Invalidated, OrderState::Expired]
+            .into_iter()
+            .find(|st| st.as_str() == s)
+    }
+}
+
+/// `receipt_printing` of a create request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReceiptPrintingRequest {
+    /// 24 to 64.
+    #[schema(example = 40)]
+    pub characters_per_line: u32,
+    /// de-DE, en-US, en-GB, fr-FR or nl-NL.
+    #[schema(example = "de-DE")]
+    pub locale: String,
+}
+
+/// `POST /v1/retail_orders`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CreateOrder {
+    #[schema(example = "4001232232332")]
+    pub product_code: String,
+    #[schema(example = "A1234")]
+    pub store_id: String,
+    #[schema(example = "T01")]
+    pub terminal_id: String,
+    #[schema(example = "R1234567890")]
+    pub receipt_id: String,
+    #[schema(example = "DE")]
+    pub country: String,
+    pub face_value: WireMoney,
+    pub receipt_printing: ReceiptPrintingRequest,
+    /// POSA products: the number of the physical card scanned at the till.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_number: Option<String>,
+}
+
+/// `POST /v1/retail_orders/{id}/actions/confirm`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ConfirmOrder {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "cash")]
+    pub payment_method: Option<String>,
+    /// Total value of the customer's receipt (at least the face value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_value: Option<WireMoney>,
+}
+
+/// `receipt_printing` of an order; `lines` once it is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReceiptPrinting {
+    pub characters_per_line: u32,
+    pub locale: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<String>>,
+}
+
+/// A retail order on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OrderView {
+    #[schema(example = "ro_3f2a9c0d1e4b5a6978c0d1e2")]
+    pub id: String,
+    pub state: OrderState,
+    pub product_code: String,
+    pub product_name: String,
+    pub brand: String,
+    pub kind: ProductKind,
+    pub store_id: String,
+    pub terminal_id: String,
+    pub receipt_id: String,
+    pub country: String,
+    pub face_value: WireMoney,
+    /// The partner's commission on this order.
+    pub commission: WireMoney,
+    /// What the distributor takes from the prepaid balance: face value minus commission.
+    pub net_payable: WireMoney,
+    /// POSA: the card number, masked to its last four digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_value: Option<WireMoney>,
+    pub receipt_printing: ReceiptPrinting,
+    pub created_at: String,
+    /// When a created order expires if it is not confirmed.
+    pub expires_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalidated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expired_at: Option<String>,
+}
+
+/// An order as stored.
+#[derive(Debug, Clone)]
+struct Order {
+    id: String,
+    state: OrderState,
+    product_code: String,
+    product_name: String,
+    brand: String,
+    store_id: String,
+    terminal_id: String,
+    receipt_id: String,
+    country: String,
+    currency: Currency,
+    face: i64,
+    commission: i64,
+    kind: ProductKind,
+    card_number: Option<String>,
+    width: u32,
+    locale: String,
+    hold_id: u128,
+    payment_method: Option<String>,
+    receipt_value: Option<WireMoney>,
+    lines: Option<Vec<String>>,
+    created_at: i64,
+    expires_at: i64,
+    confirmed_at: Option<i64>,
+    invalidated_at: Option<i64>,
+    expired_at: Option<i64>,
+}
+
+impl Order {
+    fn money(&self, minor: i64) -> WireMoney {
+        WireMoney::from(Money::from_minor(minor, self.currency))
+    }
+    fn net(&self) -> i64 {
+        self.face - self.commission
+    }
+    fn view(&self) -> OrderView {
+        OrderView {
+            id: self.id.clone(),
+            state: self.state,
+            product_code: self.product_code.clone(),
+            product_name: self.product_name.clone(),
+            brand: self.brand.clone(),
+            kind: self.kind,
+            store_id: self.store_id.clone(),
+            terminal_id: self.terminal_id.clone(),
+            receipt_id: self.receipt_id.clone(),
+            country: self.country.clone(),
+            face_value: self.money(self.face),
+            commission: self.money(self.commission),
+            net_payable: self.money(self.net()),
+            card_number: self.card_number.as_deref().map(lines::mask_card),
+            payment_method: self.payment_method.clone(),
+            receipt_value: self.receipt_value.clone(),
+            receipt_printing: ReceiptPrinting {
+                characters_per_line: self.width,
+                locale: self.locale.clone(),
+                // The code is only shown while it is valid.
+                lines: if self.state == OrderState::Confirmed { self.lines.clone() } else { None },
+            },
+            created_at: rfc3339(self.created_at),
+            expires_at: rfc3339(self.expires_at),
+            confirmed_at: self.confirmed_at.map(rfc3339),
+            invalidated_at: self.invalidated_at.map(rfc3339),
+            expired_at: self.expired_at.map(rfc3339),
+        }
+    }
+}
+
+const COLUMNS: &str = "o.id, o.state, o.product_code, coalesce(p.name, ''), coalesce(p.brand, ''), o.store_id, \
+     o.terminal_id, o.receipt_id, o.country, o.currency, o.face_minor, o.commission_minor, o.kind, o.card_number, \
+     o.characters_per_line, o.locale, o.hold_id, o.payment_method, o.receipt_value, o.lines, o.created_at, \
+     o.expires_at, o.confirmed_at, o.invalidated_at, o.expired_at";
+
+fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Order>, RetailError> {
+    let row = conn
+        .query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code
+                 WHERE o.id = ?1"
+            ),
+            [id],
+            |r| {
+                Ok((
+                    (
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
+                        r.get::<_, String>(8)?,
+                        r.get::<_, String>(9)?,
+                        r.get::<_, i64>(10)?,
+                        r.get::<_, i64>(11)?,
+                    ),
+                    (
+                        r.get::<_, String>(12)?,
+                        r.get::<_, Option<String>>(13)?,
+                        r.get::<_, u32>(14)?,
+                        r.get::<_, String>(15)?,
+                        r.get::<_, String>(16)?,
+                        r.get::<_, Option<String>>(17)?,
+                        r.get::<_, Option<String>>(18)?,
+                        r.get::<_, Option<String>>(19)?,
+                        r.get::<_, i64>(20)?,
+                        r.get::<_, i64>(21)?,
+                    ),
+                    (r.get::<_, Option<i64>>(22)?, r.get::<_, Option<i64>>(23)?, r.get::<_, Option<i64>>(24)?),
+                ))
+            },
+        )
+        .optional()?;
+    let Some((a, b, c)) = row else { return Ok(None) };
+    let bad = |what: &str| RetailError::internal(format!("order {}: bad stored {what}", a.0));
+    Ok(Some(Order {
+        state: OrderState::parse(&a.1).ok_or_else(|| bad("state"))?,
+        currency: Currency::from_code(&a.9).map_err(|_| bad("currency"))?,
+        kind: match b.0.as_str() {
+            "POR" => ProductKind::Por,
+            "POSA" => ProductKind::Posa,
+            _ => return Err(bad("kind")),
+        },
+        hold_id: super::parse_id_hex(&b.4)?,
+        receipt_value: b.6.as_deref().map(serde_json::from_str).transpose().map_err(|_| bad("receipt value"))?,
+        lines: b.7.as_deref().map(serde_json::from_str).transpose().map_err(|_| bad("lines"))?,
+        id: a.0,
+        product_code: a.2,
+        product_name: a.3,
+        brand: a.4,
+        store_id: a.5,
+        terminal_id: a.6,
+        receipt_id: a.7,
+        country: a.8,
+        face: a.10,
+        commission: a.11,
+        card_number: b.1,
+        width: b.2,
+        locale: b.3,
+        payment_method: b.5,
+        created_at: b.8,
+        expires_at: b.9,
+        confirmed_at: c.0,
+        invalidated_at: c.1,
+        expired_at: c.2,
+    }))
+}
+
+/// The order id for a client's idempotency key: a retried create finds the order the first try
+/// made. Without a key, a random id.
+pub fn order_id(key: Option<&str>) -> String {
+    let n = match key {
+        Some(k) => transfer_id(&format!("retail-order:{k}")),
+        None => rand::random::<u128>(),
+    };
+    format!("ro_{:024x}", n >> 32)
+}
+
+fn hold_transfer_id(order: &str) -> u128 {
+    transfer_id(&format!("retail:{order}:hold"))
+}
+
+fn ident(field: &str, s: &str, max: usize) -> Result<String, RetailError> {
+    let s = s.trim();
+    if s.is_empty() || s.chars().count() > max || s.chars().any(char::is_control) {
+        return Err(RetailError::bad_request(
+            "invalid_request",
+            format!("{field} must be 1 to {max} printable characters"),
+        ));
+    }
+    Ok(s.to_string())
+}
+
+fn card_number(s: &str) -> Result<String, RetailError> {
+    let n: String = s.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    if !(6..=40).contains(&n.len()) || !n.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(RetailError::bad_request("invalid_card_number", "card_number must be 6 to 40 letters or digits"));
+    }
+    Ok(n)
+}
+
+/// A create request after its shape was checked (nothing looked up yet).
+struct ValidCreate {
+    product_code: String,
+    store_id: String,
+    terminal_id: String,
+    receipt_id: String,
+    country: String,
+    face: Money,
+    width: u32,
+    locale: Locale,
+    card_number: Option<String>,
+}
+
+fn validate_create(req: &CreateOrder) -> Result<ValidCreate, RetailError> {
+    let product_code = ProductCode::parse_shape(req.product_code.trim())?.as_str().to_string();
+    let store_id = stores::StoreId::parse(req.store_id.trim())?.as_str().to_string();
+    let terminal_id = ident("terminal_id", &req.terminal_id, 32)?;
+    let receipt_id = ident("receipt_id", &req.receipt_id, 64)?;
+    let country = parse_country(&req.country)
+        .ok_or_else(|| RetailError::bad_request("invalid_country", "country must be an ISO 3166-1 alpha-2 code"))?;
+    let face = req.face_value.parse("face_value")?;
+    if face.minor() <= 0 {
+        return Err(RetailError::bad_request("invalid_amount", "face_value.amount must be positive"));
+    }
+    let width = req.receipt_printing.characters_per_line;
+    if !(lines::MIN_WIDTH as u32..=lines::MAX_WIDTH as u32).contains(&width) {
+        return Err(RetailError::bad_request(
+            "invalid_characters_per_line",
+            format!("receipt_printing.characters_per_line must be {} to {}", lines::MIN_WIDTH, lines::MAX_WIDTH),
+        ));
+    }
+    let locale = Locale::parse(&req.receipt_printing.locale).map_err(|_| {
+        RetailError::bad_request(
+            "invalid_locale",
+            format!(
+                "receipt_printing.locale {:?} is not one of {}",
+                req.receipt_printing.locale,
+                Locale::ALL.map(|l| l.tag()).join(", ")
+            ),
+        )
+    })?;
+    let card_number = req.card_number.as_deref().map(card_number).transpose()?;
+    Ok(ValidCreate { product_code, store_id, terminal_id, receipt_id, country, face, width, locale, card_number })
+}
+
+fn transfer_refused(what: &str, r: CreateTransferResult) -> RetailError {
+    RetailError::internal(format!("{what} refused by the ledger: {r:?}"))
+}
+
+/// Runs the preliminary checks and holds the balance. `key` is the client-scoped idempotency key:
+/// the same key gives the same order (`false`: it already existed).
+pub async fn create(engine: &Engine, req: CreateOrder, key: Option<&str>) -> Result<(OrderView, bool), RetailError> {
+    let v = validate_create(&req)?;
+    let expiry =
+        RetailConfig::of(engine).map_err(|e| RetailError::internal(e.to_string()))?.order_expiry_seconds.max(1);
+    let id = order_id(key);
+    engine.ledger().write(move |tx| create_in(tx, &id, v, expiry)).await
+}
+
+fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Result<(OrderView, bool), RetailError> {
+    if let Some(existing) = load(tx.conn(), id)? {
+        return Ok((existing.view(), false));
+    }
+    let store = stores::load(tx.conn(), &v.store_id)?.ok_or_else(|| {
+        RetailError::unprocessable("store_not_registered", format!("store {:?} is not registered", v.store_id))
+    })?;
+    if store.country != v.country {
+        return Err(RetailError::unprocessable(
+            "store_country_mismatch",
+            format!("store {} is in {}, not {}", store.id, store.country, v.country),
+        ));
+    }
+    let product = products::load(tx.conn(), &v.product_code)?
+        .ok_or_else(|| RetailError::unprocessable("product_not_found", format!("no product {}", v.product_code)))?;
+    if !product.active {
+        return Err(RetailError::unprocessable("product_inactive", format!("product {} is not on sale", product.code)));
+    }
+    if product.country != v.country {
+        return Err(RetailError::unprocessable(
+            "product_not_sold_in_country",
+            format!("product {} is sold in {}, not {}", product.code, product.country, v.country),
+        ));
+    }
+    if product.currency != v.face.currency() {
+        return Err(RetailError::unprocessable(
+            "currency_mismatch",
+            format!("product {} is sold in {}", product.code, product.currency.code()),
+        ));
+    }
+    match &product.values {
+        Values::Fixed(values) if !values.contains(&v.face.minor()) => {
+            let list: Vec<String> =
+                values.iter().map(|m| Money::from_minor(*m, product.currency).to_plain_string()).collect();
+            return Err(RetailError::unprocessable(
+                "amount_not_a_denomination",
+                format!("face_value must be one of {}", list.join(", ")),
+            ));
+        }
+        Values::Range { min, max } if v.face.minor() < *min || v.face.minor() > *max => {
+            return Err(RetailError::unprocessable(
+                "amount_out_of_range",
+                format!(
+                    "face_value must be between {} and {}",
+                    Money::from_minor(*min, product.currency).to_plain_string(),
+                    Money::from_minor(*max, product.currency).to_plain_string()
+                ),
+            ));
+        }
+        _ => {}
+    }
+    match product.kind {
+        ProductKind::Posa => {
+            let card = v.card_number.as_deref().ok_or_else(|| {
+                RetailError::unprocessable("card_number_required", "a POSA product needs the scanned card_number")
+            })?;
+            let used: bool = tx.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM retail_posa_cards WHERE card_number = ?1)
+                     OR EXISTS (SELECT 1 FROM retail_orders WHERE card_number = ?1 AND state IN ('created', 'confirmed'))",
+                [card],
+                |r| r.get(0),
+            )?;
+            if used {
+                return Err(RetailError::unprocessable(
+                    "card_already_used",
+                    "this card was already sold or is being sold",
+                ));
+            }
+        }
+        ProductKind::Por => {
+            if codes::available(tx.conn(), &product.code)? == 0 {
+                return Err(RetailError::unprocessable("out_of_stock", format!("no codes left for {}", product.code)));
+            }
+        }
+    }
+    let currency = product.currency;
+    let commission = product.commission_on(v.face.minor());
+    let net = v.face.minor() - commission;
+    let insufficient =
+        || RetailError::unprocessable("insufficient_balance", "the partner balance does not cover this order");
+    let prepaid = tx.lookup_account(prepaid_account(currency))?.ok_or_else(insufficient)?;
+    if prepaid.debit_balance() - i128::from(prepaid.credits_pending) < i128::from(net) {
+        return Err(insufficient());
+    }
+    ensure_accounts(tx, currency)?;
+    let hold = hold_transfer_id(id);
+    let result = tx.create_transfers(&[NewTransfer {
+        id: hold,
+        debit_account_id: sales_account(currency),
+        credit_account_id: prepaid_account(currency),
+        amount: u64::try_from(net).unwrap_or(0),
+        timeout: expiry,
+        ledger: currency.ledger(),
+        code: transfer_code::RETAIL_HOLD,
+        flags: TransferFlags::PENDING,
+        ..NewTransfer::default()
+    }])?;
+    match result.first().copied() {
+        Some(r) if r.is_success() => {}
+        Some(CreateTransferResult::ExceedsDebits | CreateTransferResult::ExceedsCredits) => return Err(insufficient()),
+        Some(r) => return Err(transfer_refused("the hold", r)),
+        None => return Err(RetailError::internal("the ledger answered nothing")),
+    }
+    if product.kind == ProductKind::Por && codes::reserve(tx.conn(), &product.code, id)?.is_none() {
+        return Err(RetailError::unprocessable("out_of_stock", format!("no codes left for {}", product.code)));
+    }
+    let now = ns_i64(tx.now());
+    let expires_at = now.saturating_add(i64::from(expiry) * 1_000_000_000);
+    tx.conn().execute(
+        "INSERT INTO retail_orders (id, state, product_code, store_id, terminal_id, receipt_id, country, currency,
+             face_minor, commission_minor, kind, card_number, characters_per_line, locale, hold_id, created_at,
+             expires_at)
+         VALUES (?1, 'created', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            id,
+            product.code,
+            v.store_id,
+            v.terminal_id,
+            v.receipt_id,
+            v.country,
+            currency.code(),
+            v.face.minor(),
+            commission,
+            product.kind.as_str(),
+            v.card_number,
+            v.width,
+            v.locale.tag(),
+            id_hex(hold),
+            now,
+            expires_at
+        ],
+    )?;
+    let order = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?;
+    let view = order.view();
+    webhooks::enqueue(tx.conn(), now, "retail_order.created", &serde_json::to_value(&view).unwrap_or_default())?;
+    Ok((view, true))
+}
+
+/// One order.
+pub fn get(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
+    let id = id.to_string();
+    let order = engine.ledger().read(move |conn| Ok(load(conn, &id)))??;
+    order.map(|o| o.view()).ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))
+}
+
+fn order_or_404(tx: &WriteTx<'_>, id: &str) -> Result<Order, RetailError> {
+    load(tx.conn(), id)?.ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))
+}
+
+/// Marks a created order expired (its hold is released by the ledger's timeout) inside a write.
+fn expire_in(tx: &WriteTx<'_>, order: &Order) -> Result<OrderView, RetailError> {
+    let now = ns_i64(tx.now());
+    codes::transition(tx.conn(), &order.id, "reserved", "available")?;
+    tx.conn().execute(
+        "UPDATE retail_orders SET state = 'expired', expired_at = ?2 WHERE id = ?1 AND state = 'created'",
+        params![order.id, now],
+    )?;
+    let view = load(tx.conn(), &order.id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
+    webhooks::enqueue(tx.conn(), now, "retail_order.expired", &serde_json::to_value(&view).unwrap_or_default())?;
+    Ok(view)
+}
+
+fn settlement_entry(tx: &WriteTx<'_>, order: &Order, kind: &str, now: i64) -> Result<(), RetailError> {
+    let sign = if kind == "confirm" { 1 } else { -1 };
+    tx.conn().execute(
+        "INSERT INTO retail_settlement_entries (order_id, kind, day, store_id, currency, face_minor, commission_minor,
+             net_minor, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            order.id,
+            kind,
+            super::settlement::day_of(now),
+            order.store_id,
+            order.currency.code(),
+            sign * order.face,
+            sign * order.commission,
+            sign * order.net(),
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+fn check_confirm(order: &Order, req: &ConfirmOrder) -> Result<(Option<String>, Option<WireMoney>), RetailError> {
+    let method = req.payment_method.as_deref().map(|m| ident("payment_method", m, 32)).transpose()?;
+    let value = match &req.receipt_value {
+        None => None,
+        Some(w) => {
+            let m = w.parse("receipt_value")?;
+            if m.currency() != order.currency {
+                return Err(RetailError::unprocessable(
+                    "currency_mismatch",
+                    format!("receipt_value must be in {}", order.currency.code()),
+                ));
+            }
+            if m.minor() < order.face {
+                return Err(RetailError::unprocessable(
+                    "receipt_value_below_face_value",
+                    "receipt_value must include the gift card's face value",
+                ));
+            }
+            Some(WireMoney::from(m))
+        }
+    };
+    Ok((method, value))
+}
+
+/// Confirms an order: posts the hold, books the commission, issues the code or activates the
+/// card, and returns the receipt lines. Confirming a confirmed order answers the same again.
+pub async fn confirm(engine: &Engine, id: &str, req: ConfirmOrder) -> Result<OrderView, RetailError> {
+    let id = id.to_string();
+    let outcome = engine.ledger().write(move |tx| confirm_in(tx, &id, &req)).await?;
+    match outcome {
+        Ok(view) => Ok(view),
+        Err(expired) => Err(RetailError::conflict(
+            "order_expired",
+            format!("order {} expired at {} and can no longer be confirmed", expired.id, expired.expires_at),
+        )),
+    }
+}
+
+/// `Ok(Err(view))`: the order turned out to be expired (that change is committed).
+fn confirm_in(tx: &mut WriteTx<'_>, id: &str, req: &ConfirmOrder) -> Result<Result<OrderView, OrderView>, RetailError> {
+    let order = order_or_404(tx, id)?;
+    match order.state {
+        OrderState::Confirmed => return Ok(Ok(order.view())),
+        OrderState::Invalidated => {
+            return Err(RetailError::conflict(
+                "order_invalidated",
+                "the order was invalidated and cannot be confirmed",
+            ));
+        }
+        OrderState::Expired => return Ok(Err(order.view())),
+        OrderState::Created => {}
+    }
+    let now = ns_i64(tx.now());
+    if now >= order.expires_at {
+        return Ok(Err(expire_in(tx, &order)?));
+    }
+    let (method, value) = check_confirm(&order, req)?;
+    let c = order.currency;
+    let mut transfers = vec![NewTransfer {
+        id: transfer_id(&format!("retail:{id}:post")),
+        debit_account_id: sales_account(c),
+        credit_account_id: prepaid_account(c),
+        amount: u64::try_from(order.net()).unwrap_or(0),
+        pending_id: order.hold_id,
+        ledger: c.ledger(),
+        code: transfer_code::RETAIL_HOLD,
+        flags: TransferFlags::POST_PENDING_TRANSFER,
+        ..NewTransfer::default()
+    }];
+    if order.commission > 0 {
+        transfers[0].flags = TransferFlags::POST_PENDING_TRANSFER | TransferFlags::LINKED;
+        transfers.push(NewTransfer {
+            id: transfer_id(&format!("retail:{id}:commission")),
+            debit_account_id: sales_account(c),
+            credit_account_id: commission_account(c),
+            amount: u64::try_from(order.commission).unwrap_or(0),
+            ledger: c.ledger(),
+            code: transfer_code::RETAIL_COMMISSION,
+            ..NewTransfer::default()
+        });
+    }
+    let results = tx.create_transfers(&transfers)?;
+    if results.first() == Some(&CreateTransferResult::PendingTransferExpired) {
+        return Ok(Err(expire_in(tx, &order)?));
+    }
+    if let Some(r) = results.iter().find(|r| !r.is_success()) {
+        return Err(transfer_refused("the confirmation", *r));
+    }
+    let product = products::load(tx.conn(), &order.product_code)?
+        .ok_or_else(|| RetailError::internal(format!("product {} vanished", order.product_code)))?;
+    let code = match order.kind {
+        ProductKind::Por => {
+            if !codes::transition(tx.conn(), id, "reserved", "issued")? {
+                return Err(RetailError::internal(format!("order {id} has no reserved code")));
+            }
+            let code: String =
+                tx.conn().query_row("SELECT code FROM retail_por_codes WHERE order_id = ?1", [id], |r| r.get(0))?;
+            Some(code)
+        }
+        ProductKind::Posa => {
+            let card = order.card_number.clone().ok_or_else(|| RetailError::internal("POSA order without card"))?;
+            tx.conn().execute(
+                "INSERT INTO retail_posa_cards (card_number, product_code, order_id, state, activated_at)
+                 VALUES (?1, ?2, ?3, 'active', ?4)",
+                params![card, order.product_code, id, now],
+            )?;
+            None
+        }
+    };
+    let locale = Locale::parse(&order.locale).map_err(|e| RetailError::internal(e.to_string()))?;
+    let lines = lines::render(&ReceiptInput {
+        width: order.width as usize,
+        locale,
+        brand: &product.brand,
+        product_name: &product.name,
+        face_value: Money::from_minor(order.face, c),
+        code: code.as_deref(),
+        card_number: order.card_number.as_deref(),
+        redemption_text: &product.redemption_text,
+        support_text: &product.support_text,
+        receipt_id: &order.receipt_id,
+        order_id: id,
+    });
+    tx.conn().execute(
+        "UPDATE retail_orders SET state = 'confirmed', confirmed_at = ?2, payment_method = ?3, receipt_value = ?4,
+             lines = ?5
+         WHERE id = ?1",
+        params![
+            id,
+            now,
+            method,
+            value.as_ref().and_then(|v| serde_json::to_string(v).ok()),
+            serde_json::to_string(&lines).unwrap_or_else(|_| "[]".into())
+        ],
+    )?;
+    settlement_entry(tx, &order, "confirm", now)?;
+    let view = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
+    webhooks::enqueue(tx.conn(), now, "retail_order.confirmed", &serde_json::to_value(&view).unwrap_or_default())?;
+    Ok(Ok(view))
+}
+
+/// Invalidates an order: voids the hold of a created one, reverses a confirmed one (blocking its
+/// code or card). An invalidated or expired order is answered as it is: nothing changes.
+pub async fn invalidate(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
+    let id = id.to_string();
+    engine.ledger().write(move |tx| invalidate_in(tx, &id)).await
+}
+
+fn invalidate_in(tx: &mut WriteTx<'_>, id: &str) -> Result<OrderView, RetailError> {
+    let order = order_or_404(tx, id)?;
+    let now = ns_i64(tx.now());
+    let c = order.currency;
+    match order.state {
+        OrderState::Invalidated | OrderState::Expired => return Ok(order.view()),
+        OrderState::Created => {
+            if now >= order.expires_at {
+                return expire_in(tx, &order);
+            }
+            let results = tx.create_transfers(&[NewTransfer {
+                id: transfer_id(&format!("retail:{id}:void")),
+                debit_account_id: sales_account(c),
+                credit_account_id: prepaid_account(c),
+                amount: u64::try_from(order.net()).unwrap_or(0),
+                pending_id: order.hold_id,
+                ledger: c.ledger(),
+                code: transfer_code::RETAIL_HOLD,
+                flags: TransferFlags::VOID_PENDING_TRANSFER,
+                ..NewTransfer::default()
+            }])?;
+            match results.first().copied() {
+                Some(r) if r.is_success() => {}
+                Some(CreateTransferResult::PendingTransferExpired) => return expire_in(tx, &order),
+                Some(r) => return Err(transfer_refused("the void", r)),
+                None => return Err(RetailError::internal("the ledger answered nothing")),
+            }
+            codes::transition(tx.conn(), id, "reserved", "available")?;
+        }
+        OrderState::Confirmed => {
+            let mut transfers = vec![NewTransfer {
+                id: transfer_id(&format!("retail:{id}:reverse")),
+                debit_account_id: prepaid_account(c),
+                credit_account_id: sales_account(c),
+                amount: u64::try_from(order.net()).unwrap_or(0),
+                ledger: c.ledger(),
+                code: transfer_code::RETAIL_INVALIDATE,
+                ..NewTransfer::default()
+            }];
+            if order.commission > 0 {
+                transfers[0].flags = TransferFlags::LINKED;
+                transfers.push(NewTransfer {
+                    id: transfer_id(&format!("retail:{id}:reverse-commission")),
+                    debit_account_id: commission_account(c),
+                    credit_account_id: sales_account(c),
+                    amount: u64::try_from(order.commission).unwrap_or(0),
+                    ledger: c.ledger(),
+                    code: transfer_code::RETAIL_INVALIDATE,
+                    ..NewTransfer::default()
+                });
+            }
+            let results = tx.create_transfers(&transfers)?;
+            if let Some(r) = results.iter().find(|r| !r.is_success()) {
+                return Err(transfer_refused("the reversal", *r));
+            }
+            codes::transition(tx.conn(), id, "issued", "blocked")?;
+            tx.conn().execute(
+                "UPDATE retail_posa_cards SET state = 'blocked', blocked_at = ?2 WHERE order_id = ?1",
+                params![id, now],
+            )?;
+            settlement_entry(tx, &order, "invalidate", now)?;
+        }
+    }
+    tx.conn().execute(
+        "UPDATE retail_orders SET state = 'invalidated', invalidated_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    let view = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
+    webhooks::enqueue(tx.conn(), now, "retail_order.invalidated", &serde_json::to_value(&view).unwrap_or_default())?;
+    Ok(view)
+}
+
+/// Expires created orders whose time is up (the sweeper calls this). Returns how many expired.
+pub async fn expire_due(engine: &Engine) -> Result<usize, RetailError> {
+    engine
+        .ledger()
+        .write(|tx| {
+            let now = ns_i64(tx.now());
+            let ids: Vec<String> = {
+                let mut stmt = tx.conn().prepare(
+                    "SELECT id FROM retail_orders WHERE state = 'created' AND expires_at <= ?1 ORDER BY expires_at LIMIT 200",
+                )?;
+                stmt.query_map([now], |r| r.get(0))?.collect::<Result<_, _>>()?
+            };
+            for id in &ids {
+                let order = order_or_404(tx, id)?;
+                expire_in(tx, &order)?;
+            }
+            Ok(ids.len())
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_ids_follow_the_key() {
+        assert_eq!(order_id(Some("client-1\u{0}k")), order_id(Some("client-1\u{0}k")));
+        assert_ne!(order_id(Some("client-1\u{0}k")), order_id(Some("client-2\u{0}k")));
+        assert_ne!(order_id(None), order_id(None));
+        assert_eq!(order_id(None).len(), 3 + 24);
+    }
+}
