@@ -152,7 +152,10 @@ impl Client {
             }
             match self.gift_reverse(&req).await {
                 Ok(reversal) => {
-                    return GiftCallError::TimedOutReversed { external_transaction_id: id, reversal: Box::new(reversal) };
+                    return GiftCallError::TimedOutReversed {
+                        external_transaction_id: id,
+                        reversal: Box::new(reversal),
+                    };
                 }
                 Err(e) if e.code() == Some("transaction_not_found") => {
                     return GiftCallError::TimedOutNotApplied { external_transaction_id: id };
