@@ -16,7 +16,7 @@ fn luhn_ok(n: &str) -> bool {
             if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 async fn ok(server: &TestServer, path: &str, fields: Value) -> Value {
