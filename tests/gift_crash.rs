@@ -41,7 +41,7 @@ async fn client_loop(base: String, token: String, cards: Vec<String>, task: usiz
         i += 1;
         let c = (task + i) % cards.len();
         let ext = format!("crash-{task}-{i}");
-        let sent = if i % 3 == 0 {
+        let sent = if i.is_multiple_of(3) {
             Sent {
                 path: "/gift/reload.json",
                 body: gift_body(json!({"cardInfo": card(&cards[c]), "amount": "5.00", "externalTransactionId": ext})),
