@@ -175,21 +175,32 @@ async fn pending_events_survive_a_sigkill_and_expiry_is_announced() {
     assert!(accepted_events(&receiver).is_empty());
 
     server.kill9();
+    // A catalogue change while the server is down is an event too.
+    let file = server.data.path().join("p.json");
+    std::fs::write(
+        &file,
+        r#"{"products": [{"code": "4006381333931", "name": "New Card", "brand": "B", "country": "DE",
+            "currency": "EUR", "denominations": ["10.00"], "kind": "POSA"}]}"#,
+    )
+    .unwrap();
+    server.till(&["products", "import", file.to_str().unwrap()]);
     receiver.down.store(false, Ordering::SeqCst);
     server.restart();
-    let events = eventually(Duration::from_secs(15), "created and expired delivered after restart", || async {
+    let events = eventually(Duration::from_secs(15), "order and product events delivered after restart", || async {
         let ev = accepted_events(&receiver);
-        (ev.len() >= 2).then_some(ev)
+        (ev.len() >= 3).then_some(ev)
     })
     .await;
     let mut types: Vec<&str> = events.iter().map(|e| e["type"].as_str().unwrap()).collect();
     types.sort();
-    assert_eq!(types, ["retail_order.created", "retail_order.expired"]);
+    assert_eq!(types, ["product.created", "retail_order.created", "retail_order.expired"]);
+    let product = events.iter().find(|e| e["type"] == "product.created").unwrap();
+    assert_eq!(product["data"]["code"], "4006381333931");
     let attempts = receiver.attempts.lock().unwrap().clone();
     assert!(attempts.iter().all(|a| signed_correctly(&secret, a)));
     // Each event keeps its id across attempts and restarts, so the receiver can drop duplicates.
     let mut ids: Vec<&str> = attempts.iter().map(|a| a.id.as_str()).collect();
     ids.sort();
     ids.dedup();
-    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert_eq!(ids.len(), 3, "{ids:?}");
 }
