@@ -187,10 +187,18 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// The default command: the full-screen till. Until the screen exists, the help.
-fn run_till(_global: &Global, _till: &TillArgs) -> CliResult {
-    use clap::CommandFactory;
-    Cli::command().print_help()?;
+/// The default command: the full-screen till.
+fn run_till(global: &Global, till: &TillArgs) -> CliResult {
+    let data_dir = data_dir(global)?;
+    serve::init_file_logging(&data_dir)?;
+    crate::tui::run(crate::tui::RunOptions {
+        server: till.server.clone(),
+        training: till.training,
+        printer: till.printer.clone(),
+        data_dir,
+        demo: !global.no_demo,
+        settings_path: std::env::var_os("TILL_SETTINGS").map(PathBuf::from),
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,5 +1,87 @@
-//! (skeleton) `till print-test`.
+//! `till print-test`: a test receipt with the store header, umlauts and the euro sign, an amount
+//! in the chosen locale, a QR code and a CODE128 barcode, and a cut. Without a printer (`none`)
+//! it prints the preview to stdout.
+
+use std::process::ExitCode;
+
+use time::OffsetDateTime;
+
 use super::{CliResult, Global};
-pub fn run(_g: &Global, _printer: Option<&str>, _locale: Option<&str>, _width: Option<u16>) -> CliResult {
-    Err("`till print-test` is not built yet".into())
+use crate::engine::EngineConfig;
+use crate::engine::config::CONFIG_FILE;
+use crate::engine::receipts::{store_header, terminal_id};
+use crate::money::{Currency, Locale, Money};
+use crate::receipt::transport::DEFAULT_TIMEOUT;
+use crate::receipt::{Code, Label, Line, PrinterSpec, Receipt, ReceiptKind, StoreHeader, Width, escpos, layout};
+
+/// What the QR code and the barcode hold.
+pub const TEST_CODE: &str = "TILL-PRINT-TEST";
+/// The line that shows whether the code page is right.
+pub const TEST_LINE: &str = "ÄÖÜ äöü ß € – Test";
+
+pub fn run(g: &Global, printer: Option<&str>, locale: Option<&str>, width: Option<u16>) -> CliResult {
+    let spec: PrinterSpec = printer.unwrap_or("none").parse()?;
+    let width = Width::new(width.unwrap_or(48))?;
+    let config = read_config(g);
+    let locale = match locale {
+        Some(tag) => Locale::parse(tag)?,
+        None => config.as_ref().and_then(|c| Locale::parse(&c.merchant.locale).ok()).unwrap_or(Locale::DeDe),
+    };
+    let receipt = test_receipt(config.as_ref(), locale)?;
+    let doc = layout(&receipt, width);
+    if spec == PrinterSpec::None {
+        print!("{}", doc.preview());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let bytes = escpos::encode(&doc)?;
+    match crate::receipt::transport::send(&spec, &bytes, DEFAULT_TIMEOUT) {
+        Ok(sent) => {
+            println!("sent a test receipt to {spec} ({} bytes; printer was {})", sent.bytes, sent.status_before);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Err(format!("test receipt not printed: {e}").into()),
+    }
+}
+
+/// The data directory's `till.toml`, if there is a readable one. Never creates anything: a
+/// printer test must work on a machine without a data directory.
+fn read_config(g: &Global) -> Option<EngineConfig> {
+    let dir = super::data_dir(g).ok()?;
+    let text = std::fs::read_to_string(dir.join(CONFIG_FILE)).ok()?;
+    EngineConfig::parse(&text).ok()
+}
+
+fn test_receipt(
+    config: Option<&EngineConfig>,
+    locale: Locale,
+) -> Result<Receipt, Box<dyn std::error::Error + Send + Sync>> {
+    let header = config.and_then(|c| store_header(c).ok()).unwrap_or_else(|| StoreHeader {
+        name: "till".to_string(),
+        address: vec!["Printer test".to_string()],
+        extra: Vec::new(),
+    });
+    let terminal = config.and_then(|c| terminal_id(c).ok()).unwrap_or_else(|| "T01".to_string());
+    let currency =
+        config.and_then(|c| Currency::from_code(&c.merchant.currency).ok()).unwrap_or(Currency::from_code("EUR")?);
+    Ok(Receipt {
+        kind: ReceiptKind::PrintTest,
+        header,
+        terminal,
+        cashier: None,
+        number: None,
+        issued_at: OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc()),
+        locale,
+        lines: vec![
+            Line::Text { text: TEST_LINE.to_string() },
+            Line::Amount { label: Label::Amount, amount: Money::from_minor(123_456, currency) },
+        ],
+        totals: Vec::new(),
+        tenders: Vec::new(),
+        change: None,
+        cards: Vec::new(),
+        codes: vec![Code { label: None, text: TEST_CODE.to_string(), qr: true, code128: true }],
+        footer: Vec::new(),
+        training: false,
+        duplicate: false,
+    })
 }

@@ -1,5 +1,13 @@
-//! (skeleton) `till user add`.
-use super::{CliResult, Global};
-pub fn add(_g: &Global, _number: u32, _name: &str, _role: &str, _pin: &str) -> CliResult {
-    Err("`till user add` is not built yet".into())
+//! `till user add --number N --name NAME --role ROLE --pin PIN`: creates a cashier, manager or
+//! trainer. The PIN is stored hashed.
+
+use std::process::ExitCode;
+
+use super::{CliResult, Global, open_engine};
+
+pub fn add(g: &Global, number: u32, name: &str, role: &str, pin: &str) -> CliResult {
+    let engine = open_engine(g)?;
+    let user = crate::engine::users::add_user_blocking(&engine, number, name, role, pin)?;
+    println!("user {} {} ({}) created", user.number, user.name, user.role);
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,1 +1,28 @@
-//! (skeleton) client calls for till.
+//! Client calls for `/till/v1` sessions: terminal info, login, who am I, logout.
+
+use reqwest::Method;
+
+use super::{Client, ClientError};
+pub use crate::api::till::sessions::{LoginRequest, SessionReply, TerminalInfo, UserInfo};
+
+impl Client {
+    /// `GET /till/v1/terminal`: who and where this till is (no login needed).
+    pub async fn terminal_info(&self) -> Result<TerminalInfo, ClientError> {
+        self.get_json("/till/v1/terminal").await
+    }
+
+    /// `POST /till/v1/sessions`: logs a user in. The reply's token is for [`Client::with_token`].
+    pub async fn login(&self, user: u32, pin: &str) -> Result<SessionReply, ClientError> {
+        self.post_json("/till/v1/sessions", &LoginRequest { user, pin: pin.to_string() }).await
+    }
+
+    /// `GET /till/v1/session`: the user this client's token belongs to.
+    pub async fn whoami(&self) -> Result<UserInfo, ClientError> {
+        self.get_json("/till/v1/session").await
+    }
+
+    /// `DELETE /till/v1/session`: ends this client's session.
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        self.send_raw::<()>(Method::DELETE, "/till/v1/session", None, &[]).await.map(|_| ())
+    }
+}

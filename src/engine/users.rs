@@ -1,6 +1,338 @@
-//! (skeleton) the `users` area. See engine/mod.rs for the map.
+//! Users of the till: cashiers, managers and trainers, each with a number, a name, a role and a
+//! PIN. PINs are stored only as PBKDF2-HMAC-SHA256 hashes with a per-user salt. Wrong PINs are
+//! counted; after [`MAX_ATTEMPTS`] in a row the user is locked for [`LOCK_SECS`].
 
-use crate::ledger::Migration;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use rusqlite::OptionalExtension;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use super::tokens::Role;
+use super::{Engine, EngineError};
+use crate::ledger::{LedgerError, Migration};
 
 /// Domain tables of this area, applied once each, in order.
-pub const MIGRATIONS: &[Migration] = &[];
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    component: "users",
+    version: 1,
+    sql: "CREATE TABLE users (
+            number INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('cashier', 'manager', 'trainer')),
+            pin_hash TEXT NOT NULL,
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until INTEGER,
+            demo INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL
+          );",
+}];
+
+/// Wrong PINs in a row before a user is locked.
+pub const MAX_ATTEMPTS: u32 = 5;
+/// How long a lock lasts, in seconds.
+pub const LOCK_SECS: i64 = 15 * 60;
+/// PBKDF2 rounds: slow enough to make guessing a stolen hash costly, fast enough for a login.
+const ROUNDS: u32 = 20_000;
+
+/// A user as the rest of the till sees it (never the PIN).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub number: u32,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Why a user could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("user {0} already exists")]
+    Exists(u32),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl From<LedgerError> for UserError {
+    fn from(e: LedgerError) -> Self {
+        UserError::Engine(e.into())
+    }
+}
+
+/// Why a login was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// Unknown user or wrong PIN; `tries_left` only for a known user.
+    #[error("wrong user number or PIN")]
+    Wrong { tries_left: Option<u32> },
+    /// Too many wrong PINs: locked until `until` (Unix seconds).
+    #[error("user {number} is locked")]
+    Locked { number: u32, until: i64 },
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl From<LedgerError> for LoginError {
+    fn from(e: LedgerError) -> Self {
+        LoginError::Engine(e.into())
+    }
+}
+
+fn now_secs() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// A PIN is 4 to 8 digits.
+pub fn check_pin(pin: &str) -> Result<(), String> {
+    if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("a PIN has 4 to 8 digits".into())
+    }
+}
+
+fn pbkdf2(pin: &[u8], salt: &[u8], rounds: u32) -> Result<[u8; 32], String> {
+    let prf = Hmac::<Sha256>::new_from_slice(pin).map_err(|e| e.to_string())?;
+    let mut mac = prf.clone();
+    mac.update(salt);
+    mac.update(&1u32.to_be_bytes());
+    let mut u: [u8; 32] = mac.finalize().into_bytes().into();
+    let mut out = u;
+    for _ in 1..rounds {
+        let mut mac = prf.clone();
+        mac.update(&u);
+        u = mac.finalize().into_bytes().into();
+        for (o, x) in out.iter_mut().zip(u.iter()) {
+            *o ^= x;
+        }
+    }
+    Ok(out)
+}
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD_NO_PAD;
+
+/// `pbkdf2-sha256$ROUNDS$SALT$HASH` (base64 without padding).
+pub fn hash_pin(pin: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let h = pbkdf2(pin.as_bytes(), &salt, ROUNDS)?;
+    Ok(format!("pbkdf2-sha256${ROUNDS}${}${}", B64.encode(salt), B64.encode(h)))
+}
+
+/// Checks a PIN against a stored hash, in constant time.
+pub fn verify_pin(pin: &str, stored: &str) -> bool {
+    let mut parts = stored.split('$');
+    let (Some("pbkdf2-sha256"), Some(rounds), Some(salt), Some(hash), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let (Ok(rounds), Ok(salt), Ok(hash)) = (rounds.parse::<u32>(), B64.decode(salt), B64.decode(hash)) else {
+        return false;
+    };
+    if rounds == 0 || rounds > 10_000_000 {
+        return false;
+    }
+    match pbkdf2(pin.as_bytes(), &salt, rounds) {
+        Ok(h) => h.ct_eq(&hash[..]).into(),
+        Err(_) => false,
+    }
+}
+
+struct NewUser {
+    number: u32,
+    name: String,
+    role: Role,
+    pin_hash: String,
+    demo: bool,
+}
+
+fn prepare(number: u32, name: &str, role: &str, pin: &str, demo: bool) -> Result<NewUser, UserError> {
+    let name = name.trim();
+    if number == 0 {
+        return Err(UserError::Invalid("the user number must be 1 or more".into()));
+    }
+    if name.is_empty() || name.chars().count() > 60 {
+        return Err(UserError::Invalid("a name has 1 to 60 characters".into()));
+    }
+    let role = Role::parse(role)
+        .ok_or_else(|| UserError::Invalid(format!("unknown role {role:?}: use cashier, manager or trainer")))?;
+    check_pin(pin).map_err(UserError::Invalid)?;
+    let pin_hash = hash_pin(pin).map_err(UserError::Invalid)?;
+    Ok(NewUser { number, name: name.to_string(), role, pin_hash, demo })
+}
+
+fn insert(conn: &rusqlite::Connection, u: &NewUser) -> Result<bool, LedgerError> {
+    let n = conn.execute(
+        "INSERT INTO users (number, name, role, pin_hash, demo, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(number) DO NOTHING",
+        rusqlite::params![u.number, u.name, u.role.as_str(), u.pin_hash, u.demo, now_secs()],
+    )?;
+    Ok(n == 1)
+}
+
+/// Creates a user (`till user add`). Blocking: for the CLI and for seeding.
+pub fn add_user_blocking(engine: &Engine, number: u32, name: &str, role: &str, pin: &str) -> Result<User, UserError> {
+    add_blocking(engine, number, name, role, pin, false)
+}
+
+fn add_blocking(
+    engine: &Engine,
+    number: u32,
+    name: &str,
+    role: &str,
+    pin: &str,
+    demo: bool,
+) -> Result<User, UserError> {
+    let u = prepare(number, name, role, pin, demo)?;
+    let user = User { number: u.number, name: u.name.clone(), role: u.role };
+    let created = engine.ledger().write_blocking(move |tx| insert(tx.conn(), &u))?;
+    if created { Ok(user) } else { Err(UserError::Exists(number)) }
+}
+
+/// The demo users: cashier 1001/1234, manager 9001/9999, trainer 7001/7777.
+pub fn seed_demo(engine: &Engine) -> Result<(), EngineError> {
+    for (number, name, role, pin) in [
+        (1001, "Demo Cashier", "cashier", "1234"),
+        (9001, "Demo Manager", "manager", "9999"),
+        (7001, "Demo Trainer", "trainer", "7777"),
+    ] {
+        match add_blocking(engine, number, name, role, pin, true) {
+            Ok(_) | Err(UserError::Exists(_)) => {}
+            Err(UserError::Engine(e)) => return Err(e),
+            Err(UserError::Invalid(m)) => return Err(EngineError::Config(m)),
+        }
+    }
+    Ok(())
+}
+
+/// Whether demo users (with their published PINs) are still present.
+pub fn has_demo_users(engine: &Engine) -> Result<bool, EngineError> {
+    let n: i64 =
+        engine.ledger().read(|c| Ok(c.query_row("SELECT COUNT(*) FROM users WHERE demo = 1", [], |r| r.get(0))?))?;
+    Ok(n > 0)
+}
+
+/// Looks a user up by number.
+pub fn get(engine: &Engine, number: u32) -> Result<Option<User>, EngineError> {
+    let row = engine.ledger().read(|c| {
+        Ok(c.query_row("SELECT name, role FROM users WHERE number = ?1", [number], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
+        .optional()?)
+    })?;
+    Ok(row.and_then(|(name, role)| Role::parse(&role).map(|role| User { number, name, role })))
+}
+
+/// Checks a user number and PIN. Counts wrong PINs and locks the user after [`MAX_ATTEMPTS`].
+pub async fn login(engine: &Engine, number: u32, pin: &str) -> Result<User, LoginError> {
+    let row = engine.ledger().read(|c| {
+        Ok(c.query_row(
+            "SELECT name, role, pin_hash, failed_attempts, locked_until FROM users WHERE number = ?1",
+            [number],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, u32>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                ))
+            },
+        )
+        .optional()?)
+    })?;
+    let Some((name, role, pin_hash, failed, locked_until)) = row else {
+        // Spend the same time as a real check so user numbers cannot be probed by timing.
+        let _ =
+            verify_pin(pin, "pbkdf2-sha256$20000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        return Err(LoginError::Wrong { tries_left: None });
+    };
+    let now = now_secs();
+    if let Some(until) = locked_until
+        && until > now
+    {
+        return Err(LoginError::Locked { number, until });
+    }
+    let role = Role::parse(&role).ok_or_else(|| EngineError::Config(format!("user {number} has role {role:?}")))?;
+    let pin_owned = pin.to_string();
+    let ok = tokio::task::spawn_blocking(move || verify_pin(&pin_owned, &pin_hash))
+        .await
+        .map_err(|e| EngineError::Config(format!("PIN check failed: {e}")))?;
+    if ok {
+        if failed > 0 || locked_until.is_some() {
+            engine
+                .ledger()
+                .write(move |tx| {
+                    tx.conn().execute(
+                        "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE number = ?1",
+                        [number],
+                    )?;
+                    Ok::<(), LedgerError>(())
+                })
+                .await?;
+        }
+        return Ok(User { number, name, role });
+    }
+    // A lock that has run out starts a fresh count.
+    let expired_lock = locked_until.is_some();
+    let failed_now = engine
+        .ledger()
+        .write(move |tx| {
+            let c = tx.conn();
+            if expired_lock {
+                c.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE number = ?1", [number])?;
+            }
+            c.execute("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE number = ?1", [number])?;
+            let n: u32 = c.query_row("SELECT failed_attempts FROM users WHERE number = ?1", [number], |r| r.get(0))?;
+            if n >= MAX_ATTEMPTS {
+                c.execute(
+                    "UPDATE users SET locked_until = ?2 WHERE number = ?1",
+                    rusqlite::params![number, now + LOCK_SECS],
+                )?;
+            }
+            Ok::<u32, LedgerError>(n)
+        })
+        .await?;
+    if failed_now >= MAX_ATTEMPTS {
+        Err(LoginError::Locked { number, until: now + LOCK_SECS })
+    } else {
+        Err(LoginError::Wrong { tries_left: Some(MAX_ATTEMPTS - failed_now) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_hash_with_salt_and_verify() {
+        let a = hash_pin("1234").unwrap();
+        let b = hash_pin("1234").unwrap();
+        assert_ne!(a, b, "same PIN, different salt, different hash");
+        assert!(!a.contains("1234"));
+        assert!(verify_pin("1234", &a));
+        assert!(!verify_pin("1235", &a));
+        assert!(!verify_pin("1234", "plain$1234"));
+    }
+
+    #[test]
+    fn pbkdf2_matches_the_rfc_7914_vector() {
+        // RFC 7914 §11: PBKDF2-HMAC-SHA256, P="passwd", S="salt", c=1, first 32 bytes.
+        let h = pbkdf2(b"passwd", b"salt", 1).unwrap();
+        assert_eq!(hex::encode(h), "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc");
+    }
+
+    #[test]
+    fn pin_shape_is_checked() {
+        assert!(check_pin("1234").is_ok());
+        assert!(check_pin("12345678").is_ok());
+        assert!(check_pin("123").is_err());
+        assert!(check_pin("12a4").is_err());
+        assert!(check_pin("123456789").is_err());
+    }
+}

@@ -237,6 +237,15 @@ impl<'de> Deserialize<'de> for Currency {
     }
 }
 
+/// In OpenAPI documents money is the minor-unit object it serializes to.
+impl utoipa::PartialSchema for Money {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <MinorObject as utoipa::PartialSchema>::schema()
+    }
+}
+
+impl utoipa::ToSchema for Money {}
+
 /// Money travels as the minor-unit object `{amount, precision, currency}`.
 impl Serialize for Money {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -1,13 +1,188 @@
-//! (skeleton) `/till/v1` sessions.
+//! `/till/v1` sessions: who this till is, logging a user in with number and PIN (a session token
+//! comes back), who am I, and logging out. Every other `/till/v1` route takes the session token
+//! through [`Principal`] and checks the role it needs.
 
-use axum::Router;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::macros::format_description;
 
 use crate::api::AppState;
+use crate::api::auth::{Principal, Role};
+use crate::api::error::{ApiError, ApiJson, ErrorBody};
+use crate::engine::users::{self, LoginError, MAX_ATTEMPTS};
+
+/// How long a session lasts without logging in again (a long shift).
+pub const SESSION_TTL: Duration = Duration::from_secs(12 * 60 * 60);
 
 #[derive(utoipa::OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(terminal, login, whoami, logout),
+    components(schemas(TerminalInfo, LoginRequest, SessionReply, UserInfo, Role, ErrorBody))
+)]
 pub struct Doc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/till/v1/terminal", get(terminal))
+        .route("/till/v1/sessions", post(login))
+        .route("/till/v1/session", get(whoami).delete(logout))
+}
+
+/// Who and where this till is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TerminalInfo {
+    pub merchant: String,
+    pub store_id: String,
+    pub terminal_id: String,
+    /// ISO 4217 code, e.g. `EUR`.
+    pub currency: String,
+    /// BCP 47 tag, e.g. `de-DE`.
+    pub locale: String,
+    /// The demo users (with their published PINs) still exist.
+    pub demo_users: bool,
+}
+
+/// `POST /till/v1/sessions` body.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub user: u32,
+    pub pin: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UserInfo {
+    pub number: u32,
+    pub name: String,
+    pub role: Role,
+}
+
+/// A new session.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SessionReply {
+    /// The bearer token for every further call of this user.
+    pub token: String,
+    pub user: UserInfo,
+    pub expires_in_secs: u64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StoreSection {
+    store_id: String,
+    terminal_id: String,
+}
+
+/// This till's merchant, store and terminal, for the screen before anyone logs in.
+#[utoipa::path(get, path = "/till/v1/terminal", tag = "till",
+    responses((status = 200, body = TerminalInfo)))]
+pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo>, ApiError> {
+    let engine = &state.engine;
+    let store: StoreSection = engine.config().section("store").map_err(|e| ApiError::internal(&e))?;
+    let m = &engine.config().merchant;
+    let demo_users = users::has_demo_users(engine).map_err(|e| ApiError::internal(&e))?;
+    Ok(Json(TerminalInfo {
+        merchant: m.name.clone(),
+        store_id: store.store_id,
+        terminal_id: store.terminal_id,
+        currency: m.currency.clone(),
+        locale: m.locale.clone(),
+        demo_users,
+    }))
+}
+
+fn clock(unix: i64) -> String {
+    let fmt = format_description!("[hour]:[minute]");
+    let local = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
+    OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| t.to_offset(local))
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_else(|| "later".into())
+}
+
+/// Log in with user number and PIN.
+#[utoipa::path(post, path = "/till/v1/sessions", tag = "till", request_body = LoginRequest,
+    responses(
+        (status = 201, body = SessionReply),
+        (status = 401, description = "wrong user number or PIN (`wrong_pin`)", body = ErrorBody),
+        (status = 423, description = "too many wrong PINs (`locked`)", body = ErrorBody),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<(StatusCode, Json<SessionReply>), ApiError> {
+    if users::check_pin(&req.pin).is_err() {
+        return Err(ApiError::bad_request("invalid_request", "A PIN has 4 to 8 digits."));
+    }
+    let engine = &state.engine;
+    let user = match users::login(engine, req.user, &req.pin).await {
+        Ok(u) => u,
+        Err(LoginError::Wrong { tries_left }) => {
+            let message = match tries_left {
+                Some(1) => "Wrong user number or PIN. One more wrong PIN locks this user.".to_string(),
+                Some(n) => format!("Wrong user number or PIN. {n} tries left."),
+                None => "Wrong user number or PIN.".to_string(),
+            };
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong_pin", message));
+        }
+        Err(LoginError::Locked { number, until }) => {
+            return Err(ApiError::new(
+                StatusCode::LOCKED,
+                "locked",
+                format!(
+                    "User {number} is locked after {MAX_ATTEMPTS} wrong PINs. Try again after {} or ask a manager.",
+                    clock(until)
+                ),
+            ));
+        }
+        Err(LoginError::Engine(e)) => return Err(ApiError::internal(&e)),
+    };
+    let token = crate::engine::tokens::create_session(engine, user.number, user.role, SESSION_TTL)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    tracing::info!(user = user.number, role = %user.role, "login");
+    Ok((
+        StatusCode::CREATED,
+        Json(SessionReply {
+            token,
+            user: UserInfo { number: user.number, name: user.name, role: user.role },
+            expires_in_secs: SESSION_TTL.as_secs(),
+        }),
+    ))
+}
+
+/// The logged-in user behind the session token.
+#[utoipa::path(get, path = "/till/v1/session", tag = "till", security(("bearer" = [])),
+    responses((status = 200, body = UserInfo), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn whoami(State(state): State<AppState>, principal: Principal) -> Result<Json<UserInfo>, ApiError> {
+    let (number, role) = principal.require_user()?;
+    principal.require_role(&[Role::Cashier, Role::Manager, Role::Trainer])?;
+    let user = users::get(&state.engine, number)
+        .map_err(|e| ApiError::internal(&e))?
+        .ok_or_else(|| ApiError::unauthorized("This user no longer exists."))?;
+    Ok(Json(UserInfo { number, name: user.name, role }))
+}
+
+/// Log out: the session token stops working.
+#[utoipa::path(delete, path = "/till/v1/session", tag = "till", security(("bearer" = [])),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
+    principal.require_user()?;
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' ').map(|(_, t)| t.trim().to_string()))
+        .unwrap_or_default();
+    crate::engine::tokens::revoke(&state.engine, &token).await.map_err(|e| ApiError::internal(&e))?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,0 +1,150 @@
+//! ESC/POS bytes for a laid-out receipt, built with the `escpos` crate where it is right and
+//! raw where it is not (DESIGN.md "Receipts"):
+//!
+//! - text: code page WPC1252 (`ESC t 16`) and our strict encoder ([`cp1252`]) sent as raw bytes;
+//!   the crate would send UTF-8 for anything its table lacks;
+//! - QR codes: the crate, with model 2 selected explicitly (its default is model 1);
+//! - CODE128: raw `GS k 73 n {B…` (the crate has no CODE128);
+//! - cut: raw `GS V 66 0`, feed to the cutter and cut partially (the crate's "partial" cut sends
+//!   `GS V 65 1`, which is a full cut);
+//! - drawer: raw `ESC p 0 25 250` (the crate's command stops after `ESC p 0`);
+//! - status: raw `DLE EOT n` (the crate appends a stray byte).
+
+use std::sync::{Arc, Mutex};
+
+use escpos::driver::Driver;
+use escpos::errors::PrinterError;
+use escpos::printer::Printer;
+use escpos::printer_options::PrinterOptions;
+use escpos::utils::{JustifyMode, PageCode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption};
+
+use super::cp1252;
+use super::layout::{Block, Document};
+
+/// `ESC p 0 25 250`: pulse drawer pin 2 for 50 ms on, 500 ms off.
+pub const DRAWER_PULSE: [u8; 5] = [0x1B, b'p', 0, 25, 250];
+/// `GS V 66 0`: feed to the cutting position and cut partially.
+pub const PARTIAL_CUT: [u8; 4] = [0x1D, b'V', 66, 0];
+/// `ESC t 16`: the WPC1252 code page (sent by the crate's `page_code`).
+pub const CODE_PAGE_WPC1252: [u8; 3] = [0x1B, b't', 16];
+
+/// `DLE EOT n`: real-time status request (1 printer, 2 off-line cause, 4 paper roll).
+pub fn status_request(n: u8) -> [u8; 3] {
+    [0x10, 0x04, n]
+}
+
+/// A driver that records the bytes it is given, for encoding to memory (and the golden tests).
+#[derive(Clone, Default)]
+pub struct CaptureDriver {
+    bytes: Arc<Mutex<Vec<u8>>>,
+}
+
+impl CaptureDriver {
+    pub fn bytes(&self) -> Vec<u8> {
+        self.bytes.lock().map(|b| b.clone()).unwrap_or_default()
+    }
+}
+
+impl Driver for CaptureDriver {
+    fn name(&self) -> String {
+        "capture".to_string()
+    }
+    fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
+        let mut bytes = self.bytes.lock().map_err(|_| PrinterError::Io("capture buffer poisoned".into()))?;
+        bytes.extend_from_slice(data);
+        Ok(())
+    }
+    fn read(&self, _buf: &mut [u8]) -> escpos::errors::Result<usize> {
+        Ok(0)
+    }
+    fn flush(&self) -> escpos::errors::Result<()> {
+        Ok(())
+    }
+}
+
+/// Why a document could not be encoded (the crate refused an argument).
+#[derive(Debug, thiserror::Error)]
+#[error("could not encode the receipt: {0}")]
+pub struct EncodeError(String);
+
+impl From<PrinterError> for EncodeError {
+    fn from(e: PrinterError) -> Self {
+        EncodeError(e.to_string())
+    }
+}
+
+/// The bytes of a whole print job: initialise, code page, lines and codes, cut, and the drawer
+/// pulse when the document asks for it.
+pub fn encode(doc: &Document) -> Result<Vec<u8>, EncodeError> {
+    let driver = CaptureDriver::default();
+    let cols = u8::try_from(doc.width.columns()).unwrap_or(u8::MAX);
+    let options = PrinterOptions::new(None, None, cols);
+    let mut p = Printer::new(driver.clone(), Protocol::default(), Some(options));
+    p.init()?;
+    p.page_code(PageCode::WPC1252)?;
+    let (mut bold, mut double) = (false, false);
+    for block in &doc.blocks {
+        match block {
+            Block::Text { text, bold: b, double: d } => {
+                if *b != bold {
+                    p.bold(*b)?;
+                    bold = *b;
+                }
+                if *d != double {
+                    if *d {
+                        p.size(2, 2)?
+                    } else {
+                        p.reset_size()?
+                    };
+                    double = *d;
+                }
+                p.custom(&cp1252::encode(text))?;
+                p.feed()?;
+            }
+            Block::Qr(data) => {
+                p.justify(JustifyMode::CENTER)?;
+                p.qrcode_option(data, QRCodeOption::new(QRCodeModel::Model2, 6, QRCodeCorrectionLevel::M))?;
+                p.justify(JustifyMode::LEFT)?;
+            }
+            Block::Code128(data) => {
+                p.justify(JustifyMode::CENTER)?;
+                p.custom(&code128(data, doc.width.dots()))?;
+                p.justify(JustifyMode::LEFT)?;
+            }
+        }
+    }
+    if bold {
+        p.bold(false)?;
+    }
+    if double {
+        p.reset_size()?;
+    }
+    p.custom(&PARTIAL_CUT)?;
+    if doc.open_drawer {
+        p.custom(&DRAWER_PULSE)?;
+    }
+    p.print()?;
+    Ok(driver.bytes())
+}
+
+/// `GS h` height, `GS w` module width (the widest that fits the paper), `GS H 2` text below,
+/// then `GS k 73 n {B data` with `{` escaped as `{{`. Data is printable ASCII (checked by the
+/// layout); data too long for one symbol gives no bytes.
+fn code128(data: &str, dots: usize) -> Vec<u8> {
+    let mut payload = b"{B".to_vec();
+    for b in data.bytes() {
+        if b == b'{' {
+            payload.push(b'{');
+        }
+        payload.push(b);
+    }
+    // Start, data, checksum and stop symbols are 11 modules each (stop 13), plus quiet zones.
+    let modules = (data.len() + 3) * 11 + 2 + 20;
+    let module_width: u8 = [3u8, 2].into_iter().find(|w| modules * usize::from(*w) <= dots).unwrap_or(1);
+    let Ok(n) = u8::try_from(payload.len()) else {
+        return Vec::new();
+    };
+    let mut out = vec![0x1D, b'h', 80, 0x1D, b'w', module_width, 0x1D, b'H', 2, 0x1D, b'k', 73, n];
+    out.extend(payload);
+    out
+}

@@ -1,0 +1,488 @@
+//! The application state and its one update path: resolved input, engine replies and clock ticks
+//! come in as [`Msg`]s; what must happen outside (engine calls, printing, saving) goes out as
+//! [`Request`]s the event loop hands to background tasks. Rendering only reads this state.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout};
+
+use super::action::Action;
+use super::input::Input;
+use super::keymap;
+use super::model::*;
+use super::screens::{self, Screen};
+use super::settings::Settings;
+use super::theme::Theme;
+use super::widgets;
+use crate::money::{Currency, Locale, Money};
+
+/// Something for the app to take in.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Input(Input),
+    Reply(Box<Reply>),
+    /// Once a second, with the wall clock as the status bar shows it.
+    Tick(String),
+}
+
+/// Work for the event loop to do outside the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    TerminalInfo,
+    Login { number: u32, pin: String },
+    Logout,
+    Health,
+    Gift { op: u64, call: GiftCall },
+    Products,
+    CreateOrder { op: u64, product: String, face_value: Money, card: Option<String>, receipt_id: String },
+    ConfirmOrder { op: u64, order_id: String, tender: Tender, value: Money },
+    GetOrder { op: u64, order_id: String },
+    InvalidateOrder { op: u64, order_id: String },
+    Journal,
+    Reprint { receipt_id: String },
+    Print { lines: Vec<String> },
+    TestPrint { settings: Settings },
+    SaveSettings { settings: Settings },
+}
+
+/// Which retail call a reply answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderStep {
+    Create,
+    Confirm,
+    Get,
+    Invalidate,
+}
+
+/// The outcome of a [`Request`].
+#[derive(Debug, Clone)]
+pub enum Reply {
+    TerminalInfo(Result<TerminalView, CallError>),
+    Login(Result<UserView, CallError>),
+    LoggedOut,
+    Health(Result<(), CallError>),
+    Gift { op: u64, result: Result<GiftOutcome, CallError> },
+    Products(Result<Vec<ProductView>, CallError>),
+    Order { op: u64, step: OrderStep, result: Result<OrderView, CallError> },
+    Journal(Result<Vec<JournalEntry>, CallError>),
+    Reprint(Result<ReceiptView, CallError>),
+    Printed(Result<(), String>),
+    SettingsSaved(Result<String, String>),
+}
+
+/// Session-wide state every screen may read: the status bar's facts, settings, id sequence.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub terminal: Option<TerminalView>,
+    pub user: Option<UserView>,
+    pub training: bool,
+    pub link: Link,
+    pub printer: PrinterState,
+    pub clock: String,
+    pub settings: Settings,
+    /// Distinguishes this till process in operation ids.
+    pub run_tag: String,
+    seq: u64,
+}
+
+impl Ctx {
+    pub fn new(settings: Settings, training: bool, run_tag: String) -> Ctx {
+        let printer = if settings.printer_configured() { PrinterState::Ready } else { PrinterState::PreviewOnly };
+        Ctx {
+            terminal: None,
+            user: None,
+            training,
+            link: Link::Connecting,
+            printer,
+            clock: String::new(),
+            settings,
+            run_tag,
+            seq: 0,
+        }
+    }
+
+    pub fn currency(&self) -> Currency {
+        match &self.terminal {
+            Some(t) => t.currency,
+            None => Currency::from_code("EUR").unwrap_or_else(|_| Currency::all().next().unwrap_or_else(fallback)),
+        }
+    }
+
+    pub fn locale(&self) -> Locale {
+        if let Some(l) = self.settings.locale.as_deref().and_then(|t| Locale::parse(t).ok()) {
+            return l;
+        }
+        self.terminal.as_ref().map(|t| t.locale).unwrap_or(Locale::EnUs)
+    }
+
+    /// An amount in the store's locale.
+    pub fn fmt(&self, m: Money) -> String {
+        m.format(self.locale())
+    }
+
+    /// A fresh operation number.
+    pub fn next_op(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// A fresh id for an operation that must be findable and reversible after a timeout.
+    pub fn next_external_id(&mut self, prefix: &str) -> String {
+        let n = self.next_op();
+        let term = self.terminal.as_ref().map(|t| t.terminal.as_str()).unwrap_or("T");
+        format!("{prefix}-{term}-{}-{n}", self.run_tag)
+    }
+}
+
+fn fallback() -> Currency {
+    // Only reached if the currency table were empty, which the money module's tests rule out.
+    Currency::from_numeric(978).unwrap_or_else(|| panic!("currency table is empty"))
+}
+
+/// A question that needs a yes before something happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub title: String,
+    pub body: Vec<String>,
+    pub yes_label: &'static str,
+    pub no_label: &'static str,
+    pub danger: bool,
+    pub ask: Ask,
+}
+
+/// What a confirmed question does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    Quit,
+    Logout,
+    /// Handed back to the current screen.
+    Screen(u32),
+}
+
+/// Drawn over the screen; takes keys first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help { title: String, rows: Vec<(String, &'static str)> },
+    Confirm(Confirm),
+    Message { title: String, body: Vec<String>, danger: bool },
+}
+
+impl Overlay {
+    pub fn error(title: &str, body: impl Into<String>) -> Overlay {
+        Overlay::Message { title: title.to_string(), body: vec![body.into()], danger: true }
+    }
+}
+
+/// Where a screen asks to go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goto {
+    Login,
+    Home,
+    Gift,
+    Retail,
+    Journal,
+    Settings,
+}
+
+/// What a screen handler may do besides changing its own state.
+pub struct Cx<'a> {
+    pub ctx: &'a mut Ctx,
+    pub requests: Vec<Request>,
+    pub goto: Option<Goto>,
+    pub overlay: Option<Overlay>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(ctx: &'a mut Ctx) -> Cx<'a> {
+        Cx { ctx, requests: Vec::new(), goto: None, overlay: None }
+    }
+    pub fn send(&mut self, r: Request) {
+        self.requests.push(r);
+    }
+    pub fn go(&mut self, g: Goto) {
+        self.goto = Some(g);
+    }
+    pub fn confirm(&mut self, c: Confirm) {
+        self.overlay = Some(Overlay::Confirm(c));
+    }
+    pub fn error(&mut self, title: &str, body: impl Into<String>) {
+        self.overlay = Some(Overlay::error(title, body));
+    }
+    pub fn message(&mut self, title: &str, body: Vec<String>) {
+        self.overlay = Some(Overlay::Message { title: title.to_string(), body, danger: false });
+    }
+}
+
+/// The whole till.
+pub struct App {
+    pub ctx: Ctx,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub theme: Theme,
+    pub quit: bool,
+    outbox: Vec<Request>,
+    idle_secs: u64,
+    ticks: u64,
+}
+
+/// How often the engine connection is checked, in seconds.
+const HEALTH_EVERY: u64 = 10;
+
+impl App {
+    pub fn new(ctx: Ctx, theme: Theme) -> App {
+        let mut app = App {
+            ctx,
+            screen: Screen::Login(screens::login::Login::new()),
+            overlay: None,
+            theme,
+            quit: false,
+            outbox: vec![Request::TerminalInfo],
+            idle_secs: 0,
+            ticks: 0,
+        };
+        app.ctx.link = Link::Connecting;
+        app
+    }
+
+    /// Requests produced since the last call, in order.
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Whether an operation is unfinished (quitting then needs a yes).
+    pub fn busy(&self) -> bool {
+        self.screen.busy()
+    }
+
+    pub fn update(&mut self, msg: Msg) {
+        match msg {
+            Msg::Input(input) => {
+                self.idle_secs = 0;
+                self.input(input);
+            }
+            Msg::Reply(reply) => self.reply(*reply),
+            Msg::Tick(clock) => self.tick(clock),
+        }
+    }
+
+    fn input(&mut self, input: Input) {
+        if let Some(ov) = self.overlay.take() {
+            self.overlay_input(ov, input);
+            return;
+        }
+        match input {
+            Input::Key(key) => self.key(key),
+            other => {
+                self.with_screen(|s, cx| s.on_input(other, cx));
+            }
+        }
+    }
+
+    fn overlay_input(&mut self, ov: Overlay, input: Input) {
+        let Input::Key(key) = input else {
+            // A scan or swipe while a dialog is open must not act behind it.
+            self.overlay = Some(ov);
+            return;
+        };
+        match ov {
+            Overlay::Help { .. } => {}
+            Overlay::Message { .. } => {
+                if !matches!(key.code, KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ')) {
+                    self.overlay = Some(ov);
+                }
+            }
+            Overlay::Confirm(c) => match key.code {
+                KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') => self.confirmed(c.ask),
+                KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') => {
+                    self.with_screen(|s, cx| s.on_declined(c.ask, cx));
+                }
+                _ => self.overlay = Some(Overlay::Confirm(c)),
+            },
+        }
+    }
+
+    fn key(&mut self, key: KeyEvent) {
+        let bindings = self.screen.bindings(&self.ctx);
+        let text_focus = self.screen.text_focus();
+        match keymap::resolve(&bindings, &key, text_focus) {
+            Some(action) => self.action(action),
+            None if text_focus => self.screen.on_text(&key),
+            None => {}
+        }
+    }
+
+    /// Acts on one action (keys, and tests that want to skip the keymap).
+    pub fn action(&mut self, action: Action) {
+        match action {
+            Action::Help => {
+                let rows = keymap::help_rows(&self.screen.bindings(&self.ctx));
+                self.overlay = Some(Overlay::Help { title: self.screen.title().to_string(), rows });
+            }
+            Action::Quit => {
+                if self.busy() {
+                    self.overlay = Some(Overlay::Confirm(Confirm {
+                        title: "Quit with an operation unfinished?".into(),
+                        body: vec![
+                            "An operation has not finished yet.".into(),
+                            "If you quit now, check the journal when the till is back.".into(),
+                        ],
+                        yes_label: "quit anyway",
+                        no_label: "stay",
+                        danger: true,
+                        ask: Ask::Quit,
+                    }));
+                } else {
+                    self.quit = true;
+                }
+            }
+            Action::Logout => {
+                if self.busy() {
+                    self.overlay =
+                        Some(Overlay::error("Finish first", "Finish or cancel the operation before logging out."));
+                } else {
+                    self.confirmed(Ask::Logout);
+                }
+            }
+            other => {
+                self.with_screen(|s, cx| s.on_action(other, cx));
+            }
+        }
+    }
+
+    fn confirmed(&mut self, ask: Ask) {
+        match ask {
+            Ask::Quit => self.quit = true,
+            Ask::Logout => {
+                self.outbox.push(Request::Logout);
+                self.ctx.user = None;
+                self.screen = Screen::Login(screens::login::Login::new());
+            }
+            Ask::Screen(_) => {
+                self.with_screen(|s, cx| s.on_confirmed(ask, cx));
+            }
+        }
+    }
+
+    fn reply(&mut self, reply: Reply) {
+        // Any answer tells us about the connection.
+        match reply_error(&reply) {
+            Some(CallError::Unreachable(m)) => self.ctx.link = Link::Lost(m.clone()),
+            Some(CallError::Uncertain(_)) => {}
+            _ => self.ctx.link = Link::Online,
+        }
+        match reply {
+            Reply::TerminalInfo(Ok(t)) => self.ctx.terminal = Some(t),
+            Reply::TerminalInfo(Err(_)) | Reply::Health(_) | Reply::LoggedOut => {}
+            Reply::Printed(r) => {
+                self.ctx.printer = match r {
+                    Ok(()) => PrinterState::Ready,
+                    Err(e) => {
+                        self.overlay = Some(Overlay::error("Printer", format!("The receipt did not print: {e}")));
+                        PrinterState::Failed(e)
+                    }
+                };
+            }
+            Reply::Login(Ok(user)) => {
+                self.ctx.user = Some(user);
+                self.outbox.push(Request::TerminalInfo);
+                self.goto(Goto::Home);
+            }
+            other => {
+                if let Some(CallError::Unauthorized(_)) = reply_error(&other)
+                    && self.ctx.user.is_some()
+                {
+                    self.ctx.user = None;
+                    let mut login = screens::login::Login::new();
+                    login.notice = Some("Your session ended. Please log in again.".into());
+                    self.screen = Screen::Login(login);
+                    return;
+                }
+                self.with_screen(|s, cx| s.on_reply(other, cx));
+            }
+        }
+    }
+
+    fn tick(&mut self, clock: String) {
+        self.ctx.clock = clock;
+        self.ticks += 1;
+        self.idle_secs += 1;
+        if self.ticks.is_multiple_of(HEALTH_EVERY) {
+            self.outbox.push(Request::Health);
+        }
+        self.with_screen(|s, cx| s.on_tick(cx));
+        let lock_after = self.ctx.settings.lock_after_secs;
+        if self.ctx.user.is_some() && lock_after > 0 && self.idle_secs >= lock_after && !self.busy() {
+            self.outbox.push(Request::Logout);
+            let number = self.ctx.user.take().map(|u| u.number);
+            let mut login = screens::login::Login::new();
+            if let Some(n) = number {
+                login.prefill(n);
+            }
+            login.notice = Some("Locked after inactivity. Enter your PIN to continue.".into());
+            self.overlay = None;
+            self.screen = Screen::Login(login);
+        }
+    }
+
+    /// Runs a screen handler and applies what it asked for.
+    fn with_screen(&mut self, f: impl FnOnce(&mut Screen, &mut Cx)) {
+        let mut cx = Cx::new(&mut self.ctx);
+        f(&mut self.screen, &mut cx);
+        let Cx { requests, goto, overlay, .. } = cx;
+        self.apply(requests, goto, overlay);
+    }
+
+    fn apply(&mut self, requests: Vec<Request>, goto: Option<Goto>, overlay: Option<Overlay>) {
+        self.outbox.extend(requests);
+        if let Some(o) = overlay {
+            self.overlay = Some(o);
+        }
+        if let Some(g) = goto {
+            self.goto(g);
+        }
+    }
+
+    fn goto(&mut self, g: Goto) {
+        let mut cx = Cx::new(&mut self.ctx);
+        self.screen = Screen::open(g, &mut cx);
+        self.outbox.extend(cx.requests);
+    }
+
+    /// Draws the whole till.
+    pub fn render(&self, f: &mut Frame) {
+        let area = f.area();
+        f.render_widget(ratatui::widgets::Block::default().style(self.theme.base), area);
+        let banner = if self.ctx.training { 1 } else { 0 };
+        let [status, banner_area, body, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(banner),
+            Constraint::Min(0),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        widgets::status_bar(f, status, &self.ctx, &self.theme);
+        if self.ctx.training {
+            widgets::training_banner(f, banner_area, &self.theme);
+        }
+        self.screen.render(f, body, &self.ctx, &self.theme);
+        let bindings = self.screen.bindings(&self.ctx);
+        widgets::footer(f, footer, &bindings, &self.theme);
+        if let Some(o) = &self.overlay {
+            widgets::overlay(f, body, o, &self.theme);
+        }
+    }
+}
+
+fn reply_error(r: &Reply) -> Option<&CallError> {
+    match r {
+        Reply::TerminalInfo(Err(e))
+        | Reply::Login(Err(e))
+        | Reply::Health(Err(e))
+        | Reply::Gift { result: Err(e), .. }
+        | Reply::Products(Err(e))
+        | Reply::Order { result: Err(e), .. }
+        | Reply::Journal(Err(e))
+        | Reply::Reprint(Err(e)) => Some(e),
+        _ => None,
+    }
+}

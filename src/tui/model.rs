@@ -1,0 +1,318 @@
+//! What the screens show: plain view data the worker builds from client replies. Screens never see
+//! wire types, so a change in a wire format stops at the worker.
+
+use crate::money::{Currency, Locale, Money};
+
+/// A user's role, as the engine reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Cashier,
+    Manager,
+    Trainer,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Cashier => "cashier",
+            Role::Manager => "manager",
+            Role::Trainer => "trainer",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "cashier" => Some(Role::Cashier),
+            "manager" => Some(Role::Manager),
+            "trainer" => Some(Role::Trainer),
+            _ => None,
+        }
+    }
+}
+
+/// The logged-in user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserView {
+    pub number: u32,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Who and where this till is, from the engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminalView {
+    pub merchant: String,
+    pub store: String,
+    pub terminal: String,
+    pub currency: Currency,
+    pub locale: Locale,
+    /// The engine still holds the demo users (the login screen then shows them).
+    pub demo: bool,
+}
+
+/// The engine connection, as the status bar shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    Connecting,
+    Online,
+    Lost(String),
+}
+
+/// The printer, as the status bar shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrinterState {
+    /// No printer configured: receipts are shown on screen only.
+    PreviewOnly,
+    Ready,
+    Printing,
+    Failed(String),
+}
+
+/// How a card was presented; the engine gets exactly what the reader gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardRef {
+    Typed(String),
+    Barcode(String),
+    /// Track 2 data without sentinels.
+    Track(String),
+}
+
+impl CardRef {
+    /// The digits a cashier can see on the card, for display before the engine has answered.
+    pub fn digits(&self) -> &str {
+        match self {
+            CardRef::Typed(s) | CardRef::Barcode(s) => s,
+            CardRef::Track(t) => t.split('=').next().unwrap_or(t),
+        }
+    }
+    /// `•••• 7897`: never more than the last four digits.
+    pub fn masked(&self) -> String {
+        mask(self.digits())
+    }
+}
+
+/// Masks a card number to its last four characters.
+pub fn mask(number: &str) -> String {
+    let n = number.chars().count();
+    let tail: String = number.chars().skip(n.saturating_sub(4)).collect();
+    format!("•••• {tail}")
+}
+
+/// A gift card as the card panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardView {
+    pub card: CardRef,
+    pub masked: String,
+    pub status: CardStatus,
+    pub balance: Option<Money>,
+    pub program: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardStatus {
+    Active,
+    Inactive,
+    Unknown,
+}
+
+impl CardStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            CardStatus::Active => "active",
+            CardStatus::Inactive => "not activated",
+            CardStatus::Unknown => "unknown card",
+        }
+    }
+}
+
+/// The gift operations the till offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GiftKind {
+    Sell,
+    Reload,
+    Redeem,
+    Balance,
+    CashOut,
+    Exchange,
+    Reverse,
+    Activate,
+    Deactivate,
+    Refund,
+}
+
+impl GiftKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            GiftKind::Sell => "Sell",
+            GiftKind::Reload => "Reload",
+            GiftKind::Redeem => "Redeem",
+            GiftKind::Balance => "Balance",
+            GiftKind::CashOut => "Cash out",
+            GiftKind::Exchange => "Exchange",
+            GiftKind::Reverse => "Reverse",
+            GiftKind::Activate => "Activate",
+            GiftKind::Deactivate => "Deactivate",
+            GiftKind::Refund => "Refund",
+        }
+    }
+    /// Whether the operation needs an amount typed in.
+    pub fn needs_amount(self) -> bool {
+        matches!(self, GiftKind::Sell | GiftKind::Reload | GiftKind::Redeem | GiftKind::Refund | GiftKind::Activate)
+    }
+    /// Whether money changes hands at the counter (so a tender is chosen).
+    pub fn takes_tender(self) -> bool {
+        matches!(self, GiftKind::Sell | GiftKind::Reload | GiftKind::Activate)
+    }
+    /// Whether the operation moves money and needs the cashier's confirmation.
+    pub fn moves_money(self) -> bool {
+        !matches!(self, GiftKind::Balance)
+    }
+}
+
+/// How the customer pays (or is paid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tender {
+    Cash,
+    Card,
+}
+
+impl Tender {
+    pub fn label(self) -> &'static str {
+        match self {
+            Tender::Cash => "cash",
+            Tender::Card => "card",
+        }
+    }
+}
+
+/// One gift call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GiftCall {
+    pub kind: GiftKind,
+    pub card: CardRef,
+    pub new_card: Option<CardRef>,
+    pub amount: Option<Money>,
+    pub tip: Option<Money>,
+    pub tender: Option<Tender>,
+    /// Idempotency and reversal key.
+    pub external_id: String,
+    /// For a reverse: the operation being reversed.
+    pub reverses: Option<String>,
+}
+
+/// A gift call's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GiftOutcome {
+    pub kind: GiftKind,
+    pub masked: String,
+    pub previous: Option<Money>,
+    pub current: Money,
+    pub amount: Option<Money>,
+    pub tx_id: i64,
+    pub auth_code: String,
+    pub external_id: String,
+    pub messages: Vec<String>,
+    pub receipt: Option<ReceiptView>,
+}
+
+/// A receipt laid out as text lines for the preview (and the number it is stored under).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReceiptView {
+    pub id: Option<String>,
+    pub lines: Vec<String>,
+}
+
+/// How a product is delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProductKind {
+    /// Print on receipt: the code is printed.
+    Por,
+    /// Point of sale activation: a physical card is scanned and activated.
+    Posa,
+}
+
+/// A third-party gift card product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductView {
+    pub code: String,
+    pub name: String,
+    pub brand: String,
+    pub kind: ProductKind,
+    pub denominations: Vec<Money>,
+    pub min: Option<Money>,
+    pub max: Option<Money>,
+}
+
+impl ProductView {
+    /// Case-insensitive match of every word of `query` against name, brand and code.
+    pub fn matches(&self, query: &str) -> bool {
+        let hay = format!("{} {} {}", self.name, self.brand, self.code).to_lowercase();
+        query.split_whitespace().all(|w| hay.contains(&w.to_lowercase()))
+    }
+    /// Whether a typed amount is allowed.
+    pub fn allows(&self, m: Money) -> bool {
+        if self.denominations.contains(&m) {
+            return true;
+        }
+        match (self.min, self.max) {
+            (Some(lo), Some(hi)) => m.minor() >= lo.minor() && m.minor() <= hi.minor(),
+            _ => false,
+        }
+    }
+}
+
+/// A retail order's state as the engine reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderState {
+    Created,
+    Confirmed,
+    Invalidated,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderView {
+    pub id: String,
+    pub state: OrderState,
+    pub face_value: Money,
+    /// Receipt lines from the engine (after confirm).
+    pub lines: Vec<String>,
+    /// The preliminary check's words, when it said more than yes.
+    pub message: Option<String>,
+}
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalEntry {
+    pub time: String,
+    pub what: String,
+    pub card: String,
+    pub amount: Option<Money>,
+    pub receipt_id: Option<String>,
+    /// The external id of a gift operation that may still be reversed.
+    pub reversible: Option<String>,
+    pub user: String,
+}
+
+/// Why a call did not give an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The engine answered no, with a reason. Nothing happened.
+    Refused { code: String, message: String },
+    /// The request may or may not have taken effect (timeout, connection dropped mid-call).
+    Uncertain(String),
+    /// The request never reached the engine.
+    Unreachable(String),
+    /// The session is no longer valid.
+    Unauthorized(String),
+}
+
+impl CallError {
+    pub fn message(&self) -> String {
+        match self {
+            CallError::Refused { message, .. } => message.clone(),
+            CallError::Uncertain(m) => format!("no answer from the engine ({m})"),
+            CallError::Unreachable(m) => format!("the engine cannot be reached ({m})"),
+            CallError::Unauthorized(m) => format!("please log in again ({m})"),
+        }
+    }
+}

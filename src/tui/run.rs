@@ -1,0 +1,213 @@
+//! The event loop: one `select!` over terminal input (through the input resolver), engine replies
+//! from background tasks, the resolver's deadline, a one-second clock and cancellation (SIGTERM).
+//! The terminal is restored on every way out, panics included (`ratatui::init` installs the hook).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use tokio::sync::mpsc;
+
+use super::app::{App, Ctx, Msg, Reply, Request};
+use super::input::Resolver;
+use super::settings::Settings;
+use super::theme::Theme;
+use super::worker::{self, Link};
+use crate::client::Client;
+
+/// How the till was started.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// A `till serve` to use instead of the embedded engine.
+    pub server: Option<String>,
+    pub training: bool,
+    /// Printer spec from the command line (overrides the settings file for this run).
+    pub printer: Option<String>,
+    /// Data directory for the embedded engine.
+    pub data_dir: PathBuf,
+    /// Seed a fresh data directory with the demo data.
+    pub demo: bool,
+    /// The settings file (default: the platform config directory).
+    pub settings_path: Option<PathBuf>,
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Runs the till until the cashier quits.
+pub fn run(opts: RunOptions) -> Result<(), BoxError> {
+    // The local offset must be read before any thread starts (the `time` crate refuses later).
+    let offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
+    let settings_path = opts.settings_path.clone().or_else(Settings::default_path);
+    let (mut settings, settings_error) = match &settings_path {
+        Some(p) => match Settings::load(p) {
+            Ok(s) => (s, None),
+            Err(e) => (Settings::default(), Some(e)),
+        },
+        None => (Settings::default(), None),
+    };
+    if let Some(p) = &opts.printer {
+        settings.printer = p.clone();
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(async move {
+        let (client_tx, link) = Link::pending();
+        // The engine starts in the background so the login screen is up at once.
+        let server = start_engine(&opts, client_tx);
+        let ctx = Ctx::new(settings, opts.training, run_tag());
+        let mut app = App::new(ctx, Theme::from_env());
+        if let Some(e) = settings_error {
+            app.overlay =
+                Some(super::app::Overlay::error("Settings", format!("The settings file could not be read: {e}")));
+        }
+        let local = worker::Local { settings_path, offset };
+        let mut terminal = ratatui::init();
+        let result = event_loop(&mut terminal, &mut app, link, local, offset).await;
+        ratatui::restore();
+        if let Ok(handle) = server.await
+            && let Some(h) = handle
+        {
+            let _ = h.shutdown().await;
+        }
+        result
+    })
+}
+
+/// Starts the embedded engine (or points at `--server`) and hands the client over when ready.
+fn start_engine(
+    opts: &RunOptions,
+    client_tx: tokio::sync::watch::Sender<Option<Result<Client, String>>>,
+) -> tokio::task::JoinHandle<Option<crate::api::serve::ServerHandle>> {
+    let opts = opts.clone();
+    tokio::spawn(async move {
+        if let Some(url) = &opts.server {
+            let _ = client_tx.send(Some(Client::new(url, "").map_err(|e| e.to_string())));
+            return None;
+        }
+        let dir = opts.data_dir.clone();
+        let demo = opts.demo;
+        let opened =
+            tokio::task::spawn_blocking(move || crate::engine::Engine::open(&dir, crate::engine::OpenOptions { demo }))
+                .await;
+        let engine = match opened {
+            Ok(Ok(e)) => e,
+            Ok(Err(e)) => {
+                let _ = client_tx.send(Some(Err(format!("the engine could not open its data: {e}"))));
+                return None;
+            }
+            Err(e) => {
+                let _ = client_tx.send(Some(Err(format!("the engine could not start: {e}"))));
+                return None;
+            }
+        };
+        match crate::api::serve::spawn(engine, "127.0.0.1:0").await {
+            Ok(handle) => {
+                let _ = client_tx.send(Some(Client::new(&handle.base_url(), "").map_err(|e| e.to_string())));
+                Some(handle)
+            }
+            Err(e) => {
+                let _ = client_tx.send(Some(Err(format!("the engine could not listen: {e}"))));
+                None
+            }
+        }
+    })
+}
+
+fn run_tag() -> String {
+    use rand::Rng;
+    format!("{:06x}", rand::rng().random::<u32>() & 0xff_ffff)
+}
+
+/// The wall clock as the status bar shows it.
+pub fn clock_text(offset: time::UtcOffset) -> String {
+    let now = time::OffsetDateTime::now_utc().to_offset(offset);
+    format!("{:02}:{:02}", now.hour(), now.minute())
+}
+
+/// Reads terminal events on a plain thread (crossterm's reader is blocking) until told to stop.
+fn spawn_reader(tx: mpsc::UnboundedSender<(Event, Instant)>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            match event::poll(Duration::from_millis(50)) {
+                Ok(true) => match event::read() {
+                    Ok(ev) => {
+                        if tx.send((ev, Instant::now())).is_err() {
+                            return;
+                        }
+                    }
+                    Err(_) => return,
+                },
+                Ok(false) => {}
+                Err(_) => return,
+            }
+        }
+    });
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    link: Link,
+    local: worker::Local,
+    offset: time::UtcOffset,
+) -> Result<(), BoxError> {
+    let (input_tx, mut input_rx) = mpsc::unbounded_channel();
+    let (reply_tx, mut reply_rx) = mpsc::unbounded_channel::<Reply>();
+    let stop = Arc::new(AtomicBool::new(false));
+    spawn_reader(input_tx, stop.clone());
+    let mut resolver = Resolver::new();
+    let mut clock = tokio::time::interval(Duration::from_secs(1));
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let cancel = crate::api::serve::shutdown_signal();
+    tokio::pin!(cancel);
+    app.update(Msg::Tick(clock_text(offset)));
+    let result = loop {
+        dispatch(app.take_requests(), &link, &local, &reply_tx);
+        if app.quit {
+            break Ok(());
+        }
+        if let Err(e) = terminal.draw(|f| app.render(f)) {
+            break Err(e.into());
+        }
+        let deadline = resolver.deadline().map(tokio::time::Instant::from_std);
+        tokio::select! {
+            ev = input_rx.recv() => match ev {
+                Some((Event::Key(key), at)) if key.kind != KeyEventKind::Release => {
+                    for input in resolver.push(key, at) {
+                        app.update(Msg::Input(input));
+                    }
+                }
+                Some(_) => {}
+                None => break Err("the terminal input stopped".into()),
+            },
+            Some(reply) = reply_rx.recv() => app.update(Msg::Reply(Box::new(reply))),
+            _ = async { if let Some(d) = deadline { tokio::time::sleep_until(d).await } }, if deadline.is_some() => {
+                for input in resolver.flush_due(Instant::now()) {
+                    app.update(Msg::Input(input));
+                }
+            }
+            _ = clock.tick() => app.update(Msg::Tick(clock_text(offset))),
+            _ = &mut cancel => break Ok(()),
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    // Log out so the session token does not outlive the till.
+    if app.ctx.user.is_some() {
+        let _ = tokio::time::timeout(Duration::from_secs(2), worker::perform(&link, &local, Request::Logout)).await;
+    }
+    result
+}
+
+/// Runs each request in its own task; its reply comes back as a message.
+fn dispatch(requests: Vec<Request>, link: &Link, local: &worker::Local, tx: &mpsc::UnboundedSender<Reply>) {
+    for req in requests {
+        let link = link.clone();
+        let local = local.clone();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let reply = worker::perform(&link, &local, req).await;
+            let _ = tx.send(reply);
+        });
+    }
+}

@@ -1,0 +1,204 @@
+//! The journal: this terminal's operations of the day, their receipts, reprints (marked
+//! DUPLICATE) and reversing the last gift operation where that is still allowed.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, TableState};
+
+use crate::tui::action::Action;
+use crate::tui::app::{Ask, Confirm, Ctx, Cx, Goto, Reply, Request};
+use crate::tui::keymap::Binding;
+use crate::tui::model::*;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{self, panel};
+
+const ASK_REVERSE: Ask = Ask::Screen(20);
+
+pub struct Journal {
+    pub entries: Vec<JournalEntry>,
+    pub loading: bool,
+    pub selected: usize,
+    pub preview: Option<ReceiptView>,
+    pub note: Option<(String, bool)>,
+    op: u64,
+}
+
+impl Journal {
+    pub fn open(cx: &mut Cx) -> Journal {
+        cx.send(Request::Journal);
+        Journal { entries: Vec::new(), loading: true, selected: 0, preview: None, note: None, op: 0 }
+    }
+
+    fn current(&self) -> Option<&JournalEntry> {
+        self.entries.get(self.selected)
+    }
+
+    /// Only the newest gift operation may be reversed, and only while the engine still allows it.
+    fn can_reverse(&self) -> bool {
+        self.selected == 0 && self.current().is_some_and(|e| e.reversible.is_some())
+    }
+
+    pub fn bindings(&self) -> Vec<Binding> {
+        let mut b = vec![Binding::new(KeyCode::Up, Action::Up), Binding::new(KeyCode::Down, Action::Down)];
+        if self.current().is_some_and(|e| e.receipt_id.is_some()) {
+            b.push(Binding::ch('p', Action::Reprint));
+        }
+        if self.can_reverse() {
+            b.push(Binding::ch('v', Action::GiftReverseLast));
+        }
+        b.push(Binding::hidden(KeyCode::PageUp, Action::PageUp));
+        b.push(Binding::hidden(KeyCode::PageDown, Action::PageDown));
+        b.push(Binding::new(KeyCode::Esc, Action::Back));
+        b
+    }
+
+    pub fn on_action(&mut self, a: Action, cx: &mut Cx) {
+        match a {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::PageUp => self.move_by(-10),
+            Action::PageDown => self.move_by(10),
+            Action::Back => cx.go(Goto::Home),
+            Action::Reprint => {
+                if let Some(id) = self.current().and_then(|e| e.receipt_id.clone()) {
+                    cx.send(Request::Reprint { receipt_id: id });
+                }
+            }
+            Action::GiftReverseLast if self.can_reverse() => {
+                if let Some(e) = self.current() {
+                    let amount = e.amount.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
+                    cx.confirm(Confirm {
+                        title: "Reverse the last operation?".into(),
+                        body: vec![
+                            format!("{} {amount} on card {} at {}", e.what, e.card, e.time),
+                            "It is undone completely; money taken or paid must be given back.".into(),
+                        ],
+                        yes_label: "reverse",
+                        no_label: "keep it",
+                        danger: true,
+                        ask: ASK_REVERSE,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn move_by(&mut self, d: isize) {
+        let n = self.entries.len();
+        if n == 0 {
+            return;
+        }
+        self.selected = (self.selected as isize + d).clamp(0, n as isize - 1) as usize;
+        self.preview = None;
+    }
+
+    pub fn on_confirmed(&mut self, ask: Ask, cx: &mut Cx) {
+        if ask != ASK_REVERSE {
+            return;
+        }
+        let Some(ext) = self.current().and_then(|e| e.reversible.clone()) else {
+            return;
+        };
+        self.op = cx.ctx.next_op();
+        let call = GiftCall {
+            kind: GiftKind::Reverse,
+            card: CardRef::Typed(String::new()),
+            new_card: None,
+            amount: None,
+            tip: None,
+            tender: None,
+            external_id: cx.ctx.next_external_id("rev"),
+            reverses: Some(ext),
+        };
+        cx.send(Request::Gift { op: self.op, call });
+    }
+
+    pub fn on_reply(&mut self, r: Reply, cx: &mut Cx) {
+        match r {
+            Reply::Journal(Ok(entries)) => {
+                self.entries = entries;
+                self.loading = false;
+                self.selected = self.selected.min(self.entries.len().saturating_sub(1));
+            }
+            Reply::Journal(Err(e)) => {
+                self.loading = false;
+                self.note = Some((format!("The journal could not be loaded: {}", e.message()), true));
+            }
+            Reply::Reprint(Ok(r)) => {
+                cx.send(Request::Print { lines: r.lines.clone() });
+                self.preview = Some(r);
+                self.note = Some(("Reprinted (marked DUPLICATE).".into(), false));
+            }
+            Reply::Reprint(Err(e)) => cx.error("Reprint", e.message()),
+            Reply::Gift { op, result } if op == self.op => match result {
+                Ok(o) => {
+                    self.note =
+                        Some((format!("Reversed. Card {} balance now {}.", o.masked, cx.ctx.fmt(o.current)), false));
+                    cx.send(Request::Journal);
+                }
+                Err(e) => cx.error("Not reversed", e.message()),
+            },
+            _ => {}
+        }
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+        let show_preview = self.preview.is_some();
+        let [list_area, preview_area] = if show_preview {
+            let w = if area.width >= 100 { 50 } else { 40 };
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(w)]).areas(area)
+        } else {
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(0)]).areas(area)
+        };
+        let title = format!("Today on this till · {} operations", self.entries.len());
+        let block = panel(&title, true, theme);
+        let inner = block.inner(list_area);
+        f.render_widget(block, list_area);
+        let [table_area, note_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+        if self.loading {
+            f.render_widget(Paragraph::new(Span::styled(" Loading…", theme.muted)), table_area);
+        } else if self.entries.is_empty() {
+            f.render_widget(Paragraph::new(Span::styled(" Nothing yet today.", theme.muted)), table_area);
+        } else {
+            let wide = area.width >= 100;
+            let rows = self.entries.iter().map(|e| {
+                let amount = e.amount.map(|m| ctx.fmt(m)).unwrap_or_default();
+                let mut cells = vec![e.time.clone(), e.what.clone(), e.card.clone(), amount];
+                if wide {
+                    cells.push(e.receipt_id.clone().unwrap_or_default());
+                    cells.push(e.user.clone());
+                }
+                Row::new(cells)
+            });
+            let mut widths =
+                vec![Constraint::Length(5), Constraint::Min(10), Constraint::Length(9), Constraint::Length(12)];
+            let mut header = vec!["Time", "Operation", "Card", "Amount"];
+            if wide {
+                widths.push(Constraint::Length(16));
+                widths.push(Constraint::Length(6));
+                header.push("Receipt");
+                header.push("User");
+            }
+            let table = Table::new(rows, widths)
+                .header(Row::new(header).style(theme.label))
+                .row_highlight_style(theme.selected);
+            let mut state = TableState::default().with_selected(Some(self.selected));
+            f.render_stateful_widget(table, table_area, &mut state);
+        }
+        if let Some((n, danger)) = &self.note {
+            f.render_widget(
+                Paragraph::new(Line::from(Span::styled(
+                    format!(" {n}"),
+                    if *danger { theme.danger } else { theme.ok },
+                ))),
+                note_area,
+            );
+        }
+        if let Some(p) = &self.preview {
+            widgets::receipt(f, preview_area, "Reprint", &p.lines, theme);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! One enum of screens and one `match` per thing a screen does: handle an action, take typing or
+//! a scan, take an engine reply, draw itself.
+
+pub mod gift;
+pub mod home;
+pub mod journal;
+pub mod login;
+pub mod retail;
+pub mod settings;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+use super::action::Action;
+use super::app::{Ask, Ctx, Cx, Goto, Reply};
+use super::input::Input;
+use super::keymap::Binding;
+use super::theme::Theme;
+
+pub enum Screen {
+    Login(login::Login),
+    Home(home::Home),
+    Gift(Box<gift::Gift>),
+    Retail(Box<retail::Retail>),
+    Journal(journal::Journal),
+    Settings(settings::SettingsScreen),
+}
+
+impl Screen {
+    /// Opens a screen, asking the engine for what it shows.
+    pub fn open(g: Goto, cx: &mut Cx) -> Screen {
+        match g {
+            Goto::Login => Screen::Login(login::Login::new()),
+            Goto::Home => Screen::Home(home::Home),
+            Goto::Gift => Screen::Gift(Box::default()),
+            Goto::Retail => Screen::Retail(Box::new(retail::Retail::open(cx))),
+            Goto::Journal => Screen::Journal(journal::Journal::open(cx)),
+            Goto::Settings => Screen::Settings(settings::SettingsScreen::new(&cx.ctx.settings)),
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            Screen::Login(_) => "Log in",
+            Screen::Home(_) => "Home",
+            Screen::Gift(_) => "Gift card",
+            Screen::Retail(_) => "Retail gift cards",
+            Screen::Journal(_) => "Journal",
+            Screen::Settings(_) => "Settings",
+        }
+    }
+
+    pub fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
+        match self {
+            Screen::Login(s) => s.bindings(),
+            Screen::Home(s) => s.bindings(ctx),
+            Screen::Gift(s) => s.bindings(),
+            Screen::Retail(s) => s.bindings(),
+            Screen::Journal(s) => s.bindings(),
+            Screen::Settings(s) => s.bindings(),
+        }
+    }
+
+    /// Whether a text field has the keyboard (printable keys then type, not act).
+    pub fn text_focus(&self) -> bool {
+        match self {
+            Screen::Login(_) => true,
+            Screen::Home(_) => false,
+            Screen::Gift(s) => s.text_focus(),
+            Screen::Retail(s) => s.text_focus(),
+            Screen::Journal(_) => false,
+            Screen::Settings(s) => s.text_focus(),
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        match self {
+            Screen::Gift(s) => s.busy(),
+            Screen::Retail(s) => s.busy(),
+            _ => false,
+        }
+    }
+
+    pub fn on_action(&mut self, a: Action, cx: &mut Cx) {
+        match self {
+            Screen::Login(s) => s.on_action(a, cx),
+            Screen::Home(s) => s.on_action(a, cx),
+            Screen::Gift(s) => s.on_action(a, cx),
+            Screen::Retail(s) => s.on_action(a, cx),
+            Screen::Journal(s) => s.on_action(a, cx),
+            Screen::Settings(s) => s.on_action(a, cx),
+        }
+    }
+
+    pub fn on_text(&mut self, key: &KeyEvent) {
+        match self {
+            Screen::Login(s) => s.on_text(key),
+            Screen::Gift(s) => s.on_text(key),
+            Screen::Retail(s) => s.on_text(key),
+            Screen::Settings(s) => s.on_text(key),
+            Screen::Home(_) | Screen::Journal(_) => {}
+        }
+    }
+
+    /// A scan or a swipe.
+    pub fn on_input(&mut self, input: Input, cx: &mut Cx) {
+        match self {
+            Screen::Login(s) => s.on_input(input, cx),
+            Screen::Gift(s) => s.on_input(input, cx),
+            Screen::Retail(s) => s.on_input(input, cx),
+            Screen::Home(_) => {
+                // Scanning a card on the home screen is the fastest way to the gift screen.
+                let mut g = gift::Gift::new();
+                g.on_input(input, cx);
+                *self = Screen::Gift(Box::new(g));
+            }
+            Screen::Journal(_) | Screen::Settings(_) => {}
+        }
+    }
+
+    pub fn on_reply(&mut self, r: Reply, cx: &mut Cx) {
+        match self {
+            Screen::Login(s) => s.on_reply(r, cx),
+            Screen::Gift(s) => s.on_reply(r, cx),
+            Screen::Retail(s) => s.on_reply(r, cx),
+            Screen::Journal(s) => s.on_reply(r, cx),
+            Screen::Settings(s) => s.on_reply(r, cx),
+            Screen::Home(_) => {}
+        }
+    }
+
+    pub fn on_confirmed(&mut self, ask: Ask, cx: &mut Cx) {
+        match self {
+            Screen::Gift(s) => s.on_confirmed(ask, cx),
+            Screen::Retail(s) => s.on_confirmed(ask, cx),
+            Screen::Journal(s) => s.on_confirmed(ask, cx),
+            _ => {}
+        }
+    }
+
+    pub fn on_declined(&mut self, ask: Ask, cx: &mut Cx) {
+        match self {
+            Screen::Gift(s) => s.on_declined(ask, cx),
+            Screen::Retail(s) => s.on_declined(ask, cx),
+            _ => {}
+        }
+    }
+
+    pub fn on_tick(&mut self, cx: &mut Cx) {
+        match self {
+            Screen::Retail(s) => s.on_tick(cx),
+            Screen::Gift(s) => s.on_tick(cx),
+            _ => {}
+        }
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+        match self {
+            Screen::Login(s) => s.render(f, area, ctx, theme),
+            Screen::Home(s) => s.render(f, area, ctx, theme),
+            Screen::Gift(s) => s.render(f, area, ctx, theme),
+            Screen::Retail(s) => s.render(f, area, ctx, theme),
+            Screen::Journal(s) => s.render(f, area, ctx, theme),
+            Screen::Settings(s) => s.render(f, area, ctx, theme),
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! Settings: printer spec, paper width, locale, receipt header, auto-lock; test print; saved to
+//! the settings file in the platform config directory.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::money::Locale;
+use crate::tui::action::Action;
+use crate::tui::app::{Ctx, Cx, Goto, Reply, Request};
+use crate::tui::keymap::Binding;
+use crate::tui::settings::{Settings, WIDTHS};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{Field, FieldKind, panel};
+
+/// The rows of the form, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    Printer,
+    Width,
+    Locale,
+    Header,
+    Lock,
+}
+
+const ROWS: [Row; 5] = [Row::Printer, Row::Width, Row::Locale, Row::Header, Row::Lock];
+
+pub struct SettingsScreen {
+    pub draft: Settings,
+    printer: Field,
+    header: Field,
+    lock: Field,
+    row: usize,
+    pub note: Option<(String, bool)>,
+    dirty: bool,
+}
+
+impl SettingsScreen {
+    pub fn new(s: &Settings) -> SettingsScreen {
+        let mut printer = Field::new("Printer", FieldKind::Text, 60);
+        printer.value = s.printer.clone();
+        let mut header = Field::new("Header", FieldKind::Text, 48);
+        header.value = s.header.join(" | ");
+        let mut lock = Field::new("Lock after", FieldKind::Digits, 5);
+        lock.value = s.lock_after_secs.to_string();
+        SettingsScreen { draft: s.clone(), printer, header, lock, row: 0, note: None, dirty: false }
+    }
+
+    fn row(&self) -> Row {
+        ROWS[self.row]
+    }
+
+    pub fn text_focus(&self) -> bool {
+        matches!(self.row(), Row::Printer | Row::Header | Row::Lock)
+    }
+
+    pub fn bindings(&self) -> Vec<Binding> {
+        let mut b = vec![
+            Binding::new(KeyCode::Down, Action::NextField),
+            Binding::new(KeyCode::Up, Action::PrevField),
+            Binding::hidden(KeyCode::Tab, Action::NextField),
+            Binding::hidden(KeyCode::BackTab, Action::PrevField),
+        ];
+        if matches!(self.row(), Row::Width | Row::Locale) {
+            b.push(Binding::new(KeyCode::Left, Action::CycleLeft));
+            b.push(Binding::new(KeyCode::Right, Action::CycleRight));
+        }
+        b.push(Binding::new(KeyCode::F(2), Action::Save));
+        b.push(Binding::new(KeyCode::F(3), Action::TestPrint));
+        b.push(Binding::new(KeyCode::Esc, Action::Back));
+        b
+    }
+
+    pub fn on_text(&mut self, key: &KeyEvent) {
+        let f = match self.row() {
+            Row::Printer => &mut self.printer,
+            Row::Header => &mut self.header,
+            Row::Lock => &mut self.lock,
+            _ => return,
+        };
+        if f.edit(key) {
+            self.dirty = true;
+            self.note = None;
+        }
+    }
+
+    fn collect(&mut self) -> Settings {
+        self.draft.printer = self.printer.value.trim().to_string();
+        if self.draft.printer.is_empty() {
+            self.draft.printer = "none".into();
+        }
+        self.draft.header =
+            self.header.value.split('|').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        self.draft.lock_after_secs = self.lock.value.parse().unwrap_or(self.draft.lock_after_secs);
+        self.draft.clone()
+    }
+
+    pub fn on_action(&mut self, a: Action, cx: &mut Cx) {
+        match a {
+            Action::NextField => self.row = (self.row + 1) % ROWS.len(),
+            Action::PrevField => self.row = (self.row + ROWS.len() - 1) % ROWS.len(),
+            Action::CycleLeft | Action::CycleRight => {
+                let step: isize = if a == Action::CycleRight { 1 } else { -1 };
+                match self.row() {
+                    Row::Width => {
+                        let i = WIDTHS.iter().position(|w| *w == self.draft.width).unwrap_or(1) as isize;
+                        self.draft.width = WIDTHS[(i + step).rem_euclid(WIDTHS.len() as isize) as usize];
+                    }
+                    Row::Locale => {
+                        // "store default" first, then every locale.
+                        let n = Locale::ALL.len() as isize + 1;
+                        let i = match self.draft.locale.as_deref().and_then(|t| Locale::parse(t).ok()) {
+                            Some(l) => Locale::ALL.iter().position(|x| *x == l).map(|p| p as isize + 1).unwrap_or(0),
+                            None => 0,
+                        };
+                        let j = (i + step).rem_euclid(n);
+                        self.draft.locale =
+                            if j == 0 { None } else { Some(Locale::ALL[j as usize - 1].tag().to_string()) };
+                    }
+                    _ => {}
+                }
+                self.dirty = true;
+            }
+            Action::Save => {
+                let s = self.collect();
+                cx.send(Request::SaveSettings { settings: s });
+            }
+            Action::TestPrint => {
+                let s = self.collect();
+                self.note = Some(("Sending a test receipt…".into(), false));
+                cx.send(Request::TestPrint { settings: s });
+            }
+            Action::Back => {
+                if self.dirty {
+                    self.note = Some(("Not saved: F2 saves, Esc again leaves without saving.".into(), true));
+                    self.dirty = false;
+                } else {
+                    cx.go(Goto::Home);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_reply(&mut self, r: Reply, cx: &mut Cx) {
+        match r {
+            Reply::SettingsSaved(Ok(path)) => {
+                cx.ctx.settings = self.draft.clone();
+                cx.ctx.printer = if self.draft.printer_configured() {
+                    crate::tui::model::PrinterState::Ready
+                } else {
+                    crate::tui::model::PrinterState::PreviewOnly
+                };
+                self.dirty = false;
+                self.note = Some((format!("Saved to {path}"), false));
+            }
+            Reply::SettingsSaved(Err(e)) => self.note = Some((format!("Not saved: {e}"), true)),
+            Reply::Printed(Ok(())) => self.note = Some(("Test receipt printed.".into(), false)),
+            _ => {}
+        }
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+        let w = 12;
+        let choice = |label: &str, value: String, focused: bool| {
+            Line::from(vec![
+                Span::styled(format!("{label:>w$} "), theme.label),
+                Span::styled(format!(" ‹ {value} › "), if focused { theme.input_focus } else { theme.input }),
+            ])
+        };
+        let locale = match &self.draft.locale {
+            Some(l) => l.clone(),
+            None => format!("store default ({})", ctx.terminal.as_ref().map(|t| t.locale.tag()).unwrap_or("—")),
+        };
+        let mut lines = vec![
+            Line::raw(""),
+            self.printer.line(self.row() == Row::Printer, theme, w),
+            Line::from(Span::styled(
+                "              none · tcp://HOST:9100 · file:///dev/usb/lp0 · serial:///dev/ttyUSB0?baud=19200",
+                theme.muted,
+            )),
+            Line::raw(""),
+            choice("Paper width", format!("{} characters", self.draft.width), self.row() == Row::Width),
+            Line::raw(""),
+            choice("Locale", locale, self.row() == Row::Locale),
+            Line::raw(""),
+            self.header.line(self.row() == Row::Header, theme, w),
+            Line::from(Span::styled("              lines printed on top of receipts, separated by |", theme.muted)),
+            Line::raw(""),
+            self.lock.line(self.row() == Row::Lock, theme, w),
+            Line::from(Span::styled("              seconds idle before the till locks (0 = never)", theme.muted)),
+        ];
+        if let Some((n, danger)) = &self.note {
+            lines.push(Line::raw(""));
+            lines.push(Line::from(Span::styled(format!(" {n}"), if *danger { theme.danger } else { theme.ok })));
+        }
+        f.render_widget(Paragraph::new(lines).block(panel("Settings", true, theme)), area);
+    }
+}

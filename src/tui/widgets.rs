@@ -1,0 +1,236 @@
+//! Pieces every screen draws with: the status bar, the footer, text fields, panels and dialogs.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+use super::keymap::Binding;
+use super::model::{Link, PrinterState};
+use super::theme::Theme;
+use super::{Ctx, Overlay};
+
+/// What a text field accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Digits,
+    /// Digits and the locale's separators.
+    Amount,
+    Text,
+}
+
+/// A one-line text field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: String,
+    pub kind: FieldKind,
+    pub secret: bool,
+    pub max: usize,
+}
+
+impl Field {
+    pub fn new(label: &'static str, kind: FieldKind, max: usize) -> Field {
+        Field { label, value: String::new(), kind, secret: false, max }
+    }
+    pub fn secret(mut self) -> Field {
+        self.secret = true;
+        self
+    }
+    pub fn clear(&mut self) {
+        self.value.clear();
+    }
+
+    /// Applies an editing key; `true` when the key was the field's.
+    pub fn edit(&mut self, key: &KeyEvent) -> bool {
+        if key.modifiers.contains(KeyModifiers::CONTROL) {
+            if key.code == KeyCode::Char('u') {
+                self.value.clear();
+                return true;
+            }
+            return false;
+        }
+        match key.code {
+            KeyCode::Backspace => {
+                self.value.pop();
+                true
+            }
+            KeyCode::Char(c) => {
+                let ok = match self.kind {
+                    FieldKind::Digits => c.is_ascii_digit(),
+                    FieldKind::Amount => c.is_ascii_digit() || c == ',' || c == '.',
+                    FieldKind::Text => !c.is_control(),
+                };
+                if ok && self.value.chars().count() < self.max {
+                    self.value.push(c);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The field as one line: label, then the value (dots for a secret) in an input box.
+    pub fn line<'a>(&'a self, focused: bool, theme: &Theme, label_width: usize) -> Line<'a> {
+        let shown = if self.secret { "•".repeat(self.value.chars().count()) } else { self.value.clone() };
+        let width = self.max.clamp(6, 24);
+        let cursor = if focused { "▏" } else { " " };
+        let pad = width.saturating_sub(shown.chars().count());
+        Line::from(vec![
+            Span::styled(format!("{:>label_width$} ", self.label), theme.label),
+            Span::styled(
+                format!(" {shown}{cursor}{} ", " ".repeat(pad)),
+                if focused { theme.input_focus } else { theme.input },
+            ),
+        ])
+    }
+}
+
+/// A bordered panel with a title.
+pub fn panel<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(if focused { theme.border_focus } else { theme.border })
+        .title(Span::styled(format!(" {title} "), theme.title))
+}
+
+/// The status bar: store and terminal, user and role, LIVE/TRAINING, engine, printer, clock.
+pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+    let where_ = match &ctx.terminal {
+        Some(t) => format!(" {} · {} ", t.store, t.terminal),
+        None => " till ".to_string(),
+    };
+    let who = match &ctx.user {
+        Some(u) => format!(" {} {} ({}) ", u.number, u.name, u.role.label()),
+        None => " not logged in ".to_string(),
+    };
+    let mode = if ctx.training {
+        Span::styled(" TRAINING ", theme.status_training)
+    } else {
+        Span::styled(" LIVE ", theme.status_live)
+    };
+    let engine = match &ctx.link {
+        Link::Online => Span::styled(" engine ● ", theme.status_bar),
+        Link::Connecting => Span::styled(" engine … ", theme.status_bar),
+        Link::Lost(_) => Span::styled(" ENGINE OFFLINE ", theme.danger),
+    };
+    let printer = match &ctx.printer {
+        PrinterState::PreviewOnly => Span::styled(" printer: none ", theme.status_bar),
+        PrinterState::Ready => Span::styled(" printer ● ", theme.status_bar),
+        PrinterState::Printing => Span::styled(" printing… ", theme.status_bar),
+        PrinterState::Failed(_) => Span::styled(" PRINTER FAULT ", theme.danger),
+    };
+    let clock = Span::styled(format!(" {} ", ctx.clock), theme.status_bar);
+    let right_width = (mode.width() + engine.width() + printer.width() + clock.width()) as u16;
+    let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
+    f.render_widget(
+        Paragraph::new(Line::from(vec![Span::styled(where_, theme.title), Span::raw("│"), Span::raw(who)]))
+            .style(theme.status_bar),
+        left,
+    );
+    f.render_widget(Paragraph::new(Line::from(vec![mode, engine, printer, clock])).style(theme.status_bar), right);
+}
+
+/// The training banner under the status bar.
+pub fn training_banner(f: &mut Frame, area: Rect, theme: &Theme) {
+    f.render_widget(
+        Paragraph::new(Line::from(" TRAINING MODE — no real money moves, receipts are marked TRAINING "))
+            .centered()
+            .style(theme.training_banner),
+        area,
+    );
+}
+
+/// The footer: the current bindings that are marked for it, as many as fit.
+pub fn footer(f: &mut Frame, area: Rect, bindings: &[Binding], theme: &Theme) {
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    let all = bindings.iter().filter(|b| b.footer).chain(super::keymap::GLOBAL.iter().filter(|b| b.footer));
+    for b in all {
+        let key = format!(" {} ", b.key_label());
+        let label = format!(" {} ", b.action.describe());
+        let w = key.chars().count() + label.chars().count() + 1;
+        if used + w > area.width as usize {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(label, theme.key_label));
+        spans.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
+}
+
+/// A centred rectangle of at most `w`×`h` inside `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(area);
+    let [r] = Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(r);
+    r
+}
+
+/// Draws an overlay (help, confirmation, message) over the screen.
+pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
+    match overlay {
+        Overlay::Help { title, rows } => {
+            let h = (rows.len() as u16 + 4).min(area.height);
+            let r = centered(area, 60, h);
+            f.render_widget(Clear, r);
+            let key_w = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(4);
+            let mut lines: Vec<Line> = rows
+                .iter()
+                .map(|(k, d)| {
+                    Line::from(vec![Span::styled(format!(" {k:>key_w$} "), theme.key), Span::raw(format!("  {d}"))])
+                })
+                .collect();
+            lines.push(Line::from(Span::styled(" any key closes this help", theme.muted)));
+            let title = format!("Help · {title}");
+            f.render_widget(Paragraph::new(lines).block(panel(&title, true, theme)).style(theme.dialog), r);
+        }
+        Overlay::Confirm(c) => {
+            let h = (c.body.len() as u16 + 5).min(area.height);
+            let r = centered(area, 64, h);
+            f.render_widget(Clear, r);
+            let mut lines: Vec<Line> = c.body.iter().map(|l| Line::from(format!(" {l}"))).collect();
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled(" Enter ", theme.key),
+                Span::raw(format!(" {}   ", c.yes_label)),
+                Span::styled(" Esc ", theme.key),
+                Span::raw(format!(" {}", c.no_label)),
+            ]));
+            let style = if c.danger { theme.dialog_danger } else { theme.dialog };
+            f.render_widget(
+                Paragraph::new(lines).wrap(Wrap { trim: false }).block(panel(&c.title, true, theme)).style(style),
+                r,
+            );
+        }
+        Overlay::Message { title, body, danger } => {
+            let h = (body.len() as u16 + 5).min(area.height);
+            let r = centered(area, 64, h);
+            f.render_widget(Clear, r);
+            let mut lines: Vec<Line> = body
+                .iter()
+                .map(|l| Line::from(Span::styled(format!(" {l}"), if *danger { theme.danger } else { theme.value })))
+                .collect();
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![Span::styled(" Enter ", theme.key), Span::raw(" ok")]));
+            f.render_widget(
+                Paragraph::new(lines).wrap(Wrap { trim: false }).block(panel(title, true, theme)).style(theme.dialog),
+                r,
+            );
+        }
+    }
+}
+
+/// A receipt preview: the receipt's lines on a paper-coloured strip.
+pub fn receipt(f: &mut Frame, area: Rect, title: &str, lines: &[String], theme: &Theme) {
+    let block = panel(title, false, theme);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 2;
+    let [strip] = Layout::horizontal([Constraint::Length(width.min(inner.width))]).flex(Flex::Center).areas(inner);
+    let text: Vec<Line> = lines.iter().map(|l| Line::from(format!(" {l} "))).collect();
+    f.render_widget(Paragraph::new(text).style(theme.receipt), strip);
+}

@@ -1,0 +1,149 @@
+//! Carries out [`Request`]s with the typed [`Client`] and turns the answers into [`Reply`]s. This is
+//! the only place that knows wire types; screens see the view data in `model`.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::watch;
+
+use super::app::{Reply, Request};
+use super::model::*;
+use crate::client::{Client, ClientError};
+use crate::money::{Currency, Locale};
+
+/// The engine as the till reaches it: a client (once the engine is up) and the session token.
+#[derive(Clone)]
+pub struct Link {
+    client: watch::Receiver<Option<Result<Client, String>>>,
+    session: Arc<Mutex<Option<String>>>,
+}
+
+impl Link {
+    /// A link whose client arrives later through the returned sender (the engine may still be starting).
+    pub fn pending() -> (watch::Sender<Option<Result<Client, String>>>, Link) {
+        let (tx, rx) = watch::channel(None);
+        (tx, Link { client: rx, session: Arc::new(Mutex::new(None)) })
+    }
+
+    /// A link to an engine that is already up.
+    pub fn ready(client: Client) -> Link {
+        let (_tx, rx) = watch::channel(Some(Ok(client)));
+        Link { client: rx, session: Arc::new(Mutex::new(None)) }
+    }
+
+    /// The client, waiting for the engine to come up; with the session token once logged in.
+    async fn client(&self) -> Result<Client, CallError> {
+        let mut rx = self.client.clone();
+        let base = match rx.wait_for(|c| c.is_some()).await {
+            Ok(c) => match c.as_ref() {
+                Some(Ok(c)) => c.clone(),
+                Some(Err(e)) => return Err(CallError::Unreachable(e.clone())),
+                None => return Err(CallError::Unreachable("the engine did not start".into())),
+            },
+            Err(_) => return Err(CallError::Unreachable("the engine did not start".into())),
+        };
+        let token = self.session.lock().map(|s| s.clone()).unwrap_or(None);
+        Ok(match token {
+            Some(t) => base.with_token(&t),
+            None => base,
+        })
+    }
+
+    fn set_session(&self, token: Option<String>) {
+        if let Ok(mut s) = self.session.lock() {
+            *s = token;
+        }
+    }
+}
+
+/// Maps a client failure to what the screen must do about it.
+pub fn call_error(e: ClientError) -> CallError {
+    match e {
+        ClientError::Connect(m) => CallError::Unreachable(m),
+        ClientError::Timeout(m) => CallError::Uncertain(m),
+        ClientError::Declined { status: 401, message, .. } => CallError::Unauthorized(message),
+        ClientError::Declined { code, message, .. } => CallError::Refused { code, message },
+        ClientError::BadReply(m) => CallError::Uncertain(format!("unreadable reply: {m}")),
+    }
+}
+
+/// What the till does on its own machine: its settings file, its printer, its clock.
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub settings_path: Option<std::path::PathBuf>,
+    pub offset: time::UtcOffset,
+}
+
+/// Performs one request.
+pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
+    match req {
+        Request::SaveSettings { settings } => Reply::SettingsSaved(match &local.settings_path {
+            Some(p) => settings.save(p).map(|()| p.display().to_string()),
+            None => Err("there is no config directory on this machine".into()),
+        }),
+        Request::TerminalInfo => Reply::TerminalInfo(terminal_info(link).await),
+        Request::Login { number, pin } => Reply::Login(login(link, number, &pin).await),
+        Request::Logout => {
+            if let Ok(c) = link.client().await {
+                let _ = c.logout().await;
+            }
+            link.set_session(None);
+            Reply::LoggedOut
+        }
+        Request::Health => match link.client().await {
+            Ok(c) => Reply::Health(c.healthz().await.map_err(call_error)),
+            Err(e) => Reply::Health(Err(e)),
+        },
+        other => not_yet(other),
+    }
+}
+
+async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
+    let c = link.client().await?;
+    let t = c.terminal_info().await.map_err(call_error)?;
+    let currency = Currency::from_code(&t.currency)
+        .map_err(|e| CallError::Refused { code: "config".into(), message: e.to_string() })?;
+    let locale = Locale::parse(&t.locale).unwrap_or(Locale::EnUs);
+    Ok(TerminalView {
+        merchant: t.merchant,
+        store: t.store_id,
+        terminal: t.terminal_id,
+        currency,
+        locale,
+        demo: t.demo_users,
+    })
+}
+
+async fn login(link: &Link, number: u32, pin: &str) -> Result<UserView, CallError> {
+    let c = link.client().await?;
+    let s = c.login(number, pin).await.map_err(|e| match e {
+        // A wrong PIN is a refusal with a message for the cashier, not a lost session.
+        ClientError::Declined { code, message, .. } => CallError::Refused { code, message },
+        other => call_error(other),
+    })?;
+    link.set_session(Some(s.token));
+    let role = match s.user.role {
+        crate::engine::tokens::Role::Cashier => Role::Cashier,
+        crate::engine::tokens::Role::Manager => Role::Manager,
+        crate::engine::tokens::Role::Trainer => Role::Trainer,
+    };
+    Ok(UserView { number: s.user.number, name: s.user.name, role })
+}
+
+fn not_yet(req: Request) -> Reply {
+    let e = CallError::Unreachable("this part of the engine is not connected yet".into());
+    match req {
+        Request::Gift { op, .. } => Reply::Gift { op, result: Err(e) },
+        Request::Products => Reply::Products(Err(e)),
+        Request::CreateOrder { op, .. } => Reply::Order { op, step: super::app::OrderStep::Create, result: Err(e) },
+        Request::ConfirmOrder { op, .. } => Reply::Order { op, step: super::app::OrderStep::Confirm, result: Err(e) },
+        Request::GetOrder { op, .. } => Reply::Order { op, step: super::app::OrderStep::Get, result: Err(e) },
+        Request::InvalidateOrder { op, .. } => {
+            Reply::Order { op, step: super::app::OrderStep::Invalidate, result: Err(e) }
+        }
+        Request::Journal => Reply::Journal(Err(e)),
+        Request::Reprint { .. } => Reply::Reprint(Err(e)),
+        Request::Print { .. } | Request::TestPrint { .. } => Reply::Printed(Err("no printer connected".into())),
+        Request::SaveSettings { .. } => Reply::SettingsSaved(Err("not connected".into())),
+        _ => Reply::LoggedOut,
+    }
+}
