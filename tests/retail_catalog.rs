@@ -146,3 +146,38 @@ fn catalogue_commands_check_codes_and_record_top_ups() {
     let out = dir.till_output(&["balance", "add", "0", "EUR"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("positive"), "an empty top-up");
 }
+
+#[tokio::test]
+async fn the_typed_client_drives_a_sale_and_a_top_up() {
+    use till::client::retail::*;
+    let server = TestServer::start();
+    let client = server.client();
+    let found = client
+        .products(&ProductSearch { store_id: Some("A1234".into()), q: Some("bookwise".into()), ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!(found.data[0].code, "4001232232332");
+
+    let k = new_idempotency_key();
+    let amount = WireMoney { currency: "EUR".into(), amount: "100.00".into() };
+    let first = client.top_up_balance(&amount, &k).await.unwrap();
+    let again = client.top_up_balance(&amount, &k).await.unwrap();
+    assert_eq!(first, again, "a retried top-up is recorded once");
+    assert_eq!(first.available.amount, "5100.00");
+
+    let order: CreateOrder = serde_json::from_value(seed_order()).unwrap();
+    let created = client.create_retail_order(&order, &new_idempotency_key()).await.unwrap();
+    assert_eq!(created.state, OrderState::Created);
+    let confirm = ConfirmOrder { payment_method: Some("cash".into()), receipt_value: None };
+    let confirmed = client.confirm_retail_order(&created.id, &confirm, &new_idempotency_key()).await.unwrap();
+    assert!(confirmed.receipt_printing.lines.as_ref().is_some_and(|l| l.len() > 5));
+    assert_eq!(client.retail_order(&created.id).await.unwrap().state, OrderState::Confirmed);
+    let balances = client.balances().await.unwrap();
+    assert_eq!(balances.iter().find(|b| b.currency == "EUR").unwrap().available.amount, "5005.00");
+    let invalidated = client.invalidate_retail_order(&created.id, &new_idempotency_key()).await.unwrap();
+    assert_eq!(invalidated.state, OrderState::Invalidated);
+    let settlement = client.settlements(None, None, Some("A1234")).await.unwrap();
+    assert_eq!(settlement.totals[0].invalidations, 1);
+    let err = client.retail_order("ro_missing").await.unwrap_err();
+    assert_eq!(err.code(), Some("order_not_found"));
+}
