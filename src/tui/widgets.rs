@@ -126,8 +126,13 @@ pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
     let right_width = (mode.width() + engine.width() + printer.width() + clock.width()) as u16;
     let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     f.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled(where_, theme.title), Span::raw("│"), Span::raw(who), Span::raw(" ")]))
-            .style(theme.status_bar),
+        Paragraph::new(Line::from(vec![
+            Span::styled(where_, theme.title),
+            Span::raw("│"),
+            Span::raw(who),
+            Span::raw(" "),
+        ]))
+        .style(theme.status_bar),
         left,
     );
     f.render_widget(Paragraph::new(Line::from(vec![mode, engine, printer, clock])).style(theme.status_bar), right);
