@@ -27,9 +27,13 @@ pub mod code {
     pub const BREAKAGE: u16 = 9;
     /// Gift card program issuance: the merchant's side of a load (e.g. promotional loads).
     pub const GIFT_ISSUANCE: u16 = 10;
+    /// Sales paid with the store's own gift cards, per store (credit balance).
+    pub const GIFT_REDEEMED: u16 = 11;
+    /// Tips paid with gift cards, owed to staff, per store (credit balance).
+    pub const TIPS_PAYABLE: u16 = 12;
     /// Third-party gift cards sold at the till at face value: what the customer owes the till for them
     /// (debit balance), split into what the distributor took from the prepaid balance and commission.
-    pub const RETAIL_SALES: u16 = 11;
+    pub const RETAIL_SALES: u16 = 13;
 }
 
 /// Transfer codes (the ledger's `code` field on transfers): which business operation made it.

@@ -1,6 +1,701 @@
-//! (skeleton) the `cards` area. See engine/mod.rs for the map.
+//! Gift cards: the program's rules (from `[gift_program]` in `till.toml`), card numbers (random,
+//! prefixed, Luhn-checked), reading a card from what a terminal sends (printed number, barcode,
+//! magnetic track 1 or 2, phone number), masking, PINs, and the card stock table.
+//!
+//! A card's balance is a ledger account (`accounts::code::GIFT_CARD`, keyed by the card number);
+//! the table here holds only what the ledger does not: state, PIN, phone, expiry.
 
-use crate::ledger::Migration;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rand::Rng;
+use rusqlite::OptionalExtension;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::accounts::{account_id, code};
+use super::gift::Decline;
+use super::{Engine, EngineError};
+use crate::ledger::{AccountFlags, LedgerError, Migration, NewAccount, WriteTx};
+use crate::money::{Currency, Money};
 
 /// Domain tables of this area, applied once each, in order.
-pub const MIGRATIONS: &[Migration] = &[];
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    component: "cards",
+    version: 1,
+    sql: "CREATE TABLE gift_cards (
+            number TEXT PRIMARY KEY,
+            state TEXT NOT NULL CHECK (state IN ('inactive', 'active', 'deactivated', 'closed')),
+            kind TEXT NOT NULL CHECK (kind IN ('physical', 'egift')),
+            pin_salt BLOB,
+            pin_hash BLOB,
+            pin_failures INTEGER NOT NULL DEFAULT 0,
+            phone TEXT UNIQUE,
+            customer_name TEXT,
+            created_at INTEGER NOT NULL,
+            activated_at INTEGER,
+            expires_at INTEGER
+          );",
+}];
+
+/// Wrong PINs in a row that lock a card.
+pub const PIN_TRIES: i64 = 3;
+
+/// When value may be paid out in cash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CashOutRule {
+    Never,
+    Always,
+    /// Only when the balance is at or under `cash_out_threshold` (a legal requirement in places).
+    AtOrUnder,
+}
+
+/// What `cardRegCode` means for this program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PinPolicy {
+    /// Cards have no PIN; `cardRegCode` is ignored.
+    None,
+    /// A card gets a PIN when sold or activated with `cardRegCode`; later, a `cardRegCode` that is
+    /// sent is checked (the seed's behaviour), one that is not sent is not asked for.
+    Optional,
+    /// As `Optional`, and taking value off a card that has a PIN needs it.
+    Required,
+}
+
+/// `[gift_program]` as written in `till.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProgramConfig {
+    pub name: String,
+    /// Empty: the merchant's currency.
+    pub currency: String,
+    pub prefix: String,
+    pub length: usize,
+    pub luhn: bool,
+    pub pin: PinPolicy,
+    pub min_load: String,
+    pub max_load: String,
+    pub max_balance: String,
+    pub expiry_months: u32,
+    pub cash_out: CashOutRule,
+    pub cash_out_threshold: String,
+    pub card_template_code: i32,
+    pub card_template_name: String,
+    pub tier_code: i32,
+    pub tier_name: String,
+    pub demo_stock: u32,
+}
+
+impl Default for ProgramConfig {
+    fn default() -> Self {
+        ProgramConfig {
+            name: "Gift Card".into(),
+            currency: String::new(),
+            prefix: "603628".into(),
+            length: 16,
+            luhn: true,
+            pin: PinPolicy::Optional,
+            min_load: "1.00".into(),
+            max_load: "500.00".into(),
+            max_balance: "1000.00".into(),
+            expiry_months: 0,
+            cash_out: CashOutRule::Never,
+            cash_out_threshold: "0.00".into(),
+            card_template_code: 1,
+            card_template_name: "Gift Card".into(),
+            tier_code: 1,
+            tier_name: "Standard".into(),
+            demo_stock: 20,
+        }
+    }
+}
+
+/// The gift card program, checked and with amounts in the program's currency.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub name: String,
+    pub currency: Currency,
+    pub prefix: String,
+    pub length: usize,
+    pub luhn: bool,
+    pub pin: PinPolicy,
+    pub min_load: Money,
+    pub max_load: Money,
+    pub max_balance: Money,
+    pub expiry_months: u32,
+    pub cash_out: CashOutRule,
+    pub cash_out_threshold: Money,
+    pub card_template_code: i32,
+    pub card_template_name: String,
+    pub tier_code: i32,
+    pub tier_name: String,
+    pub demo_stock: u32,
+}
+
+impl Program {
+    /// Reads and checks `[gift_program]` (defaults when the section is missing).
+    pub fn from_engine(engine: &Engine) -> Result<Program, EngineError> {
+        let cfg: ProgramConfig = engine.config().section("gift_program")?;
+        Program::from_config(&cfg, &engine.config().merchant.currency)
+    }
+
+    pub fn from_config(cfg: &ProgramConfig, merchant_currency: &str) -> Result<Program, EngineError> {
+        let bad = |m: String| EngineError::Config(format!("[gift_program]: {m}"));
+        let code = if cfg.currency.is_empty() { merchant_currency } else { &cfg.currency };
+        let currency = Currency::from_code(code).map_err(|e| bad(e.to_string()))?;
+        let amount = |name: &str, s: &str| {
+            let m = Money::parse(s, currency).map_err(|e| bad(format!("{name}: {e}")))?;
+            if m.is_negative() { Err(bad(format!("{name} must not be negative"))) } else { Ok(m) }
+        };
+        if cfg.prefix.is_empty() || !cfg.prefix.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("prefix must be digits".into()));
+        }
+        let check = usize::from(cfg.luhn);
+        if !(8..=19).contains(&cfg.length) || cfg.length < cfg.prefix.len() + check + 6 {
+            return Err(bad("length must be 8 to 19 and leave at least 6 random digits after the prefix".into()));
+        }
+        let p = Program {
+            name: cfg.name.clone(),
+            currency,
+            prefix: cfg.prefix.clone(),
+            length: cfg.length,
+            luhn: cfg.luhn,
+            pin: cfg.pin,
+            min_load: amount("min_load", &cfg.min_load)?,
+            max_load: amount("max_load", &cfg.max_load)?,
+            max_balance: amount("max_balance", &cfg.max_balance)?,
+            expiry_months: cfg.expiry_months,
+            cash_out: cfg.cash_out,
+            cash_out_threshold: amount("cash_out_threshold", &cfg.cash_out_threshold)?,
+            card_template_code: cfg.card_template_code,
+            card_template_name: cfg.card_template_name.clone(),
+            tier_code: cfg.tier_code,
+            tier_name: cfg.tier_name.clone(),
+            demo_stock: cfg.demo_stock,
+        };
+        if p.min_load.minor() > p.max_load.minor() || p.max_load.minor() > p.max_balance.minor() {
+            return Err(bad("min_load <= max_load <= max_balance must hold".into()));
+        }
+        Ok(p)
+    }
+
+    /// The ledger (currency) the program's card accounts live in.
+    pub fn ledger(&self) -> u32 {
+        self.currency.ledger()
+    }
+
+    /// A new random card number: prefix, random digits, Luhn check digit.
+    pub fn random_number(&self, rng: &mut impl Rng) -> String {
+        let mut n = self.prefix.clone();
+        let body = self.length - usize::from(self.luhn);
+        while n.len() < body {
+            n.push(char::from(b'0' + rng.random_range(0..10u8)));
+        }
+        if self.luhn {
+            n.push(luhn_check_digit(&n));
+        }
+        n
+    }
+
+    /// Checks a candidate card number against the program: digits, length, prefix, check digit.
+    pub fn check_number(&self, digits: &str) -> Result<String, Decline> {
+        let bad = |why: &str| Decline::InvalidCardNumber(format!("{} {why}", mask(digits)));
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Decline::InvalidCardNumber("A card number has digits only.".into()));
+        }
+        if digits.len() != self.length {
+            return Err(bad(&format!("has {} digits; this program's cards have {}.", digits.len(), self.length)));
+        }
+        if !digits.starts_with(&self.prefix) {
+            return Err(bad("is not a card of this program."));
+        }
+        if self.luhn && !luhn_valid(digits) {
+            return Err(bad("fails its check digit (mistyped?)."));
+        }
+        Ok(digits.to_string())
+    }
+
+    /// The account id of a card's balance.
+    pub fn account_of(&self, number: &str) -> u128 {
+        account_id(code::GIFT_CARD, self.ledger(), number)
+    }
+}
+
+/// The Luhn check digit for `payload` (digits only).
+pub fn luhn_check_digit(payload: &str) -> char {
+    let sum: u32 = payload
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 0 {
+                let dd = d * 2;
+                if dd > 9 { dd - 9 } else { dd }
+            } else {
+                d
+            }
+        })
+        .sum();
+    char::from(b'0' + ((10 - sum % 10) % 10) as u8)
+}
+
+/// True when the last digit of `number` is its Luhn check digit.
+pub fn luhn_valid(number: &str) -> bool {
+    match number.len().checked_sub(1) {
+        Some(n) if n > 0 => {
+            let (payload, check) = number.split_at(n);
+            check.starts_with(luhn_check_digit(payload))
+        }
+        _ => false,
+    }
+}
+
+/// `************1234`: everything but the last four digits hidden.
+pub fn mask(number: &str) -> String {
+    let n = number.chars().count();
+    let keep = n.min(4);
+    let tail: String = number.chars().skip(n - keep).collect();
+    format!("{}{tail}", "*".repeat(n - keep))
+}
+
+/// How a request identifies a card (the seed's CardInfo, already taken off the wire).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardInfo {
+    pub printed_card_number: Option<String>,
+    pub track_info: Option<String>,
+    pub barcode: Option<String>,
+    pub phone_number: Option<String>,
+    /// Set when the request used an identifier this till cannot read (NFC payloads, account tokens).
+    pub unsupported: Option<&'static str>,
+    pub card_reg_code: Option<String>,
+}
+
+/// Where a card was found from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardKey {
+    /// The caller presented the number (printed, barcode or track).
+    Number(String),
+    /// The caller knows only the phone number registered to the card.
+    Phone(String),
+}
+
+/// Reads the card a request means. Precedence: printed number, track, barcode, phone.
+pub fn card_key(program: &Program, info: &CardInfo) -> Result<CardKey, Decline> {
+    if let Some(n) = info.printed_card_number.as_deref().filter(|s| !s.trim().is_empty()) {
+        return program.check_number(&strip_separators(n)).map(CardKey::Number);
+    }
+    if let Some(t) = info.track_info.as_deref().filter(|s| !s.trim().is_empty()) {
+        return program.check_number(&pan_from_track(t)?).map(CardKey::Number);
+    }
+    if let Some(b) = info.barcode.as_deref().filter(|s| !s.trim().is_empty()) {
+        let b = b.trim();
+        // Some scanners deliver the whole track 2 from a combined barcode.
+        let digits = if b.contains('=') || b.contains('^') { pan_from_track(b)? } else { strip_separators(b) };
+        return program.check_number(&digits).map(CardKey::Number);
+    }
+    if let Some(p) = info.phone_number.as_deref().filter(|s| !s.trim().is_empty()) {
+        return normalize_phone(p).map(CardKey::Phone);
+    }
+    if let Some(kind) = info.unsupported {
+        return Err(Decline::UnsupportedIdentifier(format!(
+            "{kind} is not accepted here; send printedCardNumber, trackInfo, barcode or phoneNumber."
+        )));
+    }
+    Err(Decline::Invalid("cardInfo must carry one of printedCardNumber, trackInfo, barcode or phoneNumber.".into()))
+}
+
+/// Drops the spaces and dashes people and printers put into card numbers.
+fn strip_separators(s: &str) -> String {
+    s.chars().filter(|c| !matches!(c, ' ' | '-')).collect()
+}
+
+/// The card number (PAN) from magnetic stripe data: track 2 `;PAN=YYMM…?` or track 1
+/// `%BPAN^NAME^YYMM…?`, with or without the start and end sentinels (and an LRC after `?`).
+pub fn pan_from_track(raw: &str) -> Result<String, Decline> {
+    let bad = || Decline::InvalidCardNumber("trackInfo is not track 1 or track 2 data.".into());
+    let t = raw.trim();
+    let t = match t.find('?') {
+        Some(end) => &t[..end],
+        None => t,
+    };
+    if let Some(rest) = t.strip_prefix('%').or(Some(t)).and_then(|s| s.strip_prefix('B').or(s.strip_prefix('b'))) {
+        // Track 1: format code B, PAN, ^, name, ^, expiry…
+        let (pan, after) = rest.split_once('^').ok_or_else(bad)?;
+        if !after.contains('^') {
+            return Err(bad());
+        }
+        let pan = strip_separators(pan);
+        return if !pan.is_empty() && pan.bytes().all(|b| b.is_ascii_digit()) { Ok(pan) } else { Err(bad()) };
+    }
+    let t = t.strip_prefix(';').unwrap_or(t);
+    // Track 2: PAN, separator `=` (some readers send `D`), expiry YYMM, service code, discretionary data.
+    let (pan, after) = t.split_once('=').or_else(|| t.split_once('D')).ok_or_else(bad)?;
+    if pan.is_empty() || !pan.bytes().all(|b| b.is_ascii_digit()) || !after.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    Ok(pan.to_string())
+}
+
+/// A phone number reduced to an optional leading `+` and its digits (7 to 15 of them).
+pub fn normalize_phone(raw: &str) -> Result<String, Decline> {
+    let t = raw.trim();
+    let plus = t.starts_with('+');
+    let mut digits = String::new();
+    for c in t.trim_start_matches('+').chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '(' | ')' | '.' | '/' => {}
+            _ => return Err(Decline::Invalid("phoneNumber has characters a phone number cannot have.".into())),
+        }
+    }
+    if !(7..=15).contains(&digits.len()) {
+        return Err(Decline::Invalid("phoneNumber must have 7 to 15 digits.".into()));
+    }
+    Ok(if plus { format!("+{digits}") } else { digits })
+}
+
+/// A card's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardState {
+    /// In stock; needs a sell or an activate before anything else.
+    Inactive,
+    Active,
+    /// Blocked (lost, suspected fraud): nothing works, the balance is still owed.
+    Deactivated,
+    /// Exchanged for another card; never used again.
+    Closed,
+}
+
+impl CardState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CardState::Inactive => "inactive",
+            CardState::Active => "active",
+            CardState::Deactivated => "deactivated",
+            CardState::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<CardState> {
+        match s {
+            "inactive" => Some(CardState::Inactive),
+            "active" => Some(CardState::Active),
+            "deactivated" => Some(CardState::Deactivated),
+            "closed" => Some(CardState::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// A card's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub number: String,
+    pub state: CardState,
+    pub egift: bool,
+    pub pin_salt: Option<Vec<u8>>,
+    pub pin_hash: Option<Vec<u8>>,
+    pub pin_failures: i64,
+    pub phone: Option<String>,
+    pub customer_name: Option<String>,
+    /// Unix seconds; `None` = does not expire.
+    pub expires_at: Option<i64>,
+}
+
+impl Card {
+    pub fn has_pin(&self) -> bool {
+        self.pin_hash.is_some()
+    }
+    pub fn locked(&self) -> bool {
+        self.pin_failures >= PIN_TRIES
+    }
+    pub fn expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|t| t <= now)
+    }
+}
+
+const CARD_COLUMNS: &str = "number, state, kind, pin_salt, pin_hash, pin_failures, phone, customer_name, expires_at";
+
+fn card_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Card> {
+    let state: String = r.get(1)?;
+    let kind: String = r.get(2)?;
+    Ok(Card {
+        number: r.get(0)?,
+        state: CardState::parse(&state).unwrap_or(CardState::Closed),
+        egift: kind == "egift",
+        pin_salt: r.get(3)?,
+        pin_hash: r.get(4)?,
+        pin_failures: r.get(5)?,
+        phone: r.get(6)?,
+        customer_name: r.get(7)?,
+        expires_at: r.get(8)?,
+    })
+}
+
+/// The card with this number.
+pub fn load_card(conn: &rusqlite::Connection, number: &str) -> Result<Option<Card>, LedgerError> {
+    let sql = format!("SELECT {CARD_COLUMNS} FROM gift_cards WHERE number = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([number], card_from_row).optional()?)
+}
+
+/// The card registered to this phone number.
+pub fn load_card_by_phone(conn: &rusqlite::Connection, phone: &str) -> Result<Option<Card>, LedgerError> {
+    let sql = format!("SELECT {CARD_COLUMNS} FROM gift_cards WHERE phone = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([phone], card_from_row).optional()?)
+}
+
+/// Finds the card a [`CardKey`] means.
+pub fn find_card(conn: &rusqlite::Connection, key: &CardKey) -> Result<Option<Card>, LedgerError> {
+    match key {
+        CardKey::Number(n) => load_card(conn, n),
+        CardKey::Phone(p) => load_card_by_phone(conn, p),
+    }
+}
+
+pub fn set_state(conn: &rusqlite::Connection, number: &str, state: CardState) -> Result<(), LedgerError> {
+    conn.prepare_cached("UPDATE gift_cards SET state = ?2 WHERE number = ?1")?.execute((number, state.as_str()))?;
+    Ok(())
+}
+
+/// Marks the card used for a load now: active, and valid for the program's months from now.
+pub fn activate(conn: &rusqlite::Connection, program: &Program, number: &str, now: i64) -> Result<(), LedgerError> {
+    let expires = expiry_from(program, now);
+    conn.prepare_cached(
+        "UPDATE gift_cards SET state = 'active', activated_at = COALESCE(activated_at, ?2), expires_at = ?3
+         WHERE number = ?1",
+    )?
+    .execute(rusqlite::params![number, now, expires])?;
+    Ok(())
+}
+
+/// A load extends the card's validity.
+pub fn extend_expiry(
+    conn: &rusqlite::Connection,
+    program: &Program,
+    number: &str,
+    now: i64,
+) -> Result<(), LedgerError> {
+    conn.prepare_cached("UPDATE gift_cards SET expires_at = ?2 WHERE number = ?1")?
+        .execute(rusqlite::params![number, expiry_from(program, now)])?;
+    Ok(())
+}
+
+fn expiry_from(program: &Program, now: i64) -> Option<i64> {
+    // A month is counted as 30.44 days; expiry is a policy date, not a calendar promise.
+    (program.expiry_months > 0).then(|| now + i64::from(program.expiry_months) * 2_629_746)
+}
+
+fn pin_digest(salt: &[u8], number: &str, pin: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(salt);
+    h.update(number.as_bytes());
+    h.update([0u8]);
+    h.update(pin.as_bytes());
+    h.finalize().into()
+}
+
+/// Stores a PIN for the card (salted hash only).
+pub fn set_pin(conn: &rusqlite::Connection, number: &str, pin: &str) -> Result<(), LedgerError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill(&mut salt);
+    let digest = pin_digest(&salt, number, pin);
+    conn.prepare_cached("UPDATE gift_cards SET pin_salt = ?2, pin_hash = ?3, pin_failures = 0 WHERE number = ?1")?
+        .execute(rusqlite::params![number, &salt[..], &digest[..]])?;
+    Ok(())
+}
+
+/// Compares a PIN with the card's (constant-time).
+pub fn pin_matches(card: &Card, pin: &str) -> bool {
+    match (&card.pin_salt, &card.pin_hash) {
+        (Some(salt), Some(hash)) => bool::from(pin_digest(salt, &card.number, pin).as_slice().ct_eq(hash)),
+        _ => false,
+    }
+}
+
+/// Counts a wrong PIN; returns the failures so far.
+pub fn record_pin_failure(conn: &rusqlite::Connection, number: &str) -> Result<i64, LedgerError> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE gift_cards SET pin_failures = pin_failures + 1 WHERE number = ?1 RETURNING pin_failures",
+        )?
+        .query_row([number], |r| r.get(0))?)
+}
+
+pub fn reset_pin_failures(conn: &rusqlite::Connection, number: &str) -> Result<(), LedgerError> {
+    conn.prepare_cached("UPDATE gift_cards SET pin_failures = 0 WHERE number = ?1 AND pin_failures <> 0")?
+        .execute([number])?;
+    Ok(())
+}
+
+pub fn set_phone(conn: &rusqlite::Connection, number: &str, phone: &str) -> Result<(), LedgerError> {
+    conn.prepare_cached("UPDATE gift_cards SET phone = ?2 WHERE number = ?1")?.execute((number, phone))?;
+    Ok(())
+}
+
+pub fn clear_phone(conn: &rusqlite::Connection, number: &str) -> Result<(), LedgerError> {
+    conn.prepare_cached("UPDATE gift_cards SET phone = NULL WHERE number = ?1")?.execute([number])?;
+    Ok(())
+}
+
+pub(crate) fn now_secs() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// Registers a new card (row + ledger account) inside a write; `false` if the number is taken.
+pub fn register(tx: &mut WriteTx<'_>, program: &Program, number: &str, egift: bool) -> Result<bool, LedgerError> {
+    let inserted = tx
+        .conn()
+        .prepare_cached(
+            "INSERT OR IGNORE INTO gift_cards (number, state, kind, created_at) VALUES (?1, 'inactive', ?2, ?3)",
+        )?
+        .execute(rusqlite::params![number, if egift { "egift" } else { "physical" }, now_secs()])?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let results = tx.create_accounts(&[NewAccount {
+        id: program.account_of(number),
+        ledger: program.ledger(),
+        code: code::GIFT_CARD,
+        // A card can never be spent below zero, whatever races in.
+        flags: AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS | AccountFlags::HISTORY,
+        ..NewAccount::default()
+    }])?;
+    match results.first() {
+        Some(r) if r.is_success() => Ok(true),
+        other => Err(LedgerError::Invalid(format!("card account for {} not created: {other:?}", mask(number)))),
+    }
+}
+
+/// Registers `count` new inactive cards with random numbers; returns the numbers.
+pub fn generate_in(tx: &mut WriteTx<'_>, program: &Program, count: u32) -> Result<Vec<String>, LedgerError> {
+    let mut rng = rand::rng();
+    let mut out = Vec::with_capacity(count as usize);
+    let mut attempts = 0u64;
+    while out.len() < count as usize {
+        attempts += 1;
+        if attempts > u64::from(count) * 100 + 1000 {
+            return Err(LedgerError::Invalid("the number space of the program is exhausted".into()));
+        }
+        let n = program.random_number(&mut rng);
+        if register(tx, program, &n, false)? {
+            out.push(n);
+        }
+    }
+    Ok(out)
+}
+
+/// `till cards generate`: registers `count` inactive cards and returns their numbers.
+pub fn generate(engine: &Engine, count: u32) -> Result<Vec<String>, EngineError> {
+    let program = Program::from_engine(engine)?;
+    Ok(engine.ledger().write_blocking(move |tx| generate_in(tx, &program, count))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program() -> Program {
+        Program::from_config(&ProgramConfig::default(), "EUR").unwrap()
+    }
+
+    #[test]
+    fn luhn_matches_known_numbers() {
+        assert!(luhn_valid("4111111111111111"));
+        assert!(luhn_valid("79927398713"));
+        assert!(!luhn_valid("79927398710"));
+        assert_eq!(luhn_check_digit("7992739871"), '3');
+    }
+
+    #[test]
+    fn random_numbers_fit_the_program_and_are_not_sequential() {
+        let p = program();
+        let mut rng = rand::rng();
+        let a = p.random_number(&mut rng);
+        let b = p.random_number(&mut rng);
+        for n in [&a, &b] {
+            assert_eq!(n.len(), 16);
+            assert!(n.starts_with("603628"));
+            assert_eq!(p.check_number(n).as_deref(), Ok(n.as_str()));
+        }
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn numbers_are_checked() {
+        let p = program();
+        let good = format!("603628000000001{}", luhn_check_digit("603628000000001"));
+        assert!(p.check_number(&good).is_ok());
+        let mut typo = good.clone();
+        typo.replace_range(10..11, "9");
+        assert!(matches!(p.check_number(&typo), Err(Decline::InvalidCardNumber(_))));
+        assert!(p.check_number("12345").is_err());
+        assert!(p.check_number("4111111111111111").is_err());
+    }
+
+    #[test]
+    fn tracks_are_read_with_and_without_sentinels() {
+        assert_eq!(pan_from_track(";6036280000000011=30121010000000?").unwrap(), "6036280000000011");
+        assert_eq!(pan_from_track("6036280000000011=30121010000000").unwrap(), "6036280000000011");
+        assert_eq!(pan_from_track(";6036280000000011=3012?5").unwrap(), "6036280000000011");
+        assert_eq!(pan_from_track("%B6036280000000011^DOE/JANE^3012101?").unwrap(), "6036280000000011");
+        assert_eq!(pan_from_track("B6036280000000011^DOE/JANE^3012101").unwrap(), "6036280000000011");
+        assert!(pan_from_track("hello").is_err());
+        assert!(pan_from_track(";60362800=ab?").is_err());
+    }
+
+    #[test]
+    fn card_info_precedence_and_forms() {
+        let p = program();
+        let n = format!("603628000000001{}", luhn_check_digit("603628000000001"));
+        let spaced = format!("{} {} {} {}", &n[0..4], &n[4..8], &n[8..12], &n[12..16]);
+        let info = CardInfo { printed_card_number: Some(spaced), ..CardInfo::default() };
+        assert_eq!(card_key(&p, &info), Ok(CardKey::Number(n.clone())));
+        let info = CardInfo { barcode: Some(n.clone()), ..CardInfo::default() };
+        assert_eq!(card_key(&p, &info), Ok(CardKey::Number(n.clone())));
+        let info = CardInfo { track_info: Some(format!("{n}=3012")), ..CardInfo::default() };
+        assert_eq!(card_key(&p, &info), Ok(CardKey::Number(n.clone())));
+        let info = CardInfo { phone_number: Some("+49 (30) 123-4567".into()), ..CardInfo::default() };
+        assert_eq!(card_key(&p, &info), Ok(CardKey::Phone("+49301234567".into())));
+        let info = CardInfo { unsupported: Some("accountToken"), ..CardInfo::default() };
+        assert!(matches!(card_key(&p, &info), Err(Decline::UnsupportedIdentifier(_))));
+        assert!(matches!(card_key(&p, &CardInfo::default()), Err(Decline::Invalid(_))));
+    }
+
+    #[test]
+    fn masking_keeps_the_last_four() {
+        assert_eq!(mask("6036281234567890"), "************7890");
+        assert_eq!(mask("123"), "123");
+    }
+
+    #[test]
+    fn pins_are_salted_and_checked() {
+        let mut card = Card {
+            number: "6036280000000011".into(),
+            state: CardState::Active,
+            egift: false,
+            pin_salt: Some(vec![1; 16]),
+            pin_hash: None,
+            pin_failures: 0,
+            phone: None,
+            customer_name: None,
+            expires_at: None,
+        };
+        card.pin_hash = Some(pin_digest(&[1; 16], &card.number, "1234").to_vec());
+        assert!(pin_matches(&card, "1234"));
+        assert!(!pin_matches(&card, "1235"));
+        card.pin_failures = PIN_TRIES;
+        assert!(card.locked());
+    }
+
+    #[test]
+    fn bad_programs_are_refused() {
+        let cfg = ProgramConfig { prefix: "60a".into(), ..ProgramConfig::default() };
+        assert!(Program::from_config(&cfg, "EUR").is_err());
+        let cfg = ProgramConfig { min_load: "600.00".into(), ..ProgramConfig::default() };
+        assert!(Program::from_config(&cfg, "EUR").is_err());
+        let cfg = ProgramConfig { length: 9, ..ProgramConfig::default() };
+        assert!(Program::from_config(&cfg, "EUR").is_err());
+    }
+}

@@ -5,6 +5,7 @@ use super::{Engine, EngineError};
 
 /// Seeds a fresh data directory. Each area seeds its own part.
 pub fn seed(engine: &Engine) -> Result<(), EngineError> {
+    super::gift::seed_demo(engine)?;
     super::catalog::demo::seed(engine)?;
     super::users::seed_demo(engine)?;
     Ok(())

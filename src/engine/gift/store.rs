@@ -1,0 +1,203 @@
+//! The gift transaction journal: one row per operation that changed something (and one per
+//! tombstone), holding the reply that was sent, so a replayed `externalTransactionId` gets the same
+//! reply and a reversal knows exactly which transfers to mirror.
+
+use rand::Rng;
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+
+use crate::ledger::{LedgerError, Migration};
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    component: "gift",
+    version: 1,
+    sql: "CREATE TABLE gift_txns (
+            px_id INTEGER PRIMARY KEY CHECK (px_id > 0),
+            ext_id TEXT UNIQUE,
+            op TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('done', 'reversed', 'tombstone')),
+            fingerprint TEXT NOT NULL,
+            card TEXT,
+            new_card TEXT,
+            amount INTEGER NOT NULL DEFAULT 0,
+            tip INTEGER NOT NULL DEFAULT 0,
+            refunded INTEGER NOT NULL DEFAULT 0,
+            prev_state TEXT,
+            prev_new_state TEXT,
+            phone_set TEXT,
+            original_px INTEGER,
+            reversed_by INTEGER,
+            legs TEXT NOT NULL DEFAULT '[]',
+            reply TEXT NOT NULL,
+            store TEXT,
+            terminal TEXT,
+            cashier TEXT,
+            check_number TEXT,
+            principal TEXT,
+            created_at INTEGER NOT NULL
+          );
+          CREATE INDEX gift_txns_card ON gift_txns (card);
+          CREATE INDEX gift_txns_original ON gift_txns (original_px);",
+}];
+
+/// One transfer of an operation, as needed to mirror it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Leg {
+    /// Debit account id (hex; JSON has no u128).
+    pub debit: String,
+    pub credit: String,
+    pub amount: u64,
+    pub code: u16,
+}
+
+impl Leg {
+    pub fn new(debit: u128, credit: u128, amount: u64, code: u16) -> Leg {
+        Leg { debit: format!("{debit:032x}"), credit: format!("{credit:032x}"), amount, code }
+    }
+    pub fn debit_id(&self) -> Result<u128, LedgerError> {
+        parse_id(&self.debit)
+    }
+    pub fn credit_id(&self) -> Result<u128, LedgerError> {
+        parse_id(&self.credit)
+    }
+}
+
+fn parse_id(s: &str) -> Result<u128, LedgerError> {
+    u128::from_str_radix(s, 16).map_err(|_| LedgerError::Invalid(format!("bad account id {s:?} in gift journal")))
+}
+
+/// A journal row.
+#[derive(Debug, Clone, Default)]
+pub struct TxnRow {
+    pub px_id: i64,
+    pub ext_id: Option<String>,
+    pub op: String,
+    pub status: String,
+    pub fingerprint: String,
+    pub card: Option<String>,
+    pub new_card: Option<String>,
+    pub amount: i64,
+    pub tip: i64,
+    pub refunded: i64,
+    pub prev_state: Option<String>,
+    pub prev_new_state: Option<String>,
+    pub phone_set: Option<String>,
+    pub original_px: Option<i64>,
+    pub reversed_by: Option<i64>,
+    pub legs: Vec<Leg>,
+    pub reply: String,
+    pub store: Option<String>,
+    pub terminal: Option<String>,
+    pub cashier: Option<String>,
+    pub check_number: Option<String>,
+    pub principal: Option<String>,
+}
+
+const COLUMNS: &str = "px_id, ext_id, op, status, fingerprint, card, new_card, amount, tip, refunded, prev_state,
+    prev_new_state, phone_set, original_px, reversed_by, legs, reply, store, terminal, cashier, check_number, principal";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxnRow> {
+    let legs: String = r.get(15)?;
+    Ok(TxnRow {
+        px_id: r.get(0)?,
+        ext_id: r.get(1)?,
+        op: r.get(2)?,
+        status: r.get(3)?,
+        fingerprint: r.get(4)?,
+        card: r.get(5)?,
+        new_card: r.get(6)?,
+        amount: r.get(7)?,
+        tip: r.get(8)?,
+        refunded: r.get(9)?,
+        prev_state: r.get(10)?,
+        prev_new_state: r.get(11)?,
+        phone_set: r.get(12)?,
+        original_px: r.get(13)?,
+        reversed_by: r.get(14)?,
+        legs: serde_json::from_str(&legs).unwrap_or_default(),
+        reply: r.get(16)?,
+        store: r.get(17)?,
+        terminal: r.get(18)?,
+        cashier: r.get(19)?,
+        check_number: r.get(20)?,
+        principal: r.get(21)?,
+    })
+}
+
+pub fn by_ext(conn: &rusqlite::Connection, ext: &str) -> Result<Option<TxnRow>, LedgerError> {
+    let sql = format!("SELECT {COLUMNS} FROM gift_txns WHERE ext_id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([ext], from_row).optional()?)
+}
+
+pub fn by_px(conn: &rusqlite::Connection, px: i64) -> Result<Option<TxnRow>, LedgerError> {
+    let sql = format!("SELECT {COLUMNS} FROM gift_txns WHERE px_id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([px], from_row).optional()?)
+}
+
+/// A fresh positive 63-bit transaction id not yet in the journal.
+pub fn new_px(conn: &rusqlite::Connection) -> Result<i64, LedgerError> {
+    let mut rng = rand::rng();
+    loop {
+        let px = rng.random_range(1..=i64::MAX);
+        let taken: Option<i64> = conn
+            .prepare_cached("SELECT px_id FROM gift_txns WHERE px_id = ?1")?
+            .query_row([px], |r| r.get(0))
+            .optional()?;
+        if taken.is_none() {
+            return Ok(px);
+        }
+    }
+}
+
+/// A 6-digit authorisation code.
+pub fn new_auth_code() -> String {
+    format!("{:06}", rand::rng().random_range(0..1_000_000u32))
+}
+
+pub fn insert(conn: &rusqlite::Connection, t: &TxnRow) -> Result<(), LedgerError> {
+    let legs = serde_json::to_string(&t.legs).map_err(|e| LedgerError::Invalid(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO gift_txns (px_id, ext_id, op, status, fingerprint, card, new_card, amount, tip, refunded,
+            prev_state, prev_new_state, phone_set, original_px, reversed_by, legs, reply, store, terminal, cashier,
+            check_number, principal, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+            ?22, ?23)",
+    )?
+    .execute(rusqlite::params![
+        t.px_id,
+        t.ext_id,
+        t.op,
+        t.status,
+        t.fingerprint,
+        t.card,
+        t.new_card,
+        t.amount,
+        t.tip,
+        t.refunded,
+        t.prev_state,
+        t.prev_new_state,
+        t.phone_set,
+        t.original_px,
+        t.reversed_by,
+        legs,
+        t.reply,
+        t.store,
+        t.terminal,
+        t.cashier,
+        t.check_number,
+        t.principal,
+        crate::engine::cards::now_secs(),
+    ])?;
+    Ok(())
+}
+
+pub fn mark_reversed(conn: &rusqlite::Connection, px: i64, by: i64) -> Result<(), LedgerError> {
+    conn.prepare_cached("UPDATE gift_txns SET status = 'reversed', reversed_by = ?2 WHERE px_id = ?1")?
+        .execute([px, by])?;
+    Ok(())
+}
+
+pub fn add_refunded(conn: &rusqlite::Connection, px: i64, delta: i64) -> Result<(), LedgerError> {
+    conn.prepare_cached("UPDATE gift_txns SET refunded = refunded + ?2 WHERE px_id = ?1")?.execute([px, delta])?;
+    Ok(())
+}
