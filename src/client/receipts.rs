@@ -117,6 +117,30 @@ pub fn retail_receipt(
     Receipt::retail_order(ctx, &result, paid).map_err(|e| e.to_string())
 }
 
+/// The receipt data of a `/gift` Success reply: amounts in the card's currency, the auth code and
+/// transaction id; `code` is an e-gift code to print with a QR. The receipt constructors mask the
+/// card number. The reply's `posMessages` belong in the context's footer.
+pub fn gift_result(
+    reply: &super::gift::GiftSuccess,
+    currency: crate::money::Currency,
+    code: Option<&str>,
+) -> Result<crate::receipt::GiftResult, String> {
+    use crate::money::Money;
+    let parse = |v: &str| Money::parse(v, currency).map_err(|e| format!("{v:?}: {e}"));
+    Ok(crate::receipt::GiftResult {
+        card_number: reply.printed_card_number.clone(),
+        amount: match &reply.transaction_amount {
+            Some(a) => parse(a)?,
+            None => Money::zero(currency),
+        },
+        previous_balance: reply.previous_balance.as_deref().map(parse).transpose()?,
+        balance: Some(parse(&reply.current_balance)?),
+        auth_code: Some(reply.px_auth_code.clone()),
+        transaction_id: Some(reply.px_transaction_id.to_string()),
+        code: code.map(str::to_string),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +170,24 @@ mod tests {
             training: false,
             footer: vec![],
         }
+    }
+
+    #[test]
+    fn gift_replies_become_receipts() {
+        let reply: super::super::gift::GiftSuccess = serde_json::from_value(serde_json::json!({
+            "result": "success", "pxTransactionId": 4811276391220190i64, "pxAuthCode": "042317",
+            "currentBalance": "45.50", "previousBalance": "50.00", "transactionAmount": "4.50",
+            "printedCardNumber": "6036280000000011", "maskedCardNumber": "************0011",
+            "cardTemplateCode": 1, "cardTemplateName": "Gift", "tierCode": 0, "tierName": "", "posMessages": []
+        }))
+        .unwrap();
+        let eur = crate::money::Currency::from_code("EUR").unwrap();
+        let r = gift_result(&reply, eur, None).unwrap();
+        assert_eq!((r.amount.minor(), r.balance.map(|b| b.minor())), (450, Some(4550)));
+        let receipt = Receipt::gift_redeem(&ctx(), &r, None).unwrap();
+        let text = layout(&receipt, Width::W32).preview();
+        assert!(text.contains("**** 0011") && !text.contains("6036280000000011"), "{text}");
+        assert!(text.contains("042317") && text.contains("45,50 €"), "{text}");
     }
 
     #[test]
