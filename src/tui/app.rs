@@ -29,20 +29,70 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     TerminalInfo,
-    Login { number: u32, pin: String },
+    Login {
+        number: u32,
+        pin: String,
+    },
     Logout,
     Health,
-    Gift { op: u64, call: GiftCall },
-    Products,
-    CreateOrder { op: u64, product: String, face_value: Money, card: Option<String>, receipt_id: String },
-    ConfirmOrder { op: u64, order_id: String, tender: Tender, value: Money },
-    GetOrder { op: u64, order_id: String },
-    InvalidateOrder { op: u64, order_id: String },
+    Gift {
+        op: u64,
+        call: GiftCall,
+    },
+    /// The catalogue for the store's country.
+    Products {
+        country: Option<String>,
+    },
+    CreateOrder {
+        op: u64,
+        order: NewOrder,
+    },
+    ConfirmOrder {
+        op: u64,
+        order_id: String,
+        tender: Tender,
+        value: Money,
+        key: String,
+    },
+    GetOrder {
+        op: u64,
+        order_id: String,
+    },
+    InvalidateOrder {
+        op: u64,
+        order_id: String,
+        key: String,
+    },
     Journal,
-    Reprint { receipt_id: String },
-    Print { lines: Vec<String> },
-    TestPrint { settings: Settings },
-    SaveSettings { settings: Settings },
+    Reprint {
+        receipt_id: String,
+    },
+    Print {
+        lines: Vec<String>,
+    },
+    TestPrint {
+        settings: Settings,
+    },
+    SaveSettings {
+        settings: Settings,
+    },
+}
+
+/// A retail order to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOrder {
+    pub product: String,
+    pub face_value: Money,
+    /// POSA: the scanned card.
+    pub card: Option<String>,
+    pub store: String,
+    pub terminal: String,
+    pub country: String,
+    pub receipt_id: String,
+    pub width: u16,
+    pub locale: Locale,
+    /// Idempotency key: a retry of the same create sends the same key.
+    pub key: String,
 }
 
 /// Which retail call a reply answers.

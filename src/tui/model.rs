@@ -43,6 +43,7 @@ pub struct TerminalView {
     pub merchant: String,
     pub store: String,
     pub terminal: String,
+    pub country: String,
     pub currency: Currency,
     pub locale: Locale,
     /// The engine still holds the demo users (the login screen then shows them).

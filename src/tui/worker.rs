@@ -5,10 +5,10 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
-use super::app::{Reply, Request};
+use super::app::{NewOrder, OrderStep, Reply, Request};
 use super::model::*;
-use crate::client::{Client, ClientError};
-use crate::money::{Currency, Locale};
+use crate::client::{Client, ClientError, retail};
+use crate::money::{Currency, Locale, Money};
 
 /// The engine as the till reaches it: a client (once the engine is up) and the session token.
 #[derive(Clone)]
@@ -93,8 +93,117 @@ pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
             Ok(c) => Reply::Health(c.healthz().await.map_err(call_error)),
             Err(e) => Reply::Health(Err(e)),
         },
+        Request::Products { country } => Reply::Products(products(link, country).await),
+        Request::CreateOrder { op, order } => {
+            Reply::Order { op, step: OrderStep::Create, result: create_order(link, &order).await }
+        }
+        Request::ConfirmOrder { op, order_id, tender, value, key } => {
+            let result = async {
+                let c = link.client().await?;
+                let body = retail::ConfirmOrder {
+                    payment_method: Some(tender.label().to_string()),
+                    receipt_value: Some(value.into()),
+                };
+                order_view(c.confirm_retail_order(&order_id, &body, &key).await.map_err(call_error)?)
+            }
+            .await;
+            Reply::Order { op, step: OrderStep::Confirm, result }
+        }
+        Request::GetOrder { op, order_id } => {
+            let result = async {
+                let c = link.client().await?;
+                order_view(c.retail_order(&order_id).await.map_err(call_error)?)
+            }
+            .await;
+            Reply::Order { op, step: OrderStep::Get, result }
+        }
+        Request::InvalidateOrder { op, order_id, key } => {
+            let result = async {
+                let c = link.client().await?;
+                order_view(c.invalidate_retail_order(&order_id, &key).await.map_err(call_error)?)
+            }
+            .await;
+            Reply::Order { op, step: OrderStep::Invalidate, result }
+        }
         other => not_yet(other),
     }
+}
+
+fn wire_money(w: &retail::WireMoney) -> Result<Money, CallError> {
+    let bad = |m: String| CallError::Uncertain(format!("unreadable amount: {m}"));
+    let c = Currency::from_code(w.currency.trim()).map_err(|e| bad(e.to_string()))?;
+    Money::parse(w.amount.trim(), c).map_err(|e| bad(e.to_string()))
+}
+
+async fn products(link: &Link, country: Option<String>) -> Result<Vec<ProductView>, CallError> {
+    let c = link.client().await?;
+    let mut out = Vec::new();
+    let mut cursor = None;
+    // The whole catalogue, page by page, so typing filters without a round trip per key.
+    for _ in 0..50 {
+        let page = c
+            .products(&retail::ProductSearch {
+                limit: Some(200),
+                cursor: cursor.clone(),
+                country: country.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(call_error)?;
+        for p in page.data.iter().filter(|p| p.active) {
+            let denominations = p.denominations.iter().flatten().map(wire_money).collect::<Result<Vec<_>, _>>()?;
+            out.push(ProductView {
+                code: p.code.clone(),
+                name: p.name.clone(),
+                brand: p.brand.clone(),
+                kind: match p.kind {
+                    retail::ProductKind::Por => ProductKind::Por,
+                    retail::ProductKind::Posa => ProductKind::Posa,
+                },
+                denominations,
+                min: p.min_value.as_ref().map(wire_money).transpose()?,
+                max: p.max_value.as_ref().map(wire_money).transpose()?,
+            });
+        }
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+async fn create_order(link: &Link, o: &NewOrder) -> Result<OrderView, CallError> {
+    let c = link.client().await?;
+    let body = retail::CreateOrder {
+        product_code: o.product.clone(),
+        store_id: o.store.clone(),
+        terminal_id: o.terminal.clone(),
+        receipt_id: o.receipt_id.clone(),
+        country: o.country.clone(),
+        face_value: o.face_value.into(),
+        receipt_printing: retail::ReceiptPrintingRequest {
+            characters_per_line: u32::from(o.width),
+            locale: o.locale.tag().to_string(),
+        },
+        card_number: o.card.clone(),
+    };
+    order_view(c.create_retail_order(&body, &o.key).await.map_err(call_error)?)
+}
+
+fn order_view(o: retail::OrderView) -> Result<OrderView, CallError> {
+    Ok(OrderView {
+        face_value: wire_money(&o.face_value)?,
+        state: match o.state {
+            retail::OrderState::Created => OrderState::Created,
+            retail::OrderState::Confirmed => OrderState::Confirmed,
+            retail::OrderState::Invalidated => OrderState::Invalidated,
+            retail::OrderState::Expired => OrderState::Failed,
+        },
+        lines: o.receipt_printing.lines.unwrap_or_default(),
+        message: None,
+        id: o.id,
+    })
 }
 
 async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
@@ -107,6 +216,7 @@ async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
         merchant: t.merchant,
         store: t.store_id,
         terminal: t.terminal_id,
+        country: t.country,
         currency,
         locale,
         demo: t.demo_users,
@@ -133,13 +243,6 @@ fn not_yet(req: Request) -> Reply {
     let e = CallError::Unreachable("this part of the engine is not connected yet".into());
     match req {
         Request::Gift { op, .. } => Reply::Gift { op, result: Err(e) },
-        Request::Products => Reply::Products(Err(e)),
-        Request::CreateOrder { op, .. } => Reply::Order { op, step: super::app::OrderStep::Create, result: Err(e) },
-        Request::ConfirmOrder { op, .. } => Reply::Order { op, step: super::app::OrderStep::Confirm, result: Err(e) },
-        Request::GetOrder { op, .. } => Reply::Order { op, step: super::app::OrderStep::Get, result: Err(e) },
-        Request::InvalidateOrder { op, .. } => {
-            Reply::Order { op, step: super::app::OrderStep::Invalidate, result: Err(e) }
-        }
         Request::Journal => Reply::Journal(Err(e)),
         Request::Reprint { .. } => Reply::Reprint(Err(e)),
         Request::Print { .. } | Request::TestPrint { .. } => Reply::Printed(Err("no printer connected".into())),

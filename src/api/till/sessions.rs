@@ -40,6 +40,8 @@ pub struct TerminalInfo {
     pub merchant: String,
     pub store_id: String,
     pub terminal_id: String,
+    /// ISO 3166-1 alpha-2, e.g. `DE`.
+    pub country: String,
     /// ISO 4217 code, e.g. `EUR`.
     pub currency: String,
     /// BCP 47 tag, e.g. `de-DE`.
@@ -76,6 +78,7 @@ pub struct SessionReply {
 struct StoreSection {
     store_id: String,
     terminal_id: String,
+    country: String,
 }
 
 /// This till's merchant, store and terminal, for the screen before anyone logs in.
@@ -90,6 +93,7 @@ pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo
         merchant: m.name.clone(),
         store_id: store.store_id,
         terminal_id: store.terminal_id,
+        country: store.country,
         currency: m.currency.clone(),
         locale: m.locale.clone(),
         demo_users,
