@@ -220,80 +220,57 @@ const COLUMNS: &str = "o.id, o.state, o.product_code, coalesce(p.name, ''), coal
      o.characters_per_line, o.locale, o.hold_id, o.payment_method, o.receipt_value, o.lines, o.created_at, \
      o.expires_at, o.confirmed_at, o.invalidated_at, o.expired_at";
 
-fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Order>, RetailError> {
-    let row = conn
-        .query_row(
-            &format!(
-                "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code
-                 WHERE o.id = ?1"
-            ),
-            [id],
-            |r| {
-                Ok((
-                    (
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, String>(8)?,
-                        r.get::<_, String>(9)?,
-                        r.get::<_, i64>(10)?,
-                        r.get::<_, i64>(11)?,
-                    ),
-                    (
-                        r.get::<_, String>(12)?,
-                        r.get::<_, Option<String>>(13)?,
-                        r.get::<_, u32>(14)?,
-                        r.get::<_, String>(15)?,
-                        r.get::<_, String>(16)?,
-                        r.get::<_, Option<String>>(17)?,
-                        r.get::<_, Option<String>>(18)?,
-                        r.get::<_, Option<String>>(19)?,
-                        r.get::<_, i64>(20)?,
-                        r.get::<_, i64>(21)?,
-                    ),
-                    (r.get::<_, Option<i64>>(22)?, r.get::<_, Option<i64>>(23)?, r.get::<_, Option<i64>>(24)?),
-                ))
-            },
-        )
-        .optional()?;
-    let Some((a, b, c)) = row else { return Ok(None) };
-    let bad = |what: &str| RetailError::internal(format!("order {}: bad stored {what}", a.0));
-    Ok(Some(Order {
-        state: OrderState::parse(&a.1).ok_or_else(|| bad("state"))?,
-        currency: Currency::from_code(&a.9).map_err(|_| bad("currency"))?,
-        kind: match b.0.as_str() {
+fn from_row(r: &rusqlite::Row<'_>) -> Result<Order, RetailError> {
+    let id: String = r.get(0)?;
+    let bad = |what: &str| RetailError::internal(format!("order {id}: bad stored {what}"));
+    let state: String = r.get(1)?;
+    let currency: String = r.get(9)?;
+    let kind: String = r.get(12)?;
+    let hold: String = r.get(16)?;
+    let receipt_value: Option<String> = r.get(18)?;
+    let lines: Option<String> = r.get(19)?;
+    Ok(Order {
+        state: OrderState::parse(&state).ok_or_else(|| bad("state"))?,
+        product_code: r.get(2)?,
+        product_name: r.get(3)?,
+        brand: r.get(4)?,
+        store_id: r.get(5)?,
+        terminal_id: r.get(6)?,
+        receipt_id: r.get(7)?,
+        country: r.get(8)?,
+        currency: Currency::from_code(&currency).map_err(|_| bad("currency"))?,
+        face: r.get(10)?,
+        commission: r.get(11)?,
+        kind: match kind.as_str() {
             "POR" => ProductKind::Por,
             "POSA" => ProductKind::Posa,
             _ => return Err(bad("kind")),
         },
-        hold_id: super::parse_id_hex(&b.4)?,
-        receipt_value: b.6.as_deref().map(serde_json::from_str).transpose().map_err(|_| bad("receipt value"))?,
-        lines: b.7.as_deref().map(serde_json::from_str).transpose().map_err(|_| bad("lines"))?,
-        id: a.0,
-        product_code: a.2,
-        product_name: a.3,
-        brand: a.4,
-        store_id: a.5,
-        terminal_id: a.6,
-        receipt_id: a.7,
-        country: a.8,
-        face: a.10,
-        commission: a.11,
-        card_number: b.1,
-        width: b.2,
-        locale: b.3,
-        payment_method: b.5,
-        created_at: b.8,
-        expires_at: b.9,
-        confirmed_at: c.0,
-        invalidated_at: c.1,
-        expired_at: c.2,
-    }))
+        card_number: r.get(13)?,
+        width: r.get(14)?,
+        locale: r.get(15)?,
+        hold_id: super::parse_id_hex(&hold)?,
+        payment_method: r.get(17)?,
+        receipt_value: receipt_value
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|_| bad("receipt value"))?,
+        lines: lines.as_deref().map(serde_json::from_str).transpose().map_err(|_| bad("lines"))?,
+        created_at: r.get(20)?,
+        expires_at: r.get(21)?,
+        confirmed_at: r.get(22)?,
+        invalidated_at: r.get(23)?,
+        expired_at: r.get(24)?,
+        id,
+    })
+}
+
+fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Order>, RetailError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code WHERE o.id = ?1"
+    );
+    conn.query_row(&sql, [id], |r| Ok(from_row(r))).optional()?.transpose()
 }
 
 /// The order id for a client's idempotency key: a retried create finds the order the first try
