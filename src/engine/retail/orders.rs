@@ -507,8 +507,13 @@ fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Res
 pub fn get(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
     let id = id.to_string();
     let order = engine.ledger().read(move |conn| Ok(load(conn, &id)))??;
-    let mut order = order.ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))?;
-    // Past its time the hold is gone even if the sweeper has not recorded it yet: say so.
+    let order = order.ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))?;
+    Ok(as_seen_now(order).view())
+}
+
+/// Past its time a created order's hold is gone even if the sweeper has not recorded the expiry
+/// yet: reads say so.
+fn as_seen_now(mut order: Order) -> Order {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
@@ -517,7 +522,57 @@ pub fn get(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
         order.state = OrderState::Expired;
         order.expired_at = Some(order.expires_at);
     }
-    Ok(order.view())
+    order
+}
+
+/// Filters for listing orders: find an order by its transaction context when its id was lost.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub store_id: Option<String>,
+    pub terminal_id: Option<String>,
+    pub receipt_id: Option<String>,
+    pub state: Option<OrderState>,
+    /// Order id to continue after (newest first).
+    pub after: Option<String>,
+    pub limit: u32,
+}
+
+/// Orders, newest first, filtered, one page at a time.
+pub fn list(engine: &Engine, filter: OrderFilter) -> Result<(Vec<OrderView>, Option<String>), RetailError> {
+    let limit = filter.limit.clamp(1, 200);
+    let mut orders = engine
+        .ledger()
+        .read(move |conn| {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code
+             WHERE (?1 IS NULL OR o.store_id = ?1) AND (?2 IS NULL OR o.terminal_id = ?2)
+               AND (?3 IS NULL OR o.receipt_id = ?3) AND (?4 IS NULL OR o.state = ?4)
+               AND (?5 IS NULL OR (o.created_at, o.id) < (SELECT created_at, id FROM retail_orders WHERE id = ?5))
+             ORDER BY o.created_at DESC, o.id DESC LIMIT ?6"
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let rows = stmt.query_map(
+                params![
+                    filter.store_id,
+                    filter.terminal_id,
+                    filter.receipt_id,
+                    filter.state.map(|s| s.as_str()),
+                    filter.after,
+                    i64::from(limit) + 1
+                ],
+                |r| Ok(from_row(r)),
+            )?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })?
+        .into_iter()
+        .collect::<Result<Vec<Order>, RetailError>>()?;
+    let next = if orders.len() > limit as usize {
+        orders.truncate(limit as usize);
+        orders.last().map(|o| o.id.clone())
+    } else {
+        None
+    };
+    Ok((orders.into_iter().map(|o| as_seen_now(o).view()).collect(), next))
 }
 
 fn order_or_404(tx: &WriteTx<'_>, id: &str) -> Result<Order, RetailError> {
