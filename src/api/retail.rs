@@ -687,4 +687,14 @@ pub fn router() -> Router<AppState> {
         .route("/v1/settlements", get(get_settlements))
         .route("/v1/webhooks", post(create_webhook).get(list_webhooks))
         .route("/v1/webhooks/{id}", get(get_webhook).delete(delete_webhook))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A known path with the wrong method: JSON like every other error.
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} is not supported on {}.", method, uri.path()),
+    )
 }
