@@ -130,6 +130,7 @@ async fn events_are_signed_and_retried_until_the_receiver_takes_them() {
     }
     let confirmed = events.iter().find(|e| e["type"] == "retail_order.confirmed").unwrap();
     assert_eq!(confirmed["data"]["state"], "confirmed");
+    assert!(confirmed["data"]["receipt_printing"].get("lines").is_none(), "no codes in events: {confirmed}");
 
     let attempts = receiver.attempts.lock().unwrap().clone();
     assert!(attempts.len() >= 5, "3 failures and 2 successes: {}", attempts.len());

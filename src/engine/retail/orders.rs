@@ -499,7 +499,7 @@ fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Res
     )?;
     let order = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?;
     let view = order.view();
-    webhooks::enqueue(tx.conn(), now, "retail_order.created", &serde_json::to_value(&view).unwrap_or_default())?;
+    announce(tx, now, "retail_order.created", &view)?;
     Ok((view, true))
 }
 
@@ -588,8 +588,17 @@ fn expire_in(tx: &WriteTx<'_>, order: &Order) -> Result<OrderView, RetailError> 
         params![order.id, now],
     )?;
     let view = load(tx.conn(), &order.id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
-    webhooks::enqueue(tx.conn(), now, "retail_order.expired", &serde_json::to_value(&view).unwrap_or_default())?;
+    announce(tx, now, "retail_order.expired", &view)?;
     Ok(view)
+}
+
+/// Writes an order event to the outbox. Events never carry the receipt lines: a POR code stays
+/// between the till and its customer (a subscriber can GET the order).
+fn announce(tx: &WriteTx<'_>, now: i64, event: &str, view: &OrderView) -> Result<(), RetailError> {
+    let mut data = view.clone();
+    data.receipt_printing.lines = None;
+    webhooks::enqueue(tx.conn(), now, event, &serde_json::to_value(&data).unwrap_or_default())?;
+    Ok(())
 }
 
 fn settlement_entry(tx: &WriteTx<'_>, order: &Order, kind: &str, now: i64) -> Result<(), RetailError> {
@@ -750,7 +759,7 @@ fn confirm_in(tx: &mut WriteTx<'_>, id: &str, req: &ConfirmOrder) -> Result<Resu
     )?;
     settlement_entry(tx, &order, "confirm", now)?;
     let view = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
-    webhooks::enqueue(tx.conn(), now, "retail_order.confirmed", &serde_json::to_value(&view).unwrap_or_default())?;
+    announce(tx, now, "retail_order.confirmed", &view)?;
     Ok(Ok(view))
 }
 
@@ -829,7 +838,7 @@ fn invalidate_in(tx: &mut WriteTx<'_>, id: &str) -> Result<OrderView, RetailErro
         params![id, now],
     )?;
     let view = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
-    webhooks::enqueue(tx.conn(), now, "retail_order.invalidated", &serde_json::to_value(&view).unwrap_or_default())?;
+    announce(tx, now, "retail_order.invalidated", &view)?;
     Ok(view)
 }
 
