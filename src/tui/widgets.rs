@@ -215,7 +215,8 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
             f.render_widget(Paragraph::new(lines).block(panel(&title, true, theme)).style(theme.dialog), r);
         }
         Overlay::Confirm(c) => {
-            let r = centered(area, 64, dialog_height(&c.body, 64, area.height));
+            let w = dialog_width(area);
+            let r = centered(area, w, dialog_height(&c.body, w, area.height));
             f.render_widget(Clear, r);
             let mut lines: Vec<Line> = c.body.iter().map(|l| Line::from(l.as_str())).collect();
             lines.push(Line::raw(""));
@@ -235,7 +236,8 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
             );
         }
         Overlay::Message { title, body, danger } => {
-            let r = centered(area, 64, dialog_height(body, 64, area.height));
+            let w = dialog_width(area);
+            let r = centered(area, w, dialog_height(body, w, area.height));
             f.render_widget(Clear, r);
             let mut lines: Vec<Line> = body
                 .iter()
@@ -270,4 +272,9 @@ fn dialog_height(body: &[String], width: u16, max: u16) -> u16 {
     let inner = width.saturating_sub(4).max(1) as usize;
     let rows: usize = body.iter().map(|l| l.chars().count().div_ceil(inner).max(1)).sum();
     (rows as u16 + 4).min(max)
+}
+
+/// Dialogs use more of a wide screen, up to 76 columns.
+fn dialog_width(area: Rect) -> u16 {
+    area.width.saturating_sub(8).clamp(40, 76)
 }

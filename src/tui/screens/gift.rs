@@ -68,6 +68,7 @@ pub struct Done {
 #[derive(Debug, Clone)]
 struct LastOp {
     external_id: String,
+    tx_id: i64,
     kind: GiftKind,
     masked: String,
     amount: Option<Money>,
@@ -149,7 +150,9 @@ impl Gift {
                         b.push(Binding::ch('b', Action::GiftBalance));
                         b.push(Binding::ch('c', Action::GiftCashOut));
                         b.push(Binding::ch('x', Action::GiftExchange));
-                        b.push(Binding::ch('f', Action::GiftRefund));
+                        if self.last.as_ref().is_some_and(|l| l.kind == GiftKind::Redeem) {
+                            b.push(Binding::ch('f', Action::GiftRefund));
+                        }
                         b.push(Binding::ch('d', Action::GiftDeactivate));
                     }
                     CardStatus::Inactive => {
@@ -244,6 +247,8 @@ impl Gift {
             tender: None,
             external_id: cx.ctx.next_external_id("bal"),
             reverses: None,
+            refund_of: None,
+            rest: None,
         };
         self.pending =
             Some(Pending { op, call: call.clone(), lookup: true, split: None, resolving: None, retry_in: 0 });
@@ -280,7 +285,7 @@ impl Gift {
             (Step::Menu, Action::GiftReload) => self.start_amount(GiftKind::Reload),
             (Step::Menu, Action::GiftRedeem) => self.start_amount(GiftKind::Redeem),
             (Step::Menu, Action::GiftRefund) => self.start_amount(GiftKind::Refund),
-            (Step::Menu, Action::GiftActivate) => self.start_amount(GiftKind::Activate),
+            (Step::Menu, Action::GiftActivate) => self.ask(GiftKind::Activate, cx),
             (Step::Menu, Action::GiftCashOut) => self.ask(GiftKind::CashOut, cx),
             (Step::Menu, Action::GiftDeactivate) => self.ask(GiftKind::Deactivate, cx),
             (Step::Menu, Action::GiftExchange) => {
@@ -291,12 +296,12 @@ impl Gift {
             (Step::Menu | Step::Result, Action::GiftReverseLast) => self.ask_reverse(cx),
             (Step::Result, Action::Print) => {
                 if let Some(d) = &mut self.done {
-                    match &d.outcome.receipt {
-                        Some(r) => {
+                    match d.outcome.receipt.as_ref().and_then(|r| r.id.clone()) {
+                        Some(id) => {
                             d.printed = true;
-                            cx.send(Request::Print { lines: r.lines.clone() });
+                            cx.send(Request::Print { receipt_id: id });
                         }
-                        None => cx.error("Receipt", "There is no receipt for this operation."),
+                        None => cx.error("Receipt", "There is no stored receipt for this operation."),
                     }
                 }
             }
@@ -372,7 +377,7 @@ impl Gift {
             }
         };
         let positive = amount.is_some_and(|m| m.minor() > 0);
-        if !positive && kind != GiftKind::Activate {
+        if !positive {
             self.note = Some(("Type the amount first.".into(), true));
             return;
         }
@@ -424,6 +429,8 @@ impl Gift {
             tender: self.tender,
             external_id: cx.ctx.next_external_id(&prefix),
             reverses: None,
+            refund_of: self.last.as_ref().filter(|l| l.kind == GiftKind::Redeem).map(|l| l.tx_id),
+            rest: self.split.map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
         })
     }
 
@@ -437,10 +444,7 @@ impl Gift {
         let mut body = vec![format!("{} · card {masked}", kind.label())];
         match kind {
             GiftKind::Sell | GiftKind::Reload => body.push(format!("Load {} onto the card.", money(call.amount))),
-            GiftKind::Activate => match call.amount {
-                Some(a) if a.minor() > 0 => body.push(format!("Activate and load {}.", cx.ctx.fmt(a))),
-                _ => body.push("Activate the card with no balance.".into()),
-            },
+            GiftKind::Activate => body.push("Activate the card with no balance (to load it, use sell).".into()),
             GiftKind::Redeem => {
                 let mut l = format!("Take {} from the card", money(call.amount));
                 if let Some(t) = call.tip {
@@ -500,7 +504,9 @@ impl Gift {
             tip: None,
             tender: None,
             external_id: cx.ctx.next_external_id("rev"),
-            reverses: Some(last.external_id.clone()),
+            reverses: Some(ReverseKey::External(last.external_id.clone())),
+            refund_of: None,
+            rest: None,
         };
         let what = match last.amount {
             Some(a) => format!("{} {} on card {}", last.kind.label(), cx.ctx.fmt(a), last.masked),
@@ -573,6 +579,17 @@ impl Gift {
                 self.pending = None;
                 self.finished(outcome, p.split);
             }
+            Err(CallError::Undone { applied }) => {
+                self.pending = None;
+                self.step = Step::Menu;
+                let what = p.call.kind.label();
+                let first = if applied {
+                    format!("The engine did not answer in time, so the {what} was reversed.")
+                } else {
+                    format!("The {what} never reached the card.")
+                };
+                cx.message(&format!("{what} did not happen"), did_not_happen(first));
+            }
             Err(CallError::Uncertain(why)) => {
                 // The call may have happened. Undo it by its own id; a late original is then declined.
                 let op = cx.ctx.next_op();
@@ -584,7 +601,9 @@ impl Gift {
                     tip: None,
                     tender: None,
                     external_id: cx.ctx.next_external_id("rev"),
-                    reverses: Some(p.call.external_id.clone()),
+                    reverses: Some(ReverseKey::External(p.call.external_id.clone())),
+                    refund_of: None,
+                    rest: None,
                 };
                 self.note =
                     Some((format!("No answer from the engine ({why}). Making sure nothing was charged…"), true));
@@ -673,6 +692,7 @@ impl Gift {
         } else {
             Some(LastOp {
                 external_id: outcome.external_id.clone(),
+                tx_id: outcome.tx_id,
                 kind: outcome.kind,
                 masked: outcome.masked.clone(),
                 amount: outcome.amount,
@@ -795,10 +815,9 @@ impl Gift {
                 }
                 lines.push(Line::raw(""));
                 let example = ctx.fmt(Money::from_minor(2500, ctx.currency()));
-                let hint = if kind == GiftKind::Activate {
-                    format!(" Amount to load (leave empty to activate only), e.g. {example}")
-                } else {
-                    format!(" Type the amount as on a price tag, e.g. {example}")
+                let hint = match kind {
+                    GiftKind::Refund => format!(" Amount to put back on the card, e.g. {example}"),
+                    _ => format!(" Type the amount as on a price tag, e.g. {example}"),
                 };
                 lines.push(Line::from(Span::styled(hint, theme.muted)));
             }
@@ -914,4 +933,13 @@ fn parse_plain(f: &Field, ctx: &Ctx) -> Result<Option<Money>, ()> {
 fn is_inactive(code: &str) -> bool {
     let c = code.to_ascii_lowercase();
     c.contains("inactive") || c.contains("not_active") || c.contains("notactive")
+}
+
+/// What the cashier reads when an operation without an answer was undone.
+fn did_not_happen(first: String) -> Vec<String> {
+    vec![
+        first,
+        "Nothing was charged to or loaded on the card, and no money should change hands.".into(),
+        "Tell the customer: \"Sorry, that did not go through. One moment, I will do it again.\"".into(),
+    ]
 }

@@ -112,6 +112,8 @@ impl Journal {
             tender: None,
             external_id: cx.ctx.next_external_id("rev"),
             reverses: Some(ext),
+            refund_of: None,
+            rest: None,
         };
         cx.send(Request::Gift { op: self.op, call });
     }
@@ -127,12 +129,15 @@ impl Journal {
                 self.loading = false;
                 self.note = Some((format!("The journal could not be loaded: {}", e.message()), true));
             }
-            Reply::Reprint(Ok(r)) => {
-                cx.send(Request::Print { lines: r.lines.clone() });
+            Reply::Reprint(Ok(r), printed) => {
                 self.preview = Some(r);
-                self.note = Some(("Reprinted (marked DUPLICATE).".into(), false));
+                self.note = Some(match printed {
+                    Some(Ok(())) => ("Reprinted, marked DUPLICATE.".into(), false),
+                    Some(Err(e)) => (format!("The duplicate did not print: {e}"), true),
+                    None => ("Duplicate shown (no printer is set up).".into(), false),
+                });
             }
-            Reply::Reprint(Err(e)) => cx.error("Reprint", e.message()),
+            Reply::Reprint(Err(e), _) => cx.error("Reprint", e.message()),
             Reply::Gift { op, result } if op == self.op => match result {
                 Ok(o) => {
                     self.note =

@@ -244,9 +244,12 @@ impl Retail {
                 ask: ASK_CANCEL,
             }),
             (Step::Done, Action::Print) => {
-                if let Some(o) = &self.order {
-                    self.printed = true;
-                    cx.send(Request::Print { lines: o.lines.clone() });
+                match self.order.as_ref().and_then(|o| o.receipt.as_ref()).and_then(|r| r.id.clone()) {
+                    Some(id) => {
+                        self.printed = true;
+                        cx.send(Request::Print { receipt_id: id });
+                    }
+                    None => cx.error("Receipt", "There is no stored receipt for this sale."),
                 }
             }
             (Step::Done | Step::Stopped, Action::Submit) => {
@@ -651,7 +654,8 @@ impl Retail {
         let [info, paper] =
             Layout::vertical([Constraint::Length(lines.len() as u16 + 2), Constraint::Min(0)]).areas(area);
         f.render_widget(Paragraph::new(lines).block(panel("Sold", true, theme)), info);
-        widgets::receipt(f, paper, "Receipt", &o.lines, theme);
+        let lines = o.receipt.as_ref().map(|r| &r.lines).unwrap_or(&o.lines);
+        widgets::receipt(f, paper, "Receipt", lines, theme);
     }
 }
 
