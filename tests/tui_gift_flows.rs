@@ -21,8 +21,8 @@ async fn gift_sale_takes_at_most_five_keys_and_shows_the_new_balance() {
     t.hotkey('1').await; // cash
     t.press(KeyCode::Enter).await; // confirm
     t.expect("Sell done");
-    t.expect("New balance      25,00 €");
-    t.expect("Previous balance 0,00 €");
+    t.expect_row("New balance", "25,00 €");
+    t.expect_row("Before", "0,00 €");
     // The receipt is stored and previewed.
     t.expect("Bar");
     assert!(t.keys <= 5, "a gift sale took {} keys beyond scan and amount", t.keys);
@@ -69,7 +69,7 @@ async fn redeem_beyond_the_balance_splits_the_tender() {
     t.expect("customer pays the remaining 7,00");
     t.press(KeyCode::Enter).await;
     t.expect("Redeem done");
-    t.expect("New balance      0,00 €");
+    t.expect_row("New balance", "0,00 €");
     t.expect("7,00 € by card");
 }
 

@@ -139,6 +139,15 @@ impl Till {
         assert!(s.contains(needle), "{needle:?} is not on the screen:\n{s}");
     }
 
+    /// Panics unless one line shows both `label` and `value` (a labelled figure).
+    pub fn expect_row(&self, label: &str, value: &str) {
+        let s = self.screen(120, 40);
+        assert!(
+            s.lines().any(|l| l.find(label).is_some_and(|i| l[i..].contains(value))),
+            "no line shows {label:?} with {value:?}:\n{s}"
+        );
+    }
+
     pub fn expect_not(&self, needle: &str) {
         let s = self.screen(120, 40);
         assert!(!s.contains(needle), "{needle:?} should not be on the screen:\n{s}");

@@ -652,7 +652,7 @@ impl Gift {
                     balance: None,
                     program: String::new(),
                 });
-                self.note = Some((format!("{message}. Sell or activate it."), false));
+                self.note = Some((format!("{} Sell or activate it.", sentence(&message)), false));
                 self.step = Step::Menu;
             }
             Err(e) => {
@@ -737,6 +737,14 @@ impl Gift {
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+        // The result already names the card and its balance; on a narrow screen the receipt gets
+        // the card panel's room.
+        if self.step == Step::Result
+            && area.width < 120
+            && let Some(d) = &self.done
+        {
+            return self.render_result(f, area, d, ctx, theme);
+        }
         let side = if area.width >= 100 { 40 } else { 30 };
         let [left, right] = Layout::horizontal([Constraint::Length(side), Constraint::Min(0)]).areas(area);
         self.render_card(f, left, ctx, theme);
@@ -875,8 +883,8 @@ impl Gift {
         let receipt_w =
             o.receipt.as_ref().map(|r| r.lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 4);
         let (info, paper) = match receipt_w {
-            Some(w) if area.width >= w + 36 => {
-                let [a, b] = Layout::horizontal([Constraint::Min(34), Constraint::Length(w)]).areas(area);
+            Some(w) if area.width >= w + 32 => {
+                let [a, b] = Layout::horizontal([Constraint::Min(32), Constraint::Length(w)]).areas(area);
                 (a, Some(b))
             }
             Some(_) if area.height >= 22 => {
@@ -886,11 +894,11 @@ impl Gift {
             _ => (area, None),
         };
         let row = |label: &str, value: String, style| {
-            Line::from(vec![Span::styled(format!(" {label:<17}"), theme.label), Span::styled(value, style)])
+            Line::from(vec![Span::styled(format!(" {label:<13}"), theme.label), Span::styled(value, style)])
         };
         let mut lines = vec![Line::from(Span::styled(format!(" {} done · {}", o.kind.label(), o.masked), theme.ok))];
         if let Some(p) = o.previous {
-            lines.push(row("Previous balance", ctx.fmt(p), theme.value));
+            lines.push(row("Before", ctx.fmt(p), theme.value));
         }
         if let Some(a) = o.amount {
             lines.push(row("Amount", ctx.fmt(a), theme.amount));
@@ -927,6 +935,11 @@ fn parse_plain(f: &Field, ctx: &Ctx) -> Result<Option<Money>, ()> {
         return Ok(None);
     }
     Money::parse_localized(f.value.trim(), ctx.currency(), ctx.locale()).map(Some).map_err(|_| ())
+}
+
+/// A message as a sentence ending in one full stop.
+fn sentence(m: &str) -> String {
+    format!("{}.", m.trim().trim_end_matches('.'))
 }
 
 /// Whether a refusal means "this card exists but is not active yet".
