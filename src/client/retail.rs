@@ -87,6 +87,11 @@ impl Client {
         Ok(self.get_json::<ListOf<BalanceView>>("/v1/balances").await?.data)
     }
 
+    /// `POST /v1/balances/top_ups`: a manager's top-up of the prepaid balance. Retry with the same `key`.
+    pub async fn top_up_balance(&self, amount: &WireMoney, key: &str) -> Result<BalanceView, ClientError> {
+        self.post_idempotent("/v1/balances/top_ups", &crate::api::retail::TopUp { amount: amount.clone() }, key).await
+    }
+
     /// `GET /v1/stores/{id}`.
     pub async fn store(&self, id: &str) -> Result<StoreView, ClientError> {
         self.get_json(&format!("/v1/stores/{}", encode(id))).await

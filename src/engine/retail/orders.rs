@@ -530,7 +530,17 @@ fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Res
 pub fn get(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
     let id = id.to_string();
     let order = engine.ledger().read(move |conn| Ok(load(conn, &id)))??;
-    order.map(|o| o.view()).ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))
+    let mut order = order.ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))?;
+    // Past its time the hold is gone even if the sweeper has not recorded it yet: say so.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    if order.state == OrderState::Created && now >= order.expires_at {
+        order.state = OrderState::Expired;
+        order.expired_at = Some(order.expires_at);
+    }
+    Ok(order.view())
 }
 
 fn order_or_404(tx: &WriteTx<'_>, id: &str) -> Result<Order, RetailError> {
