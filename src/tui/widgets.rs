@@ -257,13 +257,25 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
 }
 
 /// A receipt preview: the receipt's lines on a paper-coloured strip.
-pub fn receipt(f: &mut Frame, area: Rect, title: &str, lines: &[String], theme: &Theme) {
-    let block = panel(title, false, theme);
+/// `scroll` lines are skipped at the top (clamped so the end stays in view); the title says when
+/// there is more.
+pub fn receipt(f: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16, theme: &Theme) {
+    let rows = area.height.saturating_sub(2);
+    let max_scroll = (lines.len() as u16).saturating_sub(rows);
+    let scroll = scroll.min(max_scroll);
+    let title = match (scroll > 0, scroll < max_scroll) {
+        (false, true) => format!("{title} · ↓ more"),
+        (true, true) => format!("{title} · ↑↓ more"),
+        (true, false) => format!("{title} · ↑ more"),
+        (false, false) => title.to_string(),
+    };
+    let block = panel(&title, false, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 2;
     let [strip] = Layout::horizontal([Constraint::Length(width.min(inner.width))]).flex(Flex::Center).areas(inner);
-    let text: Vec<Line> = lines.iter().map(|l| Line::from(format!(" {l} "))).collect();
+    let text: Vec<Line> =
+        lines.iter().skip(scroll as usize).take(rows as usize).map(|l| Line::from(format!(" {l} "))).collect();
     f.render_widget(Paragraph::new(text).style(theme.receipt), strip);
 }
 

@@ -92,6 +92,8 @@ pub struct Gift {
     /// What to go back to after a card swiped mid-operation has been looked up.
     resume: Option<GiftKind>,
     pub done: Option<Done>,
+    /// Lines of the receipt preview scrolled away.
+    scroll: u16,
     last: Option<LastOp>,
     pub note: Option<(String, bool)>,
 }
@@ -118,6 +120,7 @@ impl Gift {
             pending: None,
             resume: None,
             done: None,
+            scroll: 0,
             last: None,
             note: None,
         }
@@ -186,6 +189,8 @@ impl Gift {
             }
             Step::Working | Step::Resolving => {}
             Step::Result => {
+                b.push(Binding::hidden(KeyCode::Up, Action::Up));
+                b.push(Binding::hidden(KeyCode::Down, Action::Down));
                 b.push(Binding::ch('p', Action::Print));
                 b.push(Binding::new(KeyCode::Enter, Action::NewCard));
                 if self.last.is_some() {
@@ -294,6 +299,8 @@ impl Gift {
                 self.step = Step::NewCard;
             }
             (Step::Menu | Step::Result, Action::GiftReverseLast) => self.ask_reverse(cx),
+            (Step::Result, Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            (Step::Result, Action::Down) => self.scroll = self.scroll.saturating_add(1).min(200),
             (Step::Result, Action::Print) => {
                 if let Some(d) = &mut self.done {
                     match d.outcome.receipt.as_ref().and_then(|r| r.id.clone()) {
@@ -701,6 +708,7 @@ impl Gift {
         let tender = self.tender.take();
         self.split = None;
         self.done = Some(Done { outcome, tender, split, printed: false });
+        self.scroll = 0;
         self.step = Step::Result;
     }
 
@@ -916,7 +924,7 @@ impl Gift {
                 theme.warn,
             ));
         }
-        lines.push(row("Authorisation", o.auth_code.clone(), theme.muted));
+        lines.push(row("Auth code", o.auth_code.clone(), theme.muted));
         for m in &o.messages {
             lines.push(Line::from(Span::styled(format!(" {m}"), theme.muted)));
         }
@@ -925,7 +933,7 @@ impl Gift {
         }
         f.render_widget(Paragraph::new(lines).block(panel("Done", true, theme)), info);
         if let (Some(r), Some(paper)) = (&o.receipt, paper) {
-            widgets::receipt(f, paper, "Receipt", &r.lines, theme);
+            widgets::receipt(f, paper, "Receipt", &r.lines, self.scroll, theme);
         }
     }
 }
