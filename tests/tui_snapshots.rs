@@ -237,7 +237,7 @@ fn products() -> Vec<ProductView> {
 }
 
 fn order(state: OrderState, lines: Vec<String>) -> OrderView {
-    OrderView { id: "ro_1".into(), state, face_value: eur(2500), lines, message: None }
+    OrderView { id: "ro_1".into(), state, face_value: eur(2500), lines, message: None, receipt: None }
 }
 
 fn answer_orders(app: &mut App, f: impl Fn(&Request) -> Option<Reply>) {
@@ -344,7 +344,7 @@ fn journal_entries(n: usize) -> Vec<JournalEntry> {
             card: "•••• 7897".into(),
             amount: Some(eur(500 + i as i64 * 125)),
             receipt_id: Some(format!("T01-{:06}", n - i)),
-            reversible: (i == 0).then(|| "sell-T01-1".to_string()),
+            reversible: (i == 0).then_some(ReverseKey::Px(4242)),
             user: "1001".into(),
         })
         .collect()
@@ -358,10 +358,13 @@ fn journal_and_settings() {
     snap!("journal", app);
     key(&mut app, KeyCode::Char('p'));
     answer_orders(&mut app, |r| match r {
-        Request::Reprint { .. } => Some(Reply::Reprint(Ok(ReceiptView {
-            id: Some("T01-000030".into()),
-            lines: vec!["*** DUPLICATE ***".into(), "Demo Coffee & Gifts".into(), "Aufgeladen    25,00".into()],
-        }))),
+        Request::Reprint { .. } => Some(Reply::Reprint(
+            Ok(ReceiptView {
+                id: Some("T01-000030".into()),
+                lines: vec!["*** DUPLICATE ***".into(), "Demo Coffee & Gifts".into(), "Aufgeladen    25,00".into()],
+            }),
+            None,
+        )),
         _ => None,
     });
     snap!("journal_reprint", app);

@@ -67,8 +67,9 @@ pub enum Request {
     Reprint {
         receipt_id: String,
     },
+    /// Print a stored receipt (by its id).
     Print {
-        lines: Vec<String>,
+        receipt_id: String,
     },
     TestPrint {
         settings: Settings,
@@ -111,11 +112,19 @@ pub enum Reply {
     Login(Result<UserView, CallError>),
     LoggedOut,
     Health(Result<(), CallError>),
-    Gift { op: u64, result: Result<GiftOutcome, CallError> },
+    Gift {
+        op: u64,
+        result: Result<GiftOutcome, CallError>,
+    },
     Products(Result<Vec<ProductView>, CallError>),
-    Order { op: u64, step: OrderStep, result: Result<OrderView, CallError> },
+    Order {
+        op: u64,
+        step: OrderStep,
+        result: Result<OrderView, CallError>,
+    },
     Journal(Result<Vec<JournalEntry>, CallError>),
-    Reprint(Result<ReceiptView, CallError>),
+    /// The duplicate, and how printing it went (when a printer is set up).
+    Reprint(Result<ReceiptView, CallError>, Option<Result<(), String>>),
     Printed(Result<(), String>),
     SettingsSaved(Result<String, String>),
 }
@@ -532,7 +541,7 @@ fn reply_error(r: &Reply) -> Option<&CallError> {
         | Reply::Products(Err(e))
         | Reply::Order { result: Err(e), .. }
         | Reply::Journal(Err(e))
-        | Reply::Reprint(Err(e)) => Some(e),
+        | Reply::Reprint(Err(e), _) => Some(e),
         _ => None,
     }
 }

@@ -215,7 +215,8 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
             f.render_widget(Paragraph::new(lines).block(panel(&title, true, theme)).style(theme.dialog), r);
         }
         Overlay::Confirm(c) => {
-            let r = centered(area, 64, dialog_height(&c.body, 64, area.height));
+            let w = dialog_width(area);
+            let r = centered(area, w, dialog_height(&c.body, w, area.height));
             f.render_widget(Clear, r);
             let mut lines: Vec<Line> = c.body.iter().map(|l| Line::from(l.as_str())).collect();
             lines.push(Line::raw(""));
@@ -235,7 +236,8 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
             );
         }
         Overlay::Message { title, body, danger } => {
-            let r = centered(area, 64, dialog_height(body, 64, area.height));
+            let w = dialog_width(area);
+            let r = centered(area, w, dialog_height(body, w, area.height));
             f.render_widget(Clear, r);
             let mut lines: Vec<Line> = body
                 .iter()
@@ -255,13 +257,25 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
 }
 
 /// A receipt preview: the receipt's lines on a paper-coloured strip.
-pub fn receipt(f: &mut Frame, area: Rect, title: &str, lines: &[String], theme: &Theme) {
-    let block = panel(title, false, theme);
+/// `scroll` lines are skipped at the top (clamped so the end stays in view); the title says when
+/// there is more.
+pub fn receipt(f: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16, theme: &Theme) {
+    let rows = area.height.saturating_sub(2);
+    let max_scroll = (lines.len() as u16).saturating_sub(rows);
+    let scroll = scroll.min(max_scroll);
+    let title = match (scroll > 0, scroll < max_scroll) {
+        (false, true) => format!("{title} · ↓ more"),
+        (true, true) => format!("{title} · ↑↓ more"),
+        (true, false) => format!("{title} · ↑ more"),
+        (false, false) => title.to_string(),
+    };
+    let block = panel(&title, false, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 2;
     let [strip] = Layout::horizontal([Constraint::Length(width.min(inner.width))]).flex(Flex::Center).areas(inner);
-    let text: Vec<Line> = lines.iter().map(|l| Line::from(format!(" {l} "))).collect();
+    let text: Vec<Line> =
+        lines.iter().skip(scroll as usize).take(rows as usize).map(|l| Line::from(format!(" {l} "))).collect();
     f.render_widget(Paragraph::new(text).style(theme.receipt), strip);
 }
 
@@ -270,4 +284,9 @@ fn dialog_height(body: &[String], width: u16, max: u16) -> u16 {
     let inner = width.saturating_sub(4).max(1) as usize;
     let rows: usize = body.iter().map(|l| l.chars().count().div_ceil(inner).max(1)).sum();
     (rows as u16 + 4).min(max)
+}
+
+/// Dialogs use more of a wide screen, up to 76 columns.
+fn dialog_width(area: Rect) -> u16 {
+    area.width.saturating_sub(8).clamp(40, 76)
 }

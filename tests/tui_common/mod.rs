@@ -59,7 +59,7 @@ impl Till {
         let ctx = Ctx::new(Settings::default(), false, "test".into());
         let mut app = App::new(ctx, Theme::MONO);
         app.update(Msg::Tick("12:00".into()));
-        let local = Local { settings_path: Some(settings_path), offset: time::UtcOffset::UTC };
+        let local = Local::new(Some(settings_path), time::UtcOffset::UTC, Settings::default(), false);
         let mut t = Till { app, link: Link::ready(client), local, server, engine, dir, keys: 0 };
         t.settle().await;
         t
@@ -139,10 +139,31 @@ impl Till {
         assert!(s.contains(needle), "{needle:?} is not on the screen:\n{s}");
     }
 
+    /// Panics unless one line shows both `label` and `value` (a labelled figure).
+    pub fn expect_row(&self, label: &str, value: &str) {
+        let s = self.screen(120, 40);
+        assert!(
+            s.lines().any(|l| l.find(label).is_some_and(|i| l[i..].contains(value))),
+            "no line shows {label:?} with {value:?}:\n{s}"
+        );
+    }
+
     pub fn expect_not(&self, needle: &str) {
         let s = self.screen(120, 40);
         assert!(!s.contains(needle), "{needle:?} should not be on the screen:\n{s}");
     }
+}
+
+/// The demo card `seq` (1: 50,00 € with PIN 1234; 2: 25,00 €), as the gift program numbers it.
+pub fn demo_card(seq: u32) -> String {
+    let mut n = format!("603628{:0>9}", seq);
+    n.push(till::engine::cards::luhn_check_digit(&n));
+    n
+}
+
+/// A fresh inactive card from the program's stock.
+pub fn new_card(engine: &till::engine::Engine) -> String {
+    till::engine::cards::generate(engine, 1).unwrap().remove(0)
 }
 
 /// Renders the app into a `TestBackend` and returns its lines.

@@ -38,6 +38,10 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TerminalInfo {
     pub merchant: String,
+    /// `merchantId` for `/gift` calls.
+    pub merchant_id: i64,
+    /// What receipts print at the top.
+    pub receipt_header: crate::receipt::StoreHeader,
     pub store_id: String,
     pub terminal_id: String,
     /// ISO 3166-1 alpha-2, e.g. `DE`.
@@ -89,8 +93,11 @@ pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo
     let store: StoreSection = engine.config().section("store").map_err(|e| ApiError::internal(&e))?;
     let m = &engine.config().merchant;
     let demo_users = users::has_demo_users(engine).map_err(|e| ApiError::internal(&e))?;
+    let receipt_header = crate::engine::receipts::store_header(engine.config()).map_err(|e| ApiError::internal(&e))?;
     Ok(Json(TerminalInfo {
         merchant: m.name.clone(),
+        merchant_id: m.merchant_id,
+        receipt_header,
         store_id: store.store_id,
         terminal_id: store.terminal_id,
         country: store.country,

@@ -56,6 +56,8 @@ pub struct Retail {
     pub note: Option<(String, bool)>,
     printed: bool,
     receipt_seq: u64,
+    /// Lines of the receipt preview scrolled away.
+    scroll: u16,
 }
 
 impl Retail {
@@ -83,6 +85,7 @@ impl Retail {
             note: None,
             printed: false,
             receipt_seq: 0,
+            scroll: 0,
         }
     }
 
@@ -125,6 +128,8 @@ impl Retail {
                 b.push(Binding::new(KeyCode::Esc, Action::CancelSale));
             }
             Step::Done => {
+                b.push(Binding::hidden(KeyCode::Up, Action::Up));
+                b.push(Binding::hidden(KeyCode::Down, Action::Down));
                 b.push(Binding::ch('p', Action::Print));
                 b.push(Binding::new(KeyCode::Enter, Action::Submit));
                 b.push(Binding::new(KeyCode::Esc, Action::Back));
@@ -243,10 +248,15 @@ impl Retail {
                 danger: true,
                 ask: ASK_CANCEL,
             }),
+            (Step::Done, Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            (Step::Done, Action::Down) => self.scroll = self.scroll.saturating_add(1).min(200),
             (Step::Done, Action::Print) => {
-                if let Some(o) = &self.order {
-                    self.printed = true;
-                    cx.send(Request::Print { lines: o.lines.clone() });
+                match self.order.as_ref().and_then(|o| o.receipt.as_ref()).and_then(|r| r.id.clone()) {
+                    Some(id) => {
+                        self.printed = true;
+                        cx.send(Request::Print { receipt_id: id });
+                    }
+                    None => cx.error("Receipt", "There is no stored receipt for this sale."),
                 }
             }
             (Step::Done | Step::Stopped, Action::Submit) => {
@@ -651,7 +661,8 @@ impl Retail {
         let [info, paper] =
             Layout::vertical([Constraint::Length(lines.len() as u16 + 2), Constraint::Min(0)]).areas(area);
         f.render_widget(Paragraph::new(lines).block(panel("Sold", true, theme)), info);
-        widgets::receipt(f, paper, "Receipt", &o.lines, theme);
+        let lines = o.receipt.as_ref().map(|r| &r.lines).unwrap_or(&o.lines);
+        widgets::receipt(f, paper, "Receipt", lines, self.scroll, theme);
     }
 }
 
