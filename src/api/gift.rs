@@ -1,13 +1,689 @@
-//! (skeleton) the `gift` surface.
+//! `/gift/*.json`: the gift service of `gift-service-api.txt`, plus the terminal operations of
+//! `terminal-gift-cards.txt` (activate, deactivate, refund) in the same style.
+//!
+//! Every route needs `Authorization: Bearer <token>`. Replies are the seed's Success object (200)
+//! or its Failure object with a 4xx status:
+//!
+//! | status | errorCode                                                                            |
+//! |--------|--------------------------------------------------------------------------------------|
+//! | 400    | `invalid_request` (missing, mistyped or too long field; bad, negative, zero or over-precise amount), `invalid_card_number`, `unsupported_card_identifier` |
+//! | 401    | `unauthorized` (missing or wrong token)                                              |
+//! | 403    | `invalid_pin` (wrong `cardRegCode`; the third wrong one locks the card)              |
+//! | 404    | `card_not_found`, `transaction_not_found`, `not_found` (no such route)               |
+//! | 409    | `card_inactive`, `card_already_active`, `card_deactivated`, `card_closed`, `card_expired`, `duplicate_transaction_id`, `transaction_reversed`, `not_reversible` |
+//! | 413    | `body_too_large`                                                                     |
+//! | 422    | `unknown_merchant`, `unknown_store`, `insufficient_funds`, `amount_below_minimum`, `amount_above_maximum`, `balance_limit_exceeded`, `cash_out_not_allowed`, `nothing_to_cash_out`, `refund_exceeds_redeemed`, `phone_already_registered` |
+//! | 423    | `card_locked` (three wrong PINs)                                                     |
+//!
+//! Additions to the seed, all optional: `tender` (`cash` default, or `card`) on sell, reload and
+//! cashOut; `allowPartial` on redeem; `externalTransactionId` also on exchange, activate,
+//! deactivate and refund; refund's `pxTransactionId` names the redeem being refunded. A sell
+//! without `cardInfo` (or with only `phoneNumber`) issues a new e-gift card.
 
-use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
 use super::AppState;
+use super::auth::Principal;
+use super::error::{FailureBody, GiftFailure, GiftJson};
+use crate::engine::cards::{CardInfo, Program};
+use crate::engine::gift::{self, Decline, GiftError, Meta, Op, Success, Tender};
+use crate::money::{Money, MoneyError};
+
+/// A decimal amount on the wire: a JSON number (`25.5`) or string (`"25.50"`); never a float inside.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Amount(pub String);
+
+impl Amount {
+    pub fn from_money(m: Money) -> Amount {
+        Amount(m.to_plain_string())
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Amount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a decimal amount such as \"25.00\" or 25.00")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Amount, E> {
+                Ok(Amount(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Amount, E> {
+                Ok(Amount(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
+                // Rust prints the shortest decimal that reads back as the same f64: 25.005 stays
+                // "25.005" (and is refused as over-precise), 0.1 stays "0.1".
+                if !v.is_finite() {
+                    return Err(E::custom("amount must be a finite number"));
+                }
+                Ok(Amount(format!("{v}")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The seed's CardInfo: one of the identifiers, plus an optional PIN (`cardRegCode`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CardInfoWire {
+    /// The number printed on the card (spaces and dashes allowed). Max 64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub printed_card_number: Option<String>,
+    /// Track 2 (`;PAN=YYMM…?`, sentinels optional) or track 1 (`%BPAN^NAME^YYMM…?`). Max 128.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub track_info: Option<String>,
+    /// Barcode data: the card number. Max 128.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub barcode: Option<String>,
+    /// A phone number registered to a card. Max 32.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// Not accepted by this till (answered `unsupported_card_identifier`). Max 4096.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apple_nfc_vas_payload: Option<String>,
+    /// Not accepted by this till. Max 4096.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub google_nfc_vas_payload: Option<String>,
+    /// Not accepted by this till. Max 256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_token: Option<String>,
+    /// The card's PIN. Checked when sent; set when a card without one is sold or activated. Max 32.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_reg_code: Option<String>,
+}
+
+impl CardInfoWire {
+    /// A card identified by its printed number.
+    pub fn number(n: &str) -> CardInfoWire {
+        CardInfoWire { printed_card_number: Some(n.to_string()), ..CardInfoWire::default() }
+    }
+
+    fn check(&self, field: &str) -> Result<(), GiftFailure> {
+        let f = |name: &str| format!("{field}.{name}");
+        max_len(&f("printedCardNumber"), &self.printed_card_number, 64)?;
+        max_len(&f("trackInfo"), &self.track_info, 128)?;
+        max_len(&f("barcode"), &self.barcode, 128)?;
+        max_len(&f("phoneNumber"), &self.phone_number, 32)?;
+        max_len(&f("appleNfcVasPayload"), &self.apple_nfc_vas_payload, 4096)?;
+        max_len(&f("googleNfcVasPayload"), &self.google_nfc_vas_payload, 4096)?;
+        max_len(&f("accountToken"), &self.account_token, 256)?;
+        max_len(&f("cardRegCode"), &self.card_reg_code, 32)
+    }
+
+    fn to_domain(&self) -> CardInfo {
+        let unsupported = if self.apple_nfc_vas_payload.is_some() {
+            Some("appleNfcVasPayload")
+        } else if self.google_nfc_vas_payload.is_some() {
+            Some("googleNfcVasPayload")
+        } else if self.account_token.is_some() {
+            Some("accountToken")
+        } else {
+            None
+        };
+        CardInfo {
+            printed_card_number: self.printed_card_number.clone(),
+            track_info: self.track_info.clone(),
+            barcode: self.barcode.clone(),
+            phone_number: self.phone_number.clone(),
+            unsupported,
+            card_reg_code: self.card_reg_code.clone(),
+        }
+    }
+}
+
+fn max_len(name: &str, v: &Option<String>, max: usize) -> Result<(), GiftFailure> {
+    match v {
+        Some(s) if s.chars().count() > max => {
+            Err(GiftFailure::invalid(format!("{name} is longer than {max} characters.")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Fields every request carries, checked the same way everywhere.
+struct Common<'a> {
+    merchant_id: i64,
+    store_code: &'a str,
+    check_number: &'a Option<String>,
+    cashier: &'a Option<String>,
+    terminal_id: &'a Option<String>,
+    external_transaction_id: &'a Option<String>,
+}
+
+impl Common<'_> {
+    fn meta(&self, principal: &Principal) -> Result<Meta, GiftFailure> {
+        if self.store_code.trim().is_empty() {
+            return Err(GiftFailure::invalid("storeCode must not be empty."));
+        }
+        max_len("storeCode", &Some(self.store_code.to_string()), 64)?;
+        max_len("checkNumber", self.check_number, 255)?;
+        max_len("cashier", self.cashier, 100)?;
+        max_len("terminalId", self.terminal_id, 100)?;
+        max_len("externalTransactionId", self.external_transaction_id, 128)?;
+        if self.external_transaction_id.as_deref().is_some_and(|e| e.trim().is_empty()) {
+            return Err(GiftFailure::invalid("externalTransactionId must not be empty when given."));
+        }
+        Ok(Meta {
+            merchant_id: self.merchant_id,
+            store_code: self.store_code.to_string(),
+            terminal_id: self.terminal_id.clone(),
+            cashier: self.cashier.clone(),
+            check_number: self.check_number.clone(),
+            external_id: self.external_transaction_id.clone(),
+            principal: principal.label(),
+        })
+    }
+}
+
+macro_rules! common {
+    ($r:expr) => {
+        Common {
+            merchant_id: $r.merchant_id,
+            store_code: &$r.store_code,
+            check_number: &$r.check_number,
+            cashier: &$r.cashier,
+            terminal_id: &$r.terminal_id,
+            external_transaction_id: &$r.external_transaction_id,
+        }
+    };
+}
+
+/// `POST /gift/sell.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SellRequest {
+    pub merchant_id: i64,
+    /// Max 64.
+    pub store_code: String,
+    /// The inactive card to activate and load; absent (or only `phoneNumber`): issue a new e-gift card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_info: Option<CardInfoWire>,
+    #[schema(value_type = String, example = "25.00")]
+    pub amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_transaction_id: Option<String>,
+    /// Where the money comes from: `cash` (default) or `card`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tender: Option<Tender>,
+}
+
+/// `POST /gift/reload.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReloadRequest {
+    pub merchant_id: i64,
+    pub store_code: String,
+    pub card_info: CardInfoWire,
+    #[schema(value_type = String, example = "25.00")]
+    pub amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_transaction_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tender: Option<Tender>,
+}
+
+/// `POST /gift/balance.json` (the seed's text for balance and redeem is swapped; these are the
+/// balance parameters: no amount).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceRequest {
+    pub merchant_id: i64,
+    pub store_code: String,
+    pub card_info: CardInfoWire,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
+    /// Accepted and ignored: a balance enquiry changes nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_transaction_id: Option<String>,
+}
+
+/// `POST /gift/redeem.json`: takes `amount + tip` off the card.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RedeemRequest {
+    pub merchant_id: i64,
+    pub store_code: String,
+    pub card_info: CardInfoWire,
+    #[schema(value_type = String, example = "12.50")]
+    pub amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, example = "1.50")]
+    pub tip: Option<Amount>,
+    /// When the card holds less than asked: take what it holds (true) or decline (false, default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_partial: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_transaction_id: Option<String>,
+}
+
+/// `POST /gift/reverse.json`: one of `pxTransactionId` or `externalTransactionId`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReverseRequest {
+    pub merchant_id: i64,
+    pub store_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub px_transaction_id: Option<i64>,
+    /// The id the original request carried. One never seen is blocked (a tombstone), so the
+    /// original, if it arrives late, is declined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_transaction_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
+}
+
+/// `POST /gift/cashOut.json`: pays the whole balance out, if the program allows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CashOutRequest {
+    pub merchant_id: i64,
+    pub store_code: String,
+    pub card_info: CardInfoWire,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_transaction_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tender: Option<Tender>,
+}
+
+/// `POST /gift/exchange.json`: the whole balance moves to an inactive card; the old card closes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExchangeRequest {
+    pub merchant_id: i64,
+    pub store_code: String,
+    pub card_info: CardInfoWire,
+    pub new_card_info: CardInfoWire,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_transaction_id: Option<String>,
+}
+
+/// `POST /gift/activate.json` and `/gift/deactivate.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CardRequest {
+    pub merchant_id: i64,
+    pub store_code: String,
+    pub card_info: CardInfoWire,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_transaction_id: Option<String>,
+}
+
+/// `POST /gift/refund.json`: money back to the card against an earlier redeem.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundRequest {
+    pub merchant_id: i64,
+    pub store_code: String,
+    pub card_info: CardInfoWire,
+    #[schema(value_type = String, example = "5.00")]
+    pub amount: Amount,
+    /// The redeem being refunded; all refunds of it together never exceed what it took.
+    pub px_transaction_id: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cashier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_transaction_id: Option<String>,
+}
+
+/// The HTTP status of each decline (the table in this module's docs).
+pub fn decline_status(d: &Decline) -> StatusCode {
+    match d {
+        Decline::Invalid(_) | Decline::InvalidCardNumber(_) | Decline::UnsupportedIdentifier(_) => {
+            StatusCode::BAD_REQUEST
+        }
+        Decline::InvalidPin(_) => StatusCode::FORBIDDEN,
+        Decline::CardNotFound(_) | Decline::TransactionNotFound(_) => StatusCode::NOT_FOUND,
+        Decline::CardInactive(_)
+        | Decline::CardAlreadyActive(_)
+        | Decline::CardDeactivated(_)
+        | Decline::CardClosed(_)
+        | Decline::CardExpired(_)
+        | Decline::DuplicateTransactionId(_)
+        | Decline::TransactionReversed(_)
+        | Decline::NotReversible(_) => StatusCode::CONFLICT,
+        Decline::CardLocked(_) => StatusCode::LOCKED,
+        Decline::UnknownMerchant(_)
+        | Decline::UnknownStore(_)
+        | Decline::InsufficientFunds(_)
+        | Decline::AmountBelowMinimum(_)
+        | Decline::AmountAboveMaximum(_)
+        | Decline::BalanceLimitExceeded(_)
+        | Decline::CashOutNotAllowed(_)
+        | Decline::NothingToCashOut(_)
+        | Decline::RefundExceedsRedeemed(_)
+        | Decline::PhoneAlreadyRegistered(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+impl From<GiftError> for GiftFailure {
+    fn from(e: GiftError) -> GiftFailure {
+        match e {
+            GiftError::Declined(d) => GiftFailure::new(decline_status(&d), d.code(), d.message()),
+            GiftError::Internal(m) => GiftFailure::internal(&m),
+        }
+    }
+}
+
+impl From<Decline> for GiftFailure {
+    fn from(d: Decline) -> GiftFailure {
+        GiftFailure::new(decline_status(&d), d.code(), d.message())
+    }
+}
+
+/// Reads an amount in the program's currency: plain decimal, not negative, not over-precise.
+fn money(program: &Program, field: &str, a: &Amount) -> Result<Money, GiftFailure> {
+    if a.0.chars().count() > 32 {
+        return Err(GiftFailure::invalid(format!("{field} is not a decimal amount.")));
+    }
+    let m = Money::parse(&a.0, program.currency).map_err(|e| {
+        GiftFailure::invalid(match e {
+            MoneyError::TooPrecise { allowed, currency, .. } => {
+                format!("{field} has more than {allowed} decimals, which {currency} does not have.")
+            }
+            MoneyError::Overflow => format!("{field} is too large."),
+            _ => format!("{field} must be a plain decimal amount such as \"25.00\"; got {:?}.", a.0),
+        })
+    })?;
+    if m.is_negative() {
+        return Err(GiftFailure::invalid(format!("{field} must not be negative.")));
+    }
+    Ok(m)
+}
+
+fn program(state: &AppState) -> Result<Program, GiftFailure> {
+    gift::program(&state.engine).map_err(GiftFailure::from)
+}
+
+type Reply = Result<Json<Success>, GiftFailure>;
+
+fn log_outcome(op: &str, meta_store: &str, result: &Result<Success, GiftError>) {
+    match result {
+        Ok(s) => {
+            tracing::info!(op, store = meta_store, px = s.px_transaction_id, card = %s.masked_card_number, "gift ok")
+        }
+        Err(GiftError::Declined(d)) => tracing::info!(op, store = meta_store, code = d.code(), "gift declined"),
+        Err(GiftError::Internal(_)) => {}
+    }
+}
+
+async fn run(state: &AppState, meta: Meta, op: Op) -> Reply {
+    let name = op.name();
+    let store = meta.store_code.clone();
+    let result = gift::execute(&state.engine, meta, op).await;
+    log_outcome(name, &store, &result);
+    result.map(Json).map_err(GiftFailure::from)
+}
+
+#[utoipa::path(post, path = "/gift/sell.json", tag = "gift", request_body = SellRequest,
+    description = "Activates an inactive card and loads it (or issues a new e-gift card when no card is given).",
+    responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
+    security(("bearer" = [])))]
+async fn sell(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<SellRequest>) -> Reply {
+    let meta = common!(r).meta(&principal)?;
+    if let Some(c) = &r.card_info {
+        c.check("cardInfo")?;
+    }
+    let p = program(&state)?;
+    let amount = money(&p, "amount", &r.amount)?;
+    let card = r.card_info.as_ref().map(CardInfoWire::to_domain);
+    run(&state, meta, Op::Sell { card, amount, tender: r.tender.unwrap_or(Tender::Cash) }).await
+}
+
+#[utoipa::path(post, path = "/gift/reload.json", tag = "gift", request_body = ReloadRequest,
+    description = "Adds value to an active card.",
+    responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
+    security(("bearer" = [])))]
+async fn reload(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<ReloadRequest>) -> Reply {
+    let meta = common!(r).meta(&principal)?;
+    r.card_info.check("cardInfo")?;
+    let p = program(&state)?;
+    let amount = money(&p, "amount", &r.amount)?;
+    run(&state, meta, Op::Reload { card: r.card_info.to_domain(), amount, tender: r.tender.unwrap_or(Tender::Cash) })
+        .await
+}
+
+#[utoipa::path(post, path = "/gift/balance.json", tag = "gift", request_body = BalanceRequest,
+    description = "Retrieves the balance of a gift card. Changes nothing (a wrong PIN is counted).",
+    responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
+    security(("bearer" = [])))]
+async fn balance(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<BalanceRequest>) -> Reply {
+    let meta = common!(r).meta(&principal)?;
+    r.card_info.check("cardInfo")?;
+    let result = gift::balance(&state.engine, meta, r.card_info.to_domain()).await;
+    log_outcome("balance", &r.store_code, &result);
+    result.map(Json).map_err(GiftFailure::from)
+}
+
+#[utoipa::path(post, path = "/gift/redeem.json", tag = "gift", request_body = RedeemRequest,
+    description = "Redeems amount + tip off a gift card; partially only with allowPartial.",
+    responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
+    security(("bearer" = [])))]
+async fn redeem(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<RedeemRequest>) -> Reply {
+    let meta = common!(r).meta(&principal)?;
+    r.card_info.check("cardInfo")?;
+    let p = program(&state)?;
+    let amount = money(&p, "amount", &r.amount)?;
+    let tip = match &r.tip {
+        Some(t) => money(&p, "tip", t)?,
+        None => Money::zero(p.currency),
+    };
+    let op = Op::Redeem { card: r.card_info.to_domain(), amount, tip, allow_partial: r.allow_partial.unwrap_or(false) };
+    run(&state, meta, op).await
+}
+
+#[utoipa::path(post, path = "/gift/reverse.json", tag = "gift", request_body = ReverseRequest,
+    description = "Reverses a transaction by pxTransactionId or externalTransactionId. Reversing twice changes \
+        nothing; reversing an unseen externalTransactionId answers transaction_not_found and blocks that id.",
+    responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
+    security(("bearer" = [])))]
+async fn reverse(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<ReverseRequest>) -> Reply {
+    let none = None;
+    let meta = Common {
+        merchant_id: r.merchant_id,
+        store_code: &r.store_code,
+        check_number: &r.check_number,
+        cashier: &r.cashier,
+        terminal_id: &r.terminal_id,
+        external_transaction_id: &none,
+    }
+    .meta(&principal)?;
+    max_len("externalTransactionId", &r.external_transaction_id, 128)?;
+    if r.px_transaction_id.is_some_and(|p| p <= 0) {
+        return Err(GiftFailure::invalid("pxTransactionId must be a positive integer."));
+    }
+    let ext = r.external_transaction_id.clone().filter(|e| !e.trim().is_empty());
+    let result = gift::reverse(&state.engine, meta, r.px_transaction_id, ext).await;
+    log_outcome("reverse", &r.store_code, &result);
+    result.map(Json).map_err(GiftFailure::from)
+}
+
+#[utoipa::path(post, path = "/gift/cashOut.json", tag = "gift", request_body = CashOutRequest,
+    description = "Pays the whole balance out in cash, under the program's cash-out rule.",
+    responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
+    security(("bearer" = [])))]
+async fn cash_out(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<CashOutRequest>) -> Reply {
+    let meta = common!(r).meta(&principal)?;
+    r.card_info.check("cardInfo")?;
+    run(&state, meta, Op::CashOut { card: r.card_info.to_domain(), tender: r.tender.unwrap_or(Tender::Cash) }).await
+}
+
+#[utoipa::path(post, path = "/gift/exchange.json", tag = "gift", request_body = ExchangeRequest,
+    description = "Moves the whole balance to an inactive card and closes the old card.",
+    responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
+    security(("bearer" = [])))]
+async fn exchange(
+    State(state): State<AppState>,
+    principal: Principal,
+    GiftJson(r): GiftJson<ExchangeRequest>,
+) -> Reply {
+    let meta = common!(r).meta(&principal)?;
+    r.card_info.check("cardInfo")?;
+    r.new_card_info.check("newCardInfo")?;
+    run(&state, meta, Op::Exchange { card: r.card_info.to_domain(), new_card: r.new_card_info.to_domain() }).await
+}
+
+#[utoipa::path(post, path = "/gift/activate.json", tag = "gift", request_body = CardRequest,
+    description = "Activates an inactive (or deactivated) card without loading it; also lifts a PIN lock.",
+    responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
+    security(("bearer" = [])))]
+async fn activate(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<CardRequest>) -> Reply {
+    let meta = common!(r).meta(&principal)?;
+    r.card_info.check("cardInfo")?;
+    run(&state, meta, Op::Activate { card: r.card_info.to_domain() }).await
+}
+
+#[utoipa::path(post, path = "/gift/deactivate.json", tag = "gift", request_body = CardRequest,
+    description = "Blocks a card; its balance is kept (still owed) until it is activated again.",
+    responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
+    security(("bearer" = [])))]
+async fn deactivate(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<CardRequest>) -> Reply {
+    let meta = common!(r).meta(&principal)?;
+    r.card_info.check("cardInfo")?;
+    run(&state, meta, Op::Deactivate { card: r.card_info.to_domain() }).await
+}
+
+#[utoipa::path(post, path = "/gift/refund.json", tag = "gift", request_body = RefundRequest,
+    description = "Returns money to the card against an earlier redeem (never more than it took).",
+    responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
+    security(("bearer" = [])))]
+async fn refund(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<RefundRequest>) -> Reply {
+    let meta = common!(r).meta(&principal)?;
+    r.card_info.check("cardInfo")?;
+    let p = program(&state)?;
+    let amount = money(&p, "amount", &r.amount)?;
+    let op = Op::Refund { card: r.card_info.to_domain(), amount, original_px: r.px_transaction_id };
+    run(&state, meta, op).await
+}
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
 
 #[derive(utoipa::OpenApi)]
-#[openapi()]
+#[openapi(
+    paths(sell, reload, balance, redeem, reverse, cash_out, exchange, activate, deactivate, refund),
+    components(schemas(Success, FailureBody, CardInfoWire, Tender)),
+    modifiers(&BearerScheme),
+    tags((name = "gift", description = "The gift service (gift-service-api.txt) and terminal gift operations."))
+)]
 pub struct Doc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/gift/sell.json", post(sell))
+        .route("/gift/reload.json", post(reload))
+        .route("/gift/balance.json", post(balance))
+        .route("/gift/redeem.json", post(redeem))
+        .route("/gift/reverse.json", post(reverse))
+        .route("/gift/cashOut.json", post(cash_out))
+        .route("/gift/exchange.json", post(exchange))
+        .route("/gift/activate.json", post(activate))
+        .route("/gift/deactivate.json", post(deactivate))
+        .route("/gift/refund.json", post(refund))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_numbers_and_strings_without_floats_inside() {
+        let a: Amount = serde_json::from_str("25.5").unwrap();
+        assert_eq!(a.0, "25.5");
+        let a: Amount = serde_json::from_str("\"25.00\"").unwrap();
+        assert_eq!(a.0, "25.00");
+        let a: Amount = serde_json::from_str("25.005").unwrap();
+        assert_eq!(a.0, "25.005");
+        assert!(serde_json::from_str::<Amount>("true").is_err());
+        assert!(serde_json::from_str::<Amount>("null").is_err());
+    }
+
+    #[test]
+    fn money_is_strict() {
+        let p = Program::from_config(&Default::default(), "EUR").unwrap();
+        assert_eq!(money(&p, "amount", &Amount("25.5".into())).unwrap().minor(), 2550);
+        assert!(money(&p, "amount", &Amount("25.005".into())).unwrap_err().message.contains("decimals"));
+        assert!(money(&p, "amount", &Amount("-1".into())).unwrap_err().message.contains("negative"));
+        assert!(money(&p, "amount", &Amount("1e3".into())).is_err());
+    }
+
+    #[test]
+    fn every_decline_is_4xx() {
+        for d in
+            [Decline::Invalid(String::new()), Decline::CardLocked(String::new()), Decline::NotReversible(String::new())]
+        {
+            assert!(decline_status(&d).is_client_error());
+        }
+    }
 }

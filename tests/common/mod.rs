@@ -225,3 +225,46 @@ impl Drop for TestServer {
         self.kill9();
     }
 }
+
+/// What the ledger file holds right now, read straight from SQLite (the server may be running:
+/// WAL lets a reader in). Two equal digests mean no transfer and no gift journal row was added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerDigest {
+    pub transfers: i64,
+    pub transfer_amounts: i64,
+    pub gift_txns: i64,
+    pub accounts: i64,
+}
+
+pub fn ledger_digest(dir: &Path) -> LedgerDigest {
+    let conn = rusqlite::Connection::open(dir.join("till.sqlite")).expect("open ledger file");
+    conn.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+    let one = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql);
+    LedgerDigest {
+        transfers: one("SELECT count(*) FROM ledger_transfers"),
+        transfer_amounts: one("SELECT coalesce(sum(amount), 0) FROM ledger_transfers"),
+        gift_txns: one("SELECT count(*) FROM gift_txns"),
+        accounts: one("SELECT count(*) FROM ledger_accounts"),
+    }
+}
+
+/// A gift request body with the demo merchant and store filled in.
+pub fn gift_body(fields: serde_json::Value) -> serde_json::Value {
+    let mut body = serde_json::json!({"merchantId": 1, "storeCode": "A1234"});
+    if let (Some(b), Some(f)) = (body.as_object_mut(), fields.as_object()) {
+        for (k, v) in f {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    body
+}
+
+/// `{"printedCardNumber": n}`.
+pub fn card(n: &str) -> serde_json::Value {
+    serde_json::json!({ "printedCardNumber": n })
+}
+
+/// The demo card with 50.00 and PIN 1234, and the one with 25.00 registered to a phone.
+pub const DEMO_CARD_PIN: &str = "6036280000000011";
+pub const DEMO_CARD_PHONE: &str = "6036280000000029";
+pub const DEMO_PHONE: &str = "+4915100000001";

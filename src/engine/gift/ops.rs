@@ -21,22 +21,9 @@ fn decline<T>(d: Decline) -> Result<T, GiftError> {
     Err(GiftError::Declined(d))
 }
 
-/// Whether `code` is a store of the retail catalogue (when that area has a store table).
+/// Whether `store` is a store registered in the retail catalogue.
 pub(super) fn store_in_catalog(engine: &Engine, store: &str) -> Result<bool, GiftError> {
-    let store = store.to_string();
-    Ok(engine.ledger().read(move |conn| {
-        let has_table: bool = conn
-            .prepare_cached("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'catalog_stores'")?
-            .query_row([], |r| r.get::<_, i64>(0))?
-            > 0;
-        if !has_table {
-            return Ok(false);
-        }
-        let n: i64 = conn
-            .prepare_cached("SELECT count(*) FROM catalog_stores WHERE code = ?1")?
-            .query_row([&store], |r| r.get(0))?;
-        Ok(n > 0)
-    })?)
+    Ok(crate::engine::catalog::stores::store_exists(engine, store)?)
 }
 
 /// Amount rules that need no database: positive amounts, load limits.
@@ -944,7 +931,8 @@ pub(super) fn reverse(tx: &mut WriteTx<'_>, setup: &Setup, meta: &Meta, px: Opti
         _ => {}
     }
     // Show the card as the original reply did (masked when it was found by phone).
-    let shown = serde_json::from_str::<Success>(&t.reply).map(|s| s.printed_card_number == number).unwrap_or(false);
+    let shown =
+        serde_json::from_str::<Success>(&t.reply).map(|s| !s.printed_card_number.contains('*')).unwrap_or(false);
     let moved: u64 = mirrored.iter().map(|l| l.amount).sum();
     let mut messages = vec![format!("Transaction {} reversed.", t.px_id)];
     if t.op == "exchange" {
