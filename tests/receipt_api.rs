@@ -24,6 +24,7 @@ async fn receipts_through_the_api() {
     let balance = till::receipt::Receipt::gift_balance(&ctx, "6036280000000011", fixtures::eur(5000));
     let stored = cashier.create_receipt(&balance, None).await.unwrap();
     assert!(stored.receipt.header.name.contains("Demo"), "{:?}", stored.receipt.header);
+    assert_eq!(stored.receipt.footer, ["Vielen Dank für Ihren Besuch!"], "footer from [receipt]");
 
     let all = fixtures::all();
     let (_, sale, _) = &all[0];
