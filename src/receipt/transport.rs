@@ -216,6 +216,12 @@ pub fn status(spec: &PrinterSpec, timeout: Duration) -> PrinterStatus {
     }
 }
 
+/// [`status`] from async code (the status bar's poll): runs on the blocking pool, so a slow
+/// printer never stalls the screen.
+pub async fn status_async(spec: PrinterSpec, timeout: Duration) -> PrinterStatus {
+    tokio::task::spawn_blocking(move || status(&spec, timeout)).await.unwrap_or(PrinterStatus::Unknown)
+}
+
 /// Sends one print job. Checks the state first where the printer can answer; never retries.
 pub fn send(spec: &PrinterSpec, job: &[u8], timeout: Duration) -> Result<Sent, PrintError> {
     let name = spec.to_string();
