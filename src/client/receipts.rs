@@ -109,7 +109,7 @@ pub fn retail_receipt(
     let currency = Currency::from_code(&order.face_value.currency).map_err(|e| e.to_string())?;
     let face_value = Money::parse(&order.face_value.amount, currency).map_err(|e| e.to_string())?;
     let activation = match order.kind {
-        ProductKind::Por => Activation::Por { code: por_code.unwrap_or_default().to_string(), serial: None },
+        ProductKind::Por => Activation::Por { code: por_code.map(str::to_string), serial: None },
         ProductKind::Posa => Activation::Posa { card_number: order.card_number.clone().unwrap_or_default() },
     };
     let result = RetailResult {
