@@ -128,7 +128,7 @@ fn cache() -> &'static Mutex<HashMap<CacheKey, Cached>> {
 fn cache_get(engine: &Engine, h: &[u8; 32]) -> Option<Principal> {
     let c = cache().lock().ok()?;
     let e = c.get(&(engine.data_dir().to_path_buf(), *h))?;
-    let fresh = e.checked.elapsed() < CACHE_TTL && !e.expires_at.is_some_and(|t| t <= now_secs());
+    let fresh = e.checked.elapsed() < CACHE_TTL && e.expires_at.is_none_or(|t| t > now_secs());
     fresh.then(|| e.principal.clone())
 }
 
