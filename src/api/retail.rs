@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use super::AppState;
 use super::auth::{Principal, Role};
 use super::error::{ApiError, ErrorBody, parse_json};
-use crate::engine::catalog::balance::balances;
+use crate::engine::catalog::balance::{add_balance, balances};
 use crate::engine::catalog::products::{self, ProductFilter, ProductKind, ProductView};
 use crate::engine::catalog::rfc3339;
 use crate::engine::catalog::stores::{self, Address, NewStore, Store, StoreFilter};
@@ -238,6 +238,12 @@ pub struct BalanceView {
     pub posted: WireMoney,
 }
 
+/// `POST /v1/balances/top_ups`: a top-up of the prepaid balance, recorded once per Idempotency-Key.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct TopUp {
+    pub amount: WireMoney,
+}
+
 /// `POST /v1/retail_orders/{id}/actions/invalidate`: no fields (an empty body or `{}`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InvalidateOrder {}
@@ -286,6 +292,19 @@ pub struct ProductQuery {
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+pub struct OrderQuery {
+    pub store_id: Option<String>,
+    pub terminal_id: Option<String>,
+    /// Find the order of a receipt (e.g. when the reply to the create was lost).
+    pub receipt_id: Option<String>,
+    pub state: Option<OrderState>,
+    /// 1 to 200, default 50.
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SettlementQuery {
     /// First day (UTC), inclusive: `2026-11-01`.
     pub from: Option<String>,
@@ -301,19 +320,49 @@ pub struct SettlementQuery {
 #[utoipa::path(get, path = "/v1/balances", tag = "retail",
     responses((status = 200, body = ListOf<BalanceView>), (status = 401, body = ErrorBody)))]
 async fn get_balances(State(state): State<AppState>, _p: Principal) -> ApiResult<Json<ListOf<BalanceView>>> {
-    let data = balances(&state.engine)?
-        .into_iter()
-        .map(|b| {
-            let m = |minor| WireMoney::from(Money::from_minor(minor, b.currency));
-            BalanceView {
-                currency: b.currency.code().to_string(),
-                available: m(b.available),
-                on_hold: m(b.on_hold),
-                posted: m(b.posted),
-            }
-        })
-        .collect();
+    let data = balances(&state.engine)?.into_iter().map(balance_view).collect();
     Ok(Json(ListOf { data, next_cursor: None }))
+}
+
+fn balance_view(b: crate::engine::catalog::Balance) -> BalanceView {
+    let m = |minor| WireMoney::from(Money::from_minor(minor, b.currency));
+    BalanceView {
+        currency: b.currency.code().to_string(),
+        available: m(b.available),
+        on_hold: m(b.on_hold),
+        posted: m(b.posted),
+    }
+}
+
+/// Record a top-up of the prepaid balance (managers and API clients; e.g. from the till's screen).
+#[utoipa::path(post, path = "/v1/balances/top_ups", tag = "retail", request_body = TopUp,
+    params(("Idempotency-Key" = String, Header, description = "Unique per top-up")),
+    responses((status = 201, body = BalanceView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn create_top_up(
+    State(state): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if let Err(e) = require_admin(&p) {
+        return e.into_response();
+    }
+    let body = match body_bytes(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let engine = state.engine.clone();
+    idempotent(&state, &headers, &uri, body, |bytes, key| async move {
+        let result = async {
+            let req: TopUp = json_body(&bytes)?;
+            let amount = req.amount.parse("amount")?;
+            Ok::<_, ApiError>(balance_view(add_balance(&engine, amount, &format!("api:{key}")).await?))
+        }
+        .await;
+        reply(StatusCode::CREATED, result)
+    })
+    .await
 }
 
 /// Products, filtered by country or store, by code.
@@ -447,6 +496,27 @@ async fn create_order(
         }
     })
     .await
+}
+
+/// Retail orders, newest first, by store, terminal, receipt or state.
+#[utoipa::path(get, path = "/v1/retail_orders", tag = "retail", params(OrderQuery),
+    responses((status = 200, body = ListOf<OrderView>), (status = 400, body = ErrorBody)))]
+async fn list_orders(
+    State(state): State<AppState>,
+    _p: Principal,
+    q: Result<Query<OrderQuery>, QueryRejection>,
+) -> ApiResult<Json<ListOf<OrderView>>> {
+    let q = query(q)?;
+    let filter = orders::OrderFilter {
+        store_id: q.store_id,
+        terminal_id: q.terminal_id,
+        receipt_id: q.receipt_id,
+        state: q.state,
+        after: q.cursor,
+        limit: q.limit.unwrap_or(50),
+    };
+    let (data, next_cursor) = orders::list(&state.engine, filter)?;
+    Ok(Json(ListOf { data, next_cursor }))
 }
 
 /// A retail order and its state.
@@ -590,11 +660,11 @@ async fn delete_webhook(
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(
-        get_balances, list_products, get_product, create_store, list_stores, get_store, create_order, get_order,
+        get_balances, create_top_up, list_products, get_product, create_store, list_stores, get_store, create_order, list_orders, get_order,
         confirm_order, invalidate_order, get_settlements, create_webhook, list_webhooks, get_webhook, delete_webhook
     ),
     components(schemas(
-        WireMoney, StoreView, CreateStore, Address, BalanceView, ProductView, ProductKind, CreateOrder, ConfirmOrder,
+        WireMoney, StoreView, CreateStore, Address, BalanceView, TopUp, ProductView, ProductKind, CreateOrder, ConfirmOrder,
         OrderView, OrderState, ReceiptPrinting, InvalidateOrder, Settlement, SettlementRow, SettlementTotal, Subscription, CreateWebhook,
         ErrorBody
     )),
@@ -605,15 +675,26 @@ pub struct Doc;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/balances", get(get_balances))
+        .route("/v1/balances/top_ups", post(create_top_up))
         .route("/v1/products", get(list_products))
         .route("/v1/products/{code}", get(get_product))
         .route("/v1/stores", post(create_store).get(list_stores))
         .route("/v1/stores/{id}", get(get_store))
-        .route("/v1/retail_orders", post(create_order))
+        .route("/v1/retail_orders", post(create_order).get(list_orders))
         .route("/v1/retail_orders/{id}", get(get_order))
         .route("/v1/retail_orders/{id}/actions/confirm", post(confirm_order))
         .route("/v1/retail_orders/{id}/actions/invalidate", post(invalidate_order))
         .route("/v1/settlements", get(get_settlements))
         .route("/v1/webhooks", post(create_webhook).get(list_webhooks))
         .route("/v1/webhooks/{id}", get(get_webhook).delete(delete_webhook))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A known path with the wrong method: JSON like every other error.
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} is not supported on {}.", method, uri.path()),
+    )
 }

@@ -197,7 +197,7 @@ fn run_till(global: &Global, till: &TillArgs) -> CliResult {
         printer: till.printer.clone(),
         data_dir,
         demo: !global.no_demo,
-        settings_path: std::env::var_os("TILL_SETTINGS").map(PathBuf::from),
+        settings_path: None,
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,10 @@
 //! `till print-test`: a test receipt with the store header, umlauts and the euro sign, an amount
 //! in the chosen locale, a QR code and a CODE128 barcode, and a cut. Without a printer (`none`)
 //! it prints the preview to stdout.
+//!
+//! Printer, width and locale come from the options, else from the till's settings file (the
+//! `printer`, `width`, `locale` and `header` the settings screen saves), else `none`, 42 columns
+//! and the merchant's locale.
 
 use std::process::ExitCode;
 
@@ -13,6 +17,7 @@ use crate::engine::receipts::{store_header, terminal_id};
 use crate::money::{Currency, Locale, Money};
 use crate::receipt::transport::DEFAULT_TIMEOUT;
 use crate::receipt::{Code, Label, Line, PrinterSpec, Receipt, ReceiptKind, StoreHeader, Width, escpos, layout};
+use crate::tui::settings::Settings;
 
 /// What the QR code and the barcode hold.
 pub const TEST_CODE: &str = "TILL-PRINT-TEST";
@@ -20,14 +25,16 @@ pub const TEST_CODE: &str = "TILL-PRINT-TEST";
 pub const TEST_LINE: &str = "ÄÖÜ äöü ß € – Test";
 
 pub fn run(g: &Global, printer: Option<&str>, locale: Option<&str>, width: Option<u16>) -> CliResult {
-    let spec: PrinterSpec = printer.unwrap_or("none").parse()?;
-    let width = Width::new(width.unwrap_or(48))?;
+    let settings = read_settings();
+    let spec: PrinterSpec = printer.unwrap_or(&settings.printer).parse()?;
+    let width = Width::new(width.unwrap_or(settings.width))?;
     let config = read_config(g);
-    let locale = match locale {
+    let locale = match locale.or(settings.locale.as_deref()) {
         Some(tag) => Locale::parse(tag)?,
         None => config.as_ref().and_then(|c| Locale::parse(&c.merchant.locale).ok()).unwrap_or(Locale::DeDe),
     };
-    let receipt = test_receipt(config.as_ref(), locale)?;
+    let mut receipt = test_receipt(config.as_ref(), locale)?;
+    receipt.header.extra.extend(settings.header);
     let doc = layout(&receipt, width);
     if spec == PrinterSpec::None {
         print!("{}", doc.preview());
@@ -41,6 +48,17 @@ pub fn run(g: &Global, printer: Option<&str>, locale: Option<&str>, width: Optio
         }
         Err(e) => Err(format!("test receipt not printed: {e}").into()),
     }
+}
+
+/// The till's settings file; a broken one is reported and the defaults used.
+fn read_settings() -> Settings {
+    let Some(path) = Settings::default_path() else {
+        return Settings::default();
+    };
+    Settings::load(&path).unwrap_or_else(|e| {
+        eprintln!("till: ignoring the settings file: {e}");
+        Settings::default()
+    })
 }
 
 /// The data directory's `till.toml`, if there is a readable one. Never creates anything: a

@@ -87,6 +87,11 @@ impl Client {
         Ok(self.get_json::<ListOf<BalanceView>>("/v1/balances").await?.data)
     }
 
+    /// `POST /v1/balances/top_ups`: a manager's top-up of the prepaid balance. Retry with the same `key`.
+    pub async fn top_up_balance(&self, amount: &WireMoney, key: &str) -> Result<BalanceView, ClientError> {
+        self.post_idempotent("/v1/balances/top_ups", &crate::api::retail::TopUp { amount: amount.clone() }, key).await
+    }
+
     /// `GET /v1/stores/{id}`.
     pub async fn store(&self, id: &str) -> Result<StoreView, ClientError> {
         self.get_json(&format!("/v1/stores/{}", encode(id))).await
@@ -100,6 +105,22 @@ impl Client {
     /// `GET /v1/retail_orders/{id}`: what state an order is in (e.g. after a timeout).
     pub async fn retail_order(&self, id: &str) -> Result<OrderView, ClientError> {
         self.get_json(&format!("/v1/retail_orders/{}", encode(id))).await
+    }
+
+    /// `GET /v1/retail_orders?store_id&terminal_id&receipt_id`: the orders of one receipt, newest first
+    /// (to find an order whose create reply was lost).
+    pub async fn retail_orders_for_receipt(
+        &self,
+        store_id: &str,
+        terminal_id: &str,
+        receipt_id: &str,
+    ) -> Result<Vec<OrderView>, ClientError> {
+        let q = query_string(&[
+            ("store_id", Some(store_id.to_string())),
+            ("terminal_id", Some(terminal_id.to_string())),
+            ("receipt_id", Some(receipt_id.to_string())),
+        ]);
+        Ok(self.get_json::<ListOf<OrderView>>(&format!("/v1/retail_orders{q}")).await?.data)
     }
 
     /// `POST /v1/retail_orders/{id}/actions/confirm`: after payment; the reply has the receipt lines.

@@ -82,49 +82,53 @@ pub fn encode(doc: &Document) -> Result<Vec<u8>, EncodeError> {
     let mut p = Printer::new(driver.clone(), Protocol::default(), Some(options));
     p.init()?;
     p.page_code(PageCode::WPC1252)?;
-    let (mut bold, mut double) = (false, false);
+    let mut style = (false, false); // (bold, double) in effect
     for block in &doc.blocks {
         match block {
-            Block::Text { text, bold: b, double: d } => {
-                if *b != bold {
-                    p.bold(*b)?;
-                    bold = *b;
-                }
-                if *d != double {
-                    if *d {
-                        p.size(2, 2)?
-                    } else {
-                        p.reset_size()?
-                    };
-                    double = *d;
-                }
-                p.custom(&cp1252::encode(text))?;
-                p.feed()?;
+            Block::Text { text, bold, double } => {
+                set_style(&mut p, &mut style, (*bold, *double))?;
+                // Text and a plain LF (the crate's `feed` sends the longer `ESC d 1`).
+                let mut line = cp1252::encode(text);
+                line.push(0x0A);
+                p.custom(&line)?;
             }
             Block::Qr(data) => {
+                set_style(&mut p, &mut style, (false, false))?;
                 p.justify(JustifyMode::CENTER)?;
                 p.qrcode_option(data, QRCodeOption::new(QRCodeModel::Model2, 6, QRCodeCorrectionLevel::M))?;
                 p.justify(JustifyMode::LEFT)?;
             }
             Block::Code128(data) => {
+                set_style(&mut p, &mut style, (false, false))?;
                 p.justify(JustifyMode::CENTER)?;
                 p.custom(&code128(data, doc.width.dots()))?;
                 p.justify(JustifyMode::LEFT)?;
             }
         }
     }
-    if bold {
-        p.bold(false)?;
-    }
-    if double {
-        p.reset_size()?;
-    }
+    set_style(&mut p, &mut style, (false, false))?;
     p.custom(&PARTIAL_CUT)?;
     if doc.open_drawer {
         p.custom(&DRAWER_PULSE)?;
     }
     p.print()?;
     Ok(driver.bytes())
+}
+
+/// Switches bold and double size only where they change, so the bytes stay small.
+fn set_style(p: &mut Printer<CaptureDriver>, now: &mut (bool, bool), want: (bool, bool)) -> Result<(), EncodeError> {
+    if now.0 != want.0 {
+        p.bold(want.0)?;
+    }
+    if now.1 != want.1 {
+        if want.1 {
+            p.size(2, 2)?;
+        } else {
+            p.reset_size()?;
+        }
+    }
+    *now = want;
+    Ok(())
 }
 
 /// `GS h` height, `GS w` module width (the widest that fits the paper), `GS H 2` text below,
@@ -146,5 +150,61 @@ fn code128(data: &str, dots: usize) -> Vec<u8> {
     };
     let mut out = vec![0x1D, b'h', 80, 0x1D, b'w', module_width, 0x1D, b'H', 2, 0x1D, b'k', 73, n];
     out.extend(payload);
+    out
+}
+
+/// A readable listing of ESC/POS bytes: text decoded from Windows-1252, commands by name
+/// (`<ESC @>`, `<BOLD 1>`, `<QR store "…">`, `<CODE128 "…">`, `<CUT 66 0>`, `<DRAWER 0 25 250>`).
+/// For reviewing golden files and for tests; unknown bytes show as `<0xNN>`.
+pub fn dump(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    let arg = |i: usize| bytes.get(i).copied().unwrap_or(0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let rest = &bytes[i..];
+        let (text, used) = match rest {
+            [0x0A, ..] => ("\n".to_string(), 1),
+            [0x1B, b'@', ..] => ("<ESC @>".to_string(), 2),
+            [0x1B, b't', n, ..] => (format!("<CODEPAGE {n}>"), 3),
+            [0x1B, b'E', n, ..] => (format!("<BOLD {n}>"), 3),
+            [0x1B, b'a', n, ..] => (format!("<ALIGN {n}>"), 3),
+            [0x1B, b'd', n, ..] => (format!("<FEED {n}>"), 3),
+            [0x1B, b'p', m, t1, t2, ..] => (format!("<DRAWER {m} {t1} {t2}>"), 5),
+            [0x1D, b'!', n, ..] => (format!("<SIZE 0x{n:02X}>"), 3),
+            [0x1D, b'h', n, ..] => (format!("<BARCODE-HEIGHT {n}>"), 3),
+            [0x1D, b'w', n, ..] => (format!("<BARCODE-MODULE {n}>"), 3),
+            [0x1D, b'H', n, ..] => (format!("<BARCODE-TEXT {n}>"), 3),
+            [0x1D, b'V', m @ (65 | 66), n, ..] => (format!("<CUT {m} {n}>"), 4),
+            [0x1D, b'V', m, ..] => (format!("<CUT {m}>"), 3),
+            [0x10, 0x04, n, ..] => (format!("<STATUS {n}>"), 3),
+            [0x1D, b'k', 73, n, ..] => {
+                let n = usize::from(*n);
+                let data = bytes.get(i + 4..i + 4 + n).unwrap_or_default();
+                (format!("<CODE128 {:?}>", String::from_utf8_lossy(data)), 4 + n)
+            }
+            [0x1D, b'(', b'k', pl, ph, 49, fn_, ..] => {
+                let len = usize::from(*pl) + 256 * usize::from(*ph);
+                let args = bytes.get(i + 7..i + 5 + len).unwrap_or_default();
+                let text = match fn_ {
+                    65 => format!("<QR model {}>", arg(i + 7)),
+                    67 => format!("<QR module {}>", arg(i + 7)),
+                    69 => format!("<QR ecc {}>", arg(i + 7)),
+                    80 => format!("<QR store {:?}>", String::from_utf8_lossy(args.get(1..).unwrap_or_default())),
+                    81 => "<QR print>".to_string(),
+                    f => format!("<QR fn {f}>"),
+                };
+                (text, 5 + len)
+            }
+            _ if b >= 0x20 => {
+                let end = rest.iter().position(|c| *c < 0x20).unwrap_or(rest.len());
+                let decoded: String = rest[..end].iter().map(|c| cp1252::char_of(*c).unwrap_or('\u{FFFD}')).collect();
+                (decoded, end)
+            }
+            _ => (format!("<0x{b:02X}>"), 1),
+        };
+        out.push_str(&text);
+        i += used.max(1);
+    }
     out
 }

@@ -196,9 +196,11 @@ pub fn layout(receipt: &Receipt, width: Width) -> Document {
         b.centred(&code.text, true);
         if code.qr {
             b.blocks.push(Block::Qr(code.text.clone()));
+            b.blank();
         }
         if code.code128 && code128_ok(&code.text) {
             b.blocks.push(Block::Code128(code.text.clone()));
+            b.blank();
         }
     }
     if !receipt.footer.is_empty() {

@@ -420,4 +420,71 @@ mod tests {
         assert_eq!(decode_status(0x12, Some(0x12), Some(0x1E)), PrinterStatus::PaperLow);
         assert_eq!(decode_status(0x00, None, None), PrinterStatus::Unknown);
     }
+
+    #[test]
+    fn file_transport_appends_each_job() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lp0");
+        let spec = PrinterSpec::File(path.clone());
+        assert_eq!(status(&spec, DEFAULT_TIMEOUT), PrinterStatus::Unknown);
+        let sent = send(&spec, b"one", DEFAULT_TIMEOUT).unwrap();
+        assert_eq!(sent, Sent { bytes: 3, status_before: PrinterStatus::Unknown });
+        send(&spec, b"two", DEFAULT_TIMEOUT).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"onetwo");
+        let missing = PrinterSpec::File(dir.path().join("no/such/dir/lp0"));
+        let err = send(&missing, b"x", DEFAULT_TIMEOUT).unwrap_err();
+        assert!(matches!(err, PrintError::Unreachable { .. }) && !err.is_uncertain(), "{err}");
+    }
+
+    #[test]
+    fn none_prints_nothing() {
+        assert!(matches!(send(&PrinterSpec::None, b"x", DEFAULT_TIMEOUT), Err(PrintError::NoPrinter)));
+        assert_eq!(status(&PrinterSpec::None, DEFAULT_TIMEOUT), PrinterStatus::Unknown);
+    }
+
+    #[test]
+    fn a_printer_that_does_not_answer_status_still_gets_the_job_after_the_timeout() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let reader = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut got = Vec::new();
+            conn.read_to_end(&mut got).unwrap();
+            got
+        });
+        let spec = PrinterSpec::Tcp { host: "127.0.0.1".into(), port };
+        let started = std::time::Instant::now();
+        let sent = send(&spec, b"JOB", Duration::from_millis(300)).unwrap();
+        assert!(started.elapsed() < Duration::from_secs(2), "waited {:?}", started.elapsed());
+        assert_eq!(sent.status_before, PrinterStatus::Unknown);
+        assert_eq!(reader.join().unwrap(), [0x10, 4, 1, b'J', b'O', b'B']);
+    }
+
+    /// A writer that takes `limit` bytes and then fails, like a printer that drops the line.
+    struct Breaks {
+        limit: usize,
+        taken: usize,
+    }
+
+    impl Write for Breaks {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.taken >= self.limit {
+                return Err(io::Error::from(io::ErrorKind::BrokenPipe));
+            }
+            let n = buf.len().min(self.limit - self.taken).min(2);
+            self.taken += n;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_broken_job_is_uncertain_and_says_how_far_it_got() {
+        let err = write_job(&mut Breaks { limit: 5, taken: 0 }, b"0123456789", "tcp://p:9100").unwrap_err();
+        assert!(matches!(err, PrintError::Interrupted { written: 5, total: 10, .. }), "{err}");
+        assert!(err.is_uncertain());
+        assert!(err.to_string().contains("check the paper before reprinting"), "{err}");
+    }
 }

@@ -29,20 +29,71 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     TerminalInfo,
-    Login { number: u32, pin: String },
+    Login {
+        number: u32,
+        pin: String,
+    },
     Logout,
     Health,
-    Gift { op: u64, call: GiftCall },
-    Products,
-    CreateOrder { op: u64, product: String, face_value: Money, card: Option<String>, receipt_id: String },
-    ConfirmOrder { op: u64, order_id: String, tender: Tender, value: Money },
-    GetOrder { op: u64, order_id: String },
-    InvalidateOrder { op: u64, order_id: String },
+    Gift {
+        op: u64,
+        call: GiftCall,
+    },
+    /// The catalogue for the store's country.
+    Products {
+        country: Option<String>,
+    },
+    CreateOrder {
+        op: u64,
+        order: NewOrder,
+    },
+    ConfirmOrder {
+        op: u64,
+        order_id: String,
+        tender: Tender,
+        value: Money,
+        key: String,
+    },
+    GetOrder {
+        op: u64,
+        order_id: String,
+    },
+    InvalidateOrder {
+        op: u64,
+        order_id: String,
+        key: String,
+    },
     Journal,
-    Reprint { receipt_id: String },
-    Print { lines: Vec<String> },
-    TestPrint { settings: Settings },
-    SaveSettings { settings: Settings },
+    Reprint {
+        receipt_id: String,
+    },
+    /// Print a stored receipt (by its id).
+    Print {
+        receipt_id: String,
+    },
+    TestPrint {
+        settings: Settings,
+    },
+    SaveSettings {
+        settings: Settings,
+    },
+}
+
+/// A retail order to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOrder {
+    pub product: String,
+    pub face_value: Money,
+    /// POSA: the scanned card.
+    pub card: Option<String>,
+    pub store: String,
+    pub terminal: String,
+    pub country: String,
+    pub receipt_id: String,
+    pub width: u16,
+    pub locale: Locale,
+    /// Idempotency key: a retry of the same create sends the same key.
+    pub key: String,
 }
 
 /// Which retail call a reply answers.
@@ -61,11 +112,19 @@ pub enum Reply {
     Login(Result<UserView, CallError>),
     LoggedOut,
     Health(Result<(), CallError>),
-    Gift { op: u64, result: Result<GiftOutcome, CallError> },
+    Gift {
+        op: u64,
+        result: Result<GiftOutcome, CallError>,
+    },
     Products(Result<Vec<ProductView>, CallError>),
-    Order { op: u64, step: OrderStep, result: Result<OrderView, CallError> },
+    Order {
+        op: u64,
+        step: OrderStep,
+        result: Result<OrderView, CallError>,
+    },
     Journal(Result<Vec<JournalEntry>, CallError>),
-    Reprint(Result<ReceiptView, CallError>),
+    /// The duplicate, and how printing it went (when a printer is set up).
+    Reprint(Result<ReceiptView, CallError>, Option<Result<(), String>>),
     Printed(Result<(), String>),
     SettingsSaved(Result<String, String>),
 }
@@ -482,7 +541,7 @@ fn reply_error(r: &Reply) -> Option<&CallError> {
         | Reply::Products(Err(e))
         | Reply::Order { result: Err(e), .. }
         | Reply::Journal(Err(e))
-        | Reply::Reprint(Err(e)) => Some(e),
+        | Reply::Reprint(Err(e), _) => Some(e),
         _ => None,
     }
 }

@@ -16,6 +16,7 @@
 
 pub mod action;
 pub mod app;
+pub mod calls;
 pub mod input;
 pub mod keymap;
 pub mod model;

@@ -43,6 +43,7 @@ pub struct TerminalView {
     pub merchant: String,
     pub store: String,
     pub terminal: String,
+    pub country: String,
     pub currency: Currency,
     pub locale: Locale,
     /// The engine still holds the demo users (the login screen then shows them).
@@ -156,11 +157,11 @@ impl GiftKind {
     }
     /// Whether the operation needs an amount typed in.
     pub fn needs_amount(self) -> bool {
-        matches!(self, GiftKind::Sell | GiftKind::Reload | GiftKind::Redeem | GiftKind::Refund | GiftKind::Activate)
+        matches!(self, GiftKind::Sell | GiftKind::Reload | GiftKind::Redeem | GiftKind::Refund)
     }
     /// Whether money changes hands at the counter (so a tender is chosen).
     pub fn takes_tender(self) -> bool {
-        matches!(self, GiftKind::Sell | GiftKind::Reload | GiftKind::Activate)
+        matches!(self, GiftKind::Sell | GiftKind::Reload)
     }
     /// Whether the operation moves money and needs the cashier's confirmation.
     pub fn moves_money(self) -> bool {
@@ -196,7 +197,29 @@ pub struct GiftCall {
     /// Idempotency and reversal key.
     pub external_id: String,
     /// For a reverse: the operation being reversed.
-    pub reverses: Option<String>,
+    pub reverses: Option<ReverseKey>,
+    /// For a refund: the redeem being refunded (`pxTransactionId`).
+    pub refund_of: Option<i64>,
+    /// For a redeem the card does not cover: what the customer pays on top, and how.
+    pub rest: Option<(Tender, Money)>,
+}
+
+/// How an operation to reverse is named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReverseKey {
+    /// The `externalTransactionId` the till sent (works even when no reply came).
+    External(String),
+    /// The engine's `pxTransactionId` (from a receipt).
+    Px(i64),
+}
+
+impl ReverseKey {
+    pub fn label(&self) -> String {
+        match self {
+            ReverseKey::External(s) => s.clone(),
+            ReverseKey::Px(n) => n.to_string(),
+        }
+    }
 }
 
 /// A gift call's answer.
@@ -278,6 +301,8 @@ pub struct OrderView {
     pub lines: Vec<String>,
     /// The preliminary check's words, when it said more than yes.
     pub message: Option<String>,
+    /// The stored receipt (after confirm).
+    pub receipt: Option<ReceiptView>,
 }
 
 /// One line of the journal.
@@ -288,8 +313,8 @@ pub struct JournalEntry {
     pub card: String,
     pub amount: Option<Money>,
     pub receipt_id: Option<String>,
-    /// The external id of a gift operation that may still be reversed.
-    pub reversible: Option<String>,
+    /// A gift operation that may still be reversed.
+    pub reversible: Option<ReverseKey>,
     pub user: String,
 }
 
@@ -304,6 +329,9 @@ pub enum CallError {
     Unreachable(String),
     /// The session is no longer valid.
     Unauthorized(String),
+    /// No answer came, so the client undid the call by its id: `applied` tells whether the engine
+    /// had done it (and it was reversed) or never did it (and now never will).
+    Undone { applied: bool },
 }
 
 impl CallError {
@@ -313,6 +341,7 @@ impl CallError {
             CallError::Uncertain(m) => format!("no answer from the engine ({m})"),
             CallError::Unreachable(m) => format!("the engine cannot be reached ({m})"),
             CallError::Unauthorized(m) => format!("please log in again ({m})"),
+            CallError::Undone { .. } => "no answer from the engine; the operation was undone".into(),
         }
     }
 }

@@ -61,7 +61,7 @@ pub fn run(opts: RunOptions) -> Result<(), BoxError> {
             app.overlay =
                 Some(super::app::Overlay::error("Settings", format!("The settings file could not be read: {e}")));
         }
-        let local = worker::Local { settings_path, offset };
+        let local = worker::Local::new(settings_path, offset, app.ctx.settings.clone(), opts.training);
         let mut terminal = ratatui::init();
         let result = event_loop(&mut terminal, &mut app, link, local, offset).await;
         ratatui::restore();

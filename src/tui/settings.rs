@@ -38,8 +38,12 @@ impl Settings {
         !p.is_empty() && p != "none"
     }
 
-    /// The default settings file: `<config dir>/till/settings.toml`.
+    /// The settings file: `$TILL_SETTINGS` when set, else `settings.toml` in the platform config
+    /// directory (`~/.config/till/` on Linux).
     pub fn default_path() -> Option<PathBuf> {
+        if let Some(p) = std::env::var_os("TILL_SETTINGS").filter(|p| !p.is_empty()) {
+            return Some(PathBuf::from(p));
+        }
         directories::ProjectDirs::from("", "", "till").map(|d| d.config_dir().join(SETTINGS_FILE))
     }
 

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Padding, Paragraph, Wrap};
 
 use super::keymap::Binding;
 use super::model::{Link, PrinterState};
@@ -102,7 +102,7 @@ pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
         Some(t) => format!(" {} · {} ", t.store, t.terminal),
         None => " till ".to_string(),
     };
-    let who = match &ctx.user {
+    let mut who = match &ctx.user {
         Some(u) => format!(" {} {} ({}) ", u.number, u.name, u.role.label()),
         None => " not logged in ".to_string(),
     };
@@ -117,20 +117,35 @@ pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
         Link::Lost(_) => Span::styled(" ENGINE OFFLINE ", theme.danger),
     };
     let printer = match &ctx.printer {
-        PrinterState::PreviewOnly => Span::styled(" printer: none ", theme.status_bar),
+        PrinterState::PreviewOnly => Span::styled(" no printer ", theme.status_bar),
         PrinterState::Ready => Span::styled(" printer ● ", theme.status_bar),
         PrinterState::Printing => Span::styled(" printing… ", theme.status_bar),
         PrinterState::Failed(_) => Span::styled(" PRINTER FAULT ", theme.danger),
     };
     let clock = Span::styled(format!(" {} ", ctx.clock), theme.status_bar);
-    let right_width = (mode.width() + engine.width() + printer.width() + clock.width()) as u16;
+    let right_width = (1 + mode.width() + engine.width() + printer.width() + clock.width()) as u16;
+    // On a narrow screen the user's name gives way before anything else.
+    let room = (area.width as usize).saturating_sub(right_width as usize + where_.chars().count() + 1);
+    if who.chars().count() > room
+        && let Some(u) = &ctx.user
+    {
+        who = format!(" {} ({}) ", u.number, u.role.label());
+    }
     let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     f.render_widget(
-        Paragraph::new(Line::from(vec![Span::styled(where_, theme.title), Span::raw("│"), Span::raw(who)]))
-            .style(theme.status_bar),
+        Paragraph::new(Line::from(vec![
+            Span::styled(where_, theme.title),
+            Span::raw("│"),
+            Span::raw(who),
+            Span::raw(" "),
+        ]))
+        .style(theme.status_bar),
         left,
     );
-    f.render_widget(Paragraph::new(Line::from(vec![mode, engine, printer, clock])).style(theme.status_bar), right);
+    f.render_widget(
+        Paragraph::new(Line::from(vec![Span::raw(" "), mode, engine, printer, clock])).style(theme.status_bar),
+        right,
+    );
 }
 
 /// The training banner under the status bar.
@@ -143,22 +158,33 @@ pub fn training_banner(f: &mut Frame, area: Rect, theme: &Theme) {
     );
 }
 
-/// The footer: the current bindings that are marked for it, as many as fit.
+/// The footer: the current bindings marked for it, as many as fit; the help key always shows at
+/// the right, since the help overlay lists everything.
 pub fn footer(f: &mut Frame, area: Rect, bindings: &[Binding], theme: &Theme) {
+    let hint = |b: &Binding| (format!(" {} ", b.key_label()), format!(" {} ", b.action.describe()));
+    let width = |(k, l): &(String, String)| k.chars().count() + l.chars().count() + 1;
+    let help = super::keymap::GLOBAL.iter().find(|b| b.action == super::action::Action::Help).map(hint);
+    let budget = (area.width as usize).saturating_sub(help.as_ref().map(width).unwrap_or(0));
     let mut spans = Vec::new();
     let mut used = 0usize;
-    let all = bindings.iter().filter(|b| b.footer).chain(super::keymap::GLOBAL.iter().filter(|b| b.footer));
+    let all = bindings
+        .iter()
+        .chain(super::keymap::GLOBAL.iter())
+        .filter(|b| b.footer && b.action != super::action::Action::Help);
     for b in all {
-        let key = format!(" {} ", b.key_label());
-        let label = format!(" {} ", b.action.describe());
-        let w = key.chars().count() + label.chars().count() + 1;
-        if used + w > area.width as usize {
+        let h = hint(b);
+        if used + width(&h) > budget {
             break;
         }
-        used += w;
-        spans.push(Span::styled(key, theme.key));
-        spans.push(Span::styled(label, theme.key_label));
+        used += width(&h);
+        spans.push(Span::styled(h.0, theme.key));
+        spans.push(Span::styled(h.1, theme.key_label));
         spans.push(Span::raw(" "));
+    }
+    if let Some((k, l)) = help {
+        spans.push(Span::raw(" ".repeat(budget.saturating_sub(used))));
+        spans.push(Span::styled(k, theme.key));
+        spans.push(Span::styled(l, theme.key_label));
     }
     f.render_widget(Paragraph::new(Line::from(spans)).style(theme.base), area);
 }
@@ -189,35 +215,41 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
             f.render_widget(Paragraph::new(lines).block(panel(&title, true, theme)).style(theme.dialog), r);
         }
         Overlay::Confirm(c) => {
-            let h = (c.body.len() as u16 + 5).min(area.height);
-            let r = centered(area, 64, h);
+            let w = dialog_width(area);
+            let r = centered(area, w, dialog_height(&c.body, w, area.height));
             f.render_widget(Clear, r);
-            let mut lines: Vec<Line> = c.body.iter().map(|l| Line::from(format!(" {l}"))).collect();
+            let mut lines: Vec<Line> = c.body.iter().map(|l| Line::from(l.as_str())).collect();
             lines.push(Line::raw(""));
             lines.push(Line::from(vec![
-                Span::styled(" Enter ", theme.key),
+                Span::styled("Enter", theme.key),
                 Span::raw(format!(" {}   ", c.yes_label)),
-                Span::styled(" Esc ", theme.key),
+                Span::styled("Esc", theme.key),
                 Span::raw(format!(" {}", c.no_label)),
             ]));
             let style = if c.danger { theme.dialog_danger } else { theme.dialog };
             f.render_widget(
-                Paragraph::new(lines).wrap(Wrap { trim: false }).block(panel(&c.title, true, theme)).style(style),
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(panel(&c.title, true, theme).padding(Padding::horizontal(1)))
+                    .style(style),
                 r,
             );
         }
         Overlay::Message { title, body, danger } => {
-            let h = (body.len() as u16 + 5).min(area.height);
-            let r = centered(area, 64, h);
+            let w = dialog_width(area);
+            let r = centered(area, w, dialog_height(body, w, area.height));
             f.render_widget(Clear, r);
             let mut lines: Vec<Line> = body
                 .iter()
-                .map(|l| Line::from(Span::styled(format!(" {l}"), if *danger { theme.danger } else { theme.value })))
+                .map(|l| Line::from(Span::styled(l.as_str(), if *danger { theme.danger } else { theme.value })))
                 .collect();
             lines.push(Line::raw(""));
-            lines.push(Line::from(vec![Span::styled(" Enter ", theme.key), Span::raw(" ok")]));
+            lines.push(Line::from(vec![Span::styled("Enter", theme.key), Span::raw(" ok")]));
             f.render_widget(
-                Paragraph::new(lines).wrap(Wrap { trim: false }).block(panel(title, true, theme)).style(theme.dialog),
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .block(panel(title, true, theme).padding(Padding::horizontal(1)))
+                    .style(theme.dialog),
                 r,
             );
         }
@@ -225,12 +257,36 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
 }
 
 /// A receipt preview: the receipt's lines on a paper-coloured strip.
-pub fn receipt(f: &mut Frame, area: Rect, title: &str, lines: &[String], theme: &Theme) {
-    let block = panel(title, false, theme);
+/// `scroll` lines are skipped at the top (clamped so the end stays in view); the title says when
+/// there is more.
+pub fn receipt(f: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16, theme: &Theme) {
+    let rows = area.height.saturating_sub(2);
+    let max_scroll = (lines.len() as u16).saturating_sub(rows);
+    let scroll = scroll.min(max_scroll);
+    let title = match (scroll > 0, scroll < max_scroll) {
+        (false, true) => format!("{title} · ↓ more"),
+        (true, true) => format!("{title} · ↑↓ more"),
+        (true, false) => format!("{title} · ↑ more"),
+        (false, false) => title.to_string(),
+    };
+    let block = panel(&title, false, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 2;
     let [strip] = Layout::horizontal([Constraint::Length(width.min(inner.width))]).flex(Flex::Center).areas(inner);
-    let text: Vec<Line> = lines.iter().map(|l| Line::from(format!(" {l} "))).collect();
+    let text: Vec<Line> =
+        lines.iter().skip(scroll as usize).take(rows as usize).map(|l| Line::from(format!(" {l} "))).collect();
     f.render_widget(Paragraph::new(text).style(theme.receipt), strip);
+}
+
+/// Rows a dialog of `width` needs for `body` once wrapped, plus borders and the key line.
+fn dialog_height(body: &[String], width: u16, max: u16) -> u16 {
+    let inner = width.saturating_sub(4).max(1) as usize;
+    let rows: usize = body.iter().map(|l| l.chars().count().div_ceil(inner).max(1)).sum();
+    (rows as u16 + 4).min(max)
+}
+
+/// Dialogs use more of a wide screen, up to 76 columns.
+fn dialog_width(area: Rect) -> u16 {
+    area.width.saturating_sub(8).clamp(40, 76)
 }

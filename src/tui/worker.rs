@@ -5,33 +5,64 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::watch;
 
-use super::app::{Reply, Request};
+use super::app::{NewOrder, OrderStep, Reply, Request};
+use super::calls;
 use super::model::*;
-use crate::client::{Client, ClientError};
-use crate::money::{Currency, Locale};
+use crate::client::till::TerminalInfo;
+use crate::client::{Client, ClientError, retail};
+use crate::money::{Currency, Locale, Money};
 
 /// The engine as the till reaches it: a client (once the engine is up) and the session token.
 #[derive(Clone)]
 pub struct Link {
     client: watch::Receiver<Option<Result<Client, String>>>,
     session: Arc<Mutex<Option<String>>>,
+    /// What the engine said about this till (merchant id, store, receipt header).
+    terminal: Arc<Mutex<Option<TerminalInfo>>>,
+    /// The logged-in user, for the `cashier` field and receipts.
+    user: Arc<Mutex<Option<UserView>>>,
 }
 
 impl Link {
     /// A link whose client arrives later through the returned sender (the engine may still be starting).
     pub fn pending() -> (watch::Sender<Option<Result<Client, String>>>, Link) {
         let (tx, rx) = watch::channel(None);
-        (tx, Link { client: rx, session: Arc::new(Mutex::new(None)) })
+        (tx, Link::from_rx(rx))
     }
 
     /// A link to an engine that is already up.
     pub fn ready(client: Client) -> Link {
         let (_tx, rx) = watch::channel(Some(Ok(client)));
-        Link { client: rx, session: Arc::new(Mutex::new(None)) }
+        Link::from_rx(rx)
+    }
+
+    fn from_rx(rx: watch::Receiver<Option<Result<Client, String>>>) -> Link {
+        Link {
+            client: rx,
+            session: Arc::new(Mutex::new(None)),
+            terminal: Arc::new(Mutex::new(None)),
+            user: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// The terminal info, fetching it if it is not known yet.
+    pub(super) async fn terminal(&self) -> Result<TerminalInfo, CallError> {
+        if let Some(t) = self.terminal.lock().ok().and_then(|t| t.clone()) {
+            return Ok(t);
+        }
+        let t = self.client().await?.terminal_info().await.map_err(call_error)?;
+        if let Ok(mut slot) = self.terminal.lock() {
+            *slot = Some(t.clone());
+        }
+        Ok(t)
+    }
+
+    pub(super) fn user(&self) -> Option<UserView> {
+        self.user.lock().ok().and_then(|u| u.clone())
     }
 
     /// The client, waiting for the engine to come up; with the session token once logged in.
-    async fn client(&self) -> Result<Client, CallError> {
+    pub(super) async fn client(&self) -> Result<Client, CallError> {
         let mut rx = self.client.clone();
         let base = match rx.wait_for(|c| c.is_some()).await {
             Ok(c) => match c.as_ref() {
@@ -48,9 +79,12 @@ impl Link {
         })
     }
 
-    fn set_session(&self, token: Option<String>) {
+    fn set_session(&self, token: Option<String>, user: Option<UserView>) {
         if let Ok(mut s) = self.session.lock() {
             *s = token;
+        }
+        if let Ok(mut u) = self.user.lock() {
+            *u = user;
         }
     }
 }
@@ -71,35 +105,188 @@ pub fn call_error(e: ClientError) -> CallError {
 pub struct Local {
     pub settings_path: Option<std::path::PathBuf>,
     pub offset: time::UtcOffset,
+    /// The settings in force (printer, width), kept current by the app.
+    pub settings: Arc<Mutex<super::settings::Settings>>,
+    pub training: bool,
+}
+
+impl Local {
+    pub fn new(
+        settings_path: Option<std::path::PathBuf>,
+        offset: time::UtcOffset,
+        settings: super::settings::Settings,
+        training: bool,
+    ) -> Local {
+        Local { settings_path, offset, settings: Arc::new(Mutex::new(settings)), training }
+    }
+    pub fn settings(&self) -> super::settings::Settings {
+        self.settings.lock().map(|s| s.clone()).unwrap_or_default()
+    }
 }
 
 /// Performs one request.
 pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
     match req {
-        Request::SaveSettings { settings } => Reply::SettingsSaved(match &local.settings_path {
-            Some(p) => settings.save(p).map(|()| p.display().to_string()),
-            None => Err("there is no config directory on this machine".into()),
-        }),
+        Request::SaveSettings { settings } => {
+            let saved = match &local.settings_path {
+                Some(p) => settings.save(p).map(|()| p.display().to_string()),
+                None => Err("there is no config directory on this machine".into()),
+            };
+            if saved.is_ok()
+                && let Ok(mut s) = local.settings.lock()
+            {
+                *s = settings;
+            }
+            Reply::SettingsSaved(saved)
+        }
         Request::TerminalInfo => Reply::TerminalInfo(terminal_info(link).await),
         Request::Login { number, pin } => Reply::Login(login(link, number, &pin).await),
         Request::Logout => {
             if let Ok(c) = link.client().await {
                 let _ = c.logout().await;
             }
-            link.set_session(None);
+            link.set_session(None, None);
             Reply::LoggedOut
         }
         Request::Health => match link.client().await {
             Ok(c) => Reply::Health(c.healthz().await.map_err(call_error)),
             Err(e) => Reply::Health(Err(e)),
         },
-        other => not_yet(other),
+        Request::Products { country } => Reply::Products(products(link, country).await),
+        Request::CreateOrder { op, order } => {
+            Reply::Order { op, step: OrderStep::Create, result: create_order(link, &order).await }
+        }
+        Request::ConfirmOrder { op, order_id, tender, value, key } => {
+            let result = async {
+                let c = link.client().await?;
+                let body = retail::ConfirmOrder {
+                    payment_method: Some(tender.label().to_string()),
+                    receipt_value: Some(value.into()),
+                };
+                let o = c.confirm_retail_order(&order_id, &body, &key).await.map_err(call_error)?;
+                let mut v = order_view(o.clone())?;
+                if v.state == OrderState::Confirmed {
+                    v.receipt = calls::retail_receipt(link, local, &o, tender).await.ok();
+                }
+                Ok(v)
+            }
+            .await;
+            Reply::Order { op, step: OrderStep::Confirm, result }
+        }
+        Request::GetOrder { op, order_id } => {
+            let result = async {
+                let c = link.client().await?;
+                let o = c.retail_order(&order_id).await.map_err(call_error)?;
+                let mut v = order_view(o.clone())?;
+                if v.state == OrderState::Confirmed {
+                    // Confirmed though the reply was lost: its receipt (stored under the order id once).
+                    let tender = if o.payment_method.as_deref() == Some("card") { Tender::Card } else { Tender::Cash };
+                    v.receipt = calls::retail_receipt(link, local, &o, tender).await.ok();
+                }
+                Ok(v)
+            }
+            .await;
+            Reply::Order { op, step: OrderStep::Get, result }
+        }
+        Request::InvalidateOrder { op, order_id, key } => {
+            let result = async {
+                let c = link.client().await?;
+                order_view(c.invalidate_retail_order(&order_id, &key).await.map_err(call_error)?)
+            }
+            .await;
+            Reply::Order { op, step: OrderStep::Invalidate, result }
+        }
+        Request::Gift { op, call } => Reply::Gift { op, result: calls::gift(link, local, &call).await },
+        Request::Journal => Reply::Journal(calls::journal(link, local).await),
+        Request::Reprint { receipt_id } => {
+            let (view, printed) = calls::reprint(link, local, &receipt_id).await;
+            Reply::Reprint(view, printed)
+        }
+        Request::Print { receipt_id } => Reply::Printed(calls::print(link, local, receipt_id).await),
+        Request::TestPrint { settings } => Reply::Printed(calls::test_print(local, &settings).await),
     }
 }
 
-async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
+pub(super) fn wire_money(w: &retail::WireMoney) -> Result<Money, CallError> {
+    let bad = |m: String| CallError::Uncertain(format!("unreadable amount: {m}"));
+    let c = Currency::from_code(w.currency.trim()).map_err(|e| bad(e.to_string()))?;
+    Money::parse(w.amount.trim(), c).map_err(|e| bad(e.to_string()))
+}
+
+async fn products(link: &Link, country: Option<String>) -> Result<Vec<ProductView>, CallError> {
     let c = link.client().await?;
-    let t = c.terminal_info().await.map_err(call_error)?;
+    let mut out = Vec::new();
+    let mut cursor = None;
+    // The whole catalogue, page by page, so typing filters without a round trip per key.
+    for _ in 0..50 {
+        let page = c
+            .products(&retail::ProductSearch {
+                limit: Some(200),
+                cursor: cursor.clone(),
+                country: country.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(call_error)?;
+        for p in page.data.iter().filter(|p| p.active) {
+            let denominations = p.denominations.iter().flatten().map(wire_money).collect::<Result<Vec<_>, _>>()?;
+            out.push(ProductView {
+                code: p.code.clone(),
+                name: p.name.clone(),
+                brand: p.brand.clone(),
+                kind: match p.kind {
+                    retail::ProductKind::Por => ProductKind::Por,
+                    retail::ProductKind::Posa => ProductKind::Posa,
+                },
+                denominations,
+                min: p.min_value.as_ref().map(wire_money).transpose()?,
+                max: p.max_value.as_ref().map(wire_money).transpose()?,
+            });
+        }
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+async fn create_order(link: &Link, o: &NewOrder) -> Result<OrderView, CallError> {
+    let c = link.client().await?;
+    let body = retail::CreateOrder {
+        product_code: o.product.clone(),
+        store_id: o.store.clone(),
+        terminal_id: o.terminal.clone(),
+        receipt_id: o.receipt_id.clone(),
+        country: o.country.clone(),
+        face_value: o.face_value.into(),
+        receipt_printing: retail::ReceiptPrintingRequest {
+            characters_per_line: u32::from(o.width),
+            locale: o.locale.tag().to_string(),
+        },
+        card_number: o.card.clone(),
+    };
+    order_view(c.create_retail_order(&body, &o.key).await.map_err(call_error)?)
+}
+
+fn order_view(o: retail::OrderView) -> Result<OrderView, CallError> {
+    Ok(OrderView {
+        face_value: wire_money(&o.face_value)?,
+        state: match o.state {
+            retail::OrderState::Created => OrderState::Created,
+            retail::OrderState::Confirmed => OrderState::Confirmed,
+            retail::OrderState::Invalidated => OrderState::Invalidated,
+            retail::OrderState::Expired => OrderState::Failed,
+        },
+        lines: o.receipt_printing.lines.unwrap_or_default(),
+        message: None,
+        receipt: None,
+        id: o.id,
+    })
+}
+
+async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
+    let t = link.terminal().await?;
     let currency = Currency::from_code(&t.currency)
         .map_err(|e| CallError::Refused { code: "config".into(), message: e.to_string() })?;
     let locale = Locale::parse(&t.locale).unwrap_or(Locale::EnUs);
@@ -107,6 +294,7 @@ async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
         merchant: t.merchant,
         store: t.store_id,
         terminal: t.terminal_id,
+        country: t.country,
         currency,
         locale,
         demo: t.demo_users,
@@ -120,30 +308,12 @@ async fn login(link: &Link, number: u32, pin: &str) -> Result<UserView, CallErro
         ClientError::Declined { code, message, .. } => CallError::Refused { code, message },
         other => call_error(other),
     })?;
-    link.set_session(Some(s.token));
     let role = match s.user.role {
         crate::engine::tokens::Role::Cashier => Role::Cashier,
         crate::engine::tokens::Role::Manager => Role::Manager,
         crate::engine::tokens::Role::Trainer => Role::Trainer,
     };
-    Ok(UserView { number: s.user.number, name: s.user.name, role })
-}
-
-fn not_yet(req: Request) -> Reply {
-    let e = CallError::Unreachable("this part of the engine is not connected yet".into());
-    match req {
-        Request::Gift { op, .. } => Reply::Gift { op, result: Err(e) },
-        Request::Products => Reply::Products(Err(e)),
-        Request::CreateOrder { op, .. } => Reply::Order { op, step: super::app::OrderStep::Create, result: Err(e) },
-        Request::ConfirmOrder { op, .. } => Reply::Order { op, step: super::app::OrderStep::Confirm, result: Err(e) },
-        Request::GetOrder { op, .. } => Reply::Order { op, step: super::app::OrderStep::Get, result: Err(e) },
-        Request::InvalidateOrder { op, .. } => {
-            Reply::Order { op, step: super::app::OrderStep::Invalidate, result: Err(e) }
-        }
-        Request::Journal => Reply::Journal(Err(e)),
-        Request::Reprint { .. } => Reply::Reprint(Err(e)),
-        Request::Print { .. } | Request::TestPrint { .. } => Reply::Printed(Err("no printer connected".into())),
-        Request::SaveSettings { .. } => Reply::SettingsSaved(Err("not connected".into())),
-        _ => Reply::LoggedOut,
-    }
+    let user = UserView { number: s.user.number, name: s.user.name, role };
+    link.set_session(Some(s.token), Some(user.clone()));
+    Ok(user)
 }

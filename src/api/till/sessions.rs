@@ -38,8 +38,14 @@ pub fn router() -> Router<AppState> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TerminalInfo {
     pub merchant: String,
+    /// `merchantId` for `/gift` calls.
+    pub merchant_id: i64,
+    /// What receipts print at the top.
+    pub receipt_header: crate::receipt::StoreHeader,
     pub store_id: String,
     pub terminal_id: String,
+    /// ISO 3166-1 alpha-2, e.g. `DE`.
+    pub country: String,
     /// ISO 4217 code, e.g. `EUR`.
     pub currency: String,
     /// BCP 47 tag, e.g. `de-DE`.
@@ -76,6 +82,7 @@ pub struct SessionReply {
 struct StoreSection {
     store_id: String,
     terminal_id: String,
+    country: String,
 }
 
 /// This till's merchant, store and terminal, for the screen before anyone logs in.
@@ -86,10 +93,14 @@ pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo
     let store: StoreSection = engine.config().section("store").map_err(|e| ApiError::internal(&e))?;
     let m = &engine.config().merchant;
     let demo_users = users::has_demo_users(engine).map_err(|e| ApiError::internal(&e))?;
+    let receipt_header = crate::engine::receipts::store_header(engine.config()).map_err(|e| ApiError::internal(&e))?;
     Ok(Json(TerminalInfo {
         merchant: m.name.clone(),
+        merchant_id: m.merchant_id,
+        receipt_header,
         store_id: store.store_id,
         terminal_id: store.terminal_id,
+        country: store.country,
         currency: m.currency.clone(),
         locale: m.locale.clone(),
         demo_users,

@@ -128,7 +128,7 @@ impl Product {
             denominations,
             min_value,
             max_value,
-            commission_percent: (Decimal::from(self.commission_bp) / Decimal::from(100)).round_dp(2).to_string(),
+            commission_percent: format!("{:.2}", Decimal::from(self.commission_bp) / Decimal::from(100)),
             redemption_text: self.redemption_text.clone(),
             support_text: self.support_text.clone(),
             active: self.active,

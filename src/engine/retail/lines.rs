@@ -87,25 +87,40 @@ fn hard_split(word: &str, width: usize) -> Vec<String> {
     chars.chunks(width.max(1)).map(|c| c.iter().collect()).collect()
 }
 
-/// Wraps text greedily at spaces; words longer than the width are split hard. Line breaks in the
-/// text are kept. Non-breaking spaces (inside formatted amounts) do not break.
+/// Wraps text greedily at spaces. A word longer than the width is split hard, starting on the
+/// current line when there is room, so no paper is wasted. Line breaks in the text are kept.
+/// Non-breaking spaces (inside formatted amounts) do not break.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
     let mut out = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
         for word in paragraph.split([' ', '\t', '\r']).filter(|w| !w.is_empty()) {
-            for piece in hard_split(word, width) {
-                let needed = if line.is_empty() { len(&piece) } else { len(&line) + 1 + len(&piece) };
-                if needed <= width {
-                    if !line.is_empty() {
-                        line.push(' ');
-                    }
-                    line.push_str(&piece);
-                } else {
-                    out.push(std::mem::take(&mut line));
-                    line = piece;
+            let used = len(&line);
+            let sep = usize::from(used > 0);
+            if used + sep + len(word) <= width {
+                if sep == 1 {
+                    line.push(' ');
                 }
+                line.push_str(word);
+                continue;
             }
+            let mut rest: Vec<char> = word.chars().collect();
+            if rest.len() > width && used + sep < width {
+                // Too long for any line: fill this one first.
+                let take = width - used - sep;
+                if sep == 1 {
+                    line.push(' ');
+                }
+                line.extend(rest.drain(..take));
+            }
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            while rest.len() > width {
+                out.push(rest.drain(..width).collect());
+            }
+            line = rest.into_iter().collect();
         }
         if !line.is_empty() {
             out.push(line);
@@ -125,15 +140,18 @@ fn centred(text: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
-/// `label … value` on one line when both fit, else the label and then the value right-aligned.
+/// `label … value` on one line when both fit; else the label, then the value right-aligned when
+/// it fits a line, wrapped from the left when it does not.
 fn label_value(label: &str, value: &str, width: usize) -> Vec<String> {
     let (l, v) = (len(label), len(value));
     if l + 1 + v <= width {
         return vec![format!("{label}{}{value}", " ".repeat(width - l - v))];
     }
     let mut out = wrap(label, width);
-    for piece in wrap(value, width) {
-        out.push(format!("{}{piece}", " ".repeat(width - len(&piece))));
+    if v <= width {
+        out.push(format!("{}{value}", " ".repeat(width - v)));
+    } else {
+        out.extend(wrap(value, width));
     }
     out
 }
@@ -158,6 +176,12 @@ pub fn mask_card(number: &str) -> String {
 
 /// The lines for a confirmed order.
 pub fn render(input: &ReceiptInput<'_>) -> Vec<String> {
+    let w = input.width.clamp(MIN_WIDTH, MAX_WIDTH);
+    // Belt and braces: whatever went wrong in the layout, never hand out a line wider than the paper.
+    layout(input).into_iter().flat_map(|l| if len(&l) <= w { vec![l] } else { hard_split(&l, w) }).collect()
+}
+
+fn layout(input: &ReceiptInput<'_>) -> Vec<String> {
     let w = input.width.clamp(MIN_WIDTH, MAX_WIDTH);
     let t = labels(input.locale);
     let mut out = Vec::new();
@@ -186,8 +210,7 @@ pub fn render(input: &ReceiptInput<'_>) -> Vec<String> {
     out.extend(label_value(t.receipt, input.receipt_id, w));
     out.extend(label_value(t.order, input.order_id, w));
     out.push(rule('='));
-    // Belt and braces: whatever went wrong above, never hand out a line wider than the paper.
-    out.into_iter().flat_map(|l| if len(&l) <= w { vec![l] } else { hard_split(&l, w) }).collect()
+    out
 }
 
 #[cfg(test)]
@@ -198,6 +221,10 @@ mod tests {
     fn wrapping_keeps_words_and_splits_only_what_cannot_fit() {
         assert_eq!(wrap("Einlösbar in allen Filialen", 12), vec!["Einlösbar in", "allen", "Filialen"]);
         assert_eq!(wrap("abcdefghijklmnopqrstuvwxyz end", 10), vec!["abcdefghij", "klmnopqrst", "uvwxyz end"]);
+        // A word too long for any line starts where the line has room.
+        assert_eq!(wrap("auf bookwise.example/x", 10), vec!["auf bookwi", "se.example", "/x"]);
+        // One that fits a line of its own moves to the next line whole.
+        assert_eq!(wrap("auf bookwise", 10), vec!["auf", "bookwise"]);
         assert_eq!(wrap("a\nb c", 10), vec!["a", "b c"]);
         // Counted in characters: eleven two-byte letters are eleven columns.
         assert_eq!(wrap("ééééééééééé", 10), vec!["éééééééééé", "é"]);
@@ -215,5 +242,43 @@ mod tests {
         assert_eq!(group_code("AB12-CD34-EF"), "AB12 CD34 EF");
         assert_eq!(mask_card("6036 1234 5678 9012"), "**** **** **** 9012");
         assert_eq!(mask_card("123"), "123");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the texts, no line is wider than the paper and no character of the
+        /// redemption text is lost.
+        #[test]
+        fn no_line_is_ever_too_long(
+            width in MIN_WIDTH..=MAX_WIDTH,
+            locale in 0usize..5,
+            minor in 1i64..100_000_000,
+            text in "([a-zäöüéß€0-9./:-]{1,90}[ \n]?){0,12}",
+            name in "[A-Za-zÄÖÜ ]{1,100}",
+            code in "[A-Z0-9-]{4,64}",
+        ) {
+            let eur = crate::money::Currency::from_code("EUR").unwrap();
+            let input = ReceiptInput {
+                width,
+                locale: Locale::ALL[locale],
+                brand: &name,
+                product_name: &name,
+                face_value: Money::from_minor(minor, eur),
+                code: Some(&code),
+                card_number: Some("6036000011112222"),
+                redemption_text: &text,
+                support_text: &text,
+                receipt_id: &code,
+                order_id: "ro_1c2934a7417a9d12117d07a6",
+            };
+            // The layout itself, without the safety net of `render`.
+            let lines = layout(&input);
+            for l in &lines {
+                proptest::prop_assert!(l.chars().count() <= width, "{:?} is wider than {}", l, width);
+            }
+            let wrapped: String = wrap(&text, width).concat().chars().filter(|c| !c.is_whitespace()).collect();
+            let original: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            proptest::prop_assert_eq!(wrapped, original);
+        }
     }
 }

@@ -68,6 +68,7 @@ pub struct Done {
 #[derive(Debug, Clone)]
 struct LastOp {
     external_id: String,
+    tx_id: i64,
     kind: GiftKind,
     masked: String,
     amount: Option<Money>,
@@ -91,6 +92,8 @@ pub struct Gift {
     /// What to go back to after a card swiped mid-operation has been looked up.
     resume: Option<GiftKind>,
     pub done: Option<Done>,
+    /// Lines of the receipt preview scrolled away.
+    scroll: u16,
     last: Option<LastOp>,
     pub note: Option<(String, bool)>,
 }
@@ -117,6 +120,7 @@ impl Gift {
             pending: None,
             resume: None,
             done: None,
+            scroll: 0,
             last: None,
             note: None,
         }
@@ -149,7 +153,9 @@ impl Gift {
                         b.push(Binding::ch('b', Action::GiftBalance));
                         b.push(Binding::ch('c', Action::GiftCashOut));
                         b.push(Binding::ch('x', Action::GiftExchange));
-                        b.push(Binding::ch('f', Action::GiftRefund));
+                        if self.last.as_ref().is_some_and(|l| l.kind == GiftKind::Redeem) {
+                            b.push(Binding::ch('f', Action::GiftRefund));
+                        }
                         b.push(Binding::ch('d', Action::GiftDeactivate));
                     }
                     CardStatus::Inactive => {
@@ -183,6 +189,8 @@ impl Gift {
             }
             Step::Working | Step::Resolving => {}
             Step::Result => {
+                b.push(Binding::hidden(KeyCode::Up, Action::Up));
+                b.push(Binding::hidden(KeyCode::Down, Action::Down));
                 b.push(Binding::ch('p', Action::Print));
                 b.push(Binding::new(KeyCode::Enter, Action::NewCard));
                 if self.last.is_some() {
@@ -244,6 +252,8 @@ impl Gift {
             tender: None,
             external_id: cx.ctx.next_external_id("bal"),
             reverses: None,
+            refund_of: None,
+            rest: None,
         };
         self.pending =
             Some(Pending { op, call: call.clone(), lookup: true, split: None, resolving: None, retry_in: 0 });
@@ -280,7 +290,7 @@ impl Gift {
             (Step::Menu, Action::GiftReload) => self.start_amount(GiftKind::Reload),
             (Step::Menu, Action::GiftRedeem) => self.start_amount(GiftKind::Redeem),
             (Step::Menu, Action::GiftRefund) => self.start_amount(GiftKind::Refund),
-            (Step::Menu, Action::GiftActivate) => self.start_amount(GiftKind::Activate),
+            (Step::Menu, Action::GiftActivate) => self.ask(GiftKind::Activate, cx),
             (Step::Menu, Action::GiftCashOut) => self.ask(GiftKind::CashOut, cx),
             (Step::Menu, Action::GiftDeactivate) => self.ask(GiftKind::Deactivate, cx),
             (Step::Menu, Action::GiftExchange) => {
@@ -289,14 +299,16 @@ impl Gift {
                 self.step = Step::NewCard;
             }
             (Step::Menu | Step::Result, Action::GiftReverseLast) => self.ask_reverse(cx),
+            (Step::Result, Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            (Step::Result, Action::Down) => self.scroll = self.scroll.saturating_add(1).min(200),
             (Step::Result, Action::Print) => {
                 if let Some(d) = &mut self.done {
-                    match &d.outcome.receipt {
-                        Some(r) => {
+                    match d.outcome.receipt.as_ref().and_then(|r| r.id.clone()) {
+                        Some(id) => {
                             d.printed = true;
-                            cx.send(Request::Print { lines: r.lines.clone() });
+                            cx.send(Request::Print { receipt_id: id });
                         }
-                        None => cx.error("Receipt", "There is no receipt for this operation."),
+                        None => cx.error("Receipt", "There is no stored receipt for this operation."),
                     }
                 }
             }
@@ -372,7 +384,7 @@ impl Gift {
             }
         };
         let positive = amount.is_some_and(|m| m.minor() > 0);
-        if !positive && kind != GiftKind::Activate {
+        if !positive {
             self.note = Some(("Type the amount first.".into(), true));
             return;
         }
@@ -424,6 +436,8 @@ impl Gift {
             tender: self.tender,
             external_id: cx.ctx.next_external_id(&prefix),
             reverses: None,
+            refund_of: self.last.as_ref().filter(|l| l.kind == GiftKind::Redeem).map(|l| l.tx_id),
+            rest: self.split.map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
         })
     }
 
@@ -437,10 +451,7 @@ impl Gift {
         let mut body = vec![format!("{} · card {masked}", kind.label())];
         match kind {
             GiftKind::Sell | GiftKind::Reload => body.push(format!("Load {} onto the card.", money(call.amount))),
-            GiftKind::Activate => match call.amount {
-                Some(a) if a.minor() > 0 => body.push(format!("Activate and load {}.", cx.ctx.fmt(a))),
-                _ => body.push("Activate the card with no balance.".into()),
-            },
+            GiftKind::Activate => body.push("Activate the card with no balance (to load it, use sell).".into()),
             GiftKind::Redeem => {
                 let mut l = format!("Take {} from the card", money(call.amount));
                 if let Some(t) = call.tip {
@@ -500,7 +511,9 @@ impl Gift {
             tip: None,
             tender: None,
             external_id: cx.ctx.next_external_id("rev"),
-            reverses: Some(last.external_id.clone()),
+            reverses: Some(ReverseKey::External(last.external_id.clone())),
+            refund_of: None,
+            rest: None,
         };
         let what = match last.amount {
             Some(a) => format!("{} {} on card {}", last.kind.label(), cx.ctx.fmt(a), last.masked),
@@ -573,6 +586,17 @@ impl Gift {
                 self.pending = None;
                 self.finished(outcome, p.split);
             }
+            Err(CallError::Undone { applied }) => {
+                self.pending = None;
+                self.step = Step::Menu;
+                let what = p.call.kind.label();
+                let first = if applied {
+                    format!("The engine did not answer in time, so the {what} was reversed.")
+                } else {
+                    format!("The {what} never reached the card.")
+                };
+                cx.message(&format!("{what} did not happen"), did_not_happen(first));
+            }
             Err(CallError::Uncertain(why)) => {
                 // The call may have happened. Undo it by its own id; a late original is then declined.
                 let op = cx.ctx.next_op();
@@ -584,7 +608,9 @@ impl Gift {
                     tip: None,
                     tender: None,
                     external_id: cx.ctx.next_external_id("rev"),
-                    reverses: Some(p.call.external_id.clone()),
+                    reverses: Some(ReverseKey::External(p.call.external_id.clone())),
+                    refund_of: None,
+                    rest: None,
                 };
                 self.note =
                     Some((format!("No answer from the engine ({why}). Making sure nothing was charged…"), true));
@@ -633,7 +659,7 @@ impl Gift {
                     balance: None,
                     program: String::new(),
                 });
-                self.note = Some((format!("{message}. Sell or activate it."), false));
+                self.note = Some((format!("{} Sell or activate it.", sentence(&message)), false));
                 self.step = Step::Menu;
             }
             Err(e) => {
@@ -673,6 +699,7 @@ impl Gift {
         } else {
             Some(LastOp {
                 external_id: outcome.external_id.clone(),
+                tx_id: outcome.tx_id,
                 kind: outcome.kind,
                 masked: outcome.masked.clone(),
                 amount: outcome.amount,
@@ -681,6 +708,7 @@ impl Gift {
         let tender = self.tender.take();
         self.split = None;
         self.done = Some(Done { outcome, tender, split, printed: false });
+        self.scroll = 0;
         self.step = Step::Result;
     }
 
@@ -717,6 +745,14 @@ impl Gift {
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+        // The result already names the card and its balance; on a narrow screen the receipt gets
+        // the card panel's room.
+        if self.step == Step::Result
+            && area.width < 120
+            && let Some(d) = &self.done
+        {
+            return self.render_result(f, area, d, ctx, theme);
+        }
         let side = if area.width >= 100 { 40 } else { 30 };
         let [left, right] = Layout::horizontal([Constraint::Length(side), Constraint::Min(0)]).areas(area);
         self.render_card(f, left, ctx, theme);
@@ -795,10 +831,9 @@ impl Gift {
                 }
                 lines.push(Line::raw(""));
                 let example = ctx.fmt(Money::from_minor(2500, ctx.currency()));
-                let hint = if kind == GiftKind::Activate {
-                    format!(" Amount to load (leave empty to activate only), e.g. {example}")
-                } else {
-                    format!(" Type the amount as on a price tag, e.g. {example}")
+                let hint = match kind {
+                    GiftKind::Refund => format!(" Amount to put back on the card, e.g. {example}"),
+                    _ => format!(" Type the amount as on a price tag, e.g. {example}"),
                 };
                 lines.push(Line::from(Span::styled(hint, theme.muted)));
             }
@@ -856,8 +891,8 @@ impl Gift {
         let receipt_w =
             o.receipt.as_ref().map(|r| r.lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 4);
         let (info, paper) = match receipt_w {
-            Some(w) if area.width >= w + 36 => {
-                let [a, b] = Layout::horizontal([Constraint::Min(34), Constraint::Length(w)]).areas(area);
+            Some(w) if area.width >= w + 32 => {
+                let [a, b] = Layout::horizontal([Constraint::Min(32), Constraint::Length(w)]).areas(area);
                 (a, Some(b))
             }
             Some(_) if area.height >= 22 => {
@@ -867,11 +902,11 @@ impl Gift {
             _ => (area, None),
         };
         let row = |label: &str, value: String, style| {
-            Line::from(vec![Span::styled(format!(" {label:<17}"), theme.label), Span::styled(value, style)])
+            Line::from(vec![Span::styled(format!(" {label:<13}"), theme.label), Span::styled(value, style)])
         };
         let mut lines = vec![Line::from(Span::styled(format!(" {} done · {}", o.kind.label(), o.masked), theme.ok))];
         if let Some(p) = o.previous {
-            lines.push(row("Previous balance", ctx.fmt(p), theme.value));
+            lines.push(row("Before", ctx.fmt(p), theme.value));
         }
         if let Some(a) = o.amount {
             lines.push(row("Amount", ctx.fmt(a), theme.amount));
@@ -889,7 +924,7 @@ impl Gift {
                 theme.warn,
             ));
         }
-        lines.push(row("Authorisation", o.auth_code.clone(), theme.muted));
+        lines.push(row("Auth code", o.auth_code.clone(), theme.muted));
         for m in &o.messages {
             lines.push(Line::from(Span::styled(format!(" {m}"), theme.muted)));
         }
@@ -898,7 +933,7 @@ impl Gift {
         }
         f.render_widget(Paragraph::new(lines).block(panel("Done", true, theme)), info);
         if let (Some(r), Some(paper)) = (&o.receipt, paper) {
-            widgets::receipt(f, paper, "Receipt", &r.lines, theme);
+            widgets::receipt(f, paper, "Receipt", &r.lines, self.scroll, theme);
         }
     }
 }
@@ -910,8 +945,22 @@ fn parse_plain(f: &Field, ctx: &Ctx) -> Result<Option<Money>, ()> {
     Money::parse_localized(f.value.trim(), ctx.currency(), ctx.locale()).map(Some).map_err(|_| ())
 }
 
+/// A message as a sentence ending in one full stop.
+fn sentence(m: &str) -> String {
+    format!("{}.", m.trim().trim_end_matches('.'))
+}
+
 /// Whether a refusal means "this card exists but is not active yet".
 fn is_inactive(code: &str) -> bool {
     let c = code.to_ascii_lowercase();
     c.contains("inactive") || c.contains("not_active") || c.contains("notactive")
+}
+
+/// What the cashier reads when an operation without an answer was undone.
+fn did_not_happen(first: String) -> Vec<String> {
+    vec![
+        first,
+        "Nothing was charged to or loaded on the card, and no money should change hands.".into(),
+        "Tell the customer: \"Sorry, that did not go through. One moment, I will do it again.\"".into(),
+    ]
 }

@@ -23,12 +23,14 @@ pub struct Journal {
     pub preview: Option<ReceiptView>,
     pub note: Option<(String, bool)>,
     op: u64,
+    /// Lines of the reprint preview scrolled away (PgUp/PgDn).
+    scroll: u16,
 }
 
 impl Journal {
     pub fn open(cx: &mut Cx) -> Journal {
         cx.send(Request::Journal);
-        Journal { entries: Vec::new(), loading: true, selected: 0, preview: None, note: None, op: 0 }
+        Journal { entries: Vec::new(), loading: true, selected: 0, preview: None, note: None, op: 0, scroll: 0 }
     }
 
     fn current(&self) -> Option<&JournalEntry> {
@@ -58,6 +60,8 @@ impl Journal {
         match a {
             Action::Up => self.move_by(-1),
             Action::Down => self.move_by(1),
+            Action::PageUp if self.preview.is_some() => self.scroll = self.scroll.saturating_sub(5),
+            Action::PageDown if self.preview.is_some() => self.scroll = self.scroll.saturating_add(5).min(200),
             Action::PageUp => self.move_by(-10),
             Action::PageDown => self.move_by(10),
             Action::Back => cx.go(Goto::Home),
@@ -112,6 +116,8 @@ impl Journal {
             tender: None,
             external_id: cx.ctx.next_external_id("rev"),
             reverses: Some(ext),
+            refund_of: None,
+            rest: None,
         };
         cx.send(Request::Gift { op: self.op, call });
     }
@@ -127,12 +133,16 @@ impl Journal {
                 self.loading = false;
                 self.note = Some((format!("The journal could not be loaded: {}", e.message()), true));
             }
-            Reply::Reprint(Ok(r)) => {
-                cx.send(Request::Print { lines: r.lines.clone() });
+            Reply::Reprint(Ok(r), printed) => {
                 self.preview = Some(r);
-                self.note = Some(("Reprinted (marked DUPLICATE).".into(), false));
+                self.scroll = 0;
+                self.note = Some(match printed {
+                    Some(Ok(())) => ("Reprinted, marked DUPLICATE.".into(), false),
+                    Some(Err(e)) => (format!("The duplicate did not print: {e}"), true),
+                    None => ("Duplicate shown (no printer is set up).".into(), false),
+                });
             }
-            Reply::Reprint(Err(e)) => cx.error("Reprint", e.message()),
+            Reply::Reprint(Err(e), _) => cx.error("Reprint", e.message()),
             Reply::Gift { op, result } if op == self.op => match result {
                 Ok(o) => {
                     self.note =
@@ -198,7 +208,7 @@ impl Journal {
             );
         }
         if let Some(p) = &self.preview {
-            widgets::receipt(f, preview_area, "Reprint", &p.lines, theme);
+            widgets::receipt(f, preview_area, "Reprint", &p.lines, self.scroll, theme);
         }
     }
 }

@@ -11,7 +11,7 @@ use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 
 use crate::money::Money;
 use crate::tui::action::Action;
-use crate::tui::app::{Ask, Confirm, Ctx, Cx, Goto, OrderStep, Reply, Request};
+use crate::tui::app::{Ask, Confirm, Ctx, Cx, Goto, NewOrder, OrderStep, Reply, Request};
 use crate::tui::input::Input;
 use crate::tui::keymap::Binding;
 use crate::tui::model::*;
@@ -56,11 +56,13 @@ pub struct Retail {
     pub note: Option<(String, bool)>,
     printed: bool,
     receipt_seq: u64,
+    /// Lines of the receipt preview scrolled away.
+    scroll: u16,
 }
 
 impl Retail {
     pub fn open(cx: &mut Cx) -> Retail {
-        cx.send(Request::Products);
+        cx.send(products_request(cx));
         Retail::new()
     }
 
@@ -83,6 +85,7 @@ impl Retail {
             note: None,
             printed: false,
             receipt_seq: 0,
+            scroll: 0,
         }
     }
 
@@ -125,6 +128,8 @@ impl Retail {
                 b.push(Binding::new(KeyCode::Esc, Action::CancelSale));
             }
             Step::Done => {
+                b.push(Binding::hidden(KeyCode::Up, Action::Up));
+                b.push(Binding::hidden(KeyCode::Down, Action::Down));
                 b.push(Binding::ch('p', Action::Print));
                 b.push(Binding::new(KeyCode::Enter, Action::Submit));
                 b.push(Binding::new(KeyCode::Esc, Action::Back));
@@ -243,10 +248,15 @@ impl Retail {
                 danger: true,
                 ask: ASK_CANCEL,
             }),
+            (Step::Done, Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            (Step::Done, Action::Down) => self.scroll = self.scroll.saturating_add(1).min(200),
             (Step::Done, Action::Print) => {
-                if let Some(o) = &self.order {
-                    self.printed = true;
-                    cx.send(Request::Print { lines: o.lines.clone() });
+                match self.order.as_ref().and_then(|o| o.receipt.as_ref()).and_then(|r| r.id.clone()) {
+                    Some(id) => {
+                        self.printed = true;
+                        cx.send(Request::Print { receipt_id: id });
+                    }
+                    None => cx.error("Receipt", "There is no stored receipt for this sale."),
                 }
             }
             (Step::Done | Step::Stopped, Action::Submit) => {
@@ -257,7 +267,7 @@ impl Retail {
                 self.receipt_seq = seq;
                 self.step = Step::Search;
             }
-            (Step::Loading, Action::Submit) => cx.send(Request::Products),
+            (Step::Loading, Action::Submit) => cx.send(products_request(cx)),
             _ => {}
         }
     }
@@ -314,8 +324,25 @@ impl Retail {
         self.receipt_seq += 1;
         let card = if p.kind == ProductKind::Posa { Some(self.card_field.value.clone()) } else { None };
         let receipt_id = cx.ctx.next_external_id("R");
+        let key = cx.ctx.next_external_id("create");
+        let (store, terminal, country) = match &cx.ctx.terminal {
+            Some(t) => (t.store.clone(), t.terminal.clone(), t.country.clone()),
+            None => Default::default(),
+        };
+        let order = NewOrder {
+            product: p.code.clone(),
+            face_value: value,
+            card,
+            store,
+            terminal,
+            country,
+            receipt_id,
+            width: cx.ctx.settings.width,
+            locale: cx.ctx.locale(),
+            key,
+        };
         self.step = Step::Creating;
-        cx.send(Request::CreateOrder { op: self.op, product: p.code.clone(), face_value: value, card, receipt_id });
+        cx.send(Request::CreateOrder { op: self.op, order });
     }
 
     pub fn on_confirmed(&mut self, ask: Ask, cx: &mut Cx) {
@@ -327,16 +354,19 @@ impl Retail {
             self.step = Step::Confirming;
             self.op = cx.ctx.next_op();
             let value = self.face_value.unwrap_or(order.face_value);
+            let key = cx.ctx.next_external_id("confirm");
             cx.send(Request::ConfirmOrder {
                 op: self.op,
                 order_id: id,
                 tender: self.tender.unwrap_or(Tender::Cash),
                 value,
+                key,
             });
         } else if ask == ASK_CANCEL {
             self.step = Step::Cancelling;
             self.op = cx.ctx.next_op();
-            cx.send(Request::InvalidateOrder { op: self.op, order_id: id });
+            let key = cx.ctx.next_external_id("invalidate");
+            cx.send(Request::InvalidateOrder { op: self.op, order_id: id, key });
         }
     }
 
@@ -409,7 +439,8 @@ impl Retail {
                 // A definite no: nothing was activated. Make sure the hold is released.
                 self.op = cx.ctx.next_op();
                 if let Some(o) = &self.order {
-                    cx.send(Request::InvalidateOrder { op: self.op, order_id: o.id.clone() });
+                    let key = cx.ctx.next_external_id("invalidate");
+                    cx.send(Request::InvalidateOrder { op: self.op, order_id: o.id.clone(), key });
                 }
                 self.stop(vec![
                     format!("The distributor refused the sale: {message}."),
@@ -432,7 +463,8 @@ impl Retail {
                     self.step = Step::Cancelling;
                     self.op = cx.ctx.next_op();
                     if let Some(o) = &self.order {
-                        cx.send(Request::InvalidateOrder { op: self.op, order_id: o.id.clone() });
+                        let key = cx.ctx.next_external_id("invalidate");
+                        cx.send(Request::InvalidateOrder { op: self.op, order_id: o.id.clone(), key });
                     }
                 }
                 OrderState::Invalidated | OrderState::Failed => self.stop(vec![
@@ -478,10 +510,15 @@ impl Retail {
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
-        let side = if area.width >= 100 { 48 } else { 36 };
-        let [left, right] = Layout::horizontal([Constraint::Length(side), Constraint::Min(0)]).areas(area);
-        self.render_products(f, left, theme);
-        self.render_main(f, right, ctx, theme);
+        // The product list only while choosing; afterwards the sale gets the whole width.
+        if matches!(self.step, Step::Loading | Step::Search | Step::Amount) {
+            let side = if area.width >= 100 { 56 } else { 40 };
+            let [left, right] = Layout::horizontal([Constraint::Length(side), Constraint::Min(0)]).areas(area);
+            self.render_products(f, left, theme);
+            self.render_main(f, right, ctx, theme);
+        } else {
+            self.render_main(f, area, ctx, theme);
+        }
     }
 
     fn render_products(&self, f: &mut Frame, area: Rect, theme: &Theme) {
@@ -504,7 +541,7 @@ impl Retail {
                 };
                 ListItem::new(Line::from(vec![
                     Span::raw(format!(" {} ", p.name)),
-                    Span::styled(format!("· {} · {kind}", p.brand), theme.muted),
+                    Span::styled(format!("({kind})"), theme.muted),
                 ]))
             })
             .collect();
@@ -624,7 +661,8 @@ impl Retail {
         let [info, paper] =
             Layout::vertical([Constraint::Length(lines.len() as u16 + 2), Constraint::Min(0)]).areas(area);
         f.render_widget(Paragraph::new(lines).block(panel("Sold", true, theme)), info);
-        widgets::receipt(f, paper, "Receipt", &o.lines, theme);
+        let lines = o.receipt.as_ref().map(|r| &r.lines).unwrap_or(&o.lines);
+        widgets::receipt(f, paper, "Receipt", lines, self.scroll, theme);
     }
 }
 
@@ -632,4 +670,8 @@ impl Default for Retail {
     fn default() -> Self {
         Retail::new()
     }
+}
+
+fn products_request(cx: &Cx) -> Request {
+    Request::Products { country: cx.ctx.terminal.as_ref().map(|t| t.country.clone()).filter(|c| !c.is_empty()) }
 }

@@ -1,0 +1,81 @@
+//! Golden ESC/POS bytes for every receipt kind at every width, captured through the encoder's
+//! byte-recording driver. Each `tests/golden/<kind>_<width>.bin` has a readable
+//! `<kind>_<width>.txt` beside it (the bytes decoded by `escpos::dump`) for review.
+//!
+//! Regenerate after an intended change with `UPDATE_GOLDEN=1 cargo test --test receipt_golden`,
+//! then read the `.txt` diffs.
+
+#[path = "receipt_fixtures.rs"]
+mod fixtures;
+
+use std::path::PathBuf;
+
+use till::receipt::{Width, escpos, layout};
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+#[test]
+fn golden_bytes_for_every_kind_and_width() {
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut mismatches = Vec::new();
+    for (name, receipt, drawer) in fixtures::all() {
+        for width in Width::ALL {
+            let bytes = escpos::encode(&layout(&receipt, width)).unwrap();
+            let dump = escpos::dump(&bytes);
+            check_invariants(name, width, &bytes, &dump, drawer);
+
+            let stem = format!("{name}_{}", width.columns());
+            let bin = golden_dir().join(format!("{stem}.bin"));
+            let txt = golden_dir().join(format!("{stem}.txt"));
+            if update {
+                std::fs::create_dir_all(golden_dir()).unwrap();
+                std::fs::write(&bin, &bytes).unwrap();
+                std::fs::write(&txt, &dump).unwrap();
+                continue;
+            }
+            let expected = std::fs::read(&bin)
+                .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_GOLDEN=1 to create it", bin.display()));
+            if expected != bytes {
+                let old = escpos::dump(&expected);
+                mismatches.push(format!("{stem}:\n--- golden\n{old}\n--- now\n{dump}"));
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{} golden files differ:\n{}", mismatches.len(), mismatches.join("\n"));
+}
+
+/// What must hold for any receipt's bytes, golden or not.
+fn check_invariants(name: &str, width: Width, bytes: &[u8], dump: &str, drawer: bool) {
+    let ctx = format!("{name} at {}", width.columns());
+    assert!(bytes.starts_with(&[0x1B, b'@', 0x1B, b't', 16]), "{ctx}: must start with ESC @, ESC t 16");
+    // Never UTF-8: no lead bytes of 2- or 3-byte sequences for €, ä, ß ... followed by continuation.
+    assert!(!bytes.windows(3).any(|w| w == [0xE2, 0x82, 0xAC]), "{ctx}: UTF-8 euro sign");
+    assert!(!bytes.windows(2).any(|w| w[0] == 0xC3 && (0x80..0xC0).contains(&w[1])), "{ctx}: UTF-8 umlaut");
+    let pulse = [0x1B, b'p', 0, 25, 250];
+    let has_pulse = bytes.windows(5).any(|w| w == pulse);
+    assert_eq!(has_pulse, drawer, "{ctx}: drawer pulse");
+    let cut = [0x1D, b'V', 66, 0];
+    let tail: Vec<u8> = if drawer { [&cut[..], &pulse[..]].concat() } else { cut.to_vec() };
+    assert!(bytes.ends_with(&tail), "{ctx}: must end with the partial cut (and the pulse for cash)");
+    assert!(!bytes.windows(2).any(|w| w == [0x1B, b'p']) || drawer, "{ctx}: short drawer command");
+    // Every printed line fits: at most `columns` characters, half as many in double size.
+    let mut double = false;
+    for line in dump.split('\n') {
+        let mut visible = String::new();
+        let mut rest = line;
+        while let Some(start) = rest.find('<') {
+            visible.push_str(&rest[..start]);
+            let end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
+            let cmd = &rest[start..end];
+            if cmd.starts_with("<SIZE") {
+                double = cmd != "<SIZE 0x00>";
+            }
+            rest = &rest[end..];
+        }
+        visible.push_str(rest);
+        let max = if double { width.columns() / 2 } else { width.columns() };
+        assert!(visible.chars().count() <= max, "{ctx}: line too wide: {visible:?}");
+    }
+}

@@ -1,0 +1,189 @@
+//! Test harness for the till's screens: a real engine in a temporary data directory, served on a
+//! real loopback socket, the real client and worker, and the app driven by key events. Rendering
+//! goes to ratatui's `TestBackend`.
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use till::client::Client;
+use till::tui::app::{App, Ctx, Msg};
+use till::tui::input::{Input, Swipe};
+use till::tui::settings::Settings;
+use till::tui::theme::Theme;
+use till::tui::worker::{self, Link, Local};
+
+/// A till on a real engine.
+pub struct Till {
+    pub app: App,
+    pub link: Link,
+    pub local: Local,
+    pub server: till::api::serve::ServerHandle,
+    pub engine: till::engine::Engine,
+    pub dir: tempfile::TempDir,
+    /// Keys pressed other than typed text and scans (for the key-count targets).
+    pub keys: usize,
+}
+
+/// Opens a fresh demo data directory and serves it on 127.0.0.1.
+pub async fn engine() -> (tempfile::TempDir, till::engine::Engine, till::api::serve::ServerHandle) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data");
+    let engine = tokio::task::spawn_blocking(move || {
+        till::engine::Engine::open(&path, till::engine::OpenOptions { demo: true }).unwrap()
+    })
+    .await
+    .unwrap();
+    let server = till::api::serve::spawn(engine.clone(), "127.0.0.1:0").await.unwrap();
+    (dir, engine, server)
+}
+
+impl Till {
+    /// A till on a fresh engine, on the login screen, terminal info loaded.
+    pub async fn start() -> Till {
+        let (dir, engine, server) = engine().await;
+        let client = Client::new(&server.base_url(), "").unwrap();
+        Till::with_client(dir, engine, server, client).await
+    }
+
+    /// A till whose client is `client` (e.g. pointed at a fault-injecting proxy).
+    pub async fn with_client(
+        dir: tempfile::TempDir,
+        engine: till::engine::Engine,
+        server: till::api::serve::ServerHandle,
+        client: Client,
+    ) -> Till {
+        let settings_path = dir.path().join("config").join("settings.toml");
+        let ctx = Ctx::new(Settings::default(), false, "test".into());
+        let mut app = App::new(ctx, Theme::MONO);
+        app.update(Msg::Tick("12:00".into()));
+        let local = Local::new(Some(settings_path), time::UtcOffset::UTC, Settings::default(), false);
+        let mut t = Till { app, link: Link::ready(client), local, server, engine, dir, keys: 0 };
+        t.settle().await;
+        t
+    }
+
+    /// Carries out every request the app has made, feeding the replies back, until it is quiet.
+    pub async fn settle(&mut self) {
+        for _ in 0..50 {
+            let reqs = self.app.take_requests();
+            if reqs.is_empty() {
+                return;
+            }
+            for r in reqs {
+                let reply = worker::perform(&self.link, &self.local, r).await;
+                self.app.update(Msg::Reply(Box::new(reply)));
+            }
+        }
+        panic!("the app kept asking for more work");
+    }
+
+    /// One key (counted).
+    pub async fn press(&mut self, code: KeyCode) {
+        self.keys += 1;
+        self.app.update(Msg::Input(Input::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+        self.settle().await;
+    }
+
+    /// A printable key as a hotkey (counted).
+    pub async fn hotkey(&mut self, c: char) {
+        self.press(KeyCode::Char(c)).await;
+    }
+
+    /// Types text at human speed (not counted: it is the amount or search text).
+    pub async fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.app.update(Msg::Input(Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))));
+        }
+        self.settle().await;
+    }
+
+    /// A scanner burst (not counted).
+    pub async fn scan(&mut self, code: &str) {
+        self.app.update(Msg::Input(Input::Scan(code.to_string())));
+        self.settle().await;
+    }
+
+    /// A track 2 swipe (not counted).
+    pub async fn swipe(&mut self, track2: &str) {
+        let swipe = Swipe::parse(&format!(";{track2}?")).expect("a track 2");
+        self.app.update(Msg::Input(Input::Swipe(swipe)));
+        self.settle().await;
+    }
+
+    /// A clock tick.
+    pub async fn tick(&mut self) {
+        self.app.update(Msg::Tick("12:00".into()));
+        self.settle().await;
+    }
+
+    /// Logs in and lands on the home screen.
+    pub async fn login(&mut self, number: &str, pin: &str) {
+        self.type_text(number).await;
+        self.press(KeyCode::Enter).await;
+        self.type_text(pin).await;
+        self.press(KeyCode::Enter).await;
+        self.keys = 0;
+    }
+
+    /// The screen as text lines at `w`×`h`.
+    pub fn screen(&self, w: u16, h: u16) -> String {
+        render(&self.app, w, h)
+    }
+
+    /// Panics with the screen unless `needle` is on it (at 120×40).
+    pub fn expect(&self, needle: &str) {
+        let s = self.screen(120, 40);
+        assert!(s.contains(needle), "{needle:?} is not on the screen:\n{s}");
+    }
+
+    /// Panics unless one line shows both `label` and `value` (a labelled figure).
+    pub fn expect_row(&self, label: &str, value: &str) {
+        let s = self.screen(120, 40);
+        assert!(
+            s.lines().any(|l| l.find(label).is_some_and(|i| l[i..].contains(value))),
+            "no line shows {label:?} with {value:?}:\n{s}"
+        );
+    }
+
+    pub fn expect_not(&self, needle: &str) {
+        let s = self.screen(120, 40);
+        assert!(!s.contains(needle), "{needle:?} should not be on the screen:\n{s}");
+    }
+}
+
+/// The demo card `seq` (1: 50,00 € with PIN 1234; 2: 25,00 €), as the gift program numbers it.
+pub fn demo_card(seq: u32) -> String {
+    let mut n = format!("603628{:0>9}", seq);
+    n.push(till::engine::cards::luhn_check_digit(&n));
+    n
+}
+
+/// A fresh inactive card from the program's stock.
+pub fn new_card(engine: &till::engine::Engine) -> String {
+    till::engine::cards::generate(engine, 1).unwrap().remove(0)
+}
+
+/// Renders the app into a `TestBackend` and returns its lines.
+pub fn render(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.render(f)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        for x in 0..w {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A terminal with the app drawn, for `insta::assert_snapshot!(terminal.backend())`.
+pub fn terminal(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| app.render(f)).unwrap();
+    t
+}

@@ -1,0 +1,134 @@
+//! Flows driven by key events against a real engine on a loopback socket: log in, sell third-party
+//! cards (POR and POSA), a confirm whose reply is lost, cancelling, locking after wrong PINs.
+
+mod tui_common;
+
+use ratatui::crossterm::event::KeyCode;
+use tui_common::Till;
+use tui_common::proxy::{Fault, Proxy};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_cashier_logs_in_and_sees_every_area() {
+    let mut t = Till::start().await;
+    t.expect("Demo users: cashier 1001/1234");
+    t.login("1001", "1234").await;
+    t.expect("1001 Demo Cashier (cashier)");
+    for area in ["Gift card", "Retail gift cards", "Journal", "Settings"] {
+        t.expect(area);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_pins_are_counted_and_lock_the_user() {
+    let mut t = Till::start().await;
+    t.type_text("1001").await;
+    t.press(KeyCode::Enter).await;
+    t.type_text("0000").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("4 tries left");
+    for _ in 0..4 {
+        t.type_text("0000").await;
+        t.press(KeyCode::Enter).await;
+    }
+    t.expect("locked after 5 wrong PINs");
+    // The right PIN does not help while locked.
+    t.type_text("1234").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("is locked");
+    t.expect("not logged in");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retail_por_sale_prints_the_code_within_six_keys() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.hotkey('r').await;
+    t.keys = 0;
+    t.type_text("bookwise gift").await;
+    t.press(KeyCode::Enter).await; // the product
+    t.type_text("25").await;
+    t.press(KeyCode::Enter).await; // the amount: create + preliminary check
+    t.expect("Preliminary check passed");
+    t.hotkey('1').await; // cash
+    t.press(KeyCode::Enter).await; // confirm the sale
+    t.expect("Sold. Hand over the receipt.");
+    t.expect("Ihr Code:");
+    t.hotkey('p').await;
+    assert!(t.keys <= 6, "a POR sale took {} keys", t.keys);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retail_posa_sale_activates_the_scanned_card() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.hotkey('r').await;
+    t.scan("4001232232418").await; // GameVault (POSA) by its EAN
+    t.expect("GameVault Card");
+    t.press(KeyCode::Down).await;
+    t.press(KeyCode::Enter).await; // 50,00 €
+    t.expect("Scan the card");
+    t.scan("9990001234567890").await;
+    t.expect("Preliminary check passed");
+    t.expect("50,00 €");
+    t.hotkey('2').await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Sold. Hand over the receipt.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_at_payment_invalidates_the_order() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.hotkey('r').await;
+    t.type_text("bookwise gift").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Preliminary check passed");
+    t.press(KeyCode::Esc).await;
+    t.expect("Cancel this sale?");
+    t.press(KeyCode::Enter).await;
+    t.expect("The sale was cancelled: no card was activated.");
+    t.expect("Do not take any money.");
+}
+
+/// The confirm reached the engine but its reply was lost: the till asks for the order, finds it
+/// confirmed and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirm_with_a_lost_reply_is_resolved_as_sold() {
+    let (dir, engine, server) = tui_common::engine().await;
+    let proxy = Proxy::start(server.addr()).await;
+    let client = till::client::Client::new(&proxy.base_url(), "").unwrap();
+    let mut t = Till::with_client(dir, engine, server, client).await;
+    t.login("1001", "1234").await;
+    t.hotkey('r').await;
+    t.type_text("bookwise gift").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    proxy.arm("/actions/confirm", Fault::DropReply);
+    t.hotkey('1').await;
+    t.press(KeyCode::Enter).await;
+    assert!(proxy.fired());
+    t.expect("The confirmation was slow, but it went through.");
+    t.expect("Sold. Hand over the receipt.");
+}
+
+/// The confirm never reached the engine: the till asks for the order, finds it still open,
+/// invalidates it and tells the cashier to give the money back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirm_that_never_arrived_is_invalidated_and_money_returned() {
+    let (dir, engine, server) = tui_common::engine().await;
+    let proxy = Proxy::start(server.addr()).await;
+    let client = till::client::Client::new(&proxy.base_url(), "").unwrap();
+    let mut t = Till::with_client(dir, engine, server, client).await;
+    t.login("1001", "1234").await;
+    t.hotkey('r').await;
+    t.type_text("bookwise gift").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    proxy.arm("/actions/confirm", Fault::DropRequest);
+    t.hotkey('1').await;
+    t.press(KeyCode::Enter).await;
+    assert!(proxy.fired());
+    t.expect("no card was activated");
+    t.expect("Give the customer their 15,00 € back.");
+}

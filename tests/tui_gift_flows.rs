@@ -1,0 +1,129 @@
+//! Gift card flows driven by key events against a real engine on a loopback socket: a sale, a
+//! balance check, a redeem with split tender, a timeout that is undone, a reprint from the journal
+//! and reversing the last operation.
+
+mod tui_common;
+
+use ratatui::crossterm::event::KeyCode;
+use tui_common::proxy::{Fault, Proxy};
+use tui_common::{Till, demo_card, new_card};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gift_sale_takes_at_most_five_keys_and_shows_the_new_balance() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    let card = new_card(&t.engine);
+    t.scan(&card).await; // from the home screen straight to the card
+    t.expect("not activated");
+    t.hotkey('s').await;
+    t.type_text("25").await;
+    t.press(KeyCode::Enter).await;
+    t.hotkey('1').await; // cash
+    t.press(KeyCode::Enter).await; // confirm
+    t.expect("Sell done");
+    t.expect_row("New balance", "25,00 €");
+    t.expect_row("Before", "0,00 €");
+    // The receipt is stored and previewed.
+    t.expect("Bar");
+    assert!(t.keys <= 5, "a gift sale took {} keys beyond scan and amount", t.keys);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn balance_check_is_a_scan() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.hotkey('g').await;
+    t.keys = 0;
+    t.scan(&demo_card(2)).await;
+    t.expect("25,00 €");
+    t.expect("active");
+    assert!(t.keys <= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_swipe_fills_the_card_even_while_typing_an_amount() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await;
+    t.hotkey('l').await;
+    t.type_text("1").await;
+    t.swipe(&format!("{}=29121010000", demo_card(1))).await;
+    // The other card is on the panel, and the cashier is still entering the reload amount.
+    t.expect("50,00 €");
+    t.expect("Type the amount");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redeem_beyond_the_balance_splits_the_tender() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await; // 25,00 €
+    t.hotkey('r').await;
+    t.type_text("30").await;
+    t.press(KeyCode::Tab).await;
+    t.type_text("2").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("The card covers 25,00 €.");
+    t.expect("Still to pay: 7,00 €");
+    t.hotkey('2').await; // the rest by card
+    t.expect("customer pays the remaining 7,00");
+    t.press(KeyCode::Enter).await;
+    t.expect("Redeem done");
+    t.expect_row("New balance", "0,00 €");
+    t.expect("7,00 € by card");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_whose_reply_is_lost_is_reversed_and_the_cashier_told() {
+    let (dir, engine, server) = tui_common::engine().await;
+    let proxy = Proxy::start(server.addr()).await;
+    let client = till::client::Client::new(&proxy.base_url(), "").unwrap();
+    let mut t = Till::with_client(dir, engine, server, client).await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await;
+    t.hotkey('l').await;
+    t.type_text("10").await;
+    t.press(KeyCode::Enter).await;
+    t.hotkey('1').await;
+    proxy.arm("/gift/reload.json", Fault::DropReply);
+    t.press(KeyCode::Enter).await;
+    assert!(proxy.fired());
+    t.expect("Reload did not happen");
+    t.expect("Nothing was charged to or loaded on the card");
+    // The card still holds what it held.
+    t.press(KeyCode::Enter).await;
+    t.hotkey('b').await;
+    t.expect("25,00 €");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn journal_reprints_a_duplicate_and_reverses_the_last_sale() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    let card = new_card(&t.engine);
+    t.scan(&card).await;
+    t.hotkey('s').await;
+    t.type_text("40").await;
+    t.press(KeyCode::Enter).await;
+    t.hotkey('1').await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Sell done");
+    for _ in 0..3 {
+        t.press(KeyCode::Esc).await;
+    }
+    t.expect("Hello Demo Cashier");
+    t.hotkey('j').await;
+    t.expect("Gift card sale");
+    t.expect("40,00 €");
+    t.hotkey('p').await;
+    t.expect("D U P L I K A T");
+    t.hotkey('v').await;
+    t.expect("Reverse the last operation?");
+    t.press(KeyCode::Enter).await;
+    t.expect("Reversed.");
+    t.expect("Reversal");
+    // The card is back to nothing.
+    t.press(KeyCode::Esc).await;
+    t.scan(&card).await;
+    t.expect_not("40,00 €");
+}

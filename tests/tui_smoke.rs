@@ -1,0 +1,107 @@
+//! The real binary in a real terminal (tmux): log in, sell a gift card, read the new balance off
+//! the screen, quit, and find the terminal restored. Skipped, with a message, where tmux is missing.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn tmux(args: &[&str]) -> String {
+    let out = Command::new("tmux").args(args).output().expect("run tmux");
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+struct Session(String);
+
+impl Session {
+    fn screen(&self) -> String {
+        tmux(&["capture-pane", "-p", "-t", &self.0])
+    }
+    /// Waits until `needle` is on the screen; panics with the screen after `secs`.
+    fn wait_for(&self, needle: &str, secs: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "{needle:?} never appeared:\n{s}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    /// Types like a person: one key at a time.
+    fn type_slowly(&self, text: &str) {
+        for c in text.chars() {
+            tmux(&["send-keys", "-t", &self.0, "-l", &c.to_string()]);
+            std::thread::sleep(Duration::from_millis(80));
+        }
+    }
+    fn key(&self, key: &str) {
+        tmux(&["send-keys", "-t", &self.0, key]);
+        std::thread::sleep(Duration::from_millis(80));
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
+    }
+}
+
+fn till(data: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_till")).args(args).arg("--data").arg(data).output().unwrap();
+    assert!(out.status.success(), "till {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn sell_a_gift_card_in_the_real_binary() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("tui_smoke: tmux is not installed; skipping the real-terminal smoke test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let card = till(&data, &["cards", "generate", "--count", "1"]).trim().to_string();
+    let name = format!("till-smoke-{}", std::process::id());
+    let cmd = format!(
+        "env TILL_SETTINGS={} NO_COLOR=1 {} --data {}; echo TILL_EXIT=$?; sleep 30",
+        dir.path().join("settings.toml").display(),
+        env!("CARGO_BIN_EXE_till"),
+        data.display()
+    );
+    let started = Command::new("tmux")
+        .args(["new-session", "-d", "-s", &name, "-x", "100", "-y", "30", &cmd])
+        .status()
+        .expect("tmux new-session");
+    assert!(started.success());
+    let s = Session(name);
+
+    s.wait_for("User number", 20);
+    s.type_slowly("1001");
+    s.key("Enter");
+    s.type_slowly("1234");
+    s.key("Enter");
+    s.wait_for("Hello Demo Cashier", 20);
+
+    // The card arrives the way a scanner sends it: a burst ending in Enter.
+    tmux(&["send-keys", "-t", &s.0, "-l", &card]);
+    tmux(&["send-keys", "-t", &s.0, "Enter"]);
+    s.wait_for("not activated", 20);
+    s.key("s");
+    s.type_slowly("25");
+    s.key("Enter");
+    s.wait_for("How does the customer pay?", 10);
+    s.key("1");
+    s.wait_for("Sell?", 10);
+    s.key("Enter");
+    let screen = s.wait_for("Sell done", 20);
+    let balance = screen.lines().find(|l| l.contains("New balance")).unwrap_or_default();
+    assert!(balance.contains("25,00 €"), "new balance line: {balance:?}\n{screen}");
+
+    s.key("C-q");
+    let after = s.wait_for("TILL_EXIT=", 20);
+    assert!(after.contains("TILL_EXIT=0"), "the till did not exit cleanly:\n{after}");
+    assert!(!after.contains("New balance"), "the till's screen was left behind:\n{after}");
+    let flags = tmux(&["display-message", "-p", "-t", &s.0, "#{alternate_on} #{cursor_flag}"]);
+    assert_eq!(flags.trim(), "0 1", "alternate screen still on or cursor hidden");
+}

@@ -1,0 +1,377 @@
+//! Every screen and dialog at 80×24 and 120×40, as the cashier sees them. State is reached the way
+//! the till reaches it (keys in, replies in); replies are written out here so the pictures do not
+//! depend on random codes or ids. Review changes in `tests/snapshots/*.snap.new`.
+
+mod tui_common;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use till::money::{Currency, Locale, Money};
+use till::tui::app::{App, Ctx, Msg, Reply, Request};
+use till::tui::input::Input;
+use till::tui::model::*;
+use till::tui::settings::Settings;
+use till::tui::theme::Theme;
+
+fn eur(minor: i64) -> Money {
+    Money::from_minor(minor, Currency::from_code("EUR").unwrap())
+}
+
+fn terminal_view() -> TerminalView {
+    TerminalView {
+        merchant: "Demo Coffee & Gifts".into(),
+        store: "A1234".into(),
+        terminal: "T01".into(),
+        country: "DE".into(),
+        currency: Currency::from_code("EUR").unwrap(),
+        locale: Locale::DeDe,
+        demo: true,
+    }
+}
+
+/// A till on the login screen with the terminal known.
+fn fresh(training: bool) -> App {
+    let mut app = App::new(Ctx::new(Settings::default(), training, "snap".into()), Theme::MONO);
+    app.take_requests();
+    app.update(Msg::Tick("12:00".into()));
+    app.update(reply(Reply::TerminalInfo(Ok(terminal_view()))));
+    app.take_requests();
+    app
+}
+
+fn reply(r: Reply) -> Msg {
+    Msg::Reply(Box::new(r))
+}
+
+/// Logged in as the demo cashier, on the home screen.
+fn home(training: bool) -> App {
+    let mut app = fresh(training);
+    app.update(reply(Reply::Login(Ok(UserView { number: 1001, name: "Demo Cashier".into(), role: Role::Cashier }))));
+    app.take_requests();
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(Msg::Input(Input::Key(KeyEvent::new(code, KeyModifiers::NONE))));
+}
+
+fn text(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+fn scan(app: &mut App, s: &str) {
+    app.update(Msg::Input(Input::Scan(s.into())));
+}
+
+/// Answers every pending gift call with `f`.
+fn answer_gift(app: &mut App, f: impl Fn(&GiftCall) -> Result<GiftOutcome, CallError>) {
+    for r in app.take_requests() {
+        if let Request::Gift { op, call } = r {
+            app.update(reply(Reply::Gift { op, result: f(&call) }));
+        }
+    }
+}
+
+fn outcome(kind: GiftKind, prev: Option<i64>, amount: Option<i64>, cur: i64) -> GiftOutcome {
+    GiftOutcome {
+        kind,
+        masked: "•••• 7897".into(),
+        previous: prev.map(eur),
+        current: eur(cur),
+        amount: amount.map(eur),
+        tx_id: 4242,
+        auth_code: "123456".into(),
+        external_id: "x".into(),
+        messages: vec![],
+        receipt: None,
+    }
+}
+
+/// The card panel with an active card holding 20,00 €.
+fn gift_menu() -> App {
+    let mut app = home(false);
+    scan(&mut app, "6280001234567897");
+    answer_gift(&mut app, |_| Ok(outcome(GiftKind::Balance, None, None, 2000)));
+    app
+}
+
+macro_rules! snap {
+    ($name:expr, $app:expr) => {{
+        let app = &$app;
+        insta::assert_snapshot!(concat!($name, "_80x24"), tui_common::terminal(app, 80, 24).backend());
+        insta::assert_snapshot!(concat!($name, "_120x40"), tui_common::terminal(app, 120, 40).backend());
+    }};
+}
+
+#[test]
+fn login() {
+    snap!("login", fresh(false));
+    let mut app = fresh(false);
+    text(&mut app, "1001");
+    key(&mut app, KeyCode::Enter);
+    text(&mut app, "12");
+    snap!("login_typing_pin", app);
+    app.update(reply(Reply::Login(Err(CallError::Refused {
+        code: "wrong_pin".into(),
+        message: "Wrong user number or PIN. 4 tries left.".into(),
+    }))));
+    snap!("login_wrong_pin", app);
+}
+
+#[test]
+fn home_and_help() {
+    snap!("home", home(false));
+    snap!("home_training", home(true));
+    let mut app = home(false);
+    key(&mut app, KeyCode::F(1));
+    snap!("help_home", app);
+}
+
+#[test]
+fn gift_screens() {
+    let mut app = home(false);
+    key(&mut app, KeyCode::Char('g'));
+    snap!("gift_card_step", app);
+    let mut app = gift_menu();
+    snap!("gift_menu_active", app);
+    key(&mut app, KeyCode::F(1));
+    snap!("help_gift_menu", app);
+
+    let mut app = home(false);
+    scan(&mut app, "6280001234567897");
+    answer_gift(&mut app, |_| {
+        Err(CallError::Refused { code: "card_inactive".into(), message: "The card is not active".into() })
+    });
+    snap!("gift_menu_inactive", app);
+    key(&mut app, KeyCode::Char('s'));
+    text(&mut app, "25");
+    snap!("gift_sell_amount", app);
+    key(&mut app, KeyCode::Enter);
+    snap!("gift_sell_tender", app);
+    key(&mut app, KeyCode::Char('1'));
+    snap!("gift_sell_confirm", app);
+    key(&mut app, KeyCode::Enter);
+    answer_gift(&mut app, |_| {
+        let mut o = outcome(GiftKind::Sell, Some(0), Some(2500), 2500);
+        o.receipt = Some(ReceiptView {
+            id: Some("T01-000001".into()),
+            lines: vec![
+                "      Demo Coffee & Gifts       ".into(),
+                "         Hauptstraße 1          ".into(),
+                "--------------------------------".into(),
+                "GESCHENKKARTE VERKAUF           ".into(),
+                "Aufgeladen                25,00".into(),
+                "SUMME                  25,00 EUR".into(),
+                "Bar                       25,00".into(),
+                "Karte             **** 7897     ".into(),
+                "Guthaben                  25,00".into(),
+            ],
+        });
+        Ok(o)
+    });
+    snap!("gift_sell_result", app);
+}
+
+#[test]
+fn gift_redeem_split_tender() {
+    let mut app = gift_menu();
+    key(&mut app, KeyCode::Char('r'));
+    text(&mut app, "25,50");
+    key(&mut app, KeyCode::Tab);
+    text(&mut app, "2");
+    snap!("gift_redeem_amount_tip", app);
+    key(&mut app, KeyCode::Enter);
+    snap!("gift_redeem_split", app);
+    key(&mut app, KeyCode::Char('2'));
+    snap!("gift_redeem_confirm", app);
+}
+
+#[test]
+fn gift_timeout_is_resolved() {
+    let mut app = gift_menu();
+    key(&mut app, KeyCode::Char('l'));
+    text(&mut app, "10");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('1'));
+    key(&mut app, KeyCode::Enter);
+    answer_gift(&mut app, |_| Err(CallError::Uncertain("timed out".into())));
+    snap!("gift_resolving", app);
+    answer_gift(&mut app, |c| {
+        assert_eq!(c.kind, GiftKind::Reverse);
+        Ok(outcome(GiftKind::Reverse, Some(3000), Some(1000), 2000))
+    });
+    snap!("gift_resolved_message", app);
+}
+
+fn products() -> Vec<ProductView> {
+    vec![
+        ProductView {
+            code: "4001232232332".into(),
+            name: "Bookwise Gift Card".into(),
+            brand: "Bookwise".into(),
+            kind: ProductKind::Por,
+            denominations: vec![eur(1500), eur(2500), eur(5000)],
+            min: None,
+            max: None,
+        },
+        ProductView {
+            code: "4001232232401".into(),
+            name: "Streamflix Guthaben".into(),
+            brand: "Streamflix".into(),
+            kind: ProductKind::Por,
+            denominations: vec![],
+            min: Some(eur(1000)),
+            max: Some(eur(10000)),
+        },
+        ProductView {
+            code: "4001232232418".into(),
+            name: "GameVault Card".into(),
+            brand: "GameVault".into(),
+            kind: ProductKind::Posa,
+            denominations: vec![eur(2000), eur(5000)],
+            min: None,
+            max: None,
+        },
+    ]
+}
+
+fn order(state: OrderState, lines: Vec<String>) -> OrderView {
+    OrderView { id: "ro_1".into(), state, face_value: eur(2500), lines, message: None, receipt: None }
+}
+
+fn answer_orders(app: &mut App, f: impl Fn(&Request) -> Option<Reply>) {
+    for r in app.take_requests() {
+        if let Some(rep) = f(&r) {
+            app.update(reply(rep));
+        }
+    }
+}
+
+fn retail_search() -> App {
+    let mut app = home(false);
+    key(&mut app, KeyCode::Char('r'));
+    answer_orders(&mut app, |r| matches!(r, Request::Products { .. }).then(|| Reply::Products(Ok(products()))));
+    app
+}
+
+#[test]
+fn retail_screens() {
+    let mut app = retail_search();
+    snap!("retail_search", app);
+    text(&mut app, "book");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Down);
+    snap!("retail_amount", app);
+    key(&mut app, KeyCode::Enter);
+    let create = |r: &Request| match r {
+        Request::CreateOrder { op, .. } => Some(Reply::Order {
+            op: *op,
+            step: till::tui::app::OrderStep::Create,
+            result: Ok(order(OrderState::Created, vec![])),
+        }),
+        _ => None,
+    };
+    answer_orders(&mut app, create);
+    snap!("retail_pay", app);
+    key(&mut app, KeyCode::Char('1'));
+    snap!("retail_confirm_dialog", app);
+    key(&mut app, KeyCode::Enter);
+    answer_orders(&mut app, |r| match r {
+        Request::ConfirmOrder { op, .. } => Some(Reply::Order {
+            op: *op,
+            step: till::tui::app::OrderStep::Confirm,
+            result: Ok(order(
+                OrderState::Confirmed,
+                vec![
+                    "========================================".into(),
+                    "                Bookwise                ".into(),
+                    "           Bookwise Gift Card           ".into(),
+                    "Wert                              25,00".into(),
+                    "Ihr Code:".into(),
+                    "          2K4N 83MG 3HPF NXTK           ".into(),
+                    "========================================".into(),
+                ],
+            )),
+        }),
+        _ => None,
+    });
+    snap!("retail_done", app);
+
+    let mut app = retail_search();
+    scan(&mut app, "4001232232418");
+    key(&mut app, KeyCode::Enter);
+    snap!("retail_posa_card", app);
+
+    let mut app = retail_search();
+    text(&mut app, "book");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    answer_orders(&mut app, create);
+    key(&mut app, KeyCode::Esc);
+    snap!("retail_cancel_dialog", app);
+    key(&mut app, KeyCode::Enter);
+    answer_orders(&mut app, |r| match r {
+        Request::InvalidateOrder { op, .. } => Some(Reply::Order {
+            op: *op,
+            step: till::tui::app::OrderStep::Invalidate,
+            result: Ok(order(OrderState::Invalidated, vec![])),
+        }),
+        _ => None,
+    });
+    snap!("retail_cancelled", app);
+    key(&mut app, KeyCode::Char('q'));
+}
+
+#[test]
+fn quit_while_busy_asks_first() {
+    let mut app = retail_search();
+    text(&mut app, "book");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    app.update(Msg::Input(Input::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL))));
+    assert!(!app.quit, "an open order must not be abandoned without a question");
+    snap!("quit_confirm", app);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit);
+}
+
+fn journal_entries(n: usize) -> Vec<JournalEntry> {
+    (0..n)
+        .map(|i| JournalEntry {
+            time: format!("{:02}:{:02}", 9 + i / 60, i % 60),
+            what: ["Sell", "Redeem", "Reload", "Retail POR"][i % 4].into(),
+            card: "•••• 7897".into(),
+            amount: Some(eur(500 + i as i64 * 125)),
+            receipt_id: Some(format!("T01-{:06}", n - i)),
+            reversible: (i == 0).then_some(ReverseKey::Px(4242)),
+            user: "1001".into(),
+        })
+        .collect()
+}
+
+#[test]
+fn journal_and_settings() {
+    let mut app = home(false);
+    key(&mut app, KeyCode::Char('j'));
+    answer_orders(&mut app, |r| matches!(r, Request::Journal).then(|| Reply::Journal(Ok(journal_entries(30)))));
+    snap!("journal", app);
+    key(&mut app, KeyCode::Char('p'));
+    answer_orders(&mut app, |r| match r {
+        Request::Reprint { .. } => Some(Reply::Reprint(
+            Ok(ReceiptView {
+                id: Some("T01-000030".into()),
+                lines: vec!["*** DUPLICATE ***".into(), "Demo Coffee & Gifts".into(), "Aufgeladen    25,00".into()],
+            }),
+            None,
+        )),
+        _ => None,
+    });
+    snap!("journal_reprint", app);
+    key(&mut app, KeyCode::Char('v'));
+    snap!("journal_reverse_confirm", app);
+
+    let mut app = home(false);
+    key(&mut app, KeyCode::Char('s'));
+    snap!("settings", app);
+}
