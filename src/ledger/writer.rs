@@ -15,7 +15,7 @@ use std::time::Duration;
 use rusqlite::{Connection, params};
 
 use super::clock::Clock;
-use super::store::{self, key_sql, u64_sql};
+use super::store::{self, u64_sql};
 use super::{Account, LedgerError, WriteTx};
 
 /// Delivers a job's outcome once its group is settled: `None` = committed, `Some(msg)` = the
@@ -35,9 +35,20 @@ const MAX_GROUP: usize = 4096;
 /// Entries the account cache may hold before it is dropped after a commit.
 const MAX_CACHED_ACCOUNTS: usize = 200_000;
 
+/// Savepoint statements by depth (a job, a chain inside it, …): save, release, roll back.
+const SAVEPOINTS: [[&str; 3]; 3] = [
+    ["SAVEPOINT s0", "RELEASE s0", "ROLLBACK TO s0"],
+    ["SAVEPOINT s1", "RELEASE s1", "ROLLBACK TO s1"],
+    ["SAVEPOINT s2", "RELEASE s2", "ROLLBACK TO s2"],
+];
+
 #[derive(Clone)]
 struct Slot {
+    /// The account's row number, the key of its balances.
+    num: i64,
     account: Account,
+    /// The flags as stored (they change only when a closing transfer closes or reopens).
+    stored_flags: u16,
     /// Changed since the last flush.
     dirty: bool,
 }
@@ -123,43 +134,60 @@ impl State {
         if let Some(slot) = self.cache.get(&id) {
             return Ok(Some(slot.account.clone()));
         }
-        let found = store::select_account(&self.conn, id)?;
-        if let Some(a) = &found {
-            // A committed row: no journal entry needed, a rollback cannot un-commit it.
-            self.cache.insert(id, Slot { account: a.clone(), dirty: false });
-        }
-        Ok(found)
+        let Some((num, account)) = store::select_account_num(&self.conn, id)? else { return Ok(None) };
+        // A committed row: no journal entry needed, a rollback cannot un-commit it.
+        let stored_flags = account.flags.0;
+        self.cache.insert(id, Slot { num, account: account.clone(), stored_flags, dirty: false });
+        Ok(Some(account))
     }
 
     /// Records a freshly inserted account (its row is already in the transaction).
-    pub(crate) fn account_created(&mut self, a: Account) {
-        let prior = self.cache.insert(a.id, Slot { account: a.clone(), dirty: false });
+    pub(crate) fn account_created(&mut self, num: i64, a: Account) {
+        let stored_flags = a.flags.0;
+        let prior = self.cache.insert(a.id, Slot { num, account: a.clone(), stored_flags, dirty: false });
         self.journal.push((a.id, prior));
     }
 
     /// Replaces an account's state; the row is written once, at the end of the group.
-    pub(crate) fn account_changed(&mut self, a: Account) {
+    /// The account must have been read through `account` (so it is cached) earlier in this group.
+    pub(crate) fn account_changed(&mut self, a: Account) -> Result<(), LedgerError> {
         let id = a.id;
-        let prior = self.cache.insert(id, Slot { account: a, dirty: true });
-        if !prior.as_ref().is_some_and(|s| s.dirty) {
+        let Some(slot) = self.cache.get_mut(&id) else {
+            return Err(LedgerError::Invalid(format!("account {id:032x} changed without being read")));
+        };
+        let prior = slot.clone();
+        slot.account = a;
+        slot.dirty = true;
+        if !prior.dirty {
             self.dirty.push(id);
         }
-        self.journal.push((id, prior));
+        self.journal.push((id, Some(prior)));
+        Ok(())
     }
 
     // ---- savepoints ----
 
+    fn exec(&self, sql: &str) -> Result<(), LedgerError> {
+        self.conn.prepare_cached(sql)?.execute([])?;
+        Ok(())
+    }
+
     pub(crate) fn savepoint(&mut self) -> Result<Mark, LedgerError> {
         let depth = self.depth;
-        self.conn.prepare_cached(&format!("SAVEPOINT s{depth}"))?.execute([])?;
+        match SAVEPOINTS.get(depth) {
+            Some([save, _, _]) => self.exec(save)?,
+            None => self.exec(&format!("SAVEPOINT s{depth}"))?,
+        }
         self.depth += 1;
         Ok(Mark { depth, journal: self.journal.len() })
     }
 
     pub(crate) fn release(&mut self, mark: Mark) -> Result<(), LedgerError> {
         self.depth = mark.depth;
-        self.conn.prepare_cached(&format!("RELEASE s{}", mark.depth))?.execute([])?;
-        Ok(())
+        match SAVEPOINTS.get(mark.depth) {
+            Some([_, release, _]) => self.exec(release),
+            None => self.exec(&format!("RELEASE s{}", mark.depth)),
+        }
     }
 
     /// Undoes everything since `mark`: the database rows and the cache.
@@ -173,36 +201,44 @@ impl State {
             }
         }
         self.depth = mark.depth;
-        self.conn.prepare_cached(&format!("ROLLBACK TO s{}", mark.depth))?.execute([])?;
-        self.conn.prepare_cached(&format!("RELEASE s{}", mark.depth))?.execute([])?;
-        Ok(())
+        match SAVEPOINTS.get(mark.depth) {
+            Some([_, release, rollback]) => {
+                self.exec(rollback)?;
+                self.exec(release)
+            }
+            None => {
+                self.exec(&format!("ROLLBACK TO s{}", mark.depth))?;
+                self.exec(&format!("RELEASE s{}", mark.depth))
+            }
+        }
     }
 
     /// Writes every account changed in this group, once each.
     fn flush_accounts(&mut self) -> Result<(), LedgerError> {
-        let mut stmt = self.conn.prepare_cached(
-            "UPDATE ledger_accounts SET flags = ?2, debits_pending = ?3, debits_posted = ?4, \
-             credits_pending = ?5, credits_posted = ?6 WHERE id = ?1",
+        let mut balances = self.conn.prepare_cached(
+            "UPDATE ledger_balances SET debits_pending = ?2, debits_posted = ?3, credits_pending = ?4, \
+             credits_posted = ?5 WHERE num = ?1",
         )?;
+        let mut flags = self.conn.prepare_cached("UPDATE ledger_accounts SET flags = ?2 WHERE num = ?1")?;
         for id in self.dirty.drain(..) {
             let Some(slot) = self.cache.get_mut(&id) else { continue };
             if !slot.dirty {
                 continue;
             }
             let a = &slot.account;
-            let n = stmt.execute(params![
-                key_sql(a.id),
-                a.flags.0,
+            let n = balances.execute(params![
+                slot.num,
                 u64_sql(a.debits_pending),
                 u64_sql(a.debits_posted),
                 u64_sql(a.credits_pending),
                 u64_sql(a.credits_posted),
             ])?;
             if n != 1 {
-                return Err(LedgerError::Invalid(format!(
-                    "account {:032x} vanished before its balances were written",
-                    id
-                )));
+                return Err(LedgerError::Invalid(format!("account {id:032x} has no balances row")));
+            }
+            if a.flags.0 != slot.stored_flags {
+                flags.execute(params![slot.num, a.flags.0])?;
+                slot.stored_flags = a.flags.0;
             }
             slot.dirty = false;
         }
