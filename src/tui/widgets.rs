@@ -120,6 +120,9 @@ pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
         PrinterState::PreviewOnly => Span::styled(" no printer ", theme.status_bar),
         PrinterState::Ready => Span::styled(" printer ● ", theme.status_bar),
         PrinterState::Printing => Span::styled(" printing… ", theme.status_bar),
+        PrinterState::Failed(why) if why.len() <= 14 => {
+            Span::styled(format!(" PRINTER: {} ", why.to_uppercase()), theme.danger)
+        }
         PrinterState::Failed(_) => Span::styled(" PRINTER FAULT ", theme.danger),
     };
     let clock = Span::styled(format!(" {} ", ctx.clock), theme.status_bar);
