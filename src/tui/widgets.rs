@@ -293,3 +293,20 @@ fn dialog_height(body: &[String], width: u16, max: u16) -> u16 {
 fn dialog_width(area: Rect) -> u16 {
     area.width.saturating_sub(8).clamp(40, 76)
 }
+
+/// Text for a panel whose lines may wrap: each line's one-space indent becomes the panel's left
+/// padding, so wrapped continuation lines line up with their first line.
+pub fn wrapped<'a>(lines: Vec<Line<'a>>, block: Block<'a>) -> Paragraph<'a> {
+    let lines = lines
+        .into_iter()
+        .map(|mut l| {
+            if let Some(first) = l.spans.first_mut()
+                && first.content.starts_with(' ')
+            {
+                first.content = first.content[1..].to_string().into();
+            }
+            l
+        })
+        .collect::<Vec<_>>();
+    Paragraph::new(lines).wrap(Wrap { trim: false }).block(block.padding(Padding::left(1)))
+}

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use crate::money::Money;
 use crate::tui::action::Action;
@@ -880,10 +880,7 @@ impl Gift {
             lines.push(Line::raw(""));
             lines.push(Line::from(Span::styled(format!(" {note}"), if *danger { theme.danger } else { theme.warn })));
         }
-        f.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }).block(panel(title, self.step != Step::Card, theme)),
-            area,
-        );
+        f.render_widget(widgets::wrapped(lines, panel(title, self.step != Step::Card, theme)), area);
     }
 
     fn render_result(&self, f: &mut Frame, area: Rect, d: &Done, ctx: &Ctx, theme: &Theme) {
