@@ -286,7 +286,11 @@ impl Retail {
                 }
             }
         } else {
-            match Money::parse_localized(typed, cx.ctx.currency(), cx.ctx.locale()) {
+            let Some(currency) = cx.ctx.currency() else {
+                self.note = Some(("The till is still connecting to the engine; try again in a moment.".into(), true));
+                return;
+            };
+            match Money::parse_localized(typed, currency, cx.ctx.locale()) {
                 Ok(m) => m,
                 Err(e) => {
                     self.note = Some((format!("{typed:?} is not an amount: {e}"), true));
