@@ -161,22 +161,39 @@ async fn in_process(engine: Engine, cards: Vec<String>, run: Duration) -> Figure
     f
 }
 
-fn main() {
-    let secs: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(5);
-    let run = Duration::from_secs(secs);
+/// A fresh data directory with its engine, one loaded card per connection, and a token.
+fn fresh() -> (tempfile::TempDir, Engine, Vec<String>, String) {
     let dir = match std::env::var_os("TILL_BENCH_DIR") {
         Some(base) => tempfile::tempdir_in(base).expect("temp dir in TILL_BENCH_DIR"),
         None => tempfile::tempdir().expect("temp dir"),
     };
-    let fsync_ms = fsync_latency_ms(dir.path());
     let engine = Engine::open(dir.path(), OpenOptions { demo: true }).expect("engine");
     let cards = load_cards(&engine, CONNECTIONS);
     let token = till::engine::tokens::create_api_token_blocking(&engine, "bench").expect("token");
+    (dir, engine, cards, token)
+}
+
+fn verify(engine: &Engine) {
+    match engine.ledger().verify() {
+        Ok(r) if r.violations.is_empty() => {}
+        Ok(r) => println!("ledger verify: VIOLATIONS {:?}", r.violations),
+        Err(e) => println!("ledger verify failed: {e}"),
+    }
+}
+
+fn main() {
+    let secs: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(5);
+    let run = Duration::from_secs(secs);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    // Each measurement starts from its own fresh data directory, so neither inherits the other's
+    // grown log.
+    let (http_dir, http_engine, http_cards, token) = fresh();
+    let (direct_dir, direct_engine, direct_cards, _) = fresh();
+    let fsync_ms = fsync_latency_ms(http_dir.path());
     println!(
-        "gift redeem benchmark: {CONNECTIONS} connections, {secs} s each, {} cores, data in {}",
+        "gift redeem benchmark: {CONNECTIONS} connections, {secs} s each, {} cores, data under {}",
         num_cpus(),
-        dir.path().display()
+        http_dir.path().parent().map(|p| p.display().to_string()).unwrap_or_default()
     );
     println!(
         "{:<34} {fsync_ms:>9.2} ms per 4 KiB write + fsync (ceiling {:.0} redeems/s at 1 fsync per group of {CONNECTIONS})",
@@ -184,20 +201,18 @@ fn main() {
         CONNECTIONS as f64 * 1000.0 / fsync_ms.max(0.001)
     );
     rt.block_on(async {
-        let server = till::api::serve::spawn(engine.clone(), "127.0.0.1:0").await.expect("server");
+        let server = till::api::serve::spawn(http_engine.clone(), "127.0.0.1:0").await.expect("server");
         // Warm up connections and caches.
-        over_http(server.base_url(), token.clone(), cards.clone(), Duration::from_millis(500)).await;
-        over_http(server.base_url(), token.clone(), cards.clone(), run)
+        over_http(server.base_url(), token.clone(), http_cards.clone(), Duration::from_millis(500)).await;
+        over_http(server.base_url(), token.clone(), http_cards.clone(), run)
             .await
             .print("HTTP /gift/redeem.json (loopback)");
-        in_process(engine.clone(), cards.clone(), run).await.print("engine::gift::execute (no HTTP)");
         let _ = server.shutdown().await;
+        in_process(direct_engine.clone(), direct_cards.clone(), run).await.print("engine::gift::execute (no HTTP)");
     });
-    match engine.ledger().verify() {
-        Ok(r) if r.violations.is_empty() => println!("ledger verify: ok"),
-        Ok(r) => println!("ledger verify: VIOLATIONS {:?}", r.violations),
-        Err(e) => println!("ledger verify failed: {e}"),
-    }
+    verify(&http_engine);
+    verify(&direct_engine);
+    drop(direct_dir);
 }
 
 /// Median time of a 4 KiB write plus fsync in `dir`: the floor under every durable commit.
