@@ -120,7 +120,11 @@ fn configure(conn: &Connection) -> Result<(), LedgerError> {
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(LedgerError::Invalid(format!("could not switch the ledger to WAL (got {mode})")));
     }
-    conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16000;")?;
+    // A larger checkpoint interval than SQLite's 1000 pages: balance pages are rewritten by every
+    // group, so checkpointing them less often saves most of that copying (and its fsyncs).
+    conn.execute_batch(
+        "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16000; PRAGMA wal_autocheckpoint=10000;",
+    )?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }

@@ -421,3 +421,29 @@ fn migration_2_moves_balances_into_their_own_table_without_changing_them() {
     assert_eq!(l.create_transfers_blocking(vec![xfer(10, 2, 3, 4)]).unwrap(), vec![CreateTransferResult::Ok]);
     assert_eq!(balances(&l, 2), (0, 9, 0, 9));
 }
+
+#[test]
+fn two_handles_on_one_file_never_overwrite_each_others_balances() {
+    // E.g. `till serve` running while an admin command opens the same data directory.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.sqlite");
+    let a = Ledger::open(&path, &[]).unwrap();
+    setup(&a);
+    a.create_transfers_blocking(vec![xfer(10, 1, 3, 5)]).unwrap();
+    let b = Ledger::open(&path, &[]).unwrap();
+    b.create_transfers_blocking(vec![xfer(11, 1, 3, 7)]).unwrap();
+    // `a` cached account 3 at 5; it must notice `b`'s commit and build on 12.
+    a.create_transfers_blocking(vec![xfer(12, 1, 3, 1)]).unwrap();
+    b.create_transfers_blocking(vec![xfer(13, 1, 3, 2)]).unwrap();
+    assert_eq!(balances(&a, 3), (0, 0, 0, 15));
+    assert_verified(&a);
+}
+
+#[test]
+fn a_write_inside_a_write_is_refused_instead_of_deadlocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _) = open(&dir);
+    let inner = l.clone();
+    let r: Result<Result<(), LedgerError>, LedgerError> = l.write_blocking(move |_| Ok(inner.expire_due_blocking()));
+    assert!(matches!(r, Ok(Err(LedgerError::Invalid(_)))), "{r:?}");
+}

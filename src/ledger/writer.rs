@@ -18,6 +18,29 @@ use super::clock::Clock;
 use super::store::{self, u64_sql};
 use super::{Account, LedgerError, WriteTx};
 
+/// Hashes account ids for the cache. Ids are 128-bit keys chosen by the engine (derived with
+/// SHA-256 or sequential), so a cheap multiply-fold is enough and SipHash is wasted work.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        let folded = (v as u64) ^ ((v >> 64) as u64).rotate_left(32);
+        self.0 = (self.0 ^ folded).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 ^= self.0 >> 29;
+    }
+}
+
+type IdMap<V> = HashMap<u128, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// Delivers a job's outcome once its group is settled: `None` = committed, `Some(msg)` = the
 /// group's COMMIT failed and nothing of the job was kept.
 pub(crate) type Reply = Box<dyn FnOnce(Option<&str>) + Send>;
@@ -67,7 +90,7 @@ pub(crate) struct State {
     /// The last timestamp handed out; every event gets a larger one.
     last_ts: u64,
     /// Accounts as of the current (uncommitted) state; the database row is written at flush.
-    cache: HashMap<u128, Slot>,
+    cache: IdMap<Slot>,
     /// Prior cache entries, so a rolled-back savepoint restores the cache too.
     journal: Vec<(u128, Option<Slot>)>,
     /// Accounts that became dirty since the last flush (may hold ids that were cleaned again).
@@ -76,11 +99,33 @@ pub(crate) struct State {
     depth: usize,
     /// Earliest expiry of a pending transfer (u64::MAX: none known). May be early, never late.
     pub(crate) next_expiry: u64,
+    /// `PRAGMA data_version` as of our last look: another writer's commit changes it, and then
+    /// the cache (balances) and the timestamp floor must be re-read.
+    data_version: i64,
 }
 
 impl State {
     pub(crate) fn new(conn: Connection, clock: Arc<dyn Clock>) -> Result<State, LedgerError> {
-        let last_ts: i64 = conn.query_row(
+        let mut st = State {
+            conn,
+            clock,
+            last_ts: 0,
+            cache: IdMap::default(),
+            journal: Vec::new(),
+            dirty: Vec::new(),
+            depth: 0,
+            next_expiry: u64::MAX,
+            data_version: 0,
+        };
+        st.reload()?;
+        Ok(st)
+    }
+
+    /// Re-reads what the writer keeps in memory from the file: at open, and whenever another
+    /// connection (another process on the same data directory) has committed in between.
+    fn reload(&mut self) -> Result<(), LedgerError> {
+        self.cache.clear();
+        let last_ts: i64 = self.conn.query_row(
             "SELECT MAX(
                 (SELECT IFNULL(MAX(timestamp), 0) FROM ledger_accounts),
                 (SELECT IFNULL(MAX(timestamp), 0) FROM ledger_transfers),
@@ -88,18 +133,15 @@ impl State {
             [],
             |r| r.get(0),
         )?;
-        let mut st = State {
-            conn,
-            clock,
-            last_ts: last_ts as u64,
-            cache: HashMap::new(),
-            journal: Vec::new(),
-            dirty: Vec::new(),
-            depth: 0,
-            next_expiry: u64::MAX,
-        };
-        st.refresh_next_expiry()?;
-        Ok(st)
+        self.last_ts = self.last_ts.max(last_ts as u64);
+        self.refresh_next_expiry()?;
+        self.data_version = self.read_data_version()?;
+        Ok(())
+    }
+
+    /// Changes whenever another connection commits to the file.
+    fn read_data_version(&self) -> Result<i64, LedgerError> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// The clock's time, for expiry decisions.
@@ -264,7 +306,20 @@ impl State {
         }
         let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
         let mut group_error: Option<String> = None;
-        if let Err(e) = super::apply::expire_due(self) {
+        // Holding the write lock now, so nobody else can commit until we are done.
+        match self.read_data_version() {
+            Ok(v) if v == self.data_version => {}
+            Ok(_) => {
+                tracing::info!("the ledger file was changed by another connection; reloading");
+                if let Err(e) = self.reload() {
+                    group_error = Some(format!("reloading after an outside change failed: {e}"));
+                }
+            }
+            Err(e) => group_error = Some(format!("reading data_version failed: {e}")),
+        }
+        if group_error.is_none()
+            && let Err(e) = super::apply::expire_due(self)
+        {
             group_error = Some(format!("expiring pending transfers failed: {e}"));
         }
         for job in jobs {
@@ -336,8 +391,18 @@ impl State {
     }
 }
 
+thread_local! {
+    static ON_WRITER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the calling thread is a ledger writer.
+pub(crate) fn on_writer_thread() -> bool {
+    ON_WRITER.with(|w| w.get())
+}
+
 /// The writer thread's loop: ends when every `Ledger` handle is gone.
 pub(crate) fn run(mut st: State, rx: Receiver<Box<dyn Job>>) {
+    ON_WRITER.with(|w| w.set(true));
     loop {
         let first = if st.next_expiry == u64::MAX {
             match rx.recv() {
