@@ -181,6 +181,68 @@ fn verify(engine: &Engine) {
     }
 }
 
+/// The ledger alone: the same transfer a redeem books (card -> store sales), one write each.
+async fn ledger_only(engine: Engine, cards: Vec<String>, run: Duration) -> Figures {
+    use till::engine::accounts::{account_id, code, transfer_code};
+    use till::ledger::{AccountFlags, NewAccount, NewTransfer};
+    let program = gift::program(&engine).expect("program");
+    let sales = account_id(code::GIFT_REDEEMED, program.ledger(), "A1234");
+    engine
+        .ledger()
+        .create_accounts(vec![NewAccount {
+            id: sales,
+            ledger: program.ledger(),
+            code: code::GIFT_REDEEMED,
+            flags: AccountFlags::HISTORY,
+            ..NewAccount::default()
+        }])
+        .await
+        .expect("sales account");
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for (i, n) in cards.into_iter().enumerate() {
+        let (engine, stop) = (engine.clone(), stop.clone());
+        let card = program.account_of(&n);
+        let ledger = program.ledger();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut failures = 0;
+            let mut k = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                k += 1;
+                let t = NewTransfer {
+                    id: till::engine::accounts::transfer_id(&format!("ledger-{i}-{k}")),
+                    debit_account_id: card,
+                    credit_account_id: sales,
+                    amount: 1,
+                    ledger,
+                    code: transfer_code::GIFT_REDEEM,
+                    ..NewTransfer::default()
+                };
+                let started = Instant::now();
+                match engine.ledger().create_transfers(vec![t]).await {
+                    Ok(r) if r.iter().all(|r| r.is_success()) => {}
+                    _ => failures += 1,
+                }
+                lat.push(started.elapsed().as_micros() as u64);
+            }
+            (lat, failures)
+        }));
+    }
+    let started = Instant::now();
+    tokio::time::sleep(run).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut f = Figures { ops: 0, elapsed: Duration::ZERO, latencies_us: Vec::new(), failures: 0 };
+    for t in tasks {
+        let (lat, failures) = t.await.expect("task");
+        f.ops += lat.len();
+        f.latencies_us.extend(lat);
+        f.failures += failures;
+    }
+    f.elapsed = started.elapsed();
+    f
+}
+
 fn main() {
     let secs: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(5);
     let run = Duration::from_secs(secs);
@@ -189,6 +251,7 @@ fn main() {
     // grown log.
     let (http_dir, http_engine, http_cards, token) = fresh();
     let (direct_dir, direct_engine, direct_cards, _) = fresh();
+    let (ledger_dir, ledger_engine, ledger_cards, _) = fresh();
     let fsync_ms = fsync_latency_ms(http_dir.path());
     println!(
         "gift redeem benchmark: {CONNECTIONS} connections, {secs} s each, {} cores, data under {}",
@@ -209,7 +272,10 @@ fn main() {
             .print("HTTP /gift/redeem.json (loopback)");
         let _ = server.shutdown().await;
         in_process(direct_engine.clone(), direct_cards.clone(), run).await.print("engine::gift::execute (no HTTP)");
+        ledger_only(ledger_engine.clone(), ledger_cards.clone(), run).await.print("ledger create_transfers (1 leg)");
     });
+    verify(&ledger_engine);
+    drop(ledger_dir);
     verify(&http_engine);
     verify(&direct_engine);
     drop(direct_dir);
