@@ -99,6 +99,15 @@ async fn the_openapi_document_matches_the_v1_server() {
         assert_ne!(body["required"], true, "{action}: body marked required");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // The line width the server accepts (24 to 64) is the one the document states.
+    let width = &doc["components"]["schemas"]["ReceiptPrintingRequest"]["properties"]["characters_per_line"];
+    assert_eq!((width["minimum"].as_u64(), width["maximum"].as_u64()), (Some(24), Some(64)), "{width}");
+    for (w, expected) in [(23, 400), (24, 201), (64, 201), (65, 400)] {
+        let mut body = seed_order();
+        body["receipt_printing"]["characters_per_line"] = serde_json::json!(w);
+        let (status, reply) = post(&server, "/v1/retail_orders", &key(), &body).await;
+        assert_eq!(status, expected, "width {w}: {reply}");
+    }
 
     // And the server does what the document says: no token is 401, an empty confirm body works.
     let resp = server.http().get(server.url("/v1/balances")).send().await.unwrap();

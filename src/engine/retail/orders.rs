@@ -60,7 +60,7 @@ impl OrderState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReceiptPrintingRequest {
     /// 24 to 64.
-    #[schema(example = 40)]
+    #[schema(example = 40, minimum = 24, maximum = 64)]
     pub characters_per_line: u32,
     /// de-DE, en-US, en-GB, fr-FR or nl-NL.
     #[schema(example = "de-DE")]
