@@ -57,8 +57,8 @@ pub fn lock_out_servers(dir: &Path) -> Result<Option<File>, String> {
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
         Err(TryLockError::WouldBlock) => Err(format!(
-            "a till is serving {} (till serve or the till screen); record the top-up through it instead: \
-             POST /v1/balances/top_ups, or the manager's balance screen",
+            "a till is serving {} (till serve or the till screen); record the top-up through its API instead: \
+             POST /v1/balances/top_ups",
             dir.display()
         )),
         Err(TryLockError::Error(e)) => {
