@@ -40,6 +40,15 @@ async fn serve_starts_and_guards_gift_routes() {
         assert!(success.iter().any(|f| f == field), "Success lacks required {field}: {success:?}");
     }
 
+    let resp = http.get(server.url("/gift/balance.json")).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["errorCode"], "method_not_allowed");
+    let resp = http.get(server.url("/gift/nothing.json")).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 404);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["result"], "failure");
+
     let resp = http.post(server.url("/gift/balance.json")).body("{}").send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 401);
     let body: serde_json::Value = resp.json().await.unwrap();

@@ -132,3 +132,18 @@ async fn confirm_that_never_arrived_is_invalidated_and_money_returned() {
     t.expect("no card was activated");
     t.expect("Give the customer their 15,00 € back.");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_till_locks_itself_and_unlocks_with_the_pin() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    for _ in 0..300 {
+        t.tick().await;
+    }
+    t.expect("Locked after inactivity");
+    t.expect("not logged in");
+    // The user number is kept; the PIN alone unlocks.
+    t.type_text("1234").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("1001 Demo Cashier (cashier)");
+}

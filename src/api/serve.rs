@@ -29,6 +29,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn app(engine: Engine) -> Router {
     router(AppState { engine })
         .fallback(super::error::not_found)
+        .method_not_allowed_fallback(super::error::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(request_timeout))
         .layer(TraceLayer::new_for_http())

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::{Client, ClientError};
 pub use crate::api::till::receipts::CreateReceipt;
-pub use crate::engine::receipts::{ReceiptQuery, StoredReceipt};
+pub use crate::engine::receipts::{ReceiptQuery, ReceiptSetup, StoredReceipt};
 use crate::receipt::{PrintFailure, PrinterSpec, Receipt, Width};
 
 /// What became of a print.
@@ -18,6 +18,11 @@ pub enum PrintOutcome {
 }
 
 impl Client {
+    /// `GET /till/v1/receipt-setup`: header, terminal, locale and footer for this till's receipts.
+    pub async fn receipt_setup(&self) -> Result<ReceiptSetup, ClientError> {
+        self.get_json("/till/v1/receipt-setup").await
+    }
+
     /// `POST /till/v1/receipts`: stores a receipt and returns it numbered.
     pub async fn create_receipt(&self, receipt: &Receipt, op_key: Option<&str>) -> Result<StoredReceipt, ClientError> {
         let body = CreateReceipt { receipt: receipt.clone(), op_key: op_key.map(str::to_string) };

@@ -35,6 +35,8 @@ pub enum Request {
     },
     Logout,
     Health,
+    /// Ask the configured printer how it is.
+    PrinterStatus,
     Gift {
         op: u64,
         call: GiftCall,
@@ -112,6 +114,8 @@ pub enum Reply {
     Login(Result<UserView, CallError>),
     LoggedOut,
     Health(Result<(), CallError>),
+    /// The printer's own report: ready, or why not.
+    PrinterStatus(Result<(), String>),
     Gift {
         op: u64,
         result: Result<GiftOutcome, CallError>,
@@ -160,11 +164,9 @@ impl Ctx {
         }
     }
 
-    pub fn currency(&self) -> Currency {
-        match &self.terminal {
-            Some(t) => t.currency,
-            None => Currency::from_code("EUR").unwrap_or_else(|_| Currency::all().next().unwrap_or_else(fallback)),
-        }
+    /// The store's currency, once the engine has said which it is.
+    pub fn currency(&self) -> Option<Currency> {
+        self.terminal.as_ref().map(|t| t.currency)
     }
 
     pub fn locale(&self) -> Locale {
@@ -191,11 +193,6 @@ impl Ctx {
         let term = self.terminal.as_ref().map(|t| t.terminal.as_str()).unwrap_or("T");
         format!("{prefix}-{term}-{}-{n}", self.run_tag)
     }
-}
-
-fn fallback() -> Currency {
-    // Only reached if the currency table were empty, which the money module's tests rule out.
-    Currency::from_numeric(978).unwrap_or_else(|| panic!("currency table is empty"))
 }
 
 /// A question that needs a yes before something happens.
@@ -432,6 +429,14 @@ impl App {
         match reply {
             Reply::TerminalInfo(Ok(t)) => self.ctx.terminal = Some(t),
             Reply::TerminalInfo(Err(_)) | Reply::Health(_) | Reply::LoggedOut => {}
+            Reply::PrinterStatus(r) => {
+                if self.ctx.settings.printer_configured() {
+                    self.ctx.printer = match r {
+                        Ok(()) => PrinterState::Ready,
+                        Err(e) => PrinterState::Failed(e),
+                    };
+                }
+            }
             Reply::Printed(r) => {
                 self.ctx.printer = match r {
                     Ok(()) => PrinterState::Ready,
@@ -467,6 +472,9 @@ impl App {
         self.idle_secs += 1;
         if self.ticks.is_multiple_of(HEALTH_EVERY) {
             self.outbox.push(Request::Health);
+            if self.ctx.settings.printer_configured() && self.ctx.printer != PrinterState::Printing {
+                self.outbox.push(Request::PrinterStatus);
+            }
         }
         self.with_screen(|s, cx| s.on_tick(cx));
         let lock_after = self.ctx.settings.lock_after_secs;

@@ -509,3 +509,15 @@ pub async fn test_print(local: &Local, settings: &Settings) -> Result<(), String
     .await
     .map_err(|e| e.to_string())?
 }
+
+/// Asks the configured printer how it is (a printer that cannot answer counts as ready).
+pub async fn printer_status(local: &Local) -> Result<(), String> {
+    let spec = printer(local)?;
+    let status = tokio::task::spawn_blocking(move || receipt::transport::status(&spec, Duration::from_millis(800)))
+        .await
+        .map_err(|e| e.to_string())?;
+    match status {
+        receipt::PrinterStatus::Online | receipt::PrinterStatus::PaperLow | receipt::PrinterStatus::Unknown => Ok(()),
+        other => Err(other.as_str().replace('_', " ")),
+    }
+}

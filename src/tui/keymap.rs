@@ -76,6 +76,8 @@ pub const GLOBAL: &[Binding] = &[
     Binding::new(KeyCode::F(1), Action::Help),
     Binding::hidden(KeyCode::Char('?'), Action::Help),
     Binding::ctrl('q', Action::Quit),
+    // Raw mode turns Ctrl+C into a key; it quits the same way (asking first when busy).
+    Binding { code: KeyCode::Char('c'), ctrl: true, action: Action::Quit, footer: false },
 ];
 
 /// Finds the action for a key. With a text field focused, plain printable keys belong to the field
@@ -131,6 +133,6 @@ mod tests {
     fn help_joins_keys_of_one_action() {
         let rows = help_rows(&[]);
         assert_eq!(rows[0], ("F1 / ?".to_string(), "help"));
-        assert_eq!(rows[1], ("Ctrl+Q".to_string(), "quit"));
+        assert_eq!(rows[1], ("Ctrl+Q / Ctrl+C".to_string(), "quit"));
     }
 }

@@ -120,6 +120,9 @@ pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
         PrinterState::PreviewOnly => Span::styled(" no printer ", theme.status_bar),
         PrinterState::Ready => Span::styled(" printer ● ", theme.status_bar),
         PrinterState::Printing => Span::styled(" printing… ", theme.status_bar),
+        PrinterState::Failed(why) if why.len() <= 14 => {
+            Span::styled(format!(" PRINTER: {} ", why.to_uppercase()), theme.danger)
+        }
         PrinterState::Failed(_) => Span::styled(" PRINTER FAULT ", theme.danger),
     };
     let clock = Span::styled(format!(" {} ", ctx.clock), theme.status_bar);
@@ -289,4 +292,21 @@ fn dialog_height(body: &[String], width: u16, max: u16) -> u16 {
 /// Dialogs use more of a wide screen, up to 76 columns.
 fn dialog_width(area: Rect) -> u16 {
     area.width.saturating_sub(8).clamp(40, 76)
+}
+
+/// Text for a panel whose lines may wrap: each line's one-space indent becomes the panel's left
+/// padding, so wrapped continuation lines line up with their first line.
+pub fn wrapped<'a>(lines: Vec<Line<'a>>, block: Block<'a>) -> Paragraph<'a> {
+    let lines = lines
+        .into_iter()
+        .map(|mut l| {
+            if let Some(first) = l.spans.first_mut()
+                && first.content.starts_with(' ')
+            {
+                first.content = first.content[1..].to_string().into();
+            }
+            l
+        })
+        .collect::<Vec<_>>();
+    Paragraph::new(lines).wrap(Wrap { trim: false }).block(block.padding(Padding::left(1)))
 }

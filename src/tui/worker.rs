@@ -148,6 +148,7 @@ pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
             link.set_session(None, None);
             Reply::LoggedOut
         }
+        Request::PrinterStatus => Reply::PrinterStatus(calls::printer_status(local).await),
         Request::Health => match link.client().await {
             Ok(c) => Reply::Health(c.healthz().await.map_err(call_error)),
             Err(e) => Reply::Health(Err(e)),

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use crate::money::Money;
 use crate::tui::action::Action;
@@ -360,8 +360,9 @@ impl Gift {
         if v.is_empty() {
             return Ok(None);
         }
-        let m = Money::parse_localized(v, cx.ctx.currency(), cx.ctx.locale())
-            .map_err(|e| format!("{v:?} is not an amount: {e}"))?;
+        let currency = cx.ctx.currency().ok_or("The till is still connecting to the engine; try again in a moment.")?;
+        let m =
+            Money::parse_localized(v, currency, cx.ctx.locale()).map_err(|e| format!("{v:?} is not an amount: {e}"))?;
         if m.minor() < 0 {
             return Err("The amount cannot be negative.".into());
         }
@@ -830,7 +831,7 @@ impl Gift {
                     lines.push(self.tip.line(self.tip_focus, theme, 8));
                 }
                 lines.push(Line::raw(""));
-                let example = ctx.fmt(Money::from_minor(2500, ctx.currency()));
+                let example = ctx.currency().map(|c| ctx.fmt(Money::from_minor(2500, c))).unwrap_or_default();
                 let hint = match kind {
                     GiftKind::Refund => format!(" Amount to put back on the card, e.g. {example}"),
                     _ => format!(" Type the amount as on a price tag, e.g. {example}"),
@@ -880,10 +881,7 @@ impl Gift {
             lines.push(Line::raw(""));
             lines.push(Line::from(Span::styled(format!(" {note}"), if *danger { theme.danger } else { theme.warn })));
         }
-        f.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }).block(panel(title, self.step != Step::Card, theme)),
-            area,
-        );
+        f.render_widget(widgets::wrapped(lines, panel(title, self.step != Step::Card, theme)), area);
     }
 
     fn render_result(&self, f: &mut Frame, area: Rect, d: &Done, ctx: &Ctx, theme: &Theme) {
@@ -942,7 +940,8 @@ fn parse_plain(f: &Field, ctx: &Ctx) -> Result<Option<Money>, ()> {
     if f.value.trim().is_empty() {
         return Ok(None);
     }
-    Money::parse_localized(f.value.trim(), ctx.currency(), ctx.locale()).map(Some).map_err(|_| ())
+    let currency = ctx.currency().ok_or(())?;
+    Money::parse_localized(f.value.trim(), currency, ctx.locale()).map(Some).map_err(|_| ())
 }
 
 /// A message as a sentence ending in one full stop.

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph};
 
 use crate::money::Money;
 use crate::tui::action::Action;
@@ -286,7 +286,11 @@ impl Retail {
                 }
             }
         } else {
-            match Money::parse_localized(typed, cx.ctx.currency(), cx.ctx.locale()) {
+            let Some(currency) = cx.ctx.currency() else {
+                self.note = Some(("The till is still connecting to the engine; try again in a moment.".into(), true));
+                return;
+            };
+            match Money::parse_localized(typed, currency, cx.ctx.locale()) {
                 Ok(m) => m,
                 Err(e) => {
                     self.note = Some((format!("{typed:?} is not an amount: {e}"), true));
@@ -577,6 +581,26 @@ impl Retail {
             Step::Loading | Step::Search => {
                 lines.push(Line::from(" Type part of the name, brand or code, or scan the product's EAN."));
                 lines.push(Line::from(" ↑/↓ choose, Enter takes it."));
+                if let Some(p) = self.matches().get(self.selected) {
+                    lines.push(Line::raw(""));
+                    lines.push(Line::from(Span::styled(format!(" {}", p.name), theme.title)));
+                    lines.push(Line::from(Span::styled(format!(" {} · EAN {}", p.brand, p.code), theme.muted)));
+                    let how = match p.kind {
+                        ProductKind::Por => " The code is printed on the receipt.",
+                        ProductKind::Posa => " A physical card from the rack is scanned and activated.",
+                    };
+                    lines.push(Line::from(how));
+                    let values = if p.denominations.is_empty() {
+                        match (p.min, p.max) {
+                            (Some(lo), Some(hi)) => format!(" Any amount from {} to {}", ctx.fmt(lo), ctx.fmt(hi)),
+                            _ => String::new(),
+                        }
+                    } else {
+                        let ds: Vec<String> = p.denominations.iter().map(|d| ctx.fmt(*d)).collect();
+                        format!(" {}", ds.join(" · "))
+                    };
+                    lines.push(Line::from(Span::styled(values, theme.amount)));
+                }
             }
             Step::Amount => {
                 if let Some(p) = &self.product {
@@ -647,7 +671,7 @@ impl Retail {
             lines.push(Line::raw(""));
             lines.push(Line::from(Span::styled(format!(" {note}"), if *danger { theme.danger } else { theme.warn })));
         }
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(panel(title, true, theme)), area);
+        f.render_widget(widgets::wrapped(lines, panel(title, true, theme)), area);
     }
 
     fn render_done(&self, f: &mut Frame, area: Rect, o: &OrderView, _ctx: &Ctx, theme: &Theme, mut lines: Vec<Line>) {

@@ -178,9 +178,10 @@ impl SettingsScreen {
             Line::raw(""),
             self.printer.line(self.row() == Row::Printer, theme, w),
             Line::from(Span::styled(
-                "              none · tcp://HOST:9100 · file:///dev/usb/lp0 · serial:///dev/ttyUSB0?baud=19200",
+                "              none (screen only) · tcp://HOST:9100 · file:///dev/usb/lp0",
                 theme.muted,
             )),
+            Line::from(Span::styled("              serial:///dev/ttyUSB0?baud=19200", theme.muted)),
             Line::raw(""),
             choice("Paper width", format!("{} characters", self.draft.width), self.row() == Row::Width),
             Line::raw(""),
