@@ -5,7 +5,6 @@ use std::process::ExitCode;
 
 use super::{CliResult, Global, open_engine};
 use crate::engine::catalog::{balance, codes, products};
-use crate::engine::retail::background;
 use crate::money::{Currency, Money};
 
 fn read(file: &Path) -> Result<String, String> {
@@ -40,8 +39,6 @@ pub fn add_balance(g: &Global, amount: &str, currency: &str) -> CliResult {
     let currency = Currency::from_code(currency)?;
     let amount = Money::parse(amount, currency)?;
     let engine = open_engine(g)?;
-    // A running server would overwrite this write with its cached balances: refuse while one runs.
-    let _no_server = background::lock_out_servers(engine.data_dir())?;
     // Each invocation is its own top-up.
     let reference = format!("cli-{:032x}", rand::random::<u128>());
     let b = block_on(balance::add_balance(&engine, amount, &reference))??;
