@@ -188,6 +188,21 @@ fn gift_redeem_split_tender() {
 }
 
 #[test]
+fn gift_declined() {
+    let mut app = gift_menu();
+    key(&mut app, KeyCode::Char('c'));
+    snap!("gift_cashout_confirm", app);
+    key(&mut app, KeyCode::Enter);
+    answer_gift(&mut app, |_| {
+        Err(CallError::Refused {
+            code: "cash_out_not_allowed".into(),
+            message: "Cash-out is only allowed at or under 10.00".into(),
+        })
+    });
+    snap!("gift_declined_error", app);
+}
+
+#[test]
 fn gift_timeout_is_resolved() {
     let mut app = gift_menu();
     key(&mut app, KeyCode::Char('l'));

@@ -683,7 +683,12 @@ impl Gift {
 
     fn finished(&mut self, outcome: GiftOutcome, split: Option<Split>) {
         if let Some(c) = &mut self.card {
-            c.balance = Some(outcome.current);
+            // After an exchange the reply is about the new card; the old one is left empty.
+            c.balance = if outcome.kind == GiftKind::Exchange {
+                Some(Money::zero(outcome.current.currency()))
+            } else {
+                Some(outcome.current)
+            };
             c.status = match outcome.kind {
                 GiftKind::Deactivate | GiftKind::CashOut | GiftKind::Exchange => CardStatus::Inactive,
                 _ => CardStatus::Active,
