@@ -630,7 +630,7 @@ impl Gift {
                 self.pending = None;
                 self.step = Step::Menu;
                 let body = match &e {
-                    CallError::Refused { message, .. } => format!("Declined: {message}. Nothing was changed."),
+                    CallError::Refused { message, .. } => format!("Declined: {} Nothing was changed.", sentence(message)),
                     CallError::Unreachable(_) => format!("{}. Nothing was changed; try again.", e.message()),
                     _ => e.message(),
                 };
