@@ -630,7 +630,9 @@ impl Gift {
                 self.pending = None;
                 self.step = Step::Menu;
                 let body = match &e {
-                    CallError::Refused { message, .. } => format!("Declined: {} Nothing was changed.", sentence(message)),
+                    CallError::Refused { message, .. } => {
+                        format!("Declined: {} Nothing was changed.", sentence(message))
+                    }
                     CallError::Unreachable(_) => format!("{}. Nothing was changed; try again.", e.message()),
                     _ => e.message(),
                 };
