@@ -11,6 +11,43 @@ async fn serve_starts_and_guards_gift_routes() {
     assert_eq!(resp.status().as_u16(), 200);
     let doc: serde_json::Value = resp.json().await.unwrap();
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")), "{doc}");
+    for op in
+        ["sell", "reload", "balance", "redeem", "reverse", "cashOut", "exchange", "activate", "deactivate", "refund"]
+    {
+        let path = &doc["paths"][format!("/gift/{op}.json")]["post"];
+        assert!(path.is_object(), "/gift/{op}.json missing from the document");
+        assert_eq!(path["security"][0]["bearer"], serde_json::json!([]), "{op}");
+    }
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    let required = |schema: &str| {
+        let mut r: Vec<String> = doc["components"]["schemas"][schema]["required"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema} has no required list"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        r.sort();
+        r
+    };
+    assert_eq!(required("RedeemRequest"), ["amount", "cardInfo", "merchantId", "storeCode"]);
+    assert_eq!(required("SellRequest"), ["amount", "merchantId", "storeCode"]);
+    assert_eq!(required("ReverseRequest"), ["merchantId", "storeCode"]);
+    assert_eq!(required("FailureBody"), ["errorCode", "errorMessage", "result"]);
+    let success = required("Success");
+    for field in
+        ["pxTransactionId", "pxAuthCode", "currentBalance", "printedCardNumber", "maskedCardNumber", "posMessages"]
+    {
+        assert!(success.iter().any(|f| f == field), "Success lacks required {field}: {success:?}");
+    }
+
+    let resp = http.get(server.url("/gift/balance.json")).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["errorCode"], "method_not_allowed");
+    let resp = http.get(server.url("/gift/nothing.json")).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 404);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["result"], "failure");
 
     let resp = http.post(server.url("/gift/balance.json")).body("{}").send().await.unwrap();
     assert_eq!(resp.status().as_u16(), 401);

@@ -93,7 +93,7 @@ async fn proxy(upstream: std::net::SocketAddr, first: FirstConnection) -> String
 }
 
 fn short_timeouts() -> Timeouts {
-    Timeouts { connect: Duration::from_secs(2), request: Duration::from_millis(800) }
+    Timeouts { connect: Duration::from_secs(2), request: Duration::from_secs(2) }
 }
 
 fn redeem(n: &str, amount: &str, ext: &str) -> RedeemRequest {

@@ -61,12 +61,15 @@ impl Drop for Emupos {
 }
 
 impl Emupos {
-    fn start(bin: &Path) -> Emupos {
+    /// Starts emupos with the printer on TCP and, with `serial`, also on a pty published at
+    /// `<dir>/emupos/front` (emupos puts its links under `$TMPDIR`).
+    fn start(bin: &Path, serial: bool) -> Emupos {
         let dir = tempfile::tempdir().unwrap();
         let (printer_port, api_port) = (free_port(), free_port());
+        let pty = if serial { "      - serial: { pty: true }\n" } else { "" };
         let config = format!(
             "schema: 1\napi: {{ host: 127.0.0.1, port: {api_port} }}\ndevices:\n  - id: front\n    type: printer\n    \
-             profile: epson-tm-t20iii\n    connections:\n      - tcp: {{ host: 127.0.0.1, port: {printer_port} }}\n    \
+             profile: epson-tm-t20iii\n    connections:\n      - tcp: {{ host: 127.0.0.1, port: {printer_port} }}\n{pty}    \
              job_idle_timeout_ms: 1000\n    receipts_dir: ./receipts\n"
         );
         std::fs::write(dir.path().join("emupos.yaml"), config).unwrap();
@@ -75,6 +78,7 @@ impl Emupos {
             .args(["run", "--config", "emupos.yaml"])
             .current_dir(dir.path())
             .env("NO_COLOR", "1")
+            .env("TMPDIR", dir.path())
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
@@ -195,7 +199,7 @@ fn emupos_decodes_what_till_prints() {
         );
         return;
     };
-    let emu = Emupos::start(&bin);
+    let emu = Emupos::start(&bin, false);
     assert_eq!(transport::status(&emu.spec(), DEFAULT_TIMEOUT), PrinterStatus::Online);
 
     // 1. `till print-test`, the real binary.
@@ -245,4 +249,23 @@ fn emupos_decodes_what_till_prints() {
     assert!(transport::status(&emu.spec(), DEFAULT_TIMEOUT).can_print());
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(emu.receipts(), 3, "nothing printed while the printer was not ready");
+}
+
+/// The serial transport (cargo feature `serial`) against emupos's pty:
+/// `cargo test --features serial --test receipt_emupos`.
+#[cfg(feature = "serial")]
+#[test]
+fn emupos_over_serial() {
+    let Some(bin) = find_emupos() else {
+        eprintln!("SKIPPED receipt_emupos serial: emupos not found");
+        return;
+    };
+    let emu = Emupos::start(&bin, true);
+    let link = emu.dir.path().join("emupos/front");
+    let spec: PrinterSpec = format!("serial://{}?baud=9600", link.display()).parse().unwrap();
+    assert_eq!(transport::status(&spec, DEFAULT_TIMEOUT), PrinterStatus::Online);
+    let bytes = escpos::encode(&layout(&cash_sale(true), Width::W42)).unwrap();
+    transport::send(&spec, &bytes, DEFAULT_TIMEOUT).unwrap();
+    let (text, _) = emu.receipt(1);
+    assert!(text.contains("[qr EG-7F3K-92QD-LM4X]") && text.contains("Rückgeld"), "{text}");
 }

@@ -74,7 +74,10 @@ pub fn all() -> Vec<(&'static str, Receipt, bool)> {
                 "Code einlösen unter example.com/redeem".into(),
                 "Support: +49 30 1234567".into(),
             ],
-            activation: Activation::Por { code: "X7K2-9QPL-44MZ-TT81".into(), serial: Some("SN 88112233".into()) },
+            activation: Activation::Por {
+                code: Some("X7K2-9QPL-44MZ-TT81".into()),
+                serial: Some("SN 88112233".into()),
+            },
         },
         &[cash(5000)],
     )

@@ -13,6 +13,11 @@ use till::receipt::escpos;
 /// Accepts one connection; answers each `DLE EOT n` with "online, paper present" and returns
 /// every byte received until the client closes.
 fn fake_printer(listener: TcpListener) -> thread::JoinHandle<Vec<u8>> {
+    fake_printer_with(listener, |_| 0x12)
+}
+
+/// The same, answering `DLE EOT n` with `reply(n)`.
+fn fake_printer_with(listener: TcpListener, reply: fn(u8) -> u8) -> thread::JoinHandle<Vec<u8>> {
     thread::spawn(move || {
         let (mut conn, _) = listener.accept().expect("accept");
         conn.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
@@ -29,7 +34,7 @@ fn fake_printer(listener: TcpListener) -> thread::JoinHandle<Vec<u8>> {
             let mut i = start.saturating_sub(2);
             while i + 3 <= got.len() {
                 if got[i] == 0x10 && got[i + 1] == 0x04 {
-                    let _ = conn.write_all(&[0x12]);
+                    let _ = conn.write_all(&[reply(got[i + 2])]);
                     i += 3;
                 } else {
                     i += 1;
@@ -109,4 +114,38 @@ fn print_test_without_printer_shows_the_preview() {
     assert!(text.contains("1 234,56 €"), "{text}");
     assert!(text.contains("[QR TILL-PRINT-TEST]") && text.contains("[CODE128 TILL-PRINT-TEST]"), "{text}");
     assert!(text.lines().all(|l| l.chars().count() <= 32), "{text}");
+}
+
+#[test]
+fn print_test_refuses_a_printer_without_paper() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // DLE EOT 4 says "paper not present" (bits 5 and 6); the rest says online.
+    let printer = fake_printer_with(listener, |n| if n == 4 { 0x7E } else { 0x12 });
+    let out = till().args(["print-test", "--printer", &format!("tcp://127.0.0.1:{port}")]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not ready: paper out"), "{err}");
+    let bytes = printer.join().unwrap();
+    assert_eq!(bytes, [0x10, 4, 1, 0x10, 4, 2, 0x10, 4, 4], "only the status requests were sent");
+}
+
+#[test]
+fn print_test_uses_the_store_header_of_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = include_str!("../assets/demo/till.toml");
+    std::fs::write(dir.path().join("till.toml"), config).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_till"))
+        .arg("--data")
+        .arg(dir.path())
+        .args(["print-test", "--printer", "none", "--width", "48", "--locale", "de-DE"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Hauptstraße 1") && text.contains("10115 Berlin"), "{text}");
+    assert!(text.contains("Kasse T01"), "{text}");
+    // Nothing else was created: a printer test needs no ledger.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["till.toml"]);
 }

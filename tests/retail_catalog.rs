@@ -93,6 +93,12 @@ async fn products_filter_by_country_store_and_kind() {
     let (status, _) = get(&server, "/v1/products/4001232232332").await;
     assert_eq!(status, 200);
 
+    // A wrong method is answered in JSON too.
+    let resp =
+        reqwest::Client::new().delete(server.url("/v1/products")).bearer_auth(server.token()).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
     // Everything needs a token.
     let resp = reqwest::get(server.url("/v1/products")).await.unwrap();
     assert_eq!(resp.status().as_u16(), 401);

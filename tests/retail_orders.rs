@@ -132,6 +132,19 @@ async fn the_state_machine_holds() {
     assert_eq!(status, 200);
     assert_eq!(available(&server, "EUR").await, "5000.00", "invalidating twice returns the balance once");
 
+    // Orders can be found by their receipt (when a reply was lost) and by state.
+    let (status, found) = get(&server, "/v1/retail_orders?store_id=A1234&terminal_id=T01&receipt_id=R2").await;
+    assert_eq!(status, 200);
+    assert_eq!(found["data"].as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found["data"][0]["id"], json!(id));
+    let (_, all) = get(&server, "/v1/retail_orders?state=invalidated&limit=1").await;
+    assert_eq!(all["data"].as_array().unwrap().len(), 1);
+    let (_, rest) =
+        get(&server, &format!("/v1/retail_orders?state=invalidated&cursor={}", all["next_cursor"].as_str().unwrap()))
+            .await;
+    assert_eq!(rest["data"].as_array().unwrap().len(), 1, "two invalidated orders, one a page: {rest}");
+    assert_ne!(rest["data"][0]["id"], all["data"][0]["id"]);
+
     // Unknown orders.
     let (status, err) = get(&server, "/v1/retail_orders/ro_000000000000000000000000").await;
     assert_eq!((status, &err["error"]["code"]), (404, &json!("order_not_found")));

@@ -130,6 +130,7 @@ async fn events_are_signed_and_retried_until_the_receiver_takes_them() {
     }
     let confirmed = events.iter().find(|e| e["type"] == "retail_order.confirmed").unwrap();
     assert_eq!(confirmed["data"]["state"], "confirmed");
+    assert!(confirmed["data"]["receipt_printing"].get("lines").is_none(), "no codes in events: {confirmed}");
 
     let attempts = receiver.attempts.lock().unwrap().clone();
     assert!(attempts.len() >= 5, "3 failures and 2 successes: {}", attempts.len());
@@ -203,4 +204,34 @@ async fn pending_events_survive_a_sigkill_and_expiry_is_announced() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 3, "{ids:?}");
+}
+
+async fn hang() -> StatusCode {
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    StatusCode::OK
+}
+
+#[tokio::test]
+async fn a_hanging_receiver_does_not_hold_up_the_others() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let slow = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(
+        async move { axum::serve(listener, axum::Router::new().route("/hook", axum::routing::post(hang))).await },
+    );
+    let receiver = Receiver::default();
+    let fast = start_receiver(receiver.clone()).await;
+    let dir = DataDir::new();
+    set_retail_config(dir.path(), &format!("webhook_timeout_ms = 20000\n{FAST_RETRIES}"));
+    let server = dir.serve();
+    for url in [&slow, &fast] {
+        let (status, _) = post(&server, "/v1/webhooks", &key(), &json!({"url": url, "events": ["*"]})).await;
+        assert_eq!(status, 201);
+    }
+    let started = std::time::Instant::now();
+    create(&server, &seed_order()).await;
+    eventually(Duration::from_secs(5), "the fast receiver's event", || async {
+        (!accepted_events(&receiver).is_empty()).then_some(())
+    })
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(5));
 }

@@ -256,6 +256,16 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
     }
 }
 
+/// The answer for a known path with the wrong method, in the shape of its surface.
+pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    let message = format!("{} is not allowed on {}", method, uri.path());
+    if uri.path().starts_with("/gift") {
+        GiftFailure::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message).into_response()
+    } else {
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message).into_response()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

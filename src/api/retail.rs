@@ -292,6 +292,19 @@ pub struct ProductQuery {
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+pub struct OrderQuery {
+    pub store_id: Option<String>,
+    pub terminal_id: Option<String>,
+    /// Find the order of a receipt (e.g. when the reply to the create was lost).
+    pub receipt_id: Option<String>,
+    pub state: Option<OrderState>,
+    /// 1 to 200, default 50.
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SettlementQuery {
     /// First day (UTC), inclusive: `2026-11-01`.
     pub from: Option<String>,
@@ -485,6 +498,27 @@ async fn create_order(
     .await
 }
 
+/// Retail orders, newest first, by store, terminal, receipt or state.
+#[utoipa::path(get, path = "/v1/retail_orders", tag = "retail", params(OrderQuery),
+    responses((status = 200, body = ListOf<OrderView>), (status = 400, body = ErrorBody)))]
+async fn list_orders(
+    State(state): State<AppState>,
+    _p: Principal,
+    q: Result<Query<OrderQuery>, QueryRejection>,
+) -> ApiResult<Json<ListOf<OrderView>>> {
+    let q = query(q)?;
+    let filter = orders::OrderFilter {
+        store_id: q.store_id,
+        terminal_id: q.terminal_id,
+        receipt_id: q.receipt_id,
+        state: q.state,
+        after: q.cursor,
+        limit: q.limit.unwrap_or(50),
+    };
+    let (data, next_cursor) = orders::list(&state.engine, filter)?;
+    Ok(Json(ListOf { data, next_cursor }))
+}
+
 /// A retail order and its state.
 #[utoipa::path(get, path = "/v1/retail_orders/{id}", tag = "retail",
     responses((status = 200, body = OrderView), (status = 404, body = ErrorBody)))]
@@ -626,7 +660,7 @@ async fn delete_webhook(
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(
-        get_balances, create_top_up, list_products, get_product, create_store, list_stores, get_store, create_order, get_order,
+        get_balances, create_top_up, list_products, get_product, create_store, list_stores, get_store, create_order, list_orders, get_order,
         confirm_order, invalidate_order, get_settlements, create_webhook, list_webhooks, get_webhook, delete_webhook
     ),
     components(schemas(
@@ -646,11 +680,21 @@ pub fn router() -> Router<AppState> {
         .route("/v1/products/{code}", get(get_product))
         .route("/v1/stores", post(create_store).get(list_stores))
         .route("/v1/stores/{id}", get(get_store))
-        .route("/v1/retail_orders", post(create_order))
+        .route("/v1/retail_orders", post(create_order).get(list_orders))
         .route("/v1/retail_orders/{id}", get(get_order))
         .route("/v1/retail_orders/{id}/actions/confirm", post(confirm_order))
         .route("/v1/retail_orders/{id}/actions/invalidate", post(invalidate_order))
         .route("/v1/settlements", get(get_settlements))
         .route("/v1/webhooks", post(create_webhook).get(list_webhooks))
         .route("/v1/webhooks/{id}", get(get_webhook).delete(delete_webhook))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// A known path with the wrong method: JSON like every other error.
+async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!("{} is not supported on {}.", method, uri.path()),
+    )
 }

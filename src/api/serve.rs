@@ -15,7 +15,6 @@ use axum::http::StatusCode;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use super::{AppState, router};
@@ -30,9 +29,29 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 pub fn app(engine: Engine) -> Router {
     router(AppState { engine })
         .fallback(super::error::not_found)
+        .method_not_allowed_fallback(super::error::method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(axum::middleware::from_fn(request_timeout))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Answers 408 in the surface's JSON shape when a request takes longer than [`REQUEST_TIMEOUT`].
+/// The work may still complete (a ledger write already queued commits), so clients treat 408 as
+/// "outcome unknown" and resolve it (gift: reverse by `externalTransactionId`).
+async fn request_timeout(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let gift = req.uri().path().starts_with("/gift");
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(resp) => resp,
+        Err(_) => {
+            let message = "The request took too long; its outcome is unknown.";
+            if gift {
+                super::error::GiftFailure::new(StatusCode::REQUEST_TIMEOUT, "timeout", message).into_response()
+            } else {
+                super::error::ApiError::new(StatusCode::REQUEST_TIMEOUT, "timeout", message).into_response()
+            }
+        }
+    }
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight requests finish.

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use super::{CliResult, Global};
 use crate::engine::EngineConfig;
 use crate::engine::config::CONFIG_FILE;
-use crate::engine::receipts::{store_header, terminal_id};
+use crate::engine::receipts::receipt_setup;
 use crate::money::{Currency, Locale, Money};
 use crate::receipt::transport::DEFAULT_TIMEOUT;
 use crate::receipt::{Code, Label, Line, PrinterSpec, Receipt, ReceiptKind, StoreHeader, Width, escpos, layout};
@@ -73,12 +73,14 @@ fn test_receipt(
     config: Option<&EngineConfig>,
     locale: Locale,
 ) -> Result<Receipt, Box<dyn std::error::Error + Send + Sync>> {
-    let header = config.and_then(|c| store_header(c).ok()).unwrap_or_else(|| StoreHeader {
+    let setup = config.and_then(|c| receipt_setup(c).ok());
+    let header = setup.as_ref().map(|s| s.header.clone()).unwrap_or_else(|| StoreHeader {
         name: "till".to_string(),
         address: vec!["Printer test".to_string()],
         extra: Vec::new(),
     });
-    let terminal = config.and_then(|c| terminal_id(c).ok()).unwrap_or_else(|| "T01".to_string());
+    let terminal = setup.as_ref().map(|s| s.terminal.clone()).unwrap_or_else(|| "T01".to_string());
+    let footer = setup.as_ref().map(|s| s.footer.clone()).unwrap_or_default();
     let currency =
         config.and_then(|c| Currency::from_code(&c.merchant.currency).ok()).unwrap_or(Currency::from_code("EUR")?);
     Ok(Receipt {
@@ -98,7 +100,7 @@ fn test_receipt(
         change: None,
         cards: Vec::new(),
         codes: vec![Code { label: None, text: TEST_CODE.to_string(), qr: true, code128: true }],
-        footer: Vec::new(),
+        footer,
         training: false,
         duplicate: false,
     })

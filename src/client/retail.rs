@@ -107,6 +107,22 @@ impl Client {
         self.get_json(&format!("/v1/retail_orders/{}", encode(id))).await
     }
 
+    /// `GET /v1/retail_orders?store_id&terminal_id&receipt_id`: the orders of one receipt, newest first
+    /// (to find an order whose create reply was lost).
+    pub async fn retail_orders_for_receipt(
+        &self,
+        store_id: &str,
+        terminal_id: &str,
+        receipt_id: &str,
+    ) -> Result<Vec<OrderView>, ClientError> {
+        let q = query_string(&[
+            ("store_id", Some(store_id.to_string())),
+            ("terminal_id", Some(terminal_id.to_string())),
+            ("receipt_id", Some(receipt_id.to_string())),
+        ]);
+        Ok(self.get_json::<ListOf<OrderView>>(&format!("/v1/retail_orders{q}")).await?.data)
+    }
+
     /// `POST /v1/retail_orders/{id}/actions/confirm`: after payment; the reply has the receipt lines.
     pub async fn confirm_retail_order(
         &self,

@@ -72,6 +72,51 @@ pub fn terminal_id(config: &EngineConfig) -> Result<String, super::EngineError> 
     Ok(store.terminal_id.unwrap_or_else(|| "T01".to_string()))
 }
 
+/// What every receipt of this till starts from: the configured header, terminal, language and
+/// footer (`[store]`, `[merchant]`, `[receipt]` of `till.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ReceiptSetup {
+    pub header: StoreHeader,
+    pub terminal: String,
+    /// The merchant's locale tag, e.g. `de-DE`.
+    pub locale: String,
+    /// The merchant's currency code, e.g. `EUR`.
+    pub currency: String,
+    pub footer: Vec<String>,
+}
+
+/// The receipt setup from the configuration.
+pub fn receipt_setup(config: &EngineConfig) -> Result<ReceiptSetup, super::EngineError> {
+    let receipt: ReceiptConfig = config.section("receipt")?;
+    Ok(ReceiptSetup {
+        header: store_header(config)?,
+        terminal: terminal_id(config)?,
+        locale: config.merchant.locale.clone(),
+        currency: config.merchant.currency.clone(),
+        footer: receipt.footer,
+    })
+}
+
+impl ReceiptSetup {
+    /// The context for a receipt made now by `cashier`, live or in training.
+    pub fn context(
+        &self,
+        cashier: Option<String>,
+        training: bool,
+        issued_at: time::OffsetDateTime,
+    ) -> crate::receipt::Context {
+        crate::receipt::Context {
+            header: self.header.clone(),
+            terminal: self.terminal.clone(),
+            cashier,
+            issued_at,
+            locale: crate::money::Locale::parse(&self.locale).unwrap_or(crate::money::Locale::EnUs),
+            training,
+            footer: self.footer.clone(),
+        }
+    }
+}
+
 /// A receipt as stored: its row data and the receipt (with its number filled in).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StoredReceipt {

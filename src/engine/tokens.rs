@@ -3,8 +3,15 @@
 //!
 //! A token is shown once and stored only as its SHA-256 hash. Tokens carry 256 random bits, so a
 //! lookup by hash leaks nothing useful; the final comparison is constant-time anyway.
+//!
+//! Every request is authenticated, so a live token is remembered in memory for a couple of seconds
+//! (keyed by data directory and hash). Revoking through this module forgets it at once; a token
+//! revoked by another process stops working within [`CACHE_TTL`].
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use rand::RngCore;
@@ -101,6 +108,56 @@ impl Principal {
     }
 }
 
+/// How long a checked token is trusted without looking at the database again.
+pub const CACHE_TTL: Duration = Duration::from_secs(2);
+const CACHE_MAX: usize = 10_000;
+
+struct Cached {
+    principal: Principal,
+    expires_at: Option<i64>,
+    checked: Instant,
+}
+
+type CacheKey = (PathBuf, [u8; 32]);
+
+fn cache() -> &'static Mutex<HashMap<CacheKey, Cached>> {
+    static CACHE: OnceLock<Mutex<HashMap<CacheKey, Cached>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+fn cache_get(engine: &Engine, h: &[u8; 32]) -> Option<Principal> {
+    let c = cache().lock().ok()?;
+    let e = c.get(&(engine.data_dir().to_path_buf(), *h))?;
+    let fresh = e.checked.elapsed() < CACHE_TTL && e.expires_at.is_none_or(|t| t > now_secs());
+    fresh.then(|| e.principal.clone())
+}
+
+/// Bumped by every forget; a lookup that started before a forget does not cache its result.
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn cache_put(engine: &Engine, h: [u8; 32], principal: &Principal, expires_at: Option<i64>, generation: u64) {
+    if let Ok(mut c) = cache().lock() {
+        if GENERATION.load(std::sync::atomic::Ordering::SeqCst) != generation {
+            return;
+        }
+        if c.len() >= CACHE_MAX {
+            c.clear();
+        }
+        c.insert(
+            (engine.data_dir().to_path_buf(), h),
+            Cached { principal: principal.clone(), expires_at, checked: Instant::now() },
+        );
+    }
+}
+
+fn cache_forget(engine: &Engine, pred: impl Fn(&[u8; 32], &Principal) -> bool) {
+    if let Ok(mut c) = cache().lock() {
+        GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir = engine.data_dir();
+        c.retain(|(d, h), e| d != dir || !pred(h, &e.principal));
+    }
+}
+
 fn now_secs() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
@@ -187,6 +244,7 @@ pub async fn create_session(
 /// Revokes a token (logout). Returns whether a live token was revoked.
 pub async fn revoke(engine: &Engine, token: &str) -> Result<bool, EngineError> {
     let h = hash(token);
+    cache_forget(engine, |k, _| *k == h);
     let n = engine
         .ledger()
         .write(move |tx| {
@@ -197,22 +255,27 @@ pub async fn revoke(engine: &Engine, token: &str) -> Result<bool, EngineError> {
             Ok::<usize, LedgerError>(n)
         })
         .await?;
+    // Again after the commit: a lookup racing the write may have cached it meanwhile.
+    cache_forget(engine, |k, _| *k == h);
     Ok(n > 0)
 }
 
 /// Revokes every live session of a user (e.g. when the user is disabled). Returns how many.
 pub async fn revoke_sessions_of(engine: &Engine, user_number: u32) -> Result<usize, EngineError> {
+    cache_forget(engine, |_, p| p.user_number() == Some(user_number));
     let n = engine
         .ledger()
         .write(move |tx| {
             let n = tx.conn().execute(
                 "UPDATE auth_tokens SET revoked_at = ?2
-                 WHERE kind = 'session' AND user_number = ?1 AND revoked_at IS NULL",
+                 WHERE kind = 'session' AND user_number = ?1 AND revoked_at IS NULL
+                   AND (expires_at IS NULL OR expires_at > ?2)",
                 rusqlite::params![user_number, now_secs()],
             )?;
             Ok::<usize, LedgerError>(n)
         })
         .await?;
+    cache_forget(engine, |_, p| p.user_number() == Some(user_number));
     Ok(n)
 }
 
@@ -222,6 +285,10 @@ pub fn authenticate(engine: &Engine, token: &str) -> Result<Option<Principal>, E
         return Ok(None);
     }
     let h = hash(token);
+    if let Some(p) = cache_get(engine, &h) {
+        return Ok(Some(p));
+    }
+    let generation = GENERATION.load(std::sync::atomic::Ordering::SeqCst);
     let row = engine.ledger().read(|conn| {
         let row = conn
             .prepare_cached(
@@ -251,14 +318,16 @@ pub fn authenticate(engine: &Engine, token: &str) -> Result<Option<Principal>, E
     if expires_at.is_some_and(|t| t <= now_secs()) {
         return Ok(None);
     }
-    match kind.as_str() {
-        "api" => Ok(Some(Principal::Client { name })),
+    let principal = match kind.as_str() {
+        "api" => Principal::Client { name },
         "session" => match (user_number, role.as_deref().and_then(Role::parse)) {
-            (Some(number), Some(role)) => Ok(Some(Principal::User { number, role })),
-            _ => Ok(None),
+            (Some(number), Some(role)) => Principal::User { number, role },
+            _ => return Ok(None),
         },
-        _ => Ok(None),
-    }
+        _ => return Ok(None),
+    };
+    cache_put(engine, h, &principal, expires_at, generation);
+    Ok(Some(principal))
 }
 
 #[cfg(test)]
@@ -273,6 +342,33 @@ mod tests {
         assert!(a.starts_with(PREFIX));
         assert_eq!(a.len(), PREFIX.len() + 43);
         assert_ne!(hash(&a), hash(&b));
+    }
+
+    #[tokio::test]
+    async fn tokens_authenticate_until_revoked_or_expired() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::open(dir.path(), crate::engine::OpenOptions { demo: false }).unwrap();
+        let api = create_api_token(&engine, "pos-1").await.unwrap();
+        assert_eq!(authenticate(&engine, &api).unwrap(), Some(Principal::Client { name: "pos-1".into() }));
+        assert_eq!(authenticate(&engine, "till_not-a-token").unwrap(), None);
+        let mut forged = api.clone();
+        forged.pop();
+        assert_eq!(authenticate(&engine, &forged).unwrap(), None);
+
+        let s = create_session(&engine, 1001, Role::Cashier, Duration::from_secs(600)).await.unwrap();
+        assert_eq!(authenticate(&engine, &s).unwrap(), Some(Principal::User { number: 1001, role: Role::Cashier }));
+        // Cached now; a revoke must still take effect at once.
+        assert!(revoke(&engine, &s).await.unwrap());
+        assert_eq!(authenticate(&engine, &s).unwrap(), None);
+        assert!(!revoke(&engine, &s).await.unwrap());
+
+        let gone = create_session(&engine, 9001, Role::Manager, Duration::ZERO).await.unwrap();
+        assert_eq!(authenticate(&engine, &gone).unwrap(), None, "an expired session is refused");
+        let s2 = create_session(&engine, 9001, Role::Manager, Duration::from_secs(600)).await.unwrap();
+        assert!(authenticate(&engine, &s2).unwrap().is_some());
+        assert_eq!(revoke_sessions_of(&engine, 9001).await.unwrap(), 1);
+        assert_eq!(authenticate(&engine, &s2).unwrap(), None);
+        assert!(authenticate(&engine, &api).unwrap().is_some(), "API tokens are untouched");
     }
 
     #[test]

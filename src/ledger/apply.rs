@@ -19,7 +19,7 @@
 
 use rusqlite::params;
 
-use super::store::{self, EXPIRED, PENDING, POSTED, VOIDED, id_sql, key_sql, u64_sql};
+use super::store::{self, EXPIRED, PENDING, POSTED, VOIDED, key_sql, u64_sql};
 use super::writer::State;
 use super::{
     Account, AccountFlags, CreateAccountResult as AR, CreateTransferResult as TR, LedgerError, NewAccount, NewTransfer,
@@ -177,23 +177,9 @@ fn create_account(st: &mut State, a: &NewAccount) -> Result<AR, LedgerError> {
         user_data_32: a.user_data_32,
         timestamp: ts,
     };
-    let mut stmt = st.conn.prepare_cached(&format!(
-        "INSERT INTO ledger_accounts ({}) VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, ?5, ?6, ?7, ?8)",
-        store::ACCOUNT_COLUMNS
-    ))?;
-    stmt.execute(params![
-        key_sql(account.id),
-        account.ledger,
-        account.code,
-        account.flags.0,
-        id_sql(account.user_data_128),
-        u64_sql(account.user_data_64),
-        account.user_data_32,
-        u64_sql(ts),
-    ])?;
-    drop(stmt);
+    let num = store::insert_account(&st.conn, &account)?;
     st.use_timestamp(ts);
-    st.account_created(account);
+    st.account_created(num, account);
     Ok(AR::Ok)
 }
 
@@ -566,8 +552,8 @@ fn record(st: &mut State, t: &Transfer, dr: Account, cr: Account, ts: u64) -> Re
                 ])?;
         }
     }
-    st.account_changed(dr);
-    st.account_changed(cr);
+    st.account_changed(dr)?;
+    st.account_changed(cr)?;
     Ok(())
 }
 

@@ -409,6 +409,12 @@ impl Ledger {
         T: Send + 'static,
         E: From<LedgerError> + Send + 'static,
     {
+        // A write from inside a write closure would wait for the writer forever: refuse it.
+        if writer::on_writer_thread() {
+            return Err(E::from(LedgerError::Invalid(
+                "Ledger::write called from inside a write closure; use the WriteTx instead".into(),
+            )));
+        }
         self.inner.jobs.send(Box::new(WriteJob { f, reply })).map_err(|_| E::from(LedgerError::WriterGone))
     }
 

@@ -93,7 +93,7 @@ pub(crate) fn account_history(
         "SELECT h.timestamp, h.debits_pending, h.debits_posted, h.credits_pending, h.credits_posted, {} \
          FROM ledger_history h JOIN ledger_transfers t ON t.id = h.transfer_id \
          WHERE h.account_id = ?1 AND h.timestamp > ?2 ORDER BY h.timestamp LIMIT ?3",
-        store::transfer_columns_of("t")
+        store::TRANSFER_COLUMNS_T
     ))?;
     let after_sql = after.map_or(-1, u64_sql);
     let rows = stmt.query_map(rusqlite::params![key_sql(account_id), after_sql, i64::from(limit) + 1], |r| {

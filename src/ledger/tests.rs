@@ -323,7 +323,7 @@ fn committed_work_survives_reopening_and_migrations_run_once() {
     let l = Ledger::open(&path, &v2).unwrap();
     assert_eq!(balances(&l, 2), (0, 0, 0, 9));
     let n: i64 = l.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))?)).unwrap();
-    assert_eq!(n, 3);
+    assert_eq!(n, 4);
     drop(l);
     // An older build (knowing only shop v1) refuses the newer file.
     assert!(matches!(Ledger::open(&path, &v1), Err(LedgerError::SchemaTooNew { found: 2, known: 1 })));
@@ -385,4 +385,65 @@ async fn concurrent_async_writers_all_commit() {
     }
     assert_eq!(balances(&l, 3), (0, 0, 0, 200));
     assert_verified(&l);
+}
+
+#[test]
+fn migration_2_moves_balances_into_their_own_table_without_changing_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.sqlite");
+    {
+        // A file as version 1 of the schema left it.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(store::LEDGER_MIGRATIONS[0].sql).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (component TEXT NOT NULL, version INTEGER NOT NULL,
+                applied_at INTEGER NOT NULL, PRIMARY KEY (component, version));
+             INSERT INTO schema_migrations VALUES ('ledger', 1, 0);",
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO ledger_accounts VALUES (?1, 978, 1, 2, 0, 5, 0, 9, NULL, 0, 0, 1)",
+            [2u128.to_be_bytes()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO ledger_accounts VALUES (?1, 978, 1, 0, 0, 9, 0, 5, NULL, 0, 0, 2)",
+            [1u128.to_be_bytes()],
+        )
+        .unwrap();
+    }
+    let l = Ledger::open(&path, &[]).unwrap();
+    assert_eq!(balances(&l, 2), (0, 5, 0, 9));
+    assert_eq!(balances(&l, 1), (0, 9, 0, 5));
+    assert_eq!(l.lookup_accounts(&[2]).unwrap()[0].flags, AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS);
+    // And it keeps working: a new account and a transfer.
+    assert_eq!(l.create_accounts_blocking(vec![acct(3, AccountFlags::NONE)]).unwrap(), vec![CreateAccountResult::Ok]);
+    assert_eq!(l.create_transfers_blocking(vec![xfer(10, 2, 3, 4)]).unwrap(), vec![CreateTransferResult::Ok]);
+    assert_eq!(balances(&l, 2), (0, 9, 0, 9));
+}
+
+#[test]
+fn two_handles_on_one_file_never_overwrite_each_others_balances() {
+    // E.g. `till serve` running while an admin command opens the same data directory.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l.sqlite");
+    let a = Ledger::open(&path, &[]).unwrap();
+    setup(&a);
+    a.create_transfers_blocking(vec![xfer(10, 1, 3, 5)]).unwrap();
+    let b = Ledger::open(&path, &[]).unwrap();
+    b.create_transfers_blocking(vec![xfer(11, 1, 3, 7)]).unwrap();
+    // `a` cached account 3 at 5; it must notice `b`'s commit and build on 12.
+    a.create_transfers_blocking(vec![xfer(12, 1, 3, 1)]).unwrap();
+    b.create_transfers_blocking(vec![xfer(13, 1, 3, 2)]).unwrap();
+    assert_eq!(balances(&a, 3), (0, 0, 0, 15));
+    assert_verified(&a);
+}
+
+#[test]
+fn a_write_inside_a_write_is_refused_instead_of_deadlocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _) = open(&dir);
+    let inner = l.clone();
+    let r: Result<Result<(), LedgerError>, LedgerError> = l.write_blocking(move |_| Ok(inner.expire_due_blocking()));
+    assert!(matches!(r, Ok(Err(LedgerError::Invalid(_)))), "{r:?}");
 }

@@ -52,7 +52,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, LedgerError> {
 
     let mut accounts: HashMap<u128, Account> = HashMap::new();
     {
-        let mut stmt = conn.prepare(&format!("SELECT {} FROM ledger_accounts", store::ACCOUNT_COLUMNS))?;
+        let mut stmt = conn.prepare(store::SELECT_ACCOUNTS)?;
         let rows = stmt.query_map([], store::account_from_row)?;
         for a in rows {
             let a = a?;
@@ -91,8 +91,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, LedgerError> {
     let mut resolutions: Vec<(u128, u128, bool, u64)> = Vec::new(); // (pending_id, id, post, amount)
     let mut pending_ids_seen: HashMap<u128, (u128, u128, u32)> = HashMap::new(); // id -> (dr, cr, ledger)
     {
-        let mut stmt =
-            conn.prepare(&format!("SELECT {} FROM ledger_transfers ORDER BY timestamp", store::TRANSFER_COLUMNS))?;
+        let mut stmt = conn.prepare(&format!("{} ORDER BY timestamp", store::SELECT_TRANSFERS))?;
         let rows = stmt.query_map([], store::transfer_from_row)?;
         for t in rows {
             let t = t?;

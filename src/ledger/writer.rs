@@ -15,8 +15,31 @@ use std::time::Duration;
 use rusqlite::{Connection, params};
 
 use super::clock::Clock;
-use super::store::{self, key_sql, u64_sql};
+use super::store::{self, u64_sql};
 use super::{Account, LedgerError, WriteTx};
+
+/// Hashes account ids for the cache. Ids are 128-bit keys chosen by the engine (derived with
+/// SHA-256 or sequential), so a cheap multiply-fold is enough and SipHash is wasted work.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        let folded = (v as u64) ^ ((v >> 64) as u64).rotate_left(32);
+        self.0 = (self.0 ^ folded).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 ^= self.0 >> 29;
+    }
+}
+
+type IdMap<V> = HashMap<u128, V, std::hash::BuildHasherDefault<IdHasher>>;
 
 /// Delivers a job's outcome once its group is settled: `None` = committed, `Some(msg)` = the
 /// group's COMMIT failed and nothing of the job was kept.
@@ -35,9 +58,20 @@ const MAX_GROUP: usize = 4096;
 /// Entries the account cache may hold before it is dropped after a commit.
 const MAX_CACHED_ACCOUNTS: usize = 200_000;
 
+/// Savepoint statements by depth (a job, a chain inside it, …): save, release, roll back.
+const SAVEPOINTS: [[&str; 3]; 3] = [
+    ["SAVEPOINT s0", "RELEASE s0", "ROLLBACK TO s0"],
+    ["SAVEPOINT s1", "RELEASE s1", "ROLLBACK TO s1"],
+    ["SAVEPOINT s2", "RELEASE s2", "ROLLBACK TO s2"],
+];
+
 #[derive(Clone)]
 struct Slot {
+    /// The account's row number, the key of its balances.
+    num: i64,
     account: Account,
+    /// The flags as stored (they change only when a closing transfer closes or reopens).
+    stored_flags: u16,
     /// Changed since the last flush.
     dirty: bool,
 }
@@ -56,7 +90,7 @@ pub(crate) struct State {
     /// The last timestamp handed out; every event gets a larger one.
     last_ts: u64,
     /// Accounts as of the current (uncommitted) state; the database row is written at flush.
-    cache: HashMap<u128, Slot>,
+    cache: IdMap<Slot>,
     /// Prior cache entries, so a rolled-back savepoint restores the cache too.
     journal: Vec<(u128, Option<Slot>)>,
     /// Accounts that became dirty since the last flush (may hold ids that were cleaned again).
@@ -65,11 +99,33 @@ pub(crate) struct State {
     depth: usize,
     /// Earliest expiry of a pending transfer (u64::MAX: none known). May be early, never late.
     pub(crate) next_expiry: u64,
+    /// `PRAGMA data_version` as of our last look: another writer's commit changes it, and then
+    /// the cache (balances) and the timestamp floor must be re-read.
+    data_version: i64,
 }
 
 impl State {
     pub(crate) fn new(conn: Connection, clock: Arc<dyn Clock>) -> Result<State, LedgerError> {
-        let last_ts: i64 = conn.query_row(
+        let mut st = State {
+            conn,
+            clock,
+            last_ts: 0,
+            cache: IdMap::default(),
+            journal: Vec::new(),
+            dirty: Vec::new(),
+            depth: 0,
+            next_expiry: u64::MAX,
+            data_version: 0,
+        };
+        st.reload()?;
+        Ok(st)
+    }
+
+    /// Re-reads what the writer keeps in memory from the file: at open, and whenever another
+    /// connection (another process on the same data directory) has committed in between.
+    fn reload(&mut self) -> Result<(), LedgerError> {
+        self.cache.clear();
+        let last_ts: i64 = self.conn.query_row(
             "SELECT MAX(
                 (SELECT IFNULL(MAX(timestamp), 0) FROM ledger_accounts),
                 (SELECT IFNULL(MAX(timestamp), 0) FROM ledger_transfers),
@@ -77,18 +133,15 @@ impl State {
             [],
             |r| r.get(0),
         )?;
-        let mut st = State {
-            conn,
-            clock,
-            last_ts: last_ts as u64,
-            cache: HashMap::new(),
-            journal: Vec::new(),
-            dirty: Vec::new(),
-            depth: 0,
-            next_expiry: u64::MAX,
-        };
-        st.refresh_next_expiry()?;
-        Ok(st)
+        self.last_ts = self.last_ts.max(last_ts as u64);
+        self.refresh_next_expiry()?;
+        self.data_version = self.read_data_version()?;
+        Ok(())
+    }
+
+    /// Changes whenever another connection commits to the file.
+    fn read_data_version(&self) -> Result<i64, LedgerError> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// The clock's time, for expiry decisions.
@@ -123,43 +176,60 @@ impl State {
         if let Some(slot) = self.cache.get(&id) {
             return Ok(Some(slot.account.clone()));
         }
-        let found = store::select_account(&self.conn, id)?;
-        if let Some(a) = &found {
-            // A committed row: no journal entry needed, a rollback cannot un-commit it.
-            self.cache.insert(id, Slot { account: a.clone(), dirty: false });
-        }
-        Ok(found)
+        let Some((num, account)) = store::select_account_num(&self.conn, id)? else { return Ok(None) };
+        // A committed row: no journal entry needed, a rollback cannot un-commit it.
+        let stored_flags = account.flags.0;
+        self.cache.insert(id, Slot { num, account: account.clone(), stored_flags, dirty: false });
+        Ok(Some(account))
     }
 
     /// Records a freshly inserted account (its row is already in the transaction).
-    pub(crate) fn account_created(&mut self, a: Account) {
-        let prior = self.cache.insert(a.id, Slot { account: a.clone(), dirty: false });
+    pub(crate) fn account_created(&mut self, num: i64, a: Account) {
+        let stored_flags = a.flags.0;
+        let prior = self.cache.insert(a.id, Slot { num, account: a.clone(), stored_flags, dirty: false });
         self.journal.push((a.id, prior));
     }
 
     /// Replaces an account's state; the row is written once, at the end of the group.
-    pub(crate) fn account_changed(&mut self, a: Account) {
+    /// The account must have been read through `account` (so it is cached) earlier in this group.
+    pub(crate) fn account_changed(&mut self, a: Account) -> Result<(), LedgerError> {
         let id = a.id;
-        let prior = self.cache.insert(id, Slot { account: a, dirty: true });
-        if !prior.as_ref().is_some_and(|s| s.dirty) {
+        let Some(slot) = self.cache.get_mut(&id) else {
+            return Err(LedgerError::Invalid(format!("account {id:032x} changed without being read")));
+        };
+        let prior = slot.clone();
+        slot.account = a;
+        slot.dirty = true;
+        if !prior.dirty {
             self.dirty.push(id);
         }
-        self.journal.push((id, prior));
+        self.journal.push((id, Some(prior)));
+        Ok(())
     }
 
     // ---- savepoints ----
 
+    fn exec(&self, sql: &str) -> Result<(), LedgerError> {
+        self.conn.prepare_cached(sql)?.execute([])?;
+        Ok(())
+    }
+
     pub(crate) fn savepoint(&mut self) -> Result<Mark, LedgerError> {
         let depth = self.depth;
-        self.conn.prepare_cached(&format!("SAVEPOINT s{depth}"))?.execute([])?;
+        match SAVEPOINTS.get(depth) {
+            Some([save, _, _]) => self.exec(save)?,
+            None => self.exec(&format!("SAVEPOINT s{depth}"))?,
+        }
         self.depth += 1;
         Ok(Mark { depth, journal: self.journal.len() })
     }
 
     pub(crate) fn release(&mut self, mark: Mark) -> Result<(), LedgerError> {
         self.depth = mark.depth;
-        self.conn.prepare_cached(&format!("RELEASE s{}", mark.depth))?.execute([])?;
-        Ok(())
+        match SAVEPOINTS.get(mark.depth) {
+            Some([_, release, _]) => self.exec(release),
+            None => self.exec(&format!("RELEASE s{}", mark.depth)),
+        }
     }
 
     /// Undoes everything since `mark`: the database rows and the cache.
@@ -173,36 +243,44 @@ impl State {
             }
         }
         self.depth = mark.depth;
-        self.conn.prepare_cached(&format!("ROLLBACK TO s{}", mark.depth))?.execute([])?;
-        self.conn.prepare_cached(&format!("RELEASE s{}", mark.depth))?.execute([])?;
-        Ok(())
+        match SAVEPOINTS.get(mark.depth) {
+            Some([_, release, rollback]) => {
+                self.exec(rollback)?;
+                self.exec(release)
+            }
+            None => {
+                self.exec(&format!("ROLLBACK TO s{}", mark.depth))?;
+                self.exec(&format!("RELEASE s{}", mark.depth))
+            }
+        }
     }
 
     /// Writes every account changed in this group, once each.
     fn flush_accounts(&mut self) -> Result<(), LedgerError> {
-        let mut stmt = self.conn.prepare_cached(
-            "UPDATE ledger_accounts SET flags = ?2, debits_pending = ?3, debits_posted = ?4, \
-             credits_pending = ?5, credits_posted = ?6 WHERE id = ?1",
+        let mut balances = self.conn.prepare_cached(
+            "UPDATE ledger_balances SET debits_pending = ?2, debits_posted = ?3, credits_pending = ?4, \
+             credits_posted = ?5 WHERE num = ?1",
         )?;
+        let mut flags = self.conn.prepare_cached("UPDATE ledger_accounts SET flags = ?2 WHERE num = ?1")?;
         for id in self.dirty.drain(..) {
             let Some(slot) = self.cache.get_mut(&id) else { continue };
             if !slot.dirty {
                 continue;
             }
             let a = &slot.account;
-            let n = stmt.execute(params![
-                key_sql(a.id),
-                a.flags.0,
+            let n = balances.execute(params![
+                slot.num,
                 u64_sql(a.debits_pending),
                 u64_sql(a.debits_posted),
                 u64_sql(a.credits_pending),
                 u64_sql(a.credits_posted),
             ])?;
             if n != 1 {
-                return Err(LedgerError::Invalid(format!(
-                    "account {:032x} vanished before its balances were written",
-                    id
-                )));
+                return Err(LedgerError::Invalid(format!("account {id:032x} has no balances row")));
+            }
+            if a.flags.0 != slot.stored_flags {
+                flags.execute(params![slot.num, a.flags.0])?;
+                slot.stored_flags = a.flags.0;
             }
             slot.dirty = false;
         }
@@ -228,7 +306,20 @@ impl State {
         }
         let mut replies: Vec<Reply> = Vec::with_capacity(jobs.len());
         let mut group_error: Option<String> = None;
-        if let Err(e) = super::apply::expire_due(self) {
+        // Holding the write lock now, so nobody else can commit until we are done.
+        match self.read_data_version() {
+            Ok(v) if v == self.data_version => {}
+            Ok(_) => {
+                tracing::info!("the ledger file was changed by another connection; reloading");
+                if let Err(e) = self.reload() {
+                    group_error = Some(format!("reloading after an outside change failed: {e}"));
+                }
+            }
+            Err(e) => group_error = Some(format!("reading data_version failed: {e}")),
+        }
+        if group_error.is_none()
+            && let Err(e) = super::apply::expire_due(self)
+        {
             group_error = Some(format!("expiring pending transfers failed: {e}"));
         }
         for job in jobs {
@@ -300,8 +391,18 @@ impl State {
     }
 }
 
+thread_local! {
+    static ON_WRITER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the calling thread is a ledger writer.
+pub(crate) fn on_writer_thread() -> bool {
+    ON_WRITER.with(|w| w.get())
+}
+
 /// The writer thread's loop: ends when every `Ledger` handle is gone.
 pub(crate) fn run(mut st: State, rx: Receiver<Box<dyn Job>>) {
+    ON_WRITER.with(|w| w.set(true));
     loop {
         let first = if st.next_expiry == u64::MAX {
             match rx.recv() {

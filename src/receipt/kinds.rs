@@ -52,8 +52,9 @@ pub struct RetailResult {
 /// How a third-party card becomes usable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Activation {
-    /// Print on receipt: the code is the card; printed in full as text and QR.
-    Por { code: String, serial: Option<String> },
+    /// Print on receipt: the code is the card. When the till knows it separately it prints in
+    /// full as text and QR; otherwise it is in the engine's lines.
+    Por { code: Option<String>, serial: Option<String> },
     /// Point-of-sale activation of a physical card; the receipt carries support information.
     Posa { card_number: String },
 }
@@ -233,7 +234,9 @@ impl Receipt {
         settle(&mut rc, r.face_value, paid)?;
         match &r.activation {
             Activation::Por { code, serial } => {
-                rc.codes.push(Code { label: Some(Label::Code), text: code.clone(), qr: true, code128: false });
+                if let Some(code) = code.as_ref().filter(|c| !c.trim().is_empty()) {
+                    rc.codes.push(Code { label: Some(Label::Code), text: code.clone(), qr: true, code128: false });
+                }
                 if let Some(s) = serial {
                     rc.lines.push(Line::Pair { label: Label::Serial, value: s.clone() });
                 }

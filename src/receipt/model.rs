@@ -261,12 +261,15 @@ impl Receipt {
 
 /// Masks a card number to its last four characters: `6274 1234 5678 9012` → `**** 9012`.
 /// Numbers of four or fewer characters are masked entirely.
+/// An already masked number (`**** 0042`, `••••0042`) keeps its visible last four.
 pub fn mask_card_number(number: &str) -> String {
     let digits: Vec<char> = number.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    if digits.len() <= 4 {
+    let already_masked = number.contains(['*', '•']);
+    let keeps_visible_digits = already_masked && !digits.is_empty();
+    if digits.len() <= 4 && !keeps_visible_digits {
         return "****".to_string();
     }
-    let last: String = digits[digits.len() - 4..].iter().collect();
+    let last: String = digits[digits.len().saturating_sub(4)..].iter().collect();
     format!("**** {last}")
 }
 
@@ -297,5 +300,7 @@ mod tests {
         assert_eq!(mask_card_number("6274123456789012"), "**** 9012");
         assert_eq!(mask_card_number("123"), "****");
         assert_eq!(mask_card_number("1234"), "****");
+        assert_eq!(mask_card_number("**** 0042"), "**** 0042");
+        assert_eq!(mask_card_number("************0042"), "**** 0042");
     }
 }

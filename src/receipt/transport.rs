@@ -216,6 +216,12 @@ pub fn status(spec: &PrinterSpec, timeout: Duration) -> PrinterStatus {
     }
 }
 
+/// [`status`] from async code (the status bar's poll): runs on the blocking pool, so a slow
+/// printer never stalls the screen.
+pub async fn status_async(spec: PrinterSpec, timeout: Duration) -> PrinterStatus {
+    tokio::task::spawn_blocking(move || status(&spec, timeout)).await.unwrap_or(PrinterStatus::Unknown)
+}
+
 /// Sends one print job. Checks the state first where the printer can answer; never retries.
 pub fn send(spec: &PrinterSpec, job: &[u8], timeout: Duration) -> Result<Sent, PrintError> {
     let name = spec.to_string();
@@ -229,8 +235,7 @@ pub fn send(spec: &PrinterSpec, job: &[u8], timeout: Duration) -> Result<Sent, P
                 return Err(PrintError::NotReady { spec: name, status: status_before });
             }
             write_job(&mut stream, job, &name)?;
-            // Closing tells network printers (and emupos) that the job is complete.
-            let _ = stream.shutdown(Shutdown::Write);
+            finish(&mut stream, timeout);
             Ok(Sent { bytes: job.len(), status_before })
         }
         PrinterSpec::File(path) => {
@@ -243,6 +248,22 @@ pub fn send(spec: &PrinterSpec, job: &[u8], timeout: Duration) -> Result<Sent, P
             Ok(Sent { bytes: job.len(), status_before: PrinterStatus::Unknown })
         }
         PrinterSpec::Serial { .. } => serial::send(spec, job, timeout),
+    }
+}
+
+/// Ends a TCP job: half-close (the printer sees the end of the job), then read until the printer
+/// closes, for a bounded time. Closing with unread bytes (a late status reply) would send a
+/// reset, which can make the printer drop the end of the job.
+fn finish(stream: &mut TcpStream, timeout: Duration) {
+    if stream.shutdown(Shutdown::Write).is_err() {
+        return;
+    }
+    let _ = stream.set_read_timeout(Some(timeout.min(Duration::from_secs(2))));
+    let mut sink = [0u8; 256];
+    while let Ok(n) = stream.read(&mut sink) {
+        if n == 0 {
+            break;
+        }
     }
 }
 

@@ -337,7 +337,7 @@ pub async fn retail_receipt(
         crate::client::retail::ProductKind::Posa => {
             receipt::Activation::Posa { card_number: o.card_number.clone().unwrap_or_default() }
         }
-        crate::client::retail::ProductKind::Por => receipt::Activation::Por { code: String::new(), serial: None },
+        crate::client::retail::ProductKind::Por => receipt::Activation::Por { code: None, serial: None },
     };
     let r = receipt::RetailResult {
         order_id: o.id.clone(),

@@ -1,3 +1,4 @@
+//! `/till/v1/receipt-setup`: what every receipt starts from (header, terminal, locale, footer).
 //! `/till/v1/receipts`: store a receipt (numbered per terminal, training separately), list and
 //! fetch stored ones, record that one printed, and fetch a reprint (marked DUPLICATE).
 //!
@@ -12,18 +13,19 @@ use serde::{Deserialize, Serialize};
 use crate::api::AppState;
 use crate::api::auth::Principal;
 use crate::api::error::{ApiError, ApiJson, ErrorBody};
-use crate::engine::receipts::{ReceiptError, ReceiptQuery, StoredReceipt};
+use crate::engine::receipts::{ReceiptError, ReceiptQuery, ReceiptSetup, StoredReceipt, receipt_setup};
 use crate::receipt::Receipt;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(list, create, fetch, mark_printed, reprint),
-    components(schemas(CreateReceipt, StoredReceipt, Receipt))
+    paths(setup, list, create, fetch, mark_printed, reprint),
+    components(schemas(CreateReceipt, StoredReceipt, Receipt, ReceiptSetup))
 )]
 pub struct Doc;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/till/v1/receipt-setup", get(setup))
         .route("/till/v1/receipts", get(list).post(create))
         .route("/till/v1/receipts/{id}", get(fetch))
         .route("/till/v1/receipts/{id}/printed", post(mark_printed))
@@ -45,6 +47,14 @@ fn engine_error(e: ReceiptError) -> ApiError {
         ReceiptError::Invalid(m) => ApiError::bad_request("invalid_request", m),
         ReceiptError::Ledger(e) => ApiError::internal(&e),
     }
+}
+
+/// The header, terminal, locale and footer every receipt of this till starts from.
+#[utoipa::path(get, path = "/till/v1/receipt-setup", tag = "till", security(("bearer" = [])),
+    responses((status = 200, body = ReceiptSetup), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn setup(State(state): State<AppState>, principal: Principal) -> Result<Json<ReceiptSetup>, ApiError> {
+    principal.require_user()?;
+    receipt_setup(state.engine.config()).map(Json).map_err(|e| ApiError::internal(&e))
 }
 
 /// Stored receipts, newest first.

@@ -55,7 +55,7 @@ impl Default for RetailConfig {
             sweep_interval_ms: 1_000,
             webhook_retry_base_ms: 1_000,
             webhook_retry_max_ms: 3_600_000,
-            webhook_max_attempts: 15,
+            webhook_max_attempts: 30,
             webhook_timeout_ms: 10_000,
             idempotency_retention_hours: 48,
         }

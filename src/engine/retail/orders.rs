@@ -220,80 +220,57 @@ const COLUMNS: &str = "o.id, o.state, o.product_code, coalesce(p.name, ''), coal
      o.characters_per_line, o.locale, o.hold_id, o.payment_method, o.receipt_value, o.lines, o.created_at, \
      o.expires_at, o.confirmed_at, o.invalidated_at, o.expired_at";
 
-fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Order>, RetailError> {
-    let row = conn
-        .query_row(
-            &format!(
-                "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code
-                 WHERE o.id = ?1"
-            ),
-            [id],
-            |r| {
-                Ok((
-                    (
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, String>(6)?,
-                        r.get::<_, String>(7)?,
-                        r.get::<_, String>(8)?,
-                        r.get::<_, String>(9)?,
-                        r.get::<_, i64>(10)?,
-                        r.get::<_, i64>(11)?,
-                    ),
-                    (
-                        r.get::<_, String>(12)?,
-                        r.get::<_, Option<String>>(13)?,
-                        r.get::<_, u32>(14)?,
-                        r.get::<_, String>(15)?,
-                        r.get::<_, String>(16)?,
-                        r.get::<_, Option<String>>(17)?,
-                        r.get::<_, Option<String>>(18)?,
-                        r.get::<_, Option<String>>(19)?,
-                        r.get::<_, i64>(20)?,
-                        r.get::<_, i64>(21)?,
-                    ),
-                    (r.get::<_, Option<i64>>(22)?, r.get::<_, Option<i64>>(23)?, r.get::<_, Option<i64>>(24)?),
-                ))
-            },
-        )
-        .optional()?;
-    let Some((a, b, c)) = row else { return Ok(None) };
-    let bad = |what: &str| RetailError::internal(format!("order {}: bad stored {what}", a.0));
-    Ok(Some(Order {
-        state: OrderState::parse(&a.1).ok_or_else(|| bad("state"))?,
-        currency: Currency::from_code(&a.9).map_err(|_| bad("currency"))?,
-        kind: match b.0.as_str() {
+fn from_row(r: &rusqlite::Row<'_>) -> Result<Order, RetailError> {
+    let id: String = r.get(0)?;
+    let bad = |what: &str| RetailError::internal(format!("order {id}: bad stored {what}"));
+    let state: String = r.get(1)?;
+    let currency: String = r.get(9)?;
+    let kind: String = r.get(12)?;
+    let hold: String = r.get(16)?;
+    let receipt_value: Option<String> = r.get(18)?;
+    let lines: Option<String> = r.get(19)?;
+    Ok(Order {
+        state: OrderState::parse(&state).ok_or_else(|| bad("state"))?,
+        product_code: r.get(2)?,
+        product_name: r.get(3)?,
+        brand: r.get(4)?,
+        store_id: r.get(5)?,
+        terminal_id: r.get(6)?,
+        receipt_id: r.get(7)?,
+        country: r.get(8)?,
+        currency: Currency::from_code(&currency).map_err(|_| bad("currency"))?,
+        face: r.get(10)?,
+        commission: r.get(11)?,
+        kind: match kind.as_str() {
             "POR" => ProductKind::Por,
             "POSA" => ProductKind::Posa,
             _ => return Err(bad("kind")),
         },
-        hold_id: super::parse_id_hex(&b.4)?,
-        receipt_value: b.6.as_deref().map(serde_json::from_str).transpose().map_err(|_| bad("receipt value"))?,
-        lines: b.7.as_deref().map(serde_json::from_str).transpose().map_err(|_| bad("lines"))?,
-        id: a.0,
-        product_code: a.2,
-        product_name: a.3,
-        brand: a.4,
-        store_id: a.5,
-        terminal_id: a.6,
-        receipt_id: a.7,
-        country: a.8,
-        face: a.10,
-        commission: a.11,
-        card_number: b.1,
-        width: b.2,
-        locale: b.3,
-        payment_method: b.5,
-        created_at: b.8,
-        expires_at: b.9,
-        confirmed_at: c.0,
-        invalidated_at: c.1,
-        expired_at: c.2,
-    }))
+        card_number: r.get(13)?,
+        width: r.get(14)?,
+        locale: r.get(15)?,
+        hold_id: super::parse_id_hex(&hold)?,
+        payment_method: r.get(17)?,
+        receipt_value: receipt_value
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|_| bad("receipt value"))?,
+        lines: lines.as_deref().map(serde_json::from_str).transpose().map_err(|_| bad("lines"))?,
+        created_at: r.get(20)?,
+        expires_at: r.get(21)?,
+        confirmed_at: r.get(22)?,
+        invalidated_at: r.get(23)?,
+        expired_at: r.get(24)?,
+        id,
+    })
+}
+
+fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Order>, RetailError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code WHERE o.id = ?1"
+    );
+    conn.query_row(&sql, [id], |r| Ok(from_row(r))).optional()?.transpose()
 }
 
 /// The order id for a client's idempotency key: a retried create finds the order the first try
@@ -522,7 +499,7 @@ fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Res
     )?;
     let order = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?;
     let view = order.view();
-    webhooks::enqueue(tx.conn(), now, "retail_order.created", &serde_json::to_value(&view).unwrap_or_default())?;
+    announce(tx, now, "retail_order.created", &view)?;
     Ok((view, true))
 }
 
@@ -530,8 +507,13 @@ fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Res
 pub fn get(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
     let id = id.to_string();
     let order = engine.ledger().read(move |conn| Ok(load(conn, &id)))??;
-    let mut order = order.ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))?;
-    // Past its time the hold is gone even if the sweeper has not recorded it yet: say so.
+    let order = order.ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))?;
+    Ok(as_seen_now(order).view())
+}
+
+/// Past its time a created order's hold is gone even if the sweeper has not recorded the expiry
+/// yet: reads say so.
+fn as_seen_now(mut order: Order) -> Order {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
@@ -540,7 +522,57 @@ pub fn get(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
         order.state = OrderState::Expired;
         order.expired_at = Some(order.expires_at);
     }
-    Ok(order.view())
+    order
+}
+
+/// Filters for listing orders: find an order by its transaction context when its id was lost.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub store_id: Option<String>,
+    pub terminal_id: Option<String>,
+    pub receipt_id: Option<String>,
+    pub state: Option<OrderState>,
+    /// Order id to continue after (newest first).
+    pub after: Option<String>,
+    pub limit: u32,
+}
+
+/// Orders, newest first, filtered, one page at a time.
+pub fn list(engine: &Engine, filter: OrderFilter) -> Result<(Vec<OrderView>, Option<String>), RetailError> {
+    let limit = filter.limit.clamp(1, 200);
+    let mut orders = engine
+        .ledger()
+        .read(move |conn| {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code
+             WHERE (?1 IS NULL OR o.store_id = ?1) AND (?2 IS NULL OR o.terminal_id = ?2)
+               AND (?3 IS NULL OR o.receipt_id = ?3) AND (?4 IS NULL OR o.state = ?4)
+               AND (?5 IS NULL OR (o.created_at, o.id) < (SELECT created_at, id FROM retail_orders WHERE id = ?5))
+             ORDER BY o.created_at DESC, o.id DESC LIMIT ?6"
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let rows = stmt.query_map(
+                params![
+                    filter.store_id,
+                    filter.terminal_id,
+                    filter.receipt_id,
+                    filter.state.map(|s| s.as_str()),
+                    filter.after,
+                    i64::from(limit) + 1
+                ],
+                |r| Ok(from_row(r)),
+            )?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })?
+        .into_iter()
+        .collect::<Result<Vec<Order>, RetailError>>()?;
+    let next = if orders.len() > limit as usize {
+        orders.truncate(limit as usize);
+        orders.last().map(|o| o.id.clone())
+    } else {
+        None
+    };
+    Ok((orders.into_iter().map(|o| as_seen_now(o).view()).collect(), next))
 }
 
 fn order_or_404(tx: &WriteTx<'_>, id: &str) -> Result<Order, RetailError> {
@@ -556,8 +588,17 @@ fn expire_in(tx: &WriteTx<'_>, order: &Order) -> Result<OrderView, RetailError> 
         params![order.id, now],
     )?;
     let view = load(tx.conn(), &order.id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
-    webhooks::enqueue(tx.conn(), now, "retail_order.expired", &serde_json::to_value(&view).unwrap_or_default())?;
+    announce(tx, now, "retail_order.expired", &view)?;
     Ok(view)
+}
+
+/// Writes an order event to the outbox. Events never carry the receipt lines: a POR code stays
+/// between the till and its customer (a subscriber can GET the order).
+fn announce(tx: &WriteTx<'_>, now: i64, event: &str, view: &OrderView) -> Result<(), RetailError> {
+    let mut data = view.clone();
+    data.receipt_printing.lines = None;
+    webhooks::enqueue(tx.conn(), now, event, &serde_json::to_value(&data).unwrap_or_default())?;
+    Ok(())
 }
 
 fn settlement_entry(tx: &WriteTx<'_>, order: &Order, kind: &str, now: i64) -> Result<(), RetailError> {
@@ -718,7 +759,7 @@ fn confirm_in(tx: &mut WriteTx<'_>, id: &str, req: &ConfirmOrder) -> Result<Resu
     )?;
     settlement_entry(tx, &order, "confirm", now)?;
     let view = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
-    webhooks::enqueue(tx.conn(), now, "retail_order.confirmed", &serde_json::to_value(&view).unwrap_or_default())?;
+    announce(tx, now, "retail_order.confirmed", &view)?;
     Ok(Ok(view))
 }
 
@@ -797,7 +838,7 @@ fn invalidate_in(tx: &mut WriteTx<'_>, id: &str) -> Result<OrderView, RetailErro
         params![id, now],
     )?;
     let view = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
-    webhooks::enqueue(tx.conn(), now, "retail_order.invalidated", &serde_json::to_value(&view).unwrap_or_default())?;
+    announce(tx, now, "retail_order.invalidated", &view)?;
     Ok(view)
 }
 

@@ -318,41 +318,63 @@ async fn attempt(http: &reqwest::Client, d: &Due) -> Result<(), String> {
     if response.status().is_success() { Ok(()) } else { Err(format!("receiver answered {}", response.status())) }
 }
 
-/// Delivers everything that is due once. Returns how many deliveries were attempted.
+/// Delivers everything that is due once. Subscriptions are served in parallel, each one's events
+/// in order, so a slow receiver does not hold up the others. Returns how many were attempted.
 pub async fn deliver_due(engine: &Engine, http: &reqwest::Client, cfg: &RetailConfig) -> Result<usize, RetailError> {
-    let batch = due(engine, wall_ns(), 32)?;
+    let batch = due(engine, wall_ns(), 64)?;
     let n = batch.len();
+    let mut per_subscription: Vec<Vec<Due>> = Vec::new();
     for d in batch {
-        let outcome = attempt(http, &d).await;
-        let attempts = d.attempts + 1;
-        let now = wall_ns();
-        let (state, next, error) = match &outcome {
-            Ok(()) => ("delivered", now, None),
-            Err(e) if attempts >= cfg.webhook_max_attempts => ("failed", now, Some(e.clone())),
-            Err(e) => {
-                let delay = i64::try_from(backoff(cfg, attempts).as_nanos()).unwrap_or(i64::MAX);
-                ("pending", now.saturating_add(delay), Some(e.clone()))
-            }
-        };
-        if let Some(e) = &error {
-            tracing::info!(event = %d.event_id, subscription = %d.subscription_id, attempts, "webhook delivery failed: {e}");
+        match per_subscription.iter_mut().find(|q| q[0].subscription_id == d.subscription_id) {
+            Some(queue) => queue.push(d),
+            None => per_subscription.push(vec![d]),
         }
-        let (event_id, sub_id) = (d.event_id.clone(), d.subscription_id.clone());
-        engine
-            .ledger()
-            .write(move |tx| {
-                tx.conn().execute(
-                    "UPDATE retail_webhook_deliveries
-                     SET state = ?3, attempts = ?4, next_attempt_at = ?5, last_error = ?6,
-                         delivered_at = CASE WHEN ?3 = 'delivered' THEN ?5 ELSE NULL END
-                     WHERE event_id = ?1 AND subscription_id = ?2 AND state = 'pending'",
-                    params![event_id, sub_id, state, attempts, next, error],
-                )?;
-                Ok::<(), RetailError>(())
-            })
-            .await?;
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for queue in per_subscription {
+        let (engine, http, cfg) = (engine.clone(), http.clone(), cfg.clone());
+        tasks.spawn(async move {
+            for d in queue {
+                deliver_one(&engine, &http, &cfg, d).await?;
+            }
+            Ok::<(), RetailError>(())
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        joined.map_err(|e| RetailError::internal(format!("webhook task: {e}")))??;
     }
     Ok(n)
+}
+
+/// One attempt, and its outcome recorded: delivered, retry later, or given up.
+async fn deliver_one(engine: &Engine, http: &reqwest::Client, cfg: &RetailConfig, d: Due) -> Result<(), RetailError> {
+    let outcome = attempt(http, &d).await;
+    let attempts = d.attempts + 1;
+    let now = wall_ns();
+    let (state, next, error) = match outcome {
+        Ok(()) => ("delivered", now, None),
+        Err(e) if attempts >= cfg.webhook_max_attempts => ("failed", now, Some(e)),
+        Err(e) => {
+            let delay = i64::try_from(backoff(cfg, attempts).as_nanos()).unwrap_or(i64::MAX);
+            ("pending", now.saturating_add(delay), Some(e))
+        }
+    };
+    if let Some(e) = &error {
+        tracing::info!(event = %d.event_id, subscription = %d.subscription_id, attempts, "webhook delivery failed: {e}");
+    }
+    engine
+        .ledger()
+        .write(move |tx| {
+            tx.conn().execute(
+                "UPDATE retail_webhook_deliveries
+                 SET state = ?3, attempts = ?4, next_attempt_at = ?5, last_error = ?6,
+                     delivered_at = CASE WHEN ?3 = 'delivered' THEN ?5 ELSE NULL END
+                 WHERE event_id = ?1 AND subscription_id = ?2 AND state = 'pending'",
+                params![d.event_id, d.subscription_id, state, attempts, next, error],
+            )?;
+            Ok::<(), RetailError>(())
+        })
+        .await
 }
 
 /// The HTTP client the deliverer uses.
