@@ -161,22 +161,102 @@ async fn in_process(engine: Engine, cards: Vec<String>, run: Duration) -> Figure
     f
 }
 
-fn main() {
-    let secs: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(5);
-    let run = Duration::from_secs(secs);
+/// A fresh data directory with its engine, one loaded card per connection, and a token.
+fn fresh() -> (tempfile::TempDir, Engine, Vec<String>, String) {
     let dir = match std::env::var_os("TILL_BENCH_DIR") {
         Some(base) => tempfile::tempdir_in(base).expect("temp dir in TILL_BENCH_DIR"),
         None => tempfile::tempdir().expect("temp dir"),
     };
-    let fsync_ms = fsync_latency_ms(dir.path());
     let engine = Engine::open(dir.path(), OpenOptions { demo: true }).expect("engine");
     let cards = load_cards(&engine, CONNECTIONS);
     let token = till::engine::tokens::create_api_token_blocking(&engine, "bench").expect("token");
+    (dir, engine, cards, token)
+}
+
+fn verify(engine: &Engine) {
+    match engine.ledger().verify() {
+        Ok(r) if r.violations.is_empty() => {}
+        Ok(r) => println!("ledger verify: VIOLATIONS {:?}", r.violations),
+        Err(e) => println!("ledger verify failed: {e}"),
+    }
+}
+
+/// The ledger alone: the same transfer a redeem books (card -> store sales), one write each.
+async fn ledger_only(engine: Engine, cards: Vec<String>, run: Duration) -> Figures {
+    use till::engine::accounts::{account_id, code, transfer_code};
+    use till::ledger::{AccountFlags, NewAccount, NewTransfer};
+    let program = gift::program(&engine).expect("program");
+    let sales = account_id(code::GIFT_REDEEMED, program.ledger(), "A1234");
+    engine
+        .ledger()
+        .create_accounts(vec![NewAccount {
+            id: sales,
+            ledger: program.ledger(),
+            code: code::GIFT_REDEEMED,
+            flags: AccountFlags::HISTORY,
+            ..NewAccount::default()
+        }])
+        .await
+        .expect("sales account");
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for (i, n) in cards.into_iter().enumerate() {
+        let (engine, stop) = (engine.clone(), stop.clone());
+        let card = program.account_of(&n);
+        let ledger = program.ledger();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            let mut failures = 0;
+            let mut k = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                k += 1;
+                let t = NewTransfer {
+                    id: till::engine::accounts::transfer_id(&format!("ledger-{i}-{k}")),
+                    debit_account_id: card,
+                    credit_account_id: sales,
+                    amount: 1,
+                    ledger,
+                    code: transfer_code::GIFT_REDEEM,
+                    ..NewTransfer::default()
+                };
+                let started = Instant::now();
+                match engine.ledger().create_transfers(vec![t]).await {
+                    Ok(r) if r.iter().all(|r| r.is_success()) => {}
+                    _ => failures += 1,
+                }
+                lat.push(started.elapsed().as_micros() as u64);
+            }
+            (lat, failures)
+        }));
+    }
+    let started = Instant::now();
+    tokio::time::sleep(run).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut f = Figures { ops: 0, elapsed: Duration::ZERO, latencies_us: Vec::new(), failures: 0 };
+    for t in tasks {
+        let (lat, failures) = t.await.expect("task");
+        f.ops += lat.len();
+        f.latencies_us.extend(lat);
+        f.failures += failures;
+    }
+    f.elapsed = started.elapsed();
+    f
+}
+
+fn main() {
+    let secs: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(5);
+    let run = Duration::from_secs(secs);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    // Each measurement starts from its own fresh data directory, so neither inherits the other's
+    // grown log.
+    let (http_dir, http_engine, http_cards, token) = fresh();
+    let (direct_dir, direct_engine, direct_cards, _) = fresh();
+    let (ledger_dir, ledger_engine, ledger_cards, _) = fresh();
+    let fsync_ms = fsync_latency_ms(http_dir.path());
     println!(
-        "gift redeem benchmark: {CONNECTIONS} connections, {secs} s each, {} cores, data in {}",
+        "gift redeem benchmark: {CONNECTIONS} connections, {secs} s each, {} cores, data under {}",
         num_cpus(),
-        dir.path().display()
+        http_dir.path().parent().map(|p| p.display().to_string()).unwrap_or_default()
     );
     println!(
         "{:<34} {fsync_ms:>9.2} ms per 4 KiB write + fsync (ceiling {:.0} redeems/s at 1 fsync per group of {CONNECTIONS})",
@@ -184,20 +264,21 @@ fn main() {
         CONNECTIONS as f64 * 1000.0 / fsync_ms.max(0.001)
     );
     rt.block_on(async {
-        let server = till::api::serve::spawn(engine.clone(), "127.0.0.1:0").await.expect("server");
+        let server = till::api::serve::spawn(http_engine.clone(), "127.0.0.1:0").await.expect("server");
         // Warm up connections and caches.
-        over_http(server.base_url(), token.clone(), cards.clone(), Duration::from_millis(500)).await;
-        over_http(server.base_url(), token.clone(), cards.clone(), run)
+        over_http(server.base_url(), token.clone(), http_cards.clone(), Duration::from_millis(500)).await;
+        over_http(server.base_url(), token.clone(), http_cards.clone(), run)
             .await
             .print("HTTP /gift/redeem.json (loopback)");
-        in_process(engine.clone(), cards.clone(), run).await.print("engine::gift::execute (no HTTP)");
         let _ = server.shutdown().await;
+        in_process(direct_engine.clone(), direct_cards.clone(), run).await.print("engine::gift::execute (no HTTP)");
+        ledger_only(ledger_engine.clone(), ledger_cards.clone(), run).await.print("ledger create_transfers (1 leg)");
     });
-    match engine.ledger().verify() {
-        Ok(r) if r.violations.is_empty() => println!("ledger verify: ok"),
-        Ok(r) => println!("ledger verify: VIOLATIONS {:?}", r.violations),
-        Err(e) => println!("ledger verify failed: {e}"),
-    }
+    verify(&ledger_engine);
+    drop(ledger_dir);
+    verify(&http_engine);
+    verify(&direct_engine);
+    drop(direct_dir);
 }
 
 /// Median time of a 4 KiB write plus fsync in `dir`: the floor under every durable commit.
