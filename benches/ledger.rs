@@ -191,6 +191,11 @@ fn latency(dir: &tempfile::TempDir) -> (Duration, Duration, usize) {
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     let dir = tempfile::tempdir().expect("tempdir");
+    if std::env::var("LEDGER_BENCH_ONLY").is_ok_and(|v| v == "latency") {
+        let (p50, p99, n) = latency(&dir);
+        println!("single transfers, 8 submitters: p50 {:.2} ms, p99 {:.2} ms ({n} samples)", ms(p50), ms(p99));
+        return;
+    }
     // For profiling: LEDGER_BENCH_ONLY=<submitters>x<batch> runs just that ledger measurement.
     if let Some((s, b)) = std::env::var("LEDGER_BENCH_ONLY").ok().and_then(|v| {
         let (s, b) = v.split_once('x')?;
