@@ -77,6 +77,7 @@ fn outcome(kind: GiftKind, prev: Option<i64>, amount: Option<i64>, cur: i64) -> 
     GiftOutcome {
         kind,
         masked: "•••• 7897".into(),
+        card_number: "6280001234567897".into(),
         previous: prev.map(eur),
         current: eur(cur),
         amount: amount.map(eur),
