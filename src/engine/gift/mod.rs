@@ -9,7 +9,7 @@
 //! | file       | what                                                          |
 //! |------------|---------------------------------------------------------------|
 //! | `mod.rs`   | requests, replies, declines; the async entry points           |
-//! | `ops.rs`   | each operation's checks and ledger chain (on the writer)      |
+//! | `ops/`     | each operation's checks and ledger chain (on the writer): `load` (sell, reload), `spend` (redeem, cashOut, refund), `lifecycle` (exchange, activate, deactivate), `reverse`, `balance` |
 //! | `store.rs` | the journal table `gift_txns`                                  |
 
 mod ops;

@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::ledger::{LedgerError, Migration};
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    component: "gift",
-    version: 1,
-    sql: "CREATE TABLE gift_txns (
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        component: "gift",
+        version: 1,
+        sql: "CREATE TABLE gift_txns (
             px_id INTEGER PRIMARY KEY CHECK (px_id > 0),
             ext_id TEXT UNIQUE,
             op TEXT NOT NULL,
@@ -38,7 +39,15 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
           );
           CREATE INDEX gift_txns_card ON gift_txns (card);
           CREATE INDEX gift_txns_original ON gift_txns (original_px);",
-}];
+    },
+    // Nothing looks rows up by card or original: the two indexes only slowed every write down.
+    Migration {
+        component: "gift",
+        version: 2,
+        sql: "DROP INDEX IF EXISTS gift_txns_card;
+          DROP INDEX IF EXISTS gift_txns_original;",
+    },
+];
 
 /// One transfer of an operation, as needed to mirror it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
