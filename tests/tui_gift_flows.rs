@@ -147,3 +147,37 @@ async fn with_no_card_at_hand_f2_sells_a_new_egift_card() {
     t.expect("30,00 €");
     t.expect("active");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exchange_moves_the_balance_to_the_new_card() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    let fresh = new_card(&t.engine);
+    t.scan(&demo_card(2)).await;
+    t.hotkey('x').await;
+    t.expect("replacement card");
+    t.scan(&fresh).await;
+    t.expect("Exchange?");
+    t.press(KeyCode::Enter).await;
+    t.expect("Exchange done");
+    t.expect_row("New balance", "25,00 €");
+    // The old card is empty now.
+    t.press(KeyCode::Enter).await;
+    t.scan(&demo_card(2)).await;
+    t.expect_not("25,00 €");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_cash_out_says_why_and_changes_nothing() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await; // 25,00 €, over the demo program's 10,00 cash-out limit
+    t.hotkey('c').await;
+    t.expect("Cash out?");
+    t.press(KeyCode::Enter).await;
+    t.expect("Cash out not done");
+    t.expect("Nothing was changed.");
+    t.press(KeyCode::Enter).await;
+    t.hotkey('b').await;
+    t.expect("25,00 €");
+}

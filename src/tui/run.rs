@@ -117,7 +117,8 @@ fn start_engine(
 
 fn run_tag() -> String {
     use rand::Rng;
-    format!("{:06x}", rand::rng().random::<u32>() & 0xff_ffff)
+    // 48 random bits: operation ids stay unique across restarts of the till.
+    format!("{:012x}", rand::rng().random::<u64>() & 0xffff_ffff_ffff)
 }
 
 /// The wall clock as the status bar shows it.

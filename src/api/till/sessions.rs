@@ -146,10 +146,7 @@ pub async fn login(
             return Err(ApiError::new(
                 StatusCode::LOCKED,
                 "locked",
-                format!(
-                    "User {number} is locked after {MAX_ATTEMPTS} wrong PINs. Try again after {} or ask a manager.",
-                    clock(until)
-                ),
+                format!("User {number} is locked after {MAX_ATTEMPTS} wrong PINs. Try again after {}.", clock(until)),
             ));
         }
         Err(LoginError::Engine(e)) => return Err(ApiError::internal(&e)),

@@ -143,19 +143,29 @@ pub fn by_px(conn: &rusqlite::Connection, px: i64) -> Result<Option<TxnRow>, Led
     Ok(conn.prepare_cached(&sql)?.query_row([px], from_row).optional()?)
 }
 
-/// A fresh positive 63-bit transaction id not yet in the journal.
+/// A fresh transaction id: increasing (the journal's rows then append at the end of its B-tree
+/// instead of landing on a random page each), at least the current Unix time in microseconds, and
+/// below 2^62 (ids at and above that are for balance enquiries, which are not journaled).
 pub fn new_px(conn: &rusqlite::Connection) -> Result<i64, LedgerError> {
-    let mut rng = rand::rng();
-    loop {
-        let px = rng.random_range(1..=i64::MAX);
-        let taken: Option<i64> = conn
-            .prepare_cached("SELECT px_id FROM gift_txns WHERE px_id = ?1")?
-            .query_row([px], |r| r.get(0))
-            .optional()?;
-        if taken.is_none() {
-            return Ok(px);
-        }
+    let last: Option<i64> = conn.prepare_cached("SELECT max(px_id) FROM gift_txns")?.query_row([], |r| r.get(0))?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_micros()).unwrap_or(0))
+        .unwrap_or(0);
+    let px = last.map_or(1, |l| l.saturating_add(1)).max(now).max(1);
+    if px >= UNJOURNALED_PX {
+        return Err(LedgerError::Invalid("gift transaction ids are exhausted".into()));
     }
+    Ok(px)
+}
+
+/// Ids from here up are handed to balance enquiries: never journaled, never reversible, never
+/// equal to a journaled id.
+pub const UNJOURNALED_PX: i64 = 1 << 62;
+
+/// An id for a balance enquiry.
+pub fn unjournaled_px() -> i64 {
+    rand::rng().random_range(UNJOURNALED_PX..=i64::MAX)
 }
 
 /// A 6-digit authorisation code.

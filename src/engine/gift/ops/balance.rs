@@ -53,7 +53,7 @@ pub(in crate::engine::gift) fn balance_read(
         .ok_or_else(|| GiftError::Internal(format!("card {m} has no ledger account")))?;
     let balance =
         i64::try_from(account.available_credit()).map_err(|_| GiftError::Internal("balance out of range".into()))?;
-    let px = rand::Rng::random_range(&mut rand::rng(), 1..=i64::MAX);
+    let px = store::unjournaled_px();
     let shown = matches!(key, CardKey::Number(_));
     Ok(BalanceRead::Done(Box::new(success(
         program,
