@@ -60,6 +60,11 @@ fn check_invariants(name: &str, width: Width, bytes: &[u8], dump: &str, drawer: 
     let tail: Vec<u8> = if drawer { [&cut[..], &pulse[..]].concat() } else { cut.to_vec() };
     assert!(bytes.ends_with(&tail), "{ctx}: must end with the partial cut (and the pulse for cash)");
     assert!(!bytes.windows(2).any(|w| w == [0x1B, b'p']) || drawer, "{ctx}: short drawer command");
+    // `GS w` outside 2..=6 is ignored by Epson-class printers, which then print CODE128 at their
+    // default module of 3 dots: too wide for a 58 mm roll.
+    for w in bytes.windows(3).filter(|w| w[0] == 0x1D && w[1] == b'w') {
+        assert!((2..=6).contains(&w[2]), "{ctx}: barcode module width {} is out of range 2..=6", w[2]);
+    }
     // Every printed line fits: at most `columns` characters, half as many in double size.
     let mut double = false;
     for line in dump.split('\n') {
