@@ -46,6 +46,21 @@ fn golden_bytes_for_every_kind_and_width() {
     assert!(mismatches.is_empty(), "{} golden files differ:\n{}", mismatches.len(), mismatches.join("\n"));
 }
 
+#[test]
+fn reprints_of_cash_receipts_never_open_the_drawer() {
+    let mut cash = 0;
+    for (name, receipt, drawer) in fixtures::all() {
+        cash += usize::from(drawer);
+        for width in Width::ALL {
+            let bytes = escpos::encode(&layout(&receipt.as_duplicate(), width)).unwrap();
+            let dump = escpos::dump(&bytes);
+            check_invariants(&format!("{name} reprint"), width, &bytes, &dump, false);
+            assert!(dump.matches("DUPLI").count() >= 2, "{name}: DUPLICATE at top and bottom: {dump}");
+        }
+    }
+    assert!(cash >= 3, "the fixtures must include cash receipts for this to mean anything");
+}
+
 /// What must hold for any receipt's bytes, golden or not.
 fn check_invariants(name: &str, width: Width, bytes: &[u8], dump: &str, drawer: bool) {
     let ctx = format!("{name} at {}", width.columns());
