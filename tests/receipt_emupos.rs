@@ -218,9 +218,23 @@ fn emupos_decodes_what_till_prints() {
     assert_eq!(meta["boundary"], "cut", "the job ends with a cut: {meta}");
     assert_eq!(emu.drawer(), "closed", "no drawer pulse for a test receipt");
 
+    // 1b. `till --training print-test` on a 58 mm roll: TRAINING banners, the codes, no drawer.
+    let out = Command::new(env!("CARGO_BIN_EXE_till"))
+        .args(["--data", "/nonexistent/till-emupos", "--training", "print-test", "--printer"])
+        .args([&emu.spec().to_string(), "--locale", "en-GB", "--width", "32"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (text, meta) = emu.receipt(2);
+    assert_eq!(text.matches("*** TRAINING ***").count(), 2, "{text}");
+    assert!(text.contains("€1,234.56") && text.contains("ÄÖÜ äöü ß € – Test"), "{text}");
+    assert!(text.contains("[qr TILL-PRINT-TEST]") && text.contains("[barcode CODE128 TILL-PRINT-TEST]"), "{text}");
+    assert_eq!(meta["boundary"], "cut", "{meta}");
+    assert_eq!(emu.drawer(), "closed", "no drawer pulse for a training test receipt");
+
     // 2. A training cash sale: TRAINING banners, the gift code, and still no drawer pulse.
     send(&emu, &cash_sale(true)).unwrap();
-    let (text, _) = emu.receipt(2);
+    let (text, _) = emu.receipt(3);
     assert_eq!(text.matches("*** TRAINING ***").count(), 2, "{text}");
     assert!(text.contains("[qr EG-7F3K-92QD-LM4X]") && text.contains("[barcode CODE128 TRN-T01-000007]"), "{text}");
     assert!(text.contains("**** 9012") && !text.contains("6274123456789012"), "card masked:\n{text}");
@@ -228,7 +242,7 @@ fn emupos_decodes_what_till_prints() {
 
     // 3. The same sale live: the drawer opens.
     send(&emu, &cash_sale(false)).unwrap();
-    let (text, _) = emu.receipt(3);
+    let (text, _) = emu.receipt(4);
     assert!(!text.contains("TRAINING") && text.contains("Rückgeld"), "{text}");
     assert_eq!(emu.drawer(), "open", "a live cash sale opens the drawer");
 
@@ -249,12 +263,12 @@ fn emupos_decodes_what_till_prints() {
     assert_eq!(transport::status(&emu.spec(), DEFAULT_TIMEOUT), PrinterStatus::PaperLow);
     assert!(transport::status(&emu.spec(), DEFAULT_TIMEOUT).can_print());
     // Nothing printed while the printer was not ready. No sleep-and-count (a slow machine would
-    // pass it vacuously): print one more, known receipt and check it is the fourth; a job that
+    // pass it vacuously): print one more, known receipt and check it is the fifth; a job that
     // leaked out during a fault would have completed before it.
     send(&emu, &cash_sale(true)).unwrap();
-    let (text, _) = emu.receipt(4);
-    assert!(text.contains("*** TRAINING ***"), "the fourth receipt is the last one sent:\n{text}");
-    assert_eq!(emu.receipts(), 4, "nothing printed while the printer was not ready");
+    let (text, _) = emu.receipt(5);
+    assert!(text.contains("*** TRAINING ***"), "the fifth receipt is the last one sent:\n{text}");
+    assert_eq!(emu.receipts(), 5, "nothing printed while the printer was not ready");
 }
 
 /// The serial transport (cargo feature `serial`) against emupos's pty:
