@@ -46,6 +46,21 @@ fn golden_bytes_for_every_kind_and_width() {
     assert!(mismatches.is_empty(), "{} golden files differ:\n{}", mismatches.len(), mismatches.join("\n"));
 }
 
+#[test]
+fn reprints_of_cash_receipts_never_open_the_drawer() {
+    let mut cash = 0;
+    for (name, receipt, drawer) in fixtures::all() {
+        cash += usize::from(drawer);
+        for width in Width::ALL {
+            let bytes = escpos::encode(&layout(&receipt.as_duplicate(), width)).unwrap();
+            let dump = escpos::dump(&bytes);
+            check_invariants(&format!("{name} reprint"), width, &bytes, &dump, false);
+            assert!(dump.matches("DUPLI").count() >= 2, "{name}: DUPLICATE at top and bottom: {dump}");
+        }
+    }
+    assert!(cash >= 3, "the fixtures must include cash receipts for this to mean anything");
+}
+
 /// What must hold for any receipt's bytes, golden or not.
 fn check_invariants(name: &str, width: Width, bytes: &[u8], dump: &str, drawer: bool) {
     let ctx = format!("{name} at {}", width.columns());
@@ -60,6 +75,11 @@ fn check_invariants(name: &str, width: Width, bytes: &[u8], dump: &str, drawer: 
     let tail: Vec<u8> = if drawer { [&cut[..], &pulse[..]].concat() } else { cut.to_vec() };
     assert!(bytes.ends_with(&tail), "{ctx}: must end with the partial cut (and the pulse for cash)");
     assert!(!bytes.windows(2).any(|w| w == [0x1B, b'p']) || drawer, "{ctx}: short drawer command");
+    // `GS w` outside 2..=6 is ignored by Epson-class printers, which then print CODE128 at their
+    // default module of 3 dots: too wide for a 58 mm roll.
+    for w in bytes.windows(3).filter(|w| w[0] == 0x1D && w[1] == b'w') {
+        assert!((2..=6).contains(&w[2]), "{ctx}: barcode module width {} is out of range 2..=6", w[2]);
+    }
     // Every printed line fits: at most `columns` characters, half as many in double size.
     let mut double = false;
     for line in dump.split('\n') {

@@ -86,6 +86,32 @@ fn print_test_sends_the_test_receipt_over_tcp() {
 }
 
 #[test]
+fn training_print_test_is_marked_training_and_opens_no_drawer() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let printer = fake_printer(listener);
+    let out = till()
+        .args(["--training", "print-test", "--printer", &format!("tcp://127.0.0.1:{port}"), "--locale", "en-GB"])
+        .args(["--width", "32"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = printer.join().unwrap();
+    let dump = escpos::dump(&bytes[9..]);
+    assert_eq!(dump.matches("*** TRAINING ***").count(), 2, "banner at top and bottom: {dump}");
+    assert!(dump.contains("Not a valid receipt"), "{dump}");
+    assert!(dump.contains(r#"<CODE128 "{BTILL-PRINT-TEST">"#), "{dump}");
+    assert!(!dump.contains("<DRAWER") && !bytes.windows(2).any(|w| w == [0x1B, b'p']), "{dump}");
+
+    // The preview says so too.
+    let out = till().args(["--training", "print-test", "--printer", "none", "--locale", "de-DE"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let preview = String::from_utf8_lossy(&out.stdout);
+    // Double-size text is previewed with its letters spread out.
+    assert!(preview.contains("T R A I N I N G") && preview.contains("Kein gültiger Beleg"), "{preview}");
+}
+
+#[test]
 fn print_test_fails_clearly_when_no_printer_listens() {
     // A port that was just free: nothing listens there any more.
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();

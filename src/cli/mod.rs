@@ -165,7 +165,7 @@ pub fn main() -> ExitCode {
         Some(Command::Cards(CardsCommand::Generate { count })) => cards::generate(&cli.global, count),
         Some(Command::Verify) => verify::run(&cli.global),
         Some(Command::PrintTest { printer, locale, width }) => {
-            print_test::run(&cli.global, printer.as_deref(), locale.as_deref(), width)
+            print_test::run(&cli.global, printer.as_deref(), locale.as_deref(), width, cli.till.training)
         }
         Some(Command::Products(ProductsCommand::Import { file })) => retail::import_products(&cli.global, &file),
         Some(Command::Codes(CodesCommand::Import { product, file })) => {

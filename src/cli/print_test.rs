@@ -4,7 +4,7 @@
 //!
 //! Printer, width and locale come from the options, else from the till's settings file (the
 //! `printer`, `width`, `locale` and `header` the settings screen saves), else `none`, 42 columns
-//! and the merchant's locale.
+//! and the merchant's locale. `till --training print-test` marks the receipt TRAINING.
 
 use std::process::ExitCode;
 
@@ -19,7 +19,9 @@ use crate::receipt::transport::DEFAULT_TIMEOUT;
 use crate::receipt::{Context, PrinterSpec, Receipt, StoreHeader, Width, escpos, layout};
 use crate::tui::settings::Settings;
 
-pub fn run(g: &Global, printer: Option<&str>, locale: Option<&str>, width: Option<u16>) -> CliResult {
+/// `training` (from `till --training print-test`) marks the test receipt TRAINING, as every
+/// receipt of a training session is.
+pub fn run(g: &Global, printer: Option<&str>, locale: Option<&str>, width: Option<u16>, training: bool) -> CliResult {
     let settings = read_settings();
     let spec: PrinterSpec = printer.unwrap_or(&settings.printer).parse()?;
     let width = Width::new(width.unwrap_or(settings.width))?;
@@ -28,7 +30,7 @@ pub fn run(g: &Global, printer: Option<&str>, locale: Option<&str>, width: Optio
         Some(tag) => Locale::parse(tag)?,
         None => config.as_ref().and_then(|c| Locale::parse(&c.merchant.locale).ok()).unwrap_or(Locale::DeDe),
     };
-    let mut receipt = test_receipt(config.as_ref(), locale)?;
+    let mut receipt = test_receipt(config.as_ref(), locale, training)?;
     receipt.header.extra.extend(settings.header);
     let doc = layout(&receipt, width);
     if spec == PrinterSpec::None {
@@ -67,6 +69,7 @@ fn read_config(g: &Global) -> Option<EngineConfig> {
 fn test_receipt(
     config: Option<&EngineConfig>,
     locale: Locale,
+    training: bool,
 ) -> Result<Receipt, Box<dyn std::error::Error + Send + Sync>> {
     let setup = config.and_then(|c| receipt_setup(c).ok());
     let header = setup.as_ref().map(|s| s.header.clone()).unwrap_or_else(|| StoreHeader {
@@ -84,7 +87,7 @@ fn test_receipt(
         cashier: None,
         issued_at: OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc()),
         locale,
-        training: false,
+        training,
         footer,
     };
     Ok(Receipt::print_test(&ctx, Money::from_minor(123_456, currency)))

@@ -56,24 +56,25 @@ pub(super) fn localized(s: &str, currency: Currency, locale: Locale) -> Result<i
     };
     let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
     if !frac.is_none_or(digits) {
-        return Err(explain(s));
+        return Err(explain_localized(s));
     }
     let int_digits: String = if int.contains(group) {
         let groups: Vec<&str> = int.split(group).collect();
-        let first_ok = groups.first().is_some_and(|g| digits(g) && g.len() <= 3);
+        // A leading 0 is never grouped: "0,500" in en-US is a mistyped 0.50, not 500.
+        let first_ok = groups.first().is_some_and(|g| digits(g) && g.len() <= 3 && !g.starts_with('0'));
         let rest_ok = groups.iter().skip(1).all(|g| digits(g) && g.len() == 3);
         if !first_ok || !rest_ok {
             return Err(if groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
                 MoneyError::Misgrouped(s.to_string())
             } else {
-                explain(s)
+                explain_localized(s)
             });
         }
         groups.concat()
     } else if digits(int) {
         int.to_string()
     } else {
-        return Err(explain(s));
+        return Err(explain_localized(s));
     };
     to_minor(negative, &int_digits, frac.unwrap_or(""), currency, s)
 }
@@ -143,6 +144,15 @@ pub(super) fn to_minor(
     }
     let signed = if negative { -magnitude } else { magnitude };
     i64::try_from(signed).map_err(|_| MoneyError::Overflow)
+}
+
+/// Says why a string is not an amount in a locale. [`explain`]'s grouping-separator advice is for
+/// plain amounts ("such as 1234.56") and wrong here: a comma may be the decimal separator.
+fn explain_localized(s: &str) -> MoneyError {
+    match explain(s) {
+        MoneyError::GroupingSeparator(_) => MoneyError::NotANumber(s.to_string()),
+        e => e,
+    }
 }
 
 /// Says why a string is not a plain amount, as precisely as it can.

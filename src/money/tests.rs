@@ -124,6 +124,21 @@ fn localized_entry() {
     assert!(matches!(Money::parse_localized("$5", e, Locale::EnUs), Err(MoneyError::NotANumber(_))));
     assert!(matches!(Money::parse_localized("1,234", e, Locale::EnUs), Ok(m) if m.minor() == 123400));
     assert!(matches!(Money::parse_localized("1,234", e, Locale::DeDe), Err(MoneyError::TooPrecise { .. })));
+    // A European-typed "0,500" in en-US is not five hundred euros.
+    for s in ["0,500", "0,001", "00,500", "0,500.00"] {
+        for l in [Locale::EnUs, Locale::EnGb] {
+            assert!(matches!(Money::parse_localized(s, e, l), Err(MoneyError::Misgrouped(_))), "{s:?} {l}");
+        }
+    }
+    assert!(matches!(Money::parse_localized("0.500", e, Locale::DeDe), Err(MoneyError::Misgrouped(_))));
+    assert_eq!(Money::parse_localized("0,50", e, Locale::DeDe).map(|m| m.minor()), Ok(50));
+    assert_eq!(Money::parse_localized("1,000", e, Locale::EnUs).map(|m| m.minor()), Ok(100_000));
+    // A comma that is the locale's decimal separator is not called a grouping separator, and
+    // nobody is told to type "1234.56" where a dot groups digits.
+    for (s, l) in [("5,", Locale::DeDe), (",5", Locale::NlNl), ("1 234,56", Locale::DeDe), ("1.234,56", Locale::FrFr)] {
+        let err = Money::parse_localized(s, e, l).unwrap_err();
+        assert!(!err.to_string().contains("1234.56"), "{s:?} {l}: {err}");
+    }
 }
 
 #[test]

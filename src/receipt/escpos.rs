@@ -131,10 +131,11 @@ fn set_style(p: &mut Printer<CaptureDriver>, now: &mut (bool, bool), want: (bool
     Ok(())
 }
 
-/// `GS h` height, `GS w` module width (the widest that fits the paper), `GS H 2` text below,
-/// then `GS k 73 n {B data` with `{` escaped as `{{`. Data is printable ASCII (checked by the
-/// layout); data too long for one symbol gives no bytes.
+/// `GS h` height, `GS w` module width, `GS H 2` text below, then `GS k 73 n {B data` with `{`
+/// escaped as `{{`. Data is printable ASCII (checked by the layout); data too long for one symbol
+/// gives no bytes.
 fn code128(data: &str, dots: usize) -> Vec<u8> {
+    let module_width = code128_module_width(data.len(), dots);
     let mut payload = b"{B".to_vec();
     for b in data.bytes() {
         if b == b'{' {
@@ -142,15 +143,21 @@ fn code128(data: &str, dots: usize) -> Vec<u8> {
         }
         payload.push(b);
     }
-    // Start, data, checksum and stop symbols are 11 modules each (stop 13), plus quiet zones.
-    let modules = (data.len() + 3) * 11 + 2 + 20;
-    let module_width: u8 = [3u8, 2].into_iter().find(|w| modules * usize::from(*w) <= dots).unwrap_or(1);
     let Ok(n) = u8::try_from(payload.len()) else {
         return Vec::new();
     };
     let mut out = vec![0x1D, b'h', 80, 0x1D, b'w', module_width, 0x1D, b'H', 2, 0x1D, b'k', 73, n];
     out.extend(payload);
     out
+}
+
+/// The module width for a CODE128 symbol of `chars` characters: the widest of 3 and 2 dots whose
+/// symbol and quiet zones fit `dots`, else 2. Never 1: `GS w` takes 2 to 6 on Epson-class
+/// printers, which ignore 1 and keep their default of 3, the widest choice of all.
+pub fn code128_module_width(chars: usize, dots: usize) -> u8 {
+    // Start, data, checksum and stop symbols are 11 modules each (stop 13), plus quiet zones.
+    let modules = (chars + 3) * 11 + 2 + 20;
+    [3u8, 2].into_iter().find(|w| modules * usize::from(*w) <= dots).unwrap_or(2)
 }
 
 /// A readable listing of ESC/POS bytes: text decoded from Windows-1252, commands by name

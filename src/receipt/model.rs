@@ -239,10 +239,12 @@ pub struct Receipt {
 }
 
 impl Receipt {
-    /// Whether printing this receipt opens the cash drawer: only when cash changed hands, and
-    /// never in training.
+    /// Whether printing this receipt opens the cash drawer: only when cash changed hands, never
+    /// in training, and never for a reprint (the cash moved when the original printed).
     pub fn opens_drawer(&self) -> bool {
-        !self.training && self.tenders.iter().any(|t| t.kind == TenderKind::Cash && t.amount.minor() != 0)
+        !self.training
+            && !self.duplicate
+            && self.tenders.iter().any(|t| t.kind == TenderKind::Cash && t.amount.minor() != 0)
     }
 
     /// The receipt number as printed and encoded in its CODE128: `T01-000042`, training
