@@ -180,6 +180,7 @@ fn outcome(receipt: Option<ReceiptView>) -> GiftOutcome {
     GiftOutcome {
         kind: GiftKind::Reload,
         masked: "•••• 0029".into(),
+        card_number: "6036280000000029".into(),
         previous: Some(eur(2000)),
         current: eur(2500),
         amount: Some(eur(500)),

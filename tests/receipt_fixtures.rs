@@ -113,5 +113,6 @@ pub fn all() -> Vec<(&'static str, Receipt, bool)> {
         ("duplicate_reload", duplicate, false),
         ("redeem_en_us", numbered(us, 11), false),
         ("sale_fr_fr", numbered(fr, 12), true),
+        ("print_test", Receipt::print_test(&context(Locale::DeDe, false), eur(123456)), false),
     ]
 }

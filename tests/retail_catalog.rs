@@ -187,3 +187,21 @@ async fn the_typed_client_drives_a_sale_and_a_top_up() {
     let err = client.retail_order("ro_missing").await.unwrap_err();
     assert_eq!(err.code(), Some("order_not_found"));
 }
+
+#[tokio::test]
+async fn a_top_up_from_the_command_line_beside_a_running_server_is_kept() {
+    let server = TestServer::start();
+    // The server's writer has the prepaid account in hand (held, then posted) before the command runs.
+    let order = create(&server, &seed_order()).await;
+    assert_eq!(available(&server, "EUR").await, "4905.00");
+    let out = server.data.till(&["balance", "add", "100.00", "EUR"]);
+    assert!(out.contains("5005.00 available"), "{out}");
+    // The server's next writes build on the top-up instead of overwriting it with what it had cached.
+    confirm(&server, order["id"].as_str().unwrap()).await;
+    assert_eq!(available(&server, "EUR").await, "5005.00");
+    let (_, balances) = get(&server, "/v1/balances").await;
+    let eur = balances["data"].as_array().unwrap().iter().find(|b| b["currency"] == "EUR").unwrap().clone();
+    assert_eq!(eur["posted"]["amount"], "5005.00", "{eur}");
+    let verify = server.data.till_output(&["verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+}

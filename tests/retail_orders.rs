@@ -374,6 +374,29 @@ async fn an_unconfirmed_order_expires_and_releases_its_hold() {
 }
 
 #[tokio::test]
+async fn reads_after_the_expiry_agree_even_before_the_sweeper_runs() {
+    let dir = DataDir::new();
+    // The sweeper's next round is an hour away: only the reads themselves can record the expiry.
+    set_retail_config(dir.path(), "order_expiry_seconds = 1\nsweep_interval_ms = 3600000");
+    let server = dir.serve();
+    let (_, before) = get(&server, "/v1/products/4001232232332").await;
+    let order = create(&server, &seed_order()).await;
+    let id = order["id"].as_str().unwrap().to_string();
+    assert_eq!(available(&server, "EUR").await, "4905.00");
+    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    // Listing created orders no longer shows it, and the hold and the reserved code are back.
+    let (status, created) = get(&server, "/v1/retail_orders?state=created").await;
+    assert_eq!((status, created["data"].as_array().map(Vec::len)), (200, Some(0)), "{created}");
+    let (_, expired) = get(&server, "/v1/retail_orders?state=expired").await;
+    assert_eq!(expired["data"][0]["id"], json!(id), "{expired}");
+    assert_eq!(available(&server, "EUR").await, "5000.00");
+    let (_, after) = get(&server, "/v1/products/4001232232332").await;
+    assert_eq!(after["stock"], before["stock"], "the reserved code went back to stock");
+    let (_, o) = get(&server, &format!("/v1/retail_orders/{id}")).await;
+    assert_eq!(o["state"], "expired", "{o}");
+}
+
+#[tokio::test]
 async fn confirm_checks_the_receipt_value() {
     let server = TestServer::start();
     let order = create(&server, &seed_order()).await;

@@ -234,4 +234,20 @@ async fn a_hanging_receiver_does_not_hold_up_the_others() {
     })
     .await;
     assert!(started.elapsed() < Duration::from_secs(5));
+    // Later events too: the slow receiver is still hanging on its first one, which must not
+    // hold up the fast receiver's next deliveries.
+    let order = create(&server, &seed_order_for_receipt("R-second")).await;
+    confirm(&server, order["id"].as_str().unwrap()).await;
+    let started = std::time::Instant::now();
+    eventually(Duration::from_secs(5), "the fast receiver's later events", || async {
+        (accepted_events(&receiver).len() >= 3).then_some(())
+    })
+    .await;
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+fn seed_order_for_receipt(receipt: &str) -> Value {
+    let mut order = seed_order();
+    order["receipt_id"] = json!(receipt);
+    order
 }

@@ -147,3 +147,20 @@ async fn an_idle_till_locks_itself_and_unlocks_with_the_pin() {
     t.press(KeyCode::Enter).await;
     t.expect("1001 Demo Cashier (cashier)");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_engine_is_said_on_the_login_screen_and_in_the_status_bar() {
+    let (dir, engine, server) = tui_common::engine().await;
+    // A port nothing listens on: the connection is refused at once.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let client = till::client::Client::new(&format!("http://{dead}"), "").unwrap();
+    let mut t = Till::with_client(dir, engine, server, client).await;
+    t.expect("The engine is not available");
+    t.expect("ENGINE OFFLINE");
+    t.type_text("1001").await;
+    t.press(KeyCode::Enter).await;
+    t.type_text("1234").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("cannot be reached");
+    t.expect("not logged in");
+}

@@ -127,3 +127,23 @@ async fn journal_reprints_a_duplicate_and_reverses_the_last_sale() {
     t.scan(&card).await;
     t.expect_not("40,00 €");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_card_at_hand_f2_sells_a_new_egift_card() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.hotkey('g').await;
+    t.expect("F2 sells a new e-gift card");
+    t.press(KeyCode::F(2)).await;
+    t.type_text("30").await;
+    t.press(KeyCode::Enter).await;
+    t.hotkey('2').await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Sell done");
+    t.expect_row("New balance", "30,00 €");
+    // The new card is on the panel and can be used at once.
+    t.press(KeyCode::Esc).await;
+    t.hotkey('b').await;
+    t.expect("30,00 €");
+    t.expect("active");
+}

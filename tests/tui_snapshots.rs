@@ -77,6 +77,7 @@ fn outcome(kind: GiftKind, prev: Option<i64>, amount: Option<i64>, cur: i64) -> 
     GiftOutcome {
         kind,
         masked: "•••• 7897".into(),
+        card_number: "6280001234567897".into(),
         previous: prev.map(eur),
         current: eur(cur),
         amount: amount.map(eur),
@@ -185,6 +186,21 @@ fn gift_redeem_split_tender() {
     snap!("gift_redeem_split", app);
     key(&mut app, KeyCode::Char('2'));
     snap!("gift_redeem_confirm", app);
+}
+
+#[test]
+fn gift_declined() {
+    let mut app = gift_menu();
+    key(&mut app, KeyCode::Char('c'));
+    snap!("gift_cashout_confirm", app);
+    key(&mut app, KeyCode::Enter);
+    answer_gift(&mut app, |_| {
+        Err(CallError::Refused {
+            code: "cash_out_not_allowed".into(),
+            message: "Cash-out is only allowed at or under 10.00".into(),
+        })
+    });
+    snap!("gift_declined_error", app);
 }
 
 #[test]

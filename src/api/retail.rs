@@ -165,8 +165,21 @@ where
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// A request body: strict JSON, and an object (serde would take a struct from an array too).
 fn json_body<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some() && first != Some(&b'{') {
+        // Let the parser name a syntax error; anything else that parses is the wrong type.
+        if serde_json::from_slice::<serde_json::Value>(bytes).is_ok() {
+            return Err(ApiError::bad_request("invalid_request", "The body must be a JSON object."));
+        }
+    }
     parse_json(bytes).map_err(|r| ApiError::new(r.status, r.code, r.message))
+}
+
+/// The body of an action whose fields are all optional: empty means none, else a JSON object.
+fn optional_body<T: DeserializeOwned + Default>(bytes: &[u8]) -> ApiResult<T> {
+    if bytes.iter().all(u8::is_ascii_whitespace) { Ok(T::default()) } else { json_body(bytes) }
 }
 
 fn reply<T: Serialize>(status: StatusCode, result: ApiResult<T>) -> Response {
@@ -316,10 +329,20 @@ pub struct SettlementQuery {
 // ---------------------------------------------------------------------------------------------
 // Handlers
 
+/// Records the expiry of orders whose time is up before a read answers, so orders and balances
+/// agree. A failure here only delays that to the sweeper: the read still answers.
+async fn record_overdue_expiries(state: &AppState) {
+    if let Err(e) = orders::expire_overdue(&state.engine).await {
+        tracing::warn!(error = %e, "recording overdue order expiries");
+    }
+}
+
 /// The partner's prepaid balance per currency.
-#[utoipa::path(get, path = "/v1/balances", tag = "retail",
+#[utoipa::path(get, path = "/v1/balances", tag = "retail", security(("bearer" = [])),
     responses((status = 200, body = ListOf<BalanceView>), (status = 401, body = ErrorBody)))]
 async fn get_balances(State(state): State<AppState>, _p: Principal) -> ApiResult<Json<ListOf<BalanceView>>> {
+    // Holds of orders that are past their time are released first, as the orders read.
+    record_overdue_expiries(&state).await;
     let data = balances(&state.engine)?.into_iter().map(balance_view).collect();
     Ok(Json(ListOf { data, next_cursor: None }))
 }
@@ -335,9 +358,11 @@ fn balance_view(b: crate::engine::catalog::Balance) -> BalanceView {
 }
 
 /// Record a top-up of the prepaid balance (managers and API clients; e.g. from the till's screen).
-#[utoipa::path(post, path = "/v1/balances/top_ups", tag = "retail", request_body = TopUp,
+#[utoipa::path(post, path = "/v1/balances/top_ups", tag = "retail", security(("bearer" = [])), request_body = TopUp,
     params(("Idempotency-Key" = String, Header, description = "Unique per top-up")),
-    responses((status = 201, body = BalanceView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = BalanceView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, description = "idempotency_key_in_use", body = ErrorBody),
+        (status = 422, description = "idempotency_key_reused", body = ErrorBody)))]
 async fn create_top_up(
     State(state): State<AppState>,
     p: Principal,
@@ -366,8 +391,9 @@ async fn create_top_up(
 }
 
 /// Products, filtered by country or store, by code.
-#[utoipa::path(get, path = "/v1/products", tag = "retail", params(ProductQuery),
-    responses((status = 200, body = ListOf<ProductView>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/products", tag = "retail", security(("bearer" = [])), params(ProductQuery),
+    responses((status = 200, body = ListOf<ProductView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 422, description = "store_not_registered", body = ErrorBody)))]
 async fn list_products(
     State(state): State<AppState>,
     _p: Principal,
@@ -391,8 +417,8 @@ async fn list_products(
 }
 
 /// One product.
-#[utoipa::path(get, path = "/v1/products/{code}", tag = "retail",
-    responses((status = 200, body = ProductView), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/products/{code}", tag = "retail", security(("bearer" = [])),
+    responses((status = 200, body = ProductView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_product(
     State(state): State<AppState>,
     _p: Principal,
@@ -404,10 +430,12 @@ async fn get_product(
 }
 
 /// Register a store under the partner's own identifier.
-#[utoipa::path(post, path = "/v1/stores", tag = "retail", request_body = CreateStore,
+#[utoipa::path(post, path = "/v1/stores", tag = "retail", security(("bearer" = [])), request_body = CreateStore,
     params(("Idempotency-Key" = String, Header, description = "Unique per request")),
     responses((status = 201, body = StoreView), (status = 200, description = "Already registered with these details", body = StoreView),
-        (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, description = "store_exists or idempotency_key_in_use", body = ErrorBody),
+        (status = 422, description = "idempotency_key_reused", body = ErrorBody)))]
 async fn create_store(
     State(state): State<AppState>,
     p: Principal,
@@ -440,8 +468,8 @@ async fn create_store(
 }
 
 /// List stores.
-#[utoipa::path(get, path = "/v1/stores", tag = "retail", params(StoreQuery),
-    responses((status = 200, body = ListOf<StoreView>)))]
+#[utoipa::path(get, path = "/v1/stores", tag = "retail", security(("bearer" = [])), params(StoreQuery),
+    responses((status = 200, body = ListOf<StoreView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn list_stores(
     State(state): State<AppState>,
     _p: Principal,
@@ -459,8 +487,8 @@ async fn list_stores(
 }
 
 /// One store.
-#[utoipa::path(get, path = "/v1/stores/{id}", tag = "retail",
-    responses((status = 200, body = StoreView), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/stores/{id}", tag = "retail", security(("bearer" = [])),
+    responses((status = 200, body = StoreView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_store(State(state): State<AppState>, _p: Principal, Path(id): Path<String>) -> ApiResult<Json<StoreView>> {
     stores::get_store(&state.engine, &id)?
         .map(|s| Json(StoreView::from(s)))
@@ -468,10 +496,11 @@ async fn get_store(State(state): State<AppState>, _p: Principal, Path(id): Path<
 }
 
 /// Create a retail order: preliminary checks and a hold on the balance; no purchase yet.
-#[utoipa::path(post, path = "/v1/retail_orders", tag = "retail", request_body = CreateOrder,
+#[utoipa::path(post, path = "/v1/retail_orders", tag = "retail", security(("bearer" = [])), request_body = CreateOrder,
     params(("Idempotency-Key" = String, Header, description = "Unique per request")),
-    responses((status = 201, body = OrderView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, description = "A preliminary check failed; nothing was held", body = ErrorBody)))]
+    responses((status = 201, body = OrderView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 409, description = "idempotency_key_in_use", body = ErrorBody),
+        (status = 422, description = "A preliminary check failed (nothing was held), or idempotency_key_reused", body = ErrorBody)))]
 async fn create_order(
     State(state): State<AppState>,
     _p: Principal,
@@ -499,14 +528,16 @@ async fn create_order(
 }
 
 /// Retail orders, newest first, by store, terminal, receipt or state.
-#[utoipa::path(get, path = "/v1/retail_orders", tag = "retail", params(OrderQuery),
-    responses((status = 200, body = ListOf<OrderView>), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/retail_orders", tag = "retail", security(("bearer" = [])), params(OrderQuery),
+    responses((status = 200, body = ListOf<OrderView>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
 async fn list_orders(
     State(state): State<AppState>,
     _p: Principal,
     q: Result<Query<OrderQuery>, QueryRejection>,
 ) -> ApiResult<Json<ListOf<OrderView>>> {
     let q = query(q)?;
+    // A `state=created` filter must not list orders whose time is up.
+    record_overdue_expiries(&state).await;
     let filter = orders::OrderFilter {
         store_id: q.store_id,
         terminal_id: q.terminal_id,
@@ -520,17 +551,20 @@ async fn list_orders(
 }
 
 /// A retail order and its state.
-#[utoipa::path(get, path = "/v1/retail_orders/{id}", tag = "retail",
-    responses((status = 200, body = OrderView), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/retail_orders/{id}", tag = "retail", security(("bearer" = [])),
+    responses((status = 200, body = OrderView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_order(State(state): State<AppState>, _p: Principal, Path(id): Path<String>) -> ApiResult<Json<OrderView>> {
+    record_overdue_expiries(&state).await;
     Ok(Json(orders::get(&state.engine, &id)?))
 }
 
 /// Confirm after payment: the code is issued or the card activated; the reply carries the lines.
-#[utoipa::path(post, path = "/v1/retail_orders/{id}/actions/confirm", tag = "retail", request_body = ConfirmOrder,
+#[utoipa::path(post, path = "/v1/retail_orders/{id}/actions/confirm", tag = "retail", security(("bearer" = [])), request_body = Option<ConfirmOrder>,
     params(("Idempotency-Key" = String, Header, description = "Unique per request")),
-    responses((status = 200, body = OrderView), (status = 404, body = ErrorBody),
-        (status = 409, description = "order_invalidated or order_expired", body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = OrderView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "order_invalidated, order_expired or idempotency_key_in_use", body = ErrorBody),
+        (status = 422, description = "receipt_value refused, or idempotency_key_reused", body = ErrorBody)))]
 async fn confirm_order(
     State(state): State<AppState>,
     _p: Principal,
@@ -547,8 +581,7 @@ async fn confirm_order(
     idempotent(&state, &headers, &uri, body, |bytes, _key| async move {
         let result = async {
             // The confirmation's fields are optional: an empty body is a confirmation without them.
-            let req: ConfirmOrder =
-                if bytes.iter().all(u8::is_ascii_whitespace) { ConfirmOrder::default() } else { json_body(&bytes)? };
+            let req: ConfirmOrder = optional_body(&bytes)?;
             Ok::<_, ApiError>(orders::confirm(&engine, &id, req).await?)
         }
         .await;
@@ -558,9 +591,11 @@ async fn confirm_order(
 }
 
 /// Invalidate: voids a created order, reverses a confirmed one (code or card blocked).
-#[utoipa::path(post, path = "/v1/retail_orders/{id}/actions/invalidate", tag = "retail", request_body = InvalidateOrder,
+#[utoipa::path(post, path = "/v1/retail_orders/{id}/actions/invalidate", tag = "retail", security(("bearer" = [])), request_body = Option<InvalidateOrder>,
     params(("Idempotency-Key" = String, Header, description = "Unique per request")),
-    responses((status = 200, body = OrderView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = OrderView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, description = "idempotency_key_in_use", body = ErrorBody),
+        (status = 422, description = "idempotency_key_reused", body = ErrorBody)))]
 async fn invalidate_order(
     State(state): State<AppState>,
     _p: Principal,
@@ -574,15 +609,22 @@ async fn invalidate_order(
         Err(e) => return e.into_response(),
     };
     let engine = state.engine.clone();
-    idempotent(&state, &headers, &uri, body, |_bytes, _key| async move {
-        reply(StatusCode::OK, orders::invalidate(&engine, &id).await.map_err(ApiError::from))
+    idempotent(&state, &headers, &uri, body, |bytes, _key| async move {
+        // No fields, but a body that is there must still be a JSON object.
+        let result = async {
+            optional_body::<InvalidateOrder>(&bytes)?;
+            Ok::<_, ApiError>(orders::invalidate(&engine, &id).await?)
+        }
+        .await;
+        reply(StatusCode::OK, result)
     })
     .await
 }
 
 /// Settlement per day and store: confirmed orders, invalidations, face value, commission, net payable.
-#[utoipa::path(get, path = "/v1/settlements", tag = "retail", params(SettlementQuery),
-    responses((status = 200, body = Settlement), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/settlements", tag = "retail", security(("bearer" = [])), params(SettlementQuery),
+    responses((status = 200, body = Settlement), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)))]
 async fn get_settlements(
     State(state): State<AppState>,
     p: Principal,
@@ -594,9 +636,11 @@ async fn get_settlements(
 }
 
 /// Subscribe to events. The reply shows the signing secret once.
-#[utoipa::path(post, path = "/v1/webhooks", tag = "retail", request_body = CreateWebhook,
+#[utoipa::path(post, path = "/v1/webhooks", tag = "retail", security(("bearer" = [])), request_body = CreateWebhook,
     params(("Idempotency-Key" = String, Header, description = "Unique per request")),
-    responses((status = 201, body = Subscription), (status = 400, body = ErrorBody)))]
+    responses((status = 201, body = Subscription), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, description = "idempotency_key_in_use", body = ErrorBody),
+        (status = 422, description = "idempotency_key_reused", body = ErrorBody)))]
 async fn create_webhook(
     State(state): State<AppState>,
     p: Principal,
@@ -625,15 +669,16 @@ async fn create_webhook(
 }
 
 /// Webhook subscriptions.
-#[utoipa::path(get, path = "/v1/webhooks", tag = "retail", responses((status = 200, body = ListOf<Subscription>)))]
+#[utoipa::path(get, path = "/v1/webhooks", tag = "retail", security(("bearer" = [])), responses((status = 200, body = ListOf<Subscription>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn list_webhooks(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ListOf<Subscription>>> {
     require_admin(&p)?;
     Ok(Json(ListOf { data: webhooks::list(&state.engine)?, next_cursor: None }))
 }
 
 /// One webhook subscription with its delivery counts.
-#[utoipa::path(get, path = "/v1/webhooks/{id}", tag = "retail",
-    responses((status = 200, body = Subscription), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/webhooks/{id}", tag = "retail", security(("bearer" = [])),
+    responses((status = 200, body = Subscription), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 async fn get_webhook(
     State(state): State<AppState>,
     p: Principal,
@@ -646,8 +691,9 @@ async fn get_webhook(
 }
 
 /// Stop a subscription (pending deliveries are cancelled).
-#[utoipa::path(delete, path = "/v1/webhooks/{id}", tag = "retail",
-    responses((status = 200, body = Subscription), (status = 404, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/v1/webhooks/{id}", tag = "retail", security(("bearer" = [])),
+    responses((status = 200, body = Subscription), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 async fn delete_webhook(
     State(state): State<AppState>,
     p: Principal,

@@ -16,13 +16,8 @@ use crate::engine::config::CONFIG_FILE;
 use crate::engine::receipts::receipt_setup;
 use crate::money::{Currency, Locale, Money};
 use crate::receipt::transport::DEFAULT_TIMEOUT;
-use crate::receipt::{Code, Label, Line, PrinterSpec, Receipt, ReceiptKind, StoreHeader, Width, escpos, layout};
+use crate::receipt::{Context, PrinterSpec, Receipt, StoreHeader, Width, escpos, layout};
 use crate::tui::settings::Settings;
-
-/// What the QR code and the barcode hold.
-pub const TEST_CODE: &str = "TILL-PRINT-TEST";
-/// The line that shows whether the code page is right.
-pub const TEST_LINE: &str = "ÄÖÜ äöü ß € – Test";
 
 pub fn run(g: &Global, printer: Option<&str>, locale: Option<&str>, width: Option<u16>) -> CliResult {
     let settings = read_settings();
@@ -83,25 +78,14 @@ fn test_receipt(
     let footer = setup.as_ref().map(|s| s.footer.clone()).unwrap_or_default();
     let currency =
         config.and_then(|c| Currency::from_code(&c.merchant.currency).ok()).unwrap_or(Currency::from_code("EUR")?);
-    Ok(Receipt {
-        kind: ReceiptKind::PrintTest,
+    let ctx = Context {
         header,
         terminal,
         cashier: None,
-        number: None,
         issued_at: OffsetDateTime::now_local().unwrap_or_else(|_| OffsetDateTime::now_utc()),
         locale,
-        lines: vec![
-            Line::Text { text: TEST_LINE.to_string() },
-            Line::Amount { label: Label::Amount, amount: Money::from_minor(123_456, currency) },
-        ],
-        totals: Vec::new(),
-        tenders: Vec::new(),
-        change: None,
-        cards: Vec::new(),
-        codes: vec![Code { label: None, text: TEST_CODE.to_string(), qr: true, code128: true }],
-        footer,
         training: false,
-        duplicate: false,
-    })
+        footer,
+    };
+    Ok(Receipt::print_test(&ctx, Money::from_minor(123_456, currency)))
 }

@@ -17,8 +17,10 @@
 //! | `read.rs`   | the read connection pool, look-ups, pending state, history             |
 //! | `verify.rs` | the invariants, recomputed from the transfers                          |
 //! | `clock.rs`  | the injectable clock (timestamps and expiry)                            |
+//! | `checkpoint.rs` | background WAL checkpoints, off the commit path                     |
 
 mod apply;
+mod checkpoint;
 mod clock;
 mod read;
 mod store;
@@ -396,7 +398,8 @@ impl Ledger {
     pub fn open_with_clock(path: &Path, extra: &[Migration], clock: Arc<dyn Clock>) -> Result<Ledger, LedgerError> {
         let mut conn = store::open_writer(path)?;
         store::migrate(&mut conn, extra)?;
-        let state = writer::State::new(conn, Arc::clone(&clock))?;
+        let mut state = writer::State::new(conn, Arc::clone(&clock))?;
+        state.checkpointer = Some(checkpoint::Checkpointer::start(path)?);
         let readers = read::Pool::new(path)?;
         let (jobs, rx) = mpsc::channel();
         std::thread::Builder::new().name("ledger-writer".into()).spawn(move || writer::run(state, rx))?;

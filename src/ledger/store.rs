@@ -147,6 +147,14 @@ pub(crate) fn open_reader(path: &Path) -> Result<Connection, LedgerError> {
     Ok(conn)
 }
 
+/// Opens the background checkpointer's connection.
+pub(crate) fn open_checkpointer(path: &Path) -> Result<Connection, LedgerError> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    configure(&conn)?;
+    conn.execute_batch("PRAGMA wal_autocheckpoint=0;")?;
+    Ok(conn)
+}
+
 /// Applies the ledger's migrations and then `extra`, each (component, version) once, in one
 /// transaction. Refuses a file whose schema is newer than this build.
 pub(crate) fn migrate(conn: &mut Connection, extra: &[Migration]) -> Result<(), LedgerError> {

@@ -447,3 +447,40 @@ fn a_write_inside_a_write_is_refused_instead_of_deadlocking() {
     let r: Result<Result<(), LedgerError>, LedgerError> = l.write_blocking(move |_| Ok(inner.expire_due_blocking()));
     assert!(matches!(r, Ok(Err(LedgerError::Invalid(_)))), "{r:?}");
 }
+
+#[test]
+fn a_balancing_debit_moves_only_what_the_limit_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _) = open(&dir);
+    setup(&l);
+    use CreateTransferResult as R;
+    let sweep = |id| with_flags(xfer(id, 2, 3, 150), TransferFlags::BALANCING_DEBIT);
+    let r = l.create_transfers_blocking(vec![xfer(10, 1, 2, 100), sweep(11), sweep(12)]).unwrap();
+    assert_eq!(r, vec![R::Ok, R::Ok, R::ExceedsCredits]);
+    assert_eq!(l.lookup_transfers(&[11]).unwrap()[0].amount, 100);
+    assert_eq!(balances(&l, 2), (0, 100, 0, 100));
+    // The retry is `exists`: the stored amount is within the requested bound.
+    assert_eq!(l.create_transfers_blocking(vec![sweep(11)]).unwrap(), vec![R::Exists]);
+    assert_verified(&l);
+}
+
+#[test]
+fn amounts_that_would_overflow_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (l, _) = open(&dir);
+    setup(&l);
+    use CreateTransferResult as R;
+    let r = l
+        .create_transfers_blocking(vec![
+            xfer(10, 1, 3, u64::MAX),
+            xfer(11, 1, 3, 1),
+            xfer(12, 3, 1, 1),
+            with_flags(xfer(13, 3, 1, u64::MAX - 1), TransferFlags::PENDING),
+            // Pending and posted each fit, their sum with the amount does not.
+            with_flags(xfer(14, 3, 1, 1), TransferFlags::PENDING),
+        ])
+        .unwrap();
+    assert_eq!(r, vec![R::Ok, R::OverflowsDebitsPosted, R::Ok, R::Ok, R::OverflowsDebits]);
+    assert_eq!(balances(&l, 3), (u64::MAX - 1, 1, 0, u64::MAX));
+    assert_verified(&l);
+}

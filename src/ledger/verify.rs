@@ -289,5 +289,32 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, LedgerError> {
         per_ledger.len()
     ));
     checked.push(format!("no account breaks its balance limit flag ({limited} limited accounts)"));
+
+    // History: the latest running balances of each account that keeps history are its balances.
+    let mut with_history = 0usize;
+    {
+        let mut stmt = conn.prepare(
+            "SELECT h.account_id, h.debits_pending, h.debits_posted, h.credits_pending, h.credits_posted \
+             FROM ledger_history h \
+             WHERE h.timestamp = (SELECT MAX(timestamp) FROM ledger_history WHERE account_id = h.account_id)",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            with_history += 1;
+            let id = store::get_id(r, 0)?;
+            let last = (store::get_u64(r, 1)?, store::get_u64(r, 2)?, store::get_u64(r, 3)?, store::get_u64(r, 4)?);
+            match accounts.get(&id) {
+                Some(a) if (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted) == last => {}
+                Some(_) => {
+                    v.add("history", format!("account {id:032x}: its last history row differs from its balances"))
+                }
+                None => v.add("history", format!("history rows for account {id:032x}, which does not exist")),
+            }
+            if accounts.get(&id).is_some_and(|a| !a.flags.contains(AccountFlags::HISTORY)) {
+                v.add("history", format!("account {id:032x} has history rows but no HISTORY flag"));
+            }
+        }
+    }
+    checked.push(format!("each account's latest history row matches its balances ({with_history} accounts)"));
     Ok(VerifyReport { checked, violations: v.list })
 }

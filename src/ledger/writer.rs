@@ -102,6 +102,9 @@ pub(crate) struct State {
     /// `PRAGMA data_version` as of our last look: another writer's commit changes it, and then
     /// the cache (balances) and the timestamp floor must be re-read.
     data_version: i64,
+    /// Background checkpoints (none in a bare `State`).
+    pub(crate) checkpointer: Option<super::checkpoint::Checkpointer>,
+    commits: u32,
 }
 
 impl State {
@@ -116,6 +119,8 @@ impl State {
             depth: 0,
             next_expiry: u64::MAX,
             data_version: 0,
+            checkpointer: None,
+            commits: 0,
         };
         st.reload()?;
         Ok(st)
@@ -368,6 +373,12 @@ impl State {
         match group_error {
             None => {
                 self.journal.clear();
+                self.commits = self.commits.wrapping_add(1);
+                if self.commits.is_multiple_of(super::checkpoint::EVERY_COMMITS)
+                    && let Some(c) = &self.checkpointer
+                {
+                    c.nudge();
+                }
                 if self.cache.len() > MAX_CACHED_ACCOUNTS {
                     self.cache.clear();
                 }

@@ -111,7 +111,22 @@ fn settle(receipt: &mut Receipt, total: Money, paid: &[Tender]) -> Result<(), Mo
     Ok(())
 }
 
+/// What the test receipt's QR code and barcode hold.
+pub const TEST_CODE: &str = "TILL-PRINT-TEST";
+/// The test receipt's line that shows whether the code page is right.
+pub const TEST_LINE: &str = "ÄÖÜ äöü ß € – Test";
+
 impl Receipt {
+    /// The printer test (`till print-test`, the settings screen): umlauts, euro sign and dash,
+    /// `amount` in the context's locale, and [`TEST_CODE`] as QR code and CODE128.
+    pub fn print_test(ctx: &Context, amount: Money) -> Receipt {
+        let mut rc = base(ctx, ReceiptKind::PrintTest);
+        rc.lines.push(Line::Text { text: TEST_LINE.to_string() });
+        rc.lines.push(Line::Amount { label: Label::Amount, amount });
+        rc.codes.push(Code { label: None, text: TEST_CODE.to_string(), qr: true, code128: true });
+        rc
+    }
+
     /// A card sold and loaded; the customer paid with `paid`.
     pub fn gift_sale(ctx: &Context, r: &GiftResult, paid: &[Tender]) -> Result<Receipt, MoneyError> {
         let mut rc = base(ctx, ReceiptKind::GiftSale);

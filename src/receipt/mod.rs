@@ -23,7 +23,7 @@ pub mod layout;
 pub mod model;
 pub mod transport;
 
-pub use kinds::{Activation, Context, GiftResult, RetailResult};
+pub use kinds::{Activation, Context, GiftResult, RetailResult, TEST_CODE, TEST_LINE};
 pub use layout::{Block, Document, Width, layout};
 pub use model::{
     CardLine, Code, Label, Line, Receipt, ReceiptKind, StoreHeader, Tender, TenderKind, Total, mask_card_number,

@@ -38,6 +38,7 @@ pub enum Action {
     GiftDeactivate,
     GiftRefund,
     NewCard,
+    NewEgift,
     // Tenders.
     TenderCash,
     TenderCard,
@@ -91,6 +92,7 @@ impl Action {
             Action::GiftDeactivate => "deactivate",
             Action::GiftRefund => "refund",
             Action::NewCard => "next card",
+            Action::NewEgift => "new e-gift card",
             Action::TenderCash => "cash",
             Action::TenderCard => "card",
             Action::Print => "print",

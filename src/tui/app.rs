@@ -428,7 +428,23 @@ impl App {
         }
         match reply {
             Reply::TerminalInfo(Ok(t)) => self.ctx.terminal = Some(t),
-            Reply::TerminalInfo(Err(_)) | Reply::Health(_) | Reply::LoggedOut => {}
+            Reply::TerminalInfo(Err(e)) => {
+                if let Screen::Login(l) = &mut self.screen {
+                    l.notice = Some(format!("The engine is not available: {}", e.message()));
+                }
+            }
+            Reply::Health(Ok(())) => {
+                // Back after an outage, or up at last: learn who this till is if we do not know yet.
+                if self.ctx.terminal.is_none() {
+                    self.outbox.push(Request::TerminalInfo);
+                }
+                if let Screen::Login(l) = &mut self.screen
+                    && l.notice.as_deref().is_some_and(|n| n.starts_with("The engine is not available"))
+                {
+                    l.notice = None;
+                }
+            }
+            Reply::Health(Err(_)) | Reply::LoggedOut => {}
             Reply::PrinterStatus(r) => {
                 if self.ctx.settings.printer_configured() {
                     self.ctx.printer = match r {

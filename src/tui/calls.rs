@@ -26,6 +26,7 @@ fn card_info(card: &CardRef) -> CardInfoWire {
         CardRef::Typed(n) => CardInfoWire { printed_card_number: Some(n.clone()), ..Default::default() },
         CardRef::Barcode(b) => CardInfoWire { barcode: Some(b.clone()), ..Default::default() },
         CardRef::Track(t) => CardInfoWire { track_info: Some(t.clone()), ..Default::default() },
+        CardRef::NewEgift => CardInfoWire::default(),
     }
 }
 
@@ -84,7 +85,7 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
             .gift_sell(&SellRequest {
                 merchant_id,
                 store_code,
-                card_info: Some(info),
+                card_info: if call.card == CardRef::NewEgift { None } else { Some(info) },
                 amount: amount(call.amount),
                 cashier,
                 terminal_id,
@@ -210,6 +211,7 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
     let mut outcome = GiftOutcome {
         kind: call.kind,
         masked: mask(&success.masked_card_number),
+        card_number: success.printed_card_number.clone(),
         previous,
         current,
         amount: changed,
@@ -273,7 +275,8 @@ fn gift_receipt(
         balance: Some(o.current),
         auth_code: Some(s.px_auth_code.clone()),
         transaction_id: Some(s.px_transaction_id.to_string()),
-        code: None,
+        // A new e-gift card has no plastic: its number is the code the customer keeps.
+        code: (call.card == CardRef::NewEgift).then(|| s.printed_card_number.clone()),
     };
     let paid = |m: Money| match call.tender {
         Some(Tender::Card) => vec![receipt::Tender { kind: TenderKind::Card, amount: m }],

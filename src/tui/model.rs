@@ -75,6 +75,8 @@ pub enum CardRef {
     Barcode(String),
     /// Track 2 data without sentinels.
     Track(String),
+    /// No card yet: selling issues a new e-gift card.
+    NewEgift,
 }
 
 impl CardRef {
@@ -83,11 +85,15 @@ impl CardRef {
         match self {
             CardRef::Typed(s) | CardRef::Barcode(s) => s,
             CardRef::Track(t) => t.split('=').next().unwrap_or(t),
+            CardRef::NewEgift => "",
         }
     }
     /// `•••• 7897`: never more than the last four digits.
     pub fn masked(&self) -> String {
-        mask(self.digits())
+        match self {
+            CardRef::NewEgift => "new e-gift card".into(),
+            other => mask(other.digits()),
+        }
     }
 }
 
@@ -227,6 +233,8 @@ impl ReverseKey {
 pub struct GiftOutcome {
     pub kind: GiftKind,
     pub masked: String,
+    /// The card's number as the engine printed it (a new e-gift card's full number).
+    pub card_number: String,
     pub previous: Option<Money>,
     pub current: Money,
     pub amount: Option<Money>,

@@ -37,6 +37,7 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Runs the till until the cashier quits.
 pub fn run(opts: RunOptions) -> Result<(), BoxError> {
+    let started = Instant::now();
     // The local offset must be read before any thread starts (the `time` crate refuses later).
     let offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
     let settings_path = opts.settings_path.clone().or_else(Settings::default_path);
@@ -63,7 +64,7 @@ pub fn run(opts: RunOptions) -> Result<(), BoxError> {
         }
         let local = worker::Local::new(settings_path, offset, app.ctx.settings.clone(), opts.training);
         let mut terminal = ratatui::init();
-        let result = event_loop(&mut terminal, &mut app, link, local, offset).await;
+        let result = event_loop(&mut terminal, &mut app, link, local, offset, started).await;
         ratatui::restore();
         if let Ok(handle) = server.await
             && let Some(h) = handle
@@ -151,7 +152,9 @@ async fn event_loop(
     link: Link,
     local: worker::Local,
     offset: time::UtcOffset,
+    started: Instant,
 ) -> Result<(), BoxError> {
+    let mut first_frame = true;
     let (input_tx, mut input_rx) = mpsc::unbounded_channel();
     let (reply_tx, mut reply_rx) = mpsc::unbounded_channel::<Reply>();
     let stop = Arc::new(AtomicBool::new(false));
@@ -169,6 +172,10 @@ async fn event_loop(
         }
         if let Err(e) = terminal.draw(|f| app.render(f)) {
             break Err(e.into());
+        }
+        if first_frame {
+            first_frame = false;
+            tracing::info!(ms = started.elapsed().as_secs_f64() * 1000.0, "login screen drawn");
         }
         let deadline = resolver.deadline().map(tokio::time::Instant::from_std);
         tokio::select! {

@@ -54,10 +54,13 @@ async fn sweep(engine: Engine, cfg: RetailConfig) {
 }
 
 async fn deliver(engine: Engine, cfg: RetailConfig, http: reqwest::Client) {
+    // Owned by this task: aborting it (dropping `Background`) stops the deliveries in flight too.
+    let mut running = webhooks::Deliveries::default();
     loop {
-        let pause = match webhooks::deliver_due(&engine, &http, &cfg).await {
+        let pause = match webhooks::start_due(&engine, &http, &cfg, &mut running) {
             Ok(0) => Duration::from_millis(200),
-            Ok(_) => Duration::ZERO,
+            // Busy subscriptions are skipped until their task ends: look again soon.
+            Ok(_) => Duration::from_millis(20),
             Err(e) => {
                 tracing::warn!("delivering webhooks: {e}");
                 Duration::from_secs(1)

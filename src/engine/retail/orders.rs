@@ -60,7 +60,7 @@ impl OrderState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReceiptPrintingRequest {
     /// 24 to 64.
-    #[schema(example = 40)]
+    #[schema(example = 40, minimum = 24, maximum = 64)]
     pub characters_per_line: u32,
     /// de-DE, en-US, en-GB, fr-FR or nl-NL.
     #[schema(example = "de-DE")]
@@ -511,13 +511,35 @@ pub fn get(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
     Ok(as_seen_now(order).view())
 }
 
+fn wall_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Records the expiry of created orders whose time is up, if there are any, before a read
+/// answers: otherwise an order could already read as expired while the balance still showed its
+/// hold (the sweeper and the ledger's own expiry run on timers). A write only when there is work.
+pub async fn expire_overdue(engine: &Engine) -> Result<(), RetailError> {
+    let now = wall_now();
+    let overdue: bool = engine.ledger().read(move |conn| {
+        Ok(conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM retail_orders WHERE state = 'created' AND expires_at <= ?1)",
+            [now],
+            |r| r.get(0),
+        )?)
+    })?;
+    if overdue {
+        expire_due(engine).await?;
+    }
+    Ok(())
+}
+
 /// Past its time a created order's hold is gone even if the sweeper has not recorded the expiry
 /// yet: reads say so.
 fn as_seen_now(mut order: Order) -> Order {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
+    let now = wall_now();
     if order.state == OrderState::Created && now >= order.expires_at {
         order.state = OrderState::Expired;
         order.expired_at = Some(order.expires_at);

@@ -14,6 +14,7 @@
 //! attempt (from `webhook_retry_base_ms` up to `webhook_retry_max_ms`) with random jitter in the
 //! upper half, until `webhook_max_attempts`, when it is kept as `failed`.
 
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
@@ -278,7 +279,10 @@ struct Due {
     body: String,
 }
 
-fn due(engine: &Engine, now: i64, limit: u32) -> Result<Vec<Due>, RetailError> {
+/// Due deliveries, oldest first, leaving out the subscriptions in `busy` (a delivery task of theirs
+/// is still running, so a hanging receiver's rows never crowd out the others').
+fn due(engine: &Engine, now: i64, limit: u32, busy: &HashSet<&str>) -> Result<Vec<Due>, RetailError> {
+    let busy = serde_json::to_string(busy).unwrap_or_else(|_| "[]".into());
     Ok(engine.ledger().read(move |conn| {
         let mut stmt = conn.prepare(
             "SELECT d.event_id, d.subscription_id, d.attempts, s.url, s.secret, e.body
@@ -286,9 +290,10 @@ fn due(engine: &Engine, now: i64, limit: u32) -> Result<Vec<Due>, RetailError> {
              JOIN retail_webhook_subscriptions s ON s.id = d.subscription_id
              JOIN retail_webhook_events e ON e.id = d.event_id
              WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+               AND d.subscription_id NOT IN (SELECT value FROM json_each(?3))
              ORDER BY d.next_attempt_at, e.seq LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![now, limit], |r| {
+        let rows = stmt.query_map(params![now, limit, busy], |r| {
             Ok(Due {
                 event_id: r.get(0)?,
                 subscription_id: r.get(1)?,
@@ -318,10 +323,57 @@ async fn attempt(http: &reqwest::Client, d: &Due) -> Result<(), String> {
     if response.status().is_success() { Ok(()) } else { Err(format!("receiver answered {}", response.status())) }
 }
 
-/// Delivers everything that is due once. Subscriptions are served in parallel, each one's events
-/// in order, so a slow receiver does not hold up the others. Returns how many were attempted.
-pub async fn deliver_due(engine: &Engine, http: &reqwest::Client, cfg: &RetailConfig) -> Result<usize, RetailError> {
-    let batch = due(engine, wall_ns(), 64)?;
+/// Delivery tasks in flight: one per subscription at a time, so each subscription's events go
+/// out one after another while a slow receiver holds up only itself. Dropping it stops them.
+#[derive(Default)]
+pub struct Deliveries {
+    tasks: tokio::task::JoinSet<()>,
+    /// Which subscription each running task serves.
+    busy: HashMap<tokio::task::Id, String>,
+}
+
+impl Deliveries {
+    /// Forgets the tasks that have finished (their subscriptions can be served again).
+    fn reap(&mut self) {
+        while let Some(done) = self.tasks.try_join_next_with_id() {
+            let id = match done {
+                Ok((id, ())) => id,
+                Err(e) => {
+                    // Panicked or cancelled: its rows stay pending and are tried again.
+                    tracing::warn!("webhook task: {e}");
+                    e.id()
+                }
+            };
+            self.busy.remove(&id);
+        }
+    }
+
+    fn busy_subscriptions(&self) -> HashSet<&str> {
+        self.busy.values().map(String::as_str).collect()
+    }
+
+    /// Subscriptions with a delivery task running.
+    pub fn busy(&self) -> usize {
+        self.busy.len()
+    }
+
+    /// Waits until every running task has finished (tests, shutdown).
+    pub async fn settle(&mut self) {
+        while self.tasks.join_next().await.is_some() {}
+        self.busy.clear();
+    }
+}
+
+/// Starts a task for every subscription that has something due and no task running. Returns how
+/// many deliveries were handed out.
+pub fn start_due(
+    engine: &Engine,
+    http: &reqwest::Client,
+    cfg: &RetailConfig,
+    running: &mut Deliveries,
+) -> Result<usize, RetailError> {
+    running.reap();
+    let batch = due(engine, wall_ns(), 256, &running.busy_subscriptions())?;
     let n = batch.len();
     let mut per_subscription: Vec<Vec<Due>> = Vec::new();
     for d in batch {
@@ -330,19 +382,28 @@ pub async fn deliver_due(engine: &Engine, http: &reqwest::Client, cfg: &RetailCo
             None => per_subscription.push(vec![d]),
         }
     }
-    let mut tasks = tokio::task::JoinSet::new();
     for queue in per_subscription {
+        let subscription = queue[0].subscription_id.clone();
         let (engine, http, cfg) = (engine.clone(), http.clone(), cfg.clone());
-        tasks.spawn(async move {
+        let task = running.tasks.spawn(async move {
             for d in queue {
-                deliver_one(&engine, &http, &cfg, d).await?;
+                if let Err(e) = deliver_one(&engine, &http, &cfg, d).await {
+                    // Not recorded: the row stays pending and is picked up again.
+                    tracing::warn!("recording a webhook delivery: {e}");
+                    break;
+                }
             }
-            Ok::<(), RetailError>(())
         });
+        running.busy.insert(task.id(), subscription);
     }
-    while let Some(joined) = tasks.join_next().await {
-        joined.map_err(|e| RetailError::internal(format!("webhook task: {e}")))??;
-    }
+    Ok(n)
+}
+
+/// Delivers everything that is due once and waits for it (one task per subscription).
+pub async fn deliver_due(engine: &Engine, http: &reqwest::Client, cfg: &RetailConfig) -> Result<usize, RetailError> {
+    let mut running = Deliveries::default();
+    let n = start_due(engine, http, cfg, &mut running)?;
+    running.settle().await;
     Ok(n)
 }
 

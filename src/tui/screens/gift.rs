@@ -143,6 +143,7 @@ impl Gift {
         match self.step {
             Step::Card => {
                 b.push(Binding::new(KeyCode::Enter, Action::Submit));
+                b.push(Binding::new(KeyCode::F(2), Action::NewEgift));
                 b.push(Binding::new(KeyCode::Esc, Action::Back));
             }
             Step::Menu => {
@@ -272,6 +273,16 @@ impl Gift {
                 }
             }
             (Step::Card, Action::Back) => cx.go(Goto::Home),
+            (Step::Card, Action::NewEgift) => {
+                self.card = Some(CardView {
+                    card: CardRef::NewEgift,
+                    masked: CardRef::NewEgift.masked(),
+                    status: CardStatus::Inactive,
+                    balance: None,
+                    program: String::new(),
+                });
+                self.start_amount(GiftKind::Sell);
+            }
             (Step::Menu | Step::Result, Action::NewCard) => self.reset(),
             (Step::Menu | Step::Result, Action::Back) => {
                 if self.step == Step::Result {
@@ -314,6 +325,11 @@ impl Gift {
             }
             (Step::Amount(_), Action::NextField | Action::PrevField) => self.tip_focus = !self.tip_focus,
             (Step::Amount(kind), Action::Submit) => self.amount_entered(kind, cx),
+            (Step::Amount(_) | Step::Tender(_), Action::Back)
+                if self.card.as_ref().is_some_and(|c| c.card == CardRef::NewEgift) =>
+            {
+                self.reset()
+            }
             (Step::Amount(_) | Step::Tender(_) | Step::NewCard, Action::Back) => {
                 self.step = Step::Menu;
                 self.split = None;
@@ -630,7 +646,9 @@ impl Gift {
                 self.pending = None;
                 self.step = Step::Menu;
                 let body = match &e {
-                    CallError::Refused { message, .. } => format!("Declined: {message}. Nothing was changed."),
+                    CallError::Refused { message, .. } => {
+                        format!("Declined: {} Nothing was changed.", sentence(message))
+                    }
                     CallError::Unreachable(_) => format!("{}. Nothing was changed; try again.", e.message()),
                     _ => e.message(),
                 };
@@ -682,8 +700,20 @@ impl Gift {
     }
 
     fn finished(&mut self, outcome: GiftOutcome, split: Option<Split>) {
+        if let Some(c) = &mut self.card
+            && c.card == CardRef::NewEgift
+            && !outcome.card_number.is_empty()
+        {
+            c.card = CardRef::Typed(outcome.card_number.clone());
+            c.masked = outcome.masked.clone();
+        }
         if let Some(c) = &mut self.card {
-            c.balance = Some(outcome.current);
+            // After an exchange the reply is about the new card; the old one is left empty.
+            c.balance = if outcome.kind == GiftKind::Exchange {
+                Some(Money::zero(outcome.current.currency()))
+            } else {
+                Some(outcome.current)
+            };
             c.status = match outcome.kind {
                 GiftKind::Deactivate | GiftKind::CashOut | GiftKind::Exchange => CardStatus::Inactive,
                 _ => CardStatus::Active,
@@ -813,6 +843,13 @@ impl Gift {
                 lines.push(Line::raw(""));
                 lines.push(Line::from(" Present the card: scan its barcode, swipe it, or type its number."));
                 lines.push(Line::from(" The balance shows as soon as the card is read."));
+                lines.push(Line::raw(""));
+                lines.push(Line::from(" No card? F2 sells a new e-gift card; its number prints on the receipt."));
+                if ctx.terminal.as_ref().is_some_and(|t| t.demo) {
+                    lines.push(Line::raw(""));
+                    lines.push(Line::from(Span::styled(" Demo cards: 6036280000000011 (PIN 1234)", theme.muted)));
+                    lines.push(Line::from(Span::styled("             6036280000000029", theme.muted)));
+                }
             }
             Step::Menu => {
                 lines.push(Line::raw(""));

@@ -174,7 +174,10 @@ impl Journal {
             f.render_widget(Paragraph::new(Span::styled(" Nothing yet today.", theme.muted)), table_area);
         } else {
             let wide = area.width >= 100;
-            let rows = self.entries.iter().map(|e| {
+            // Only the rows that fit are built: a full day's journal costs no more per frame.
+            let visible = table_area.height.saturating_sub(1).max(1) as usize;
+            let start = (self.selected + 1).saturating_sub(visible);
+            let rows = self.entries.iter().skip(start).take(visible).map(|e| {
                 let amount = e.amount.map(|m| ctx.fmt(m)).unwrap_or_default();
                 let mut cells = vec![e.time.clone(), e.what.clone(), e.card.clone(), amount];
                 if wide {
@@ -195,7 +198,7 @@ impl Journal {
             let table = Table::new(rows, widths)
                 .header(Row::new(header).style(theme.label))
                 .row_highlight_style(theme.selected);
-            let mut state = TableState::default().with_selected(Some(self.selected));
+            let mut state = TableState::default().with_selected(Some(self.selected - start));
             f.render_stateful_widget(table, table_area, &mut state);
         }
         if let Some((n, danger)) = &self.note {

@@ -42,6 +42,8 @@ pub struct Retail {
     pub step: Step,
     pub products: Vec<ProductView>,
     pub search: Field,
+    /// Indexes of the products matching the search text (kept current as the text changes).
+    filtered: Vec<usize>,
     selected: usize,
     pub product: Option<ProductView>,
     pub amount: Field,
@@ -71,6 +73,7 @@ impl Retail {
             step: Step::Loading,
             products: Vec::new(),
             search: Field::new("Find", FieldKind::Text, 30),
+            filtered: Vec::new(),
             selected: 0,
             product: None,
             amount: Field::new("Amount", FieldKind::Amount, 10),
@@ -100,7 +103,13 @@ impl Retail {
 
     /// The products matching the search text.
     pub fn matches(&self) -> Vec<&ProductView> {
-        self.products.iter().filter(|p| p.matches(&self.search.value)).collect()
+        self.filtered.iter().filter_map(|i| self.products.get(*i)).collect()
+    }
+
+    fn refilter(&mut self) {
+        let q = self.search.value.clone();
+        self.filtered = self.products.iter().enumerate().filter(|(_, p)| p.matches(&q)).map(|(i, _)| i).collect();
+        self.selected = self.selected.min(self.filtered.len().saturating_sub(1));
     }
 
     pub fn bindings(&self) -> Vec<Binding> {
@@ -148,6 +157,7 @@ impl Retail {
             Step::Search => {
                 self.search.edit(key);
                 self.selected = 0;
+                self.refilter();
             }
             Step::Amount => {
                 self.amount.edit(key);
@@ -194,9 +204,9 @@ impl Retail {
     pub fn on_action(&mut self, a: Action, cx: &mut Cx) {
         match (self.step, a) {
             (Step::Search, Action::Up) => self.selected = self.selected.saturating_sub(1),
-            (Step::Search, Action::Down) if self.selected + 1 < self.matches().len() => self.selected += 1,
+            (Step::Search, Action::Down) if self.selected + 1 < self.filtered.len() => self.selected += 1,
             (Step::Search, Action::Submit) => {
-                let pick = self.matches().get(self.selected).map(|p| (*p).clone());
+                let pick = self.filtered.get(self.selected).and_then(|i| self.products.get(*i)).cloned();
                 match pick {
                     Some(p) => self.choose(p),
                     None => self.note = Some(("Nothing matches; type less or scan the product.".into(), true)),
@@ -265,6 +275,7 @@ impl Retail {
                 *self = Retail::new();
                 self.products = products;
                 self.receipt_seq = seq;
+                self.refilter();
                 self.step = Step::Search;
             }
             (Step::Loading, Action::Submit) => cx.send(products_request(cx)),
@@ -394,6 +405,7 @@ impl Retail {
         match r {
             Reply::Products(Ok(products)) => {
                 self.products = products;
+                self.refilter();
                 if self.step == Step::Loading {
                     self.step = Step::Search;
                 }
@@ -535,9 +547,15 @@ impl Retail {
             f.render_widget(Paragraph::new(Span::styled(" Loading products…", theme.muted)), list);
             return;
         }
+        // Only the rows that fit are built, so a long catalogue costs nothing extra per frame.
+        let rows = list.height.max(1) as usize;
+        let start = (self.selected + 1).saturating_sub(rows);
         let items: Vec<ListItem> = self
-            .matches()
-            .into_iter()
+            .filtered
+            .iter()
+            .skip(start)
+            .take(rows)
+            .filter_map(|i| self.products.get(*i))
             .map(|p| {
                 let kind = match p.kind {
                     ProductKind::Por => "code",
@@ -549,7 +567,7 @@ impl Retail {
                 ]))
             })
             .collect();
-        let mut state = ListState::default().with_selected(Some(self.selected));
+        let mut state = ListState::default().with_selected(Some(self.selected - start));
         f.render_stateful_widget(List::new(items).highlight_style(theme.selected), list, &mut state);
     }
 
@@ -581,7 +599,7 @@ impl Retail {
             Step::Loading | Step::Search => {
                 lines.push(Line::from(" Type part of the name, brand or code, or scan the product's EAN."));
                 lines.push(Line::from(" ↑/↓ choose, Enter takes it."));
-                if let Some(p) = self.matches().get(self.selected) {
+                if let Some(p) = self.filtered.get(self.selected).and_then(|i| self.products.get(*i)) {
                     lines.push(Line::raw(""));
                     lines.push(Line::from(Span::styled(format!(" {}", p.name), theme.title)));
                     lines.push(Line::from(Span::styled(format!(" {} · EAN {}", p.brand, p.code), theme.muted)));
