@@ -8,6 +8,7 @@
 //! | `openapi`   | `GET /openapi.json`, generated from the handlers (utoipa)      | none                    |
 //! | `auth`      | bearer token extractors                                        |                         |
 //! | `error`     | the error model: JSON with a stable code, never a stack trace  |                         |
+//! | `serve`     | binding, body limit, request timeout, tracing, graceful shutdown |                       |
 
 pub mod auth;
 pub mod error;
