@@ -353,12 +353,13 @@ async fn a_posa_card_is_activated_and_blocked_on_invalidation() {
 #[tokio::test]
 async fn an_unconfirmed_order_expires_and_releases_its_hold() {
     let dir = DataDir::new();
-    set_retail_config(dir.path(), "order_expiry_seconds = 1\nsweep_interval_ms = 100");
+    // Three seconds: long enough that a loaded CI machine still sees the hold before it expires.
+    set_retail_config(dir.path(), "order_expiry_seconds = 3\nsweep_interval_ms = 100");
     let server = dir.serve();
     let order = create(&server, &seed_order()).await;
     let id = order["id"].as_str().unwrap().to_string();
     assert_eq!(available(&server, "EUR").await, "4905.00");
-    let expired = eventually(Duration::from_secs(10), "the order to expire", || async {
+    let expired = eventually(Duration::from_secs(20), "the order to expire", || async {
         let (_, o) = get(&server, &format!("/v1/retail_orders/{id}")).await;
         (o["state"] == "expired").then_some(o)
     })
@@ -377,13 +378,13 @@ async fn an_unconfirmed_order_expires_and_releases_its_hold() {
 async fn reads_after_the_expiry_agree_even_before_the_sweeper_runs() {
     let dir = DataDir::new();
     // The sweeper's next round is an hour away: only the reads themselves can record the expiry.
-    set_retail_config(dir.path(), "order_expiry_seconds = 1\nsweep_interval_ms = 3600000");
+    set_retail_config(dir.path(), "order_expiry_seconds = 3\nsweep_interval_ms = 3600000");
     let server = dir.serve();
     let (_, before) = get(&server, "/v1/products/4001232232332").await;
     let order = create(&server, &seed_order()).await;
     let id = order["id"].as_str().unwrap().to_string();
     assert_eq!(available(&server, "EUR").await, "4905.00");
-    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    tokio::time::sleep(Duration::from_millis(3_300)).await;
     // Listing created orders no longer shows it, and the hold and the reserved code are back.
     let (status, created) = get(&server, "/v1/retail_orders?state=created").await;
     assert_eq!((status, created["data"].as_array().map(Vec::len)), (200, Some(0)), "{created}");
