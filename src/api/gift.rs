@@ -29,7 +29,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
 use super::AppState;
 use super::auth::Principal;
-use super::error::{FailureBody, GiftFailure, GiftJson};
+use super::error::{FailureBody, GiftFailure, GiftJson, object, optional_object};
 use crate::engine::cards::{CardInfo, Program};
 use crate::engine::gift::{self, Decline, GiftError, Meta, Op, Success, Tender};
 use crate::money::{Money, MoneyError};
@@ -214,7 +214,7 @@ pub struct SellRequest {
     /// Max 64.
     pub store_code: String,
     /// The inactive card to activate and load; absent (or only `phoneNumber`): issue a new e-gift card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_object")]
     pub card_info: Option<CardInfoWire>,
     #[schema(value_type = String, example = "25.00")]
     pub amount: Amount,
@@ -237,6 +237,7 @@ pub struct SellRequest {
 pub struct ReloadRequest {
     pub merchant_id: i64,
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
     #[schema(value_type = String, example = "25.00")]
     pub amount: Amount,
@@ -259,6 +260,7 @@ pub struct ReloadRequest {
 pub struct BalanceRequest {
     pub merchant_id: i64,
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
@@ -277,6 +279,7 @@ pub struct BalanceRequest {
 pub struct RedeemRequest {
     pub merchant_id: i64,
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
     #[schema(value_type = String, example = "12.50")]
     pub amount: Amount,
@@ -322,6 +325,7 @@ pub struct ReverseRequest {
 pub struct CashOutRequest {
     pub merchant_id: i64,
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
@@ -341,7 +345,9 @@ pub struct CashOutRequest {
 pub struct ExchangeRequest {
     pub merchant_id: i64,
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
+    #[serde(deserialize_with = "object")]
     pub new_card_info: CardInfoWire,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
@@ -359,6 +365,7 @@ pub struct ExchangeRequest {
 pub struct CardRequest {
     pub merchant_id: i64,
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
@@ -376,6 +383,7 @@ pub struct CardRequest {
 pub struct RefundRequest {
     pub merchant_id: i64,
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
     #[schema(value_type = String, example = "5.00")]
     pub amount: Amount,
