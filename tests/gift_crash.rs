@@ -6,8 +6,8 @@
 mod common;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use common::{DataDir, card, gift_body};
 use serde_json::{Value, json};
@@ -33,7 +33,15 @@ fn minor(s: &str) -> i64 {
     i.parse::<i64>().unwrap() * 100 + f.parse::<i64>().unwrap()
 }
 
-async fn client_loop(base: String, token: String, cards: Vec<String>, task: usize, stop: Arc<AtomicBool>) -> Seen {
+/// Shared by the client tasks: when to stop, and how many successes have come back so far.
+#[derive(Clone, Default)]
+struct Progress {
+    stop: Arc<AtomicBool>,
+    acked: Arc<AtomicUsize>,
+}
+
+async fn client_loop(base: String, token: String, cards: Vec<String>, task: usize, progress: Progress) -> Seen {
+    let stop = &progress.stop;
     let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
     let mut seen = Seen::default();
     let mut i = 0usize;
@@ -62,7 +70,10 @@ async fn client_loop(base: String, token: String, cards: Vec<String>, task: usiz
             Ok(resp) => {
                 let status = resp.status().as_u16();
                 match resp.json::<Value>().await {
-                    Ok(v) if status == 200 => seen.acked.push((sent, v)),
+                    Ok(v) if status == 200 => {
+                        progress.acked.fetch_add(1, Ordering::Relaxed);
+                        seen.acked.push((sent, v))
+                    }
                     Ok(v) if (400..500).contains(&status) => {
                         assert_ne!(v["errorCode"], "invalid_request", "{v}");
                         seen.declined.push(sent)
@@ -93,7 +104,7 @@ async fn sigkill_under_load_loses_no_acknowledged_transaction() {
             server.post("/gift/sell.json", &gift_body(json!({"cardInfo": card(n), "amount": "400.00"}))).await;
         assert_eq!(status, 200, "{body}");
     }
-    let stop = Arc::new(AtomicBool::new(false));
+    let progress = Progress::default();
     let mut tasks = Vec::new();
     for task in 0..6 {
         tasks.push(tokio::spawn(client_loop(
@@ -101,12 +112,22 @@ async fn sigkill_under_load_loses_no_acknowledged_transaction() {
             server.token().to_string(),
             cards.clone(),
             task,
-            stop.clone(),
+            progress.clone(),
         )));
     }
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Kill once real load is flowing, however slow the machine: a fixed sleep made too few
+    // successes on a loaded CI box. A few more requests are in flight at the moment of the kill.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while progress.acked.load(Ordering::Relaxed) < 30 {
+        assert!(
+            Instant::now() < deadline,
+            "no load built up in 60 s: {} successes",
+            progress.acked.load(Ordering::Relaxed)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     server.kill9();
-    stop.store(true, Ordering::Relaxed);
+    progress.stop.store(true, Ordering::Relaxed);
     let mut seen = Seen::default();
     for t in tasks {
         let s = t.await.unwrap();

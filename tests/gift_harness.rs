@@ -33,6 +33,18 @@ async fn serve_starts_and_guards_gift_routes() {
     assert_eq!(required("SellRequest"), ["amount", "merchantId", "storeCode"]);
     assert_eq!(required("ReverseRequest"), ["merchantId", "storeCode"]);
     assert_eq!(required("FailureBody"), ["errorCode", "errorMessage", "result"]);
+    // The document states the limits the server enforces, and that an amount may be a string or a number.
+    let props = |schema: &str, field: &str| doc["components"]["schemas"][schema]["properties"][field].clone();
+    for (field, max) in [("checkNumber", 255), ("cashier", 100), ("terminalId", 100), ("externalTransactionId", 128)] {
+        assert_eq!(props("RedeemRequest", field)["maxLength"], max, "RedeemRequest.{field}");
+    }
+    let amount_types: Vec<&str> = ["amount", "tip"]
+        .iter()
+        .flat_map(|f| props("RedeemRequest", f)["oneOf"].as_array().cloned().unwrap_or_default())
+        .filter_map(|s| s["type"].as_str().map(str::to_string))
+        .map(|t| if t == "string" { "string" } else { "number" })
+        .collect();
+    assert_eq!(amount_types, ["string", "number", "string", "number"], "{}", props("RedeemRequest", "amount"));
     let success = required("Success");
     for field in
         ["pxTransactionId", "pxAuthCode", "currentBalance", "printedCardNumber", "maskedCardNumber", "posMessages"]

@@ -401,6 +401,15 @@ async fn bad_input_gets_its_failure_and_changes_nothing() {
         ("/gift/reverse.json", json!({"pxTransactionId": 42}), 404, "transaction_not_found"),
         ("/gift/refund.json", json!({"cardInfo": card(active), "amount": "1.00"}), 400, "invalid_request"),
         ("/gift/exchange.json", json!({"cardInfo": card(active)}), 400, "invalid_request"),
+        // An array where an object belongs: serde would fill the struct by position.
+        ("/gift/redeem.json", json!({"cardInfo": [active], "amount": "1.00"}), 400, "invalid_request"),
+        // Two identifiers that name different cards: neither may be charged.
+        (
+            "/gift/redeem.json",
+            json!({"cardInfo": {"printedCardNumber": active, "barcode": common::DEMO_CARD_PIN}, "amount": "1.00"}),
+            400,
+            "invalid_request",
+        ),
     ];
     for (path, fields, status, code) in cases {
         let f = fails(&server, path, fields, status, code).await;
@@ -408,9 +417,17 @@ async fn bad_input_gets_its_failure_and_changes_nothing() {
     }
     // Cannot be sent through gift_body: not JSON, empty, wrong token, no token, no such route.
     let http = server.http();
-    for raw in ["not json", "", "{\"merchantId\": 1,", "[1,2]"] {
-        let resp =
-            http.post(server.url("/gift/redeem.json")).bearer_auth(server.token()).body(raw).send().await.unwrap();
+    // The last two fit the request field by field, in order; a body must still be an object.
+    let positional = format!("[1,\"A1234\",{{\"printedCardNumber\":\"{active}\"}},\"1.00\"]");
+    let nested = format!("{{\"merchantId\":1,\"storeCode\":\"A1234\",\"cardInfo\":[\"{active}\"],\"amount\":1}}");
+    for raw in ["not json", "", "{\"merchantId\": 1,", "[1,2]", "null", positional.as_str(), nested.as_str()] {
+        let resp = http
+            .post(server.url("/gift/redeem.json"))
+            .bearer_auth(server.token())
+            .body(raw.to_string())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status().as_u16(), 400, "{raw:?}");
         let v: Value = resp.json().await.unwrap();
         assert_eq!(v["errorCode"], "invalid_request", "{raw:?}: {v}");

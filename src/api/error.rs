@@ -187,7 +187,47 @@ pub async fn read_json<T: DeserializeOwned, S: Send + Sync>(req: Request, state:
             }
         }
     })?;
-    parse_json(&bytes)
+    parse_object(&bytes)
+}
+
+/// Like [`parse_json`], but the body must be a JSON object: serde would otherwise build a struct
+/// from an array (`[1,"A1234",{…}]`), fields taken by position.
+pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyRejection> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some() && first != Some(&b'{') && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+        // Valid JSON of the wrong kind; broken JSON falls through so the parser names the error.
+        return Err(BodyRejection {
+            status: StatusCode::BAD_REQUEST,
+            code: "invalid_request",
+            message: "The body must be a JSON object.".into(),
+        });
+    }
+    parse_json(bytes)
+}
+
+/// `deserialize_with` for a nested struct field that must be a JSON object (not an array).
+pub fn object<'de, D: serde::Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
+    let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+    from_map(map)
+}
+
+/// [`object`] for an optional field (`null` or absent is `None`; use with `#[serde(default)]`).
+pub fn optional_object<'de, D: serde::Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
+    match Option::<serde_json::Map<String, serde_json::Value>>::deserialize(d)? {
+        Some(map) => from_map(map).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn from_map<E: serde::de::Error, T: DeserializeOwned>(map: serde_json::Map<String, serde_json::Value>) -> Result<T, E> {
+    serde_path_to_error::deserialize(serde_json::Value::Object(map)).map_err(|e| {
+        let path = e.path().to_string();
+        if path.is_empty() || path == "." {
+            E::custom(e.into_inner())
+        } else {
+            E::custom(format!("`{path}`: {}", e.into_inner()))
+        }
+    })
 }
 
 /// Deserializes `bytes` as one JSON value of type `T`, with a message that names the field.
@@ -297,6 +337,36 @@ mod tests {
         assert!(parse_json::<Sample>(br#"{"merchantId":1,"#).unwrap_err().message.contains("not valid JSON"));
         assert!(parse_json::<Sample>(br#"{"merchantId":1,"storeCode":"A"} x"#).is_err());
         assert!(parse_json::<Sample>(b"  ").unwrap_err().message.contains("empty"));
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct Outer {
+        merchant_id: i64,
+        #[serde(deserialize_with = "object")]
+        inner: Sample,
+        #[serde(default, deserialize_with = "optional_object")]
+        maybe: Option<Sample>,
+    }
+
+    #[test]
+    fn arrays_are_not_taken_for_objects() {
+        // serde alone builds a struct from an array, fields by position: a client bug would pass.
+        let err = parse_object::<Sample>(br#"[1,"A1"]"#).unwrap_err();
+        assert_eq!((err.status, err.code), (StatusCode::BAD_REQUEST, "invalid_request"));
+        assert!(err.message.contains("JSON object"), "{}", err.message);
+        assert!(parse_object::<Sample>(b"null").unwrap_err().message.contains("JSON object"));
+        assert!(parse_object::<Sample>(b"[1,").unwrap_err().message.contains("not valid JSON"));
+        let ok = br#"{"merchantId":1,"inner":{"merchantId":2,"storeCode":"B"},"maybe":null}"#;
+        assert!(parse_object::<Outer>(ok).is_ok());
+        let nested = parse_object::<Outer>(br#"{"merchantId":1,"inner":[2,"B"]}"#).unwrap_err();
+        assert!(nested.message.contains("inner"), "{}", nested.message);
+        let nested =
+            parse_object::<Outer>(br#"{"merchantId":1,"inner":{"merchantId":2,"storeCode":"B"},"maybe":[2,"B"]}"#);
+        assert!(nested.unwrap_err().message.contains("maybe"));
+        let deep = parse_object::<Outer>(br#"{"merchantId":1,"inner":{"merchantId":"x","storeCode":"B"}}"#);
+        assert!(deep.unwrap_err().message.contains("merchantId"));
     }
 
     #[test]

@@ -29,7 +29,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
 use super::AppState;
 use super::auth::Principal;
-use super::error::{FailureBody, GiftFailure, GiftJson};
+use super::error::{FailureBody, GiftFailure, GiftJson, object, optional_object};
 use crate::engine::cards::{CardInfo, Program};
 use crate::engine::gift::{self, Decline, GiftError, Meta, Op, Success, Tender};
 use crate::money::{Money, MoneyError};
@@ -80,32 +80,51 @@ impl<'de> Deserialize<'de> for Amount {
     }
 }
 
+/// The OpenAPI schema of [`Amount`]: what the server takes, a decimal string or a JSON number.
+fn amount_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"^-?[0-9]+(\.[0-9]+)?$")))
+        .item(ObjectBuilder::new().schema_type(Type::Number))
+        .description(Some("A decimal amount: a string such as \"25.00\" (preferred) or a JSON number such as 25.00."))
+        .build()
+        .into()
+}
+
 /// The seed's CardInfo: one of the identifiers, plus an optional PIN (`cardRegCode`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CardInfoWire {
     /// The number printed on the card (spaces and dashes allowed). Max 64.
+    #[schema(max_length = 64)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub printed_card_number: Option<String>,
     /// Track 2 (`;PAN=YYMM…?`, sentinels optional) or track 1 (`%BPAN^NAME^YYMM…?`). Max 128.
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub track_info: Option<String>,
     /// Barcode data: the card number. Max 128.
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barcode: Option<String>,
     /// A phone number registered to a card. Max 32.
+    #[schema(max_length = 32)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Not accepted by this till (answered `unsupported_card_identifier`). Max 4096.
+    #[schema(max_length = 4096)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apple_nfc_vas_payload: Option<String>,
     /// Not accepted by this till. Max 4096.
+    #[schema(max_length = 4096)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_nfc_vas_payload: Option<String>,
     /// Not accepted by this till. Max 256.
+    #[schema(max_length = 256)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_token: Option<String>,
     /// The card's PIN. Checked when sent; set when a card without one is sold or activated. Max 32.
+    #[schema(max_length = 32)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_reg_code: Option<String>,
 }
@@ -212,18 +231,23 @@ macro_rules! common {
 pub struct SellRequest {
     pub merchant_id: i64,
     /// Max 64.
+    #[schema(max_length = 64)]
     pub store_code: String,
     /// The inactive card to activate and load; absent (or only `phoneNumber`): issue a new e-gift card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_object")]
     pub card_info: Option<CardInfoWire>,
-    #[schema(value_type = String, example = "25.00")]
+    #[schema(schema_with = amount_schema, example = "25.00")]
     pub amount: Amount,
+    #[schema(max_length = 255)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_id: Option<String>,
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
     /// Where the money comes from: `cash` (default) or `card`.
@@ -236,16 +260,22 @@ pub struct SellRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ReloadRequest {
     pub merchant_id: i64,
+    #[schema(max_length = 64)]
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
-    #[schema(value_type = String, example = "25.00")]
+    #[schema(schema_with = amount_schema, example = "25.00")]
     pub amount: Amount,
+    #[schema(max_length = 255)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_id: Option<String>,
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -258,15 +288,21 @@ pub struct ReloadRequest {
 #[serde(rename_all = "camelCase")]
 pub struct BalanceRequest {
     pub merchant_id: i64,
+    #[schema(max_length = 64)]
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
+    #[schema(max_length = 255)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_id: Option<String>,
     /// Accepted and ignored: a balance enquiry changes nothing.
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
 }
@@ -276,22 +312,28 @@ pub struct BalanceRequest {
 #[serde(rename_all = "camelCase")]
 pub struct RedeemRequest {
     pub merchant_id: i64,
+    #[schema(max_length = 64)]
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
-    #[schema(value_type = String, example = "12.50")]
+    #[schema(schema_with = amount_schema, example = "12.50")]
     pub amount: Amount,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, example = "1.50")]
+    #[schema(schema_with = amount_schema, example = "1.50")]
     pub tip: Option<Amount>,
     /// When the card holds less than asked: take what it holds (true) or decline (false, default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_partial: Option<bool>,
+    #[schema(max_length = 255)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_id: Option<String>,
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
 }
@@ -301,17 +343,22 @@ pub struct RedeemRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ReverseRequest {
     pub merchant_id: i64,
+    #[schema(max_length = 64)]
     pub store_code: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub px_transaction_id: Option<i64>,
     /// The id the original request carried. One never seen is blocked (a tombstone), so the
     /// original, if it arrives late, is declined.
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
+    #[schema(max_length = 255)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_id: Option<String>,
 }
@@ -321,14 +368,20 @@ pub struct ReverseRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CashOutRequest {
     pub merchant_id: i64,
+    #[schema(max_length = 64)]
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
+    #[schema(max_length = 255)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_id: Option<String>,
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -340,15 +393,22 @@ pub struct CashOutRequest {
 #[serde(rename_all = "camelCase")]
 pub struct ExchangeRequest {
     pub merchant_id: i64,
+    #[schema(max_length = 64)]
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
+    #[serde(deserialize_with = "object")]
     pub new_card_info: CardInfoWire,
+    #[schema(max_length = 255)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_id: Option<String>,
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
 }
@@ -358,14 +418,20 @@ pub struct ExchangeRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CardRequest {
     pub merchant_id: i64,
+    #[schema(max_length = 64)]
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
+    #[schema(max_length = 255)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_id: Option<String>,
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
 }
@@ -375,18 +441,24 @@ pub struct CardRequest {
 #[serde(rename_all = "camelCase")]
 pub struct RefundRequest {
     pub merchant_id: i64,
+    #[schema(max_length = 64)]
     pub store_code: String,
+    #[serde(deserialize_with = "object")]
     pub card_info: CardInfoWire,
-    #[schema(value_type = String, example = "5.00")]
+    #[schema(schema_with = amount_schema, example = "5.00")]
     pub amount: Amount,
     /// The redeem being refunded; all refunds of it together never exceed what it took.
     pub px_transaction_id: i64,
+    #[schema(max_length = 255)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_number: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
+    #[schema(max_length = 100)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal_id: Option<String>,
+    #[schema(max_length = 128)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_transaction_id: Option<String>,
 }

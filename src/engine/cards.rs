@@ -282,19 +282,32 @@ pub enum CardKey {
     Phone(String),
 }
 
-/// Reads the card a request means. Precedence: printed number, track, barcode, phone.
+/// Reads the card a request means. Precedence: printed number, track, barcode, phone. Two number
+/// identifiers that name different cards are refused rather than one silently winning (the wrong
+/// card would be charged).
 pub fn card_key(program: &Program, info: &CardInfo) -> Result<CardKey, Decline> {
-    if let Some(n) = info.printed_card_number.as_deref().filter(|s| !s.trim().is_empty()) {
-        return program.check_number(&strip_separators(n)).map(CardKey::Number);
+    let present = |v: &Option<String>| v.as_deref().filter(|s| !s.trim().is_empty()).map(str::to_string);
+    let mut numbers = Vec::new();
+    if let Some(n) = present(&info.printed_card_number) {
+        numbers.push(program.check_number(&strip_separators(&n)));
     }
-    if let Some(t) = info.track_info.as_deref().filter(|s| !s.trim().is_empty()) {
-        return program.check_number(&pan_from_track(t)?).map(CardKey::Number);
+    if let Some(t) = present(&info.track_info) {
+        numbers.push(pan_from_track(&t).and_then(|pan| program.check_number(&pan)));
     }
-    if let Some(b) = info.barcode.as_deref().filter(|s| !s.trim().is_empty()) {
+    if let Some(b) = present(&info.barcode) {
         let b = b.trim();
         // Some scanners deliver the whole track 2 from a combined barcode.
-        let digits = if b.contains('=') || b.contains('^') { pan_from_track(b)? } else { strip_separators(b) };
-        return program.check_number(&digits).map(CardKey::Number);
+        let digits = if b.contains('=') || b.contains('^') { pan_from_track(b) } else { Ok(strip_separators(b)) };
+        numbers.push(digits.and_then(|d| program.check_number(&d)));
+    }
+    if let Some(first) = numbers.first() {
+        let first = first.clone()?;
+        if numbers.iter().skip(1).any(|other| other.as_ref().is_ok_and(|o| *o != first)) {
+            return Err(Decline::Invalid(
+                "cardInfo names two different cards (printedCardNumber, trackInfo and barcode disagree).".into(),
+            ));
+        }
+        return Ok(CardKey::Number(first));
     }
     if let Some(p) = info.phone_number.as_deref().filter(|s| !s.trim().is_empty()) {
         return normalize_phone(p).map(CardKey::Phone);
@@ -661,6 +674,19 @@ mod tests {
         let info = CardInfo { unsupported: Some("accountToken"), ..CardInfo::default() };
         assert!(matches!(card_key(&p, &info), Err(Decline::UnsupportedIdentifier(_))));
         assert!(matches!(card_key(&p, &CardInfo::default()), Err(Decline::Invalid(_))));
+    }
+
+    #[test]
+    fn two_identifiers_naming_different_cards_are_refused() {
+        let p = program();
+        let a = format!("603628000000001{}", luhn_check_digit("603628000000001"));
+        let b = format!("603628000000002{}", luhn_check_digit("603628000000002"));
+        let same = CardInfo { printed_card_number: Some(a.clone()), barcode: Some(a.clone()), ..CardInfo::default() };
+        assert_eq!(card_key(&p, &same), Ok(CardKey::Number(a.clone())));
+        let differ = CardInfo { printed_card_number: Some(a.clone()), barcode: Some(b.clone()), ..CardInfo::default() };
+        assert!(matches!(card_key(&p, &differ), Err(Decline::Invalid(m)) if m.contains("two different cards")));
+        let track = CardInfo { barcode: Some(a), track_info: Some(format!(";{b}=3012?")), ..CardInfo::default() };
+        assert!(matches!(card_key(&p, &track), Err(Decline::Invalid(_))));
     }
 
     #[test]
