@@ -29,6 +29,41 @@ async fn gift_sale_takes_at_most_five_keys_and_shows_the_new_balance() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_card_number_is_masked_everywhere_on_screen() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.hotkey('g').await;
+    let card = demo_card(2);
+    let tail = &card[card.len() - 4..];
+    // Scanned.
+    t.scan(&card).await;
+    t.expect("25,00 €");
+    t.expect_not(&card);
+    t.expect(&format!("•••• {tail}"));
+    // Typed, then Enter.
+    t.press(KeyCode::Esc).await;
+    t.type_text(&card).await;
+    t.expect(&card); // still being typed: shown whole
+    t.press(KeyCode::Enter).await;
+    t.expect("25,00 €");
+    t.expect_not(&card);
+    // Swiped.
+    t.press(KeyCode::Esc).await;
+    t.swipe(&format!("{card}=29121010000")).await;
+    t.expect("25,00 €");
+    t.expect_not(&card);
+    // An unknown card stays masked; typing again starts a fresh number.
+    t.press(KeyCode::Esc).await;
+    t.type_text("6036289999999999").await;
+    t.press(KeyCode::Enter).await;
+    t.expect_not("6036289999999999");
+    t.expect("•••• 9999");
+    t.type_text("12").await;
+    t.expect_not("•••• 9999");
+    t.expect(" 12▏");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn balance_check_is_a_scan() {
     let mut t = Till::start().await;
     t.login("1001", "1234").await;

@@ -27,12 +27,15 @@ pub struct Field {
     pub value: String,
     pub kind: FieldKind,
     pub secret: bool,
+    /// A card number that has been read: shown as its last four digits only. The next edit
+    /// starts a fresh number.
+    pub masked: bool,
     pub max: usize,
 }
 
 impl Field {
     pub fn new(label: &'static str, kind: FieldKind, max: usize) -> Field {
-        Field { label, value: String::new(), kind, secret: false, max }
+        Field { label, value: String::new(), kind, secret: false, masked: false, max }
     }
     pub fn secret(mut self) -> Field {
         self.secret = true;
@@ -40,10 +43,19 @@ impl Field {
     }
     pub fn clear(&mut self) {
         self.value.clear();
+        self.masked = false;
+    }
+    /// Holds a card number that has been read, shown masked.
+    pub fn set_card(&mut self, number: &str) {
+        self.value = number.to_string();
+        self.masked = true;
     }
 
     /// Applies an editing key; `true` when the key was the field's.
     pub fn edit(&mut self, key: &KeyEvent) -> bool {
+        if self.masked && matches!(key.code, KeyCode::Backspace | KeyCode::Char(_)) {
+            self.clear();
+        }
         if key.modifiers.contains(KeyModifiers::CONTROL) {
             if key.code == KeyCode::Char('u') {
                 self.value.clear();
@@ -73,7 +85,13 @@ impl Field {
 
     /// The field as one line: label, then the value (dots for a secret) in an input box.
     pub fn line<'a>(&'a self, focused: bool, theme: &Theme, label_width: usize) -> Line<'a> {
-        let shown = if self.secret { "•".repeat(self.value.chars().count()) } else { self.value.clone() };
+        let shown = if self.secret {
+            "•".repeat(self.value.chars().count())
+        } else if self.masked && !self.value.is_empty() {
+            crate::tui::model::mask(&self.value)
+        } else {
+            self.value.clone()
+        };
         let width = self.max.clamp(6, 24);
         let cursor = if focused { "▏" } else { " " };
         let pad = width.saturating_sub(shown.chars().count());

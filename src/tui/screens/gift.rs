@@ -226,7 +226,7 @@ impl Gift {
             Input::Key(_) => return,
         };
         if self.step == Step::NewCard {
-            self.new_card.value = card.digits().to_string();
+            self.new_card.set_card(card.digits());
             self.new_card_ref = Some(card);
             self.ask_exchange(cx);
             return;
@@ -235,7 +235,7 @@ impl Gift {
             Step::Amount(k) | Step::Tender(k) => Some(k),
             _ => None,
         };
-        self.card_field.value = card.digits().to_string();
+        self.card_field.set_card(card.digits());
         self.lookup(card, cx);
     }
 
@@ -269,6 +269,7 @@ impl Gift {
                 if digits.len() < 8 {
                     self.note = Some(("Type the whole card number, or scan the card.".into(), true));
                 } else {
+                    self.card_field.set_card(&digits);
                     self.lookup(CardRef::Typed(digits), cx);
                 }
             }

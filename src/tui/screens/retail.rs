@@ -186,7 +186,7 @@ impl Retail {
                 }
             }
             Step::PosaCard => {
-                self.card_field.value = code;
+                self.card_field.set_card(&code);
                 self.create(cx);
             }
             _ => {}
@@ -229,6 +229,8 @@ impl Retail {
                 if self.card_field.value.len() < 8 {
                     self.note = Some(("Scan the card's barcode (or type its number).".into(), true));
                 } else {
+                    let typed = self.card_field.value.clone();
+                    self.card_field.set_card(&typed);
                     self.create(cx);
                 }
             }
