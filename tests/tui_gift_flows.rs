@@ -203,6 +203,28 @@ async fn exchange_moves_the_balance_to_the_new_card() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tender_from_a_declined_reload_does_not_stick_to_an_exchange() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    let fresh = new_card(&t.engine);
+    t.scan(&demo_card(2)).await;
+    t.hotkey('l').await;
+    t.type_text("99999").await; // over the program's largest load
+    t.press(KeyCode::Enter).await;
+    t.hotkey('1').await; // cash
+    t.press(KeyCode::Enter).await;
+    t.expect("Reload not done");
+    t.press(KeyCode::Enter).await;
+    t.hotkey('x').await;
+    t.scan(&fresh).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Exchange done");
+    // No money changed hands: no payment on the result, no cash line on the receipt.
+    t.expect_not("Paid");
+    t.expect_not("Bar ");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_declined_cash_out_says_why_and_changes_nothing() {
     let mut t = Till::start().await;
     t.login("1001", "1234").await;

@@ -451,11 +451,15 @@ impl Gift {
             new_card: if kind == GiftKind::Exchange { self.new_card_ref.clone() } else { None },
             amount: if kind.needs_amount() { amount } else { None },
             tip: if kind == GiftKind::Redeem { tip } else { None },
-            tender: self.tender,
+            // A tender chosen for an earlier, declined operation must not stick to this one.
+            tender: if kind.takes_tender() { self.tender } else { None },
             external_id: cx.ctx.next_external_id(&prefix),
             reverses: None,
             refund_of: self.last.as_ref().filter(|l| l.kind == GiftKind::Redeem).map(|l| l.tx_id),
-            rest: self.split.map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
+            rest: self
+                .split
+                .filter(|_| kind == GiftKind::Redeem)
+                .map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
         })
     }
 
@@ -737,7 +741,7 @@ impl Gift {
                 amount: outcome.amount,
             })
         };
-        let tender = self.tender.take();
+        let tender = self.tender.take().filter(|_| outcome.kind.takes_tender());
         self.split = None;
         self.done = Some(Done { outcome, tender, split, printed: false });
         self.scroll = 0;
