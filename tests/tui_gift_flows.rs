@@ -225,6 +225,22 @@ async fn a_tender_from_a_declined_reload_does_not_stick_to_an_exchange() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_amounts_are_explained_in_the_store_format() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await;
+    t.hotkey('l').await;
+    t.type_text("0").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("The amount must be more than zero.");
+    t.press(KeyCode::Backspace).await;
+    t.type_text("1,2,3").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("is not an amount. Type it as on a price tag, e.g. 25,00 €");
+    t.expect_not("1234.56");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_declined_cash_out_says_why_and_changes_nothing() {
     let mut t = Till::start().await;
     t.login("1001", "1234").await;

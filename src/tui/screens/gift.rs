@@ -378,8 +378,11 @@ impl Gift {
             return Ok(None);
         }
         let currency = cx.ctx.currency().ok_or("The till is still connecting to the engine; try again in a moment.")?;
-        let m =
-            Money::parse_localized(v, currency, cx.ctx.locale()).map_err(|e| format!("{v:?} is not an amount: {e}"))?;
+        // The parser's own reason speaks of separators in the programmer's notation; the cashier
+        // gets an example in the store's format instead.
+        let example = cx.ctx.fmt(Money::from_minor(2500, currency));
+        let m = Money::parse_localized(v, currency, cx.ctx.locale())
+            .map_err(|_| format!("\"{v}\" is not an amount. Type it as on a price tag, e.g. {example}"))?;
         if m.minor() < 0 {
             return Err("The amount cannot be negative.".into());
         }
@@ -403,7 +406,8 @@ impl Gift {
         };
         let positive = amount.is_some_and(|m| m.minor() > 0);
         if !positive {
-            self.note = Some(("Type the amount first.".into(), true));
+            let msg = if amount.is_some() { "The amount must be more than zero." } else { "Type the amount first." };
+            self.note = Some((msg.into(), true));
             return;
         }
         self.note = None;

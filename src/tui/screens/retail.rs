@@ -305,8 +305,12 @@ impl Retail {
             };
             match Money::parse_localized(typed, currency, cx.ctx.locale()) {
                 Ok(m) => m,
-                Err(e) => {
-                    self.note = Some((format!("{typed:?} is not an amount: {e}"), true));
+                Err(_) => {
+                    let example = cx.ctx.fmt(Money::from_minor(2500, currency));
+                    self.note = Some((
+                        format!("\"{typed}\" is not an amount. Type it as on a price tag, e.g. {example}"),
+                        true,
+                    ));
                     return;
                 }
             }
