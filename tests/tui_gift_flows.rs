@@ -196,6 +196,12 @@ async fn exchange_moves_the_balance_to_the_new_card() {
     t.press(KeyCode::Enter).await;
     t.expect("Exchange done");
     t.expect_row("New balance", "25,00 €");
+    // The card panel follows the balance to the new card; the closed one offers no sale.
+    t.expect_row("Number", &format!("•••• {}", &fresh[fresh.len() - 4..]));
+    t.press(KeyCode::Esc).await;
+    t.expect("redeem");
+    t.expect_not("sell");
+    t.expect_not("0029");
     // The old card is empty now.
     t.press(KeyCode::Enter).await;
     t.scan(&demo_card(2)).await;

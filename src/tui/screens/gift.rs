@@ -717,14 +717,18 @@ impl Gift {
             c.masked = outcome.masked.clone();
         }
         if let Some(c) = &mut self.card {
-            // After an exchange the reply is about the new card; the old one is left empty.
-            c.balance = if outcome.kind == GiftKind::Exchange {
-                Some(Money::zero(outcome.current.currency()))
-            } else {
-                Some(outcome.current)
-            };
+            // After an exchange the reply is about the new card, which the customer takes away; the
+            // old one is closed and offers nothing more, so the panel moves on to the new card.
+            if outcome.kind == GiftKind::Exchange
+                && let Some(new_card) = self.new_card_ref.clone()
+            {
+                self.card_field.set_card(new_card.digits());
+                c.card = new_card;
+                c.masked = outcome.masked.clone();
+            }
+            c.balance = Some(outcome.current);
             c.status = match outcome.kind {
-                GiftKind::Deactivate | GiftKind::CashOut | GiftKind::Exchange => CardStatus::Inactive,
+                GiftKind::Deactivate | GiftKind::CashOut => CardStatus::Inactive,
                 _ => CardStatus::Active,
             };
             if outcome.kind == GiftKind::Reverse
