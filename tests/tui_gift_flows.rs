@@ -150,8 +150,15 @@ async fn journal_reprints_a_duplicate_and_reverses_the_last_sale() {
     t.hotkey('j').await;
     t.expect("Gift card sale");
     t.expect("40,00 €");
+    t.expect("1 operation ");
     t.hotkey('p').await;
     t.expect("D U P L I K A T");
+    // At 80×24 the reprint is not cut at the right: the receipt's amount line shows in full.
+    let small = t.screen(80, 24);
+    assert!(
+        small.lines().any(|l| l.contains("Bar ") && l.contains("40,00 €")),
+        "the reprint is cut at 80×24:\n{small}"
+    );
     t.hotkey('v').await;
     t.expect("Reverse the last operation?");
     t.press(KeyCode::Enter).await;
