@@ -172,7 +172,7 @@ pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
 /// The training banner under the status bar.
 pub fn training_banner(f: &mut Frame, area: Rect, theme: &Theme) {
     f.render_widget(
-        Paragraph::new(Line::from(" TRAINING MODE — every receipt is marked TRAINING and is not a valid receipt "))
+        Paragraph::new(Line::from(" TRAINING MODE — practice ledger, no real money · receipts are marked TRAINING "))
             .centered()
             .style(theme.training_banner),
         area,
