@@ -254,6 +254,34 @@ async fn wrong_amounts_are_explained_in_the_store_format() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deactivated_card_is_blocked_and_can_be_activated_again() {
+    let mut t = Till::start().await;
+    t.login("9001", "9999").await;
+    t.scan(&demo_card(2)).await; // 25,00 €
+    t.hotkey('d').await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Deactivate done");
+    t.press(KeyCode::Esc).await;
+    t.expect_row("Status", "blocked");
+    t.expect_not("sell");
+    // Read again later: still offered for activation, not just refused.
+    t.press(KeyCode::Esc).await;
+    t.scan(&demo_card(2)).await;
+    t.expect_row("Status", "blocked");
+    t.expect("Activate it to use it again.");
+    t.hotkey('a').await;
+    t.expect("with the balance it kept");
+    t.press(KeyCode::Enter).await;
+    t.expect("Activate done");
+    // No money moved: the receipt is no sale and shows no payment.
+    t.expect_not("VERKAUF");
+    t.expect_not("Bar ");
+    t.press(KeyCode::Esc).await;
+    t.expect_row("Status", "active");
+    t.expect("25,00 €");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_declined_cash_out_says_why_and_changes_nothing() {
     let mut t = Till::start().await;
     t.login("1001", "1234").await;

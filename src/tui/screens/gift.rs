@@ -163,6 +163,7 @@ impl Gift {
                         b.push(Binding::ch('s', Action::GiftSell));
                         b.push(Binding::ch('a', Action::GiftActivate));
                     }
+                    CardStatus::Blocked => b.push(Binding::ch('a', Action::GiftActivate)),
                     CardStatus::Unknown => {}
                 }
                 if self.last.is_some() {
@@ -477,6 +478,9 @@ impl Gift {
         let mut body = vec![format!("{} · card {masked}", kind.label())];
         match kind {
             GiftKind::Sell | GiftKind::Reload => body.push(format!("Load {} onto the card.", money(call.amount))),
+            GiftKind::Activate if self.status() == CardStatus::Blocked => {
+                body.push("The card works again, with the balance it kept.".into())
+            }
             GiftKind::Activate => body.push("Activate the card with no balance (to load it, use sell).".into()),
             GiftKind::Redeem => {
                 let mut l = format!("Take {} from the card", money(call.amount));
@@ -690,6 +694,18 @@ impl Gift {
                 self.note = Some((format!("{} Sell or activate it.", sentence(&message)), false));
                 self.step = Step::Menu;
             }
+            // A deactivated card keeps its balance; a manager can activate it again from here.
+            Err(CallError::Refused { code, message }) if code == "card_deactivated" => {
+                self.card = Some(CardView {
+                    masked: card.masked(),
+                    card,
+                    status: CardStatus::Blocked,
+                    balance: None,
+                    program: String::new(),
+                });
+                self.note = Some((format!("{} Activate it to use it again.", sentence(&message)), true));
+                self.step = Step::Menu;
+            }
             Err(e) => {
                 self.card = None;
                 self.note = Some((
@@ -728,7 +744,8 @@ impl Gift {
             }
             c.balance = Some(outcome.current);
             c.status = match outcome.kind {
-                GiftKind::Deactivate | GiftKind::CashOut => CardStatus::Inactive,
+                GiftKind::Deactivate => CardStatus::Blocked,
+                GiftKind::CashOut => CardStatus::Inactive,
                 _ => CardStatus::Active,
             };
             if outcome.kind == GiftKind::Reverse
@@ -814,7 +831,7 @@ impl Gift {
                 let st = match c.status {
                     CardStatus::Active => theme.ok,
                     CardStatus::Inactive => theme.warn,
-                    CardStatus::Unknown => theme.danger,
+                    CardStatus::Blocked | CardStatus::Unknown => theme.danger,
                 };
                 lines.push(Line::from(vec![
                     Span::styled("  Status  ", theme.label),
