@@ -102,6 +102,7 @@ async fn redeem_beyond_the_balance_splits_the_tender() {
     t.expect("Still to pay: 7,00 €");
     t.hotkey('2').await; // the rest by card
     t.expect("customer pays the remaining 7,00");
+    t.expect("tip included"); // the 2,00 € tip went into the 7,00 € rest
     t.press(KeyCode::Enter).await;
     t.expect("Redeem done");
     t.expect_row("New balance", "0,00 €");
