@@ -507,7 +507,7 @@ impl Gift {
         if let Some(s) = self.split {
             // The tip is paid last, so it may sit wholly or partly in the rest: say so, or the
             // cashier cannot tell where it went.
-            let tip = parse_plain(&self.tip, &cx.ctx).ok().flatten().filter(|t| t.minor() > 0);
+            let tip = parse_plain(&self.tip, cx.ctx).ok().flatten().filter(|t| t.minor() > 0);
             let tip_note = match (tip, call.tip) {
                 (Some(t), None) => format!(" (the {} tip included)", cx.ctx.fmt(t)),
                 (Some(_), Some(_)) => " (the rest of the tip included)".to_string(),
