@@ -176,3 +176,17 @@ async fn an_unreachable_engine_is_said_on_the_login_screen_and_in_the_status_bar
     t.expect("cannot be reached");
     t.expect("not logged in");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_sold_by_range_only_asks_plainly_for_the_amount() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.hotkey('r').await;
+    t.type_text("streamflix").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Type any amount from 10,00 € to 100,00 €");
+    t.expect_not("or type");
+    t.type_text("5").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("This card is sold from 10,00 € to 100,00 €.");
+}

@@ -634,9 +634,11 @@ impl Retail {
                         lines.push(Line::from(Span::styled(format!("  {:>12}  ", ctx.fmt(*d)), style)));
                     }
                     if let (Some(lo), Some(hi)) = (p.min, p.max) {
+                        // "or" only makes sense after a list of denominations to choose from.
+                        let lead = if p.denominations.is_empty() { "Type" } else { "or type" };
                         lines.push(Line::raw(""));
                         lines.push(Line::from(Span::styled(
-                            format!(" or type any amount from {} to {}", ctx.fmt(lo), ctx.fmt(hi)),
+                            format!(" {lead} any amount from {} to {}", ctx.fmt(lo), ctx.fmt(hi)),
                             theme.muted,
                         )));
                     }
