@@ -160,6 +160,12 @@ async fn journal_reprints_a_duplicate_and_reverses_the_last_sale() {
         small.lines().any(|l| l.contains("Bar ") && l.contains("40,00 €")),
         "the reprint is cut at 80×24:\n{small}"
     );
+    // ↑/↓ move through the list; the reprint names its own scroll key.
+    assert!(small.contains("Reprint · PgDn more"), "{small}");
+    t.press(KeyCode::PageDown).await;
+    let small = t.screen(80, 24);
+    assert!(small.contains("Reprint · PgUp"), "PgDn did not scroll the reprint:\n{small}");
+    t.press(KeyCode::PageUp).await;
     t.hotkey('v').await;
     t.expect("Reverse the last operation?");
     t.press(KeyCode::Enter).await;

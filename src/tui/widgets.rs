@@ -281,13 +281,27 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
 /// `scroll` lines are skipped at the top (clamped so the end stays in view); the title says when
 /// there is more.
 pub fn receipt(f: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16, theme: &Theme) {
+    receipt_scrolled_by(f, area, title, lines, scroll, theme, ("↑", "↓"));
+}
+
+/// A receipt preview whose scroll keys are `keys` (up, down), named in the title when there is more.
+pub fn receipt_scrolled_by(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: &[String],
+    scroll: u16,
+    theme: &Theme,
+    keys: (&str, &str),
+) {
     let rows = area.height.saturating_sub(2);
     let max_scroll = (lines.len() as u16).saturating_sub(rows);
     let scroll = scroll.min(max_scroll);
+    let (up, down) = keys;
     let title = match (scroll > 0, scroll < max_scroll) {
-        (false, true) => format!("{title} · ↓ more"),
-        (true, true) => format!("{title} · ↑↓ more"),
-        (true, false) => format!("{title} · ↑ more"),
+        (false, true) => format!("{title} · {down} more"),
+        (true, true) => format!("{title} · {up} {down} more"),
+        (true, false) => format!("{title} · {up} more"),
         (false, false) => title.to_string(),
     };
     let block = panel(&title, false, theme);

@@ -220,7 +220,8 @@ impl Journal {
             );
         }
         if let Some(p) = &self.preview {
-            widgets::receipt(f, preview_area, "Reprint", &p.lines, self.scroll, theme);
+            // ↑/↓ move through the list here; the reprint scrolls with PgUp/PgDn.
+            widgets::receipt_scrolled_by(f, preview_area, "Reprint", &p.lines, self.scroll, theme, ("PgUp", "PgDn"));
         }
     }
 }
