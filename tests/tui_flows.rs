@@ -19,6 +19,17 @@ async fn demo_cashier_logs_in_and_sees_every_area() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fast_typist_bursts_land_in_the_focused_field() {
+    // Typed fast, "1001"+Enter and "1234"+Enter each arrive as a burst: the first is the user
+    // number, the second the PIN (not a new user number).
+    let mut t = Till::start().await;
+    t.scan("1001").await;
+    t.scan("1234").await;
+    t.expect("1001 Demo Cashier (cashier)");
+    t.expect_not("not logged in");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_pins_are_counted_and_lock_the_user() {
     let mut t = Till::start().await;
     t.type_text("1001").await;
@@ -69,6 +80,7 @@ async fn retail_posa_sale_activates_the_scanned_card() {
     t.expect("Scan the card");
     t.scan("9990001234567890").await;
     t.expect("Preliminary check passed");
+    t.expect_not("9990001234567890");
     t.expect("50,00 €");
     t.hotkey('2').await;
     t.press(KeyCode::Enter).await;
@@ -163,4 +175,18 @@ async fn an_unreachable_engine_is_said_on_the_login_screen_and_in_the_status_bar
     t.press(KeyCode::Enter).await;
     t.expect("cannot be reached");
     t.expect("not logged in");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_product_sold_by_range_only_asks_plainly_for_the_amount() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.hotkey('r').await;
+    t.type_text("streamflix").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Type any amount from 10,00 € to 100,00 €");
+    t.expect_not("or type");
+    t.type_text("5").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("This card is sold from 10,00 € to 100,00 €.");
 }

@@ -29,6 +29,41 @@ async fn gift_sale_takes_at_most_five_keys_and_shows_the_new_balance() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_card_number_is_masked_everywhere_on_screen() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.hotkey('g').await;
+    let card = demo_card(2);
+    let tail = &card[card.len() - 4..];
+    // Scanned.
+    t.scan(&card).await;
+    t.expect("25,00 €");
+    t.expect_not(&card);
+    t.expect(&format!("•••• {tail}"));
+    // Typed, then Enter.
+    t.press(KeyCode::Esc).await;
+    t.type_text(&card).await;
+    t.expect(&card); // still being typed: shown whole
+    t.press(KeyCode::Enter).await;
+    t.expect("25,00 €");
+    t.expect_not(&card);
+    // Swiped.
+    t.press(KeyCode::Esc).await;
+    t.swipe(&format!("{card}=29121010000")).await;
+    t.expect("25,00 €");
+    t.expect_not(&card);
+    // An unknown card stays masked; typing again starts a fresh number.
+    t.press(KeyCode::Esc).await;
+    t.type_text("6036289999999999").await;
+    t.press(KeyCode::Enter).await;
+    t.expect_not("6036289999999999");
+    t.expect("•••• 9999");
+    t.type_text("12").await;
+    t.expect_not("•••• 9999");
+    t.expect(" 12▏");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn balance_check_is_a_scan() {
     let mut t = Till::start().await;
     t.login("1001", "1234").await;
@@ -67,6 +102,7 @@ async fn redeem_beyond_the_balance_splits_the_tender() {
     t.expect("Still to pay: 7,00 €");
     t.hotkey('2').await; // the rest by card
     t.expect("customer pays the remaining 7,00");
+    t.expect("tip included"); // the 2,00 € tip went into the 7,00 € rest
     t.press(KeyCode::Enter).await;
     t.expect("Redeem done");
     t.expect_row("New balance", "0,00 €");
@@ -115,8 +151,21 @@ async fn journal_reprints_a_duplicate_and_reverses_the_last_sale() {
     t.hotkey('j').await;
     t.expect("Gift card sale");
     t.expect("40,00 €");
+    t.expect("1 operation ");
     t.hotkey('p').await;
     t.expect("D U P L I K A T");
+    // At 80×24 the reprint is not cut at the right: the receipt's amount line shows in full.
+    let small = t.screen(80, 24);
+    assert!(
+        small.lines().any(|l| l.contains("Bar ") && l.contains("40,00 €")),
+        "the reprint is cut at 80×24:\n{small}"
+    );
+    // ↑/↓ move through the list; the reprint names its own scroll key.
+    assert!(small.contains("Reprint · PgDn more"), "{small}");
+    t.press(KeyCode::PageDown).await;
+    let small = t.screen(80, 24);
+    assert!(small.contains("Reprint · PgUp"), "PgDn did not scroll the reprint:\n{small}");
+    t.press(KeyCode::PageUp).await;
     t.hotkey('v').await;
     t.expect("Reverse the last operation?");
     t.press(KeyCode::Enter).await;
@@ -161,10 +210,82 @@ async fn exchange_moves_the_balance_to_the_new_card() {
     t.press(KeyCode::Enter).await;
     t.expect("Exchange done");
     t.expect_row("New balance", "25,00 €");
+    // The card panel follows the balance to the new card; the closed one offers no sale.
+    t.expect_row("Number", &format!("•••• {}", &fresh[fresh.len() - 4..]));
+    t.press(KeyCode::Esc).await;
+    t.expect("redeem");
+    t.expect_not("sell");
+    t.expect_not("0029");
     // The old card is empty now.
     t.press(KeyCode::Enter).await;
     t.scan(&demo_card(2)).await;
     t.expect_not("25,00 €");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tender_from_a_declined_reload_does_not_stick_to_an_exchange() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    let fresh = new_card(&t.engine);
+    t.scan(&demo_card(2)).await;
+    t.hotkey('l').await;
+    t.type_text("99999").await; // over the program's largest load
+    t.press(KeyCode::Enter).await;
+    t.hotkey('1').await; // cash
+    t.press(KeyCode::Enter).await;
+    t.expect("Reload not done");
+    t.press(KeyCode::Enter).await;
+    t.hotkey('x').await;
+    t.scan(&fresh).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Exchange done");
+    // No money changed hands: no payment on the result, no cash line on the receipt.
+    t.expect_not("Paid");
+    t.expect_not("Bar ");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_amounts_are_explained_in_the_store_format() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await;
+    t.hotkey('l').await;
+    t.type_text("0").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("The amount must be more than zero.");
+    t.press(KeyCode::Backspace).await;
+    t.type_text("1,2,3").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("is not an amount. Type it as on a price tag, e.g. 25,00 €");
+    t.expect_not("1234.56");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deactivated_card_is_blocked_and_can_be_activated_again() {
+    let mut t = Till::start().await;
+    t.login("9001", "9999").await;
+    t.scan(&demo_card(2)).await; // 25,00 €
+    t.hotkey('d').await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Deactivate done");
+    t.press(KeyCode::Esc).await;
+    t.expect_row("Status", "blocked");
+    t.expect_not("sell");
+    // Read again later: still offered for activation, not just refused.
+    t.press(KeyCode::Esc).await;
+    t.scan(&demo_card(2)).await;
+    t.expect_row("Status", "blocked");
+    t.expect("Activate it to use it again.");
+    t.hotkey('a').await;
+    t.expect("with the balance it kept");
+    t.press(KeyCode::Enter).await;
+    t.expect("Activate done");
+    // No money moved: the receipt is no sale and shows no payment.
+    t.expect_not("VERKAUF");
+    t.expect_not("Bar ");
+    t.press(KeyCode::Esc).await;
+    t.expect_row("Status", "active");
+    t.expect("25,00 €");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -83,9 +83,9 @@ fn sell_a_gift_card_in_the_real_binary() {
     s.key("Enter");
     s.wait_for("Hello Demo Cashier", 20);
 
-    // The card arrives the way a scanner sends it: a burst ending in Enter.
-    tmux(&["send-keys", "-t", &s.0, "-l", &card]);
-    tmux(&["send-keys", "-t", &s.0, "Enter"]);
+    // The card arrives the way a scanner sends it: a burst ending in Enter, in one write (two tmux
+    // calls could land further apart than the scanner gap on a loaded machine).
+    tmux(&["send-keys", "-t", &s.0, &card, "Enter"]);
     s.wait_for("not activated", 20);
     s.key("s");
     s.type_slowly("25");

@@ -283,7 +283,7 @@ fn gift_receipt(
         _ => vec![receipt::Tender { kind: TenderKind::Cash, amount: m }],
     };
     Ok(match call.kind {
-        GiftKind::Sell | GiftKind::Activate => Receipt::gift_sale(&ctx, &r, &paid(r.amount))?,
+        GiftKind::Sell => Receipt::gift_sale(&ctx, &r, &paid(r.amount))?,
         GiftKind::Reload => Receipt::gift_reload(&ctx, &r, &paid(r.amount))?,
         GiftKind::Redeem => {
             // The card paid the amount first, then the tip.
@@ -310,7 +310,10 @@ fn gift_receipt(
             let original = call.reverses.as_ref().map(|k| k.label()).unwrap_or_default();
             Receipt::gift_reversal(&ctx, &r, &original, &[])?
         }
-        GiftKind::Deactivate | GiftKind::Balance => Receipt::gift_balance(&ctx, &r.card_number, o.current),
+        // No money moves: the card and its balance, never a sale the customer did not pay for.
+        GiftKind::Activate | GiftKind::Deactivate | GiftKind::Balance => {
+            Receipt::gift_balance(&ctx, &r.card_number, o.current)
+        }
     })
 }
 

@@ -118,6 +118,8 @@ pub struct CardView {
 pub enum CardStatus {
     Active,
     Inactive,
+    /// Deactivated (blocked): keeps its balance, works again once activated.
+    Blocked,
     Unknown,
 }
 
@@ -126,6 +128,7 @@ impl CardStatus {
         match self {
             CardStatus::Active => "active",
             CardStatus::Inactive => "not activated",
+            CardStatus::Blocked => "blocked",
             CardStatus::Unknown => "unknown card",
         }
     }

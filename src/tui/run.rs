@@ -38,6 +38,8 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// Runs the till until the cashier quits.
 pub fn run(opts: RunOptions) -> Result<(), BoxError> {
     let started = Instant::now();
+    let (data_dir, demo) = engine_data(&opts)?;
+    let opts = RunOptions { data_dir, demo, ..opts };
     // The local offset must be read before any thread starts (the `time` crate refuses later).
     let offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
     let settings_path = opts.settings_path.clone().or_else(Settings::default_path);
@@ -114,6 +116,26 @@ fn start_engine(
         }
     })
 }
+
+/// Where the embedded engine keeps its ledger for this run, and whether to seed it with demo data.
+///
+/// Training must never move money on the live ledger: it runs on its own ledger in the `training`
+/// folder of the data directory, always seeded with the demo data. A `--server` has no training
+/// ledger the till could choose, so training against one is refused before the screen opens.
+pub fn engine_data(opts: &RunOptions) -> Result<(PathBuf, bool), String> {
+    if !opts.training {
+        return Ok((opts.data_dir.clone(), opts.demo));
+    }
+    if opts.server.is_some() {
+        return Err("--training cannot be used with --server: training runs on the embedded engine's own \
+                    training ledger. Start `till --training` without --server."
+            .into());
+    }
+    Ok((opts.data_dir.join(TRAINING_DIR), true))
+}
+
+/// The training ledger's folder inside the data directory.
+pub const TRAINING_DIR: &str = "training";
 
 fn run_tag() -> String {
     use rand::Rng;
@@ -217,5 +239,40 @@ fn dispatch(requests: Vec<Request>, link: &Link, local: &worker::Local, tx: &mps
             let reply = worker::perform(&link, &local, req).await;
             let _ = tx.send(reply);
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(training: bool, server: Option<&str>) -> RunOptions {
+        RunOptions {
+            server: server.map(str::to_string),
+            training,
+            printer: None,
+            data_dir: PathBuf::from("/srv/till"),
+            demo: false,
+            settings_path: None,
+        }
+    }
+
+    #[test]
+    fn live_runs_on_the_data_directory() {
+        assert_eq!(engine_data(&opts(false, None)), Ok((PathBuf::from("/srv/till"), false)));
+    }
+
+    #[test]
+    fn training_runs_on_its_own_seeded_ledger() {
+        let (dir, demo) = engine_data(&opts(true, None)).unwrap();
+        assert_eq!(dir, PathBuf::from("/srv/till/training"));
+        assert_ne!(dir, PathBuf::from("/srv/till"), "training must not touch the live ledger");
+        assert!(demo, "the training ledger is seeded with demo data");
+    }
+
+    #[test]
+    fn training_against_a_server_is_refused() {
+        let e = engine_data(&opts(true, Some("http://127.0.0.1:8080"))).unwrap_err();
+        assert!(e.contains("--training cannot be used with --server"), "{e}");
     }
 }

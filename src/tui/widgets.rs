@@ -27,12 +27,15 @@ pub struct Field {
     pub value: String,
     pub kind: FieldKind,
     pub secret: bool,
+    /// A card number that has been read: shown as its last four digits only. The next edit
+    /// starts a fresh number.
+    pub masked: bool,
     pub max: usize,
 }
 
 impl Field {
     pub fn new(label: &'static str, kind: FieldKind, max: usize) -> Field {
-        Field { label, value: String::new(), kind, secret: false, max }
+        Field { label, value: String::new(), kind, secret: false, masked: false, max }
     }
     pub fn secret(mut self) -> Field {
         self.secret = true;
@@ -40,10 +43,19 @@ impl Field {
     }
     pub fn clear(&mut self) {
         self.value.clear();
+        self.masked = false;
+    }
+    /// Holds a card number that has been read, shown masked.
+    pub fn set_card(&mut self, number: &str) {
+        self.value = number.to_string();
+        self.masked = true;
     }
 
     /// Applies an editing key; `true` when the key was the field's.
     pub fn edit(&mut self, key: &KeyEvent) -> bool {
+        if self.masked && matches!(key.code, KeyCode::Backspace | KeyCode::Char(_)) {
+            self.clear();
+        }
         if key.modifiers.contains(KeyModifiers::CONTROL) {
             if key.code == KeyCode::Char('u') {
                 self.value.clear();
@@ -73,7 +85,13 @@ impl Field {
 
     /// The field as one line: label, then the value (dots for a secret) in an input box.
     pub fn line<'a>(&'a self, focused: bool, theme: &Theme, label_width: usize) -> Line<'a> {
-        let shown = if self.secret { "•".repeat(self.value.chars().count()) } else { self.value.clone() };
+        let shown = if self.secret {
+            "•".repeat(self.value.chars().count())
+        } else if self.masked && !self.value.is_empty() {
+            crate::tui::model::mask(&self.value)
+        } else {
+            self.value.clone()
+        };
         let width = self.max.clamp(6, 24);
         let cursor = if focused { "▏" } else { " " };
         let pad = width.saturating_sub(shown.chars().count());
@@ -154,7 +172,7 @@ pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
 /// The training banner under the status bar.
 pub fn training_banner(f: &mut Frame, area: Rect, theme: &Theme) {
     f.render_widget(
-        Paragraph::new(Line::from(" TRAINING MODE — every receipt is marked TRAINING and is not a valid receipt "))
+        Paragraph::new(Line::from(" TRAINING MODE — practice ledger, no real money · receipts are marked TRAINING "))
             .centered()
             .style(theme.training_banner),
         area,
@@ -263,13 +281,27 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
 /// `scroll` lines are skipped at the top (clamped so the end stays in view); the title says when
 /// there is more.
 pub fn receipt(f: &mut Frame, area: Rect, title: &str, lines: &[String], scroll: u16, theme: &Theme) {
+    receipt_scrolled_by(f, area, title, lines, scroll, theme, ("↑", "↓"));
+}
+
+/// A receipt preview whose scroll keys are `keys` (up, down), named in the title when there is more.
+pub fn receipt_scrolled_by(
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: &[String],
+    scroll: u16,
+    theme: &Theme,
+    keys: (&str, &str),
+) {
     let rows = area.height.saturating_sub(2);
     let max_scroll = (lines.len() as u16).saturating_sub(rows);
     let scroll = scroll.min(max_scroll);
+    let (up, down) = keys;
     let title = match (scroll > 0, scroll < max_scroll) {
-        (false, true) => format!("{title} · ↓ more"),
-        (true, true) => format!("{title} · ↑↓ more"),
-        (true, false) => format!("{title} · ↑ more"),
+        (false, true) => format!("{title} · {down} more"),
+        (true, true) => format!("{title} · {up} {down} more"),
+        (true, false) => format!("{title} · {up} more"),
         (false, false) => title.to_string(),
     };
     let block = panel(&title, false, theme);

@@ -163,6 +163,7 @@ impl Gift {
                         b.push(Binding::ch('s', Action::GiftSell));
                         b.push(Binding::ch('a', Action::GiftActivate));
                     }
+                    CardStatus::Blocked => b.push(Binding::ch('a', Action::GiftActivate)),
                     CardStatus::Unknown => {}
                 }
                 if self.last.is_some() {
@@ -226,7 +227,7 @@ impl Gift {
             Input::Key(_) => return,
         };
         if self.step == Step::NewCard {
-            self.new_card.value = card.digits().to_string();
+            self.new_card.set_card(card.digits());
             self.new_card_ref = Some(card);
             self.ask_exchange(cx);
             return;
@@ -235,7 +236,7 @@ impl Gift {
             Step::Amount(k) | Step::Tender(k) => Some(k),
             _ => None,
         };
-        self.card_field.value = card.digits().to_string();
+        self.card_field.set_card(card.digits());
         self.lookup(card, cx);
     }
 
@@ -269,6 +270,7 @@ impl Gift {
                 if digits.len() < 8 {
                     self.note = Some(("Type the whole card number, or scan the card.".into(), true));
                 } else {
+                    self.card_field.set_card(&digits);
                     self.lookup(CardRef::Typed(digits), cx);
                 }
             }
@@ -377,8 +379,11 @@ impl Gift {
             return Ok(None);
         }
         let currency = cx.ctx.currency().ok_or("The till is still connecting to the engine; try again in a moment.")?;
-        let m =
-            Money::parse_localized(v, currency, cx.ctx.locale()).map_err(|e| format!("{v:?} is not an amount: {e}"))?;
+        // The parser's own reason speaks of separators in the programmer's notation; the cashier
+        // gets an example in the store's format instead.
+        let example = cx.ctx.fmt(Money::from_minor(2500, currency));
+        let m = Money::parse_localized(v, currency, cx.ctx.locale())
+            .map_err(|_| format!("\"{v}\" is not an amount. Type it as on a price tag, e.g. {example}"))?;
         if m.minor() < 0 {
             return Err("The amount cannot be negative.".into());
         }
@@ -402,7 +407,8 @@ impl Gift {
         };
         let positive = amount.is_some_and(|m| m.minor() > 0);
         if !positive {
-            self.note = Some(("Type the amount first.".into(), true));
+            let msg = if amount.is_some() { "The amount must be more than zero." } else { "Type the amount first." };
+            self.note = Some((msg.into(), true));
             return;
         }
         self.note = None;
@@ -450,11 +456,15 @@ impl Gift {
             new_card: if kind == GiftKind::Exchange { self.new_card_ref.clone() } else { None },
             amount: if kind.needs_amount() { amount } else { None },
             tip: if kind == GiftKind::Redeem { tip } else { None },
-            tender: self.tender,
+            // A tender chosen for an earlier, declined operation must not stick to this one.
+            tender: if kind.takes_tender() { self.tender } else { None },
             external_id: cx.ctx.next_external_id(&prefix),
             reverses: None,
             refund_of: self.last.as_ref().filter(|l| l.kind == GiftKind::Redeem).map(|l| l.tx_id),
-            rest: self.split.map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
+            rest: self
+                .split
+                .filter(|_| kind == GiftKind::Redeem)
+                .map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
         })
     }
 
@@ -468,6 +478,9 @@ impl Gift {
         let mut body = vec![format!("{} · card {masked}", kind.label())];
         match kind {
             GiftKind::Sell | GiftKind::Reload => body.push(format!("Load {} onto the card.", money(call.amount))),
+            GiftKind::Activate if self.status() == CardStatus::Blocked => {
+                body.push("The card works again, with the balance it kept.".into())
+            }
             GiftKind::Activate => body.push("Activate the card with no balance (to load it, use sell).".into()),
             GiftKind::Redeem => {
                 let mut l = format!("Take {} from the card", money(call.amount));
@@ -492,8 +505,16 @@ impl Gift {
             body.push(format!("Customer pays {} by {}.", cx.ctx.fmt(a), t.label()));
         }
         if let Some(s) = self.split {
+            // The tip is paid last, so it may sit wholly or partly in the rest: say so, or the
+            // cashier cannot tell where it went.
+            let tip = parse_plain(&self.tip, cx.ctx).ok().flatten().filter(|t| t.minor() > 0);
+            let tip_note = match (tip, call.tip) {
+                (Some(t), None) => format!(" (the {} tip included)", cx.ctx.fmt(t)),
+                (Some(_), Some(_)) => " (the rest of the tip included)".to_string(),
+                _ => String::new(),
+            };
             body.push(format!(
-                "The card does not cover it: customer pays the remaining {} by {}.",
+                "The card does not cover it: customer pays the remaining {} by {}{tip_note}.",
                 cx.ctx.fmt(s.rest),
                 s.rest_tender.map(|t| t.label()).unwrap_or("cash")
             ));
@@ -681,6 +702,18 @@ impl Gift {
                 self.note = Some((format!("{} Sell or activate it.", sentence(&message)), false));
                 self.step = Step::Menu;
             }
+            // A deactivated card keeps its balance; a manager can activate it again from here.
+            Err(CallError::Refused { code, message }) if code == "card_deactivated" => {
+                self.card = Some(CardView {
+                    masked: card.masked(),
+                    card,
+                    status: CardStatus::Blocked,
+                    balance: None,
+                    program: String::new(),
+                });
+                self.note = Some((format!("{} Activate it to use it again.", sentence(&message)), true));
+                self.step = Step::Menu;
+            }
             Err(e) => {
                 self.card = None;
                 self.note = Some((
@@ -708,14 +741,19 @@ impl Gift {
             c.masked = outcome.masked.clone();
         }
         if let Some(c) = &mut self.card {
-            // After an exchange the reply is about the new card; the old one is left empty.
-            c.balance = if outcome.kind == GiftKind::Exchange {
-                Some(Money::zero(outcome.current.currency()))
-            } else {
-                Some(outcome.current)
-            };
+            // After an exchange the reply is about the new card, which the customer takes away; the
+            // old one is closed and offers nothing more, so the panel moves on to the new card.
+            if outcome.kind == GiftKind::Exchange
+                && let Some(new_card) = self.new_card_ref.clone()
+            {
+                self.card_field.set_card(new_card.digits());
+                c.card = new_card;
+                c.masked = outcome.masked.clone();
+            }
+            c.balance = Some(outcome.current);
             c.status = match outcome.kind {
-                GiftKind::Deactivate | GiftKind::CashOut | GiftKind::Exchange => CardStatus::Inactive,
+                GiftKind::Deactivate => CardStatus::Blocked,
+                GiftKind::CashOut => CardStatus::Inactive,
                 _ => CardStatus::Active,
             };
             if outcome.kind == GiftKind::Reverse
@@ -736,7 +774,7 @@ impl Gift {
                 amount: outcome.amount,
             })
         };
-        let tender = self.tender.take();
+        let tender = self.tender.take().filter(|_| outcome.kind.takes_tender());
         self.split = None;
         self.done = Some(Done { outcome, tender, split, printed: false });
         self.scroll = 0;
@@ -801,7 +839,7 @@ impl Gift {
                 let st = match c.status {
                     CardStatus::Active => theme.ok,
                     CardStatus::Inactive => theme.warn,
-                    CardStatus::Unknown => theme.danger,
+                    CardStatus::Blocked | CardStatus::Unknown => theme.danger,
                 };
                 lines.push(Line::from(vec![
                     Span::styled("  Status  ", theme.label),

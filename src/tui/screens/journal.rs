@@ -156,14 +156,23 @@ impl Journal {
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
-        let show_preview = self.preview.is_some();
-        let [list_area, preview_area] = if show_preview {
-            let w = if area.width >= 100 { 50 } else { 40 };
-            Layout::horizontal([Constraint::Min(0), Constraint::Length(w)]).areas(area)
-        } else {
-            Layout::horizontal([Constraint::Min(0), Constraint::Length(0)]).areas(area)
+        // The reprint is shown whole, never cut at the right (a cut "50,00 €" reads "50"): beside the
+        // list when both fit, else under it.
+        let paper =
+            self.preview.as_ref().map(|p| p.lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as u16 + 4);
+        let [list_area, preview_area] = match paper {
+            Some(w) if area.width >= w + 36 => {
+                let side = if area.width >= 100 { w.max(50) } else { w.max(40) };
+                Layout::horizontal([Constraint::Min(0), Constraint::Length(side)]).areas(area)
+            }
+            Some(_) => {
+                let list_rows = (self.entries.len() as u16 + 4).clamp(5, 8);
+                Layout::vertical([Constraint::Length(list_rows), Constraint::Min(0)]).areas(area)
+            }
+            None => Layout::horizontal([Constraint::Min(0), Constraint::Length(0)]).areas(area),
         };
-        let title = format!("Today on this till · {} operations", self.entries.len());
+        let n = self.entries.len();
+        let title = format!("Today on this till · {n} operation{}", if n == 1 { "" } else { "s" });
         let block = panel(&title, true, theme);
         let inner = block.inner(list_area);
         f.render_widget(block, list_area);
@@ -211,7 +220,8 @@ impl Journal {
             );
         }
         if let Some(p) = &self.preview {
-            widgets::receipt(f, preview_area, "Reprint", &p.lines, self.scroll, theme);
+            // ↑/↓ move through the list here; the reprint scrolls with PgUp/PgDn.
+            widgets::receipt_scrolled_by(f, preview_area, "Reprint", &p.lines, self.scroll, theme, ("PgUp", "PgDn"));
         }
     }
 }

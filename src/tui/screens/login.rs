@@ -94,11 +94,20 @@ impl Login {
         self.error = None;
     }
 
-    pub fn on_input(&mut self, input: Input, _cx: &mut Cx) {
-        // A badge scan (or a fast typist whose number and Enter came as a burst) is a user number.
+    pub fn on_input(&mut self, input: Input, cx: &mut Cx) {
+        // A burst (a badge scan, or a fast typist whose keys and Enter came within the scanner gap)
+        // goes to the focused field and counts as typed and submitted: a user number moves on to
+        // the PIN, a PIN logs in.
         if let Input::Scan(s) = input {
             let digits: String = s.chars().filter(|c| c.is_ascii_digit()).take(8).collect();
-            if !digits.is_empty() {
+            if digits.is_empty() || self.waiting {
+                return;
+            }
+            self.error = None;
+            if self.pin_focus {
+                self.pin.value = digits;
+                self.submit(cx);
+            } else {
                 self.number.value = digits;
                 self.pin.clear();
                 self.pin_focus = true;

@@ -186,7 +186,7 @@ impl Retail {
                 }
             }
             Step::PosaCard => {
-                self.card_field.value = code;
+                self.card_field.set_card(&code);
                 self.create(cx);
             }
             _ => {}
@@ -229,6 +229,8 @@ impl Retail {
                 if self.card_field.value.len() < 8 {
                     self.note = Some(("Scan the card's barcode (or type its number).".into(), true));
                 } else {
+                    let typed = self.card_field.value.clone();
+                    self.card_field.set_card(&typed);
                     self.create(cx);
                 }
             }
@@ -303,8 +305,12 @@ impl Retail {
             };
             match Money::parse_localized(typed, currency, cx.ctx.locale()) {
                 Ok(m) => m,
-                Err(e) => {
-                    self.note = Some((format!("{typed:?} is not an amount: {e}"), true));
+                Err(_) => {
+                    let example = cx.ctx.fmt(Money::from_minor(2500, currency));
+                    self.note = Some((
+                        format!("\"{typed}\" is not an amount. Type it as on a price tag, e.g. {example}"),
+                        true,
+                    ));
                     return;
                 }
             }
@@ -628,9 +634,11 @@ impl Retail {
                         lines.push(Line::from(Span::styled(format!("  {:>12}  ", ctx.fmt(*d)), style)));
                     }
                     if let (Some(lo), Some(hi)) = (p.min, p.max) {
+                        // "or" only makes sense after a list of denominations to choose from.
+                        let lead = if p.denominations.is_empty() { "Type" } else { "or type" };
                         lines.push(Line::raw(""));
                         lines.push(Line::from(Span::styled(
-                            format!(" or type any amount from {} to {}", ctx.fmt(lo), ctx.fmt(hi)),
+                            format!(" {lead} any amount from {} to {}", ctx.fmt(lo), ctx.fmt(hi)),
                             theme.muted,
                         )));
                     }
