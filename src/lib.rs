@@ -15,6 +15,7 @@
 //! | [`client`]  | the typed reqwest client the screen uses to reach the engine (always over HTTP)        |
 //! | [`receipt`] | receipts as data, layout for 32/42/48 columns, ESC/POS bytes, printer transports        |
 //! | [`tui`]     | the full-screen till: app loop, actions, keymap, theme, one module per screen           |
+//! | [`store`]   | the storage boundary: the only module naming a database driver; [`store::Sql`]      |
 //! | [`cli`]     | the command line (clap): `till`, `till serve`, `till verify`, admin commands             |
 //!
 //! Layering: `tui` → `client` → (HTTP) → `api` → `engine` → `ledger` → SQLite. A screen never reaches
@@ -27,4 +28,5 @@ pub mod engine;
 pub mod ledger;
 pub mod money;
 pub mod receipt;
+pub mod store;
 pub mod tui;

@@ -288,6 +288,8 @@ pub struct Page<T> {
 pub enum LedgerError {
     #[error("storage error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
     #[error("the ledger's writer has stopped")]
@@ -487,6 +489,20 @@ impl Ledger {
         self.inner.readers.with(f)
     }
 
+    /// Runs `f` on a read snapshot through the storage boundary. Domain repositories use this.
+    pub fn read_sql<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(crate::store::Sql<'_>) -> Result<T, E>,
+        E: From<LedgerError>,
+    {
+        let mut out = None;
+        self.inner.readers.with(|c| {
+            out = Some(f(crate::store::Sql::sqlite(c)));
+            Ok(())
+        })?;
+        out.unwrap_or_else(|| Err(E::from(LedgerError::Invalid("read snapshot ended before the query ran".into()))))
+    }
+
     /// The accounts that exist among `ids`, in the order asked.
     pub fn lookup_accounts(&self, ids: &[u128]) -> Result<Vec<Account>, LedgerError> {
         self.read(|c| read::lookup_accounts(c, ids))
@@ -538,6 +554,11 @@ impl WriteTx<'_> {
     /// The connection, for the engine's own tables in the same transaction.
     pub fn conn(&self) -> &rusqlite::Connection {
         &self.st.conn
+    }
+    /// The transaction through the storage boundary, for the engine's own tables. Domain
+    /// repositories use this; everything done through it commits with the transfers.
+    pub fn sql(&self) -> crate::store::Sql<'_> {
+        crate::store::Sql::sqlite(&self.st.conn)
     }
     /// The ledger's clock, nanoseconds since the Unix epoch (the timestamp the next event gets).
     pub fn now(&self) -> u64 {
