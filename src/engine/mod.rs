@@ -16,6 +16,7 @@
 //! | `users`      | cashiers, managers, trainers, PINs, sessions                          |
 //! | `receipts`   | stored receipts with per-terminal numbering, for reprints             |
 //! | `demo`       | the demo data an empty data directory starts with                     |
+//! | `secrets`    | the data directory's key file; sealing of stored secrets (MAC keys)   |
 
 pub mod accounts;
 pub mod cards;
@@ -25,6 +26,7 @@ pub mod demo;
 pub mod gift;
 pub mod receipts;
 pub mod retail;
+pub mod secrets;
 pub mod tokens;
 pub mod users;
 
@@ -44,6 +46,8 @@ pub enum EngineError {
     Config(String),
     #[error("i/o error on {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Secrets(#[from] secrets::SecretError),
 }
 
 /// How to open a data directory.
@@ -69,6 +73,7 @@ struct Inner {
     ledger: Ledger,
     config: EngineConfig,
     data_dir: PathBuf,
+    secrets: secrets::Secrets,
 }
 
 /// The ledger file inside a data directory.
@@ -95,7 +100,8 @@ impl Engine {
         let fresh = !data_dir.join(LEDGER_FILE).exists();
         let config = EngineConfig::load_or_init(data_dir)?;
         let ledger = Ledger::open(&data_dir.join(LEDGER_FILE), &migrations())?;
-        let engine = Engine { inner: Arc::new(Inner { ledger, config, data_dir: data_dir.to_path_buf() }) };
+        let secrets = secrets::Secrets::open_or_create(data_dir)?;
+        let engine = Engine { inner: Arc::new(Inner { ledger, config, data_dir: data_dir.to_path_buf(), secrets }) };
         if fresh && options.demo {
             demo::seed(&engine)?;
         }
@@ -112,5 +118,10 @@ impl Engine {
 
     pub fn data_dir(&self) -> &Path {
         &self.inner.data_dir
+    }
+
+    /// The data directory's sealing key for stored secrets (MAC keys, extension keys).
+    pub fn secrets(&self) -> &secrets::Secrets {
+        &self.inner.secrets
     }
 }
