@@ -16,6 +16,7 @@
 //! | `users`      | cashiers, managers, trainers, PINs, sessions                          |
 //! | `receipts`   | stored receipts with per-terminal numbering, for reprints             |
 //! | `demo`       | the demo data an empty data directory starts with                     |
+//! | `spots`      | table spots, wallets, MAC clients, wallet transactions (`/rest/v1`)  |
 //! | `secrets`    | the data directory's key file; sealing of stored secrets (MAC keys)   |
 
 pub mod accounts;
@@ -27,6 +28,7 @@ pub mod gift;
 pub mod receipts;
 pub mod retail;
 pub mod secrets;
+pub mod spots;
 pub mod tokens;
 pub mod users;
 
@@ -89,6 +91,7 @@ fn migrations() -> Vec<Migration> {
         retail::MIGRATIONS,
         users::MIGRATIONS,
         receipts::MIGRATIONS,
+        spots::MIGRATIONS,
     ]
     .concat()
 }
