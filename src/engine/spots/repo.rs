@@ -155,18 +155,20 @@ pub fn spots(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<SpotRow>, i64), SpotsError> {
+    // Two statements rather than `?2 IS NULL OR …`: an untyped NULL parameter is not portable.
+    let (filter, status) = match status {
+        Some(s) => ("AND status = ?2", s),
+        None => ("AND ?2 = ?2", ""),
+    };
     let total = sql
         .query_one(
-            "SELECT count(*) FROM spots_spots WHERE location_id = ?1 AND (?2 IS NULL OR status = ?2)",
+            &format!("SELECT count(*) FROM spots_spots WHERE location_id = ?1 {filter}"),
             params![location_id, status],
             |r| r.get::<i64>(0),
         )?
         .unwrap_or(0);
     let rows = sql.query_all(
-        &format!(
-            "SELECT {SPOT_COLS} FROM spots_spots WHERE location_id = ?1 AND (?2 IS NULL OR status = ?2)
-             ORDER BY id LIMIT ?3 OFFSET ?4"
-        ),
+        &format!("SELECT {SPOT_COLS} FROM spots_spots WHERE location_id = ?1 {filter} ORDER BY id LIMIT ?3 OFFSET ?4"),
         params![location_id, status, limit, offset],
         spot_row,
     )?;
