@@ -55,6 +55,10 @@ pub fn customer(dir: &DataDir, name: &str, balance: &str) -> Cred {
 pub fn spots_config(dir: &Path, extra: &str) {
     let path = dir.join("till.toml");
     let text = std::fs::read_to_string(&path).expect("till.toml");
+    // A key set twice is a TOML error: the old line goes.
+    let keys: Vec<String> = extra.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| format!("{} =", k.trim())).collect();
+    let text: String =
+        text.lines().filter(|l| !keys.iter().any(|k| l.starts_with(k.as_str()))).map(|l| format!("{l}\n")).collect();
     let text = text.replacen("[spots]\n", &format!("[spots]\n{extra}\n"), 1);
     std::fs::write(path, text).expect("write till.toml");
 }
