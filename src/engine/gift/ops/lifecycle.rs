@@ -35,7 +35,7 @@ pub(super) fn exchange(
     let balance = card_balance(tx, program, &old.number)?;
     let new_before = card_balance(tx, program, &new.number)?;
     check_limit(program, new_before, balance)?;
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     let legs = vec![Leg::new(
         program.account_of(&old.number),
         program.account_of(&new.number),
@@ -106,7 +106,7 @@ pub(super) fn activate(
     cards::reset_pin_failures(tx.conn(), &card.number)?;
     cards::activate(tx.conn(), program, &card.number, now)?;
     let balance = card_balance(tx, program, &card.number)?;
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     row.card = Some(card.number.clone());
     row.prev_state = Some(card.state.as_str().into());
     let reply = success(
@@ -137,7 +137,7 @@ pub(super) fn deactivate(
     }
     cards::set_state(tx.conn(), &card.number, CardState::Deactivated)?;
     let balance = card_balance(tx, program, &card.number)?;
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     row.card = Some(card.number.clone());
     row.prev_state = Some(card.state.as_str().into());
     let messages = vec![format!("Card {m} is blocked; its balance of {} is kept.", money(program, balance))];

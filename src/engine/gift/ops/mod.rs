@@ -283,7 +283,7 @@ fn finish(tx: &WriteTx<'_>, meta: &Meta, mut row: TxnRow, reply: Success) -> Out
     row.cashier = meta.cashier.clone();
     row.check_number = meta.check_number.clone();
     row.principal = Some(meta.principal.clone());
-    store::insert(tx.conn(), &row)?;
+    store::insert(tx.sql(), &row)?;
     Ok(Ok(reply))
 }
 
@@ -309,7 +309,7 @@ fn replay(row: TxnRow, op: &str, fp: &str) -> Outcome {
 pub(super) fn apply(tx: &mut WriteTx<'_>, setup: &Arc<Setup>, meta: &Meta, op: &Op) -> Outcome {
     let fp = fingerprint(op);
     if let Some(ext) = meta.external_id.as_deref()
-        && let Some(row) = store::by_ext(tx.conn(), ext)?
+        && let Some(row) = store::by_ext(tx.sql(), ext)?
     {
         return replay(row, op.name(), &fp);
     }

@@ -12,8 +12,8 @@ pub(in crate::engine::gift) fn reverse(
 ) -> Outcome {
     let program = &setup.program;
     let target = match (px, ext) {
-        (Some(p), _) => store::by_px(tx.conn(), p)?,
-        (None, Some(e)) => store::by_ext(tx.conn(), e)?,
+        (Some(p), _) => store::by_px(tx.sql(), p)?,
+        (None, Some(e)) => store::by_ext(tx.sql(), e)?,
         (None, None) => return decline(Decline::Invalid("Name the transaction to reverse.".into())),
     };
     let tombstone_msg = |e: &str| {
@@ -25,7 +25,7 @@ pub(in crate::engine::gift) fn reverse(
     let Some(t) = target else {
         if let (None, Some(e)) = (px, ext) {
             let row = TxnRow {
-                px_id: store::new_px(tx.conn())?,
+                px_id: store::new_px(tx.sql())?,
                 ext_id: Some(e.to_string()),
                 op: "tombstone".into(),
                 status: "tombstone".into(),
@@ -34,7 +34,7 @@ pub(in crate::engine::gift) fn reverse(
                 principal: Some(meta.principal.clone()),
                 ..TxnRow::default()
             };
-            store::insert(tx.conn(), &row)?;
+            store::insert(tx.sql(), &row)?;
             return Ok(Err(Decline::TransactionNotFound(tombstone_msg(e))));
         }
         return decline(Decline::TransactionNotFound(format!(
@@ -58,7 +58,7 @@ pub(in crate::engine::gift) fn reverse(
     if t.status == "reversed" {
         // Reversing twice changes nothing: the first reversal's reply again.
         let by = t.reversed_by.unwrap_or_default();
-        let r = store::by_px(tx.conn(), by)?
+        let r = store::by_px(tx.sql(), by)?
             .ok_or_else(|| GiftError::Internal(format!("reversal {by} of {} is missing", t.px_id)))?;
         let reply: Success =
             serde_json::from_str(&r.reply).map_err(|e| GiftError::Internal(format!("stored reply of {by}: {e}")))?;
@@ -95,7 +95,7 @@ pub(in crate::engine::gift) fn reverse(
             delta -= l.amount as i64;
         }
     }
-    let new_px = store::new_px(tx.conn())?;
+    let new_px = store::new_px(tx.sql())?;
     post(tx, program, t.px_id, "reverse", &mirrored).map_err(|e| match e {
         GiftError::Declined(Decline::InsufficientFunds(_)) => GiftError::Declined(Decline::InsufficientFunds(
             "The card no longer holds what this reversal would take back.".into(),
@@ -133,7 +133,7 @@ pub(in crate::engine::gift) fn reverse(
         }
         "refund" => {
             if let Some(orig) = t.original_px {
-                store::add_refunded(tx.conn(), orig, -t.amount)?;
+                store::add_refunded(tx.sql(), orig, -t.amount)?;
             }
         }
         _ => {}
@@ -173,7 +173,7 @@ pub(in crate::engine::gift) fn reverse(
         principal: Some(meta.principal.clone()),
         ..TxnRow::default()
     };
-    store::insert(tx.conn(), &row)?;
-    store::mark_reversed(tx.conn(), t.px_id, new_px)?;
+    store::insert(tx.sql(), &row)?;
+    store::mark_reversed(tx.sql(), t.px_id, new_px)?;
     Ok(Ok(reply))
 }
