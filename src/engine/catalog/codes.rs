@@ -4,9 +4,9 @@
 //! invalidated or expired created order puts it back.
 
 use super::{ns_i64, products, repo};
-use crate::store::Sql;
 use crate::engine::Engine;
 use crate::engine::retail::RetailError;
+use crate::store::Sql;
 
 /// Letters and digits that cannot be confused when read aloud or typed (no 0/O, 1/I/L).
 const DEMO_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";

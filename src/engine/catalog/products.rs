@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use super::stores::{self, Listing};
 use super::{codes, ns_i64, parse_country, repo, rfc3339};
-use crate::store::Sql;
 use crate::engine::Engine;
 use crate::engine::retail::{DecimalMoney, RetailError, webhooks};
 use crate::money::{Currency, Money};
+use crate::store::Sql;
 
 /// An EAN-13 product code: 13 digits whose last is the check digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

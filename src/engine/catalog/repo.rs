@@ -101,7 +101,11 @@ fn product_from_row(row: &Row<'_, '_>) -> Result<Product, StoreError> {
 
 /// One product by code.
 pub fn load_product(sql: Sql<'_>, code: &str) -> Result<Option<Product>, StoreError> {
-    sql.query_one(&format!("SELECT {PRODUCT_COLUMNS} FROM retail_products WHERE code = ?1"), params![code], product_from_row)
+    sql.query_one(
+        &format!("SELECT {PRODUCT_COLUMNS} FROM retail_products WHERE code = ?1"),
+        params![code],
+        product_from_row,
+    )
 }
 
 /// Inserts a product or replaces every field of the stored one (keeping `created_at`).
@@ -163,7 +167,16 @@ pub fn list_products(sql: Sql<'_>, q: &ProductQuery<'_>) -> Result<Vec<Product>,
                AND (?6 IS NULL OR lower(name) LIKE ?6 OR lower(brand) LIKE ?6 OR code = ?7)
              ORDER BY code LIMIT ?8"
         ),
-        params![q.after, q.country, q.brand, q.kind.map(|k| k.as_str()), q.include_inactive, q.pattern, q.code, q.limit],
+        params![
+            q.after,
+            q.country,
+            q.brand,
+            q.kind.map(|k| k.as_str()),
+            q.include_inactive,
+            q.pattern,
+            q.code,
+            q.limit
+        ],
         product_from_row,
     )
 }

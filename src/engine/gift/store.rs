@@ -108,9 +108,8 @@ const COLUMNS: &str = "px_id, ext_id, op, status, fingerprint, card, new_card, a
 fn from_row(r: &Row<'_, '_>) -> Result<TxnRow, StoreError> {
     let legs: String = r.get(15)?;
     // A journal row whose legs cannot be read is damaged: a reversal must never mirror nothing.
-    let legs = serde_json::from_str(&legs).map_err(|e| {
-        StoreError::new(StoreErrorKind::Decode, format!("gift journal legs are not readable: {e}"))
-    })?;
+    let legs = serde_json::from_str(&legs)
+        .map_err(|e| StoreError::new(StoreErrorKind::Decode, format!("gift journal legs are not readable: {e}")))?;
     Ok(TxnRow {
         px_id: r.get(0)?,
         ext_id: r.get(1)?,

@@ -165,9 +165,10 @@ pub async fn purge(engine: &Engine, hours: u32) -> Result<usize, RetailError> {
         .ledger()
         .write(move |tx| {
             let cutoff = ns_i64(tx.now()).saturating_sub(keep_ns);
-            Ok(tx
-                .sql()
-                .execute("DELETE FROM retail_idempotency_keys WHERE created_at < ?1 AND state = 'done'", params![cutoff])?)
+            Ok(tx.sql().execute(
+                "DELETE FROM retail_idempotency_keys WHERE created_at < ?1 AND state = 'done'",
+                params![cutoff],
+            )?)
         })
         .await
 }

@@ -562,7 +562,7 @@ pub fn list(engine: &Engine, filter: OrderFilter) -> Result<(Vec<OrderView>, Opt
     let limit = filter.limit.clamp(1, 200);
     let mut orders = engine.ledger().read_sql(move |sql| {
         let query = format!(
-                "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code
+            "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code
              WHERE (?1 IS NULL OR o.store_id = ?1) AND (?2 IS NULL OR o.terminal_id = ?2)
                AND (?3 IS NULL OR o.receipt_id = ?3) AND (?4 IS NULL OR o.state = ?4)
                AND (?5 IS NULL OR (o.created_at, o.id) < (SELECT created_at, id FROM retail_orders WHERE id = ?5))

@@ -72,12 +72,7 @@ fn random_hex(bytes: usize) -> String {
 }
 
 /// Writes an event and its deliveries inside the caller's write. Returns the event id.
-pub fn enqueue(
-    sql: Sql<'_>,
-    now: i64,
-    event_type: &str,
-    data: &serde_json::Value,
-) -> Result<String, RetailError> {
+pub fn enqueue(sql: Sql<'_>, now: i64, event_type: &str, data: &serde_json::Value) -> Result<String, RetailError> {
     let id = format!("evt_{}", random_hex(12));
     let body = serde_json::json!({
         "id": id,
@@ -89,9 +84,10 @@ pub fn enqueue(
         "INSERT INTO retail_webhook_events (id, type, body, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![&id, event_type, &body.to_string(), now],
     )?;
-    let subs = sql.query_all("SELECT id, events FROM retail_webhook_subscriptions WHERE active = 1", params![], |r| {
-        Ok((r.get::<String>(0)?, r.get::<String>(1)?))
-    })?;
+    let subs =
+        sql.query_all("SELECT id, events FROM retail_webhook_subscriptions WHERE active = 1", params![], |r| {
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+        })?;
     for (sub_id, events) in subs {
         let events: Vec<String> = serde_json::from_str(&events).unwrap_or_default();
         if events.iter().any(|e| e == "*" || e == event_type) {
@@ -211,9 +207,10 @@ pub async fn subscribe(
 /// Every subscription, newest last.
 pub fn list(engine: &Engine) -> Result<Vec<Subscription>, RetailError> {
     engine.ledger().read_sql(|sql| {
-        let ids = sql.query_all("SELECT id FROM retail_webhook_subscriptions ORDER BY created_at, id", params![], |r| {
-            r.get::<String>(0)
-        })?;
+        let ids =
+            sql.query_all("SELECT id FROM retail_webhook_subscriptions ORDER BY created_at, id", params![], |r| {
+                r.get::<String>(0)
+            })?;
         let mut out = Vec::new();
         for id in ids {
             out.extend(load(sql, &id)?);

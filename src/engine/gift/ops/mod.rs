@@ -105,7 +105,7 @@ fn fingerprint(op: &Op) -> String {
 /// The card a request means, and whether the caller presented its number (else: found by phone).
 fn resolve(tx: &WriteTx<'_>, program: &Program, info: &CardInfo) -> Result<(Card, bool), GiftError> {
     let key = cards::card_key(program, info).map_err(GiftError::Declined)?;
-    match cards::find_card(tx.conn(), &key)? {
+    match cards::find_card(tx.sql(), &key)? {
         Some(card) => Ok((card, matches!(key, CardKey::Number(_)))),
         None => match key {
             CardKey::Number(n) => decline(Decline::CardNotFound(format!("There is no card {}.", mask(&n)))),

@@ -71,7 +71,7 @@ pub(in crate::engine::gift) fn reverse(
         )));
     }
     let number = t.card.clone().ok_or_else(|| GiftError::Internal(format!("txn {} has no card", t.px_id)))?;
-    let card = cards::load_card(tx.conn(), &number)?
+    let card = cards::load_card(tx.sql(), &number)?
         .ok_or_else(|| GiftError::Internal(format!("card of txn {} is missing", t.px_id)))?;
     let account = program.account_of(&number);
     let previous = card_balance(tx, program, &number)?;
@@ -107,28 +107,28 @@ pub(in crate::engine::gift) fn reverse(
     match t.op.as_str() {
         "sell" if current == 0 => {
             if let Some(s) = state(&t.prev_state) {
-                cards::set_state(tx.conn(), &number, s)?;
+                cards::set_state(tx.sql(), &number, s)?;
             }
             if t.phone_set.is_some() {
-                cards::clear_phone(tx.conn(), &number)?;
+                cards::clear_phone(tx.sql(), &number)?;
             }
         }
         "exchange" => {
             let new_number = t.new_card.clone().unwrap_or_default();
             if let Some(phone) = &t.phone_set {
-                cards::clear_phone(tx.conn(), &new_number)?;
-                cards::set_phone(tx.conn(), &number, phone)?;
+                cards::clear_phone(tx.sql(), &new_number)?;
+                cards::set_phone(tx.sql(), &number, phone)?;
             }
             if let Some(s) = state(&t.prev_new_state) {
-                cards::set_state(tx.conn(), &new_number, s)?;
+                cards::set_state(tx.sql(), &new_number, s)?;
             }
             if let Some(s) = state(&t.prev_state) {
-                cards::set_state(tx.conn(), &number, s)?;
+                cards::set_state(tx.sql(), &number, s)?;
             }
         }
         "activate" | "deactivate" => {
             if let Some(s) = state(&t.prev_state) {
-                cards::set_state(tx.conn(), &number, s)?;
+                cards::set_state(tx.sql(), &number, s)?;
             }
         }
         "refund" => {
