@@ -18,6 +18,9 @@ use super::ClientError;
 use crate::wire::mac;
 use crate::wire::spots as w;
 
+/// The till's own merchant credential inside a data directory (written by the server on start).
+pub const TILL_CREDENTIAL_FILE: &str = "spots-merchant.json";
+
 /// A MAC client's credential, as `till mac-client create` / `till wallet create` print it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credential {
