@@ -29,7 +29,7 @@ pub(super) fn exchange(
         }
         CardState::Closed => return decline(Decline::CardClosed(format!("The new card {nm} was closed."))),
     }
-    if let Some(d) = check_pin(tx, program, &old, info, true)? {
+    if let Some(d) = check_pin(tx, program, &old, info, meta, true)? {
         return Ok(Err(d));
     }
     let balance = card_balance(tx, program, &old.number)?;
@@ -102,8 +102,8 @@ pub(super) fn activate(
         valid_pin(pin)?;
         cards::set_pin(tx.conn(), &card.number, pin)?;
     }
-    // Activation by staff also lifts a PIN lock.
-    cards::reset_pin_failures(tx.conn(), &card.number)?;
+    // Activation by staff also ends every PIN cool-down on the card.
+    PinAttempts::clear(tx.sql(), &card.number)?;
     cards::activate(tx.conn(), program, &card.number, now)?;
     let balance = card_balance(tx, program, &card.number)?;
     let px = store::new_px(tx.conn())?;

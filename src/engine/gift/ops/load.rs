@@ -107,7 +107,7 @@ pub(super) fn reload(
     let program = &setup.program;
     let (card, shown) = resolve(tx, program, info)?;
     require_active(&card, now)?;
-    if let Some(d) = check_pin(tx, program, &card, info, false)? {
+    if let Some(d) = check_pin(tx, program, &card, info, meta, false)? {
         return Ok(Err(d));
     }
     let previous = card_balance(tx, program, &card.number)?;

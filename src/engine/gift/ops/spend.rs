@@ -18,7 +18,7 @@ pub(super) fn redeem(
     let program = &setup.program;
     let (card, shown) = resolve(tx, program, info)?;
     require_active(&card, now)?;
-    if let Some(d) = check_pin(tx, program, &card, info, true)? {
+    if let Some(d) = check_pin(tx, program, &card, info, meta, true)? {
         return Ok(Err(d));
     }
     let available = card_balance(tx, program, &card.number)?;
@@ -83,7 +83,7 @@ pub(super) fn cash_out(
     let program = &setup.program;
     let (card, shown) = resolve(tx, program, info)?;
     require_active(&card, now)?;
-    if let Some(d) = check_pin(tx, program, &card, info, true)? {
+    if let Some(d) = check_pin(tx, program, &card, info, meta, true)? {
         return Ok(Err(d));
     }
     let balance = card_balance(tx, program, &card.number)?;
