@@ -8,7 +8,6 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
-use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -18,7 +17,7 @@ use super::gift::Decline;
 use super::{Engine, EngineError};
 use crate::ledger::{AccountFlags, LedgerError, Migration, NewAccount, WriteTx};
 use crate::money::{Currency, Money};
-use crate::store::{Sql, params};
+use crate::store::{Row, Sql, StoreError, params};
 
 /// Domain tables of this area, applied once each, in order.
 pub const MIGRATIONS: &[Migration] = &[
@@ -451,7 +450,7 @@ impl Card {
 
 const CARD_COLUMNS: &str = "number, state, kind, pin_salt, pin_hash, pin_failures, phone, customer_name, expires_at";
 
-fn card_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Card> {
+fn card_from_row(r: &Row<'_, '_>) -> Result<Card, StoreError> {
     let state: String = r.get(1)?;
     let kind: String = r.get(2)?;
     Ok(Card {
@@ -468,50 +467,50 @@ fn card_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Card> {
 }
 
 /// The card with this number.
-pub fn load_card(conn: &rusqlite::Connection, number: &str) -> Result<Option<Card>, LedgerError> {
-    let sql = format!("SELECT {CARD_COLUMNS} FROM gift_cards WHERE number = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([number], card_from_row).optional()?)
+pub fn load_card(sql: Sql<'_>, number: &str) -> Result<Option<Card>, LedgerError> {
+    Ok(sql.query_one(
+        &format!("SELECT {CARD_COLUMNS} FROM gift_cards WHERE number = ?1"),
+        params![number],
+        card_from_row,
+    )?)
 }
 
 /// The card registered to this phone number.
-pub fn load_card_by_phone(conn: &rusqlite::Connection, phone: &str) -> Result<Option<Card>, LedgerError> {
-    let sql = format!("SELECT {CARD_COLUMNS} FROM gift_cards WHERE phone = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([phone], card_from_row).optional()?)
+pub fn load_card_by_phone(sql: Sql<'_>, phone: &str) -> Result<Option<Card>, LedgerError> {
+    Ok(sql.query_one(
+        &format!("SELECT {CARD_COLUMNS} FROM gift_cards WHERE phone = ?1"),
+        params![phone],
+        card_from_row,
+    )?)
 }
 
 /// Finds the card a [`CardKey`] means.
-pub fn find_card(conn: &rusqlite::Connection, key: &CardKey) -> Result<Option<Card>, LedgerError> {
+pub fn find_card(sql: Sql<'_>, key: &CardKey) -> Result<Option<Card>, LedgerError> {
     match key {
-        CardKey::Number(n) => load_card(conn, n),
-        CardKey::Phone(p) => load_card_by_phone(conn, p),
+        CardKey::Number(n) => load_card(sql, n),
+        CardKey::Phone(p) => load_card_by_phone(sql, p),
     }
 }
 
-pub fn set_state(conn: &rusqlite::Connection, number: &str, state: CardState) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_cards SET state = ?2 WHERE number = ?1")?.execute((number, state.as_str()))?;
+pub fn set_state(sql: Sql<'_>, number: &str, state: CardState) -> Result<(), LedgerError> {
+    sql.execute("UPDATE gift_cards SET state = ?2 WHERE number = ?1", params![number, state.as_str()])?;
     Ok(())
 }
 
 /// Marks the card used for a load now: active, and valid for the program's months from now.
-pub fn activate(conn: &rusqlite::Connection, program: &Program, number: &str, now: i64) -> Result<(), LedgerError> {
+pub fn activate(sql: Sql<'_>, program: &Program, number: &str, now: i64) -> Result<(), LedgerError> {
     let expires = expiry_from(program, now);
-    conn.prepare_cached(
+    sql.execute(
         "UPDATE gift_cards SET state = 'active', activated_at = COALESCE(activated_at, ?2), expires_at = ?3
          WHERE number = ?1",
-    )?
-    .execute(rusqlite::params![number, now, expires])?;
+        params![number, now, expires],
+    )?;
     Ok(())
 }
 
 /// A load extends the card's validity.
-pub fn extend_expiry(
-    conn: &rusqlite::Connection,
-    program: &Program,
-    number: &str,
-    now: i64,
-) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_cards SET expires_at = ?2 WHERE number = ?1")?
-        .execute(rusqlite::params![number, expiry_from(program, now)])?;
+pub fn extend_expiry(sql: Sql<'_>, program: &Program, number: &str, now: i64) -> Result<(), LedgerError> {
+    sql.execute("UPDATE gift_cards SET expires_at = ?2 WHERE number = ?1", params![number, expiry_from(program, now)])?;
     Ok(())
 }
 
@@ -530,12 +529,14 @@ fn pin_digest(salt: &[u8], number: &str, pin: &str) -> [u8; 32] {
 }
 
 /// Stores a PIN for the card (salted hash only).
-pub fn set_pin(conn: &rusqlite::Connection, number: &str, pin: &str) -> Result<(), LedgerError> {
+pub fn set_pin(sql: Sql<'_>, number: &str, pin: &str) -> Result<(), LedgerError> {
     let mut salt = [0u8; 16];
     rand::rng().fill(&mut salt);
     let digest = pin_digest(&salt, number, pin);
-    conn.prepare_cached("UPDATE gift_cards SET pin_salt = ?2, pin_hash = ?3, pin_failures = 0 WHERE number = ?1")?
-        .execute(rusqlite::params![number, &salt[..], &digest[..]])?;
+    sql.execute(
+        "UPDATE gift_cards SET pin_salt = ?2, pin_hash = ?3, pin_failures = 0 WHERE number = ?1",
+        params![number, &salt[..], &digest[..]],
+    )?;
     Ok(())
 }
 
@@ -648,13 +649,13 @@ impl PinAttempts {
     }
 }
 
-pub fn set_phone(conn: &rusqlite::Connection, number: &str, phone: &str) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_cards SET phone = ?2 WHERE number = ?1")?.execute((number, phone))?;
+pub fn set_phone(sql: Sql<'_>, number: &str, phone: &str) -> Result<(), LedgerError> {
+    sql.execute("UPDATE gift_cards SET phone = ?2 WHERE number = ?1", params![number, phone])?;
     Ok(())
 }
 
-pub fn clear_phone(conn: &rusqlite::Connection, number: &str) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_cards SET phone = NULL WHERE number = ?1")?.execute([number])?;
+pub fn clear_phone(sql: Sql<'_>, number: &str) -> Result<(), LedgerError> {
+    sql.execute("UPDATE gift_cards SET phone = NULL WHERE number = ?1", params![number])?;
     Ok(())
 }
 
@@ -664,12 +665,11 @@ pub(crate) fn now_secs() -> i64 {
 
 /// Registers a new card (row + ledger account) inside a write; `false` if the number is taken.
 pub fn register(tx: &mut WriteTx<'_>, program: &Program, number: &str, egift: bool) -> Result<bool, LedgerError> {
-    let inserted = tx
-        .conn()
-        .prepare_cached(
-            "INSERT OR IGNORE INTO gift_cards (number, state, kind, created_at) VALUES (?1, 'inactive', ?2, ?3)",
-        )?
-        .execute(rusqlite::params![number, if egift { "egift" } else { "physical" }, now_secs()])?;
+    let inserted = tx.sql().execute(
+        "INSERT INTO gift_cards (number, state, kind, created_at) VALUES (?1, 'inactive', ?2, ?3)
+         ON CONFLICT (number) DO NOTHING",
+        params![number, if egift { "egift" } else { "physical" }, now_secs()],
+    )?;
     if inserted == 0 {
         return Ok(false);
     }

@@ -8,14 +8,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
-use rusqlite::OptionalExtension;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use super::tokens::Role;
 use super::{Engine, EngineError};
 use crate::ledger::{LedgerError, Migration};
-use crate::store::Sql;
+use crate::store::{Sql, params};
 
 /// Domain tables of this area, applied once each, in order.
 pub const MIGRATIONS: &[Migration] = &[Migration {
@@ -166,11 +165,11 @@ fn prepare(number: u32, name: &str, role: &str, pin: &str, demo: bool) -> Result
     Ok(NewUser { number, name: name.to_string(), role, pin_hash, demo })
 }
 
-fn insert(conn: &rusqlite::Connection, u: &NewUser) -> Result<bool, LedgerError> {
-    let n = conn.execute(
+fn insert(sql: Sql<'_>, u: &NewUser) -> Result<bool, LedgerError> {
+    let n = sql.execute(
         "INSERT INTO users (number, name, role, pin_hash, demo, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(number) DO NOTHING",
-        rusqlite::params![u.number, u.name, u.role.as_str(), u.pin_hash, u.demo, now_secs()],
+        params![u.number, &u.name, u.role.as_str(), &u.pin_hash, u.demo, now_secs()],
     )?;
     Ok(n == 1)
 }
@@ -190,7 +189,7 @@ fn add_blocking(
 ) -> Result<User, UserError> {
     let u = prepare(number, name, role, pin, demo)?;
     let user = User { number: u.number, name: u.name.clone(), role: u.role };
-    let created = engine.ledger().write_blocking(move |tx| insert(tx.conn(), &u))?;
+    let created = engine.ledger().write_blocking(move |tx| insert(tx.sql(), &u))?;
     if created { Ok(user) } else { Err(UserError::Exists(number)) }
 }
 
@@ -212,18 +211,20 @@ pub fn seed_demo(engine: &Engine) -> Result<(), EngineError> {
 
 /// Whether demo users (with their published PINs) are still present.
 pub fn has_demo_users(engine: &Engine) -> Result<bool, EngineError> {
-    let n: i64 =
-        engine.ledger().read(|c| Ok(c.query_row("SELECT COUNT(*) FROM users WHERE demo = 1", [], |r| r.get(0))?))?;
-    Ok(n > 0)
+    let any = engine.ledger().read_sql(|sql| {
+        sql.query_one("SELECT 1 FROM users WHERE demo = 1 LIMIT 1", params![], |r| r.get::<i64>(0))
+            .map_err(LedgerError::from)
+    })?;
+    Ok(any.is_some())
 }
 
 /// Looks a user up by number.
 pub fn get(engine: &Engine, number: u32) -> Result<Option<User>, EngineError> {
-    let row = engine.ledger().read(|c| {
-        Ok(c.query_row("SELECT name, role FROM users WHERE number = ?1", [number], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    let row = engine.ledger().read_sql(|sql| {
+        sql.query_one("SELECT name, role FROM users WHERE number = ?1", params![number], |r| {
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?))
         })
-        .optional()?)
+        .map_err(LedgerError::from)
     })?;
     Ok(row.and_then(|(name, role)| Role::parse(&role).map(|role| User { number, name, role })))
 }
@@ -263,7 +264,7 @@ pub async fn login(engine: &Engine, number: u32, pin: &str) -> Result<User, Logi
         .write(move |tx| {
             tx.sql().execute(
                 "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE number = ?1",
-                crate::store::params![number],
+                params![number],
             )?;
             Ok::<(), LedgerError>(())
         })
@@ -288,7 +289,7 @@ fn claim_attempt(sql: Sql<'_>, number: u32, now: i64) -> Result<Option<(String, 
                  ELSE NULL END
          WHERE number = ?1 AND (locked_until IS NULL OR locked_until <= ?2)
          RETURNING name, role, pin_hash",
-        crate::store::params![number, now, MAX_ATTEMPTS, now.saturating_add(LOCK_SECS)],
+        params![number, now, MAX_ATTEMPTS, now.saturating_add(LOCK_SECS)],
         |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<String>(2)?)),
     )?;
     Ok(row)
@@ -298,10 +299,7 @@ fn claim_attempt(sql: Sql<'_>, number: u32, now: i64) -> Result<Option<(String, 
 pub fn unlock_blocking(engine: &Engine, number: u32) -> Result<bool, EngineError> {
     let n = engine.ledger().write_blocking(move |tx| {
         tx.sql()
-            .execute(
-                "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE number = ?1",
-                crate::store::params![number],
-            )
+            .execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE number = ?1", params![number])
             .map_err(LedgerError::from)
     })?;
     Ok(n == 1)

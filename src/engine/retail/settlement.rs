@@ -6,12 +6,12 @@
 //! net payable = what was posted from the prepaid balance minus what reversals returned to it;
 //! commission = the commission account's balance change; face value = both together.
 
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::{RetailError, WireMoney};
+use super::{DecimalMoney, RetailError};
 use crate::engine::Engine;
 use crate::money::{Currency, Money};
+use crate::store::params;
 
 /// The UTC calendar day (`YYYY-MM-DD`) of a ledger timestamp.
 pub fn day_of(ns: i64) -> String {
@@ -41,34 +41,33 @@ pub struct SettlementFilter {
 }
 
 /// One day of one store in one currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementRow {
-    #[schema(example = "2026-11-21")]
     pub date: String,
     pub store_id: String,
     pub currency: String,
     pub confirmed_orders: u64,
     /// Confirmed orders invalidated that day (their amounts are subtracted).
     pub invalidations: u64,
-    pub face_value: WireMoney,
-    pub commission: WireMoney,
+    pub face_value: DecimalMoney,
+    pub commission: DecimalMoney,
     /// Face value minus commission: what the distributor takes.
-    pub net_payable: WireMoney,
+    pub net_payable: DecimalMoney,
 }
 
 /// Sums over the selected rows, per currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementTotal {
     pub currency: String,
     pub confirmed_orders: u64,
     pub invalidations: u64,
-    pub face_value: WireMoney,
-    pub commission: WireMoney,
-    pub net_payable: WireMoney,
+    pub face_value: DecimalMoney,
+    pub commission: DecimalMoney,
+    pub net_payable: DecimalMoney,
 }
 
 /// `GET /v1/settlements`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settlement {
     pub data: Vec<SettlementRow>,
     pub totals: Vec<SettlementTotal>,
@@ -86,24 +85,24 @@ pub fn settlement(engine: &Engine, filter: SettlementFilter) -> Result<Settlemen
         return Err(RetailError::bad_request("invalid_date", "from is after to"));
     }
     let store = filter.store_id.clone();
-    let rows: Vec<Sums> = engine.ledger().read(move |conn| {
-        let mut stmt = conn.prepare(
-            "SELECT day, store_id, currency, coalesce(sum(kind = 'confirm'), 0), coalesce(sum(kind = 'invalidate'), 0),
+    let rows: Vec<Sums> = engine.ledger().read_sql(move |sql| {
+        let query = sql.query_all(
+            "SELECT day, store_id, currency, coalesce(sum(CASE WHEN kind = 'confirm' THEN 1 ELSE 0 END), 0),
+                    coalesce(sum(CASE WHEN kind = 'invalidate' THEN 1 ELSE 0 END), 0),
                     sum(face_minor), sum(commission_minor), sum(net_minor)
              FROM retail_settlement_entries
              WHERE (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) AND (?3 IS NULL OR store_id = ?3)
              GROUP BY day, store_id, currency ORDER BY day, store_id, currency",
-        )?;
-        let rows = stmt.query_map(params![from, to, store], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            params![from.as_deref(), to.as_deref(), store.as_deref()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+        );
+        query.map_err(RetailError::from)
     })?;
     let mut data = Vec::new();
     let mut totals: Vec<(Currency, u64, u64, i64, i64, i64)> = Vec::new();
     for (date, store_id, currency, confirmed, invalidated, face, commission, net) in rows {
         let c = Currency::from_code(&currency).map_err(|e| RetailError::internal(e.to_string()))?;
-        let m = |minor: i64| WireMoney::from(Money::from_minor(minor, c));
+        let m = |minor: i64| DecimalMoney::from(Money::from_minor(minor, c));
         let (confirmed, invalidated) = (confirmed as u64, invalidated as u64);
         data.push(SettlementRow {
             date,

@@ -21,13 +21,14 @@
 use std::time::Duration;
 
 use rand::Rng;
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{RetailConfig, RetailError};
 use crate::engine::accounts::transfer_id;
 use crate::engine::catalog::{ns_i64, rfc3339};
 use crate::engine::{Engine, outbox};
+use crate::ledger::LedgerError;
+use crate::store::{Sql, params};
 
 /// Header carrying the event id.
 pub const HEADER_ID: &str = "Till-Webhook-Id";
@@ -47,7 +48,7 @@ pub const EVENT_TYPES: &[&str] = &[
 ];
 
 /// A subscription as the API shows it (the secret only when it is created).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subscription {
     pub id: String,
     pub url: String,
@@ -88,33 +89,27 @@ pub fn retry(cfg: &RetailConfig) -> outbox::Retry {
 
 /// Writes an event and one outbox message per matching subscription inside the caller's write.
 /// Returns the event id.
-pub fn enqueue(
-    conn: &rusqlite::Connection,
-    now: i64,
-    event_type: &str,
-    data: &serde_json::Value,
-) -> Result<String, RetailError> {
+pub fn enqueue(sql: Sql<'_>, now: i64, event_type: &str, data: &serde_json::Value) -> Result<String, RetailError> {
     let id = format!("evt_{}", random_hex(12));
     let body = serde_json::json!({
         "id": id,
         "type": event_type,
         "created_at": rfc3339(now),
         "data": data,
-    });
-    let body = body.to_string();
-    conn.execute(
+    })
+    .to_string();
+    sql.execute(
         "INSERT INTO retail_webhook_events (id, type, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, event_type, body, now],
+        params![&id, event_type, &body, now],
     )?;
-    let mut stmt =
-        conn.prepare_cached("SELECT id, events, url, secret FROM retail_webhook_subscriptions WHERE active = 1")?;
-    let subs = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-    })?;
+    let subs = sql.query_all(
+        "SELECT id, events, url, secret FROM retail_webhook_subscriptions WHERE active = 1",
+        params![],
+        |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<String>(2)?, r.get::<String>(3)?)),
+    )?;
     // Stored as the message's own policy; the deliverer applies `[retail]`'s (see `background`).
     let retry = retry(&RetailConfig::default());
-    for sub in subs {
-        let (sub_id, events, url, secret) = sub?;
+    for (sub_id, events, url, secret) in subs {
         let events: Vec<String> = serde_json::from_str(&events).unwrap_or_default();
         if events.iter().any(|e| e == "*" || e == event_type) {
             let msg = outbox::Message {
@@ -126,8 +121,7 @@ pub fn enqueue(
                 signing: outbox::Signing::TillWebhookV1 { secret },
                 retry,
             };
-            // The callers still hand over a connection; the outbox writes through the boundary.
-            outbox::enqueue(crate::store::Sql::sqlite(conn), u64::try_from(now).unwrap_or(0), &msg)?;
+            outbox::enqueue(sql, u64::try_from(now).unwrap_or(0), &msg)?;
         }
     }
     Ok(id)
@@ -174,34 +168,32 @@ fn shown_url(stored: &str) -> String {
     }
 }
 
-fn counts(conn: &rusqlite::Connection, id: &str) -> Result<(u64, u64), crate::ledger::LedgerError> {
-    let c = outbox::lane_counts(crate::store::Sql::sqlite(conn), &lane(id))?;
+fn counts(sql: Sql<'_>, id: &str) -> Result<(u64, u64), LedgerError> {
+    let c = outbox::lane_counts(sql, &lane(id))?;
     Ok((c.pending, c.failed))
 }
 
-fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Subscription>, crate::ledger::LedgerError> {
-    let sub = conn
-        .query_row(
-            "SELECT id, url, events, active, created_at FROM retail_webhook_subscriptions WHERE id = ?1",
-            [id],
-            |r| {
-                let events: String = r.get(2)?;
-                Ok(Subscription {
-                    id: r.get(0)?,
-                    url: shown_url(&r.get::<_, String>(1)?),
-                    events: serde_json::from_str(&events).unwrap_or_default(),
-                    secret: None,
-                    active: r.get(3)?,
-                    created_at: rfc3339(r.get(4)?),
-                    pending_deliveries: 0,
-                    failed_deliveries: 0,
-                })
-            },
-        )
-        .optional()?;
+fn load(sql: Sql<'_>, id: &str) -> Result<Option<Subscription>, LedgerError> {
+    let sub = sql.query_one(
+        "SELECT id, url, events, active, created_at FROM retail_webhook_subscriptions WHERE id = ?1",
+        params![id],
+        |r| {
+            let events: String = r.get(2)?;
+            Ok(Subscription {
+                id: r.get(0)?,
+                url: shown_url(&r.get::<String>(1)?),
+                events: serde_json::from_str(&events).unwrap_or_default(),
+                secret: None,
+                active: r.get(3)?,
+                created_at: rfc3339(r.get(4)?),
+                pending_deliveries: 0,
+                failed_deliveries: 0,
+            })
+        },
+    )?;
     match sub {
         Some(mut s) => {
-            (s.pending_deliveries, s.failed_deliveries) = counts(conn, &s.id)?;
+            (s.pending_deliveries, s.failed_deliveries) = counts(sql, &s.id)?;
             Ok(Some(s))
         }
         None => Ok(None),
@@ -224,24 +216,23 @@ pub async fn subscribe(
     engine
         .ledger()
         .write(move |tx| {
-            let conn = tx.conn();
-            if let Some(existing) = conn
-                .query_row("SELECT secret FROM retail_webhook_subscriptions WHERE id = ?1", [&id], |r| {
-                    r.get::<_, String>(0)
-                })
-                .optional()?
+            let sql = tx.sql();
+            if let Some(existing) =
+                sql.query_one("SELECT secret FROM retail_webhook_subscriptions WHERE id = ?1", params![&id], |r| {
+                    r.get::<String>(0)
+                })?
             {
-                let mut s = load(conn, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
+                let mut s = load(sql, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
                 s.secret = Some(existing);
                 return Ok(s);
             }
             let events = serde_json::to_string(&new.events).unwrap_or_else(|_| "[]".into());
-            conn.execute(
+            sql.execute(
                 "INSERT INTO retail_webhook_subscriptions (id, url, events, secret, active, created_at)
                  VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-                params![id, url, events, secret, ns_i64(tx.now())],
+                params![&id, &url, &events, &secret, ns_i64(tx.now())],
             )?;
-            let mut s = load(conn, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
+            let mut s = load(sql, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
             s.secret = Some(secret);
             Ok(s)
         })
@@ -250,21 +241,23 @@ pub async fn subscribe(
 
 /// Every subscription, newest last.
 pub fn list(engine: &Engine) -> Result<Vec<Subscription>, RetailError> {
-    Ok(engine.ledger().read(|conn| {
-        let mut stmt = conn.prepare("SELECT id FROM retail_webhook_subscriptions ORDER BY created_at, id")?;
-        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    engine.ledger().read_sql(|sql| {
+        let ids =
+            sql.query_all("SELECT id FROM retail_webhook_subscriptions ORDER BY created_at, id", params![], |r| {
+                r.get::<String>(0)
+            })?;
         let mut out = Vec::new();
         for id in ids {
-            out.extend(load(conn, &id)?);
+            out.extend(load(sql, &id)?);
         }
         Ok(out)
-    })?)
+    })
 }
 
 /// One subscription.
 pub fn get(engine: &Engine, id: &str) -> Result<Option<Subscription>, RetailError> {
     let id = id.to_string();
-    Ok(engine.ledger().read(move |conn| load(conn, &id))?)
+    engine.ledger().read_sql(move |sql| Ok(load(sql, &id)?))
 }
 
 /// Deactivates a subscription: no new deliveries, pending ones are dropped.
@@ -273,13 +266,13 @@ pub async fn unsubscribe(engine: &Engine, id: &str) -> Result<Subscription, Reta
     engine
         .ledger()
         .write(move |tx| {
-            let conn = tx.conn();
-            let n = conn.execute("UPDATE retail_webhook_subscriptions SET active = 0 WHERE id = ?1", [&id])?;
+            let sql = tx.sql();
+            let n = sql.execute("UPDATE retail_webhook_subscriptions SET active = 0 WHERE id = ?1", params![&id])?;
             if n == 0 {
                 return Err(RetailError::not_found("webhook_not_found", format!("no webhook subscription {id}")));
             }
-            outbox::cancel_lane(tx.sql(), &lane(&id))?;
-            load(conn, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))
+            outbox::cancel_lane(sql, &lane(&id))?;
+            load(sql, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))
         })
         .await
 }

@@ -20,7 +20,7 @@ pub(in crate::engine::gift) fn balance_read(
     let program = &setup.program;
     let key = cards::card_key(program, info).map_err(GiftError::Declined)?;
     let k = key.clone();
-    let card = engine.ledger().read(move |conn| cards::find_card(conn, &k))?;
+    let card = engine.ledger().read_sql(move |sql| cards::find_card(sql, &k))?;
     let Some(card) = card else {
         return decline(match key {
             CardKey::Number(n) => Decline::CardNotFound(format!("There is no card {}.", mask(&n))),

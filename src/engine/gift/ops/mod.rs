@@ -105,7 +105,7 @@ fn fingerprint(op: &Op) -> String {
 /// The card a request means, and whether the caller presented its number (else: found by phone).
 fn resolve(tx: &WriteTx<'_>, program: &Program, info: &CardInfo) -> Result<(Card, bool), GiftError> {
     let key = cards::card_key(program, info).map_err(GiftError::Declined)?;
-    match cards::find_card(tx.conn(), &key)? {
+    match cards::find_card(tx.sql(), &key)? {
         Some(card) => Ok((card, matches!(key, CardKey::Number(_)))),
         None => match key {
             CardKey::Number(n) => decline(Decline::CardNotFound(format!("There is no card {}.", mask(&n)))),
@@ -305,7 +305,7 @@ fn finish(tx: &WriteTx<'_>, meta: &Meta, mut row: TxnRow, reply: Success) -> Out
     row.cashier = meta.cashier.clone();
     row.check_number = meta.check_number.clone();
     row.principal = Some(meta.principal.clone());
-    store::insert(tx.conn(), &row)?;
+    store::insert(tx.sql(), &row)?;
     Ok(Ok(reply))
 }
 
@@ -331,7 +331,7 @@ fn replay(row: TxnRow, op: &str, fp: &str) -> Outcome {
 pub(super) fn apply(tx: &mut WriteTx<'_>, setup: &Arc<Setup>, meta: &Meta, op: &Op) -> Outcome {
     let fp = fingerprint(op);
     if let Some(ext) = meta.external_id.as_deref()
-        && let Some(row) = store::by_ext(tx.conn(), ext)?
+        && let Some(row) = store::by_ext(tx.sql(), ext)?
     {
         return replay(row, op.name(), &fp);
     }
