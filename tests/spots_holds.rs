@@ -88,7 +88,8 @@ async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Value>) {
 
 #[tokio::test]
 async fn a_reservation_that_is_not_confirmed_in_time_is_revoked_and_its_money_released() {
-    let s = Spots::start(&["20.00"]);
+    // The receiver is on loopback, which the outbox's address guard refuses unless allowed.
+    let s = Spots::start_with_toml(&["20.00"], "", "[outbox]\nallow = [\"127.0.0.1\"]");
     let ann = &s.customers[0];
     let (url, mut hooks) = receiver().await;
     let key = transaction(
@@ -122,6 +123,12 @@ async fn a_reservation_that_is_not_confirmed_in_time_is_revoked_and_its_money_re
         events.push(hook["event"].as_str().unwrap().to_string());
     }
     assert_eq!(events, ["reserved", "revoked"]);
+    // A loopback callback_uri without that allowance is refused when the transaction is made.
+    let plain = Spots::start(&[]);
+    let (st, e) = plain
+        .call(&plain.merchant, "POST", "/rest/v1/transaction", Some(&json!({"payments": [{"description": "x", "price": 1}], "callback_uri": "http://127.0.0.1:9/x"})))
+        .await;
+    assert_eq!((st, e["error"].as_str()), (400, Some("invalid_parameters")), "{e}");
     s.verify();
 }
 

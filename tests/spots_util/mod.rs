@@ -70,9 +70,19 @@ impl Spots {
     }
 
     pub fn start_with(balances: &[&str], config: &str) -> Spots {
+        Spots::start_with_toml(balances, config, "")
+    }
+
+    /// `config` goes into `[spots]`; `tail` is appended to till.toml (other sections).
+    pub fn start_with_toml(balances: &[&str], config: &str, tail: &str) -> Spots {
         let dir = DataDir::new();
         if !config.is_empty() {
             spots_config(dir.path(), config);
+        }
+        if !tail.is_empty() {
+            let path = dir.path().join("till.toml");
+            let text = std::fs::read_to_string(&path).expect("till.toml");
+            std::fs::write(&path, format!("{text}\n{tail}\n")).expect("write till.toml");
         }
         let merchant = merchant(&dir);
         let customers = balances.iter().enumerate().map(|(i, b)| customer(&dir, &format!("Guest {}", i + 1), b)).collect();

@@ -212,6 +212,30 @@ fn new_transaction(t: &w::NewTransaction, store: Currency) -> Result<transaction
     Ok(transactions::NewTransaction { payments, reserve, callback_uri })
 }
 
+/// A `callback_uri` must pass the outbox's address guard when it is stored (and is checked again
+/// at every delivery).
+async fn check_callback(state: &AppState, t: &mut transactions::NewTransaction) -> Result<(), SpotsError> {
+    if let Some(url) = &t.callback_uri {
+        let guard = crate::engine::outbox::guard(&state.engine)?;
+        let checked = guard
+            .check_url(url)
+            .await
+            .map_err(|e| SpotsError::InvalidParameters(format!("callback_uri: {}", e.0)))?;
+        t.callback_uri = Some(checked.to_string());
+    }
+    Ok(())
+}
+
+async fn checked(state: &AppState, t: OrderTransaction) -> Result<OrderTransaction, SpotsError> {
+    match t {
+        OrderTransaction::New(mut n) => {
+            check_callback(state, &mut n).await?;
+            Ok(OrderTransaction::New(n))
+        }
+        key => Ok(key),
+    }
+}
+
 fn order_transaction(body: &[u8], store: Currency) -> Result<OrderTransaction, SpotsError> {
     let r: w::OrderRequest = parse_body(body)?;
     match (r.transaction_key, r.transaction) {
@@ -311,7 +335,7 @@ async fn create_order(
     body: Bytes,
 ) -> Reply<w::Order> {
     let id = id_of(&id, "spot")?;
-    let t = order_transaction(&body, engine_currency(&state)?)?;
+    let t = checked(&state, order_transaction(&body, engine_currency(&state)?)?).await?;
     Ok(Json(order_wire(&places::create_order(&state.engine, &caller, id, t).await?)))
 }
 
@@ -331,7 +355,7 @@ async fn edit_order(
     body: Bytes,
 ) -> Reply<w::Order> {
     let id = id_of(&id, "order")?;
-    let t = order_transaction(&body, engine_currency(&state)?)?;
+    let t = checked(&state, order_transaction(&body, engine_currency(&state)?)?).await?;
     Ok(Json(order_wire(&places::edit_order(&state.engine, &caller, id, t).await?)))
 }
 
@@ -347,7 +371,8 @@ async fn delete_order(State(state): State<AppState>, Extension(caller): Extensio
     responses((status = 200, body = w::Transaction), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
 async fn create_transaction(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Bytes) -> Reply<w::Transaction> {
     let t: w::NewTransaction = parse_body(&body)?;
-    let t = new_transaction(&t, engine_currency(&state)?)?;
+    let mut t = new_transaction(&t, engine_currency(&state)?)?;
+    check_callback(&state, &mut t).await?;
     Ok(Json(transaction_wire(&transactions::create(&state.engine, &caller, t).await?)))
 }
 

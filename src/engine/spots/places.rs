@@ -17,6 +17,7 @@
 use super::transactions::{self, NewTransaction, Status};
 use super::{Caller, ClientKind, SpotsConfig, SpotsError, repo, secs};
 use crate::engine::Engine;
+use crate::engine::secrets::Secrets;
 use crate::store::Sql;
 
 /// The prefix of every spot code.
@@ -363,6 +364,7 @@ pub async fn close(engine: &Engine, caller: &Caller, id: i64) -> Result<SpotView
     let cfg = SpotsConfig::of(engine)?;
     caller.require_merchant_of(cfg.location_id)?;
     let caller = caller.clone();
+    let secrets = engine.secrets().clone();
     engine
         .ledger()
         .write(move |tx| {
@@ -378,7 +380,7 @@ pub async fn close(engine: &Engine, caller: &Caller, id: i64) -> Result<SpotView
                         )));
                     }
                     OrderStatus::Pending => {
-                        revoke_if_open(tx, &o.transaction_key)?;
+                        revoke_if_open(tx, &secrets, &o.transaction_key)?;
                         repo::close_order(tx.sql(), o.id)?;
                     }
                     OrderStatus::Confirmed | OrderStatus::Closed => {}
@@ -392,8 +394,8 @@ pub async fn close(engine: &Engine, caller: &Caller, id: i64) -> Result<SpotView
 }
 
 /// Revokes a transaction unless it is already finished, so a closed order can no longer be paid.
-fn revoke_if_open(tx: &mut crate::ledger::WriteTx<'_>, key: &str) -> Result<(), SpotsError> {
-    match transactions::revoke_in(tx, key) {
+fn revoke_if_open(tx: &mut crate::ledger::WriteTx<'_>, secrets: &Secrets, key: &str) -> Result<(), SpotsError> {
+    match transactions::revoke_in(tx, secrets, key) {
         Ok(_) | Err(SpotsError::InvalidState(_)) => Ok(()),
         Err(e) => Err(e),
     }
@@ -488,6 +490,7 @@ pub async fn edit_order(engine: &Engine, caller: &Caller, id: i64, t: OrderTrans
     caller.require_merchant_of(cfg.location_id)?;
     let currency = super::currency(engine)?;
     let caller = caller.clone();
+    let secrets = engine.secrets().clone();
     engine
         .ledger()
         .write(move |tx| {
@@ -504,7 +507,7 @@ pub async fn edit_order(engine: &Engine, caller: &Caller, id: i64, t: OrderTrans
             }
             let key = order_transaction(tx, &cfg, currency, &caller, &t, Some(o.id))?;
             if key != o.transaction_key {
-                revoke_if_open(tx, &o.transaction_key)?;
+                revoke_if_open(tx, &secrets, &o.transaction_key)?;
                 repo::set_order_transaction(tx.sql(), o.id, &key)?;
             }
             let row = repo::order(tx.sql(), id)?.ok_or_else(|| SpotsError::Internal("order vanished".into()))?;
@@ -519,6 +522,7 @@ pub async fn delete_order(engine: &Engine, caller: &Caller, id: i64) -> Result<O
     let cfg = SpotsConfig::of(engine)?;
     caller.require_merchant_of(cfg.location_id)?;
     let caller = caller.clone();
+    let secrets = engine.secrets().clone();
     engine
         .ledger()
         .write(move |tx| {
@@ -531,7 +535,7 @@ pub async fn delete_order(engine: &Engine, caller: &Caller, id: i64) -> Result<O
                 }
                 OrderStatus::Pending | OrderStatus::Reserved => {}
             }
-            revoke_if_open(tx, &o.transaction_key)?;
+            revoke_if_open(tx, &secrets, &o.transaction_key)?;
             repo::close_order(tx.sql(), o.id)?;
             let row = repo::order(tx.sql(), id)?.ok_or_else(|| SpotsError::Internal("order vanished".into()))?;
             order_view(tx.sql(), &row, transactions::now_ns(), true)

@@ -22,7 +22,8 @@
 //! - Each status change with a `callback_uri` enqueues a callback in the same commit.
 
 use super::{Caller, SpotsConfig, SpotsError, random_alnum, repo, secs, wallets};
-use crate::engine::Engine;
+use crate::engine::secrets::Secrets;
+use crate::engine::{Engine, outbox};
 use crate::engine::accounts::{transfer_code, transfer_id};
 use crate::ledger::{Clock, CreateTransferResult, NewTransfer, SystemClock, TransferFlags, WriteTx};
 use crate::money::{Currency, Money};
@@ -289,16 +290,31 @@ fn refuse_state(v: &TransactionView, doing: &str) -> SpotsError {
     SpotsError::InvalidState(format!("Transaction {} cannot be {doing}: {why}.", v.key))
 }
 
-fn enqueue(tx: &WriteTx<'_>, key: &str, callback_uri: Option<&str>, status: Status) -> Result<(), SpotsError> {
-    let Some(url) = callback_uri else { return Ok(()) };
+/// Enqueues the `callback_uri` notice of a status change through the outbox, in the same commit,
+/// signed like the retail webhooks with the MAC key of the merchant client that created it.
+fn enqueue(tx: &WriteTx<'_>, secrets: &Secrets, row: &repo::TxnRow, status: Status) -> Result<(), SpotsError> {
+    let Some(url) = row.callback_uri.as_deref() else { return Ok(()) };
     let body = serde_json::json!({
         "type": "transaction",
         "event": status.as_str(),
-        "object": {"transaction_key": key, "status": status.as_str()},
-    })
-    .to_string();
-    let now_ms = i64::try_from(tx.now() / 1_000_000).unwrap_or(i64::MAX);
-    repo::enqueue_callback(tx.sql(), key, url, &body, now_ms)
+        "object": {"transaction_key": row.key, "status": status.as_str()},
+    });
+    let secret = match repo::client(tx.sql(), &row.client_id)? {
+        Some(c) => String::from_utf8(secrets.open(&c.sealed_key).map_err(|e| SpotsError::Internal(e.to_string()))?)
+            .map_err(|e| SpotsError::Internal(e.to_string()))?,
+        None => String::new(),
+    };
+    let msg = outbox::Message {
+        lane: format!("spots:{}", row.client_id),
+        event_id: format!("{}:{}:{}", row.key, status.as_str(), tx.now()),
+        url: url.to_string(),
+        body: body.to_string().into_bytes(),
+        headers: vec![],
+        signing: outbox::Signing::TillWebhookV1 { secret },
+        retry: outbox::Retry::default(),
+    };
+    outbox::enqueue(tx.sql(), tx.now(), &msg).map_err(|e| SpotsError::Internal(e.to_string()))?;
+    Ok(())
 }
 
 /// What a reserve came to.
@@ -311,6 +327,7 @@ enum Reserved {
 pub async fn reserve(engine: &Engine, caller: &Caller, key: &str) -> Result<TransactionView, SpotsError> {
     let wallet_id = caller.require_user()?;
     let locale = super::locale(engine);
+    let secrets = engine.secrets().clone();
     let key = key.to_string();
     let out = engine
         .ledger()
@@ -333,7 +350,7 @@ pub async fn reserve(engine: &Engine, caller: &Caller, key: &str) -> Result<Tran
             let at_disposal = wallets::balance_in(tx, &wallet)?.at_disposal;
             if at_disposal.minor() < v.total.minor() {
                 repo::set_rejected(tx.sql(), &key, wallet_id)?;
-                enqueue(tx, &key, row.callback_uri.as_deref(), Status::Rejected)?;
+                enqueue(tx, &secrets, &row, Status::Rejected)?;
                 return Ok(Reserved::Rejected(must_view(tx.sql(), &key, now)?, at_disposal));
             }
             let until_ns = match row.reserve_until_ns {
@@ -367,14 +384,14 @@ pub async fn reserve(engine: &Engine, caller: &Caller, key: &str) -> Result<Tran
             let results = tx.create_transfers(&holds)?;
             if results.contains(&CreateTransferResult::ExceedsCredits) {
                 repo::set_rejected(tx.sql(), &key, wallet_id)?;
-                enqueue(tx, &key, row.callback_uri.as_deref(), Status::Rejected)?;
+                enqueue(tx, &secrets, &row, Status::Rejected)?;
                 return Ok(Reserved::Rejected(must_view(tx.sql(), &key, now)?, at_disposal));
             }
             if let Some(bad) = results.iter().find(|r| !r.is_success()) {
                 return Err(SpotsError::Internal(format!("reserve {key}: {bad:?}")));
             }
             repo::set_reserved(tx.sql(), &key, wallet_id, until_ns, secs(tx.now()))?;
-            enqueue(tx, &key, row.callback_uri.as_deref(), Status::Reserved)?;
+            enqueue(tx, &secrets, &row, Status::Reserved)?;
             Ok(Reserved::Done(must_view(tx.sql(), &key, now)?))
         })
         .await?;
@@ -398,6 +415,7 @@ pub async fn confirm(
     lowered: Vec<(i64, Money)>,
 ) -> Result<TransactionView, SpotsError> {
     let caller = caller.clone();
+    let secrets = engine.secrets().clone();
     let key = key.to_string();
     let out = engine
         .ledger()
@@ -409,7 +427,7 @@ pub async fn confirm(
             if v.status != Status::Reserved {
                 if Status::parse(&row.status)? == Status::Reserved {
                     // Ran out: release it now and say so.
-                    finish_revoke(tx, &row, &v)?;
+                    finish_revoke(tx, &secrets, &row, &v)?;
                     return Ok(Err(refuse_state(&v, "confirmed")));
                 }
                 return Err(refuse_state(&v, "confirmed"));
@@ -470,7 +488,7 @@ pub async fn confirm(
                 }
             }
             repo::set_finished(tx.sql(), &key, Status::Confirmed.as_str(), secs(tx.now()))?;
-            enqueue(tx, &key, row.callback_uri.as_deref(), Status::Confirmed)?;
+            enqueue(tx, &secrets, &row, Status::Confirmed)?;
             Ok(Ok(must_view(tx.sql(), &key, now)?))
         })
         .await?;
@@ -479,7 +497,12 @@ pub async fn confirm(
 
 /// Voids the holds of a reserved transaction (those the ledger has not expired already) and
 /// marks it revoked; for a `new` or `rejected` one only the status changes.
-pub(super) fn finish_revoke(tx: &mut WriteTx<'_>, row: &repo::TxnRow, v: &TransactionView) -> Result<(), SpotsError> {
+pub(super) fn finish_revoke(
+    tx: &mut WriteTx<'_>,
+    secrets: &Secrets,
+    row: &repo::TxnRow,
+    v: &TransactionView,
+) -> Result<(), SpotsError> {
     if Status::parse(&row.status)? == Status::Reserved {
         for p in &v.payments {
             let void = NewTransfer {
@@ -496,12 +519,12 @@ pub(super) fn finish_revoke(tx: &mut WriteTx<'_>, row: &repo::TxnRow, v: &Transa
         }
     }
     repo::set_finished(tx.sql(), &row.key, Status::Revoked.as_str(), secs(tx.now()))?;
-    enqueue(tx, &row.key, row.callback_uri.as_deref(), Status::Revoked)
+    enqueue(tx, secrets, row, Status::Revoked)
 }
 
 /// Revokes transaction `key` inside `tx` if it is not finished; `Err(InvalidState)` when it is
 /// confirmed (or already revoked).
-pub(super) fn revoke_in(tx: &mut WriteTx<'_>, key: &str) -> Result<TransactionView, SpotsError> {
+pub(super) fn revoke_in(tx: &mut WriteTx<'_>, secrets: &Secrets, key: &str) -> Result<TransactionView, SpotsError> {
     let now = i64::try_from(tx.now()).unwrap_or(i64::MAX);
     let row = repo::txn(tx.sql(), key)?.ok_or_else(|| SpotsError::NotFound(format!("No transaction {key}.")))?;
     let v = must_view(tx.sql(), key, now)?;
@@ -509,20 +532,21 @@ pub(super) fn revoke_in(tx: &mut WriteTx<'_>, key: &str) -> Result<TransactionVi
     if matches!(stored, Status::Confirmed | Status::Revoked) {
         return Err(refuse_state(&v, "revoked"));
     }
-    finish_revoke(tx, &row, &v)?;
+    finish_revoke(tx, secrets, &row, &v)?;
     must_view(tx.sql(), key, now)
 }
 
 /// `DELETE /transaction/{key}`: the merchant revokes (releasing any reservation).
 pub async fn revoke(engine: &Engine, caller: &Caller, key: &str) -> Result<TransactionView, SpotsError> {
     let caller = caller.clone();
+    let secrets = engine.secrets().clone();
     let key = key.to_string();
     engine
         .ledger()
         .write(move |tx| {
             let row = repo::txn(tx.sql(), &key)?.ok_or_else(|| SpotsError::NotFound(format!("No transaction {key}.")))?;
             caller.require_merchant_of(row.location_id)?;
-            revoke_in(tx, &key)
+            revoke_in(tx, &secrets, &key)
         })
         .await
 }
@@ -532,6 +556,7 @@ pub async fn expire_due(engine: &Engine) -> Result<usize, SpotsError> {
     let keys = engine.ledger().read_sql(|sql| repo::expired_reservations(sql, now_ns(), 100))?;
     let mut n = 0;
     for key in keys {
+        let secrets = engine.secrets().clone();
         let done = engine
             .ledger()
             .write(move |tx| {
@@ -541,7 +566,7 @@ pub async fn expire_due(engine: &Engine) -> Result<usize, SpotsError> {
                 if Status::parse(&row.status)? != Status::Reserved || v.status != Status::Revoked {
                     return Ok::<_, SpotsError>(false);
                 }
-                finish_revoke(tx, &row, &v)?;
+                finish_revoke(tx, &secrets, &row, &v)?;
                 Ok(true)
             })
             .await?;
