@@ -41,10 +41,15 @@ async fn a_whole_table_visit_from_check_in_to_closed_spot() {
 
     // The merchant creates a transaction and puts it on the table: opened.
     let (st, txn) = s
-        .call(m, "POST", "/rest/v1/transaction", Some(&json!({"payments": [
-            {"description": "2 coffees", "price": 780, "currency": "EUR"},
-            {"description": "cake", "price_decimal": "4.20"}
-        ]})))
+        .call(
+            m,
+            "POST",
+            "/rest/v1/transaction",
+            Some(&json!({"payments": [
+                {"description": "2 coffees", "price": 780, "currency": "EUR"},
+                {"description": "cake", "price_decimal": "4.20"}
+            ]})),
+        )
         .await;
     assert_eq!(st, 200, "{txn}");
     assert_eq!(txn["status"], "new");
@@ -78,7 +83,12 @@ async fn a_whole_table_visit_from_check_in_to_closed_spot() {
     // The merchant confirms, lowering the cake to 3.50.
     let cake = t["payments"][1]["id"].as_i64().unwrap().to_string();
     let (st, t) = s
-        .call(m, "PUT", &format!("/rest/v1/transaction/{key}/confirm"), Some(&json!({cake: {"price": 350, "currency": "EUR"}})))
+        .call(
+            m,
+            "PUT",
+            &format!("/rest/v1/transaction/{key}/confirm"),
+            Some(&json!({cake: {"price": 350, "currency": "EUR"}})),
+        )
         .await;
     assert_eq!(st, 200, "{t}");
     assert_eq!(t["status"], "confirmed");
@@ -152,8 +162,13 @@ async fn order_edit_delete_and_spot_close_of_pending_orders() {
     let first_key = order["transaction_key"].as_str().unwrap().to_string();
     // Edit: a new transaction; the old one is revoked and can no longer be paid.
     let (st, edited) = s
-        .call(m, "PUT", &format!("/rest/v1/order/{order_id}"), Some(&json!({"transaction": {"payments": [
-            {"description": "pasta + wine", "price": 1600}]}})))
+        .call(
+            m,
+            "PUT",
+            &format!("/rest/v1/order/{order_id}"),
+            Some(&json!({"transaction": {"payments": [
+            {"description": "pasta + wine", "price": 1600}]}})),
+        )
         .await;
     assert_eq!(st, 200, "{edited}");
     let key = edited["transaction_key"].as_str().unwrap().to_string();
@@ -163,7 +178,8 @@ async fn order_edit_delete_and_spot_close_of_pending_orders() {
     // Reserve then delete the order: the reservation is released, the order closed.
     let (st, _) = s.call(a, "PUT", &format!("/rest/v1/transaction/{key}/reserve"), None).await;
     assert_eq!(st, 200);
-    let (st, e) = s.call(m, "PUT", &format!("/rest/v1/order/{order_id}"), Some(&json!({"transaction_key": first_key}))).await;
+    let (st, e) =
+        s.call(m, "PUT", &format!("/rest/v1/order/{order_id}"), Some(&json!({"transaction_key": first_key}))).await;
     assert_eq!(st, 409, "{e}");
     let (st, deleted) = s.call(m, "DELETE", &format!("/rest/v1/order/{order_id}"), None).await;
     assert_eq!((st, deleted["status"].as_str()), (200, Some("closed")));
@@ -186,7 +202,9 @@ async fn order_edit_delete_and_spot_close_of_pending_orders() {
 async fn transaction_state_machine_errors_change_nothing() {
     let s = Spots::start(&["5.00", "50.00"]);
     let (m, poor, rich) = (&s.merchant, &s.customers[0], &s.customers[1]);
-    let (_, t) = s.call(m, "POST", "/rest/v1/transaction", Some(&json!({"payments": [{"description": "menu", "price": 1250}]}))).await;
+    let (_, t) = s
+        .call(m, "POST", "/rest/v1/transaction", Some(&json!({"payments": [{"description": "menu", "price": 1250}]})))
+        .await;
     let key = t["transaction_key"].as_str().unwrap().to_string();
     let digest = common::ledger_digest(s.server.data.path());
 
@@ -202,15 +220,19 @@ async fn transaction_state_machine_errors_change_nothing() {
     assert_eq!(common::ledger_digest(s.server.data.path()).transfers, digest.transfers);
 
     // A rejected transaction can still be paid by a wallet that holds enough; reserving twice is refused.
-    let (st, _) = s.call(rich, "PUT", &format!("/rest/v1/transaction/{key}/reserve/{}", rich.wallet_id.unwrap()), None).await;
+    let (st, _) =
+        s.call(rich, "PUT", &format!("/rest/v1/transaction/{key}/reserve/{}", rich.wallet_id.unwrap()), None).await;
     assert_eq!(st, 200);
     let (st, _) = s.call(rich, "PUT", &format!("/rest/v1/transaction/{key}/reserve"), None).await;
     assert_eq!(st, 409);
     // Lowering above the reserved price, or a foreign payment id: 400, still reserved.
     let pid = t["payments"][0]["id"].as_i64().unwrap().to_string();
-    let (st, e) = s.call(m, "PUT", &format!("/rest/v1/transaction/{key}/confirm"), Some(&json!({pid.clone(): {"price": 1300}}))).await;
+    let (st, e) = s
+        .call(m, "PUT", &format!("/rest/v1/transaction/{key}/confirm"), Some(&json!({pid.clone(): {"price": 1300}})))
+        .await;
     assert_eq!((st, e["error"].as_str()), (400, Some("invalid_parameters")));
-    let (st, _) = s.call(m, "PUT", &format!("/rest/v1/transaction/{key}/confirm"), Some(&json!({"999999": {"price": 1}}))).await;
+    let (st, _) =
+        s.call(m, "PUT", &format!("/rest/v1/transaction/{key}/confirm"), Some(&json!({"999999": {"price": 1}}))).await;
     assert_eq!(st, 400);
     assert_eq!(s.balance(rich).await, (5000 - 1250, 1250));
 
@@ -240,7 +262,10 @@ async fn bad_requests_are_400_in_the_reference_shape() {
         (json!({"payments": [{"description": "x", "price": 100, "price_decimal": "2.00"}]}), "invalid_parameters"),
         (json!({"payments": [{"description": "x"}]}), "invalid_parameters"),
         (json!({"payments": [{"description": "x", "price": "100"}]}), "invalid_request"),
-        (json!({"payments": [{"description": "x", "price": 9223372036854775807_i64}, {"description": "y", "price": 10}]}), "invalid_parameters"),
+        (
+            json!({"payments": [{"description": "x", "price": 9223372036854775807_i64}, {"description": "y", "price": 10}]}),
+            "invalid_parameters",
+        ),
         (json!({"payments": [{"description": "x", "price": 100}], "reserve_until": 1000}), "invalid_parameters"),
         (json!({"payments": [{"description": "x", "price": 100}], "callback_uri": "ftp://x"}), "invalid_parameters"),
         (json!([1, 2]), "invalid_request"),
@@ -269,7 +294,11 @@ async fn each_kind_of_client_only_reaches_its_own_routes() {
     for (method, uri, body) in [
         ("GET", "/rest/v1/spots".to_string(), None),
         ("PUT", format!("/rest/v1/spot/{id}/close"), None),
-        ("POST", format!("/rest/v1/spot/{id}/order"), Some(json!({"transaction": {"payments": [{"description": "x", "price": 1}]}}))),
+        (
+            "POST",
+            format!("/rest/v1/spot/{id}/order"),
+            Some(json!({"transaction": {"payments": [{"description": "x", "price": 1}]}})),
+        ),
         ("POST", "/rest/v1/transaction".to_string(), Some(json!({"payments": [{"description": "x", "price": 1}]}))),
     ] {
         let (st, e) = s.call(a, method, &uri, body.as_ref()).await;
@@ -309,13 +338,20 @@ async fn the_typed_client_speaks_the_same_api() {
     wallet.check_in(spot.id).await.unwrap();
     let t = merchant
         .create_transaction(&till::wire::spots::NewTransaction {
-            payments: vec![till::wire::spots::NewPayment { description: "tea".into(), price: Some(300), ..Default::default() }],
+            payments: vec![till::wire::spots::NewPayment {
+                description: "tea".into(),
+                price: Some(300),
+                ..Default::default()
+            }],
             ..Default::default()
         })
         .await
         .unwrap();
     let order = merchant
-        .create_order(spot.id, &till::wire::spots::OrderRequest { transaction_key: Some(t.transaction_key.clone()), transaction: None })
+        .create_order(
+            spot.id,
+            &till::wire::spots::OrderRequest { transaction_key: Some(t.transaction_key.clone()), transaction: None },
+        )
         .await
         .unwrap();
     assert_eq!(wallet.order(order.id).await.unwrap().status, "pending");

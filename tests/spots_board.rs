@@ -16,7 +16,8 @@ async fn board() -> (Till, SpotsClient) {
     t.link = t.link.clone().with_spots_credential(path);
     let eur = Currency::from_code("EUR").unwrap();
     let c = till::engine::spots::clients::create_user(&t.engine, "Ann", Money::from_minor(5000, eur)).await.unwrap();
-    let wallet = SpotsClient::new(&t.server.base_url(), Credential { id: c.id, key: c.key, wallet_id: c.wallet_id }).unwrap();
+    let wallet =
+        SpotsClient::new(&t.server.base_url(), Credential { id: c.id, key: c.key, wallet_id: c.wallet_id }).unwrap();
     t.login("1001", "1234").await;
     t.hotkey('t').await;
     (t, wallet)

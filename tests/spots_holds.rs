@@ -70,12 +70,16 @@ async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Value>) {
                     if let Some((head, body)) = text.split_once("\r\n\r\n") {
                         let len = head
                             .lines()
-                            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string()))
+                            .find_map(|l| {
+                                l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
+                            })
                             .and_then(|v| v.parse::<usize>().ok())
                             .unwrap_or(0);
                         if body.len() >= len {
                             let _ = tx.send(serde_json::from_str(&body[..len]).unwrap_or(Value::Null));
-                            let _ = sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+                            let _ = sock
+                                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                                .await;
                             return;
                         }
                     }
@@ -126,7 +130,12 @@ async fn a_reservation_that_is_not_confirmed_in_time_is_revoked_and_its_money_re
     // A loopback callback_uri without that allowance is refused when the transaction is made.
     let plain = Spots::start(&[]);
     let (st, e) = plain
-        .call(&plain.merchant, "POST", "/rest/v1/transaction", Some(&json!({"payments": [{"description": "x", "price": 1}], "callback_uri": "http://127.0.0.1:9/x"})))
+        .call(
+            &plain.merchant,
+            "POST",
+            "/rest/v1/transaction",
+            Some(&json!({"payments": [{"description": "x", "price": 1}], "callback_uri": "http://127.0.0.1:9/x"})),
+        )
         .await;
     assert_eq!((st, e["error"].as_str()), (400, Some("invalid_parameters")), "{e}");
     s.verify();
@@ -140,7 +149,14 @@ async fn a_sigkill_between_reserve_and_confirm_keeps_the_hold() {
     let first = s.order(spot, 1000, "main").await;
     let second = s.order(spot, 400, "dessert").await;
     for o in [&first, &second] {
-        let (st, _) = s.call(&ann, "PUT", &format!("/rest/v1/transaction/{}/reserve", o["transaction_key"].as_str().unwrap()), None).await;
+        let (st, _) = s
+            .call(
+                &ann,
+                "PUT",
+                &format!("/rest/v1/transaction/{}/reserve", o["transaction_key"].as_str().unwrap()),
+                None,
+            )
+            .await;
         assert_eq!(st, 200);
     }
     s.server.kill9();
@@ -150,9 +166,23 @@ async fn a_sigkill_between_reserve_and_confirm_keeps_the_hold() {
     let (_, o) = s.call(&s.merchant, "GET", &format!("/rest/v1/order/{}", first["id"]), None).await;
     assert_eq!(o["status"], "reserved");
     // One is confirmed, the other revoked.
-    let (st, t) = s.call(&s.merchant, "PUT", &format!("/rest/v1/transaction/{}/confirm", first["transaction_key"].as_str().unwrap()), None).await;
+    let (st, t) = s
+        .call(
+            &s.merchant,
+            "PUT",
+            &format!("/rest/v1/transaction/{}/confirm", first["transaction_key"].as_str().unwrap()),
+            None,
+        )
+        .await;
     assert_eq!((st, t["status"].as_str()), (200, Some("confirmed")));
-    let (st, t) = s.call(&s.merchant, "DELETE", &format!("/rest/v1/transaction/{}", second["transaction_key"].as_str().unwrap()), None).await;
+    let (st, t) = s
+        .call(
+            &s.merchant,
+            "DELETE",
+            &format!("/rest/v1/transaction/{}", second["transaction_key"].as_str().unwrap()),
+            None,
+        )
+        .await;
     assert_eq!((st, t["status"].as_str()), (200, Some("revoked")));
     assert_eq!(s.balance(&ann).await, (2000, 0));
     let (st, spot) = s.call(&s.merchant, "PUT", &format!("/rest/v1/spot/{spot}/close"), None).await;

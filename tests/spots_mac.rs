@@ -36,7 +36,11 @@ async fn the_ten_example_requests_of_the_seed_are_let_in() {
         )
         .unwrap();
     }
-    let s = Spots { server: dir.serve(), merchant: Cred { id: SEED_ID.into(), key: SEED_KEY.into(), wallet_id: None }, customers: vec![] };
+    let s = Spots {
+        server: dir.serve(),
+        merchant: Cred { id: SEED_ID.into(), key: SEED_KEY.into(), wallet_id: None },
+        customers: vec![],
+    };
     let vectors: [(&str, &str, &[u8], &str); 10] = [
         ("GET", "/rest/v1/spot?code=PAYSERA*3%3ATABLE1", b"", "Fq2JdkPxXggdNUjjhMuMXD6TNxwyTC8bkG3bJGIx3L4="),
         ("GET", "/rest/v1/spot/1", b"", "BrESuxFsVum5GlD3Wt+IRZP9mMDDDSqP87EPy17ymD4="),

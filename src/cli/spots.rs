@@ -56,7 +56,11 @@ pub enum WalletAction {
     CheckOut,
 }
 
-fn wallet_app(g: &Global, wallet: Option<i64>, server: &str) -> Result<WalletApp, Box<dyn std::error::Error + Send + Sync>> {
+fn wallet_app(
+    g: &Global,
+    wallet: Option<i64>,
+    server: &str,
+) -> Result<WalletApp, Box<dyn std::error::Error + Send + Sync>> {
     let dir = super::data_dir(g)?;
     let wallet_id = match wallet {
         Some(w) => w,
@@ -72,7 +76,9 @@ fn wallet_app(g: &Global, wallet: Option<i64>, server: &str) -> Result<WalletApp
             ids.sort_unstable();
             match ids.as_slice() {
                 [one] => *one,
-                [] => return Err("no wallet here yet: run `till wallet create --name NAME --balance AMOUNT` first".into()),
+                [] => {
+                    return Err("no wallet here yet: run `till wallet create --name NAME --balance AMOUNT` first".into());
+                }
                 _ => return Err(format!("several wallets here ({ids:?}): pick one with --wallet WALLET_ID").into()),
             }
         }
@@ -88,9 +94,17 @@ fn describe(t: &crate::wire::spots::Transaction) -> String {
     let total: i64 = t.payments.iter().map(|p| p.price).sum();
     let currency = t.payments.first().map(|p| p.currency.as_str()).unwrap_or("");
     let what: Vec<&str> = t.payments.iter().map(|p| p.description.as_str()).collect();
-    let decimal = t.payments.first().map(|p| p.price_decimal.len() - p.price_decimal.find('.').map_or(p.price_decimal.len(), |i| i + 1)).unwrap_or(2);
+    let decimal = t
+        .payments
+        .first()
+        .map(|p| p.price_decimal.len() - p.price_decimal.find('.').map_or(p.price_decimal.len(), |i| i + 1))
+        .unwrap_or(2);
     let scale = 10i64.pow(u32::try_from(decimal).unwrap_or(2));
-    let amount = if scale > 1 { format!("{}.{:0width$}", total / scale, total % scale, width = decimal) } else { total.to_string() };
+    let amount = if scale > 1 {
+        format!("{}.{:0width$}", total / scale, total % scale, width = decimal)
+    } else {
+        total.to_string()
+    };
     format!("{amount} {currency}  {}  [{}]", what.join(", "), t.status)
 }
 

@@ -113,7 +113,12 @@ impl SpotsClient {
     }
 
     /// Sends one signed request; `uri` is the path and query (`/rest/v1/...`).
-    pub async fn call<R: DeserializeOwned>(&self, method: Method, uri: &str, body: Option<Vec<u8>>) -> Result<R, ClientError> {
+    pub async fn call<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<R, ClientError> {
         let body = body.unwrap_or_default();
         let auth = mac::sign(
             &self.cred.id,
@@ -131,11 +136,7 @@ impl SpotsClient {
             req = req.header("content-type", "application/json;charset=utf-8").body(body);
         }
         let resp = req.send().await.map_err(|e| {
-            if e.is_timeout() {
-                ClientError::Timeout(e.to_string())
-            } else {
-                ClientError::Connect(e.to_string())
-            }
+            if e.is_timeout() { ClientError::Timeout(e.to_string()) } else { ClientError::Connect(e.to_string()) }
         })?;
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(|e| ClientError::Connect(e.to_string()))?;

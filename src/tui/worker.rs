@@ -57,8 +57,9 @@ impl Link {
     /// The `/rest/v1` client of the spots board.
     pub(super) async fn spots(&self) -> Result<crate::client::spots::SpotsClient, CallError> {
         let base = self.client().await?;
-        let path = self.spots_credential.as_ref().ok_or_else(|| {
-            CallError::Refused { code: "no_credential".into(), message: "This till has no spots credential.".into() }
+        let path = self.spots_credential.as_ref().ok_or_else(|| CallError::Refused {
+            code: "no_credential".into(),
+            message: "This till has no spots credential.".into(),
         })?;
         let cred = crate::client::spots::Credential::load(path).map_err(|e| CallError::Refused {
             code: "no_credential".into(),

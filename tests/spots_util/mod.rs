@@ -56,7 +56,8 @@ pub fn spots_config(dir: &Path, extra: &str) {
     let path = dir.join("till.toml");
     let text = std::fs::read_to_string(&path).expect("till.toml");
     // A key set twice is a TOML error: the old line goes.
-    let keys: Vec<String> = extra.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| format!("{} =", k.trim())).collect();
+    let keys: Vec<String> =
+        extra.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| format!("{} =", k.trim())).collect();
     let text: String =
         text.lines().filter(|l| !keys.iter().any(|k| l.starts_with(k.as_str()))).map(|l| format!("{l}\n")).collect();
     let text = text.replacen("[spots]\n", &format!("[spots]\n{extra}\n"), 1);
@@ -85,7 +86,8 @@ impl Spots {
             std::fs::write(&path, format!("{text}\n{tail}\n")).expect("write till.toml");
         }
         let merchant = merchant(&dir);
-        let customers = balances.iter().enumerate().map(|(i, b)| customer(&dir, &format!("Guest {}", i + 1), b)).collect();
+        let customers =
+            balances.iter().enumerate().map(|(i, b)| customer(&dir, &format!("Guest {}", i + 1), b)).collect();
         Spots { server: dir.serve(), merchant, customers }
     }
 
@@ -137,8 +139,10 @@ impl Spots {
 
     /// Creates a transaction of one payment (minor units) and puts it on spot `spot_id` as an order.
     pub async fn order(&self, spot_id: i64, price: i64, description: &str) -> Value {
-        let body = json!({"transaction": {"payments": [{"description": description, "price": price, "currency": "EUR"}]}});
-        let (status, order) = self.call(&self.merchant, "POST", &format!("/rest/v1/spot/{spot_id}/order"), Some(&body)).await;
+        let body =
+            json!({"transaction": {"payments": [{"description": description, "price": price, "currency": "EUR"}]}});
+        let (status, order) =
+            self.call(&self.merchant, "POST", &format!("/rest/v1/spot/{spot_id}/order"), Some(&body)).await;
         assert_eq!(status, 200, "{order}");
         order
     }

@@ -56,7 +56,10 @@ pub enum Refusal {
 impl Refusal {
     pub fn message(self) -> String {
         match self {
-            Refusal::Missing => "Missing MAC authorization: send `Authorization: MAC id=\"…\", ts=\"…\", nonce=\"…\", mac=\"…\"`.".into(),
+            Refusal::Missing => {
+                "Missing MAC authorization: send `Authorization: MAC id=\"…\", ts=\"…\", nonce=\"…\", mac=\"…\"`."
+                    .into()
+            }
             Refusal::Malformed(why) => why.into(),
             Refusal::UnknownClient => "Unknown MAC client id.".into(),
             Refusal::BodyHash => "ext body_hash is missing or does not match the request body.".into(),
@@ -76,8 +79,7 @@ pub fn verify_signature(auth: &MacAuthorization, facts: &Facts<'_>, key: &[u8]) 
         (_, Some(h)) if bool::from(h.as_bytes().ct_eq(mac::body_hash(facts.body).as_bytes())) => {}
         _ => return Err(Refusal::BodyHash),
     }
-    let normalized =
-        mac::normalized(&auth.ts, &auth.nonce, facts.method, facts.uri, facts.host, facts.port, &auth.ext);
+    let normalized = mac::normalized(&auth.ts, &auth.nonce, facts.method, facts.uri, facts.host, facts.port, &auth.ext);
     let expected = mac::mac(key, &normalized);
     if bool::from(expected.as_bytes().ct_eq(auth.mac.as_bytes())) { Ok(()) } else { Err(Refusal::BadMac) }
 }
@@ -155,11 +157,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
         Ok(None) => return refuse(Refusal::UnknownClient),
         Err(e) => return SpotsFailure(e).into_response(),
     };
-    let uri = parts
-        .extensions
-        .get::<OriginalUri>()
-        .map(|u| u.0.clone())
-        .unwrap_or_else(|| parts.uri.clone());
+    let uri = parts.extensions.get::<OriginalUri>().map(|u| u.0.clone()).unwrap_or_else(|| parts.uri.clone());
     let path_and_query = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| uri.path().to_string());
     let host_header = parts.headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let (host, port) = host_port(&cfg, host_header, uri.authority().map(|a| a.as_str()));
@@ -221,7 +219,10 @@ mod tests {
             assert_eq!(verify_signature(&auth, &facts, KEY), Ok(()), "{method} {uri}");
             assert_eq!(check_ts(&auth.ts, TS, 300), Ok(TS));
             // The client side signs the same.
-            assert_eq!(mac::sign("wkVd93h2uS", KEY, TS, NONCE, method, uri, "wallet.paysera.com", 443, body), header(expected, body));
+            assert_eq!(
+                mac::sign("wkVd93h2uS", KEY, TS, NONCE, method, uri, "wallet.paysera.com", 443, body),
+                header(expected, body)
+            );
         }
     }
 
@@ -231,8 +232,14 @@ mod tests {
         let auth = mac::parse(&header(expected, body)).unwrap();
         let ok = Facts { method, uri, host: "wallet.paysera.com", port: 443, body };
         assert_eq!(verify_signature(&auth, &Facts { method: "PUT", ..ok.clone() }, KEY), Err(Refusal::BadMac));
-        assert_eq!(verify_signature(&auth, &Facts { uri: "/rest/v1/spot/2/order", ..ok.clone() }, KEY), Err(Refusal::BadMac));
-        assert_eq!(verify_signature(&auth, &Facts { host: "wallet.paysera.co", ..ok.clone() }, KEY), Err(Refusal::BadMac));
+        assert_eq!(
+            verify_signature(&auth, &Facts { uri: "/rest/v1/spot/2/order", ..ok.clone() }, KEY),
+            Err(Refusal::BadMac)
+        );
+        assert_eq!(
+            verify_signature(&auth, &Facts { host: "wallet.paysera.co", ..ok.clone() }, KEY),
+            Err(Refusal::BadMac)
+        );
         assert_eq!(verify_signature(&auth, &Facts { port: 80, ..ok.clone() }, KEY), Err(Refusal::BadMac));
         let mut tampered = BODY.to_vec();
         tampered[10] ^= 1;

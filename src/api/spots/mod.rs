@@ -162,13 +162,14 @@ fn money_of(
         })
         .transpose()?;
     match (price, from_decimal) {
-        (Some(p), Some(d)) if p != d.minor() => Err(SpotsError::InvalidParameters(format!(
-            "{field}: price {p} and price_decimal {} disagree.",
-            decimal(d)
-        ))),
+        (Some(p), Some(d)) if p != d.minor() => {
+            Err(SpotsError::InvalidParameters(format!("{field}: price {p} and price_decimal {} disagree.", decimal(d))))
+        }
         (Some(p), _) => Ok(Money::from_minor(p, currency)),
         (None, Some(d)) => Ok(d),
-        (None, None) => Err(SpotsError::InvalidParameters(format!("{field}: give price (minor units) or price_decimal."))),
+        (None, None) => {
+            Err(SpotsError::InvalidParameters(format!("{field}: give price (minor units) or price_decimal.")))
+        }
     }
 }
 
@@ -191,9 +192,7 @@ fn new_transaction(t: &w::NewTransaction, store: Currency) -> Result<transaction
             return Err(SpotsError::InvalidParameters("Give reserve_for or reserve_until, not both.".into()));
         }
         (Some(hours), None) => ReserveFor::Seconds(
-            hours
-                .checked_mul(3600)
-                .ok_or_else(|| SpotsError::InvalidParameters("reserve_for is too long.".into()))?,
+            hours.checked_mul(3600).ok_or_else(|| SpotsError::InvalidParameters("reserve_for is too long.".into()))?,
         ),
         (None, Some(until)) => ReserveFor::Until(until),
         (None, None) => ReserveFor::Default,
@@ -201,7 +200,9 @@ fn new_transaction(t: &w::NewTransaction, store: Currency) -> Result<transaction
     let callback_uri = match &t.callback_uri {
         None | Some(serde_json::Value::Null) | Some(serde_json::Value::Bool(false)) => None,
         Some(serde_json::Value::String(u)) => {
-            let ok = (u.starts_with("http://") || u.starts_with("https://")) && u.len() <= 2048 && !u.contains(char::is_whitespace);
+            let ok = (u.starts_with("http://") || u.starts_with("https://"))
+                && u.len() <= 2048
+                && !u.contains(char::is_whitespace);
             if !ok {
                 return Err(SpotsError::InvalidParameters("callback_uri must be an http(s) URL.".into()));
             }
@@ -217,10 +218,8 @@ fn new_transaction(t: &w::NewTransaction, store: Currency) -> Result<transaction
 async fn check_callback(state: &AppState, t: &mut transactions::NewTransaction) -> Result<(), SpotsError> {
     if let Some(url) = &t.callback_uri {
         let guard = crate::engine::outbox::guard(&state.engine)?;
-        let checked = guard
-            .check_url(url)
-            .await
-            .map_err(|e| SpotsError::InvalidParameters(format!("callback_uri: {}", e.0)))?;
+        let checked =
+            guard.check_url(url).await.map_err(|e| SpotsError::InvalidParameters(format!("callback_uri: {}", e.0)))?;
         t.callback_uri = Some(checked.to_string());
     }
     Ok(())
@@ -239,7 +238,9 @@ async fn checked(state: &AppState, t: OrderTransaction) -> Result<OrderTransacti
 fn order_transaction(body: &[u8], store: Currency) -> Result<OrderTransaction, SpotsError> {
     let r: w::OrderRequest = parse_body(body)?;
     match (r.transaction_key, r.transaction) {
-        (Some(_), Some(_)) => Err(SpotsError::InvalidParameters("Give transaction_key or transaction, not both.".into())),
+        (Some(_), Some(_)) => {
+            Err(SpotsError::InvalidParameters("Give transaction_key or transaction, not both.".into()))
+        }
         (Some(k), None) => Ok(OrderTransaction::Key(k)),
         (None, Some(t)) => Ok(OrderTransaction::New(new_transaction(&t, store)?)),
         (None, None) => Err(SpotsError::InvalidParameters("An order needs transaction_key or transaction.".into())),
@@ -252,7 +253,8 @@ fn order_transaction(body: &[u8], store: Currency) -> Result<OrderTransaction, S
     description = "The server's clock (Unix seconds), to sign MAC requests with. No authentication.",
     responses((status = 200, body = w::ServerTime)))]
 async fn server_time() -> Json<w::ServerTime> {
-    let time = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let time =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     Json(w::ServerTime { time })
 }
 
@@ -272,28 +274,44 @@ async fn spot_by_code(
 
 #[utoipa::path(get, path = "/rest/v1/spot/{id}", tag = "spots", params(("id" = i64, Path)),
     responses((status = 200, body = w::Spot), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
-async fn spot(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Reply<w::Spot> {
+async fn spot(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Reply<w::Spot> {
     Ok(Json(spot_wire(&places::spot(&state.engine, &caller, id_of(&id, "spot")?)?)))
 }
 
 #[utoipa::path(put, path = "/rest/v1/spot/{id}/check-in", tag = "spots", params(("id" = i64, Path)),
     description = "User clients: check in (a closed spot becomes waiting; any other check-in of this client ends).",
     responses((status = 200, body = w::Spot), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
-async fn check_in(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Reply<w::Spot> {
+async fn check_in(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Reply<w::Spot> {
     Ok(Json(spot_wire(&places::check_in(&state.engine, &caller, id_of(&id, "spot")?).await?)))
 }
 
 #[utoipa::path(put, path = "/rest/v1/spot/{id}/check-out", tag = "spots", params(("id" = i64, Path)),
     description = "User clients: check out (a waiting spot nobody is left at closes).",
     responses((status = 200, body = w::Spot), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
-async fn check_out(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Reply<w::Spot> {
+async fn check_out(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Reply<w::Spot> {
     Ok(Json(spot_wire(&places::check_out(&state.engine, &caller, id_of(&id, "spot")?).await?)))
 }
 
 #[utoipa::path(put, path = "/rest/v1/spot/{id}/close", tag = "spots", params(("id" = i64, Path)),
     description = "Merchant clients: close the spot; its pending orders close too. Refused while an order's money is reserved.",
     responses((status = 200, body = w::Spot), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
-async fn close(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Reply<w::Spot> {
+async fn close(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Reply<w::Spot> {
     Ok(Json(spot_wire(&places::close(&state.engine, &caller, id_of(&id, "spot")?).await?)))
 }
 
@@ -314,7 +332,9 @@ async fn spots(
     };
     let int = |name: &str| -> Result<Option<i64>, SpotsError> {
         q.get(name)
-            .map(|v| v.parse::<i64>().map_err(|_| SpotsError::InvalidParameters(format!("{name} must be a whole number."))))
+            .map(|v| {
+                v.parse::<i64>().map_err(|_| SpotsError::InvalidParameters(format!("{name} must be a whole number.")))
+            })
             .transpose()
     };
     let page = places::list(&state.engine, &caller, status, int("limit")?, int("offset")?)?;
@@ -341,7 +361,11 @@ async fn create_order(
 
 #[utoipa::path(get, path = "/rest/v1/order/{id}", tag = "spots", params(("id" = i64, Path)),
     responses((status = 200, body = w::Order), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
-async fn order(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Reply<w::Order> {
+async fn order(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Reply<w::Order> {
     Ok(Json(order_wire(&places::order(&state.engine, &caller, id_of(&id, "order")?)?)))
 }
 
@@ -362,14 +386,22 @@ async fn edit_order(
 #[utoipa::path(delete, path = "/rest/v1/order/{id}", tag = "spots", params(("id" = i64, Path)),
     description = "Merchant clients: close the order (cancelled or paid by other means); a reservation on it is released.",
     responses((status = 200, body = w::Order), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
-async fn delete_order(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(id): Path<String>) -> Reply<w::Order> {
+async fn delete_order(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Reply<w::Order> {
     Ok(Json(order_wire(&places::delete_order(&state.engine, &caller, id_of(&id, "order")?).await?)))
 }
 
 #[utoipa::path(post, path = "/rest/v1/transaction", tag = "spots", request_body = w::NewTransaction,
     description = "Merchant clients: create a transaction of one or more payments.",
     responses((status = 200, body = w::Transaction), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
-async fn create_transaction(State(state): State<AppState>, Extension(caller): Extension<Caller>, body: Bytes) -> Reply<w::Transaction> {
+async fn create_transaction(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Reply<w::Transaction> {
     let t: w::NewTransaction = parse_body(&body)?;
     let mut t = new_transaction(&t, engine_currency(&state)?)?;
     check_callback(&state, &mut t).await?;
@@ -378,14 +410,22 @@ async fn create_transaction(State(state): State<AppState>, Extension(caller): Ex
 
 #[utoipa::path(get, path = "/rest/v1/transaction/{key}", tag = "spots", params(("key" = String, Path)),
     responses((status = 200, body = w::Transaction), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
-async fn transaction(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(key): Path<String>) -> Reply<w::Transaction> {
+async fn transaction(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(key): Path<String>,
+) -> Reply<w::Transaction> {
     Ok(Json(transaction_wire(&transactions::get(&state.engine, &caller, &key)?)))
 }
 
 #[utoipa::path(put, path = "/rest/v1/transaction/{key}/reserve", tag = "spots", params(("key" = String, Path)),
     description = "User clients: reserve the transaction's amount in the caller's wallet (409 and status rejected when it holds too little).",
     responses((status = 200, body = w::Transaction), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
-async fn reserve(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(key): Path<String>) -> Reply<w::Transaction> {
+async fn reserve(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(key): Path<String>,
+) -> Reply<w::Transaction> {
     Ok(Json(transaction_wire(&transactions::reserve(&state.engine, &caller, &key).await?)))
 }
 
@@ -421,10 +461,10 @@ async fn confirm(
     if !body.iter().all(u8::is_ascii_whitespace) {
         let r: w::ConfirmRequest = parse_body(&body)?;
         for (id, change) in r {
-            let pid = id
-                .parse::<i64>()
-                .map_err(|_| SpotsError::InvalidParameters(format!("{id:?} is not a payment id.")))?;
-            let price = money_of(&id, change.price, change.price_decimal.as_deref(), change.currency.as_deref(), store)?;
+            let pid =
+                id.parse::<i64>().map_err(|_| SpotsError::InvalidParameters(format!("{id:?} is not a payment id.")))?;
+            let price =
+                money_of(&id, change.price, change.price_decimal.as_deref(), change.currency.as_deref(), store)?;
             lowered.push((pid, price));
         }
     }
@@ -434,7 +474,11 @@ async fn confirm(
 #[utoipa::path(delete, path = "/rest/v1/transaction/{key}", tag = "spots", params(("key" = String, Path)),
     description = "Merchant clients: revoke the transaction (a reservation is released).",
     responses((status = 200, body = w::Transaction), (status = "4XX", body = w::ErrorBody)), security(("mac" = [])))]
-async fn revoke(State(state): State<AppState>, Extension(caller): Extension<Caller>, Path(key): Path<String>) -> Reply<w::Transaction> {
+async fn revoke(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(key): Path<String>,
+) -> Reply<w::Transaction> {
     Ok(Json(transaction_wire(&transactions::revoke(&state.engine, &caller, &key).await?)))
 }
 

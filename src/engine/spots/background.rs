@@ -58,4 +58,3 @@ async fn sweep(engine: Engine, cfg: SpotsConfig) {
         tokio::time::sleep(every).await;
     }
 }
-

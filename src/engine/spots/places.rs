@@ -140,7 +140,8 @@ pub fn parse_code(code: &str) -> Result<(i64, String), SpotsError> {
     let rest = code.trim().strip_prefix(CODE_PREFIX).ok_or_else(bad)?;
     let (location, identifier) = rest.split_once(':').ok_or_else(bad)?;
     let location: i64 = location.parse().map_err(|_| bad())?;
-    if identifier.is_empty() || identifier.chars().count() > MAX_IDENTIFIER || identifier.chars().any(char::is_control) {
+    if identifier.is_empty() || identifier.chars().count() > MAX_IDENTIFIER || identifier.chars().any(char::is_control)
+    {
         return Err(SpotsError::InvalidParameters(format!(
             "A spot identifier is 1 to {MAX_IDENTIFIER} printable characters."
         )));
@@ -170,7 +171,13 @@ fn order_view(sql: Sql<'_>, row: &repo::OrderRow, now_ns: i64, with_txn: bool) -
     })
 }
 
-fn spot_view(sql: Sql<'_>, cfg: &SpotsConfig, caller: &Caller, s: &repo::SpotRow, now_ns: i64) -> Result<SpotView, SpotsError> {
+fn spot_view(
+    sql: Sql<'_>,
+    cfg: &SpotsConfig,
+    caller: &Caller,
+    s: &repo::SpotRow,
+    now_ns: i64,
+) -> Result<SpotView, SpotsError> {
     let owner = caller.is_merchant_of(s.location_id);
     let checked_in_here = caller.kind == ClientKind::User && repo::checkin_of(sql, &caller.client_id)? == Some(s.id);
     let orders = if owner || checked_in_here {
@@ -187,7 +194,8 @@ fn spot_view(sql: Sql<'_>, cfg: &SpotsConfig, caller: &Caller, s: &repo::SpotRow
     };
     Ok(SpotView {
         id: s.id,
-        status: SpotStatus::parse(&s.status).ok_or_else(|| SpotsError::Internal(format!("spot status {}", s.status)))?,
+        status: SpotStatus::parse(&s.status)
+            .ok_or_else(|| SpotsError::Internal(format!("spot status {}", s.status)))?,
         identifier: owner.then(|| s.identifier.clone()),
         place: place(cfg),
         orders,
@@ -218,7 +226,8 @@ pub async fn register_configured(engine: &Engine) -> Result<(), SpotsError> {
                 let s = repo::ensure_spot(tx.sql(), cfg.location_id, identifier, true)?;
                 if !s.registered {
                     // Configured after it registered itself from a code: it is a real spot now.
-                    tx.sql().execute("UPDATE spots_spots SET registered = 1 WHERE id = ?1", crate::store::params![s.id])?;
+                    tx.sql()
+                        .execute("UPDATE spots_spots SET registered = 1 WHERE id = ?1", crate::store::params![s.id])?;
                 }
             }
             Ok(())
@@ -424,9 +433,8 @@ fn order_transaction(
                     v.status.as_str()
                 )));
             }
-            let taken = repo::orders_of_transaction(tx.sql(), key)?
-                .into_iter()
-                .any(|o| !o.closed && Some(o.id) != this_order);
+            let taken =
+                repo::orders_of_transaction(tx.sql(), key)?.into_iter().any(|o| !o.closed && Some(o.id) != this_order);
             if taken {
                 return Err(SpotsError::InvalidState(format!("Transaction {key} already belongs to another order.")));
             }
@@ -467,7 +475,10 @@ fn load_order(sql: Sql<'_>, cfg: &SpotsConfig, caller: &Caller, id: i64) -> Resu
     if caller.is_merchant_of(s.location_id) {
         return Ok(o);
     }
-    if caller.kind == ClientKind::User && repo::checkin_of(sql, &caller.client_id)? == Some(s.id) && o.session == s.session {
+    if caller.kind == ClientKind::User
+        && repo::checkin_of(sql, &caller.client_id)? == Some(s.id)
+        && o.session == s.session
+    {
         return Ok(o);
     }
     Err(SpotsError::Forbidden(format!("Order {id} is visible to clients checked in at its spot and to its merchant.")))
@@ -485,7 +496,12 @@ pub fn order(engine: &Engine, caller: &Caller, id: i64) -> Result<OrderView, Spo
 
 /// `PUT /order/{id}` (the owning merchant): the order gets another transaction; the one it had
 /// (unless paid or reserved: then this is refused) is revoked.
-pub async fn edit_order(engine: &Engine, caller: &Caller, id: i64, t: OrderTransaction) -> Result<OrderView, SpotsError> {
+pub async fn edit_order(
+    engine: &Engine,
+    caller: &Caller,
+    id: i64,
+    t: OrderTransaction,
+) -> Result<OrderView, SpotsError> {
     let cfg = SpotsConfig::of(engine)?;
     caller.require_merchant_of(cfg.location_id)?;
     let currency = super::currency(engine)?;
@@ -531,7 +547,9 @@ pub async fn delete_order(engine: &Engine, caller: &Caller, id: i64) -> Result<O
             match order_view(tx.sql(), &o, now, false)?.status {
                 OrderStatus::Closed => return Err(SpotsError::InvalidState(format!("Order {id} is already closed."))),
                 OrderStatus::Confirmed => {
-                    return Err(SpotsError::InvalidState(format!("Order {id} is paid (confirmed); it cannot be removed.")));
+                    return Err(SpotsError::InvalidState(format!(
+                        "Order {id} is paid (confirmed); it cannot be removed."
+                    )));
                 }
                 OrderStatus::Pending | OrderStatus::Reserved => {}
             }

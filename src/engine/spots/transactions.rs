@@ -22,9 +22,9 @@
 //! - Each status change with a `callback_uri` enqueues a callback in the same commit.
 
 use super::{Caller, SpotsConfig, SpotsError, random_alnum, repo, secs, wallets};
+use crate::engine::accounts::{transfer_code, transfer_id};
 use crate::engine::secrets::Secrets;
 use crate::engine::{Engine, outbox};
-use crate::engine::accounts::{transfer_code, transfer_id};
 use crate::ledger::{Clock, CreateTransferResult, NewTransfer, SystemClock, TransferFlags, WriteTx};
 use crate::money::{Currency, Money};
 
@@ -134,7 +134,11 @@ pub(super) fn effective(row: &repo::TxnRow, now_ns: i64) -> Result<Status, Spots
     })
 }
 
-pub(super) fn view_in(sql: crate::store::Sql<'_>, key: &str, now_ns: i64) -> Result<Option<TransactionView>, SpotsError> {
+pub(super) fn view_in(
+    sql: crate::store::Sql<'_>,
+    key: &str,
+    now_ns: i64,
+) -> Result<Option<TransactionView>, SpotsError> {
     let Some(row) = repo::txn(sql, key)? else { return Ok(None) };
     let currency = Currency::from_code(&row.currency).map_err(|e| SpotsError::Internal(e.to_string()))?;
     let mut total = Money::zero(currency);
@@ -333,7 +337,8 @@ pub async fn reserve(engine: &Engine, caller: &Caller, key: &str) -> Result<Tran
         .ledger()
         .write(move |tx| {
             let now = i64::try_from(tx.now()).unwrap_or(i64::MAX);
-            let row = repo::txn(tx.sql(), &key)?.ok_or_else(|| SpotsError::NotFound(format!("No transaction {key}.")))?;
+            let row =
+                repo::txn(tx.sql(), &key)?.ok_or_else(|| SpotsError::NotFound(format!("No transaction {key}.")))?;
             let v = must_view(tx.sql(), &key, now)?;
             if !matches!(v.status, Status::New | Status::Rejected) {
                 return Err(refuse_state(&v, "reserved"));
@@ -362,7 +367,8 @@ pub async fn reserve(engine: &Engine, caller: &Caller, key: &str) -> Result<Tran
                 .filter(|t| *t > 0)
                 .ok_or_else(|| SpotsError::InvalidState(format!("Transaction {key}'s reservation time has passed.")))?;
             let until_ns = now.saturating_add(i64::from(timeout) * NS);
-            let (debit, credit) = (wallets::account_of(v.currency, wallet_id), wallets::clearing_of(v.currency, v.location_id));
+            let (debit, credit) =
+                (wallets::account_of(v.currency, wallet_id), wallets::clearing_of(v.currency, v.location_id));
             wallets::ensure_store_accounts(tx, v.currency, v.location_id)?;
             let n = v.payments.len();
             let holds: Vec<NewTransfer> = v
@@ -377,7 +383,11 @@ pub async fn reserve(engine: &Engine, caller: &Caller, key: &str) -> Result<Tran
                     timeout,
                     ledger: v.currency.ledger(),
                     code: transfer_code::WALLET_RESERVE,
-                    flags: if i + 1 < n { TransferFlags::PENDING | TransferFlags::LINKED } else { TransferFlags::PENDING },
+                    flags: if i + 1 < n {
+                        TransferFlags::PENDING | TransferFlags::LINKED
+                    } else {
+                        TransferFlags::PENDING
+                    },
                     ..Default::default()
                 })
                 .collect();
@@ -421,7 +431,8 @@ pub async fn confirm(
         .ledger()
         .write(move |tx| {
             let now = i64::try_from(tx.now()).unwrap_or(i64::MAX);
-            let row = repo::txn(tx.sql(), &key)?.ok_or_else(|| SpotsError::NotFound(format!("No transaction {key}.")))?;
+            let row =
+                repo::txn(tx.sql(), &key)?.ok_or_else(|| SpotsError::NotFound(format!("No transaction {key}.")))?;
             caller.require_merchant_of(row.location_id)?;
             let v = must_view(tx.sql(), &key, now)?;
             if v.status != Status::Reserved {
@@ -513,7 +524,9 @@ pub(super) fn finish_revoke(
             };
             match tx.create_transfers(&[void])?.first().copied() {
                 Some(r) if r.is_success() => {}
-                Some(CreateTransferResult::PendingTransferExpired | CreateTransferResult::PendingTransferAlreadyVoided) => {}
+                Some(
+                    CreateTransferResult::PendingTransferExpired | CreateTransferResult::PendingTransferAlreadyVoided,
+                ) => {}
                 other => return Err(SpotsError::Internal(format!("void {}: {other:?}", row.key))),
             }
         }
@@ -544,7 +557,8 @@ pub async fn revoke(engine: &Engine, caller: &Caller, key: &str) -> Result<Trans
     engine
         .ledger()
         .write(move |tx| {
-            let row = repo::txn(tx.sql(), &key)?.ok_or_else(|| SpotsError::NotFound(format!("No transaction {key}.")))?;
+            let row =
+                repo::txn(tx.sql(), &key)?.ok_or_else(|| SpotsError::NotFound(format!("No transaction {key}.")))?;
             caller.require_merchant_of(row.location_id)?;
             revoke_in(tx, &secrets, &key)
         })

@@ -50,12 +50,24 @@ pub struct SpotLine {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SpotsCall {
     Refresh,
-    Order { spot_id: i64, amount: Money, description: String },
-    Confirm { key: String },
-    Revoke { key: String },
+    Order {
+        spot_id: i64,
+        amount: Money,
+        description: String,
+    },
+    Confirm {
+        key: String,
+    },
+    Revoke {
+        key: String,
+    },
     /// Close an order: cancelled, or paid by other means (cash at the till).
-    CloseOrder { order_id: i64 },
-    CloseSpot { spot_id: i64 },
+    CloseOrder {
+        order_id: i64,
+    },
+    CloseSpot {
+        spot_id: i64,
+    },
 }
 
 /// A worker's answer: the spots, and what was done (for the notice line).
@@ -69,7 +81,11 @@ pub struct SpotsOutcome {
 enum Mode {
     Browse,
     /// Typing a new order: amount, then description.
-    NewOrder { amount: Field, description: Field, on_description: bool },
+    NewOrder {
+        amount: Field,
+        description: Field,
+        on_description: bool,
+    },
 }
 
 pub struct Board {
