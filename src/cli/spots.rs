@@ -77,7 +77,9 @@ fn wallet_app(
             match ids.as_slice() {
                 [one] => *one,
                 [] => {
-                    return Err("no wallet here yet: run `till wallet create --name NAME --balance AMOUNT` first".into());
+                    return Err(
+                        "no wallet here yet: run `till wallet create --name NAME --balance AMOUNT` first".into()
+                    );
                 }
                 _ => return Err(format!("several wallets here ({ids:?}): pick one with --wallet WALLET_ID").into()),
             }

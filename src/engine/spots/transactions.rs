@@ -427,7 +427,7 @@ pub async fn confirm(
     let caller = caller.clone();
     let secrets = engine.secrets().clone();
     let key = key.to_string();
-    let out = engine
+    engine
         .ledger()
         .write(move |tx| {
             let now = i64::try_from(tx.now()).unwrap_or(i64::MAX);
@@ -502,8 +502,7 @@ pub async fn confirm(
             enqueue(tx, &secrets, &row, Status::Confirmed)?;
             Ok(Ok(must_view(tx.sql(), &key, now)?))
         })
-        .await?;
-    out
+        .await?
 }
 
 /// Voids the holds of a reserved transaction (those the ledger has not expired already) and

@@ -206,11 +206,7 @@ impl Board {
         match a {
             Action::Back => cx.go(Goto::Home),
             Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => {
-                if self.selected + 1 < self.spots.len() {
-                    self.selected += 1;
-                }
-            }
+            Action::Down if self.selected + 1 < self.spots.len() => self.selected += 1,
             Action::Refresh => self.call(SpotsCall::Refresh, cx),
             Action::SpotOrder if self.current().is_some() => {
                 self.mode = Mode::NewOrder {
