@@ -16,12 +16,14 @@
 //! | `users`      | cashiers, managers, trainers, PINs, sessions                          |
 //! | `receipts`   | stored receipts with per-terminal numbering, for reprints             |
 //! | `demo`       | the demo data an empty data directory starts with                     |
+//! | `extensions` | the payment extensions of `/instore`: card simulator, stored value, pay on account |
 
 pub mod accounts;
 pub mod cards;
 pub mod catalog;
 pub mod config;
 pub mod demo;
+pub mod extensions;
 pub mod gift;
 pub mod receipts;
 pub mod retail;
@@ -84,6 +86,7 @@ fn migrations() -> Vec<Migration> {
         retail::MIGRATIONS,
         users::MIGRATIONS,
         receipts::MIGRATIONS,
+        extensions::MIGRATIONS,
     ]
     .concat()
 }

@@ -1,0 +1,592 @@
+//! Every SQL statement of the payment extensions, against [`Sql`] (the portable subset).
+
+use super::ExtError;
+use super::Once;
+use super::card::Payment;
+use crate::ledger::Migration;
+use crate::store::{Row, Sql, StoreError, params};
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    component: "instore",
+    version: 1,
+    sql: "
+CREATE TABLE instore_tenants (
+    id TEXT PRIMARY KEY,
+    sealed_key BLOB NOT NULL,
+    api_key_sha256 TEXT,
+    created_at INTEGER NOT NULL
+);
+-- The first reply of every state-changing request, by its idempotency key.
+CREATE TABLE instore_replies (
+    tenant TEXT NOT NULL,
+    action TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    reply TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, action, key)
+);
+CREATE TABLE instore_card_payments (
+    tenant TEXT NOT NULL,
+    processor_id TEXT NOT NULL,
+    cart_key TEXT,
+    reference TEXT,
+    sale_id TEXT,
+    last4 TEXT NOT NULL,
+    brand TEXT NOT NULL,
+    account_type TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    requested INTEGER NOT NULL,
+    authorized INTEGER NOT NULL,
+    collected INTEGER NOT NULL,
+    refunded INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    verify_signature INTEGER NOT NULL,
+    response_code TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, processor_id)
+);
+CREATE INDEX instore_card_by_cart ON instore_card_payments (tenant, cart_key, created_at);
+CREATE INDEX instore_card_by_reference ON instore_card_payments (tenant, reference, created_at);
+CREATE INDEX instore_card_by_sale ON instore_card_payments (tenant, sale_id, created_at);
+-- Stored-value envelopes: acknowledged at once, worked on, their result kept for repeats.
+CREATE TABLE instore_sv_requests (
+    tenant TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    callback_url TEXT,
+    status_url TEXT,
+    correlation_id TEXT,
+    state TEXT NOT NULL,
+    result TEXT,
+    status_sent INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, request_id)
+);
+CREATE INDEX instore_sv_requests_state ON instore_sv_requests (state, created_at);
+-- The stored-value type of a gift card (GiftCard when the card never came through here).
+CREATE TABLE instore_sv_cards (
+    number TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    issuer TEXT,
+    customer_id TEXT,
+    created_at INTEGER NOT NULL
+);
+-- Loads and redeems made through the extension, so a Cancel can be checked against them.
+CREATE TABLE instore_sv_ops (
+    payment_id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    number TEXT NOT NULL,
+    action TEXT NOT NULL,
+    px_id TEXT NOT NULL
+);
+-- The callback outbox: every row is POSTed until a 2xx, retried with backoff.
+CREATE TABLE instore_callbacks (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    url TEXT NOT NULL,
+    body TEXT NOT NULL,
+    correlation_id TEXT,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    delivered_at INTEGER,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX instore_callbacks_due ON instore_callbacks (state, next_attempt_at);
+CREATE TABLE instore_poa_accounts (
+    tenant TEXT NOT NULL,
+    account_number TEXT NOT NULL,
+    company_name TEXT NOT NULL,
+    authorized_user_ids TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    credit_limit INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, account_number)
+);
+CREATE TABLE instore_poa_log (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    account_number TEXT NOT NULL,
+    action TEXT NOT NULL,
+    company_name TEXT,
+    authorized_user_id TEXT,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    session_id TEXT,
+    order_id TEXT,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+CREATE INDEX instore_poa_log_by_account ON instore_poa_log (tenant, account_number, created_at);
+",
+}];
+
+// ---- tenants
+
+pub struct TenantRow {
+    pub id: String,
+    pub sealed_key: Vec<u8>,
+    pub api_key_sha256: Option<String>,
+}
+
+pub fn upsert_tenant(
+    sql: Sql<'_>,
+    id: &str,
+    sealed: &[u8],
+    api_key_sha256: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO instore_tenants (id, sealed_key, api_key_sha256, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET sealed_key = excluded.sealed_key, api_key_sha256 = excluded.api_key_sha256",
+        params![id, sealed, api_key_sha256, now],
+    )?;
+    Ok(())
+}
+
+/// The tenant named, or every tenant when none is.
+pub fn tenants(sql: Sql<'_>, id: Option<&str>) -> Result<Vec<TenantRow>, ExtError> {
+    let map = |r: &Row<'_, '_>| Ok(TenantRow { id: r.get(0)?, sealed_key: r.get(1)?, api_key_sha256: r.get(2)? });
+    Ok(match id {
+        Some(id) => sql.query_all(
+            "SELECT id, sealed_key, api_key_sha256 FROM instore_tenants WHERE id = ?1",
+            params![id],
+            map,
+        )?,
+        None => sql.query_all("SELECT id, sealed_key, api_key_sha256 FROM instore_tenants LIMIT 2", params![], map)?,
+    })
+}
+
+// ---- replies
+
+pub fn stored_reply(sql: Sql<'_>, tenant: &str, action: &str, key: &str) -> Result<Option<(String, String)>, StoreError> {
+    sql.query_one(
+        "SELECT fingerprint, reply FROM instore_replies WHERE tenant = ?1 AND action = ?2 AND key = ?3",
+        params![tenant, action, key],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+pub fn store_reply(sql: Sql<'_>, once: &Once, reply: &str, now: i64) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO instore_replies (tenant, action, key, fingerprint, reply, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![&once.tenant, once.action, &once.key, &once.fingerprint, reply, now],
+    )?;
+    Ok(())
+}
+
+// ---- card payments
+
+const PAYMENT_COLUMNS: &str = "processor_id, cart_key, reference, sale_id, last4, brand, account_type, currency, \
+     requested, authorized, collected, refunded, status, verify_signature, response_code";
+
+fn payment_row(r: &Row<'_, '_>) -> Result<Payment, StoreError> {
+    Ok(Payment {
+        processor_id: r.get(0)?,
+        cart_key: r.get(1)?,
+        reference: r.get(2)?,
+        sale_id: r.get(3)?,
+        last4: r.get(4)?,
+        brand: r.get(5)?,
+        account_type: r.get(6)?,
+        currency: r.get(7)?,
+        requested: r.get(8)?,
+        authorized: r.get(9)?,
+        collected: r.get(10)?,
+        refunded: r.get(11)?,
+        status: r.get(12)?,
+        verify_signature: r.get(13)?,
+        response_code: r.get(14)?,
+    })
+}
+
+pub fn insert_card_payment(sql: Sql<'_>, tenant: &str, p: &Payment, now: i64) -> Result<(), StoreError> {
+    sql.execute(
+        &format!(
+            "INSERT INTO instore_card_payments (tenant, {PAYMENT_COLUMNS}, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        ),
+        params![
+            tenant,
+            &p.processor_id,
+            p.cart_key.as_ref(),
+            p.reference.as_ref(),
+            p.sale_id.as_ref(),
+            &p.last4,
+            &p.brand,
+            &p.account_type,
+            &p.currency,
+            p.requested,
+            p.authorized,
+            p.collected,
+            p.refunded,
+            &p.status,
+            p.verify_signature,
+            &p.response_code,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn update_card_payment(sql: Sql<'_>, tenant: &str, p: &Payment) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE instore_card_payments SET collected = ?3, refunded = ?4, status = ?5, verify_signature = ?6
+         WHERE tenant = ?1 AND processor_id = ?2",
+        params![tenant, &p.processor_id, p.collected, p.refunded, &p.status, p.verify_signature],
+    )?;
+    Ok(())
+}
+
+pub fn card_payment(sql: Sql<'_>, tenant: &str, processor_id: &str) -> Result<Option<Payment>, ExtError> {
+    Ok(sql.query_one(
+        &format!("SELECT {PAYMENT_COLUMNS} FROM instore_card_payments WHERE tenant = ?1 AND processor_id = ?2"),
+        params![tenant, processor_id],
+        payment_row,
+    )?)
+}
+
+/// The newest payment of a cart that was authorised (declines left out).
+pub fn card_payment_by_cart(sql: Sql<'_>, tenant: &str, cart_key: &str) -> Result<Option<Payment>, ExtError> {
+    Ok(sql.query_one(
+        &format!(
+            "SELECT {PAYMENT_COLUMNS} FROM instore_card_payments
+             WHERE tenant = ?1 AND cart_key = ?2 AND status <> 'declined' ORDER BY created_at DESC LIMIT 1"
+        ),
+        params![tenant, cart_key],
+        payment_row,
+    )?)
+}
+
+/// The newest authorised payment whose `reference` or `sale_id` (`field`) is `value`.
+pub fn card_payment_by_field(sql: Sql<'_>, tenant: &str, field: &str, value: &str) -> Result<Option<Payment>, ExtError> {
+    let column = if field == "sale_id" { "sale_id" } else { "reference" };
+    Ok(sql.query_one(
+        &format!(
+            "SELECT {PAYMENT_COLUMNS} FROM instore_card_payments
+             WHERE tenant = ?1 AND {column} = ?2 AND status <> 'declined' ORDER BY created_at DESC LIMIT 1"
+        ),
+        params![tenant, value],
+        payment_row,
+    )?)
+}
+
+// ---- stored-value requests
+
+/// One stored-value envelope as kept.
+#[derive(Debug, Clone)]
+pub struct SvRequest {
+    pub tenant: String,
+    pub request_id: String,
+    pub action: String,
+    pub fingerprint: String,
+    pub payload: String,
+    pub callback_url: Option<String>,
+    pub status_url: Option<String>,
+    pub correlation_id: Option<String>,
+    pub state: String,
+    pub result: Option<String>,
+    pub status_sent: bool,
+    pub created_at: i64,
+}
+
+const SV_COLUMNS: &str = "tenant, request_id, action, fingerprint, payload, callback_url, status_url, correlation_id, \
+     state, result, status_sent, created_at";
+
+fn sv_row(r: &Row<'_, '_>) -> Result<SvRequest, StoreError> {
+    Ok(SvRequest {
+        tenant: r.get(0)?,
+        request_id: r.get(1)?,
+        action: r.get(2)?,
+        fingerprint: r.get(3)?,
+        payload: r.get(4)?,
+        callback_url: r.get(5)?,
+        status_url: r.get(6)?,
+        correlation_id: r.get(7)?,
+        state: r.get(8)?,
+        result: r.get(9)?,
+        status_sent: r.get(10)?,
+        created_at: r.get(11)?,
+    })
+}
+
+pub fn sv_request(sql: Sql<'_>, tenant: &str, request_id: &str) -> Result<Option<SvRequest>, StoreError> {
+    sql.query_one(
+        &format!("SELECT {SV_COLUMNS} FROM instore_sv_requests WHERE tenant = ?1 AND request_id = ?2"),
+        params![tenant, request_id],
+        sv_row,
+    )
+}
+
+pub fn insert_sv_request(sql: Sql<'_>, r: &SvRequest) -> Result<(), StoreError> {
+    sql.execute(
+        &format!(
+            "INSERT INTO instore_sv_requests ({SV_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        ),
+        params![
+            &r.tenant,
+            &r.request_id,
+            &r.action,
+            &r.fingerprint,
+            &r.payload,
+            r.callback_url.as_ref(),
+            r.status_url.as_ref(),
+            r.correlation_id.as_ref(),
+            &r.state,
+            r.result.as_ref(),
+            r.status_sent,
+            r.created_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Envelopes still to work on, oldest first.
+pub fn sv_accepted(sql: Sql<'_>, limit: i64) -> Result<Vec<SvRequest>, StoreError> {
+    sql.query_all(
+        &format!("SELECT {SV_COLUMNS} FROM instore_sv_requests WHERE state = 'accepted' ORDER BY created_at LIMIT ?1"),
+        params![limit],
+        sv_row,
+    )
+}
+
+/// Marks the envelope done with its result; `false` when it was done already.
+pub fn finish_sv_request(sql: Sql<'_>, tenant: &str, request_id: &str, result: &str) -> Result<bool, StoreError> {
+    Ok(sql.execute(
+        "UPDATE instore_sv_requests SET state = 'done', result = ?3
+         WHERE tenant = ?1 AND request_id = ?2 AND state = 'accepted'",
+        params![tenant, request_id, result],
+    )? == 1)
+}
+
+pub fn mark_status_sent(sql: Sql<'_>, tenant: &str, request_id: &str) -> Result<bool, StoreError> {
+    Ok(sql.execute(
+        "UPDATE instore_sv_requests SET status_sent = 1 WHERE tenant = ?1 AND request_id = ?2 AND status_sent = 0",
+        params![tenant, request_id],
+    )? == 1)
+}
+
+pub fn sv_card_type(sql: Sql<'_>, number: &str) -> Result<Option<String>, StoreError> {
+    sql.query_one("SELECT type FROM instore_sv_cards WHERE number = ?1", params![number], |r| r.get(0))
+}
+
+pub fn insert_sv_card(
+    sql: Sql<'_>,
+    number: &str,
+    kind: &str,
+    issuer: Option<&str>,
+    customer_id: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO instore_sv_cards (number, type, issuer, customer_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (number) DO NOTHING",
+        params![number, kind, issuer, customer_id, now],
+    )?;
+    Ok(())
+}
+
+pub fn insert_sv_op(
+    sql: Sql<'_>,
+    payment_id: &str,
+    tenant: &str,
+    number: &str,
+    action: &str,
+    px: &str,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO instore_sv_ops (payment_id, tenant, number, action, px_id) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (payment_id) DO NOTHING",
+        params![payment_id, tenant, number, action, px],
+    )?;
+    Ok(())
+}
+
+/// The operation (number, px id) a Cancel names, if this tenant made it.
+pub fn sv_op(sql: Sql<'_>, tenant: &str, payment_id: &str) -> Result<Option<(String, String)>, StoreError> {
+    sql.query_one(
+        "SELECT number, px_id FROM instore_sv_ops WHERE payment_id = ?1 AND tenant = ?2",
+        params![payment_id, tenant],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+// ---- callbacks
+
+/// A callback to deliver.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    pub id: String,
+    pub tenant: String,
+    pub request_id: String,
+    pub kind: String,
+    pub url: String,
+    pub body: String,
+    pub correlation_id: Option<String>,
+    pub attempts: u32,
+}
+
+pub fn insert_callback(sql: Sql<'_>, c: &Callback, now: i64) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO instore_callbacks
+           (id, tenant, request_id, kind, url, body, correlation_id, state, attempts, next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, ?8)",
+        params![&c.id, &c.tenant, &c.request_id, &c.kind, &c.url, &c.body, c.correlation_id.as_ref(), now],
+    )?;
+    Ok(())
+}
+
+pub fn due_callbacks(sql: Sql<'_>, now: i64, limit: i64) -> Result<Vec<Callback>, StoreError> {
+    sql.query_all(
+        "SELECT id, tenant, request_id, kind, url, body, correlation_id, attempts FROM instore_callbacks
+         WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, created_at LIMIT ?2",
+        params![now, limit],
+        |r| {
+            Ok(Callback {
+                id: r.get(0)?,
+                tenant: r.get(1)?,
+                request_id: r.get(2)?,
+                kind: r.get(3)?,
+                url: r.get(4)?,
+                body: r.get(5)?,
+                correlation_id: r.get(6)?,
+                attempts: r.get(7)?,
+            })
+        },
+    )
+}
+
+pub fn record_attempt(
+    sql: Sql<'_>,
+    id: &str,
+    state: &str,
+    attempts: u32,
+    next: i64,
+    error: Option<&str>,
+) -> Result<(), StoreError> {
+    let delivered = if state == "delivered" { Some(next) } else { None };
+    sql.execute(
+        "UPDATE instore_callbacks SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, delivered_at = ?6
+         WHERE id = ?1 AND state = 'pending'",
+        params![id, state, attempts, next, error, delivered],
+    )?;
+    Ok(())
+}
+
+/// Callback counts by state for one request (tests and operators).
+pub fn callback_states(sql: Sql<'_>, tenant: &str, request_id: &str) -> Result<Vec<(String, u32)>, StoreError> {
+    sql.query_all(
+        "SELECT state, attempts FROM instore_callbacks WHERE tenant = ?1 AND request_id = ?2 ORDER BY created_at",
+        params![tenant, request_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+// ---- pay on account
+
+/// A pay-on-account line as kept (its balance lives in the ledger).
+#[derive(Debug, Clone)]
+pub struct PoaRow {
+    pub account_number: String,
+    pub company_name: String,
+    pub authorized_user_ids: Vec<String>,
+    pub currency: String,
+    pub credit_limit: i64,
+}
+
+pub fn poa_account(sql: Sql<'_>, tenant: &str, number: &str) -> Result<Option<PoaRow>, StoreError> {
+    sql.query_one(
+        "SELECT account_number, company_name, authorized_user_ids, currency, credit_limit
+         FROM instore_poa_accounts WHERE tenant = ?1 AND account_number = ?2",
+        params![tenant, number],
+        |r| {
+            let users: String = r.get(2)?;
+            Ok(PoaRow {
+                account_number: r.get(0)?,
+                company_name: r.get(1)?,
+                authorized_user_ids: serde_json::from_str(&users).unwrap_or_default(),
+                currency: r.get(3)?,
+                credit_limit: r.get(4)?,
+            })
+        },
+    )
+}
+
+pub fn upsert_poa_account(sql: Sql<'_>, tenant: &str, a: &PoaRow, now: i64) -> Result<(), StoreError> {
+    let users = serde_json::to_string(&a.authorized_user_ids).unwrap_or_else(|_| "[]".into());
+    sql.execute(
+        "INSERT INTO instore_poa_accounts
+           (tenant, account_number, company_name, authorized_user_ids, currency, credit_limit, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (tenant, account_number) DO UPDATE SET company_name = excluded.company_name,
+           authorized_user_ids = excluded.authorized_user_ids, credit_limit = excluded.credit_limit",
+        params![tenant, &a.account_number, &a.company_name, &users, &a.currency, a.credit_limit, now],
+    )?;
+    Ok(())
+}
+
+/// One row of the pay-on-account log.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PoaLogRow {
+    pub account_number: String,
+    pub action: String,
+    pub company_name: Option<String>,
+    pub authorized_user_id: Option<String>,
+    pub amount: i64,
+    pub currency: String,
+    pub session_id: Option<String>,
+    pub order_id: Option<String>,
+    pub status: String,
+}
+
+pub fn insert_poa_log(sql: Sql<'_>, tenant: &str, id: &str, l: &PoaLogRow, now: i64) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO instore_poa_log (tenant, id, account_number, action, company_name, authorized_user_id, amount,
+           currency, session_id, order_id, status, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            tenant,
+            id,
+            &l.account_number,
+            &l.action,
+            l.company_name.as_ref(),
+            l.authorized_user_id.as_ref(),
+            l.amount,
+            &l.currency,
+            l.session_id.as_ref(),
+            l.order_id.as_ref(),
+            &l.status,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn poa_log(sql: Sql<'_>, tenant: &str, number: &str) -> Result<Vec<PoaLogRow>, StoreError> {
+    sql.query_all(
+        "SELECT account_number, action, company_name, authorized_user_id, amount, currency, session_id, order_id, status
+         FROM instore_poa_log WHERE tenant = ?1 AND account_number = ?2 ORDER BY created_at, id",
+        params![tenant, number],
+        |r| {
+            Ok(PoaLogRow {
+                account_number: r.get(0)?,
+                action: r.get(1)?,
+                company_name: r.get(2)?,
+                authorized_user_id: r.get(3)?,
+                amount: r.get(4)?,
+                currency: r.get(5)?,
+                session_id: r.get(6)?,
+                order_id: r.get(7)?,
+                status: r.get(8)?,
+            })
+        },
+    )
+}
