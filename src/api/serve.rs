@@ -109,9 +109,11 @@ pub async fn spawn(engine: Engine, addr: &str) -> std::io::Result<ServerHandle> 
     let (stop, stopped) = oneshot::channel::<()>();
     // Retail background work (order expiry, webhook delivery) lives as long as the server.
     let background = crate::engine::retail::background::start(&engine).map_err(std::io::Error::other)?;
+    // Payment extensions: stored-value work and callback delivery.
+    let instore = crate::engine::extensions::background::start(&engine).map_err(std::io::Error::other)?;
     let app = app(engine);
     let task = tokio::spawn(async move {
-        let _background = background;
+        let _background = (background, instore);
         serve_until(listener, app, async move {
             let _ = stopped.await;
         })

@@ -2,6 +2,7 @@
 //! API headless and administer a data directory. One file per command.
 
 mod cards;
+mod extension;
 mod print_test;
 mod retail;
 mod serve;
@@ -96,6 +97,21 @@ pub enum Command {
     /// Cashiers, managers and trainers.
     #[command(subcommand)]
     User(UserCommand),
+    /// Payment extension tenants (`/instore`).
+    #[command(subcommand)]
+    Extension(ExtensionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExtensionCommand {
+    /// Create a tenant (or give it a new key) and print {"tenant_id", "key"}: the shared verification key.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        /// Also require this X-API-Key on the tenant's requests (stored hashed).
+        #[arg(long, value_name = "KEY")]
+        api_key: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,6 +189,9 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Balance(BalanceCommand::Add { amount, currency })) => {
             retail::add_balance(&cli.global, &amount, &currency)
+        }
+        Some(Command::Extension(ExtensionCommand::Create { tenant, api_key })) => {
+            extension::create(&cli.global, &tenant, api_key.as_deref())
         }
         Some(Command::User(UserCommand::Add { number, name, role, pin })) => {
             user::add(&cli.global, number, &name, &role, &pin)

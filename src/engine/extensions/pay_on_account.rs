@@ -400,12 +400,28 @@ pub async fn charge(engine: &Engine, tenant: &str, c: Charge, fingerprint: &str)
         .await
 }
 
+/// An account with its balance and log.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub line: PoaRow,
+    /// Credits − debits − limit.
+    pub balance: i64,
+    pub entries: Vec<PoaLogRow>,
+}
+
 /// `payonaccountlog/` (GET): the account's log, oldest first; `None` when there is no account.
-pub fn log(engine: &Engine, tenant: &str, number: &str) -> Result<Option<(PoaRow, Vec<PoaLogRow>)>, ExtError> {
-    engine.ledger().read_sql(|sql| {
+pub fn log(engine: &Engine, tenant: &str, number: &str) -> Result<Option<Statement>, ExtError> {
+    let found = engine.ledger().read_sql(|sql| {
         let Some(row) = repo::poa_account(sql, tenant, number)? else {
-            return Ok(None);
+            return Ok::<_, ExtError>(None);
         };
         Ok(Some((row, repo::poa_log(sql, tenant, number)?)))
-    })
+    })?;
+    let Some((line, entries)) = found else {
+        return Ok(None);
+    };
+    let (id, ..) = accounts(tenant, number, currency(&line.currency)?.ledger());
+    let credit = engine.ledger().lookup_accounts(&[id])?.first().map_or(0, |a| a.credit_balance());
+    let balance = i64::try_from(credit - i128::from(line.credit_limit)).unwrap_or(i64::MIN);
+    Ok(Some(Statement { line, balance, entries }))
 }

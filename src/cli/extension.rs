@@ -1,0 +1,13 @@
+//! `till extension create --tenant ID [--api-key KEY]`: prints `{"tenant_id": "...", "key": "..."}`,
+//! the tenant's shared verification key for `/instore` (stored sealed, shown once).
+
+use std::process::ExitCode;
+
+use super::{CliResult, Global, open_engine};
+
+pub fn create(g: &Global, tenant: &str, api_key: Option<&str>) -> CliResult {
+    let engine = open_engine(g)?;
+    let key = crate::engine::extensions::tenants::create_blocking(&engine, tenant, api_key)?;
+    println!("{}", serde_json::json!({ "tenant_id": tenant, "key": key }));
+    Ok(ExitCode::SUCCESS)
+}
