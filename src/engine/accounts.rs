@@ -62,10 +62,9 @@ pub mod transfer_code {
     pub const RETAIL_INVALIDATE: u16 = 203;
     pub const PARTNER_TOP_UP: u16 = 204;
     pub const RETAIL_COMMISSION: u16 = 205;
-    /// Payment extensions: card authorisation hold, its capture (post), void, refund, cancel.
+    /// Payment extensions: card authorisation hold (its capture and void carry the same code),
+    /// refund, cancel of a collected payment.
     pub const CARD_AUTH: u16 = 301;
-    pub const CARD_CAPTURE: u16 = 302;
-    pub const CARD_VOID: u16 = 303;
     pub const CARD_REFUND: u16 = 304;
     pub const CARD_CANCEL: u16 = 305;
     /// Pay on account: credit limit granted or lowered, a payment in, a charge out.

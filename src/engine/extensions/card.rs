@@ -257,7 +257,7 @@ fn post_of(hold: &NewTransfer, tenant: &str, processor_id: &str) -> NewTransfer 
         id: transfer_id(&format!("instore:card:{tenant}:{processor_id}:capture")),
         pending_id: hold.id,
         flags: TransferFlags::POST_PENDING_TRANSFER,
-        code: transfer_code::CARD_CAPTURE,
+        // A post or void carries its pending transfer's code (the ledger checks it).
         timeout: 0,
         ..hold.clone()
     }
@@ -415,7 +415,7 @@ pub async fn cancel(engine: &Engine, tenant: &str, processor_id: &str) -> Result
                         id: transfer_id(&format!("instore:card:{tenant}:{processor_id}:void")),
                         pending_id: hold_id(&tenant, &processor_id),
                         amount: u64::try_from(p.authorized).unwrap_or(0),
-                        code: transfer_code::CARD_VOID,
+                        code: transfer_code::CARD_AUTH,
                         flags: TransferFlags::VOID_PENDING_TRANSFER,
                         ..base
                     }])?;
