@@ -6,6 +6,7 @@ mod extension;
 mod print_test;
 mod retail;
 mod serve;
+mod spots;
 mod token;
 mod user;
 mod verify;
@@ -97,9 +98,36 @@ pub enum Command {
     /// Cashiers, managers and trainers.
     #[command(subcommand)]
     User(UserCommand),
+    /// MAC clients of /rest/v1 (merchant side).
+    #[command(subcommand, name = "mac-client")]
+    MacClient(MacClientCommand),
+    /// Customer wallets, and a wallet app that plays the customer (/rest/v1).
+    #[command(subcommand)]
+    Wallet(WalletCommand),
     /// Payment extension tenants (`/instore`).
     #[command(subcommand)]
     Extension(ExtensionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MacClientCommand {
+    /// Create a merchant client of this store's location; prints {"id": "...", "key": "..."}.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WalletCommand {
+    /// Create a customer's wallet app client with a funded wallet; prints {"id", "key", "wallet_id"}.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Starting balance in the merchant's currency, e.g. 25.00.
+        #[arg(long)]
+        balance: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +223,10 @@ pub fn main() -> ExitCode {
         }
         Some(Command::User(UserCommand::Add { number, name, role, pin })) => {
             user::add(&cli.global, number, &name, &role, &pin)
+        }
+        Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),
+        Some(Command::Wallet(WalletCommand::Create { name, balance })) => {
+            spots::create_wallet(&cli.global, &name, &balance)
         }
     };
     match result {

@@ -2,7 +2,8 @@
 //!
 //! `till extension create --tenant ID` makes (or rotates) a tenant's key: 32 random bytes shown
 //! once as hex. The key is what both sides feed HMAC-SHA256 (the hex string's bytes, as the
-//! POS platform holds it). It is stored sealed ([`seal_key`] / [`open_key`]), never logged. A
+//! POS platform holds it). It is stored sealed under the data directory's key file
+//! (`engine::secrets`), never logged. A
 //! tenant may also have an API key (`X-API-Key`), kept only as its SHA-256.
 
 use hmac::{Hmac, Mac};
@@ -102,22 +103,18 @@ pub fn find(engine: &Engine, tenant: Option<&str>) -> Result<Tenant, ExtError> {
     Ok(Tenant { id: row.id, key: open_key(engine, &row.sealed_key)?, api_key_sha256: row.api_key_sha256 })
 }
 
-// The two functions every stored key passes through. Until the data directory's key file
-// (`engine::secrets`) exists on this branch they only tag the format, so switching them over is a
-// change here and nowhere else.
-const PLAIN_TAG: &[u8] = b"plain-v0:";
+// The two functions every stored key passes through: sealed under the data directory's key
+// file (`engine::secrets`), so a copy of the database alone leaks no tenant key.
 
 /// Seals a key for storage.
-fn seal_key(_engine: &Engine, key: &str) -> Result<Vec<u8>, ExtError> {
-    let mut out = PLAIN_TAG.to_vec();
-    out.extend_from_slice(key.as_bytes());
-    Ok(out)
+fn seal_key(engine: &Engine, key: &str) -> Result<Vec<u8>, ExtError> {
+    Ok(engine.secrets().seal(key.as_bytes()))
 }
 
 /// Opens a stored key.
-fn open_key(_engine: &Engine, sealed: &[u8]) -> Result<String, ExtError> {
-    let body = sealed.strip_prefix(PLAIN_TAG).ok_or_else(|| ExtError::Internal("unknown key format".into()))?;
-    String::from_utf8(body.to_vec()).map_err(|_| ExtError::Internal("stored key is not text".into()))
+fn open_key(engine: &Engine, sealed: &[u8]) -> Result<String, ExtError> {
+    let plain = engine.secrets().open(sealed).map_err(|e| ExtError::Internal(format!("tenant key: {e}")))?;
+    String::from_utf8(plain).map_err(|_| ExtError::Internal("stored key is not text".into()))
 }
 
 #[cfg(test)]
