@@ -128,6 +128,11 @@ pub enum WalletCommand {
         #[arg(long)]
         balance: String,
     },
+    /// Print a single-use code the wallet pays with at a store POS (`/instore/pay_wallet`), valid a few minutes.
+    Barcode {
+        #[arg(long, value_name = "WALLET_ID")]
+        wallet: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,6 +230,7 @@ pub fn main() -> ExitCode {
             user::add(&cli.global, number, &name, &role, &pin)
         }
         Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),
+        Some(Command::Wallet(WalletCommand::Barcode { wallet })) => extension::barcode(&cli.global, wallet),
         Some(Command::Wallet(WalletCommand::Create { name, balance })) => {
             spots::create_wallet(&cli.global, &name, &balance)
         }

@@ -490,3 +490,147 @@ pub struct PayOnAccountLogList {
     pub credit_limit: StringAmount,
     pub logs: Vec<PayOnAccountLogReply>,
 }
+
+// ---------------------------------------------------------------- digital wallet
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct InitializeWalletRequest {
+    #[schema(example = "001")]
+    pub location_id: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+/// `{"result", "error", "code"}`: the reply of `initialize_wallet`, `cancel_wallet_payment`,
+/// `log_cancel_wallet`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WalletResultReply {
+    pub result: String,
+    pub error: Option<String>,
+    /// "00", or a decline code (14 unknown or used code, 51 insufficient funds, 54 expired code,
+    /// 13 amount, 25 no such transaction, 12 currency).
+    #[schema(example = "00")]
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PayWalletRequest {
+    /// The single-use code the wallet app shows (`till wallet barcode --wallet ID`).
+    #[schema(example = "123456789012345678901000")]
+    pub barcode: String,
+    #[schema(example = "EUR")]
+    pub currency: String,
+    /// Minor units (precision 2 for EUR and USD).
+    #[schema(example = 16960)]
+    pub total: i64,
+    pub pos_local_time: Option<String>,
+    /// Minor units, taken from the wallet on top of `total`.
+    #[serde(default)]
+    pub tip: Option<i64>,
+    pub note: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PayWalletReply {
+    pub transaction_id: Option<String>,
+    /// Minor units as text.
+    pub total: String,
+    pub tip: String,
+    /// Ours: total + tip, what the wallet paid.
+    pub subtotal: String,
+    pub merchant_id: String,
+    pub terminal_id: String,
+    #[schema(example = "till wallet")]
+    pub method: String,
+    pub pos_local_time: Option<String>,
+    pub result: String,
+    pub code: String,
+    pub error_message: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AvailableWalletRefundRequest {
+    pub transaction_id: String,
+    pub pos_local_time: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AvailableWalletRefundReply {
+    pub result: String,
+    pub error: Option<String>,
+    pub code: String,
+    /// Ours: what can still be refunded, minor units as text.
+    pub available: Option<String>,
+    /// Ours.
+    pub currency: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CancelWalletPaymentRequest {
+    /// Ours: the payment to cancel (else `barcode`).
+    pub transaction_id: Option<String>,
+    /// Ours: the code the payment was made with.
+    pub barcode: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct LogCancelWalletRequest {
+    pub barcode: Option<String>,
+    #[serde(default, deserialize_with = "opt_string_or_int")]
+    pub total: Option<String>,
+    #[serde(default, deserialize_with = "opt_string_or_int")]
+    pub tip: Option<String>,
+    pub currency: Option<String>,
+    pub reference: Option<String>,
+    pub response_code: Option<String>,
+    pub transaction_id: Option<String>,
+    pub pos_local_time: Option<String>,
+    pub error_message: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+/// An optional string, or an integer taken as its decimal text.
+pub fn opt_string_or_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        S(String),
+        I(i64),
+    }
+    Ok(Option::<V>::deserialize(d)?.map(|v| match v {
+        V::S(s) => s,
+        V::I(i) => i.to_string(),
+    }))
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RefundWalletPaymentRequest {
+    pub transaction_id: String,
+    pub pos_local_time: Option<String>,
+    pub note: Option<String>,
+    /// Ours, optional: minor units to refund (a partial refund); default everything left.
+    #[serde(default, deserialize_with = "opt_string_or_int")]
+    pub amount: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RefundWalletPaymentReply {
+    pub result: String,
+    pub error_message: Option<String>,
+    pub code: String,
+    /// The refund's own id.
+    pub transaction_id: Option<String>,
+    pub pos_local_time: Option<String>,
+    pub merchant_id: String,
+    pub terminal_id: String,
+    pub method: String,
+    pub original_transaction_id: String,
+    /// The payment's note.
+    pub original_reference: Option<String>,
+    /// Ours: minor units refunded by this request, and in all.
+    pub amount: Option<String>,
+    pub refunded: Option<String>,
+}

@@ -1,5 +1,5 @@
 //! `/instore/<action>`: the payment extensions of `payment-extensions-api.txt` (card processor
-//! simulator, stored value on the gift cards, pay on account), every request signed with
+//! simulator, stored value on the gift cards, digital wallet, pay on account), every request signed with
 //! `X-Signature` (see `signature.rs`).
 //!
 //! Business outcomes are 200 with `"result": "Success"` or `"Failure"` (or `status` approved /
@@ -20,6 +20,7 @@
 //! |---------------------|------------------------------------------------------------------|
 //! | `card.rs`           | the eight credit card actions                                    |
 //! | `stored_value.rs`   | `storedvaluecard`, `storedvaluecard/{number}`, `storedvaluecard_process`, `storedvaluelog/{number}` |
+//! | `wallet.rs`         | the six digital wallet actions                                    |
 //! | `pay_on_account.rs` | `payonaccount/process`, `payonaccountlog` (POST and GET)          |
 //! | `signature.rs`      | `X-Signature`, tenant and `X-API-Key` checks                      |
 
@@ -27,6 +28,7 @@ mod card;
 mod pay_on_account;
 pub mod signature;
 mod stored_value;
+mod wallet;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode};
@@ -148,6 +150,7 @@ pub fn router() -> Router<AppState> {
         .merge(card::router())
         .merge(stored_value::router())
         .merge(pay_on_account::router())
+        .merge(wallet::router())
         .layer(axum::middleware::from_fn(correlation))
 }
 
@@ -157,6 +160,7 @@ pub fn doc() -> utoipa::openapi::OpenApi {
     d.merge(card::Doc::openapi());
     d.merge(stored_value::Doc::openapi());
     d.merge(pay_on_account::Doc::openapi());
+    d.merge(wallet::Doc::openapi());
     d
 }
 

@@ -14,6 +14,21 @@ pub struct InstoreConfig {
     /// Registered pin entry devices; `connect_card_reader` answers "Device Offline" for any other.
     pub peds: Vec<PedConfig>,
     pub callbacks: CallbackConfig,
+    pub wallet: WalletConfig,
+}
+
+/// `[instore.wallet]`: the digital wallet extension.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct WalletConfig {
+    /// How long a code from `till wallet barcode` can be paid with.
+    pub barcode_seconds: u32,
+}
+
+impl Default for WalletConfig {
+    fn default() -> Self {
+        WalletConfig { barcode_seconds: 300 }
+    }
 }
 
 impl Default for InstoreConfig {
@@ -25,6 +40,7 @@ impl Default for InstoreConfig {
                 PedConfig { registration_code: "11111111111".into(), name: "Retired PED".into(), active: false },
             ],
             callbacks: CallbackConfig::default(),
+            wallet: WalletConfig::default(),
         }
     }
 }

@@ -14,6 +14,7 @@
 //! | `card.rs`           | the card processor simulator: authorise, capture, refund, cancel     |
 //! | `stored_value.rs`   | stored value on the gift cards: the async envelope and its work      |
 //! | `callbacks.rs`      | the durable, signed, retried outbox of callbacks and status updates  |
+//! | `wallet.rs`         | digital wallet on the spots wallets: single-use codes, pay, refund, cancel |
 //! | `pay_on_account.rs` | pay-on-account lines: create, credit, inquiry, update, charge, log    |
 //! | `background.rs`     | the stored-value worker and the callback deliverer                   |
 //! | `repo.rs`           | every SQL statement of this area                                     |
@@ -26,6 +27,7 @@ pub mod pay_on_account;
 mod repo;
 pub mod stored_value;
 pub mod tenants;
+pub mod wallet;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -126,7 +126,158 @@ CREATE TABLE instore_poa_log (
 );
 CREATE INDEX instore_poa_log_by_account ON instore_poa_log (tenant, account_number, created_at);
 ",
+}, Migration {
+    component: "instore",
+    version: 2,
+    sql: "
+-- Single-use codes a wallet app shows (till wallet barcode).
+CREATE TABLE instore_wallet_codes (
+    code TEXT PRIMARY KEY,
+    wallet_id INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_by TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE instore_wallet_payments (
+    tenant TEXT NOT NULL,
+    transaction_id TEXT NOT NULL,
+    wallet_id INTEGER NOT NULL,
+    barcode TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    tip INTEGER NOT NULL,
+    refunded INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, transaction_id)
+);
+CREATE TABLE instore_wallet_cancel_log (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    transaction_id TEXT,
+    barcode TEXT,
+    reference TEXT,
+    response_code TEXT,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+",
 }];
+
+// ---- wallet codes and payments
+
+pub fn insert_wallet_code(sql: Sql<'_>, code: &str, wallet_id: i64, expires_at: i64, now: i64) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO instore_wallet_codes (code, wallet_id, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![code, wallet_id, expires_at, now],
+    )?;
+    Ok(())
+}
+
+/// (wallet id, expires_at, used_by) of a code.
+pub fn wallet_code(sql: Sql<'_>, code: &str) -> Result<Option<(i64, i64, Option<String>)>, StoreError> {
+    sql.query_one(
+        "SELECT wallet_id, expires_at, used_by FROM instore_wallet_codes WHERE code = ?1",
+        params![code],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+}
+
+pub fn use_wallet_code(sql: Sql<'_>, code: &str, by: &str) -> Result<bool, StoreError> {
+    Ok(sql.execute("UPDATE instore_wallet_codes SET used_by = ?2 WHERE code = ?1 AND used_by IS NULL", params![code, by])?
+        == 1)
+}
+
+/// A wallet payment as kept.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WalletPayment {
+    pub transaction_id: String,
+    pub wallet_id: i64,
+    pub barcode: String,
+    pub currency: String,
+    pub total: i64,
+    pub tip: i64,
+    pub refunded: i64,
+    /// paid, refunded (partly or fully: see `refunded`), canceled.
+    pub status: String,
+    pub note: Option<String>,
+}
+
+pub fn insert_wallet_payment(sql: Sql<'_>, tenant: &str, p: &WalletPayment, now: i64) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO instore_wallet_payments (tenant, transaction_id, wallet_id, barcode, currency, total, tip, refunded,
+           status, note, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            tenant,
+            &p.transaction_id,
+            p.wallet_id,
+            &p.barcode,
+            &p.currency,
+            p.total,
+            p.tip,
+            p.refunded,
+            &p.status,
+            p.note.as_ref(),
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn update_wallet_payment(sql: Sql<'_>, tenant: &str, p: &WalletPayment) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE instore_wallet_payments SET refunded = ?3, status = ?4 WHERE tenant = ?1 AND transaction_id = ?2",
+        params![tenant, &p.transaction_id, p.refunded, &p.status],
+    )?;
+    Ok(())
+}
+
+/// The payment by its transaction id, or (when `by_barcode`) by the code it was paid with.
+pub fn wallet_payment(sql: Sql<'_>, tenant: &str, key: &str, by_barcode: bool) -> Result<Option<WalletPayment>, StoreError> {
+    let column = if by_barcode { "barcode" } else { "transaction_id" };
+    sql.query_one(
+        &format!(
+            "SELECT transaction_id, wallet_id, barcode, currency, total, tip, refunded, status, note
+             FROM instore_wallet_payments WHERE tenant = ?1 AND {column} = ?2"
+        ),
+        params![tenant, key],
+        |r| {
+            Ok(WalletPayment {
+                transaction_id: r.get(0)?,
+                wallet_id: r.get(1)?,
+                barcode: r.get(2)?,
+                currency: r.get(3)?,
+                total: r.get(4)?,
+                tip: r.get(5)?,
+                refunded: r.get(6)?,
+                status: r.get(7)?,
+                note: r.get(8)?,
+            })
+        },
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_wallet_cancel_log(
+    sql: Sql<'_>,
+    tenant: &str,
+    id: &str,
+    transaction_id: Option<&str>,
+    barcode: Option<&str>,
+    reference: Option<&str>,
+    response_code: Option<&str>,
+    body: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO instore_wallet_cancel_log (tenant, id, transaction_id, barcode, reference, response_code, body, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![tenant, id, transaction_id, barcode, reference, response_code, body, now],
+    )?;
+    Ok(())
+}
 
 // ---- tenants
 
