@@ -30,7 +30,10 @@ async fn collect(s: &Instore, reference: &str, card: &str, minor: i64) -> Value 
 async fn initialize_and_connect_the_card_reader() {
     let s = start("");
     let r = s.post("/instore/initialize_credit_processor", &json!({"processor": "Custom", "tenant_id": "t1"})).await;
-    assert_eq!(r.body, json!({"result": "Success", "error": null, "data": {"captureEnabled": false, "simulated": true}}));
+    assert_eq!(
+        r.body,
+        json!({"result": "Success", "error": null, "data": {"captureEnabled": false, "simulated": true}})
+    );
     let ped = |code: &str| json!({"ped": {"status": "Active", "registration_code": code, "type": "PED"}});
     let r = s.post("/instore/connect_card_reader", &ped("32423424224")).await;
     assert_eq!(r.body, json!({"result": "Success", "error": null}));
@@ -55,7 +58,10 @@ async fn every_rule_of_the_demo_set() {
     assert_eq!(ok["status"], "approved");
     assert_eq!(ok["cartKey"], "cart-r-ok");
     let d = &ok["data"];
-    assert_eq!((d["processor"].as_str(), d["last4"].as_str(), d["brand"].as_str()), (Some("Simulator"), Some("4242"), Some("visa")));
+    assert_eq!(
+        (d["processor"].as_str(), d["last4"].as_str(), d["brand"].as_str()),
+        (Some("Simulator"), Some("4242"), Some("visa"))
+    );
     assert_eq!(d["authorization_response_code"], "3030");
     assert_eq!(d["account_type"], "credit");
     assert_eq!(d["verifySignature"], false);
@@ -71,7 +77,10 @@ async fn every_rule_of_the_demo_set() {
     }
     // Amount limit: 1000.00 and more is declined 61 whatever the card.
     let r = collect(&s, "r-big", "4242424242424242", 100_000).await;
-    assert_eq!((r["status"].as_str(), r["data"]["authorization_response_code"].as_str()), (Some("declined"), Some("3631")));
+    assert_eq!(
+        (r["status"].as_str(), r["data"]["authorization_response_code"].as_str()),
+        (Some("declined"), Some("3631"))
+    );
     // Partial approval of 10.00.
     let r = collect(&s, "r-partial", "4000000000000077", 2500).await;
     assert_eq!(r["status"], "approved");
@@ -159,11 +168,14 @@ async fn refunds_and_cancels_against_what_was_collected() {
     let available = |v: &Value| v["data"]["available"]["amount"].as_i64().unwrap();
     let a = s.get(&format!("/instore/credit_available_refund/{id}"), &[]).await;
     assert_eq!(available(&a.body), 5000);
-    let refund = |amount: &str, rid: &str| {
-        json!({"saleId": "s-1", "last4": "4242", "reference": "r-ref", "amount": amount, "currency": "EUR", "refund_id": rid})
-    };
+    let refund = |amount: &str, rid: &str| json!({"saleId": "s-1", "last4": "4242", "reference": "r-ref", "amount": amount, "currency": "EUR", "refund_id": rid});
     let r = s.post("/instore/create_credit_refund", &refund("2000", "a")).await;
-    assert_eq!((r.body["result"].as_str(), r.body["status"].as_str()), (Some("Success"), Some("refunded")), "{:?}", r.body);
+    assert_eq!(
+        (r.body["result"].as_str(), r.body["status"].as_str()),
+        (Some("Success"), Some("refunded")),
+        "{:?}",
+        r.body
+    );
     assert_eq!(r.body["data"]["refunded"]["amount"], 2000);
     // The identical request again is a replay: nothing more is refunded.
     let before = ledger_digest(s.server.data.path());

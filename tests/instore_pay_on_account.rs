@@ -40,13 +40,22 @@ async fn create_credit_inquire_update_and_charge() {
     // Create again is a replay; a different Create of the same number is refused.
     assert_eq!(create(&s, 50_000).await, c);
     let r = s
-        .post("/instore/payonaccount/process", &json!({"action": "Create", "account_number": "ACC-1", "company_name": "Other", "credit_limit": amount(1)}))
+        .post(
+            "/instore/payonaccount/process",
+            &json!({"action": "Create", "account_number": "ACC-1", "company_name": "Other", "credit_limit": amount(1)}),
+        )
         .await;
     assert_eq!(r.status, 409);
 
-    let credit = json!({"action": "Credit", "account_number": "ACC-1", "authorized_user_id": "u-1", "balance": amount(10_000)});
+    let credit =
+        json!({"action": "Credit", "account_number": "ACC-1", "authorized_user_id": "u-1", "balance": amount(10_000)});
     let r = s.post("/instore/payonaccount/process", &credit).await;
-    assert_eq!((r.body["status"].as_str(), r.body["balance"]["amount"].as_str()), (Some("approved"), Some("10000")), "{:?}", r.body);
+    assert_eq!(
+        (r.body["status"].as_str(), r.body["balance"]["amount"].as_str()),
+        (Some("approved"), Some("10000")),
+        "{:?}",
+        r.body
+    );
     let before = ledger_digest(s.server.data.path());
     let again = s.post("/instore/payonaccount/process", &credit).await;
     assert_eq!(again.body, r.body, "the identical Credit is a replay");
@@ -58,7 +67,12 @@ async fn create_credit_inquire_update_and_charge() {
     assert_eq!(ledger_digest(s.server.data.path()).transfers, before.transfers);
     // An authorised one within the limit is approved; the log keeps the action as sent.
     let r = s.post("/instore/payonaccountlog", &charge("o-2", "u-2", 35_000)).await;
-    assert_eq!((r.body["status"].as_str(), r.body["action"].as_str()), (Some("approved"), Some("Create")), "{:?}", r.body);
+    assert_eq!(
+        (r.body["status"].as_str(), r.body["action"].as_str()),
+        (Some("approved"), Some("Create")),
+        "{:?}",
+        r.body
+    );
     assert_eq!(r.body["amount"], amount(35_000));
     assert_eq!(r.body["balance"], amount(-25_000));
     let replay = s.post("/instore/payonaccountlog", &charge("o-2", "u-2", 35_000)).await;

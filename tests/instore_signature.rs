@@ -56,7 +56,8 @@ async fn envelopes_are_signed_over_json_stringify_of_the_payload() {
     let receiver = Receiver::default();
     let cb = receiver.start().await;
     let path = "/instore/storedvaluecard/6036280000000011";
-    let payload = r#"{"requestId":"env-1","locationId":"A1234","number":"6036280000000011","cartKey":"c","pin":"1234"}"#;
+    let payload =
+        r#"{"requestId":"env-1","locationId":"A1234","number":"6036280000000011","cartKey":"c","pin":"1234"}"#;
     let before = ledger_digest(s.server.data.path());
 
     // Signed over the compact payload, sent pretty-printed in the same key order: accepted.
@@ -68,8 +69,10 @@ async fn envelopes_are_signed_over_json_stringify_of_the_payload() {
     assert_eq!(r.body, json!({"requestId": "env-1"}));
 
     // The same payload with its keys re-ordered is not what was signed.
-    let reordered = r#"{"locationId":"A1234","requestId":"env-2","number":"6036280000000011","cartKey":"c","pin":"1234"}"#;
-    let signed_order = r#"{"requestId":"env-2","locationId":"A1234","number":"6036280000000011","cartKey":"c","pin":"1234"}"#;
+    let reordered =
+        r#"{"locationId":"A1234","requestId":"env-2","number":"6036280000000011","cartKey":"c","pin":"1234"}"#;
+    let signed_order =
+        r#"{"requestId":"env-2","locationId":"A1234","number":"6036280000000011","cartKey":"c","pin":"1234"}"#;
     let sig2 = hmac_hex(&s.tenant.key, signed_order.as_bytes());
     let body = envelope_text(reordered, &sig2, "t1", "env-2", &cb);
     let r = s.raw(path, body.as_bytes(), &[("X-Signature", sig2.clone())]).await;

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 const FAST: &str = "[instore.callbacks]\nretry_base_ms = 40\nretry_max_ms = 200\n";
 
 fn lookup(rid: &str, number: &str, pin: Option<&str>) -> String {
-    let mut p = json!({"requestId": rid, "locationId": "A1234", "workstationId": "POS-1", "number": number, "cartKey": "c-1"});
+    let mut p =
+        json!({"requestId": rid, "locationId": "A1234", "workstationId": "POS-1", "number": number, "cartKey": "c-1"});
     if let Some(pin) = pin {
         p["pin"] = json!(pin);
     }
@@ -39,7 +40,14 @@ async fn one_balance_with_the_gift_service() {
     let s = start(FAST);
     let rx = Receiver::default();
     let cb = rx.start().await;
-    let ack = s.envelope(&format!("/instore/storedvaluecard/{DEMO_CARD_PIN}"), &lookup("l-1", DEMO_CARD_PIN, Some("1234")), "l-1", &cb).await;
+    let ack = s
+        .envelope(
+            &format!("/instore/storedvaluecard/{DEMO_CARD_PIN}"),
+            &lookup("l-1", DEMO_CARD_PIN, Some("1234")),
+            "l-1",
+            &cb,
+        )
+        .await;
     assert_eq!((ack.status, ack.body.clone()), (200, json!({"requestId": "l-1"})));
     let r = rx.result("l-1").await;
     assert_eq!(r["result"], "Success", "{r}");
@@ -47,7 +55,13 @@ async fn one_balance_with_the_gift_service() {
     assert_eq!((r["data"]["type"].as_str(), r["data"]["status"].as_str()), (Some("GiftCard"), Some("Active")));
 
     // A wrong PIN is a failure.
-    s.envelope(&format!("/instore/storedvaluecard/{DEMO_CARD_PIN}"), &lookup("l-bad", DEMO_CARD_PIN, Some("9999")), "l-bad", &cb).await;
+    s.envelope(
+        &format!("/instore/storedvaluecard/{DEMO_CARD_PIN}"),
+        &lookup("l-bad", DEMO_CARD_PIN, Some("9999")),
+        "l-bad",
+        &cb,
+    )
+    .await;
     let r = rx.result("l-bad").await;
     assert_eq!(r["result"], "Failure");
     assert!(r["error"].as_str().unwrap().starts_with("invalid_pin"), "{r}");
@@ -58,7 +72,9 @@ async fn one_balance_with_the_gift_service() {
     assert_eq!(balance(&redeem), 3750, "{redeem}");
     let tx_id = redeem["data"]["external_transaction_id"].as_str().unwrap().to_string();
     let pay_id = redeem["data"]["external_payment_id"].as_str().unwrap().to_string();
-    let (st, g) = s.gift("/gift/balance.json", json!({"cardInfo": {"printedCardNumber": DEMO_CARD_PIN, "cardRegCode": "1234"}})).await;
+    let (st, g) = s
+        .gift("/gift/balance.json", json!({"cardInfo": {"printedCardNumber": DEMO_CARD_PIN, "cardRegCode": "1234"}}))
+        .await;
     assert_eq!((st, g["currentBalance"].as_str()), (200, Some("37.50")), "{g}");
 
     // Redeem 7.50 at /gift: the extension sees 30.00.
@@ -66,34 +82,47 @@ async fn one_balance_with_the_gift_service() {
         .gift("/gift/redeem.json", json!({"cardInfo": {"printedCardNumber": DEMO_CARD_PIN, "cardRegCode": "1234"}, "amount": "7.50", "externalTransactionId": "g-1"}))
         .await;
     assert_eq!(st, 200);
-    s.envelope(&format!("/instore/storedvaluecard/{DEMO_CARD_PIN}"), &lookup("l-2", DEMO_CARD_PIN, None), "l-2", &cb).await;
+    s.envelope(&format!("/instore/storedvaluecard/{DEMO_CARD_PIN}"), &lookup("l-2", DEMO_CARD_PIN, None), "l-2", &cb)
+        .await;
     assert_eq!(balance(&rx.result("l-2").await), 3000);
 
     // More than the card holds is refused, nothing taken.
-    s.envelope("/instore/storedvaluecard_process", &process("p-big", "Redeem", DEMO_CARD_PIN, 3001), "p-big", &cb).await;
+    s.envelope("/instore/storedvaluecard_process", &process("p-big", "Redeem", DEMO_CARD_PIN, 3001), "p-big", &cb)
+        .await;
     let r = rx.result("p-big").await;
     assert_eq!(r["result"], "Failure");
     assert!(r["error"].as_str().unwrap().starts_with("insufficient_funds"), "{r}");
 
     // Cancel the extension's redeem: 12.50 back.
     let cancel = json!({"requestId": "c-1", "locationId": "A1234", "action": "Cancel", "number": DEMO_CARD_PIN,
-        "external_transaction_id": tx_id, "external_payment_id": pay_id}).to_string();
+        "external_transaction_id": tx_id, "external_payment_id": pay_id})
+    .to_string();
     s.envelope("/instore/storedvaluecard_process", &cancel, "c-1", &cb).await;
     assert_eq!(balance(&rx.result("c-1").await), 4250);
     // A Cancel naming ids that do not belong together is refused.
     let bogus = json!({"requestId": "c-2", "locationId": "A1234", "action": "Cancel", "number": DEMO_CARD_PIN,
-        "external_transaction_id": "1", "external_payment_id": pay_id}).to_string();
+        "external_transaction_id": "1", "external_payment_id": pay_id})
+    .to_string();
     s.envelope("/instore/storedvaluecard_process", &bogus, "c-2", &cb).await;
     assert_eq!(rx.result("c-2").await["result"], "Failure");
     // Load 10.00.
-    s.envelope("/instore/storedvaluecard_process", &process("p-load", "Load", DEMO_CARD_PIN, 1000), "p-load", &cb).await;
+    s.envelope("/instore/storedvaluecard_process", &process("p-load", "Load", DEMO_CARD_PIN, 1000), "p-load", &cb)
+        .await;
     assert_eq!(balance(&rx.result("p-load").await), 5250);
     // Amounts in another currency, or more precise than it, are refused.
-    s.envelope("/instore/storedvaluecard_process", &process("p-usd", "Load", DEMO_CARD_PIN, 1000).replace("EUR", "USD"), "p-usd", &cb).await;
+    s.envelope(
+        "/instore/storedvaluecard_process",
+        &process("p-usd", "Load", DEMO_CARD_PIN, 1000).replace("EUR", "USD"),
+        "p-usd",
+        &cb,
+    )
+    .await;
     assert!(rx.result("p-usd").await["error"].as_str().unwrap().starts_with("currency_not_accepted"));
 
     // The log shows every movement, whichever surface made it, oldest first.
-    let log = s.get(&format!("/instore/storedvaluelog/{DEMO_CARD_PIN}"), &[("requestId", "log-1"), ("locationId", "A1234")]).await;
+    let log = s
+        .get(&format!("/instore/storedvaluelog/{DEMO_CARD_PIN}"), &[("requestId", "log-1"), ("locationId", "A1234")])
+        .await;
     assert_eq!(log.status, 200);
     let actions: Vec<(String, i64)> = log.body["log"]
         .as_array()
@@ -103,7 +132,13 @@ async fn one_balance_with_the_gift_service() {
         .collect();
     assert_eq!(
         actions,
-        vec![("Load".into(), 5000), ("Redeem".into(), -1250), ("Redeem".into(), -750), ("Cancel".into(), 1250), ("Load".into(), 1000)]
+        vec![
+            ("Load".into(), 5000),
+            ("Redeem".into(), -1250),
+            ("Redeem".into(), -750),
+            ("Cancel".into(), 1250),
+            ("Load".into(), 1000)
+        ]
     );
     assert_eq!(log.body["log"][4]["balance"]["amount"], 5250);
 
@@ -131,11 +166,23 @@ async fn created_cards_are_gift_cards_of_the_program() {
     s.envelope("/instore/storedvaluecard", &create("n-3", "Promotional", "Active", 0), "n-3", &cb).await;
     s.envelope("/instore/storedvaluecard", &create("n-4", "GiftCard", "Inactive", 500), "n-4", &cb).await;
     let a = rx.result("n-1").await;
-    assert_eq!((a["data"]["type"].as_str(), a["data"]["status"].as_str(), balance(&a)), (Some("GiftCard"), Some("Active"), 2000), "{a}");
+    assert_eq!(
+        (a["data"]["type"].as_str(), a["data"]["status"].as_str(), balance(&a)),
+        (Some("GiftCard"), Some("Active"), 2000),
+        "{a}"
+    );
     let b = rx.result("n-2").await;
-    assert_eq!((b["data"]["type"].as_str(), b["data"]["status"].as_str(), balance(&b)), (Some("ReturnCard"), Some("Inactive"), 0), "{b}");
+    assert_eq!(
+        (b["data"]["type"].as_str(), b["data"]["status"].as_str(), balance(&b)),
+        (Some("ReturnCard"), Some("Inactive"), 0),
+        "{b}"
+    );
     let c = rx.result("n-3").await;
-    assert_eq!((c["data"]["type"].as_str(), c["data"]["status"].as_str()), (Some("Promotional"), Some("Active")), "{c}");
+    assert_eq!(
+        (c["data"]["type"].as_str(), c["data"]["status"].as_str()),
+        (Some("Promotional"), Some("Active")),
+        "{c}"
+    );
     assert_eq!(rx.result("n-4").await["result"], "Failure");
     // The new card works at /gift.
     let n = a["data"]["number"].as_str().unwrap();
@@ -158,7 +205,10 @@ async fn callbacks_are_retried_until_the_receiver_takes_them() {
     assert_eq!(balance(&r), 4900);
     let got: Vec<Received> = rx.received().into_iter().filter(|g| g.path == "/cb").collect();
     assert_eq!(got.len(), 4, "three failures, then delivered: {got:?}");
-    assert!(got.iter().all(|g| g.body == got[0].body && g.callback_id == got[0].callback_id), "the same callback each time");
+    assert!(
+        got.iter().all(|g| g.body == got[0].body && g.callback_id == got[0].callback_id),
+        "the same callback each time"
+    );
     assert_eq!(got.iter().filter(|g| g.accepted).count(), 1);
     s.verify();
 }
@@ -174,8 +224,10 @@ async fn a_repeated_request_id_resends_the_first_result_and_applies_once() {
     let before = ledger_digest(s.server.data.path());
     let again = s.envelope("/instore/storedvaluecard_process", &payload, "dup-1", &cb).await;
     assert_eq!(again.body, json!({"requestId": "dup-1"}));
-    rx.wait_for("the result sent again", |got| got.iter().filter(|g| g.accepted && g.json()["requestId"] == "dup-1").count() == 2)
-        .await;
+    rx.wait_for("the result sent again", |got| {
+        got.iter().filter(|g| g.accepted && g.json()["requestId"] == "dup-1").count() == 2
+    })
+    .await;
     let results = rx.results_for("dup-1");
     assert_eq!(results[1], first);
     assert_eq!(ledger_digest(s.server.data.path()), before, "applied once");
@@ -197,7 +249,10 @@ async fn pre_loaded_accounts_answer_with_results() {
         "accounts": [{"number": DEMO_CARD_PIN, "pin": "1234", "paymentProcessorId": "pp-1"}, {"number": other}]})
     .to_string();
     let ack = s.envelope("/instore/storedvaluecard_process", &payload, "b-1", &cb).await;
-    assert_eq!(ack.body, json!({"results": [{"requestId": "b-1:1", "paymentProcessorId": "pp-1"}, {"requestId": "b-1:2"}]}));
+    assert_eq!(
+        ack.body,
+        json!({"results": [{"requestId": "b-1:1", "paymentProcessorId": "pp-1"}, {"requestId": "b-1:2"}]})
+    );
     assert_eq!(balance(&rx.result("b-1:1").await), 4800);
     assert_eq!(balance(&rx.result("b-1:2").await), 2300);
 }

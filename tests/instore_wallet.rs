@@ -45,7 +45,10 @@ async fn pay_refund_and_cancel_on_a_customer_wallet() {
     assert_eq!(paid.status, 200, "{:?}", paid.body);
     let b = &paid.body;
     assert_eq!((b["result"].as_str(), b["code"].as_str()), (Some("Success"), Some("00")), "{b}");
-    assert_eq!((b["total"].as_str(), b["tip"].as_str(), b["subtotal"].as_str()), (Some("1050"), Some("100"), Some("1150")));
+    assert_eq!(
+        (b["total"].as_str(), b["tip"].as_str(), b["subtotal"].as_str()),
+        (Some("1050"), Some("100"), Some("1150"))
+    );
     assert_eq!((b["merchant_id"].as_str(), b["terminal_id"].as_str()), (Some("1"), Some("T01")));
     assert_eq!(b["pos_local_time"], "2026-12-01 12:37:54");
     let tx = b["transaction_id"].as_str().unwrap().to_string();

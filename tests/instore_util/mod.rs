@@ -178,12 +178,7 @@ pub struct Receiver {
     notify: Arc<tokio::sync::Notify>,
 }
 
-async fn receive(
-    State(r): State<Receiver>,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
+async fn receive(State(r): State<Receiver>, uri: axum::http::Uri, headers: HeaderMap, body: Bytes) -> StatusCode {
     let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let failing = r.fail_first.load(Ordering::SeqCst) > 0;
     if failing {
@@ -199,7 +194,13 @@ async fn receive(
         accepted,
     });
     r.notify.notify_waiters();
-    if accepted { StatusCode::OK } else if failing { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::SERVICE_UNAVAILABLE }
+    if accepted {
+        StatusCode::OK
+    } else if failing {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    }
 }
 
 impl Receiver {

@@ -34,9 +34,20 @@ pub fn router() -> Router<AppState> {
 #[openapi(
     paths(initialize, connect, capture, collect, transaction, available_refund, refund, cancel),
     components(schemas(
-        Ped, InitializeCreditProcessorRequest, InitializeCreditProcessorReply, ProcessorSettings,
-        ConnectCardReaderRequest, ResultReply, CapturePaymentRequest, CollectCreditPaymentRequest, CardData,
-        CardReply, CreateCreditRefundRequest, CancelCreditPaymentRequest, AvailableRefundReply, AvailableRefund,
+        Ped,
+        InitializeCreditProcessorRequest,
+        InitializeCreditProcessorReply,
+        ProcessorSettings,
+        ConnectCardReaderRequest,
+        ResultReply,
+        CapturePaymentRequest,
+        CollectCreditPaymentRequest,
+        CardData,
+        CardReply,
+        CreateCreditRefundRequest,
+        CancelCreditPaymentRequest,
+        AvailableRefundReply,
+        AvailableRefund,
         MinorAmount
     ))
 )]
@@ -103,7 +114,8 @@ async fn connect(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> 
     signature::plain(&s.engine, &headers, &body)?;
     let r: ConnectCardReaderRequest = parse_object(&body)?;
     let code = r.ped.as_ref().and_then(|p| p.registration_code.as_deref());
-    let said_inactive = r.ped.as_ref().and_then(|p| p.status.as_deref()).is_some_and(|s| s.eq_ignore_ascii_case("Inactive"));
+    let said_inactive =
+        r.ped.as_ref().and_then(|p| p.status.as_deref()).is_some_and(|s| s.eq_ignore_ascii_case("Inactive"));
     if !said_inactive && engine_card::ped_online(&s.engine, code)? {
         Ok(Json(ResultReply { result: "Success".into(), error: None }))
     } else {
@@ -139,6 +151,16 @@ async fn collect(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> 
     let t = signature::plain(&s.engine, &headers, &body)?;
     let r: CollectCreditPaymentRequest = parse_object(&body)?;
     let amount = money(&r.amount, "amount")?;
+    if r.ped.as_ref().and_then(|p| p.status.as_deref()).is_some_and(|s| s.eq_ignore_ascii_case("Inactive")) {
+        let status = "declined".to_string();
+        return Ok(Json(CardReply {
+            result: "Failure".into(),
+            error: Some("Device Offline".into()),
+            cart_key: r.cart_key,
+            data: None,
+            status,
+        }));
+    }
     let c = Collect {
         cart_key: r.cart_key.clone(),
         reference: r.reference.clone(),
@@ -165,7 +187,14 @@ async fn transaction(
     let t = signature::query(&s.engine, &headers, &q)?;
     let p = engine_card::payment(&s.engine, &t.id, &id)?.ok_or_else(|| InstoreFailure::not_found("no such payment"))?;
     let status = p.status.clone();
-    Ok(Json(reply(Reply { ok: true, error: None, status, code: p.response_code.clone(), payment: Some(p), amount: None })))
+    Ok(Json(reply(Reply {
+        ok: true,
+        error: None,
+        status,
+        code: p.response_code.clone(),
+        payment: Some(p),
+        amount: None,
+    })))
 }
 
 #[utoipa::path(get, path = "/instore/credit_available_refund/{processor_id}", tag = "instore",

@@ -29,8 +29,12 @@ pub fn router() -> Router<AppState> {
 #[openapi(
     paths(process, charge, log),
     components(schemas(
-        StringAmount, PayOnAccountProcessRequest, PayOnAccountProcessReply, PayOnAccountLogRequest,
-        PayOnAccountLogReply, PayOnAccountLogList
+        StringAmount,
+        PayOnAccountProcessRequest,
+        PayOnAccountProcessReply,
+        PayOnAccountLogRequest,
+        PayOnAccountLogReply,
+        PayOnAccountLogList
     ))
 )]
 pub struct Doc;

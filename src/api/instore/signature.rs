@@ -75,7 +75,11 @@ pub fn envelope(engine: &Engine, headers: &HeaderMap, body: &[u8]) -> Result<Ten
         return Err(InstoreFailure::unauthorized("verification_signature and X-Signature differ"));
     }
     let exact = payload.get();
-    if t.verifies(exact.as_bytes(), sig) || t.verifies(compact(exact).as_bytes(), sig) { Ok(t) } else { Err(mismatch()) }
+    if t.verifies(exact.as_bytes(), sig) || t.verifies(compact(exact).as_bytes(), sig) {
+        Ok(t)
+    } else {
+        Err(mismatch())
+    }
 }
 
 /// A GET: the signature covers `JSON.stringify` of the query parameters, in their order.
@@ -137,7 +141,8 @@ mod tests {
 
     #[test]
     fn query_pairs_stringify_like_javascript() {
-        let pairs = vec![("requestId".to_string(), "r-1".to_string()), ("locationId".to_string(), "L \"1\"".to_string())];
+        let pairs =
+            vec![("requestId".to_string(), "r-1".to_string()), ("locationId".to_string(), "L \"1\"".to_string())];
         assert_eq!(stringify_pairs(&pairs), r#"{"requestId":"r-1","locationId":"L \"1\""}"#);
         assert_eq!(stringify_pairs(&[]), "{}");
     }

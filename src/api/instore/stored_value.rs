@@ -29,9 +29,19 @@ pub fn router() -> Router<AppState> {
 #[openapi(
     paths(create, lookup, process, log),
     components(schemas(
-        StoredValueEnvelope, StoredValueCardPayload, StoredValueLookupPayload, StoredValueProcessPayload,
-        InjectedStoredValueAccount, StoredValueAck, StoredValueBatchAck, StoredValueBatchEntry, StoredValueCallback,
-        StoredValueCardData, StoredValueStatus, StoredValueLogReply, StoredValueLogEntry
+        StoredValueEnvelope,
+        StoredValueCardPayload,
+        StoredValueLookupPayload,
+        StoredValueProcessPayload,
+        InjectedStoredValueAccount,
+        StoredValueAck,
+        StoredValueBatchAck,
+        StoredValueBatchEntry,
+        StoredValueCallback,
+        StoredValueCardData,
+        StoredValueStatus,
+        StoredValueLogReply,
+        StoredValueLogEntry
     ))
 )]
 pub struct Doc;
@@ -47,8 +57,7 @@ async fn accept<W: DeserializeOwned>(
 ) -> Result<Response, InstoreFailure> {
     let tenant = signature::envelope(&s.engine, headers, body)?;
     let env: StoredValueEnvelope = parse_object(body)?;
-    serde_json::from_value::<W>(env.payload.clone())
-        .map_err(|e| InstoreFailure::invalid(format!("payload: {e}")))?;
+    serde_json::from_value::<W>(env.payload.clone()).map_err(|e| InstoreFailure::invalid(format!("payload: {e}")))?;
     let mut payload: Payload =
         serde_json::from_value(env.payload.clone()).map_err(|e| InstoreFailure::invalid(format!("payload: {e}")))?;
     if let Some(rid) = &env.request_id

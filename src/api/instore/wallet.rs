@@ -36,8 +36,15 @@ pub fn router() -> Router<AppState> {
 #[openapi(
     paths(initialize, pay, available, cancel, log_cancel, refund),
     components(schemas(
-        InitializeWalletRequest, WalletResultReply, PayWalletRequest, PayWalletReply, AvailableWalletRefundRequest,
-        AvailableWalletRefundReply, CancelWalletPaymentRequest, LogCancelWalletRequest, RefundWalletPaymentRequest,
+        InitializeWalletRequest,
+        WalletResultReply,
+        PayWalletRequest,
+        PayWalletReply,
+        AvailableWalletRefundRequest,
+        AvailableWalletRefundReply,
+        CancelWalletPaymentRequest,
+        LogCancelWalletRequest,
+        RefundWalletPaymentRequest,
         RefundWalletPaymentReply
     ))
 )]
@@ -48,7 +55,8 @@ fn result(ok: bool) -> String {
 }
 
 fn ids(s: &AppState) -> std::result::Result<(String, String), InstoreFailure> {
-    let setup = Setup::from_engine(&s.engine).map_err(|e| InstoreFailure::from(crate::engine::extensions::ExtError::from(e)))?;
+    let setup = Setup::from_engine(&s.engine)
+        .map_err(|e| InstoreFailure::from(crate::engine::extensions::ExtError::from(e)))?;
     Ok((setup.merchant_id.to_string(), setup.terminal_id))
 }
 

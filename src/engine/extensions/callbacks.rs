@@ -119,7 +119,12 @@ async fn attempt(engine: &Engine, http: &reqwest::Client, c: &Callback) -> Resul
     if resp.status().is_success() { Ok(()) } else { Err(format!("receiver answered {}", resp.status())) }
 }
 
-async fn deliver_one(engine: &Engine, http: &reqwest::Client, cfg: &CallbackConfig, c: Callback) -> Result<(), ExtError> {
+async fn deliver_one(
+    engine: &Engine,
+    http: &reqwest::Client,
+    cfg: &CallbackConfig,
+    c: Callback,
+) -> Result<(), ExtError> {
     let outcome = attempt(engine, http, &c).await;
     let attempts = c.attempts.saturating_add(1);
     let now = wall_ns();
@@ -132,8 +137,12 @@ async fn deliver_one(engine: &Engine, http: &reqwest::Client, cfg: &CallbackConf
         }
     };
     match &error {
-        Some(e) => tracing::info!(callback = %c.id, request = %c.request_id, attempts, correlation_id = ?c.correlation_id, "callback failed: {e}"),
-        None => tracing::info!(callback = %c.id, request = %c.request_id, attempts, correlation_id = ?c.correlation_id, "callback delivered"),
+        Some(e) => {
+            tracing::info!(callback = %c.id, request = %c.request_id, attempts, correlation_id = ?c.correlation_id, "callback failed: {e}")
+        }
+        None => {
+            tracing::info!(callback = %c.id, request = %c.request_id, attempts, correlation_id = ?c.correlation_id, "callback delivered")
+        }
     }
     let id = c.id.clone();
     engine

@@ -67,10 +67,24 @@ pub struct CardReply {
 
 impl CardReply {
     fn failure(status: &str, code: &str, error: impl Into<String>, payment: Option<Payment>) -> CardReply {
-        CardReply { ok: false, error: Some(error.into()), status: status.into(), code: code.into(), payment, amount: None }
+        CardReply {
+            ok: false,
+            error: Some(error.into()),
+            status: status.into(),
+            code: code.into(),
+            payment,
+            amount: None,
+        }
     }
     fn success(status: &str, payment: Payment) -> CardReply {
-        CardReply { ok: true, error: None, status: status.into(), code: "00".into(), payment: Some(payment), amount: None }
+        CardReply {
+            ok: true,
+            error: None,
+            status: status.into(),
+            code: "00".into(),
+            payment: Some(payment),
+            amount: None,
+        }
     }
 }
 
@@ -218,7 +232,8 @@ pub async fn collect(engine: &Engine, tenant: &str, c: Collect, fingerprint: &st
                 };
                 let ledger = c.amount.currency().ledger();
                 ensure_accounts(tx, &tenant, ledger)?;
-                let amount = u64::try_from(p.authorized).map_err(|_| ExtError::Invalid("amount out of range".into()))?;
+                let amount =
+                    u64::try_from(p.authorized).map_err(|_| ExtError::Invalid("amount out of range".into()))?;
                 let hold = NewTransfer {
                     id: hold_id(&tenant, &p.processor_id),
                     debit_account_id: clearing(&tenant, ledger),

@@ -181,7 +181,13 @@ fn create(tx: &mut WriteTx<'_>, tenant: &str, number: &str, r: &ProcessRequest, 
         },
         NewAccount { id: lines, ledger, code: code::POA_CREDIT_LINES, ..NewAccount::default() },
         NewAccount { id: funding, ledger, code: code::POA_FUNDING, ..NewAccount::default() },
-        NewAccount { id: sales, ledger, code: code::EXTENSION_SALES, flags: AccountFlags::HISTORY, ..NewAccount::default() },
+        NewAccount {
+            id: sales,
+            ledger,
+            code: code::EXTENSION_SALES,
+            flags: AccountFlags::HISTORY,
+            ..NewAccount::default()
+        },
     ])?;
     if let Some(bad) = results.iter().find(|r| !r.is_success()) {
         return Err(ExtError::Internal(format!("pay-on-account accounts: {bad:?}")));

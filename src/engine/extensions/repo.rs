@@ -6,10 +6,11 @@ use super::card::Payment;
 use crate::ledger::Migration;
 use crate::store::{Row, Sql, StoreError, params};
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    component: "instore",
-    version: 1,
-    sql: "
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        component: "instore",
+        version: 1,
+        sql: "
 CREATE TABLE instore_tenants (
     id TEXT PRIMARY KEY,
     sealed_key BLOB NOT NULL,
@@ -126,10 +127,11 @@ CREATE TABLE instore_poa_log (
 );
 CREATE INDEX instore_poa_log_by_account ON instore_poa_log (tenant, account_number, created_at);
 ",
-}, Migration {
-    component: "instore",
-    version: 2,
-    sql: "
+    },
+    Migration {
+        component: "instore",
+        version: 2,
+        sql: "
 -- Single-use codes a wallet app shows (till wallet barcode).
 CREATE TABLE instore_wallet_codes (
     code TEXT PRIMARY KEY,
@@ -164,11 +166,18 @@ CREATE TABLE instore_wallet_cancel_log (
     PRIMARY KEY (tenant, id)
 );
 ",
-}];
+    },
+];
 
 // ---- wallet codes and payments
 
-pub fn insert_wallet_code(sql: Sql<'_>, code: &str, wallet_id: i64, expires_at: i64, now: i64) -> Result<(), StoreError> {
+pub fn insert_wallet_code(
+    sql: Sql<'_>,
+    code: &str,
+    wallet_id: i64,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), StoreError> {
     sql.execute(
         "INSERT INTO instore_wallet_codes (code, wallet_id, expires_at, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![code, wallet_id, expires_at, now],
@@ -186,8 +195,10 @@ pub fn wallet_code(sql: Sql<'_>, code: &str) -> Result<Option<(i64, i64, Option<
 }
 
 pub fn use_wallet_code(sql: Sql<'_>, code: &str, by: &str) -> Result<bool, StoreError> {
-    Ok(sql.execute("UPDATE instore_wallet_codes SET used_by = ?2 WHERE code = ?1 AND used_by IS NULL", params![code, by])?
-        == 1)
+    Ok(sql.execute(
+        "UPDATE instore_wallet_codes SET used_by = ?2 WHERE code = ?1 AND used_by IS NULL",
+        params![code, by],
+    )? == 1)
 }
 
 /// A wallet payment as kept.
@@ -235,7 +246,12 @@ pub fn update_wallet_payment(sql: Sql<'_>, tenant: &str, p: &WalletPayment) -> R
 }
 
 /// The payment by its transaction id, or (when `by_barcode`) by the code it was paid with.
-pub fn wallet_payment(sql: Sql<'_>, tenant: &str, key: &str, by_barcode: bool) -> Result<Option<WalletPayment>, StoreError> {
+pub fn wallet_payment(
+    sql: Sql<'_>,
+    tenant: &str,
+    key: &str,
+    by_barcode: bool,
+) -> Result<Option<WalletPayment>, StoreError> {
     let column = if by_barcode { "barcode" } else { "transaction_id" };
     sql.query_one(
         &format!(
@@ -306,18 +322,21 @@ pub fn upsert_tenant(
 pub fn tenants(sql: Sql<'_>, id: Option<&str>) -> Result<Vec<TenantRow>, ExtError> {
     let map = |r: &Row<'_, '_>| Ok(TenantRow { id: r.get(0)?, sealed_key: r.get(1)?, api_key_sha256: r.get(2)? });
     Ok(match id {
-        Some(id) => sql.query_all(
-            "SELECT id, sealed_key, api_key_sha256 FROM instore_tenants WHERE id = ?1",
-            params![id],
-            map,
-        )?,
+        Some(id) => {
+            sql.query_all("SELECT id, sealed_key, api_key_sha256 FROM instore_tenants WHERE id = ?1", params![id], map)?
+        }
         None => sql.query_all("SELECT id, sealed_key, api_key_sha256 FROM instore_tenants LIMIT 2", params![], map)?,
     })
 }
 
 // ---- replies
 
-pub fn stored_reply(sql: Sql<'_>, tenant: &str, action: &str, key: &str) -> Result<Option<(String, String)>, StoreError> {
+pub fn stored_reply(
+    sql: Sql<'_>,
+    tenant: &str,
+    action: &str,
+    key: &str,
+) -> Result<Option<(String, String)>, StoreError> {
     sql.query_one(
         "SELECT fingerprint, reply FROM instore_replies WHERE tenant = ?1 AND action = ?2 AND key = ?3",
         params![tenant, action, key],
@@ -418,7 +437,12 @@ pub fn card_payment_by_cart(sql: Sql<'_>, tenant: &str, cart_key: &str) -> Resul
 }
 
 /// The newest authorised payment whose `reference` or `sale_id` (`field`) is `value`.
-pub fn card_payment_by_field(sql: Sql<'_>, tenant: &str, field: &str, value: &str) -> Result<Option<Payment>, ExtError> {
+pub fn card_payment_by_field(
+    sql: Sql<'_>,
+    tenant: &str,
+    field: &str,
+    value: &str,
+) -> Result<Option<Payment>, ExtError> {
     let column = if field == "sale_id" { "sale_id" } else { "reference" };
     Ok(sql.query_one(
         &format!(

@@ -121,9 +121,10 @@ pub async fn accept(engine: &Engine, env: Envelope) -> Result<Ack, ExtError> {
     }
     match env.action {
         SvAction::Create => {
-            p.kind.as_deref().filter(|k| ["GiftCard", "ReturnCard", "Promotional"].contains(k)).ok_or_else(|| {
-                ExtError::Invalid("payload.type must be GiftCard, ReturnCard or Promotional".into())
-            })?;
+            p.kind
+                .as_deref()
+                .filter(|k| ["GiftCard", "ReturnCard", "Promotional"].contains(k))
+                .ok_or_else(|| ExtError::Invalid("payload.type must be GiftCard, ReturnCard or Promotional".into()))?;
             p.status
                 .as_deref()
                 .filter(|s| ["Active", "Inactive"].contains(s))
@@ -146,8 +147,7 @@ pub async fn accept(engine: &Engine, env: Envelope) -> Result<Ack, ExtError> {
         },
     }
     let accounts = p.accounts.clone().filter(|a| !a.is_empty());
-    if accounts.is_none() && p.number.as_deref().is_none_or(|n| n.trim().is_empty()) && env.action != SvAction::Create
-    {
+    if accounts.is_none() && p.number.as_deref().is_none_or(|n| n.trim().is_empty()) && env.action != SvAction::Create {
         return Err(ExtError::Invalid("payload.number is required".into()));
     }
     // One operation per pre-loaded account, each with its own request id `<requestId>:<n>`.
@@ -269,8 +269,7 @@ async fn process(engine: &Engine, row: repo::SvRequest) -> Result<(), ExtError> 
     let cfg = config(engine)?.callbacks;
     let now = wall_ns();
     let waited_ms = now.saturating_sub(row.created_at) / 1_000_000;
-    if let Some(url) = row.status_url.clone().filter(|_| !row.status_sent && waited_ms >= cfg.status_after_ms as i64)
-    {
+    if let Some(url) = row.status_url.clone().filter(|_| !row.status_sent && waited_ms >= cfg.status_after_ms as i64) {
         let body = serde_json::json!({"requestId": row.request_id, "status": "Processing"}).to_string();
         let r = row.clone();
         engine
@@ -408,7 +407,8 @@ async fn work(engine: &Engine, tenant: &str, action: SvAction, p: &Payload) -> R
     let rid = p.request_id.clone();
     let ext = payment_id(tenant, &rid);
     let number = p.number.clone().unwrap_or_default();
-    let card = CardInfo { printed_card_number: Some(number.clone()), card_reg_code: p.pin.clone(), ..CardInfo::default() };
+    let card =
+        CardInfo { printed_card_number: Some(number.clone()), card_reg_code: p.pin.clone(), ..CardInfo::default() };
     let run = |r: Result<gift::Success, GiftError>| -> Result<Result<gift::Success, String>, ExtError> {
         match r {
             Ok(s) => Ok(Ok(s)),
@@ -469,7 +469,8 @@ async fn work(engine: &Engine, tenant: &str, action: SvAction, p: &Payload) -> R
             let m = meta(&setup, tenant, p, ext.clone());
             match p.action.as_deref() {
                 Some(a @ ("Load" | "Redeem")) => {
-                    let o = p.amount.clone().unwrap_or(MinorObject { amount: 0, precision: 2, currency: String::new() });
+                    let o =
+                        p.amount.clone().unwrap_or(MinorObject { amount: 0, precision: 2, currency: String::new() });
                     let amount = match amount_of(&o, setup.program.currency) {
                         Ok(m) => m,
                         Err(e) => return Ok((failure(&rid, e), effects)),
@@ -498,9 +499,10 @@ async fn work(engine: &Engine, tenant: &str, action: SvAction, p: &Payload) -> R
                         Some((n, px)) if n == number && px == tx_id => {
                             let px_num = px.parse::<i64>().ok();
                             match run(gift::reverse(engine, m, px_num, Some(pay.clone())).await)? {
-                                Ok(s) => {
-                                    success(&rid, data_of(engine, &setup, &number, &s.current_balance, Some((px, pay)))?)
-                                }
+                                Ok(s) => success(
+                                    &rid,
+                                    data_of(engine, &setup, &number, &s.current_balance, Some((px, pay)))?,
+                                ),
                                 Err(e) => failure(&rid, e),
                             }
                         }

@@ -41,7 +41,14 @@ impl WalletReply {
         }
     }
     fn ok(payment: WalletPayment) -> WalletReply {
-        WalletReply { ok: true, code: "00".into(), error: None, payment: Some(payment), refund_id: None, refund_amount: None }
+        WalletReply {
+            ok: true,
+            code: "00".into(),
+            error: None,
+            payment: Some(payment),
+            refund_id: None,
+            refund_amount: None,
+        }
     }
 }
 
@@ -109,7 +116,8 @@ pub async fn pay(engine: &Engine, tenant: &str, p: Pay, fingerprint: &str) -> Re
                 if expires <= wall_ns() {
                     return Ok(WalletReply::decline("54", "The barcode has expired; show a new one.", None));
                 }
-                let w = crate::engine::spots::repo::wallet(tx.sql(), wallet_id).map_err(|e| ExtError::Internal(e.to_string()))?;
+                let w = crate::engine::spots::repo::wallet(tx.sql(), wallet_id)
+                    .map_err(|e| ExtError::Internal(e.to_string()))?;
                 let Some(w) = w else {
                     return Ok(WalletReply::decline("14", "The wallet does not exist.", None));
                 };
@@ -254,7 +262,12 @@ pub struct CancelLog {
 
 /// `log_cancel_wallet`: keeps the POS's record and cancels the payment it names (by
 /// `transaction_id`, else `barcode`) if that is still paid. An identical request is a replay.
-pub async fn log_cancel(engine: &Engine, tenant: &str, c: CancelLog, fingerprint: &str) -> Result<WalletReply, ExtError> {
+pub async fn log_cancel(
+    engine: &Engine,
+    tenant: &str,
+    c: CancelLog,
+    fingerprint: &str,
+) -> Result<WalletReply, ExtError> {
     let once = Once::new(tenant, "log_cancel_wallet", fingerprint, fingerprint);
     let tenant = tenant.to_string();
     engine
@@ -285,7 +298,14 @@ pub async fn log_cancel(engine: &Engine, tenant: &str, c: CancelLog, fingerprint
                         r if r.code == "25" => Ok(WalletReply { ok: true, code: "00".into(), error: None, ..r }),
                         r => Ok(r),
                     },
-                    None => Ok(WalletReply { ok: true, code: "00".into(), error: None, payment: None, refund_id: None, refund_amount: None }),
+                    None => Ok(WalletReply {
+                        ok: true,
+                        code: "00".into(),
+                        error: None,
+                        payment: None,
+                        refund_id: None,
+                        refund_amount: None,
+                    }),
                 }
             })
         })
