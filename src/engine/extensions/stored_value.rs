@@ -390,7 +390,7 @@ fn data_of(
     let balance = Money::parse(balance, program.currency).unwrap_or(Money::zero(program.currency));
     let n = number.to_string();
     let kind = engine.ledger().read_sql(|sql| Ok::<_, ExtError>(repo::sv_card_type(sql, &n)?))?;
-    let state = engine.ledger().read(|c| cards::load_card(c, number))?.map(|c| c.state).unwrap_or(CardState::Inactive);
+    let state = engine.ledger().read_sql(|sql| cards::load_card(sql, number))?.map(|c| c.state).unwrap_or(CardState::Inactive);
     let (tx_id, pay_id) = ext.map_or((None, None), |(a, b)| (Some(a), Some(b)));
     Ok(SvData {
         number: number.into(),
@@ -539,7 +539,7 @@ async fn register_for(engine: &Engine, setup: &Setup, tenant: &str, request_id: 
                 // Taken: by an earlier attempt at this very request when it is still an inactive
                 // card nobody else created; otherwise draw the next number.
                 let mine = repo::sv_card_type(tx.sql(), &n)?.is_none()
-                    && cards::load_card(tx.conn(), &n)?.is_some_and(|c| c.state == CardState::Inactive);
+                    && cards::load_card(tx.sql(), &n)?.is_some_and(|c| c.state == CardState::Inactive);
                 if mine {
                     return Ok(n);
                 }
@@ -568,7 +568,7 @@ pub fn log(engine: &Engine, number: &str) -> Result<Option<Vec<LogEntry>>, ExtEr
     let Ok(number) = program.check_number(number) else {
         return Ok(None);
     };
-    if engine.ledger().read(|c| cards::load_card(c, &number))?.is_none() {
+    if engine.ledger().read_sql(|sql| cards::load_card(sql, &number))?.is_none() {
         return Ok(None);
     }
     let account = program.account_of(&number);
