@@ -13,6 +13,7 @@
 //! | `tokens`     | API bearer tokens (stored hashed)                                     |
 //! | `catalog`    | stores, products, POR code stock, partner balance                     |
 //! | `retail`     | two-step retail orders, receipt lines, settlements, webhooks          |
+//! | `outbox`     | durable, signed, retried HTTP callbacks behind the address guard (SSRF) |
 //! | `users`      | cashiers, managers, trainers, PINs, sessions                          |
 //! | `receipts`   | stored receipts with per-terminal numbering, for reprints             |
 //! | `demo`       | the demo data an empty data directory starts with                     |
@@ -27,6 +28,7 @@ pub mod config;
 pub mod demo;
 pub mod extensions;
 pub mod gift;
+pub mod outbox;
 pub mod receipts;
 pub mod retail;
 pub mod secrets;
@@ -90,6 +92,7 @@ fn migrations() -> Vec<Migration> {
         gift::MIGRATIONS,
         tokens::MIGRATIONS,
         catalog::MIGRATIONS,
+        outbox::MIGRATIONS,
         retail::MIGRATIONS,
         users::MIGRATIONS,
         receipts::MIGRATIONS,

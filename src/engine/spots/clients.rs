@@ -159,7 +159,8 @@ pub fn lookup(engine: &Engine, client_id: &str) -> Result<Option<(Caller, Vec<u8
     let Some(row) = engine.ledger().read_sql(|sql| repo::client(sql, client_id))? else { return Ok(None) };
     let kind = ClientKind::parse(&row.kind).ok_or_else(|| SpotsError::Internal(format!("client kind {}", row.kind)))?;
     let key = engine.secrets().open(&row.sealed_key).map_err(|e| SpotsError::Internal(e.to_string()))?;
-    let caller = Caller { client_id: row.id, kind, name: row.name, location_id: row.location_id, wallet_id: row.wallet_id };
+    let caller =
+        Caller { client_id: row.id, kind, name: row.name, location_id: row.location_id, wallet_id: row.wallet_id };
     Ok(Some((caller, key)))
 }
 

@@ -320,7 +320,9 @@ fn txn_row(r: &Row<'_, '_>) -> Result<TxnRow, StoreError> {
 
 pub fn insert_txn(sql: Sql<'_>, t: &TxnRow) -> Result<(), SpotsError> {
     sql.execute(
-        &format!("INSERT INTO spots_transactions ({TXN_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+        &format!(
+            "INSERT INTO spots_transactions ({TXN_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        ),
         params![
             &t.key,
             &t.client_id,

@@ -55,7 +55,11 @@ fn funding_of(currency: Currency) -> u128 {
 }
 
 /// Creates the clearing and funding accounts if they are missing (idempotent).
-pub(super) fn ensure_store_accounts(tx: &mut WriteTx<'_>, currency: Currency, location_id: i64) -> Result<(), SpotsError> {
+pub(super) fn ensure_store_accounts(
+    tx: &mut WriteTx<'_>,
+    currency: Currency,
+    location_id: i64,
+) -> Result<(), SpotsError> {
     let accounts = [
         NewAccount {
             id: clearing_of(currency, location_id),
@@ -64,7 +68,12 @@ pub(super) fn ensure_store_accounts(tx: &mut WriteTx<'_>, currency: Currency, lo
             flags: AccountFlags::HISTORY,
             ..Default::default()
         },
-        NewAccount { id: funding_of(currency), ledger: currency.ledger(), code: code::WALLET_FUNDING, ..Default::default() },
+        NewAccount {
+            id: funding_of(currency),
+            ledger: currency.ledger(),
+            code: code::WALLET_FUNDING,
+            ..Default::default()
+        },
     ];
     for (a, r) in accounts.iter().zip(tx.create_accounts(&accounts)?) {
         if !r.is_success() {
@@ -75,7 +84,13 @@ pub(super) fn ensure_store_accounts(tx: &mut WriteTx<'_>, currency: Currency, lo
 }
 
 /// Creates a wallet named `name` holding `balance` (the merchant's currency), inside `tx`.
-pub fn create_in(tx: &mut WriteTx<'_>, location_id: i64, name: &str, balance: Money, now: i64) -> Result<Wallet, SpotsError> {
+pub fn create_in(
+    tx: &mut WriteTx<'_>,
+    location_id: i64,
+    name: &str,
+    balance: Money,
+    now: i64,
+) -> Result<Wallet, SpotsError> {
     if balance.is_negative() {
         return Err(SpotsError::InvalidParameters("A wallet's starting balance cannot be negative.".into()));
     }
@@ -182,7 +197,8 @@ fn move_money(
     key: &str,
     charge: bool,
 ) -> Result<Result<u128, Decline>, SpotsError> {
-    let w = repo::wallet(tx.sql(), wallet_id)?.ok_or_else(|| SpotsError::NotFound(format!("No wallet {wallet_id}.")))?;
+    let w =
+        repo::wallet(tx.sql(), wallet_id)?.ok_or_else(|| SpotsError::NotFound(format!("No wallet {wallet_id}.")))?;
     if amount.currency() != w.currency {
         return Err(SpotsError::InvalidParameters(format!(
             "Wallet {wallet_id} holds {}; the amount is in {}.",
@@ -214,7 +230,9 @@ fn move_money(
     };
     match tx.create_transfers(&[t])?.first().copied() {
         Some(r) if r.is_success() => Ok(Ok(id)),
-        Some(CreateTransferResult::ExceedsCredits) => Ok(Err(Decline::InsufficientFunds { at_disposal: balance_in(tx, &w)?.at_disposal })),
+        Some(CreateTransferResult::ExceedsCredits) => {
+            Ok(Err(Decline::InsufficientFunds { at_disposal: balance_in(tx, &w)?.at_disposal }))
+        }
         Some(r) if format!("{r:?}").starts_with("ExistsWithDifferent") => Ok(Err(Decline::KeyReused)),
         other => Err(SpotsError::Internal(format!("wallet {leg}: {other:?}"))),
     }
@@ -249,23 +267,21 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let w = rt.block_on(create(&engine, "Ann", Money::from_minor(1000, eur))).unwrap();
         let id = w.id;
-        let r = engine
-            .ledger()
-            .write_blocking(move |tx| charge(tx, id, Money::from_minor(400, eur), "order-1"))
-            .unwrap();
+        let r =
+            engine.ledger().write_blocking(move |tx| charge(tx, id, Money::from_minor(400, eur), "order-1")).unwrap();
         assert!(r.is_ok());
         // The same key again is the same charge, not a second one.
-        let again = engine
-            .ledger()
-            .write_blocking(move |tx| charge(tx, id, Money::from_minor(400, eur), "order-1"))
-            .unwrap();
+        let again =
+            engine.ledger().write_blocking(move |tx| charge(tx, id, Money::from_minor(400, eur), "order-1")).unwrap();
         assert_eq!(r, again);
-        let too_much = engine
-            .ledger()
-            .write_blocking(move |tx| charge(tx, id, Money::from_minor(700, eur), "order-2"))
-            .unwrap();
+        let too_much =
+            engine.ledger().write_blocking(move |tx| charge(tx, id, Money::from_minor(700, eur), "order-2")).unwrap();
         assert_eq!(too_much, Err(Decline::InsufficientFunds { at_disposal: Money::from_minor(600, eur) }));
-        engine.ledger().write_blocking(move |tx| refund(tx, id, Money::from_minor(100, eur), "order-1")).unwrap().unwrap();
+        engine
+            .ledger()
+            .write_blocking(move |tx| refund(tx, id, Money::from_minor(100, eur), "order-1"))
+            .unwrap()
+            .unwrap();
         assert_eq!(balance(&engine, id).unwrap().unwrap().at_disposal.minor(), 700);
         assert!(engine.ledger().verify().unwrap().violations.is_empty());
     }
