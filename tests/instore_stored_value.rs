@@ -26,7 +26,7 @@ fn process(rid: &str, action: &str, number: &str, minor: i64) -> String {
     json!({
         "requestId": rid, "locationId": "A1234", "action": action, "number": number,
         "amount": {"amount": minor, "precision": 2, "currency": "EUR"},
-        "session_id": "sess-1", "reference": format!("order-{rid}")
+        "session_id": "sess-1", "reference": format!("order-{rid}"), "pin": "1234"
     })
     .to_string()
 }

@@ -327,6 +327,8 @@ pub struct StoredValueProcessPayload {
     pub session_id: Option<String>,
     pub reference: Option<String>,
     pub cvc: Option<String>,
+    /// Ours: the card's PIN, needed to Redeem from a card that has one.
+    pub pin: Option<String>,
     pub external_transaction_id: Option<String>,
     pub external_payment_id: Option<String>,
     pub accounts: Option<Vec<InjectedStoredValueAccount>>,

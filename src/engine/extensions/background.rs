@@ -1,12 +1,12 @@
 //! Background work of the payment extensions, started with the server: the stored-value worker
-//! (envelopes still `accepted`, e.g. after a restart) and the callback deliverer. Both only read
-//! and write durable rows, so stopping them at any point loses nothing.
+//! (envelopes still `accepted`, e.g. after a restart). Callbacks go out through the shared outbox's
+//! deliverer. It only reads and writes durable rows, so stopping it at any point loses nothing.
 
 use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
-use super::{ExtError, callbacks, config, stored_value};
+use super::{ExtError, stored_value};
 use crate::engine::Engine;
 
 /// The running tasks; dropping this stops them.
@@ -23,13 +23,9 @@ impl Drop for Background {
     }
 }
 
-/// Starts the worker and the deliverer on the current tokio runtime.
+/// Starts the worker on the current tokio runtime.
 pub fn start(engine: &Engine) -> Result<Background, ExtError> {
-    let cfg = config(engine)?.callbacks;
-    let http = callbacks::http_client(&cfg)?;
-    let worker = tokio::spawn(work(engine.clone()));
-    let deliverer = tokio::spawn(deliver(engine.clone(), cfg, http));
-    Ok(Background { tasks: vec![worker, deliverer] })
+    Ok(Background { tasks: vec![tokio::spawn(work(engine.clone()))] })
 }
 
 async fn work(engine: Engine) {
@@ -39,21 +35,6 @@ async fn work(engine: Engine) {
             Ok(_) => Duration::from_millis(50),
             Err(e) => {
                 tracing::warn!("stored value work: {e}");
-                Duration::from_secs(1)
-            }
-        };
-        tokio::time::sleep(pause).await;
-    }
-}
-
-async fn deliver(engine: Engine, cfg: super::config::CallbackConfig, http: reqwest::Client) {
-    let in_flight = callbacks::InFlight::default();
-    loop {
-        let pause = match callbacks::start_due(&engine, &http, &cfg, &in_flight) {
-            Ok(0) => Duration::from_millis(100),
-            Ok(_) => Duration::from_millis(20),
-            Err(e) => {
-                tracing::warn!("delivering callbacks: {e}");
                 Duration::from_secs(1)
             }
         };

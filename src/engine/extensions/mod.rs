@@ -13,10 +13,10 @@
 //! | `tenants.rs`        | tenants, their verification keys (sealed), HMAC signing              |
 //! | `card.rs`           | the card processor simulator: authorise, capture, refund, cancel     |
 //! | `stored_value.rs`   | stored value on the gift cards: the async envelope and its work      |
-//! | `callbacks.rs`      | the durable, signed, retried outbox of callbacks and status updates  |
+//! | `callbacks.rs`      | callbacks and status updates, queued on the shared outbox            |
 //! | `wallet.rs`         | digital wallet on the spots wallets: single-use codes, pay, refund, cancel |
 //! | `pay_on_account.rs` | pay-on-account lines: create, credit, inquiry, update, charge, log    |
-//! | `background.rs`     | the stored-value worker and the callback deliverer                   |
+//! | `background.rs`     | the stored-value worker (envelopes left `accepted`)                  |
 //! | `repo.rs`           | every SQL statement of this area                                     |
 
 pub mod background;

@@ -83,23 +83,6 @@ CREATE TABLE instore_sv_ops (
     action TEXT NOT NULL,
     px_id TEXT NOT NULL
 );
--- The callback outbox: every row is POSTed until a 2xx, retried with backoff.
-CREATE TABLE instore_callbacks (
-    id TEXT PRIMARY KEY,
-    tenant TEXT NOT NULL,
-    request_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    url TEXT NOT NULL,
-    body TEXT NOT NULL,
-    correlation_id TEXT,
-    state TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    next_attempt_at INTEGER NOT NULL,
-    last_error TEXT,
-    delivered_at INTEGER,
-    created_at INTEGER NOT NULL
-);
-CREATE INDEX instore_callbacks_due ON instore_callbacks (state, next_attempt_at);
 CREATE TABLE instore_poa_accounts (
     tenant TEXT NOT NULL,
     account_number TEXT NOT NULL,
@@ -590,77 +573,6 @@ pub fn sv_op(sql: Sql<'_>, tenant: &str, payment_id: &str) -> Result<Option<(Str
     sql.query_one(
         "SELECT number, px_id FROM instore_sv_ops WHERE payment_id = ?1 AND tenant = ?2",
         params![payment_id, tenant],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-}
-
-// ---- callbacks
-
-/// A callback to deliver.
-#[derive(Debug, Clone)]
-pub struct Callback {
-    pub id: String,
-    pub tenant: String,
-    pub request_id: String,
-    pub kind: String,
-    pub url: String,
-    pub body: String,
-    pub correlation_id: Option<String>,
-    pub attempts: u32,
-}
-
-pub fn insert_callback(sql: Sql<'_>, c: &Callback, now: i64) -> Result<(), StoreError> {
-    sql.execute(
-        "INSERT INTO instore_callbacks
-           (id, tenant, request_id, kind, url, body, correlation_id, state, attempts, next_attempt_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?8, ?8)",
-        params![&c.id, &c.tenant, &c.request_id, &c.kind, &c.url, &c.body, c.correlation_id.as_ref(), now],
-    )?;
-    Ok(())
-}
-
-pub fn due_callbacks(sql: Sql<'_>, now: i64, limit: i64) -> Result<Vec<Callback>, StoreError> {
-    sql.query_all(
-        "SELECT id, tenant, request_id, kind, url, body, correlation_id, attempts FROM instore_callbacks
-         WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, created_at LIMIT ?2",
-        params![now, limit],
-        |r| {
-            Ok(Callback {
-                id: r.get(0)?,
-                tenant: r.get(1)?,
-                request_id: r.get(2)?,
-                kind: r.get(3)?,
-                url: r.get(4)?,
-                body: r.get(5)?,
-                correlation_id: r.get(6)?,
-                attempts: r.get(7)?,
-            })
-        },
-    )
-}
-
-pub fn record_attempt(
-    sql: Sql<'_>,
-    id: &str,
-    state: &str,
-    attempts: u32,
-    next: i64,
-    error: Option<&str>,
-) -> Result<(), StoreError> {
-    let delivered = if state == "delivered" { Some(next) } else { None };
-    sql.execute(
-        "UPDATE instore_callbacks SET state = ?2, attempts = ?3, next_attempt_at = ?4, last_error = ?5, delivered_at = ?6
-         WHERE id = ?1 AND state = 'pending'",
-        params![id, state, attempts, next, error, delivered],
-    )?;
-    Ok(())
-}
-
-/// Callback counts by state for one request (tests and operators).
-pub fn callback_states(sql: Sql<'_>, tenant: &str, request_id: &str) -> Result<Vec<(String, u32)>, StoreError> {
-    sql.query_all(
-        "SELECT state, attempts FROM instore_callbacks WHERE tenant = ?1 AND request_id = ?2 ORDER BY created_at",
-        params![tenant, request_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
 }

@@ -10,7 +10,7 @@
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
-use super::{ExtError, callbacks, config, repo, wall_ns};
+use super::{ExtError, callbacks, config, repo, tenants, wall_ns};
 use crate::engine::Engine;
 use crate::engine::accounts::transfer_code;
 use crate::engine::cards::{self, CardInfo, CardState};
@@ -115,9 +115,9 @@ pub async fn accept(engine: &Engine, env: Envelope) -> Result<Ack, ExtError> {
     if p.request_id.trim().is_empty() || p.request_id.len() > 100 {
         return Err(ExtError::Invalid("payload.requestId: 1 to 100 characters".into()));
     }
-    let url = reqwest::Url::parse(&env.callback_url).map_err(|e| ExtError::Invalid(format!("callbackUrl: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(ExtError::Invalid("callbackUrl must be an http(s) URL".into()));
+    callbacks::check_url(engine, "callbackUrl", &env.callback_url).await?;
+    if let Some(status) = &env.status_url {
+        callbacks::check_url(engine, "statusUrl", status).await?;
     }
     match env.action {
         SvAction::Create => {
@@ -168,6 +168,8 @@ pub async fn accept(engine: &Engine, env: Envelope) -> Result<Ack, ExtError> {
             .collect(),
     };
     let now = wall_ns();
+    let tenant = tenants::find(engine, Some(&env.tenant))?;
+    let cfg = config(engine)?.callbacks;
     let rows: Vec<repo::SvRequest> = subs
         .iter()
         .map(|(sub, _)| repo::SvRequest {
@@ -200,16 +202,9 @@ pub async fn accept(engine: &Engine, env: Envelope) -> Result<Ack, ExtError> {
                     Some(old) => {
                         // The same request again: once done, send the same result again.
                         if let (Some(result), Some(url)) = (&old.result, &old.callback_url) {
-                            callbacks::enqueue(
-                                tx.sql(),
-                                &old.tenant,
-                                &old.request_id,
-                                "result",
-                                url,
-                                result,
-                                row.correlation_id.as_deref().or(old.correlation_id.as_deref()),
-                                now,
-                            )?;
+                            let correlation_id = row.correlation_id.as_deref().or(old.correlation_id.as_deref());
+                            let c = callbacks::Callback { tenant: &tenant, url, body: result, correlation_id };
+                            callbacks::enqueue(tx.sql(), tx.now(), &cfg, &c)?;
                         }
                     }
                     None => {
@@ -267,25 +262,23 @@ pub async fn process_accepted(engine: &Engine) -> Result<usize, ExtError> {
 
 async fn process(engine: &Engine, row: repo::SvRequest) -> Result<(), ExtError> {
     let cfg = config(engine)?.callbacks;
+    let tenant = tenants::find(engine, Some(&row.tenant))?;
     let now = wall_ns();
     let waited_ms = now.saturating_sub(row.created_at) / 1_000_000;
     if let Some(url) = row.status_url.clone().filter(|_| !row.status_sent && waited_ms >= cfg.status_after_ms as i64) {
         let body = serde_json::json!({"requestId": row.request_id, "status": "Processing"}).to_string();
-        let r = row.clone();
+        let (r, t, cfg) = (row.clone(), tenant.clone(), cfg.clone());
         engine
             .ledger()
             .write(move |tx| {
                 if repo::mark_status_sent(tx.sql(), &r.tenant, &r.request_id)? {
-                    callbacks::enqueue(
-                        tx.sql(),
-                        &r.tenant,
-                        &r.request_id,
-                        "status",
-                        &url,
-                        &body,
-                        r.correlation_id.as_deref(),
-                        now,
-                    )?;
+                    let c = callbacks::Callback {
+                        tenant: &t,
+                        url: &url,
+                        body: &body,
+                        correlation_id: r.correlation_id.as_deref(),
+                    };
+                    callbacks::enqueue(tx.sql(), tx.now(), &cfg, &c)?;
                 }
                 Ok::<(), ExtError>(())
             })
@@ -308,16 +301,13 @@ async fn process(engine: &Engine, row: repo::SvRequest) -> Result<(), ExtError> 
             if repo::finish_sv_request(tx.sql(), &row.tenant, &row.request_id, &body)?
                 && let Some(url) = &row.callback_url
             {
-                callbacks::enqueue(
-                    tx.sql(),
-                    &row.tenant,
-                    &row.request_id,
-                    "result",
+                let c = callbacks::Callback {
+                    tenant: &tenant,
                     url,
-                    &body,
-                    row.correlation_id.as_deref(),
-                    now,
-                )?;
+                    body: &body,
+                    correlation_id: row.correlation_id.as_deref(),
+                };
+                callbacks::enqueue(tx.sql(), tx.now(), &cfg, &c)?;
             }
             Ok::<(), ExtError>(())
         })

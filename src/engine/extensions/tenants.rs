@@ -14,6 +14,7 @@ use super::{ExtError, random_hex, repo};
 use crate::engine::Engine;
 
 /// A tenant as the signature check needs it.
+#[derive(Clone)]
 pub struct Tenant {
     pub id: String,
     /// The shared verification key (the hex text both sides hold).
