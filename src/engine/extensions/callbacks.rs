@@ -35,10 +35,8 @@ pub struct Callback<'a> {
 /// Queues a callback inside the caller's write.
 pub fn enqueue(sql: Sql<'_>, now: u64, cfg: &CallbackConfig, c: &Callback<'_>) -> Result<(), ExtError> {
     let id = format!("cb_{}", random_hex(12));
-    let mut headers = vec![
-        ("X-Signature".to_string(), c.tenant.sign(c.body.as_bytes())),
-        (HEADER_ID.to_string(), id.clone()),
-    ];
+    let mut headers =
+        vec![("X-Signature".to_string(), c.tenant.sign(c.body.as_bytes())), (HEADER_ID.to_string(), id.clone())];
     if let Some(corr) = c.correlation_id {
         headers.push(("x-correlation-id".to_string(), corr.to_string()));
     }

@@ -380,7 +380,8 @@ fn data_of(
     let balance = Money::parse(balance, program.currency).unwrap_or(Money::zero(program.currency));
     let n = number.to_string();
     let kind = engine.ledger().read_sql(|sql| Ok::<_, ExtError>(repo::sv_card_type(sql, &n)?))?;
-    let state = engine.ledger().read_sql(|sql| cards::load_card(sql, number))?.map(|c| c.state).unwrap_or(CardState::Inactive);
+    let state =
+        engine.ledger().read_sql(|sql| cards::load_card(sql, number))?.map(|c| c.state).unwrap_or(CardState::Inactive);
     let (tx_id, pay_id) = ext.map_or((None, None), |(a, b)| (Some(a), Some(b)));
     Ok(SvData {
         number: number.into(),
