@@ -5,6 +5,7 @@
 //! | `gift`      | `/gift/*.json` (gift-service-api + terminal gift operations)   | bearer API token        |
 //! | `retail`    | `/v1/...` (retail orders, stores, products, settlements, hooks) | bearer API token        |
 //! | `spots`     | `/rest/v1/...` (table spots, orders, wallet transactions)       | MAC (`spots::mac`)      |
+//! | `instore`   | `/instore/<action>` (payment extensions: card simulator, stored value, pay on account) | HMAC `X-Signature` |
 //! | `till`      | `/till/v1/...` (sessions, receipts, journal)                   | bearer session token    |
 //! | `openapi`   | `GET /openapi.json`, generated from the handlers (utoipa)      | none                    |
 //! | `auth`      | bearer token extractors                                        |                         |
@@ -14,6 +15,7 @@
 pub mod auth;
 pub mod error;
 pub mod gift;
+pub mod instore;
 pub mod openapi;
 pub mod retail;
 pub mod serve;
@@ -40,5 +42,6 @@ pub fn router(state: AppState) -> Router {
         .merge(retail::router())
         .merge(till::router())
         .merge(spots::router(state.clone()))
+        .merge(instore::router())
         .with_state(state)
 }

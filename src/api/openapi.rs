@@ -18,6 +18,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(super::till::sessions::Doc::openapi());
     doc.merge(super::till::receipts::Doc::openapi());
     doc.merge(super::spots::Doc::openapi());
+    doc.merge(super::instore::doc());
     doc
 }
 

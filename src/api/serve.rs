@@ -111,9 +111,11 @@ pub async fn spawn(engine: Engine, addr: &str) -> std::io::Result<ServerHandle> 
     let background = crate::engine::retail::background::start(&engine).map_err(std::io::Error::other)?;
     // Spots: configured spots, the till's merchant credential, reservation expiry, callbacks.
     let spots = crate::engine::spots::background::start(&engine).await.map_err(std::io::Error::other)?;
+    // Payment extensions: stored-value work and callback delivery.
+    let instore = crate::engine::extensions::background::start(&engine).map_err(std::io::Error::other)?;
     let app = app(engine);
     let task = tokio::spawn(async move {
-        let _background = background;
+        let _background = (background, instore);
         let _spots = spots;
         serve_until(listener, app, async move {
             let _ = stopped.await;

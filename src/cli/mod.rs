@@ -2,6 +2,7 @@
 //! API headless and administer a data directory. One file per command.
 
 mod cards;
+mod extension;
 mod print_test;
 mod retail;
 mod serve;
@@ -103,6 +104,9 @@ pub enum Command {
     /// Customer wallets, and a wallet app that plays the customer (/rest/v1).
     #[command(subcommand)]
     Wallet(WalletCommand),
+    /// Payment extension tenants (`/instore`).
+    #[command(subcommand)]
+    Extension(ExtensionCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -152,6 +156,11 @@ pub enum WalletCommand {
         #[command(flatten)]
         app: WalletAppArgs,
     },
+    /// Print a single-use code the wallet pays with at a store POS (`/instore/pay_wallet`), valid a few minutes.
+    Barcode {
+        #[arg(long, value_name = "WALLET_ID")]
+        wallet: i64,
+    },
 }
 
 /// Which wallet app plays the customer, against which server.
@@ -163,6 +172,18 @@ pub struct WalletAppArgs {
     /// The till server's URL.
     #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:7878")]
     pub server: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExtensionCommand {
+    /// Create a tenant (or give it a new key) and print {"tenant_id", "key"}: the shared verification key.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        /// Also require this X-API-Key on the tenant's requests (stored hashed).
+        #[arg(long, value_name = "KEY")]
+        api_key: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -246,17 +267,18 @@ pub fn main() -> ExitCode {
         Some(Command::Balance(BalanceCommand::Add { amount, currency })) => {
             retail::add_balance(&cli.global, &amount, &currency)
         }
+        Some(Command::Extension(ExtensionCommand::Create { tenant, api_key })) => {
+            extension::create(&cli.global, &tenant, api_key.as_deref())
+        }
         Some(Command::User(UserCommand::Add { number, name, role, pin })) => {
             user::add(&cli.global, number, &name, &role, &pin)
         }
         Some(Command::User(UserCommand::Unlock { number })) => user::unlock(&cli.global, number),
         Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),
-        Some(Command::Wallet(WalletCommand::Create { name, balance })) => {
-            spots::create_wallet(&cli.global, &name, &balance)
-        }
         Some(Command::Wallet(cmd)) => {
             let (app, action) = match cmd {
-                WalletCommand::Create { .. } => unreachable!("handled above"),
+                WalletCommand::Create { name, balance } => return exit(spots::create_wallet(&cli.global, &name, &balance)),
+                WalletCommand::Barcode { wallet } => return exit(extension::barcode(&cli.global, wallet)),
                 WalletCommand::Checkin { code, app } => (app, spots::WalletAction::CheckIn { code }),
                 WalletCommand::Orders { app } => (app, spots::WalletAction::Orders),
                 WalletCommand::Pay { order_id, app } => (app, spots::WalletAction::Pay { order_id }),
@@ -266,6 +288,11 @@ pub fn main() -> ExitCode {
             spots::wallet_action(&cli.global, app.wallet, &app.server, action)
         }
     };
+    exit(result)
+}
+
+/// A command's exit code; an error is printed on stderr first.
+fn exit(result: CliResult) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {

@@ -51,6 +51,8 @@ pub fn run(g: &Global, listen: &str) -> CliResult {
         let _background = crate::engine::retail::background::start(&engine)?;
         // Spots: configured spots, the till's merchant credential, reservation expiry, callbacks.
         let _spots = crate::engine::spots::background::start(&engine).await?;
+        // Payment extensions: stored-value work and callback delivery.
+        let _instore = crate::engine::extensions::background::start(&engine)?;
         serve_until(listener, app(engine), shutdown_signal()).await?;
         tracing::info!("till serve stopped; every acknowledged request is on disk");
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())

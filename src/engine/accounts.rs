@@ -38,6 +38,17 @@ pub mod code {
     pub const WALLET: u16 = 14;
     /// Where wallet money comes from when a wallet is created or topped up (the bank side).
     pub const WALLET_FUNDING: u16 = 15;
+    /// Payments a store POS took through the payment extensions (card, wallet, pay on account), per
+    /// tenant: what the POS's orders were paid with (credit balance).
+    pub const EXTENSION_SALES: u16 = 20;
+    /// A business customer's pay-on-account line: credited with its credit limit and its payments,
+    /// debited with its charges; it may never be debited past its credits (balance = credits −
+    /// debits − limit, down to −limit and no further).
+    pub const POA_ACCOUNT: u16 = 21;
+    /// Where pay-on-account credit limits come from, per tenant (debit balance: credit granted).
+    pub const POA_CREDIT_LINES: u16 = 22;
+    /// Where payments into pay-on-account lines come from, per tenant (debit balance: money received).
+    pub const POA_FUNDING: u16 = 23;
 }
 
 /// Transfer codes (the ledger's `code` field on transfers): which business operation made it.
@@ -59,6 +70,15 @@ pub mod transfer_code {
     pub const WALLET_RESERVE: u16 = 302;
     pub const WALLET_CHARGE: u16 = 303;
     pub const WALLET_REFUND: u16 = 304;
+    /// Payment extensions: card authorisation hold (its capture and void carry the same code),
+    /// refund, cancel of a collected payment.
+    pub const CARD_AUTH: u16 = 401;
+    pub const CARD_REFUND: u16 = 402;
+    pub const CARD_CANCEL: u16 = 403;
+    /// Pay on account: credit limit granted or lowered, a payment in, a charge out.
+    pub const POA_CREDIT_LINE: u16 = 411;
+    pub const POA_PAYMENT: u16 = 412;
+    pub const POA_CHARGE: u16 = 413;
 }
 
 /// The id of the account of kind `code` for `key` in `ledger` (currency numeric code).

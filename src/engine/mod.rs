@@ -19,12 +19,14 @@
 //! | `demo`       | the demo data an empty data directory starts with                     |
 //! | `spots`      | table spots, wallets, MAC clients, wallet transactions (`/rest/v1`)  |
 //! | `secrets`    | the data directory's key file; sealing of stored secrets (MAC keys)   |
+//! | `extensions` | the payment extensions of `/instore`: card simulator, stored value, pay on account |
 
 pub mod accounts;
 pub mod cards;
 pub mod catalog;
 pub mod config;
 pub mod demo;
+pub mod extensions;
 pub mod gift;
 pub mod outbox;
 pub mod receipts;
@@ -95,6 +97,7 @@ fn migrations() -> Vec<Migration> {
         users::MIGRATIONS,
         receipts::MIGRATIONS,
         spots::MIGRATIONS,
+        extensions::MIGRATIONS,
     ]
     .concat()
 }
