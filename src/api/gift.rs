@@ -210,6 +210,9 @@ fn money(program: &Program, field: &str, a: &Amount) -> Result<Money, GiftFailur
     if a.0.chars().count() > 32 {
         return Err(GiftFailure::invalid(format!("{field} is not a decimal amount.")));
     }
+    if a.0.trim() != a.0 {
+        return Err(GiftFailure::invalid(format!("{field} must not have spaces around it; got {:?}.", a.0)));
+    }
     let m = Money::parse(&a.0, program.currency).map_err(|e| {
         GiftFailure::invalid(match e {
             MoneyError::TooPrecise { allowed, currency, .. } => {

@@ -2,6 +2,12 @@
 //! binding, and graceful shutdown (in-flight requests finish; replies are only sent after their
 //! commit is durable, so nothing acknowledged is lost).
 //!
+//! Slow and half-open clients cannot hold the server: a connection has [`HEADER_READ_TIMEOUT`] to
+//! deliver a request's headers (a client sending them a byte at a time, or not at all, is cut
+//! off); at most [`MAX_CONNECTIONS`] are served at once (more wait in the kernel's accept queue,
+//! holding no descriptor of ours); and a shutdown waits at most [`SHUTDOWN_GRACE`] for the
+//! requests in flight, then closes what is left.
+//!
 //! `till serve` uses [`serve_until`]; the till starts the same engine in-process with [`spawn`] on
 //! an ephemeral `127.0.0.1` port; tests use both.
 
@@ -54,13 +60,67 @@ async fn request_timeout(req: axum::extract::Request, next: axum::middleware::Ne
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+/// How long a connection may take to send a request's headers.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once.
+pub const MAX_CONNECTIONS: usize = 512;
+/// How long a shutdown waits for in-flight requests before closing their connections.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight requests finish
+/// (for at most [`SHUTDOWN_GRACE`]).
 pub async fn serve_until(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::server::graceful::GracefulShutdown;
+
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        // A free slot first, then accept: connections beyond the limit wait in the accept queue.
+        let permit = tokio::select! {
+            p = std::sync::Arc::clone(&slots).acquire_owned() => p.map_err(std::io::Error::other)?,
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of descriptors or a connection reset before accept: keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            tracing::warn!("requests still open after {} s of shutdown: closing them", SHUTDOWN_GRACE.as_secs());
+        }
+    }
+    Ok(())
 }
 
 /// A server running in the background of this process.

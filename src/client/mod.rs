@@ -93,7 +93,9 @@ impl Client {
         let http = reqwest::Client::builder()
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.request)
-            .pool_idle_timeout(Duration::from_secs(30))
+            // Under the server's header-read timeout (10 s), which also ends idle keep-alive
+            // connections: the client drops them first, so no request races a closing one.
+            .pool_idle_timeout(Duration::from_secs(5))
             .user_agent(concat!("till/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Connect(format!("cannot set up HTTP: {e}")))?;

@@ -485,6 +485,21 @@ pub fn load_card_by_phone(sql: Sql<'_>, phone: &str) -> Result<Option<Card>, Led
 }
 
 /// Finds the card a [`CardKey`] means.
+/// True when `info` names a card by number and also a phone number registered to a *different*
+/// card: the request is refused rather than one identifier silently winning.
+pub fn phone_names_another_card(sql: Sql<'_>, key: &CardKey, info: &CardInfo) -> Result<bool, LedgerError> {
+    let (CardKey::Number(n), Some(phone)) = (key, info.phone_number.as_deref().filter(|p| !p.trim().is_empty())) else {
+        return Ok(false);
+    };
+    let Ok(phone) = normalize_phone(phone) else { return Ok(false) };
+    Ok(load_card_by_phone(sql, &phone)?.is_some_and(|c| c.number != *n))
+}
+
+/// The refusal for [`phone_names_another_card`].
+pub fn two_cards_decline() -> Decline {
+    Decline::Invalid("cardInfo names two different cards (the card number and phoneNumber disagree).".into())
+}
+
 pub fn find_card(sql: Sql<'_>, key: &CardKey) -> Result<Option<Card>, LedgerError> {
     match key {
         CardKey::Number(n) => load_card(sql, n),

@@ -144,6 +144,11 @@ impl TestServer {
         DataDir::new().serve()
     }
 
+    /// The server's process id (`None` once it was killed or stopped).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }

@@ -64,6 +64,24 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> ApiResult<T> {
         .map_err(|e| ApiError::bad_request("invalid_request", format!("query string: {}", e.body_text())))
 }
 
+/// A list's `cursor` and `limit`, checked: `limit` is 1 to 200 (default 50), a cursor is what a
+/// previous page's `next_cursor` was (letters, digits, `_`, `-`, `.`; at most 128). Anything
+/// else is a 400 rather than an empty or silently clamped page.
+fn page(cursor: Option<String>, limit: Option<u32>) -> ApiResult<(Option<String>, u32)> {
+    let limit = limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::bad_request("invalid_limit", format!("limit must be 1 to 200; got {limit}")));
+    }
+    if let Some(c) = &cursor
+        && (c.is_empty()
+            || c.len() > 128
+            || !c.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+    {
+        return Err(ApiError::bad_request("invalid_cursor", "cursor must be a next_cursor from a previous page"));
+    }
+    Ok((cursor, limit))
+}
+
 /// API clients (partner systems, other tills) and managers may administer; cashiers may sell.
 fn require_admin(p: &Principal) -> ApiResult<()> {
     match p {
@@ -269,6 +287,7 @@ async fn list_products(
     q: Result<Query<ProductQuery>, QueryRejection>,
 ) -> ApiResult<Json<ListOf<ProductView>>> {
     let q = query(q)?;
+    let (cursor, limit) = page(q.cursor, q.limit)?;
     let listing = products::list_products(
         &state.engine,
         ProductFilter {
@@ -278,8 +297,8 @@ async fn list_products(
             kind: q.kind.map(Into::into),
             query: q.q,
             include_inactive: q.include_inactive,
-            after: q.cursor,
-            limit: q.limit.unwrap_or(50),
+            after: cursor,
+            limit,
         },
     )?;
     Ok(Json(ListOf {
@@ -348,10 +367,9 @@ async fn list_stores(
     q: Result<Query<StoreQuery>, QueryRejection>,
 ) -> ApiResult<Json<ListOf<StoreView>>> {
     let q = query(q)?;
-    let listing = stores::list_stores(
-        &state.engine,
-        StoreFilter { country: q.country, query: q.q, after: q.cursor, limit: q.limit.unwrap_or(50) },
-    )?;
+    let (cursor, limit) = page(q.cursor, q.limit)?;
+    let listing =
+        stores::list_stores(&state.engine, StoreFilter { country: q.country, query: q.q, after: cursor, limit })?;
     Ok(Json(ListOf {
         data: listing.items.into_iter().map(StoreView::from).collect(),
         next_cursor: listing.next_cursor,
@@ -408,6 +426,13 @@ async fn list_orders(
     q: Result<Query<OrderQuery>, QueryRejection>,
 ) -> ApiResult<Json<ListOf<OrderView>>> {
     let q = query(q)?;
+    let (cursor, limit) = page(q.cursor, q.limit)?;
+    // A cursor is an order this list showed: one naming no order is a mistake, not an empty page.
+    if let Some(c) = &cursor
+        && orders::get(&state.engine, c).is_err()
+    {
+        return Err(ApiError::bad_request("invalid_cursor", "cursor names no order: use a next_cursor"));
+    }
     // A `state=created` filter must not list orders whose time is up.
     record_overdue_expiries(&state).await;
     let filter = orders::OrderFilter {
@@ -415,8 +440,8 @@ async fn list_orders(
         terminal_id: q.terminal_id,
         receipt_id: q.receipt_id,
         state: q.state.map(Into::into),
-        after: q.cursor,
-        limit: q.limit.unwrap_or(50),
+        after: cursor,
+        limit,
     };
     let (data, next_cursor) = orders::list(&state.engine, filter)?;
     Ok(Json(ListOf { data: data.into_iter().map(OrderView::from).collect(), next_cursor }))

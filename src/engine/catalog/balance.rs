@@ -91,9 +91,22 @@ pub fn balances(engine: &Engine) -> Result<Vec<Balance>, RetailError> {
     Ok(out)
 }
 
+/// The largest partner balance kept, in minor units (10^15: a trillion in a two-decimal currency),
+/// so every sum of balances and holds stays far from overflowing.
+pub const MAX_PARTNER_BALANCE_MINOR: i128 = 1_000_000_000_000_000;
+
 /// Records a top-up of the prepaid balance: a transfer from the funding account. `reference`
 /// identifies the top-up: the same reference twice records it once.
 pub async fn add_balance(engine: &Engine, amount: Money, reference: &str) -> Result<Balance, RetailError> {
+    let cfg = crate::engine::retail::RetailConfig::of(engine).map_err(|e| RetailError::internal(e.to_string()))?;
+    let max = Money::parse(cfg.max_top_up.trim(), amount.currency())
+        .map_err(|e| RetailError::internal(format!("[retail] max_top_up: {e}")))?;
+    if amount.minor() > max.minor() {
+        return Err(RetailError::unprocessable(
+            "amount_above_maximum",
+            format!("a top-up is at most {} {} ([retail] max_top_up)", max.to_plain_string(), amount.currency().code()),
+        ));
+    }
     let reference = reference.to_string();
     engine.ledger().write(move |tx| top_up(tx, amount, &reference)).await
 }
@@ -105,6 +118,15 @@ pub fn top_up(tx: &mut WriteTx<'_>, amount: Money, reference: &str) -> Result<Ba
     }
     let c = amount.currency();
     ensure_accounts(tx, c)?;
+    // Every sum checked: the balance after the top-up must stay far inside the ledger's range
+    // (and inside what the API can show), else the top-up is refused, never clamped.
+    let before = tx.lookup_account(prepaid_account(c))?.map(|a| a.debit_balance()).unwrap_or(0);
+    if before.checked_add(i128::from(amount.minor())).is_none_or(|after| after > MAX_PARTNER_BALANCE_MINOR) {
+        return Err(RetailError::unprocessable(
+            "balance_limit_exceeded",
+            "this top-up would take the partner balance over the largest amount the till keeps",
+        ));
+    }
     let id = transfer_id(&format!("retail:topup:{reference}"));
     let transfer = NewTransfer {
         id,

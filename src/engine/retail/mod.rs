@@ -46,6 +46,8 @@ pub struct RetailConfig {
     pub webhook_timeout_ms: u64,
     /// Idempotency keys are kept at least this long (24 h minimum).
     pub idempotency_retention_hours: u32,
+    /// The largest single top-up of the partner balance, in major units of its currency.
+    pub max_top_up: String,
 }
 
 impl Default for RetailConfig {
@@ -58,6 +60,7 @@ impl Default for RetailConfig {
             webhook_max_attempts: 30,
             webhook_timeout_ms: 10_000,
             idempotency_retention_hours: 48,
+            max_top_up: "1000000.00".into(),
         }
     }
 }
@@ -88,9 +91,16 @@ impl From<Money> for DecimalMoney {
 impl DecimalMoney {
     /// Parses into money; `field` names the field in the error.
     pub fn parse(&self, field: &str) -> Result<Money, RetailError> {
-        let currency = Currency::from_code(self.currency.trim())
+        // Exactly a decimal: surrounding spaces are refused, not guessed away.
+        if self.amount.trim() != self.amount || self.currency.trim() != self.currency {
+            return Err(RetailError::bad_request(
+                "invalid_amount",
+                format!("{field}: amount and currency must not have surrounding spaces"),
+            ));
+        }
+        let currency = Currency::from_code(&self.currency)
             .map_err(|e| RetailError::bad_request("invalid_currency", format!("{field}.currency: {e}")))?;
-        let m = Money::parse(self.amount.trim(), currency)
+        let m = Money::parse(&self.amount, currency)
             .map_err(|e| RetailError::bad_request("invalid_amount", format!("{field}.amount: {e}")))?;
         Ok(m)
     }

@@ -20,7 +20,13 @@ pub(in crate::engine::gift) fn balance_read(
     let program = &setup.program;
     let key = cards::card_key(program, info).map_err(GiftError::Declined)?;
     let k = key.clone();
-    let card = engine.ledger().read_sql(move |sql| cards::find_card(sql, &k))?;
+    let i = info.clone();
+    let (card, two) = engine.ledger().read_sql(move |sql| {
+        Ok::<_, crate::ledger::LedgerError>((cards::find_card(sql, &k)?, cards::phone_names_another_card(sql, &k, &i)?))
+    })?;
+    if two {
+        return decline(cards::two_cards_decline());
+    }
     let Some(card) = card else {
         return decline(match key {
             CardKey::Number(n) => Decline::CardNotFound(format!("There is no card {}.", mask(&n))),

@@ -68,9 +68,26 @@ pub(super) fn check_amounts(program: &Program, op: &Op) -> Result<(), GiftError>
             if tip.is_negative() {
                 return decline(Decline::Invalid("tip must not be negative.".into()));
             }
+            // No card can hold more than max_balance: anything larger is refused before any sum.
+            let asked = amount.minor().checked_add(tip.minor());
+            if asked.is_none_or(|t| t > program.max_balance.minor()) {
+                return decline(Decline::AmountAboveMaximum(format!(
+                    "amount plus tip is more than any card holds (at most {}).",
+                    fmt(program.max_balance)
+                )));
+            }
             Ok(())
         }
-        Op::Refund { amount, .. } => positive("amount", *amount),
+        Op::Refund { amount, .. } => {
+            positive("amount", *amount)?;
+            if amount.minor() > program.max_balance.minor() {
+                return decline(Decline::AmountAboveMaximum(format!(
+                    "A refund is at most {}.",
+                    fmt(program.max_balance)
+                )));
+            }
+            Ok(())
+        }
         _ => Ok(()),
     }
 }
@@ -105,6 +122,9 @@ fn fingerprint(op: &Op) -> String {
 /// The card a request means, and whether the caller presented its number (else: found by phone).
 fn resolve(tx: &WriteTx<'_>, program: &Program, info: &CardInfo) -> Result<(Card, bool), GiftError> {
     let key = cards::card_key(program, info).map_err(GiftError::Declined)?;
+    if cards::phone_names_another_card(tx.sql(), &key, info)? {
+        return decline(cards::two_cards_decline());
+    }
     match cards::find_card(tx.sql(), &key)? {
         Some(card) => Ok((card, matches!(key, CardKey::Number(_)))),
         None => match key {
