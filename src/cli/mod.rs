@@ -277,7 +277,9 @@ pub fn main() -> ExitCode {
         Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),
         Some(Command::Wallet(cmd)) => {
             let (app, action) = match cmd {
-                WalletCommand::Create { name, balance } => return exit(spots::create_wallet(&cli.global, &name, &balance)),
+                WalletCommand::Create { name, balance } => {
+                    return exit(spots::create_wallet(&cli.global, &name, &balance));
+                }
                 WalletCommand::Barcode { wallet } => return exit(extension::barcode(&cli.global, wallet)),
                 WalletCommand::Checkin { code, app } => (app, spots::WalletAction::CheckIn { code }),
                 WalletCommand::Orders { app } => (app, spots::WalletAction::Orders),

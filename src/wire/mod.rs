@@ -16,8 +16,8 @@
 pub mod de;
 pub mod error;
 pub mod gift;
-pub mod mac;
 pub mod instore;
+pub mod mac;
 pub mod retail;
 pub mod spots;
 pub mod till;
