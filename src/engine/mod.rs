@@ -106,6 +106,22 @@ impl Engine {
         &self.inner.ledger
     }
 
+    /// The one async read path: runs a synchronous read of the engine (anything that reads
+    /// through `Ledger::read_sql`) on tokio's blocking pool, so an async worker never waits on
+    /// the database. Every API handler reads through this.
+    pub async fn read_async<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Engine) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<LedgerError> + Send + 'static,
+    {
+        let engine = self.clone();
+        match tokio::task::spawn_blocking(move || f(&engine)).await {
+            Ok(result) => result,
+            Err(e) => Err(E::from(LedgerError::Invalid(format!("a read task failed: {e}")))),
+        }
+    }
+
     pub fn config(&self) -> &EngineConfig {
         &self.inner.config
     }

@@ -279,6 +279,19 @@ pub async fn revoke_sessions_of(engine: &Engine, user_number: u32) -> Result<usi
     Ok(n)
 }
 
+/// [`authenticate`] for async callers (every request): a token checked in the last moments is
+/// answered from memory; otherwise the look-up runs on the blocking pool.
+pub async fn authenticate_async(engine: &Engine, token: &str) -> Result<Option<Principal>, EngineError> {
+    if !token.starts_with(PREFIX) || token.len() > 200 {
+        return Ok(None);
+    }
+    if let Some(p) = cache_get(engine, &hash(token)) {
+        return Ok(Some(p));
+    }
+    let token = token.to_string();
+    engine.read_async(move |e| authenticate(e, &token)).await
+}
+
 /// Who holds `token`, if it is a live token: known, not revoked, not expired.
 pub fn authenticate(engine: &Engine, token: &str) -> Result<Option<Principal>, EngineError> {
     if !token.starts_with(PREFIX) || token.len() > 200 {

@@ -212,7 +212,7 @@ async fn record_overdue_expiries(state: &AppState) {
 async fn get_balances(State(state): State<AppState>, _p: Principal) -> ApiResult<Json<ListOf<BalanceView>>> {
     // Holds of orders that are past their time are released first, as the orders read.
     record_overdue_expiries(&state).await;
-    let data = balances(&state.engine)?.into_iter().map(balance_view).collect();
+    let data = state.engine.read_async(balances).await?.into_iter().map(balance_view).collect();
     Ok(Json(ListOf { data, next_cursor: None }))
 }
 
@@ -269,19 +269,17 @@ async fn list_products(
     q: Result<Query<ProductQuery>, QueryRejection>,
 ) -> ApiResult<Json<ListOf<ProductView>>> {
     let q = query(q)?;
-    let listing = products::list_products(
-        &state.engine,
-        ProductFilter {
-            country: q.country,
-            store_id: q.store_id,
-            brand: q.brand,
-            kind: q.kind.map(Into::into),
-            query: q.q,
-            include_inactive: q.include_inactive,
-            after: q.cursor,
-            limit: q.limit.unwrap_or(50),
-        },
-    )?;
+    let filter = ProductFilter {
+        country: q.country,
+        store_id: q.store_id,
+        brand: q.brand,
+        kind: q.kind.map(Into::into),
+        query: q.q,
+        include_inactive: q.include_inactive,
+        after: q.cursor,
+        limit: q.limit.unwrap_or(50),
+    };
+    let listing = state.engine.read_async(move |e| products::list_products(e, filter)).await?;
     Ok(Json(ListOf {
         data: listing.items.into_iter().map(ProductView::from).collect(),
         next_cursor: listing.next_cursor,
@@ -296,7 +294,11 @@ async fn get_product(
     _p: Principal,
     Path(code): Path<String>,
 ) -> ApiResult<Json<ProductView>> {
-    products::get_product(&state.engine, &code)?
+    let wanted = code.clone();
+    state
+        .engine
+        .read_async(move |e| products::get_product(e, &wanted))
+        .await?
         .map(|p| Json(ProductView::from(p)))
         .ok_or_else(|| ApiError::not_found(format!("No product {code}.")))
 }
@@ -348,10 +350,8 @@ async fn list_stores(
     q: Result<Query<StoreQuery>, QueryRejection>,
 ) -> ApiResult<Json<ListOf<StoreView>>> {
     let q = query(q)?;
-    let listing = stores::list_stores(
-        &state.engine,
-        StoreFilter { country: q.country, query: q.q, after: q.cursor, limit: q.limit.unwrap_or(50) },
-    )?;
+    let filter = StoreFilter { country: q.country, query: q.q, after: q.cursor, limit: q.limit.unwrap_or(50) };
+    let listing = state.engine.read_async(move |e| stores::list_stores(e, filter)).await?;
     Ok(Json(ListOf {
         data: listing.items.into_iter().map(StoreView::from).collect(),
         next_cursor: listing.next_cursor,
@@ -362,7 +362,11 @@ async fn list_stores(
 #[utoipa::path(get, path = "/v1/stores/{id}", tag = "retail", security(("bearer" = [])),
     responses((status = 200, body = StoreView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_store(State(state): State<AppState>, _p: Principal, Path(id): Path<String>) -> ApiResult<Json<StoreView>> {
-    stores::get_store(&state.engine, &id)?
+    let wanted = id.clone();
+    state
+        .engine
+        .read_async(move |e| stores::get_store(e, &wanted))
+        .await?
         .map(|s| Json(StoreView::from(s)))
         .ok_or_else(|| ApiError::not_found(format!("No store {id}.")))
 }
@@ -418,7 +422,7 @@ async fn list_orders(
         after: q.cursor,
         limit: q.limit.unwrap_or(50),
     };
-    let (data, next_cursor) = orders::list(&state.engine, filter)?;
+    let (data, next_cursor) = state.engine.read_async(move |e| orders::list(e, filter)).await?;
     Ok(Json(ListOf { data: data.into_iter().map(OrderView::from).collect(), next_cursor }))
 }
 
@@ -427,7 +431,7 @@ async fn list_orders(
     responses((status = 200, body = OrderView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_order(State(state): State<AppState>, _p: Principal, Path(id): Path<String>) -> ApiResult<Json<OrderView>> {
     record_overdue_expiries(&state).await;
-    Ok(Json(orders::get(&state.engine, &id)?.into()))
+    Ok(Json(state.engine.read_async(move |e| orders::get(e, &id)).await?.into()))
 }
 
 /// Confirm after payment: the code is issued or the card activated; the reply carries the lines.
@@ -505,7 +509,7 @@ async fn get_settlements(
     require_admin(&p)?;
     let q = query(q)?;
     let filter = SettlementFilter { from: q.from, to: q.to, store_id: q.store_id };
-    Ok(Json(settlement::settlement(&state.engine, filter)?.into()))
+    Ok(Json(state.engine.read_async(move |e| settlement::settlement(e, filter)).await?.into()))
 }
 
 /// Subscribe to events. The reply shows the signing secret once.
@@ -545,7 +549,7 @@ async fn create_webhook(
 #[utoipa::path(get, path = "/v1/webhooks", tag = "retail", security(("bearer" = [])), responses((status = 200, body = ListOf<Subscription>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn list_webhooks(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ListOf<Subscription>>> {
     require_admin(&p)?;
-    let data = webhooks::list(&state.engine)?.into_iter().map(Subscription::from).collect();
+    let data = state.engine.read_async(webhooks::list).await?.into_iter().map(Subscription::from).collect();
     Ok(Json(ListOf { data, next_cursor: None }))
 }
 
@@ -559,7 +563,8 @@ async fn get_webhook(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Subscription>> {
     require_admin(&p)?;
-    webhooks::get(&state.engine, &id)?.map(|s| Json(Subscription::from(s))).ok_or_else(|| {
+    let wanted = id.clone();
+    state.engine.read_async(move |e| webhooks::get(e, &wanted)).await?.map(|s| Json(Subscription::from(s))).ok_or_else(|| {
         ApiError::new(StatusCode::NOT_FOUND, "webhook_not_found", format!("No webhook subscription {id}."))
     })
 }
