@@ -15,7 +15,7 @@
 //! upper half, until `webhook_max_attempts`, when it is kept as `failed`.
 
 use std::collections::{HashMap, HashSet};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use rand::Rng;
@@ -60,10 +60,6 @@ pub struct Subscription {
     pub pending_deliveries: u64,
     /// Deliveries given up after the last attempt.
     pub failed_deliveries: u64,
-}
-
-fn wall_ns() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)).unwrap_or(0)
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -313,8 +309,8 @@ fn due(engine: &Engine, now: i64, limit: u32, busy: &HashSet<&str>) -> Result<Ve
 }
 
 /// Attempts one delivery; `Ok(())` on a 2xx.
-async fn attempt(http: &reqwest::Client, d: &Due) -> Result<(), String> {
-    let ts = wall_ns() / 1_000_000_000;
+async fn attempt(http: &reqwest::Client, d: &Due, now_secs: i64) -> Result<(), String> {
+    let ts = now_secs;
     let response = http
         .post(&d.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -378,7 +374,7 @@ pub fn start_due(
     running: &mut Deliveries,
 ) -> Result<usize, RetailError> {
     running.reap();
-    let batch = due(engine, wall_ns(), 256, &running.busy_subscriptions())?;
+    let batch = due(engine, engine.now_ns(), 256, &running.busy_subscriptions())?;
     let n = batch.len();
     let mut per_subscription: Vec<Vec<Due>> = Vec::new();
     for d in batch {
@@ -414,9 +410,9 @@ pub async fn deliver_due(engine: &Engine, http: &reqwest::Client, cfg: &RetailCo
 
 /// One attempt, and its outcome recorded: delivered, retry later, or given up.
 async fn deliver_one(engine: &Engine, http: &reqwest::Client, cfg: &RetailConfig, d: Due) -> Result<(), RetailError> {
-    let outcome = attempt(http, &d).await;
+    let outcome = attempt(http, &d, engine.now_secs()).await;
     let attempts = d.attempts + 1;
-    let now = wall_ns();
+    let now = engine.now_ns();
     let (state, next, error) = match outcome {
         Ok(()) => ("delivered", now, None),
         Err(e) if attempts >= cfg.webhook_max_attempts => ("failed", now, Some(e)),
