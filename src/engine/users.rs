@@ -183,7 +183,9 @@ fn add_blocking(
 ) -> Result<User, UserError> {
     let u = prepare(number, name, role, pin, demo)?;
     let user = User { number: u.number, name: u.name.clone(), role: u.role };
-    let created = engine.ledger().write_blocking(move |tx| insert(tx.sql(), &u, i64::try_from(tx.now() / 1_000_000_000).unwrap_or(i64::MAX)))?;
+    let created = engine
+        .ledger()
+        .write_blocking(move |tx| insert(tx.sql(), &u, i64::try_from(tx.now() / 1_000_000_000).unwrap_or(i64::MAX)))?;
     if created { Ok(user) } else { Err(UserError::Exists(number)) }
 }
 

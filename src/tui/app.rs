@@ -79,6 +79,11 @@ pub enum Request {
     SaveSettings {
         settings: Settings,
     },
+    /// A spots board call (`/rest/v1`, the till's merchant credential).
+    Spots {
+        op: u64,
+        call: screens::spots::SpotsCall,
+    },
 }
 
 /// A retail order to create.
@@ -131,6 +136,10 @@ pub enum Reply {
     Reprint(Result<ReceiptView, CallError>, Option<Result<(), String>>),
     Printed(Result<(), String>),
     SettingsSaved(Result<String, String>),
+    Spots {
+        op: u64,
+        result: Result<screens::spots::SpotsOutcome, CallError>,
+    },
 }
 
 /// Session-wide state every screen may read: the status bar's facts, settings, id sequence.
@@ -238,6 +247,7 @@ pub enum Goto {
     Retail,
     Journal,
     Settings,
+    Spots,
 }
 
 /// What a screen handler may do besides changing its own state.
@@ -565,7 +575,8 @@ fn reply_error(r: &Reply) -> Option<&CallError> {
         | Reply::Products(Err(e))
         | Reply::Order { result: Err(e), .. }
         | Reply::Journal(Err(e))
-        | Reply::Reprint(Err(e), _) => Some(e),
+        | Reply::Reprint(Err(e), _)
+        | Reply::Spots { result: Err(e), .. } => Some(e),
         _ => None,
     }
 }

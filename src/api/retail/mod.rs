@@ -564,9 +564,9 @@ async fn get_webhook(
 ) -> ApiResult<Json<Subscription>> {
     require_admin(&p)?;
     let wanted = id.clone();
-    state.engine.read_async(move |e| webhooks::get(e, &wanted)).await?.map(|s| Json(Subscription::from(s))).ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "webhook_not_found", format!("No webhook subscription {id}."))
-    })
+    state.engine.read_async(move |e| webhooks::get(e, &wanted)).await?.map(|s| Json(Subscription::from(s))).ok_or_else(
+        || ApiError::new(StatusCode::NOT_FOUND, "webhook_not_found", format!("No webhook subscription {id}.")),
+    )
 }
 
 /// Stop a subscription (pending deliveries are cancelled).

@@ -512,14 +512,17 @@ pub fn get(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
 /// hold (the sweeper and the ledger's own expiry run on timers). A write only when there is work.
 pub async fn expire_overdue(engine: &Engine) -> Result<(), RetailError> {
     let now = engine.now_ns();
-    let overdue = engine.ledger().read_sql_async(move |sql| {
-        sql.query_one(
-            "SELECT 1 FROM retail_orders WHERE state = 'created' AND expires_at <= ?1 LIMIT 1",
-            params![now],
-            |r| r.get::<i64>(0),
-        )
-        .map_err(RetailError::from)
-    }).await?;
+    let overdue = engine
+        .ledger()
+        .read_sql_async(move |sql| {
+            sql.query_one(
+                "SELECT 1 FROM retail_orders WHERE state = 'created' AND expires_at <= ?1 LIMIT 1",
+                params![now],
+                |r| r.get::<i64>(0),
+            )
+            .map_err(RetailError::from)
+        })
+        .await?;
     let overdue = overdue.is_some();
     if overdue {
         expire_due(engine).await?;
