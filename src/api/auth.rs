@@ -53,8 +53,8 @@ impl FromRequestParts<AppState> for Principal {
                 "Missing bearer token: send `Authorization: Bearer <token>`.",
             ));
         };
-        // A short indexed SQLite read: cheaper inline than a hop to the blocking pool.
-        match crate::engine::tokens::authenticate(&state.engine, token) {
+        // From memory when the token was checked moments ago, else on the blocking pool.
+        match crate::engine::tokens::authenticate_async(&state.engine, token).await {
             Ok(Some(principal)) => Ok(principal),
             Ok(None) => Err(reject(StatusCode::UNAUTHORIZED, "unauthorized", "The bearer token is not valid.")),
             Err(e) => {

@@ -5,8 +5,6 @@
 //! A card's balance is a ledger account (`accounts::code::GIFT_CARD`, keyed by the card number);
 //! the table here holds only what the ledger does not: state, PIN, phone, expiry.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use rand::Rng;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -674,8 +672,9 @@ pub fn clear_phone(sql: Sql<'_>, number: &str) -> Result<(), LedgerError> {
     Ok(())
 }
 
-pub(crate) fn now_secs() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+/// Seconds since the epoch of a write's ledger timestamp: the engine's one clock.
+pub(crate) fn tx_secs(tx: &WriteTx<'_>) -> i64 {
+    i64::try_from(tx.now() / 1_000_000_000).unwrap_or(i64::MAX)
 }
 
 /// Registers a new card (row + ledger account) inside a write; `false` if the number is taken.
@@ -683,7 +682,7 @@ pub fn register(tx: &mut WriteTx<'_>, program: &Program, number: &str, egift: bo
     let inserted = tx.sql().execute(
         "INSERT INTO gift_cards (number, state, kind, created_at) VALUES (?1, 'inactive', ?2, ?3)
          ON CONFLICT (number) DO NOTHING",
-        params![number, if egift { "egift" } else { "physical" }, now_secs()],
+        params![number, if egift { "egift" } else { "physical" }, tx_secs(tx)],
     )?;
     if inserted == 0 {
         return Ok(false);

@@ -39,7 +39,7 @@ pub mod users;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::ledger::{Ledger, LedgerError, Migration};
+use crate::ledger::{Clock, Ledger, LedgerError, Migration, SystemClock};
 
 pub use config::EngineConfig;
 
@@ -77,6 +77,8 @@ pub struct Engine {
 
 struct Inner {
     ledger: Ledger,
+    /// The one clock of the engine, shared with the ledger: expiries are computed and compared on it.
+    clock: Arc<dyn Clock>,
     config: EngineConfig,
     data_dir: PathBuf,
     secrets: secrets::Secrets,
@@ -105,12 +107,23 @@ fn migrations() -> Vec<Migration> {
 impl Engine {
     /// Opens the data directory, creating and seeding it when it is new.
     pub fn open(data_dir: &Path, options: OpenOptions) -> Result<Engine, EngineError> {
+        Engine::open_with_clock(data_dir, options, Arc::new(SystemClock))
+    }
+
+    /// [`Engine::open`] on a given clock (tests and training scenarios move time with a
+    /// `ManualClock`); the ledger runs on the same clock.
+    pub fn open_with_clock(
+        data_dir: &Path,
+        options: OpenOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Engine, EngineError> {
         std::fs::create_dir_all(data_dir).map_err(|source| EngineError::Io { path: data_dir.to_path_buf(), source })?;
         let fresh = !data_dir.join(LEDGER_FILE).exists();
         let config = EngineConfig::load_or_init(data_dir)?;
-        let ledger = Ledger::open(&data_dir.join(LEDGER_FILE), &migrations())?;
+        let ledger = Ledger::open_with_clock(&data_dir.join(LEDGER_FILE), &migrations(), Arc::clone(&clock))?;
         let secrets = secrets::Secrets::open_or_create(data_dir)?;
-        let engine = Engine { inner: Arc::new(Inner { ledger, config, data_dir: data_dir.to_path_buf(), secrets }) };
+        let engine =
+            Engine { inner: Arc::new(Inner { ledger, clock, config, data_dir: data_dir.to_path_buf(), secrets }) };
         if fresh && options.demo {
             demo::seed(&engine)?;
         }
@@ -119,6 +132,32 @@ impl Engine {
 
     pub fn ledger(&self) -> &Ledger {
         &self.inner.ledger
+    }
+
+    /// Now on the engine's clock, nanoseconds since the Unix epoch.
+    pub fn now_ns(&self) -> i64 {
+        i64::try_from(self.inner.clock.now_ns()).unwrap_or(i64::MAX)
+    }
+
+    /// Now on the engine's clock, seconds since the Unix epoch.
+    pub fn now_secs(&self) -> i64 {
+        self.now_ns() / 1_000_000_000
+    }
+
+    /// The one async read path: runs a synchronous read of the engine (anything that reads
+    /// through `Ledger::read_sql`) on tokio's blocking pool, so an async worker never waits on
+    /// the database. Every API handler reads through this.
+    pub async fn read_async<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Engine) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<LedgerError> + Send + 'static,
+    {
+        let engine = self.clone();
+        match tokio::task::spawn_blocking(move || f(&engine)).await {
+            Ok(result) => result,
+            Err(e) => Err(E::from(LedgerError::Invalid(format!("a read task failed: {e}")))),
+        }
     }
 
     pub fn config(&self) -> &EngineConfig {

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use rand::RngCore;
@@ -128,7 +128,7 @@ fn cache() -> &'static Mutex<HashMap<CacheKey, Cached>> {
 fn cache_get(engine: &Engine, h: &[u8; 32]) -> Option<Principal> {
     let c = cache().lock().ok()?;
     let e = c.get(&(engine.data_dir().to_path_buf(), *h))?;
-    let fresh = e.checked.elapsed() < CACHE_TTL && e.expires_at.is_none_or(|t| t > now_secs());
+    let fresh = e.checked.elapsed() < CACHE_TTL && e.expires_at.is_none_or(|t| t > engine.now_secs());
     fresh.then(|| e.principal.clone())
 }
 
@@ -158,10 +158,6 @@ fn cache_forget(engine: &Engine, pred: impl Fn(&[u8; 32], &Principal) -> bool) {
     }
 }
 
-fn now_secs() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
-
 fn new_secret() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
@@ -180,7 +176,12 @@ struct NewToken {
     expires_at: Option<i64>,
 }
 
-fn insert(sql: Sql<'_>, t: &NewToken) -> Result<(), LedgerError> {
+/// Seconds since the epoch of a write's ledger timestamp (the engine's clock).
+fn tx_secs(tx: &crate::ledger::WriteTx<'_>) -> i64 {
+    i64::try_from(tx.now() / 1_000_000_000).unwrap_or(i64::MAX)
+}
+
+fn insert(sql: Sql<'_>, t: &NewToken, now_secs: i64) -> Result<(), LedgerError> {
     sql.execute(
         "INSERT INTO auth_tokens (hash, kind, name, user_number, role, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -190,7 +191,7 @@ fn insert(sql: Sql<'_>, t: &NewToken) -> Result<(), LedgerError> {
             &t.name,
             t.user.map(|u| u.0),
             t.user.map(|u| u.1.as_str()),
-            now_secs(),
+            now_secs,
             t.expires_at,
         ],
     )?;
@@ -210,14 +211,14 @@ fn api_token(name: &str) -> Result<(String, NewToken), EngineError> {
 /// Creates an API token named `name` and returns it (the only time it is visible).
 pub async fn create_api_token(engine: &Engine, name: &str) -> Result<String, EngineError> {
     let (secret, t) = api_token(name)?;
-    engine.ledger().write(move |tx| insert(tx.sql(), &t)).await?;
+    engine.ledger().write(move |tx| insert(tx.sql(), &t, tx_secs(tx))).await?;
     Ok(secret)
 }
 
 /// [`create_api_token`] for code outside an async runtime (the CLI).
 pub fn create_api_token_blocking(engine: &Engine, name: &str) -> Result<String, EngineError> {
     let (secret, t) = api_token(name)?;
-    engine.ledger().write_blocking(move |tx| insert(tx.sql(), &t))?;
+    engine.ledger().write_blocking(move |tx| insert(tx.sql(), &t, tx_secs(tx)))?;
     Ok(secret)
 }
 
@@ -235,9 +236,9 @@ pub async fn create_session(
         kind: "session",
         name: format!("session:{user_number}"),
         user: Some((user_number, role)),
-        expires_at: Some(now_secs().saturating_add(ttl_secs)),
+        expires_at: Some(engine.now_secs().saturating_add(ttl_secs)),
     };
-    engine.ledger().write(move |tx| insert(tx.sql(), &t)).await?;
+    engine.ledger().write(move |tx| insert(tx.sql(), &t, tx_secs(tx))).await?;
     Ok(secret)
 }
 
@@ -250,7 +251,7 @@ pub async fn revoke(engine: &Engine, token: &str) -> Result<bool, EngineError> {
         .write(move |tx| {
             let n = tx.sql().execute(
                 "UPDATE auth_tokens SET revoked_at = ?2 WHERE hash = ?1 AND revoked_at IS NULL",
-                params![&h[..], now_secs()],
+                params![&h[..], tx_secs(tx)],
             )?;
             Ok::<usize, LedgerError>(n)
         })
@@ -270,13 +271,26 @@ pub async fn revoke_sessions_of(engine: &Engine, user_number: u32) -> Result<usi
                 "UPDATE auth_tokens SET revoked_at = ?2
                  WHERE kind = 'session' AND user_number = ?1 AND revoked_at IS NULL
                    AND (expires_at IS NULL OR expires_at > ?2)",
-                params![user_number, now_secs()],
+                params![user_number, tx_secs(tx)],
             )?;
             Ok::<usize, LedgerError>(n)
         })
         .await?;
     cache_forget(engine, |_, p| p.user_number() == Some(user_number));
     Ok(n)
+}
+
+/// [`authenticate`] for async callers (every request): a token checked in the last moments is
+/// answered from memory; otherwise the look-up runs on the blocking pool.
+pub async fn authenticate_async(engine: &Engine, token: &str) -> Result<Option<Principal>, EngineError> {
+    if !token.starts_with(PREFIX) || token.len() > 200 {
+        return Ok(None);
+    }
+    if let Some(p) = cache_get(engine, &hash(token)) {
+        return Ok(Some(p));
+    }
+    let token = token.to_string();
+    engine.read_async(move |e| authenticate(e, &token)).await
 }
 
 /// Who holds `token`, if it is a live token: known, not revoked, not expired.
@@ -314,7 +328,7 @@ pub fn authenticate(engine: &Engine, token: &str) -> Result<Option<Principal>, E
     if !bool::from(stored.as_slice().ct_eq(&h[..])) || revoked_at.is_some() {
         return Ok(None);
     }
-    if expires_at.is_some_and(|t| t <= now_secs()) {
+    if expires_at.is_some_and(|t| t <= engine.now_secs()) {
         return Ok(None);
     }
     let principal = match kind.as_str() {

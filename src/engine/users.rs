@@ -3,8 +3,6 @@
 //! counted before they are checked; after [`MAX_ATTEMPTS`] in a row the user is locked for
 //! [`LOCK_SECS`] (see [`login`] for why this holds under any concurrency).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -79,10 +77,6 @@ impl From<LedgerError> for LoginError {
     fn from(e: LedgerError) -> Self {
         LoginError::Engine(e.into())
     }
-}
-
-fn now_secs() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 /// A PIN is 4 to 8 digits.
@@ -165,11 +159,11 @@ fn prepare(number: u32, name: &str, role: &str, pin: &str, demo: bool) -> Result
     Ok(NewUser { number, name: name.to_string(), role, pin_hash, demo })
 }
 
-fn insert(sql: Sql<'_>, u: &NewUser) -> Result<bool, LedgerError> {
+fn insert(sql: Sql<'_>, u: &NewUser, now_secs: i64) -> Result<bool, LedgerError> {
     let n = sql.execute(
         "INSERT INTO users (number, name, role, pin_hash, demo, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(number) DO NOTHING",
-        params![u.number, &u.name, u.role.as_str(), &u.pin_hash, u.demo, now_secs()],
+        params![u.number, &u.name, u.role.as_str(), &u.pin_hash, u.demo, now_secs],
     )?;
     Ok(n == 1)
 }
@@ -189,7 +183,9 @@ fn add_blocking(
 ) -> Result<User, UserError> {
     let u = prepare(number, name, role, pin, demo)?;
     let user = User { number: u.number, name: u.name.clone(), role: u.role };
-    let created = engine.ledger().write_blocking(move |tx| insert(tx.sql(), &u))?;
+    let created = engine
+        .ledger()
+        .write_blocking(move |tx| insert(tx.sql(), &u, i64::try_from(tx.now() / 1_000_000_000).unwrap_or(i64::MAX)))?;
     if created { Ok(user) } else { Err(UserError::Exists(number)) }
 }
 

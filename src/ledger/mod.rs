@@ -503,6 +503,21 @@ impl Ledger {
         self.inner.readers.with::<_, LedgerError>(|r| Ok(f(r.sql()))).map_err(E::from)?
     }
 
+    /// [`Ledger::read_sql`] on tokio's blocking pool, for async callers: the worker thread is
+    /// never blocked on the database.
+    pub async fn read_sql_async<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(crate::store::Sql<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<LedgerError> + Send + 'static,
+    {
+        let ledger = self.clone();
+        match tokio::task::spawn_blocking(move || ledger.read_sql(f)).await {
+            Ok(result) => result,
+            Err(e) => Err(E::from(LedgerError::Invalid(format!("a read task failed: {e}")))),
+        }
+    }
+
     /// The accounts that exist among `ids`, in the order asked.
     pub fn lookup_accounts(&self, ids: &[u128]) -> Result<Vec<Account>, LedgerError> {
         self.read(|c| read::lookup_accounts(c, ids))

@@ -230,7 +230,7 @@ async fn record_overdue_expiries(state: &AppState) {
 async fn get_balances(State(state): State<AppState>, _p: Principal) -> ApiResult<Json<ListOf<BalanceView>>> {
     // Holds of orders that are past their time are released first, as the orders read.
     record_overdue_expiries(&state).await;
-    let data = balances(&state.engine)?.into_iter().map(balance_view).collect();
+    let data = state.engine.read_async(balances).await?.into_iter().map(balance_view).collect();
     Ok(Json(ListOf { data, next_cursor: None }))
 }
 
@@ -288,19 +288,17 @@ async fn list_products(
 ) -> ApiResult<Json<ListOf<ProductView>>> {
     let q = query(q)?;
     let (cursor, limit) = page(q.cursor, q.limit)?;
-    let listing = products::list_products(
-        &state.engine,
-        ProductFilter {
-            country: q.country,
-            store_id: q.store_id,
-            brand: q.brand,
-            kind: q.kind.map(Into::into),
-            query: q.q,
-            include_inactive: q.include_inactive,
-            after: cursor,
-            limit,
-        },
-    )?;
+    let filter = ProductFilter {
+        country: q.country,
+        store_id: q.store_id,
+        brand: q.brand,
+        kind: q.kind.map(Into::into),
+        query: q.q,
+        include_inactive: q.include_inactive,
+        after: cursor,
+        limit,
+    };
+    let listing = state.engine.read_async(move |e| products::list_products(e, filter)).await?;
     Ok(Json(ListOf {
         data: listing.items.into_iter().map(ProductView::from).collect(),
         next_cursor: listing.next_cursor,
@@ -315,7 +313,11 @@ async fn get_product(
     _p: Principal,
     Path(code): Path<String>,
 ) -> ApiResult<Json<ProductView>> {
-    products::get_product(&state.engine, &code)?
+    let wanted = code.clone();
+    state
+        .engine
+        .read_async(move |e| products::get_product(e, &wanted))
+        .await?
         .map(|p| Json(ProductView::from(p)))
         .ok_or_else(|| ApiError::not_found(format!("No product {code}.")))
 }
@@ -368,8 +370,8 @@ async fn list_stores(
 ) -> ApiResult<Json<ListOf<StoreView>>> {
     let q = query(q)?;
     let (cursor, limit) = page(q.cursor, q.limit)?;
-    let listing =
-        stores::list_stores(&state.engine, StoreFilter { country: q.country, query: q.q, after: cursor, limit })?;
+    let filter = StoreFilter { country: q.country, query: q.q, after: cursor, limit };
+    let listing = state.engine.read_async(move |e| stores::list_stores(e, filter)).await?;
     Ok(Json(ListOf {
         data: listing.items.into_iter().map(StoreView::from).collect(),
         next_cursor: listing.next_cursor,
@@ -380,7 +382,11 @@ async fn list_stores(
 #[utoipa::path(get, path = "/v1/stores/{id}", tag = "retail", security(("bearer" = [])),
     responses((status = 200, body = StoreView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_store(State(state): State<AppState>, _p: Principal, Path(id): Path<String>) -> ApiResult<Json<StoreView>> {
-    stores::get_store(&state.engine, &id)?
+    let wanted = id.clone();
+    state
+        .engine
+        .read_async(move |e| stores::get_store(e, &wanted))
+        .await?
         .map(|s| Json(StoreView::from(s)))
         .ok_or_else(|| ApiError::not_found(format!("No store {id}.")))
 }
@@ -443,7 +449,7 @@ async fn list_orders(
         after: cursor,
         limit,
     };
-    let (data, next_cursor) = orders::list(&state.engine, filter)?;
+    let (data, next_cursor) = state.engine.read_async(move |e| orders::list(e, filter)).await?;
     Ok(Json(ListOf { data: data.into_iter().map(OrderView::from).collect(), next_cursor }))
 }
 
@@ -452,7 +458,7 @@ async fn list_orders(
     responses((status = 200, body = OrderView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_order(State(state): State<AppState>, _p: Principal, Path(id): Path<String>) -> ApiResult<Json<OrderView>> {
     record_overdue_expiries(&state).await;
-    Ok(Json(orders::get(&state.engine, &id)?.into()))
+    Ok(Json(state.engine.read_async(move |e| orders::get(e, &id)).await?.into()))
 }
 
 /// Confirm after payment: the code is issued or the card activated; the reply carries the lines.
@@ -530,7 +536,7 @@ async fn get_settlements(
     require_admin(&p)?;
     let q = query(q)?;
     let filter = SettlementFilter { from: q.from, to: q.to, store_id: q.store_id };
-    Ok(Json(settlement::settlement(&state.engine, filter)?.into()))
+    Ok(Json(state.engine.read_async(move |e| settlement::settlement(e, filter)).await?.into()))
 }
 
 /// Subscribe to events. The reply shows the signing secret once.
@@ -570,7 +576,7 @@ async fn create_webhook(
 #[utoipa::path(get, path = "/v1/webhooks", tag = "retail", security(("bearer" = [])), responses((status = 200, body = ListOf<Subscription>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn list_webhooks(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ListOf<Subscription>>> {
     require_admin(&p)?;
-    let data = webhooks::list(&state.engine)?.into_iter().map(Subscription::from).collect();
+    let data = state.engine.read_async(webhooks::list).await?.into_iter().map(Subscription::from).collect();
     Ok(Json(ListOf { data, next_cursor: None }))
 }
 
@@ -584,9 +590,10 @@ async fn get_webhook(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Subscription>> {
     require_admin(&p)?;
-    webhooks::get(&state.engine, &id)?.map(|s| Json(Subscription::from(s))).ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "webhook_not_found", format!("No webhook subscription {id}."))
-    })
+    let wanted = id.clone();
+    state.engine.read_async(move |e| webhooks::get(e, &wanted)).await?.map(|s| Json(Subscription::from(s))).ok_or_else(
+        || ApiError::new(StatusCode::NOT_FOUND, "webhook_not_found", format!("No webhook subscription {id}.")),
+    )
 }
 
 /// Stop a subscription (pending deliveries are cancelled).

@@ -87,10 +87,7 @@ pub async fn list(
     principal.require_user()?;
     let engine = state.engine.clone();
     let q = query(q);
-    let rows = tokio::task::spawn_blocking(move || engine.list_receipts(&q))
-        .await
-        .map_err(|e| ApiError::internal(&e))?
-        .map_err(engine_error)?;
+    let rows = engine.read_async(move |e| e.list_receipts(&q)).await.map_err(engine_error)?;
     Ok(Json(rows.into_iter().map(stored_wire).collect()))
 }
 
@@ -121,9 +118,9 @@ pub async fn fetch(
 ) -> Result<Json<StoredReceipt>, ApiError> {
     principal.require_user()?;
     let engine = state.engine.clone();
-    tokio::task::spawn_blocking(move || engine.receipt(id))
+    engine
+        .read_async(move |e| e.receipt(id))
         .await
-        .map_err(|e| ApiError::internal(&e))?
         .map_err(engine_error)?
         .map(|r| Json(stored_wire(r)))
         .ok_or_else(|| ApiError::not_found(format!("There is no receipt {id}.")))

@@ -49,7 +49,7 @@ pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo
     let engine = &state.engine;
     let store: StoreSection = engine.config().section("store").map_err(|e| ApiError::internal(&e))?;
     let m = &engine.config().merchant;
-    let demo_users = users::has_demo_users(engine).map_err(|e| ApiError::internal(&e))?;
+    let demo_users = engine.read_async(users::has_demo_users).await.map_err(|e| ApiError::internal(&e))?;
     let receipt_header = crate::engine::receipts::store_header(engine.config()).map_err(|e| ApiError::internal(&e))?;
     Ok(Json(TerminalInfo {
         merchant: m.name.clone(),
@@ -125,7 +125,10 @@ pub async fn login(
 pub async fn whoami(State(state): State<AppState>, principal: Principal) -> Result<Json<UserInfo>, ApiError> {
     let (number, role) = principal.require_user()?;
     principal.require_role(&[Role::Cashier, Role::Manager, Role::Trainer])?;
-    let user = users::get(&state.engine, number)
+    let user = state
+        .engine
+        .read_async(move |e| users::get(e, number))
+        .await
         .map_err(|e| ApiError::internal(&e))?
         .ok_or_else(|| ApiError::unauthorized("This user no longer exists."))?;
     Ok(Json(UserInfo { number, name: user.name, role: wire_role(role) }))

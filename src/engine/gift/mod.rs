@@ -343,10 +343,20 @@ fn check_meta(engine: &Engine, setup: &Setup, meta: &Meta) -> Result<(), GiftErr
     Ok(())
 }
 
+/// [`check_meta`] for async callers: the catalogue is read on the blocking pool, and only when
+/// the store is not this till's own.
+async fn check_meta_async(engine: &Engine, setup: &Arc<Setup>, meta: &Meta) -> Result<(), GiftError> {
+    if meta.merchant_id != setup.merchant_id || meta.store_code == setup.store_id {
+        return check_meta(engine, setup, meta);
+    }
+    let (s, m) = (Arc::clone(setup), meta.clone());
+    engine.read_async(move |e| check_meta(e, &s, &m)).await
+}
+
 /// Runs an operation that changes a card.
 pub async fn execute(engine: &Engine, meta: Meta, op: Op) -> Result<Success, GiftError> {
     let setup = setup(engine)?;
-    check_meta(engine, &setup, &meta)?;
+    check_meta_async(engine, &setup, &meta).await?;
     ops::check_amounts(&setup.program, &op)?;
     let outcome = engine.ledger().write(move |tx| ops::apply(tx, &setup, &meta, &op)).await?;
     outcome.map_err(GiftError::Declined)
@@ -364,8 +374,12 @@ pub fn execute_blocking(engine: &Engine, meta: Meta, op: Op) -> Result<Success, 
 /// The card's balance (changes nothing, except counting a wrong PIN).
 pub async fn balance(engine: &Engine, meta: Meta, card: CardInfo) -> Result<Success, GiftError> {
     let setup = setup(engine)?;
-    check_meta(engine, &setup, &meta)?;
-    match ops::balance_read(engine, &setup, &card, false)? {
+    check_meta_async(engine, &setup, &meta).await?;
+    let read = |pin_checked: bool| {
+        let (s, c) = (Arc::clone(&setup), card.clone());
+        engine.read_async(move |e| ops::balance_read(e, &s, &c, pin_checked))
+    };
+    match read(false).await? {
         ops::BalanceRead::Done(s) => Ok(*s),
         ops::BalanceRead::NeedsPinCheck => {
             let (s, m, c) = (Arc::clone(&setup), meta.clone(), card.clone());
@@ -373,7 +387,7 @@ pub async fn balance(engine: &Engine, meta: Meta, card: CardInfo) -> Result<Succ
             if let Some(d) = refused {
                 return Err(GiftError::Declined(d));
             }
-            match ops::balance_read(engine, &setup, &card, true)? {
+            match read(true).await? {
                 ops::BalanceRead::Done(s) => Ok(*s),
                 ops::BalanceRead::NeedsPinCheck => Err(GiftError::Internal("PIN checked twice".into())),
             }
@@ -384,7 +398,7 @@ pub async fn balance(engine: &Engine, meta: Meta, card: CardInfo) -> Result<Succ
 /// Reverses a transaction named by `pxTransactionId` or `externalTransactionId`.
 pub async fn reverse(engine: &Engine, meta: Meta, px: Option<i64>, ext: Option<String>) -> Result<Success, GiftError> {
     let setup = setup(engine)?;
-    check_meta(engine, &setup, &meta)?;
+    check_meta_async(engine, &setup, &meta).await?;
     if px.is_none() && ext.is_none() {
         return Err(Decline::Invalid("One of pxTransactionId or externalTransactionId must be provided.".into()).into());
     }

@@ -147,12 +147,10 @@ pub fn by_px(sql: Sql<'_>, px: i64) -> Result<Option<TxnRow>, LedgerError> {
 /// A fresh transaction id: increasing (the journal's rows then append at the end of its B-tree
 /// instead of landing on a random page each), at least the current Unix time in microseconds, and
 /// below 2^62 (ids at and above that are for balance enquiries, which are not journaled).
-pub fn new_px(sql: Sql<'_>) -> Result<i64, LedgerError> {
+/// `now_ns` is the write's ledger timestamp.
+pub fn new_px(sql: Sql<'_>, now_ns: u64) -> Result<i64, LedgerError> {
     let last: Option<i64> = sql.query_one("SELECT max(px_id) FROM gift_txns", params![], |r| r.get(0))?.flatten();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_micros()).unwrap_or(0))
-        .unwrap_or(0);
+    let now = i64::try_from(now_ns / 1_000).unwrap_or(0);
     let px = last.map_or(1, |l| l.saturating_add(1)).max(now).max(1);
     if px >= UNJOURNALED_PX {
         return Err(LedgerError::Invalid("gift transaction ids are exhausted".into()));
@@ -174,7 +172,8 @@ pub fn new_auth_code() -> String {
     format!("{:06}", rand::rng().random_range(0..1_000_000u32))
 }
 
-pub fn insert(sql: Sql<'_>, t: &TxnRow) -> Result<(), LedgerError> {
+/// Journals a row; `now_secs` is its time on the engine's clock.
+pub fn insert(sql: Sql<'_>, t: &TxnRow, now_secs: i64) -> Result<(), LedgerError> {
     let legs = serde_json::to_string(&t.legs).map_err(|e| LedgerError::Invalid(e.to_string()))?;
     sql.execute(
         "INSERT INTO gift_txns (px_id, ext_id, op, status, fingerprint, card, new_card, amount, tip, refunded,
@@ -205,7 +204,7 @@ pub fn insert(sql: Sql<'_>, t: &TxnRow) -> Result<(), LedgerError> {
             t.cashier.as_deref(),
             t.check_number.as_deref(),
             t.principal.as_deref(),
-            crate::engine::cards::now_secs(),
+            now_secs,
         ],
     )?;
     Ok(())

@@ -504,29 +504,25 @@ pub fn get(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
     let id = id.to_string();
     let order = engine.ledger().read_sql(move |sql| load(sql, &id))?;
     let order = order.ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))?;
-    Ok(as_seen_now(order).view())
-}
-
-fn wall_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    Ok(as_seen_now(order, engine.now_ns()).view())
 }
 
 /// Records the expiry of created orders whose time is up, if there are any, before a read
 /// answers: otherwise an order could already read as expired while the balance still showed its
 /// hold (the sweeper and the ledger's own expiry run on timers). A write only when there is work.
 pub async fn expire_overdue(engine: &Engine) -> Result<(), RetailError> {
-    let now = wall_now();
-    let overdue = engine.ledger().read_sql(move |sql| {
-        sql.query_one(
-            "SELECT 1 FROM retail_orders WHERE state = 'created' AND expires_at <= ?1 LIMIT 1",
-            params![now],
-            |r| r.get::<i64>(0),
-        )
-        .map_err(RetailError::from)
-    })?;
+    let now = engine.now_ns();
+    let overdue = engine
+        .ledger()
+        .read_sql_async(move |sql| {
+            sql.query_one(
+                "SELECT 1 FROM retail_orders WHERE state = 'created' AND expires_at <= ?1 LIMIT 1",
+                params![now],
+                |r| r.get::<i64>(0),
+            )
+            .map_err(RetailError::from)
+        })
+        .await?;
     let overdue = overdue.is_some();
     if overdue {
         expire_due(engine).await?;
@@ -536,8 +532,8 @@ pub async fn expire_overdue(engine: &Engine) -> Result<(), RetailError> {
 
 /// Past its time a created order's hold is gone even if the sweeper has not recorded the expiry
 /// yet: reads say so.
-fn as_seen_now(mut order: Order) -> Order {
-    let now = wall_now();
+/// `now` is the engine's clock, the one the order's expiry was computed on.
+fn as_seen_now(mut order: Order, now: i64) -> Order {
     if order.state == OrderState::Created && now >= order.expires_at {
         order.state = OrderState::Expired;
         order.expired_at = Some(order.expires_at);
@@ -584,7 +580,8 @@ pub fn list(engine: &Engine, filter: OrderFilter) -> Result<(Vec<OrderView>, Opt
     } else {
         None
     };
-    Ok((orders.into_iter().map(|o| as_seen_now(o).view()).collect(), next))
+    let now = engine.now_ns();
+    Ok((orders.into_iter().map(|o| as_seen_now(o, now).view()).collect(), next))
 }
 
 fn order_or_404(tx: &WriteTx<'_>, id: &str) -> Result<Order, RetailError> {

@@ -34,7 +34,7 @@ pub(in crate::engine::gift) fn balance_read(
         });
     };
     let m = mask(&card.number);
-    let now = cards::now_secs();
+    let now = engine.now_secs();
     let mut messages = Vec::new();
     match card.state {
         CardState::Active if card.expired(now) => messages.push(format!("Card {m} has expired.")),

@@ -35,7 +35,7 @@ pub(super) fn exchange(
     let balance = card_balance(tx, program, &old.number)?;
     let new_before = card_balance(tx, program, &new.number)?;
     check_limit(program, new_before, balance)?;
-    let px = store::new_px(tx.sql())?;
+    let px = store::new_px(tx.sql(), tx.now())?;
     let legs = vec![Leg::new(
         program.account_of(&old.number),
         program.account_of(&new.number),
@@ -106,7 +106,7 @@ pub(super) fn activate(
     PinAttempts::clear(tx.sql(), &card.number)?;
     cards::activate(tx.sql(), program, &card.number, now)?;
     let balance = card_balance(tx, program, &card.number)?;
-    let px = store::new_px(tx.sql())?;
+    let px = store::new_px(tx.sql(), tx.now())?;
     row.card = Some(card.number.clone());
     row.prev_state = Some(card.state.as_str().into());
     let reply = success(
@@ -137,7 +137,7 @@ pub(super) fn deactivate(
     }
     cards::set_state(tx.sql(), &card.number, CardState::Deactivated)?;
     let balance = card_balance(tx, program, &card.number)?;
-    let px = store::new_px(tx.sql())?;
+    let px = store::new_px(tx.sql(), tx.now())?;
     row.card = Some(card.number.clone());
     row.prev_state = Some(card.state.as_str().into());
     let messages = vec![format!("Card {m} is blocked; its balance of {} is kept.", money(program, balance))];

@@ -70,7 +70,7 @@ pub(super) fn sell(
     if let Some(p) = &phone {
         cards::set_phone(tx.sql(), &card.number, p)?;
     }
-    let px = store::new_px(tx.sql())?;
+    let px = store::new_px(tx.sql(), tx.now())?;
     let from = tender_account(tx, setup, meta, tender)?;
     let legs = vec![Leg::new(from, program.account_of(&card.number), amount.minor() as u64, transfer_code::GIFT_SELL)];
     post(tx, program, px, "op", &legs)?;
@@ -112,7 +112,7 @@ pub(super) fn reload(
     }
     let previous = card_balance(tx, program, &card.number)?;
     check_limit(program, previous, amount.minor())?;
-    let px = store::new_px(tx.sql())?;
+    let px = store::new_px(tx.sql(), tx.now())?;
     let from = tender_account(tx, setup, meta, tender)?;
     let legs =
         vec![Leg::new(from, program.account_of(&card.number), amount.minor() as u64, transfer_code::GIFT_RELOAD)];

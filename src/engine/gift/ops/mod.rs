@@ -325,7 +325,7 @@ fn finish(tx: &WriteTx<'_>, meta: &Meta, mut row: TxnRow, reply: Success) -> Out
     row.cashier = meta.cashier.clone();
     row.check_number = meta.check_number.clone();
     row.principal = Some(meta.principal.clone());
-    store::insert(tx.sql(), &row)?;
+    store::insert(tx.sql(), &row, cards::tx_secs(tx))?;
     Ok(Ok(reply))
 }
 
@@ -356,7 +356,7 @@ pub(super) fn apply(tx: &mut WriteTx<'_>, setup: &Arc<Setup>, meta: &Meta, op: &
         return replay(row, op.name(), &fp);
     }
     let row = TxnRow { op: op.name().into(), fingerprint: fp, ..TxnRow::default() };
-    let now = cards::now_secs();
+    let now = cards::tx_secs(tx);
     match op {
         Op::Sell { card, amount, tender } => load::sell(tx, setup, meta, row, card.as_ref(), *amount, *tender, now),
         Op::Reload { card, amount, tender } => load::reload(tx, setup, meta, row, card, *amount, *tender, now),

@@ -25,7 +25,7 @@ pub(in crate::engine::gift) fn reverse(
     let Some(t) = target else {
         if let (None, Some(e)) = (px, ext) {
             let row = TxnRow {
-                px_id: store::new_px(tx.sql())?,
+                px_id: store::new_px(tx.sql(), tx.now())?,
                 ext_id: Some(e.to_string()),
                 op: "tombstone".into(),
                 status: "tombstone".into(),
@@ -34,7 +34,7 @@ pub(in crate::engine::gift) fn reverse(
                 principal: Some(meta.principal.clone()),
                 ..TxnRow::default()
             };
-            store::insert(tx.sql(), &row)?;
+            store::insert(tx.sql(), &row, cards::tx_secs(tx))?;
             return Ok(Err(Decline::TransactionNotFound(tombstone_msg(e))));
         }
         return decline(Decline::TransactionNotFound(format!(
@@ -95,7 +95,7 @@ pub(in crate::engine::gift) fn reverse(
             delta -= l.amount as i64;
         }
     }
-    let new_px = store::new_px(tx.sql())?;
+    let new_px = store::new_px(tx.sql(), tx.now())?;
     post(tx, program, t.px_id, "reverse", &mirrored).map_err(|e| match e {
         GiftError::Declined(Decline::InsufficientFunds(_)) => GiftError::Declined(Decline::InsufficientFunds(
             "The card no longer holds what this reversal would take back.".into(),
@@ -173,7 +173,7 @@ pub(in crate::engine::gift) fn reverse(
         principal: Some(meta.principal.clone()),
         ..TxnRow::default()
     };
-    store::insert(tx.sql(), &row)?;
+    store::insert(tx.sql(), &row, cards::tx_secs(tx))?;
     store::mark_reversed(tx.sql(), t.px_id, new_px)?;
     Ok(Ok(reply))
 }

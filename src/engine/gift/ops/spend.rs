@@ -42,7 +42,7 @@ pub(super) fn redeem(
             money(program, total)
         )));
     };
-    let px = store::new_px(tx.sql())?;
+    let px = store::new_px(tx.sql(), tx.now())?;
     let account = program.account_of(&card.number);
     let sales = store_account(tx, setup, code::GIFT_REDEEMED, &meta.store_code)?;
     let mut legs = vec![Leg::new(account, sales, take_amount as u64, transfer_code::GIFT_REDEEM)];
@@ -104,7 +104,7 @@ pub(super) fn cash_out(
         }
         cards::CashOutRule::AtOrUnder => {}
     }
-    let px = store::new_px(tx.sql())?;
+    let px = store::new_px(tx.sql(), tx.now())?;
     let to = tender_account(tx, setup, meta, tender)?;
     let legs = vec![Leg::new(program.account_of(&card.number), to, balance as u64, transfer_code::GIFT_CASH_OUT)];
     post(tx, program, px, "op", &legs)?;
@@ -161,7 +161,7 @@ pub(super) fn refund(
     let from_tip = amount.minor() - from_amount;
     let store_code = orig.store.clone().unwrap_or_else(|| meta.store_code.clone());
     let previous = card_balance(tx, program, &card.number)?;
-    let px = store::new_px(tx.sql())?;
+    let px = store::new_px(tx.sql(), tx.now())?;
     let account = program.account_of(&card.number);
     let mut legs = Vec::new();
     if from_amount > 0 {
