@@ -5,6 +5,8 @@
 
 use rusqlite::{OptionalExtension, params};
 
+/// Codes left to sell: counted in `products` (a product's view shows its stock), named here too.
+pub use super::products::por_stock as available;
 use super::{ns_i64, products};
 use crate::engine::Engine;
 use crate::engine::retail::RetailError;
@@ -83,16 +85,6 @@ pub fn demo_codes(n: u32) -> Vec<String> {
     (0..n)
         .map(|_| (0..16).map(|_| char::from(DEMO_ALPHABET[rng.random_range(0..DEMO_ALPHABET.len())])).collect())
         .collect()
-}
-
-/// Codes left to sell.
-pub fn available(conn: &rusqlite::Connection, product: &str) -> Result<u64, RetailError> {
-    let n: i64 = conn.query_row(
-        "SELECT count(*) FROM retail_por_codes WHERE product_code = ?1 AND state = 'available'",
-        [product],
-        |r| r.get(0),
-    )?;
-    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// Reserves the oldest available code for an order; `None` when the stock is empty.

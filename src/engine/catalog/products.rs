@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::stores::{self, Listing};
-use super::{codes, ns_i64, parse_country, rfc3339};
+use super::{ns_i64, parse_country, rfc3339};
 use crate::engine::Engine;
 use crate::engine::retail::{DecimalMoney, RetailError, webhooks};
 use crate::money::{Currency, Money};
@@ -369,6 +369,17 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Product, RetailE
     Ok(build())
 }
 
+/// POR codes of a product left to sell. The stock itself is `codes`' (which builds on products);
+/// it is counted here so a product's view needs nothing from it.
+pub fn por_stock(conn: &rusqlite::Connection, product: &str) -> Result<u64, RetailError> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM retail_por_codes WHERE product_code = ?1 AND state = 'available'",
+        [product],
+        |r| r.get(0),
+    )?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// One product, on any connection.
 pub fn load(conn: &rusqlite::Connection, code: &str) -> Result<Option<Product>, RetailError> {
     conn.query_row(&format!("SELECT {COLUMNS} FROM retail_products WHERE code = ?1"), [code], from_row)
@@ -417,7 +428,7 @@ pub fn upsert(conn: &rusqlite::Connection, now: i64, products: &[Product]) -> Re
             ],
         )?;
         let stored = Product { updated_at: now, ..p.clone() };
-        let stock = (p.kind == ProductKind::Por).then(|| codes::available(conn, &p.code)).transpose()?;
+        let stock = (p.kind == ProductKind::Por).then(|| por_stock(conn, &p.code)).transpose()?;
         webhooks::enqueue(conn, now, event, &serde_json::to_value(stored.view(stock)).unwrap_or_default())?;
         if existing.is_some() {
             report.updated += 1;
@@ -494,7 +505,7 @@ pub fn list_products(engine: &Engine, filter: ProductFilter) -> Result<Listing<P
         for row in rows {
             match row? {
                 Ok(p) => {
-                    let stock = (p.kind == ProductKind::Por).then(|| codes::available(conn, &p.code)).transpose();
+                    let stock = (p.kind == ProductKind::Por).then(|| por_stock(conn, &p.code)).transpose();
                     out.push((p, stock));
                 }
                 Err(e) => return Ok(Err(e)),
@@ -518,7 +529,7 @@ pub fn get_product(engine: &Engine, code: &str) -> Result<Option<ProductView>, R
     engine.ledger().read(move |conn| {
         Ok(match load(conn, &code) {
             Ok(Some(p)) => {
-                let stock = (p.kind == ProductKind::Por).then(|| codes::available(conn, &p.code)).transpose();
+                let stock = (p.kind == ProductKind::Por).then(|| por_stock(conn, &p.code)).transpose();
                 stock.map(|s| Some(p.view(s)))
             }
             Ok(None) => Ok(None),
