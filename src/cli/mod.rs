@@ -192,7 +192,8 @@ pub fn main() -> ExitCode {
 /// The default command: the full-screen till.
 fn run_till(global: &Global, till: &TillArgs) -> CliResult {
     let data_dir = data_dir(global)?;
-    serve::init_file_logging(&data_dir)?;
+    // Held until the till quits, so the last lines reach the file.
+    let _log = serve::init_file_logging(&data_dir)?;
     let opts = crate::tui::RunOptions {
         server: till.server.clone(),
         training: till.training,

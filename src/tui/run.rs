@@ -40,12 +40,15 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// A future the till awaits, boxed so the command line can hand it over.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
+/// Opens the engine on a data directory (`true`: seed it with the demo data) and serves the API on
+/// an ephemeral local port.
+pub type StartEngine = Box<dyn FnOnce(PathBuf, bool) -> BoxFuture<Result<EmbeddedEngine, String>> + Send>;
+
 /// What the command line gives the till: the screen knows only `client`, so starting the embedded
 /// engine (and listening for SIGTERM) is handed in, not reached for.
 pub struct Host {
-    /// Opens the engine on a data directory (`true`: seed it with the demo data) and serves the
-    /// API on an ephemeral local port. Used only without `--server`.
-    pub start_engine: Box<dyn FnOnce(PathBuf, bool) -> BoxFuture<Result<EmbeddedEngine, String>> + Send>,
+    /// Starts the embedded engine; used only without `--server`.
+    pub start_engine: StartEngine,
     /// Resolves when the process is asked to stop (Ctrl-C, SIGTERM).
     pub shutdown_signal: BoxFuture<()>,
 }
@@ -103,7 +106,7 @@ pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
 /// Returns how to stop the embedded engine, if one was started.
 fn start_engine(
     opts: &RunOptions,
-    start: Box<dyn FnOnce(PathBuf, bool) -> BoxFuture<Result<EmbeddedEngine, String>> + Send>,
+    start: StartEngine,
     client_tx: tokio::sync::watch::Sender<Option<Result<Client, String>>>,
 ) -> tokio::task::JoinHandle<Option<BoxFuture<()>>> {
     let opts = opts.clone();
