@@ -54,6 +54,11 @@ fn root_item_layer(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Nodes left out of the cycle check: the module's own file (see [`submodule_graph`]) and its
+/// repository (`repo.rs`, the one place an area's SQL lives, as COMMON.md asks: it reads rows into
+/// the area's types and the area calls it, a pair by design).
+const OUTSIDE_CYCLES: &[&str] = &["mod", "repo"];
+
 /// The modules whose submodules must import each other without cycles.
 const ACYCLIC: &[&str] = &["engine/gift", "engine/catalog"];
 
@@ -402,6 +407,10 @@ fn layer_of(rel: &str) -> String {
 /// The violations of the layer rule in one file.
 fn check_file(rel: &str, src: &str) -> Vec<Violation> {
     let layer = layer_of(rel);
+    if rel.ends_with("/tests.rs") {
+        // A module's test file (`#[cfg(test)] mod tests;`) may drive it through the layers above.
+        return Vec::new();
+    }
     let till_is_crate = layer == "bin" || layer == "root" && rel == "main.rs";
     let mut out = Vec::new();
     if layer != "root" && layer != "bin" && !LAYERS.contains(&layer.as_str()) {
@@ -474,8 +483,8 @@ fn submodule_graph(module: &str, files: &[(String, String)]) -> BTreeMap<String,
         for t in targets {
             if let Some(to) = node_of(&t)
                 && to != from
-                && to != "mod"
-                && from != "mod"
+                && !OUTSIDE_CYCLES.contains(&to.as_str())
+                && !OUTSIDE_CYCLES.contains(&from.as_str())
             {
                 graph.entry(from.clone()).or_default().insert(to);
             }
