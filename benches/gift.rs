@@ -9,6 +9,8 @@
 //! directory it runs in, measured in the same run. `TILL_BENCH_DIR=/dev/shm` runs on tmpfs (no real
 //! fsync) to show what the software itself costs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};

@@ -8,6 +8,8 @@
 //! a ledger round and a baseline round run back to back, and the ratio is the median of the
 //! per-round ratios.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Barrier, Mutex};
 use std::time::{Duration, Instant};

@@ -4,6 +4,8 @@
 //!
 //! `cargo bench --bench render`
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -11,7 +11,8 @@
 //! | [`money`]   | currencies (ISO 4217), [`money::Money`] in integer minor units, parsing, locale formats  |
 //! | [`ledger`]  | accounts, transfers, two-phase holds, linked chains, history, invariants; SQLite store  |
 //! | [`engine`]  | the business: gift cards, catalogue and retail orders, users, receipts, demo data       |
-//! | [`api`]     | the HTTP surfaces (axum): `/gift`, `/v1`, `/till/v1`, `/openapi.json`, `/healthz`        |
+//! | [`wire`]    | the request/response types of every surface (serde + utoipa), shared by api and client |
+//! | [`api`]     | the HTTP surfaces (axum): `/gift`, `/v1`, `/till/v1`, `/openapi.json`, `/healthz`; maps wire ↔ engine |
 //! | [`client`]  | the typed reqwest client the screen uses to reach the engine (always over HTTP)        |
 //! | [`receipt`] | receipts as data, layout for 32/42/48 columns, ESC/POS bytes, printer transports        |
 //! | [`tui`]     | the full-screen till: app loop, actions, keymap, theme, one module per screen           |
@@ -19,8 +20,12 @@
 //! | [`wire`]    | request and response types of each HTTP surface (serde + utoipa), shared by api and client |
 //! | [`cli`]     | the command line (clap): `till`, `till serve`, `till verify`, admin commands             |
 //!
-//! Layering: `tui` → `client` → (HTTP) → `api` → `engine` → `ledger` → SQLite. A screen never reaches
-//! past `client`; the API never reaches past `engine`; nothing edits a balance except a ledger transfer.
+//! Layering (held by `tests/architecture.rs`): `tui` → `client` → `wire`; `api` → `engine`, `wire`;
+//! `engine` → `ledger`, `store`; `ledger` → `store`; `money` and `receipt` (→ `money`) are below them
+//! all, `cli` (with `main.rs`) wires everything together. The screen reaches the engine only over
+//! HTTP through `client`, and starts its embedded engine through the [`tui::Host`] that `cli` hands it;
+//! the engine never names `api`, `wire`, `client` or `tui`; nothing edits a balance except a ledger
+//! transfer.
 
 pub mod api;
 pub mod cli;

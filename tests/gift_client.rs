@@ -1,6 +1,8 @@
 //! The typed client against a real `till serve`: successes come back typed, declines carry the
 //! server's code and message, and an unreachable server is told apart from a timeout.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use till::client::gift::GiftCallError;

@@ -1,6 +1,8 @@
 //! Concurrency and replays over a real socket: many redeems racing for one card, and the same
 //! `externalTransactionId` sent again (also concurrently).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{DataDir, card, gift_body};

@@ -3,6 +3,8 @@
 //! left without a reply are resolved the way a till would (reverse by `externalTransactionId`),
 //! after which the balances are exactly what the received replies say, and `till verify` passes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::sync::Arc;

@@ -1,6 +1,8 @@
 //! The harness itself: a real `till serve` answers /healthz and /openapi.json, and turns away
 //! requests without a valid token.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 #[tokio::test]

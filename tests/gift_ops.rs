@@ -1,6 +1,8 @@
 //! Every gift operation over a real socket against a real `till serve`: its success and each of
 //! its failures, as the seed's Success and Failure objects.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{DataDir, TestServer, card, gift_body};

@@ -1,6 +1,8 @@
 //! The program's rules come from `[gift_program]` in `till.toml`: the cash-out rule and the PIN
 //! policy, checked against a real server started on an edited configuration.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{DataDir, card, gift_body};

@@ -3,6 +3,8 @@
 //! server did the work; the client never hears) or holding the request back (the server has not
 //! seen it yet; it arrives late). The client must reverse by `externalTransactionId` and say which.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::time::Duration;

@@ -3,6 +3,8 @@
 //! the file each time and check that every acknowledged transfer is there, no linked chain is
 //! half-applied, and `verify` passes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -5,6 +5,8 @@
 //!
 //! Cases: 40 by default (a debug run takes a few seconds); set PROPTEST_CASES for more.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

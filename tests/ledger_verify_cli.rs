@@ -1,6 +1,8 @@
 //! `till verify` on a real data directory: exit 0 when every invariant holds; a balance edited
 //! behind the ledger's back is reported and the exit code says so.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Command;
 
 use till::ledger::{AccountFlags, Ledger, NewAccount, NewTransfer};

@@ -1,6 +1,8 @@
 //! Property tests for `money`: every amount survives a trip through each locale format and through
 //! rust_decimal, for every currency.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use proptest::prelude::*;
 use till::money::{Currency, Locale, Money};
 

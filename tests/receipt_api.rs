@@ -2,6 +2,8 @@
 //! logged-in cashier stores receipts (numbered per terminal, training apart), lists, fetches,
 //! marks printed and reprints; others are turned away.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 #[path = "receipt_fixtures.rs"]

@@ -6,6 +6,8 @@
 //! `$EMUPOS`, then `emupos` on the PATH, then under `~/.pyenv/versions/3.1[3-9]*/bin/`.
 //! Install: `python3.13 -m pip install emupos`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,7 @@
 //! Not a test on its own: the sample receipts the receipt tests share (one per kind), included
 //! with `#[path] mod`. Fixed dates and numbers so their bytes are stable.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
 use till::money::{Currency, Locale, Money};

@@ -5,6 +5,8 @@
 //! Regenerate after an intended change with `UPDATE_GOLDEN=1 cargo test --test receipt_golden`,
 //! then read the `.txt` diffs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "receipt_fixtures.rs"]
 mod fixtures;
 

@@ -1,6 +1,8 @@
 //! Layout properties over random receipts in every locale and width: no printed line exceeds
 //! the paper, every amount prints whole on one line, and the bytes carry no stray control codes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use proptest::prelude::*;
 use till::money::{Currency, Locale, Money};
 use till::receipt::{

@@ -2,6 +2,8 @@
 //! apart, idempotent creation, printed / unprinted, listing, reprints marked DUPLICATE, and
 //! everything still there after the engine is reopened.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use till::engine::receipts::ReceiptQuery;
 use till::engine::{Engine, OpenOptions};
 use till::money::{Currency, Locale, Money};

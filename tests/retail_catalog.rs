@@ -2,6 +2,8 @@
 //! registration, filters and pagination, EAN-13 checks on import, code stock, top-ups, auth, and
 //! the OpenAPI document.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 mod retail_util;
 

@@ -2,6 +2,8 @@
 //! a well-defined state, a retry with the same Idempotency-Key finds what the first attempt did,
 //! and the order can still be confirmed or invalidated; the ledger's invariants hold.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 mod retail_util;
 

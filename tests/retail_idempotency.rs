@@ -1,6 +1,8 @@
 //! The Idempotency-Key rules of `/v1` over a real socket: replay, reuse with another body, missing
 //! key, concurrent requests with one key, scoping per token, and keys surviving a SIGKILL.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 mod retail_util;
 

@@ -3,6 +3,8 @@
 //! grouped for reading aloud, long words split, redemption and support text present; POSA lines
 //! carry the masked card.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 mod retail_util;
 

@@ -1,6 +1,8 @@
 //! Retail orders over a real socket against a real `till serve`: the seed's own example, the state
 //! machine, every preliminary-check failure, POSA cards and expiry.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 mod retail_util;
 

@@ -2,6 +2,8 @@
 //! cent: face value = the retail sales account, commission = the commission account, net payable =
 //! what left the prepaid balance.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 mod retail_util;
 

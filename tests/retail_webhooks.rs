@@ -2,6 +2,8 @@
 //! signatures checked independently, retries keeping the event id, the expiry event, and events
 //! surviving a SIGKILL of the server.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 mod retail_util;
 

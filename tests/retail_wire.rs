@@ -2,6 +2,8 @@
 //! every POST (the action bodies too), and `/openapi.json` says what the server does (bearer auth,
 //! optional action bodies, the idempotency answers).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 mod retail_util;
 

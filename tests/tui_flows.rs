@@ -1,6 +1,8 @@
 //! Flows driven by key events against a real engine on a loopback socket: log in, sell third-party
 //! cards (POR and POSA), a confirm whose reply is lost, cancelling, locking after wrong PINs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod tui_common;
 
 use ratatui::crossterm::event::KeyCode;

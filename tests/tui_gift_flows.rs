@@ -2,6 +2,8 @@
 //! balance check, a redeem with split tender, a timeout that is undone, a reprint from the journal
 //! and reversing the last operation.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod tui_common;
 
 use ratatui::crossterm::event::KeyCode;

@@ -1,6 +1,8 @@
 //! Users and sessions over a real `till serve`: `till user add`, login with number and PIN, who
 //! am I, logout, wrong PINs locking, and the role check on `/till/v1`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::TestServer;

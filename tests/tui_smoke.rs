@@ -1,6 +1,8 @@
 //! The real binary in a real terminal (tmux): log in, sell a gift card, read the new balance off
 //! the screen, quit, and find the terminal restored. Skipped, with a message, where tmux is missing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -2,6 +2,8 @@
 //! the till reaches it (keys in, replies in); replies are written out here so the pictures do not
 //! depend on random codes or ids. Review changes in `tests/snapshots/*.snap.new`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod tui_common;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

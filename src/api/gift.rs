@@ -439,6 +439,26 @@ mod tests {
     }
 
     #[test]
+    fn huge_and_exponent_numbers_are_a_clean_400() {
+        let p = Program::from_config(&Default::default(), "EUR").unwrap();
+        for body in [
+            r#"{"merchantId":1,"storeCode":"A1234","cardInfo":{"printedCardNumber":"1"},"amount":1e400}"#,
+            r#"{"merchantId":1,"storeCode":"A1234","cardInfo":{"printedCardNumber":"1"},"amount":1E2}"#,
+            r#"{"merchantId":1,"storeCode":"A1234","cardInfo":{"printedCardNumber":"1"},"amount":123456789012345678901234567890}"#,
+        ] {
+            let r: RedeemRequest = super::super::error::parse_object(body.as_bytes()).unwrap();
+            let e = money(&p, "amount", &r.amount).unwrap_err();
+            assert_eq!((e.status, e.code.as_str()), (StatusCode::BAD_REQUEST, "invalid_request"), "{body}");
+        }
+        // Exact decimals survive: no f64 in between.
+        let r: RedeemRequest = super::super::error::parse_object(
+            br#"{"merchantId":1,"storeCode":"A1234","cardInfo":{"printedCardNumber":"1"},"amount":19.99}"#,
+        )
+        .unwrap();
+        assert_eq!(money(&p, "amount", &r.amount).unwrap().minor(), 1999);
+    }
+
+    #[test]
     fn every_decline_is_4xx() {
         for d in
             [Decline::Invalid(String::new()), Decline::CardLocked(String::new()), Decline::NotReversible(String::new())]

@@ -16,6 +16,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::engine::{Engine, OpenOptions};
+
 /// What a command returns: an exit code, or an error printed as `till: <message>`.
 pub type CliResult = Result<ExitCode, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -307,16 +309,41 @@ fn exit(result: CliResult) -> ExitCode {
 /// The default command: the full-screen till.
 fn run_till(global: &Global, till: &TillArgs) -> CliResult {
     let data_dir = data_dir(global)?;
-    serve::init_file_logging(&data_dir)?;
-    crate::tui::run(crate::tui::RunOptions {
+    // Held until the till quits, so the last lines reach the file.
+    let _log = serve::init_file_logging(&data_dir)?;
+    let opts = crate::tui::RunOptions {
         server: till.server.clone(),
         training: till.training,
         printer: till.printer.clone(),
         data_dir,
         demo: !global.no_demo,
         settings_path: None,
-    })?;
+    };
+    let host = crate::tui::Host {
+        start_engine: Box::new(|dir, demo| Box::pin(start_embedded(dir, demo))),
+        shutdown_signal: Box::pin(crate::api::serve::shutdown_signal()),
+    };
+    crate::tui::run(opts, host)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The till's own engine: opened on the data directory, serving the API on an ephemeral local port.
+async fn start_embedded(dir: PathBuf, demo: bool) -> Result<crate::tui::EmbeddedEngine, String> {
+    let opened = tokio::task::spawn_blocking(move || Engine::open(&dir, OpenOptions { demo })).await;
+    let engine = match opened {
+        Ok(Ok(e)) => e,
+        Ok(Err(e)) => return Err(format!("the engine could not open its data: {e}")),
+        Err(e) => return Err(format!("the engine could not start: {e}")),
+    };
+    let handle = crate::api::serve::spawn(engine, "127.0.0.1:0")
+        .await
+        .map_err(|e| format!("the engine could not listen: {e}"))?;
+    Ok(crate::tui::EmbeddedEngine {
+        base_url: handle.base_url(),
+        shutdown: Box::pin(async move {
+            let _ = handle.shutdown().await;
+        }),
+    })
 }
 
 /// The data directory: `--data`, else `TILL_DATA` (clap reads both), else the platform's.

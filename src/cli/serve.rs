@@ -1,7 +1,7 @@
 //! `till serve`: the engine and its HTTP API without a screen.
 //!
-//! Logs go to `till.log` in the data directory (`RUST_LOG` sets the level, default `info`); the one
-//! line on stdout is the address it listens on, so scripts and tests can use `--listen 127.0.0.1:0`.
+//! Logs go to `till.YYYY-MM-DD.log` in the data directory, a new file each day and the last
+//! [`LOG_DAYS`] kept (`RUST_LOG` sets the level, default `info`); the one line on stdout is the address it listens on, so scripts and tests can use `--listen 127.0.0.1:0`.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,32 +10,39 @@ use std::process::ExitCode;
 use super::{CliResult, Global, open_engine};
 use crate::api::serve::{app, serve_until, shutdown_signal};
 
-/// The log file inside the data directory.
-pub const LOG_FILE: &str = "till.log";
+/// The log files inside the data directory: `till.YYYY-MM-DD.log`.
+pub const LOG_PREFIX: &str = "till";
+pub const LOG_SUFFIX: &str = "log";
+/// How many daily log files are kept; older ones are deleted as new days begin.
+pub const LOG_DAYS: usize = 14;
 
-/// Sends `tracing` output to `till.log` in `data_dir`. `RUST_LOG` sets the filter (default `info`).
-/// A second call in the same process is ignored.
-pub(crate) fn init_file_logging(data_dir: &Path) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+/// Sends `tracing` output to the data directory's daily log file. `RUST_LOG` sets the filter
+/// (default `info`). Lines are handed to a writer thread (`tracing-appender`'s non-blocking
+/// writer), so an async worker never waits on the disk; keep the returned guard alive for the
+/// life of the process: dropping it flushes what is queued. A second call in the same process
+/// leaves the first subscriber in place.
+pub(crate) fn init_file_logging(
+    data_dir: &Path,
+) -> Result<tracing_appender::non_blocking::WorkerGuard, Box<dyn std::error::Error + Send + Sync>> {
     std::fs::create_dir_all(data_dir)?;
-    let path = data_dir.join(LOG_FILE);
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(|e| format!("cannot open the log file {}: {e}", path.display()))?;
+    let appender = tracing_appender::rolling::RollingFileAppender::builder()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix(LOG_PREFIX)
+        .filename_suffix(LOG_SUFFIX)
+        .max_log_files(LOG_DAYS)
+        .build(data_dir)
+        .map_err(|e| format!("cannot open a log file in {}: {e}", data_dir.display()))?;
+    let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init();
-    Ok(())
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(writer).try_init();
+    Ok(guard)
 }
 
 pub fn run(g: &Global, listen: &str) -> CliResult {
     let engine = open_engine(g)?;
-    init_file_logging(engine.data_dir())?;
+    // Held until the server stops, so the last lines reach the file.
+    let _log = init_file_logging(engine.data_dir())?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         let listener =

@@ -12,59 +12,26 @@
 //! - control characters → dropped, so text can never smuggle ESC/POS commands;
 //! - anything else → `?`.
 
-/// Windows-1252 bytes 0x80–0x9F; `None` where the code page has no character.
-const HIGH: [Option<char>; 32] = [
-    Some('€'),
-    None,
-    Some('‚'),
-    Some('ƒ'),
-    Some('„'),
-    Some('…'),
-    Some('†'),
-    Some('‡'),
-    Some('ˆ'),
-    Some('‰'),
-    Some('Š'),
-    Some('‹'),
-    Some('Œ'),
-    None,
-    Some('Ž'),
-    None,
-    None,
-    Some('‘'),
-    Some('’'),
-    Some('“'),
-    Some('”'),
-    Some('•'),
-    Some('–'),
-    Some('—'),
-    Some('˜'),
-    Some('™'),
-    Some('š'),
-    Some('›'),
-    Some('œ'),
-    None,
-    Some('ž'),
-    Some('Ÿ'),
-];
-
-/// The Windows-1252 byte of a character, if it has one. Controls are not characters here.
+/// The Windows-1252 byte of a character, if it has one (`encoding_rs`' table, without
+/// replacement: an unmappable character is `None`, never an HTML escape or UTF-8). Controls are
+/// not characters here.
 pub fn byte_of(c: char) -> Option<u8> {
-    let code = u32::from(c);
-    match code {
-        0x20..=0x7E => u8::try_from(code).ok(),
-        0xA0..=0xFF => u8::try_from(code).ok(),
-        _ => HIGH.iter().position(|h| *h == Some(c)).and_then(|i| u8::try_from(0x80 + i).ok()),
+    if c.is_control() {
+        return None;
     }
+    let mut utf8 = [0u8; 4];
+    let mut out = [0u8; 4];
+    let mut encoder = encoding_rs::WINDOWS_1252.new_encoder();
+    let (result, _, written) = encoder.encode_from_utf8_without_replacement(c.encode_utf8(&mut utf8), &mut out, true);
+    (result == encoding_rs::EncoderResult::InputEmpty && written == 1).then_some(out[0])
 }
 
-/// The character a byte prints as (for decoding goldens and tests).
+/// The character a byte prints as (for decoding goldens and tests); `None` for controls and the
+/// five bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D).
 pub fn char_of(b: u8) -> Option<char> {
-    match b {
-        0x20..=0x7E | 0xA0..=0xFF => Some(char::from(b)),
-        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
-        _ => None,
-    }
+    let byte = [b];
+    let text = encoding_rs::WINDOWS_1252.decode_without_bom_handling_and_without_replacement(&byte)?;
+    text.chars().next().filter(|c| !c.is_control())
 }
 
 /// Replaces what Windows-1252 cannot print by the fallback in the module documentation.
@@ -90,10 +57,24 @@ pub fn printable(text: &str) -> String {
     out
 }
 
-/// Encodes text that went through [`printable`]; any other character becomes `?` (0x3F).
-pub fn encode(text: &str) -> Vec<u8> {
-    text.chars().filter(|c| *c != '\n').map(|c| byte_of(c).unwrap_or(b'?')).collect()
+/// Encodes text that went through [`printable`]. Strict: a character Windows-1252 lacks is an
+/// error (the printer would print garbage), so text that skipped [`printable`] is caught, never
+/// sent as UTF-8. Newlines are dropped (the layout has split lines on them).
+pub fn try_encode(text: &str) -> Result<Vec<u8>, Unmappable> {
+    text.chars().filter(|c| *c != '\n').map(|c| byte_of(c).ok_or(Unmappable(c))).collect()
 }
+
+/// [`try_encode`] for text that went through [`printable`]; should anything unmappable remain,
+/// it prints as `?` (0x3F).
+pub fn encode(text: &str) -> Vec<u8> {
+    try_encode(text)
+        .unwrap_or_else(|_| text.chars().filter(|c| *c != '\n').map(|c| byte_of(c).unwrap_or(b'?')).collect())
+}
+
+/// A character Windows-1252 cannot print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} has no Windows-1252 byte")]
+pub struct Unmappable(pub char);
 
 fn fallback(c: char) -> Option<char> {
     let base = match c {
@@ -169,6 +150,21 @@ mod tests {
         assert_eq!(printable("日本 ☃"), "?? ?");
         // ASCII '-' stays 0x2D (some code pages turn it into a soft hyphen).
         assert_eq!(encode("-"), [0x2D]);
+    }
+
+    #[test]
+    fn unmappable_characters_are_an_error_not_utf8() {
+        assert_eq!(try_encode("a€b"), Ok(vec![b'a', 0x80, b'b']));
+        assert_eq!(try_encode("Ł"), Err(Unmappable('Ł')));
+        assert_eq!(try_encode("日"), Err(Unmappable('日')));
+        assert_eq!(try_encode("\u{1b}"), Err(Unmappable('\u{1b}')));
+        assert_eq!(encode("a日"), [b'a', b'?']);
+        // The five holes of the code page decode to nothing.
+        for b in [0x81, 0x8D, 0x8F, 0x90, 0x9D] {
+            assert_eq!(char_of(b), None, "{b:#x}");
+        }
+        assert_eq!(char_of(0x80), Some('€'));
+        assert_eq!(char_of(0x9F), Some('Ÿ'));
     }
 
     #[test]

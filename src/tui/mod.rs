@@ -29,4 +29,4 @@ pub mod widgets;
 pub mod worker;
 
 pub use app::{App, Ctx, Msg, Overlay, Reply, Request};
-pub use run::{RunOptions, run};
+pub use run::{EmbeddedEngine, Host, RunOptions, run};

@@ -2,7 +2,9 @@
 //! from background tasks, the resolver's deadline, a one-second clock and cancellation (SIGTERM).
 //! The terminal is restored on every way out, panics included (`ratatui::init` installs the hook).
 
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -35,8 +37,32 @@ pub struct RunOptions {
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// A future the till awaits, boxed so the command line can hand it over.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// Opens the engine on a data directory (`true`: seed it with the demo data) and serves the API on
+/// an ephemeral local port.
+pub type StartEngine = Box<dyn FnOnce(PathBuf, bool) -> BoxFuture<Result<EmbeddedEngine, String>> + Send>;
+
+/// What the command line gives the till: the screen knows only `client`, so starting the embedded
+/// engine (and listening for SIGTERM) is handed in, not reached for.
+pub struct Host {
+    /// Starts the embedded engine; used only without `--server`.
+    pub start_engine: StartEngine,
+    /// Resolves when the process is asked to stop (Ctrl-C, SIGTERM).
+    pub shutdown_signal: BoxFuture<()>,
+}
+
+/// The embedded engine, serving on a local port.
+pub struct EmbeddedEngine {
+    /// `http://127.0.0.1:<port>`, for [`Client::new`].
+    pub base_url: String,
+    /// Stops it gracefully; awaited when the till quits.
+    pub shutdown: BoxFuture<()>,
+}
+
 /// Runs the till until the cashier quits.
-pub fn run(opts: RunOptions) -> Result<(), BoxError> {
+pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
     let started = Instant::now();
     let (data_dir, demo) = engine_data(&opts)?;
     let opts = RunOptions { data_dir, demo, ..opts };
@@ -59,7 +85,8 @@ pub fn run(opts: RunOptions) -> Result<(), BoxError> {
         // The spots board signs with the till's merchant credential, kept in the data directory.
         let link = link.with_spots_credential(opts.data_dir.join(crate::client::spots::TILL_CREDENTIAL_FILE));
         // The engine starts in the background so the login screen is up at once.
-        let server = start_engine(&opts, client_tx);
+        let Host { start_engine: start, shutdown_signal } = host;
+        let server = start_engine(&opts, start, client_tx);
         let ctx = Ctx::new(settings, opts.training, run_tag());
         let mut app = App::new(ctx, Theme::from_env());
         if let Some(e) = settings_error {
@@ -68,51 +95,35 @@ pub fn run(opts: RunOptions) -> Result<(), BoxError> {
         }
         let local = worker::Local::new(settings_path, offset, app.ctx.settings.clone(), opts.training);
         let mut terminal = ratatui::init();
-        let result = event_loop(&mut terminal, &mut app, link, local, offset, started).await;
+        let result = event_loop(&mut terminal, &mut app, link, local, offset, started, shutdown_signal).await;
         ratatui::restore();
-        if let Ok(handle) = server.await
-            && let Some(h) = handle
-        {
-            let _ = h.shutdown().await;
+        if let Ok(Some(shutdown)) = server.await {
+            shutdown.await;
         }
         result
     })
 }
 
 /// Starts the embedded engine (or points at `--server`) and hands the client over when ready.
+/// Returns how to stop the embedded engine, if one was started.
 fn start_engine(
     opts: &RunOptions,
+    start: StartEngine,
     client_tx: tokio::sync::watch::Sender<Option<Result<Client, String>>>,
-) -> tokio::task::JoinHandle<Option<crate::api::serve::ServerHandle>> {
+) -> tokio::task::JoinHandle<Option<BoxFuture<()>>> {
     let opts = opts.clone();
     tokio::spawn(async move {
         if let Some(url) = &opts.server {
             let _ = client_tx.send(Some(Client::new(url, "").map_err(|e| e.to_string())));
             return None;
         }
-        let dir = opts.data_dir.clone();
-        let demo = opts.demo;
-        let opened =
-            tokio::task::spawn_blocking(move || crate::engine::Engine::open(&dir, crate::engine::OpenOptions { demo }))
-                .await;
-        let engine = match opened {
-            Ok(Ok(e)) => e,
-            Ok(Err(e)) => {
-                let _ = client_tx.send(Some(Err(format!("the engine could not open its data: {e}"))));
-                return None;
+        match start(opts.data_dir.clone(), opts.demo).await {
+            Ok(engine) => {
+                let _ = client_tx.send(Some(Client::new(&engine.base_url, "").map_err(|e| e.to_string())));
+                Some(engine.shutdown)
             }
             Err(e) => {
-                let _ = client_tx.send(Some(Err(format!("the engine could not start: {e}"))));
-                return None;
-            }
-        };
-        match crate::api::serve::spawn(engine, "127.0.0.1:0").await {
-            Ok(handle) => {
-                let _ = client_tx.send(Some(Client::new(&handle.base_url(), "").map_err(|e| e.to_string())));
-                Some(handle)
-            }
-            Err(e) => {
-                let _ = client_tx.send(Some(Err(format!("the engine could not listen: {e}"))));
+                let _ = client_tx.send(Some(Err(e)));
                 None
             }
         }
@@ -178,6 +189,7 @@ async fn event_loop(
     local: worker::Local,
     offset: time::UtcOffset,
     started: Instant,
+    cancel: BoxFuture<()>,
 ) -> Result<(), BoxError> {
     let mut first_frame = true;
     let (input_tx, mut input_rx) = mpsc::unbounded_channel();
@@ -187,8 +199,7 @@ async fn event_loop(
     let mut resolver = Resolver::new();
     let mut clock = tokio::time::interval(Duration::from_secs(1));
     clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let cancel = crate::api::serve::shutdown_signal();
-    tokio::pin!(cancel);
+    let mut cancel = cancel;
     app.update(Msg::Tick(clock_text(offset)));
     let result = loop {
         dispatch(app.take_requests(), &link, &local, &reply_tx);

@@ -83,6 +83,25 @@ impl Field {
         }
     }
 
+    /// The amount typed into a [`FieldKind::Amount`] field, read in the till's currency and the
+    /// store's notation (`12,50` in de-DE); `None` when the field is empty. The one reader of typed
+    /// amounts (gift amount and tip, retail face value), so every screen refuses alike.
+    pub fn amount(&self, ctx: &Ctx) -> Result<Option<crate::money::Money>, AmountError> {
+        let typed = self.value.trim();
+        if typed.is_empty() {
+            return Ok(None);
+        }
+        let currency = ctx.currency().ok_or(AmountError::Connecting)?;
+        crate::money::Money::parse_localized(typed, currency, ctx.locale()).map(Some).map_err(|_| {
+            // The parser's own reason speaks of separators in the programmer's notation; the
+            // cashier gets an example in the store's format instead.
+            AmountError::NotAnAmount {
+                typed: typed.to_string(),
+                example: ctx.fmt(crate::money::Money::from_minor(2500, currency)),
+            }
+        })
+    }
+
     /// The field as one line: label, then the value (dots for a secret) in an input box.
     pub fn line<'a>(&'a self, focused: bool, theme: &Theme, label_width: usize) -> Line<'a> {
         let shown = if self.secret {
@@ -102,6 +121,30 @@ impl Field {
                 if focused { theme.input_focus } else { theme.input },
             ),
         ])
+    }
+}
+
+/// Why an amount field holds no amount; the message is for the cashier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AmountError {
+    /// The till does not know its currency yet.
+    Connecting,
+    NotAnAmount {
+        typed: String,
+        example: String,
+    },
+}
+
+impl std::fmt::Display for AmountError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AmountError::Connecting => {
+                f.write_str("The till is still connecting to the engine; try again in a moment.")
+            }
+            AmountError::NotAnAmount { typed, example } => {
+                write!(f, "\"{typed}\" is not an amount. Type it as on a price tag, e.g. {example}")
+            }
+        }
     }
 }
 

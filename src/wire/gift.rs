@@ -24,32 +24,28 @@ impl Serialize for Amount {
 }
 
 impl<'de> Deserialize<'de> for Amount {
+    /// A string is taken as written; a number as its exact JSON text (serde_json's
+    /// `arbitrary_precision`: `25.005` stays `25.005`, `1e400` stays an exponent and is refused
+    /// by the amount check, never rounded through an `f64`).
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Amount;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a decimal amount such as \"25.00\" or 25.00")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Amount, E> {
-                Ok(Amount(v.to_string()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Amount, E> {
-                Ok(Amount(v.to_string()))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Amount, E> {
-                Ok(Amount(v.to_string()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
-                // Rust prints the shortest decimal that reads back as the same f64: 25.005 stays
-                // "25.005" (and is refused as over-precise), 0.1 stays "0.1".
-                if !v.is_finite() {
-                    return Err(E::custom("amount must be a finite number"));
-                }
-                Ok(Amount(format!("{v}")))
-            }
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Ok(Amount(s)),
+            serde_json::Value::Number(n) => Ok(Amount(n.to_string())),
+            other => Err(serde::de::Error::custom(format!(
+                "a decimal amount such as \"25.00\" or 25.00 was expected, not {}",
+                kind(&other)
+            ))),
         }
-        d.deserialize_any(V)
+    }
+}
+
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+        serde_json::Value::String(_) | serde_json::Value::Number(_) => "a value",
     }
 }
 
@@ -416,5 +412,15 @@ mod tests {
         assert_eq!(a.0, "25.005");
         assert!(serde_json::from_str::<Amount>("true").is_err());
         assert!(serde_json::from_str::<Amount>("null").is_err());
+        // Exact: digits past an f64's precision and exponents are kept as written.
+        let a: Amount = serde_json::from_str("0.1000000000000000055511151231257827").unwrap();
+        assert_eq!(a.0, "0.1000000000000000055511151231257827");
+        // An exponent stays an exponent (serde_json writes it `1e+400`), for the amount check to refuse.
+        let a: Amount = serde_json::from_str("1e400").unwrap();
+        assert_eq!(a.0, "1e+400");
+        // The same inside a nested object read through a Value (how `object` fields are read).
+        let v: serde_json::Value = serde_json::from_str(r#"{"a": 12345678901234567890.12}"#).unwrap();
+        let a: Amount = serde_json::from_value(v["a"].clone()).unwrap();
+        assert_eq!(a.0, "12345678901234567890.12");
     }
 }

@@ -9,6 +9,8 @@
 //!
 //! For setup that must happen before the server runs (extra cards, users…) use
 //! `DataDir::new()`, `dir.till(&[...])`, then `dir.serve()`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};

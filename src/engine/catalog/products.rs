@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::stores::{self, Listing};
-use super::{codes, ns_i64, parse_country, repo, rfc3339};
+use super::{ns_i64, parse_country, repo, rfc3339};
 use crate::engine::Engine;
 use crate::engine::retail::{DecimalMoney, RetailError, webhooks};
 use crate::money::{Currency, Money};
@@ -348,7 +348,7 @@ pub fn upsert(sql: Sql<'_>, now: i64, products: &[Product]) -> Result<ImportRepo
         };
         repo::upsert_product(sql, now, p)?;
         let stored = Product { updated_at: now, ..p.clone() };
-        let stock = (p.kind == ProductKind::Por).then(|| codes::available(sql, &p.code)).transpose()?;
+        let stock = (p.kind == ProductKind::Por).then(|| repo::available_codes(sql, &p.code)).transpose()?;
         webhooks::enqueue(sql, now, event, &serde_json::to_value(stored.view(stock)).unwrap_or_default())?;
         if existing.is_some() {
             report.updated += 1;
@@ -413,7 +413,7 @@ pub fn list_products(engine: &Engine, filter: ProductFilter) -> Result<Listing<P
         };
         let mut out = Vec::new();
         for p in repo::list_products(sql, &query)? {
-            let stock = (p.kind == ProductKind::Por).then(|| codes::available(sql, &p.code)).transpose()?;
+            let stock = (p.kind == ProductKind::Por).then(|| repo::available_codes(sql, &p.code)).transpose()?;
             out.push((p, stock));
         }
         Ok::<_, RetailError>(out)
@@ -433,7 +433,7 @@ pub fn get_product(engine: &Engine, code: &str) -> Result<Option<ProductView>, R
     let code = code.to_string();
     engine.ledger().read_sql(move |sql| {
         let Some(p) = load(sql, &code)? else { return Ok(None) };
-        let stock = (p.kind == ProductKind::Por).then(|| codes::available(sql, &p.code)).transpose()?;
+        let stock = (p.kind == ProductKind::Por).then(|| repo::available_codes(sql, &p.code)).transpose()?;
         Ok(Some(p.view(stock)))
     })
 }

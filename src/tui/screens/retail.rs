@@ -299,18 +299,11 @@ impl Retail {
                 }
             }
         } else {
-            let Some(currency) = cx.ctx.currency() else {
-                self.note = Some(("The till is still connecting to the engine; try again in a moment.".into(), true));
-                return;
-            };
-            match Money::parse_localized(typed, currency, cx.ctx.locale()) {
-                Ok(m) => m,
-                Err(_) => {
-                    let example = cx.ctx.fmt(Money::from_minor(2500, currency));
-                    self.note = Some((
-                        format!("\"{typed}\" is not an amount. Type it as on a price tag, e.g. {example}"),
-                        true,
-                    ));
+            match self.amount.amount(cx.ctx) {
+                Ok(Some(m)) => m,
+                Ok(None) => return,
+                Err(e) => {
+                    self.note = Some((e.to_string(), true));
                     return;
                 }
             }

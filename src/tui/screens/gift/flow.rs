@@ -1,0 +1,435 @@
+//! The gift screen's flow: keys, scans, confirmations, ticks and answers, and the calls they send.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::state::*;
+use crate::money::Money;
+use crate::tui::action::Action;
+use crate::tui::app::{Confirm, Cx, Goto, Request};
+use crate::tui::input::Input;
+use crate::tui::keymap::Binding;
+use crate::tui::model::*;
+use crate::tui::widgets::Field;
+
+impl Gift {
+    pub fn bindings(&self) -> Vec<Binding> {
+        let mut b = Vec::new();
+        match self.step {
+            Step::Card => {
+                b.push(Binding::new(KeyCode::Enter, Action::Submit));
+                b.push(Binding::new(KeyCode::F(2), Action::NewEgift));
+                b.push(Binding::new(KeyCode::Esc, Action::Back));
+            }
+            Step::Menu => {
+                match self.status() {
+                    CardStatus::Active => {
+                        b.push(Binding::ch('r', Action::GiftRedeem));
+                        b.push(Binding::ch('l', Action::GiftReload));
+                        b.push(Binding::ch('b', Action::GiftBalance));
+                        b.push(Binding::ch('c', Action::GiftCashOut));
+                        b.push(Binding::ch('x', Action::GiftExchange));
+                        if self.last.as_ref().is_some_and(|l| l.kind == GiftKind::Redeem) {
+                            b.push(Binding::ch('f', Action::GiftRefund));
+                        }
+                        b.push(Binding::ch('d', Action::GiftDeactivate));
+                    }
+                    CardStatus::Inactive => {
+                        b.push(Binding::ch('s', Action::GiftSell));
+                        b.push(Binding::ch('a', Action::GiftActivate));
+                    }
+                    CardStatus::Blocked => b.push(Binding::ch('a', Action::GiftActivate)),
+                    CardStatus::Unknown => {}
+                }
+                if self.last.is_some() {
+                    b.push(Binding::ch('v', Action::GiftReverseLast));
+                }
+                b.push(Binding::ch('n', Action::NewCard));
+                b.push(Binding::new(KeyCode::Esc, Action::Back));
+            }
+            Step::Amount(kind) => {
+                b.push(Binding::new(KeyCode::Enter, Action::Submit));
+                if kind == GiftKind::Redeem {
+                    b.push(Binding::new(KeyCode::Tab, Action::NextField));
+                    b.push(Binding::hidden(KeyCode::BackTab, Action::PrevField));
+                }
+                b.push(Binding::new(KeyCode::Esc, Action::Back));
+            }
+            Step::Tender(_) => {
+                b.push(Binding::ch('1', Action::TenderCash));
+                b.push(Binding::ch('2', Action::TenderCard));
+                b.push(Binding::new(KeyCode::Esc, Action::Back));
+            }
+            Step::NewCard => {
+                b.push(Binding::new(KeyCode::Enter, Action::Submit));
+                b.push(Binding::new(KeyCode::Esc, Action::Back));
+            }
+            Step::Working | Step::Resolving => {}
+            Step::Result => {
+                b.push(Binding::hidden(KeyCode::Up, Action::Up));
+                b.push(Binding::hidden(KeyCode::Down, Action::Down));
+                b.push(Binding::ch('p', Action::Print));
+                b.push(Binding::new(KeyCode::Enter, Action::NewCard));
+                if self.last.is_some() {
+                    b.push(Binding::ch('v', Action::GiftReverseLast));
+                }
+                b.push(Binding::new(KeyCode::Esc, Action::Back));
+            }
+        }
+        b
+    }
+
+    pub fn on_text(&mut self, key: &KeyEvent) {
+        let field = match self.step {
+            Step::Card => &mut self.card_field,
+            Step::Amount(_) if self.tip_focus => &mut self.tip,
+            Step::Amount(_) => &mut self.amount,
+            Step::NewCard => &mut self.new_card,
+            _ => return,
+        };
+        field.edit(key);
+        self.note = None;
+    }
+
+    /// Scans and swipes: a card, wherever the cursor is.
+    pub fn on_input(&mut self, input: Input, cx: &mut Cx) {
+        if self.busy() {
+            return;
+        }
+        let card = match input {
+            Input::Scan(s) => CardRef::Barcode(s.trim().to_string()),
+            Input::Swipe(s) => CardRef::Track(s.data),
+            Input::Key(_) => return,
+        };
+        if self.step == Step::NewCard {
+            self.new_card.set_card(card.digits());
+            self.new_card_ref = Some(card);
+            self.ask_exchange(cx);
+            return;
+        }
+        self.resume = match self.step {
+            Step::Amount(k) | Step::Tender(k) => Some(k),
+            _ => None,
+        };
+        self.card_field.set_card(card.digits());
+        self.lookup(card, cx);
+    }
+
+    fn lookup(&mut self, card: CardRef, cx: &mut Cx) {
+        self.card = None;
+        self.done = None;
+        self.note = None;
+        let op = cx.ctx.next_op();
+        let call = GiftCall {
+            kind: GiftKind::Balance,
+            card,
+            new_card: None,
+            amount: None,
+            tip: None,
+            tender: None,
+            external_id: cx.ctx.next_external_id("bal"),
+            reverses: None,
+            refund_of: None,
+            rest: None,
+        };
+        self.pending =
+            Some(Pending { op, call: call.clone(), lookup: true, split: None, resolving: None, retry_in: 0 });
+        self.step = Step::Working;
+        cx.send(Request::Gift { op, call });
+    }
+
+    pub fn on_action(&mut self, a: Action, cx: &mut Cx) {
+        match (self.step, a) {
+            (Step::Card, Action::Submit) => {
+                let digits = self.card_field.value.clone();
+                if digits.len() < 8 {
+                    self.note = Some(("Type the whole card number, or scan the card.".into(), true));
+                } else {
+                    self.card_field.set_card(&digits);
+                    self.lookup(CardRef::Typed(digits), cx);
+                }
+            }
+            (Step::Card, Action::Back) => cx.go(Goto::Home),
+            (Step::Card, Action::NewEgift) => {
+                self.card = Some(CardView {
+                    card: CardRef::NewEgift,
+                    masked: CardRef::NewEgift.masked(),
+                    status: CardStatus::Inactive,
+                    balance: None,
+                    program: String::new(),
+                });
+                self.start_amount(GiftKind::Sell);
+            }
+            (Step::Menu | Step::Result, Action::NewCard) => self.reset(),
+            (Step::Menu | Step::Result, Action::Back) => {
+                if self.step == Step::Result {
+                    self.step = Step::Menu;
+                    self.done = None;
+                } else {
+                    self.reset();
+                }
+            }
+            (Step::Menu, Action::GiftBalance) => {
+                if let Some(c) = &self.card {
+                    self.lookup(c.card.clone(), cx);
+                }
+            }
+            (Step::Menu, Action::GiftSell) => self.start_amount(GiftKind::Sell),
+            (Step::Menu, Action::GiftReload) => self.start_amount(GiftKind::Reload),
+            (Step::Menu, Action::GiftRedeem) => self.start_amount(GiftKind::Redeem),
+            (Step::Menu, Action::GiftRefund) => self.start_amount(GiftKind::Refund),
+            (Step::Menu, Action::GiftActivate) => self.ask(GiftKind::Activate, cx),
+            (Step::Menu, Action::GiftCashOut) => self.ask(GiftKind::CashOut, cx),
+            (Step::Menu, Action::GiftDeactivate) => self.ask(GiftKind::Deactivate, cx),
+            (Step::Menu, Action::GiftExchange) => {
+                self.new_card.clear();
+                self.new_card_ref = None;
+                self.step = Step::NewCard;
+            }
+            (Step::Menu | Step::Result, Action::GiftReverseLast) => self.ask_reverse(cx),
+            (Step::Result, Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            (Step::Result, Action::Down) => self.scroll = self.scroll.saturating_add(1).min(200),
+            (Step::Result, Action::Print) => {
+                if let Some(d) = &mut self.done {
+                    match d.outcome.receipt.as_ref().and_then(|r| r.id.clone()) {
+                        Some(id) => {
+                            d.printed = true;
+                            cx.send(Request::Print { receipt_id: id });
+                        }
+                        None => cx.error("Receipt", "There is no stored receipt for this operation."),
+                    }
+                }
+            }
+            (Step::Amount(_), Action::NextField | Action::PrevField) => self.tip_focus = !self.tip_focus,
+            (Step::Amount(kind), Action::Submit) => self.amount_entered(kind, cx),
+            (Step::Amount(_) | Step::Tender(_), Action::Back)
+                if self.card.as_ref().is_some_and(|c| c.card == CardRef::NewEgift) =>
+            {
+                self.reset()
+            }
+            (Step::Amount(_) | Step::Tender(_) | Step::NewCard, Action::Back) => {
+                self.step = Step::Menu;
+                self.split = None;
+                self.tender = None;
+            }
+            (Step::Tender(kind), Action::TenderCash | Action::TenderCard) => {
+                let t = if a == Action::TenderCash { Tender::Cash } else { Tender::Card };
+                match &mut self.split {
+                    Some(s) => s.rest_tender = Some(t),
+                    None => self.tender = Some(t),
+                }
+                self.ask(kind, cx);
+            }
+            (Step::NewCard, Action::Submit) => {
+                if self.new_card.value.len() < 8 {
+                    self.note = Some(("Scan, swipe or type the new card.".into(), true));
+                } else {
+                    self.new_card_ref = Some(CardRef::Typed(self.new_card.value.clone()));
+                    self.ask_exchange(cx);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn reset(&mut self) {
+        let last = self.last.take();
+        *self = Gift::new();
+        self.last = last;
+    }
+
+    fn start_amount(&mut self, kind: GiftKind) {
+        self.amount.clear();
+        self.tip.clear();
+        self.tip_focus = false;
+        self.tender = None;
+        self.split = None;
+        self.note = None;
+        self.step = Step::Amount(kind);
+    }
+
+    fn parse(&self, f: &Field, cx: &Cx) -> Result<Option<Money>, String> {
+        let m = f.amount(cx.ctx).map_err(|e| e.to_string())?;
+        if m.is_some_and(|m| m.minor() < 0) {
+            return Err("The amount cannot be negative.".into());
+        }
+        Ok(m)
+    }
+
+    fn amount_entered(&mut self, kind: GiftKind, cx: &mut Cx) {
+        let amount = match self.parse(&self.amount, cx) {
+            Ok(a) => a,
+            Err(e) => {
+                self.note = Some((e, true));
+                return;
+            }
+        };
+        let tip = match self.parse(&self.tip, cx) {
+            Ok(t) => t,
+            Err(e) => {
+                self.note = Some((e, true));
+                return;
+            }
+        };
+        let positive = amount.is_some_and(|m| m.minor() > 0);
+        if !positive {
+            let msg = if amount.is_some() { "The amount must be more than zero." } else { "Type the amount first." };
+            self.note = Some((msg.into(), true));
+            return;
+        }
+        self.note = None;
+        match kind {
+            GiftKind::Redeem => {
+                let total = match (amount, tip) {
+                    (Some(a), Some(t)) => a.checked_add(t).ok(),
+                    (a, _) => a,
+                };
+                let balance = self.card.as_ref().and_then(|c| c.balance);
+                match (total, balance) {
+                    (Some(total), Some(bal)) if total.minor() > bal.minor() => {
+                        if bal.minor() <= 0 {
+                            self.note = Some(("The card is empty: take another payment.".into(), true));
+                            return;
+                        }
+                        let rest = Money::from_minor(total.minor() - bal.minor(), bal.currency());
+                        self.split = Some(Split { from_card: bal, rest, rest_tender: None });
+                        self.step = Step::Tender(kind);
+                    }
+                    _ => self.ask(kind, cx),
+                }
+            }
+            k if k.takes_tender() && positive => self.step = Step::Tender(kind),
+            _ => self.ask(kind, cx),
+        }
+    }
+
+    /// The call a confirmed operation makes.
+    fn build_call(&self, kind: GiftKind, cx: &mut Cx) -> Option<GiftCall> {
+        let card = self.card.as_ref()?.card.clone();
+        let mut amount = self.parse(&self.amount, cx).ok().flatten();
+        let mut tip = self.parse(&self.tip, cx).ok().flatten();
+        if let (Some(split), Some(a)) = (self.split, amount) {
+            // Take what the card holds: the amount first, then as much of the tip as is left.
+            let card_amount = a.minor().min(split.from_card.minor());
+            let card_tip = (split.from_card.minor() - card_amount).min(tip.map(|t| t.minor()).unwrap_or(0));
+            amount = Some(Money::from_minor(card_amount, a.currency()));
+            tip = if card_tip > 0 { Some(Money::from_minor(card_tip, a.currency())) } else { None };
+        }
+        let prefix = kind.label().to_lowercase().replace(' ', "");
+        Some(GiftCall {
+            kind,
+            card,
+            new_card: if kind == GiftKind::Exchange { self.new_card_ref.clone() } else { None },
+            amount: if kind.needs_amount() { amount } else { None },
+            tip: if kind == GiftKind::Redeem { tip } else { None },
+            // A tender chosen for an earlier, declined operation must not stick to this one.
+            tender: if kind.takes_tender() { self.tender } else { None },
+            external_id: cx.ctx.next_external_id(&prefix),
+            reverses: None,
+            refund_of: self.last.as_ref().filter(|l| l.kind == GiftKind::Redeem).map(|l| l.tx_id),
+            rest: self
+                .split
+                .filter(|_| kind == GiftKind::Redeem)
+                .map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
+        })
+    }
+
+    fn ask(&mut self, kind: GiftKind, cx: &mut Cx) {
+        let Some(call) = self.build_call(kind, cx) else {
+            return;
+        };
+        let masked = self.card.as_ref().map(|c| c.masked.clone()).unwrap_or_default();
+        let money = |m: Option<Money>| m.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
+        let balance = self.card.as_ref().and_then(|c| c.balance);
+        let mut body = vec![format!("{} · card {masked}", kind.label())];
+        match kind {
+            GiftKind::Sell | GiftKind::Reload => body.push(format!("Load {} onto the card.", money(call.amount))),
+            GiftKind::Activate if self.status() == CardStatus::Blocked => {
+                body.push("The card works again, with the balance it kept.".into())
+            }
+            GiftKind::Activate => body.push("Activate the card with no balance (to load it, use sell).".into()),
+            GiftKind::Redeem => {
+                let mut l = format!("Take {} from the card", money(call.amount));
+                if let Some(t) = call.tip {
+                    l.push_str(&format!(" plus {} tip", cx.ctx.fmt(t)));
+                }
+                body.push(l + ".");
+            }
+            GiftKind::Refund => body.push(format!("Put {} back on the card.", money(call.amount))),
+            GiftKind::CashOut => {
+                body.push(format!("Pay the customer {} in cash; the card is emptied.", money(balance)))
+            }
+            GiftKind::Deactivate => body.push("The card will no longer work.".into()),
+            GiftKind::Exchange => body.push(format!(
+                "Move {} to the new card {}; the old card stops working.",
+                money(balance),
+                self.new_card_ref.as_ref().map(|c| c.masked()).unwrap_or_default()
+            )),
+            GiftKind::Balance | GiftKind::Reverse => {}
+        }
+        if let (Some(t), Some(a)) = (call.tender, call.amount) {
+            body.push(format!("Customer pays {} by {}.", cx.ctx.fmt(a), t.label()));
+        }
+        if let Some(s) = self.split {
+            // The tip is paid last, so it may sit wholly or partly in the rest: say so, or the
+            // cashier cannot tell where it went.
+            let tip = self.tip.amount(cx.ctx).ok().flatten().filter(|t| t.minor() > 0);
+            let tip_note = match (tip, call.tip) {
+                (Some(t), None) => format!(" (the {} tip included)", cx.ctx.fmt(t)),
+                (Some(_), Some(_)) => " (the rest of the tip included)".to_string(),
+                _ => String::new(),
+            };
+            body.push(format!(
+                "The card does not cover it: customer pays the remaining {} by {}{tip_note}.",
+                cx.ctx.fmt(s.rest),
+                s.rest_tender.map(|t| t.label()).unwrap_or("cash")
+            ));
+        }
+        let op = cx.ctx.next_op();
+        self.pending = Some(Pending { op, call, lookup: false, split: self.split, resolving: None, retry_in: 0 });
+        cx.confirm(Confirm {
+            title: format!("{}?", kind.label()),
+            body,
+            yes_label: "do it",
+            no_label: "go back",
+            danger: matches!(kind, GiftKind::CashOut | GiftKind::Deactivate),
+            ask: ASK_RUN,
+        });
+    }
+
+    fn ask_exchange(&mut self, cx: &mut Cx) {
+        self.step = Step::Menu;
+        self.ask(GiftKind::Exchange, cx);
+    }
+
+    fn ask_reverse(&mut self, cx: &mut Cx) {
+        let Some(last) = &self.last else {
+            return;
+        };
+        let op = cx.ctx.next_op();
+        let call = GiftCall {
+            kind: GiftKind::Reverse,
+            card: self.card.as_ref().map(|c| c.card.clone()).unwrap_or(CardRef::Typed(String::new())),
+            new_card: None,
+            amount: None,
+            tip: None,
+            tender: None,
+            external_id: cx.ctx.next_external_id("rev"),
+            reverses: Some(ReverseKey::External(last.external_id.clone())),
+            refund_of: None,
+            rest: None,
+        };
+        let what = match last.amount {
+            Some(a) => format!("{} {} on card {}", last.kind.label(), cx.ctx.fmt(a), last.masked),
+            None => format!("{} on card {}", last.kind.label(), last.masked),
+        };
+        self.pending = Some(Pending { op, call, lookup: false, split: None, resolving: None, retry_in: 0 });
+        cx.confirm(Confirm {
+            title: "Reverse the last operation?".into(),
+            body: vec![what, "It is undone completely; money taken or paid must be given back.".into()],
+            yes_label: "reverse",
+            no_label: "keep it",
+            danger: true,
+            ask: ASK_REVERSE,
+        });
+    }
+}

@@ -1,0 +1,273 @@
+//! The gift screen's answers: the confirmation dialog's yes or no, the resolver's ticks, and the
+//! engine's replies (a looked-up card, a finished operation, a resolved timeout).
+
+use super::state::*;
+use crate::tui::app::{Ask, Cx, Reply, Request};
+use crate::tui::model::*;
+
+impl Gift {
+    pub fn on_confirmed(&mut self, ask: Ask, cx: &mut Cx) {
+        if (ask == ASK_RUN || ask == ASK_REVERSE)
+            && let Some(p) = &self.pending
+        {
+            self.step = Step::Working;
+            cx.send(Request::Gift { op: p.op, call: p.call.clone() });
+        }
+    }
+
+    pub fn on_declined(&mut self, _ask: Ask, _cx: &mut Cx) {
+        self.pending = None;
+        if matches!(self.step, Step::Tender(_)) {
+            self.step = Step::Menu;
+            self.split = None;
+            self.tender = None;
+        }
+    }
+
+    pub fn on_tick(&mut self, cx: &mut Cx) {
+        if self.step != Step::Resolving {
+            return;
+        }
+        if let Some(p) = &mut self.pending
+            && p.retry_in > 0
+        {
+            p.retry_in -= 1;
+            if p.retry_in == 0 {
+                cx.send(Request::Gift { op: p.op, call: p.call.clone() });
+            }
+        }
+    }
+
+    pub fn on_reply(&mut self, r: Reply, cx: &mut Cx) {
+        let Reply::Gift { op, result } = r else {
+            return;
+        };
+        let Some(p) = self.pending.clone() else {
+            return;
+        };
+        if p.op != op {
+            return;
+        }
+        if p.lookup {
+            self.pending = None;
+            self.looked_up(p.call.card, result);
+            return;
+        }
+        if let Some(original) = &p.resolving {
+            self.resolved(original.clone(), p, result, cx);
+            return;
+        }
+        match result {
+            Ok(outcome) => {
+                self.pending = None;
+                self.finished(outcome, p.split);
+            }
+            Err(CallError::Undone { applied }) => {
+                self.pending = None;
+                self.step = Step::Menu;
+                let what = p.call.kind.label();
+                let first = if applied {
+                    format!("The engine did not answer in time, so the {what} was reversed.")
+                } else {
+                    format!("The {what} never reached the card.")
+                };
+                cx.message(&format!("{what} did not happen"), did_not_happen(first));
+            }
+            Err(CallError::Uncertain(why)) => {
+                // The call may have happened. Undo it by its own id; a late original is then declined.
+                let op = cx.ctx.next_op();
+                let call = GiftCall {
+                    kind: GiftKind::Reverse,
+                    card: p.call.card.clone(),
+                    new_card: None,
+                    amount: None,
+                    tip: None,
+                    tender: None,
+                    external_id: cx.ctx.next_external_id("rev"),
+                    reverses: Some(ReverseKey::External(p.call.external_id.clone())),
+                    refund_of: None,
+                    rest: None,
+                };
+                self.note =
+                    Some((format!("No answer from the engine ({why}). Making sure nothing was charged…"), true));
+                self.pending = Some(Pending {
+                    op,
+                    call: call.clone(),
+                    lookup: false,
+                    split: None,
+                    resolving: Some(p.call),
+                    retry_in: 0,
+                });
+                self.step = Step::Resolving;
+                cx.send(Request::Gift { op, call });
+            }
+            Err(e) => {
+                self.pending = None;
+                self.step = Step::Menu;
+                let body = match &e {
+                    CallError::Refused { message, .. } => {
+                        format!("Declined: {} Nothing was changed.", sentence(message))
+                    }
+                    CallError::Unreachable(_) => format!("{}. Nothing was changed; try again.", e.message()),
+                    _ => e.message(),
+                };
+                cx.error(&format!("{} not done", p.call.kind.label()), body);
+            }
+        }
+    }
+
+    fn looked_up(&mut self, card: CardRef, result: Result<GiftOutcome, CallError>) {
+        let resume = self.resume.take();
+        match result {
+            Ok(o) => {
+                self.card = Some(CardView {
+                    card,
+                    masked: o.masked.clone(),
+                    status: CardStatus::Active,
+                    balance: Some(o.current),
+                    program: o.messages.first().cloned().unwrap_or_default(),
+                });
+                self.step = Step::Menu;
+            }
+            Err(CallError::Refused { code, message }) if is_inactive(&code) => {
+                self.card = Some(CardView {
+                    masked: card.masked(),
+                    card,
+                    status: CardStatus::Inactive,
+                    balance: None,
+                    program: String::new(),
+                });
+                self.note = Some((format!("{} Sell or activate it.", sentence(&message)), false));
+                self.step = Step::Menu;
+            }
+            // A deactivated card keeps its balance; a manager can activate it again from here.
+            Err(CallError::Refused { code, message }) if code == "card_deactivated" => {
+                self.card = Some(CardView {
+                    masked: card.masked(),
+                    card,
+                    status: CardStatus::Blocked,
+                    balance: None,
+                    program: String::new(),
+                });
+                self.note = Some((format!("{} Activate it to use it again.", sentence(&message)), true));
+                self.step = Step::Menu;
+            }
+            Err(e) => {
+                self.card = None;
+                self.note = Some((
+                    match e {
+                        CallError::Refused { message, .. } => message,
+                        other => other.message(),
+                    },
+                    true,
+                ));
+                self.step = Step::Card;
+                return;
+            }
+        }
+        if let Some(k) = resume {
+            self.step = Step::Amount(k);
+        }
+    }
+
+    fn finished(&mut self, outcome: GiftOutcome, split: Option<Split>) {
+        if let Some(c) = &mut self.card
+            && c.card == CardRef::NewEgift
+            && !outcome.card_number.is_empty()
+        {
+            c.card = CardRef::Typed(outcome.card_number.clone());
+            c.masked = outcome.masked.clone();
+        }
+        if let Some(c) = &mut self.card {
+            // After an exchange the reply is about the new card, which the customer takes away; the
+            // old one is closed and offers nothing more, so the panel moves on to the new card.
+            if outcome.kind == GiftKind::Exchange
+                && let Some(new_card) = self.new_card_ref.clone()
+            {
+                self.card_field.set_card(new_card.digits());
+                c.card = new_card;
+                c.masked = outcome.masked.clone();
+            }
+            c.balance = Some(outcome.current);
+            c.status = match outcome.kind {
+                GiftKind::Deactivate => CardStatus::Blocked,
+                GiftKind::CashOut => CardStatus::Inactive,
+                _ => CardStatus::Active,
+            };
+            if outcome.kind == GiftKind::Reverse
+                && outcome.previous.is_some_and(|p| p.minor() > 0)
+                && outcome.current.minor() == 0
+            {
+                c.status = CardStatus::Inactive;
+            }
+        }
+        self.last = if outcome.kind == GiftKind::Reverse || outcome.kind == GiftKind::Balance {
+            None
+        } else {
+            Some(LastOp {
+                external_id: outcome.external_id.clone(),
+                tx_id: outcome.tx_id,
+                kind: outcome.kind,
+                masked: outcome.masked.clone(),
+                amount: outcome.amount,
+            })
+        };
+        let tender = self.tender.take().filter(|_| outcome.kind.takes_tender());
+        self.split = None;
+        self.done = Some(Done { outcome, tender, split, printed: false });
+        self.scroll = 0;
+        self.step = Step::Result;
+    }
+
+    fn resolved(&mut self, original: GiftCall, p: Pending, result: Result<GiftOutcome, CallError>, cx: &mut Cx) {
+        let what = original.kind.label();
+        match result {
+            Ok(_) | Err(CallError::Refused { .. }) => {
+                self.pending = None;
+                self.step = Step::Menu;
+                self.note = None;
+                let first = match result {
+                    Ok(_) => format!("The engine did not answer in time, so the {what} was reversed."),
+                    _ => format!("The {what} never reached the card."),
+                };
+                cx.message(
+                    &format!("{what} did not happen"),
+                    vec![
+                        first,
+                        "Nothing was charged to or loaded on the card.".into(),
+                        "Tell the customer: \"Sorry, that did not go through — one moment, I will do it again.\""
+                            .into(),
+                    ],
+                );
+            }
+            Err(_) => {
+                // Still no answer: keep trying every few seconds; the screen says so.
+                self.note = Some((
+                    format!("Still checking the {what} with the engine… do not hand over money or the card yet."),
+                    true,
+                ));
+                self.pending = Some(Pending { retry_in: 3, ..p });
+            }
+        }
+    }
+}
+
+/// A message as a sentence ending in one full stop.
+fn sentence(m: &str) -> String {
+    format!("{}.", m.trim().trim_end_matches('.'))
+}
+
+/// Whether a refusal means "this card exists but is not active yet".
+fn is_inactive(code: &str) -> bool {
+    let c = code.to_ascii_lowercase();
+    c.contains("inactive") || c.contains("not_active") || c.contains("notactive")
+}
+
+/// What the cashier reads when an operation without an answer was undone.
+fn did_not_happen(first: String) -> Vec<String> {
+    vec![
+        first,
+        "Nothing was charged to or loaded on the card, and no money should change hands.".into(),
+        "Tell the customer: \"Sorry, that did not go through. One moment, I will do it again.\"".into(),
+    ]
+}

@@ -1,0 +1,127 @@
+//! The gift screen's state: the step, the fields, the card on the panel, the call in flight.
+
+use crate::money::Money;
+use crate::tui::app::Ask;
+use crate::tui::model::*;
+use crate::tui::widgets::{Field, FieldKind};
+
+/// Where the cashier is in an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Waiting for a card.
+    Card,
+    /// A card is on the panel; pick an operation.
+    Menu,
+    Amount(GiftKind),
+    Tender(GiftKind),
+    /// Exchange: waiting for the replacement card.
+    NewCard,
+    /// A call is out.
+    Working,
+    /// An answer never came; undoing the operation.
+    Resolving,
+    Result,
+}
+
+/// A money split when the card does not cover a redemption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    pub from_card: Money,
+    pub rest: Money,
+    pub rest_tender: Option<Tender>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Pending {
+    pub(super) op: u64,
+    pub(super) call: GiftCall,
+    pub(super) lookup: bool,
+    pub(super) split: Option<Split>,
+    /// For a resolution: the call that got no answer.
+    pub(super) resolving: Option<GiftCall>,
+    pub(super) retry_in: u8,
+}
+
+/// A finished operation, as the result panel shows it.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub outcome: GiftOutcome,
+    pub tender: Option<Tender>,
+    pub split: Option<Split>,
+    pub printed: bool,
+}
+
+/// The last money-moving operation on this screen, for "reverse last".
+#[derive(Debug, Clone)]
+pub(super) struct LastOp {
+    pub(super) external_id: String,
+    pub(super) tx_id: i64,
+    pub(super) kind: GiftKind,
+    pub(super) masked: String,
+    pub(super) amount: Option<Money>,
+}
+
+pub(super) const ASK_RUN: Ask = Ask::Screen(1);
+pub(super) const ASK_REVERSE: Ask = Ask::Screen(2);
+
+pub struct Gift {
+    pub step: Step,
+    pub card_field: Field,
+    pub card: Option<CardView>,
+    pub amount: Field,
+    pub tip: Field,
+    pub(super) tip_focus: bool,
+    pub new_card: Field,
+    pub(super) new_card_ref: Option<CardRef>,
+    pub(super) tender: Option<Tender>,
+    pub(super) split: Option<Split>,
+    pub(super) pending: Option<Pending>,
+    /// What to go back to after a card swiped mid-operation has been looked up.
+    pub(super) resume: Option<GiftKind>,
+    pub done: Option<Done>,
+    /// Lines of the receipt preview scrolled away.
+    pub(super) scroll: u16,
+    pub(super) last: Option<LastOp>,
+    pub note: Option<(String, bool)>,
+}
+
+impl Default for Gift {
+    fn default() -> Self {
+        Gift::new()
+    }
+}
+
+impl Gift {
+    pub fn new() -> Gift {
+        Gift {
+            step: Step::Card,
+            card_field: Field::new("Card", FieldKind::Digits, 19),
+            card: None,
+            amount: Field::new("Amount", FieldKind::Amount, 10),
+            tip: Field::new("Tip", FieldKind::Amount, 10),
+            tip_focus: false,
+            new_card: Field::new("New card", FieldKind::Digits, 19),
+            new_card_ref: None,
+            tender: None,
+            split: None,
+            pending: None,
+            resume: None,
+            done: None,
+            scroll: 0,
+            last: None,
+            note: None,
+        }
+    }
+
+    pub fn text_focus(&self) -> bool {
+        matches!(self.step, Step::Card | Step::Amount(_) | Step::NewCard)
+    }
+
+    pub fn busy(&self) -> bool {
+        matches!(self.step, Step::Working | Step::Resolving)
+    }
+
+    pub(super) fn status(&self) -> CardStatus {
+        self.card.as_ref().map(|c| c.status).unwrap_or(CardStatus::Unknown)
+    }
+}
