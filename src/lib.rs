@@ -16,6 +16,7 @@
 //! | [`receipt`] | receipts as data, layout for 32/42/48 columns, ESC/POS bytes, printer transports        |
 //! | [`tui`]     | the full-screen till: app loop, actions, keymap, theme, one module per screen           |
 //! | [`store`]   | the storage boundary: the only module naming a database driver; [`store::Sql`]      |
+//! | [`wire`]    | request and response types of the HTTP surfaces, shared by `api` and `client`          |
 //! | [`cli`]     | the command line (clap): `till`, `till serve`, `till verify`, admin commands             |
 //!
 //! Layering: `tui` → `client` → (HTTP) → `api` → `engine` → `ledger` → SQLite. A screen never reaches
@@ -30,3 +31,4 @@ pub mod money;
 pub mod receipt;
 pub mod store;
 pub mod tui;
+pub mod wire;

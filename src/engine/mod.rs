@@ -15,6 +15,8 @@
 //! | `retail`     | two-step retail orders, receipt lines, settlements, webhooks          |
 //! | `users`      | cashiers, managers, trainers, PINs, sessions                          |
 //! | `receipts`   | stored receipts with per-terminal numbering, for reprints             |
+//! | `shifts`     | shifts, the drawer: float, paid-in/out, no-sale, blind close          |
+//! | `reports`    | X and Z reports (Z chain), liability and breakage, settlements        |
 //! | `demo`       | the demo data an empty data directory starts with                     |
 
 pub mod accounts;
@@ -24,7 +26,9 @@ pub mod config;
 pub mod demo;
 pub mod gift;
 pub mod receipts;
+pub mod reports;
 pub mod retail;
+pub mod shifts;
 pub mod tokens;
 pub mod users;
 
@@ -84,6 +88,8 @@ fn migrations() -> Vec<Migration> {
         retail::MIGRATIONS,
         users::MIGRATIONS,
         receipts::MIGRATIONS,
+        shifts::MIGRATIONS,
+        reports::MIGRATIONS,
     ]
     .concat()
 }
