@@ -40,6 +40,9 @@ pub mod code {
     pub const CASH_OVER_SHORT: u16 = 15;
     /// Paid-ins and paid-outs of a store's drawers (petty cash, small expenses).
     pub const CASH_PAID_IN_OUT: u16 = 16;
+    /// What customers paid for third-party gift cards, per currency (credit balance): the other
+    /// side of the retail tender leg into a drawer or card clearing.
+    pub const RETAIL_TENDER: u16 = 17;
 }
 
 /// Transfer codes (the ledger's `code` field on transfers): which business operation made it.

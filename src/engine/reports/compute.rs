@@ -15,9 +15,9 @@
 //!   (every terminal's drawer and clearing ids are known), and the **cashier** from the shift open
 //!   on that terminal at that moment, else the journal's cashier, else the API client's name.
 //!
-//! Retail orders take their payment outside the ledger (the confirm books the distributor's and the
-//! commission's legs, not the tender), so their tender comes from the order's `payment_method` and
-//! counts in the drawer's expected cash from the settlement entries.
+//! Retail orders are counted from their settlement entries (confirmed, invalidated; POR, POSA);
+//! their cash and card payments are ledger legs into the drawer or card clearing (`tender.rs`), other
+//! payment methods come from the order's `payment_method`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -265,7 +265,6 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
 
     let mut t = Totals { currency: scope.currency.code().to_string(), from_ns: from, to_ns: to, ..Totals::default() };
     let mut seen: HashSet<(u16, i64)> = HashSet::new();
-    let mut cash_extra: i64 = 0;
 
     for row in repo::transfers(sql, ledger, from, to)? {
         let amount = i64::try_from(row.amount).map_err(|_| overflow())?;
@@ -341,8 +340,8 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
         }
         let confirmed = r.kind == "confirm";
         let kind = match (r.product_kind.as_str(), confirmed) {
-            ("posa", true) => "retail_posa_confirmed",
-            ("posa", false) => "retail_posa_invalidated",
+            ("POSA", true) => "retail_posa_confirmed",
+            ("POSA", false) => "retail_posa_invalidated",
             (_, true) => "retail_por_confirmed",
             (_, false) => "retail_por_invalidated",
         };
@@ -366,14 +365,13 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
         let who = cashier_at(&r.terminal, r.at).unwrap_or_else(|| format!("terminal:{}", r.terminal));
         let c = t.cashiers.entry(who).or_default();
         c.operations += 1;
-        add(c.tenders.entry(tender.to_string()).or_default(), r.face)?;
-        add(t.tenders.entry(tender.to_string()).or_default(), r.face)?;
-        if tender == "cash" {
-            add(&mut cash_extra, r.face)?;
+        // Cash and card payments are ledger legs (`tender.rs`), counted with the transfers above;
+        // other methods only the order knows.
+        if !matches!(tender, "cash" | "card") {
+            add(c.tenders.entry(tender.to_string()).or_default(), r.face)?;
+            add(t.tenders.entry(tender.to_string()).or_default(), r.face)?;
         }
-        let _ = (r.commission, r.net);
     }
-    add(&mut t.cash.sales, cash_extra)?;
 
     for (e, store, terminal, _) in shift_repo::events_between(sql, scope.store.as_deref(), from, to)? {
         if e.kind == "no_sale" && wanted(Some(&store), Some(&terminal)) {

@@ -13,6 +13,7 @@
 //! | `z.rs`          | closing the day, the chain, its verification                  |
 //! | `liability.rs`  | outstanding balances, movements, ageing, breakage              |
 //! | `settlement.rs` | distributor settlement, prepaid balance, clearing accounts    |
+//! | `tender.rs`     | the retail order's tender leg (drawer / card clearing)        |
 //! | `sheet.rs`      | a report as titled sections of rows: text, CSV and printouts   |
 //! | `config.rs`     | `[manager]`: tolerance, breakage rule                          |
 //! | `repo.rs`       | the SQL                                                        |
@@ -23,6 +24,7 @@ pub mod liability;
 pub mod repo;
 pub mod settlement;
 pub mod sheet;
+pub mod tender;
 pub mod z;
 
 pub use config::{BreakageRule, ManagerConfig};
