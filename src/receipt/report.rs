@@ -72,7 +72,8 @@ mod tests {
             assert!(text.lines().all(|l| l.chars().count() <= w.columns()), "{text}");
             assert!(text.contains("Z REPORT 7"));
             assert!(text.contains("1.234,50 €"));
-            assert!(text.to_uppercase().contains("DUPLIKAT") || text.to_uppercase().contains("DUPLICATE"), "{text}");
+            let squeezed = text.replace(' ', "");
+            assert!(squeezed.contains("DUPLIKAT"), "{text}");
         }
     }
 }

@@ -201,6 +201,7 @@ fn add(a: &mut i64, b: i64) -> Result<(), StoreError> {
 
 /// Where a terminal's tender accounts point back to.
 struct Terminals {
+    ledger: u32,
     by_account: HashMap<u128, (String, Option<String>)>,
 }
 
@@ -216,7 +217,20 @@ impl Terminals {
                 by_account.entry(account_id(c, ledger, &terminal)).or_insert((terminal.clone(), Some(store.clone())));
             }
         }
-        Ok(Terminals { by_account })
+        Ok(Terminals { ledger, by_account })
+    }
+    /// Terminals named by gift journal rows of the window.
+    fn learn(&mut self, rows: &[repo::TransferRow]) {
+        let mut seen: HashSet<(&str, &str)> = HashSet::new();
+        for r in rows {
+            if let (Some(t), Some(s)) = (r.terminal.as_deref(), r.store.as_deref())
+                && seen.insert((t, s))
+            {
+                for c in [code::CASH_DRAWER, code::CARD_CLEARING, code::WALLET_CLEARING] {
+                    self.by_account.entry(account_id(c, self.ledger, t)).or_insert((t.to_string(), Some(s.to_string())));
+                }
+            }
+        }
     }
     fn of(&self, debit: u128, credit: u128) -> Option<&(String, Option<String>)> {
         self.by_account.get(&debit).or_else(|| self.by_account.get(&credit))
@@ -248,7 +262,9 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
             .find(|s| s.terminal == terminal && s.opened_at - 1 <= at && s.closed_at.is_none_or(|c| at <= c))
             .map(|s| s.cashier.to_string())
     };
-    let terminals = Terminals::load(sql, ledger, &scope.default_terminal, scope.store.as_deref())?;
+    let rows = repo::transfers(sql, ledger, from, to)?;
+    let mut terminals = Terminals::load(sql, ledger, &scope.default_terminal, scope.store.as_deref())?;
+    terminals.learn(&rows);
     let wanted = |store: Option<&str>, terminal: Option<&str>| -> bool {
         if let Some(s) = &scope.store
             && store != Some(s.as_str())
@@ -266,7 +282,7 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
     let mut t = Totals { currency: scope.currency.code().to_string(), from_ns: from, to_ns: to, ..Totals::default() };
     let mut seen: HashSet<(u16, i64)> = HashSet::new();
 
-    for row in repo::transfers(sql, ledger, from, to)? {
+    for row in rows {
         let amount = i64::try_from(row.amount).map_err(|_| overflow())?;
         let is_gift = (tc::GIFT_SELL..=tc::GIFT_REFUND).contains(&row.code);
         let is_shift = (tc::SHIFT_FLOAT..=tc::DRAWER_DROP).contains(&row.code);

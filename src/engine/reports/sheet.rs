@@ -136,7 +136,8 @@ fn totals_sections(t: &Totals) -> Vec<Section> {
 }
 
 fn window(from: i64, to: i64) -> Row {
-    Row::text("Period", format!("{} – {}", stamp(from.max(0)), stamp(to)))
+    let start = if from <= 0 { "start".to_string() } else { stamp(from) };
+    Row::text("Period", format!("{start} – {}", stamp(to)))
 }
 
 /// `2026-11-21 18:04` (UTC) of a ledger timestamp.
