@@ -56,7 +56,7 @@ fn main() {
                         ..Meta::default()
                     };
                     let m = |a: i64| Money::from_minor(a, eur);
-                    let op = match (i / n_cards, i % 4) {
+                    let op = match (i / n_cards, (i / n_cards) % 4) {
                         (0, _) => Op::Sell { card: Some(card), amount: m(5_000), tender: if i % 3 == 0 { Tender::Card } else { Tender::Cash } },
                         (_, 0) => Op::Reload { card, amount: m(1_000), tender: Tender::Cash },
                         (_, 1) => Op::Redeem { card, amount: m(700), tip: m(100), allow_partial: true },
@@ -66,8 +66,8 @@ fn main() {
                     match gift::execute(&engine, meta, op).await {
                         Ok(_) => true,
                         Err(e) => {
-                            if i % 5000 == 0 {
-                                eprintln!("op {i}: {e}");
+                            if i % 9973 == 0 {
+                                eprintln!("op {i} declined: {e}");
                             }
                             false
                         }

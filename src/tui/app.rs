@@ -79,6 +79,8 @@ pub enum Request {
     SaveSettings {
         settings: Settings,
     },
+    /// Shifts, the drawer and the manager's reports.
+    Manager(super::manager_calls::ManagerCall),
 }
 
 /// A retail order to create.
@@ -131,6 +133,7 @@ pub enum Reply {
     Reprint(Result<ReceiptView, CallError>, Option<Result<(), String>>),
     Printed(Result<(), String>),
     SettingsSaved(Result<String, String>),
+    Manager(Result<super::manager_calls::ManagerReply, CallError>),
 }
 
 /// Session-wide state every screen may read: the status bar's facts, settings, id sequence.
@@ -238,6 +241,8 @@ pub enum Goto {
     Retail,
     Journal,
     Settings,
+    Shift,
+    Reports,
 }
 
 /// What a screen handler may do besides changing its own state.

@@ -23,7 +23,7 @@ pub struct Denominations {
 }
 
 /// `POST /till/v1/shifts`: open a shift with its counted float.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct OpenShift {
     /// This till's terminal id (default: the configured one).
     #[serde(default)]
@@ -33,7 +33,7 @@ pub struct OpenShift {
 }
 
 /// `POST /till/v1/shifts/current/paid-in`, `…/paid-out`, `…/no-sale`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DrawerMovement {
     /// Decimal amount such as `"12.50"` (not for a no-sale).
     #[serde(default)]
@@ -45,7 +45,7 @@ pub struct DrawerMovement {
 }
 
 /// A manager's approval of a close outside the tolerance.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ManagerApproval {
     pub manager: u32,
     pub pin: String,
@@ -53,7 +53,7 @@ pub struct ManagerApproval {
 }
 
 /// `POST /till/v1/shifts/current/close`: the blind count.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CloseShift {
     pub counted: Vec<CountLine>,
     #[serde(default)]

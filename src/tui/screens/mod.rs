@@ -5,8 +5,10 @@ pub mod gift;
 pub mod home;
 pub mod journal;
 pub mod login;
+pub mod reports;
 pub mod retail;
 pub mod settings;
+pub mod shift;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -25,6 +27,8 @@ pub enum Screen {
     Retail(Box<retail::Retail>),
     Journal(journal::Journal),
     Settings(settings::SettingsScreen),
+    Shift(Box<shift::ShiftScreen>),
+    Reports(Box<reports::Reports>),
 }
 
 impl Screen {
@@ -37,6 +41,8 @@ impl Screen {
             Goto::Retail => Screen::Retail(Box::new(retail::Retail::open(cx))),
             Goto::Journal => Screen::Journal(journal::Journal::open(cx)),
             Goto::Settings => Screen::Settings(settings::SettingsScreen::new(&cx.ctx.settings)),
+            Goto::Shift => Screen::Shift(Box::new(shift::ShiftScreen::open(cx))),
+            Goto::Reports => Screen::Reports(Box::new(reports::Reports::open(cx))),
         }
     }
 
@@ -48,6 +54,8 @@ impl Screen {
             Screen::Retail(_) => "Retail gift cards",
             Screen::Journal(_) => "Journal",
             Screen::Settings(_) => "Settings",
+            Screen::Shift(_) => "Shift",
+            Screen::Reports(_) => "Reports",
         }
     }
 
@@ -59,6 +67,8 @@ impl Screen {
             Screen::Retail(s) => s.bindings(),
             Screen::Journal(s) => s.bindings(),
             Screen::Settings(s) => s.bindings(),
+            Screen::Shift(s) => s.bindings(),
+            Screen::Reports(s) => s.bindings(),
         }
     }
 
@@ -71,6 +81,8 @@ impl Screen {
             Screen::Retail(s) => s.text_focus(),
             Screen::Journal(_) => false,
             Screen::Settings(s) => s.text_focus(),
+            Screen::Shift(s) => s.text_focus(),
+            Screen::Reports(_) => false,
         }
     }
 
@@ -90,6 +102,8 @@ impl Screen {
             Screen::Retail(s) => s.on_action(a, cx),
             Screen::Journal(s) => s.on_action(a, cx),
             Screen::Settings(s) => s.on_action(a, cx),
+            Screen::Shift(s) => s.on_action(a, cx),
+            Screen::Reports(s) => s.on_action(a, cx),
         }
     }
 
@@ -99,7 +113,8 @@ impl Screen {
             Screen::Gift(s) => s.on_text(key),
             Screen::Retail(s) => s.on_text(key),
             Screen::Settings(s) => s.on_text(key),
-            Screen::Home(_) | Screen::Journal(_) => {}
+            Screen::Shift(s) => s.on_text(key),
+            Screen::Home(_) | Screen::Journal(_) | Screen::Reports(_) => {}
         }
     }
 
@@ -115,7 +130,7 @@ impl Screen {
                 g.on_input(input, cx);
                 *self = Screen::Gift(Box::new(g));
             }
-            Screen::Journal(_) | Screen::Settings(_) => {}
+            Screen::Journal(_) | Screen::Settings(_) | Screen::Shift(_) | Screen::Reports(_) => {}
         }
     }
 
@@ -126,6 +141,8 @@ impl Screen {
             Screen::Retail(s) => s.on_reply(r, cx),
             Screen::Journal(s) => s.on_reply(r, cx),
             Screen::Settings(s) => s.on_reply(r, cx),
+            Screen::Shift(s) => s.on_reply(r, cx),
+            Screen::Reports(s) => s.on_reply(r, cx),
             Screen::Home(_) => {}
         }
     }
@@ -135,6 +152,8 @@ impl Screen {
             Screen::Gift(s) => s.on_confirmed(ask, cx),
             Screen::Retail(s) => s.on_confirmed(ask, cx),
             Screen::Journal(s) => s.on_confirmed(ask, cx),
+            Screen::Shift(s) => s.on_confirmed(ask, cx),
+            Screen::Reports(s) => s.on_confirmed(ask, cx),
             _ => {}
         }
     }
@@ -163,6 +182,8 @@ impl Screen {
             Screen::Retail(s) => s.render(f, area, ctx, theme),
             Screen::Journal(s) => s.render(f, area, ctx, theme),
             Screen::Settings(s) => s.render(f, area, ctx, theme),
+            Screen::Shift(s) => s.render(f, area, ctx, theme),
+            Screen::Reports(s) => s.render(f, area, ctx, theme),
         }
     }
 }
