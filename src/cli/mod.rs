@@ -6,6 +6,7 @@ mod print_test;
 mod report;
 mod retail;
 mod serve;
+mod spots;
 mod token;
 mod user;
 mod verify;
@@ -119,6 +120,33 @@ pub enum Command {
         #[arg(long)]
         close: bool,
     },
+    /// MAC clients of /rest/v1 (merchant side).
+    #[command(subcommand, name = "mac-client")]
+    MacClient(MacClientCommand),
+    /// Customer wallets, and a wallet app that plays the customer (/rest/v1).
+    #[command(subcommand)]
+    Wallet(WalletCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MacClientCommand {
+    /// Create a merchant client of this store's location; prints {"id": "...", "key": "..."}.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WalletCommand {
+    /// Create a customer's wallet app client with a funded wallet; prints {"id", "key", "wallet_id"}.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Starting balance in the merchant's currency, e.g. 25.00.
+        #[arg(long)]
+        balance: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,6 +204,11 @@ pub enum UserCommand {
         #[arg(long, env = "TILL_PIN")]
         pin: String,
     },
+    /// Lift a user's lock after too many wrong PINs.
+    Unlock {
+        #[arg(long)]
+        number: u32,
+    },
 }
 
 /// Parses the command line and runs the command.
@@ -202,6 +235,11 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Report { kind, store, date, format, width, number, close }) => {
             report::run(&cli.global, report::ReportArgs { kind, store, date, format, width, number, close })
+        }
+        Some(Command::User(UserCommand::Unlock { number })) => user::unlock(&cli.global, number),
+        Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),
+        Some(Command::Wallet(WalletCommand::Create { name, balance })) => {
+            spots::create_wallet(&cli.global, &name, &balance)
         }
     };
     match result {

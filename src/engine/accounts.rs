@@ -34,15 +34,19 @@ pub mod code {
     /// Third-party gift cards sold at the till at face value: what the customer owes the till for them
     /// (debit balance), split into what the distributor took from the prepaid balance and commission.
     pub const RETAIL_SALES: u16 = 13;
+    /// A customer's wallet (spots): a liability to the holder (credit balance), never overdrawn.
+    pub const WALLET: u16 = 14;
+    /// Where wallet money comes from when a wallet is created or topped up (the bank side).
+    pub const WALLET_FUNDING: u16 = 15;
     /// The store's safe: where opening floats come from and closing counts go (debit balance).
-    pub const CASH_SAFE: u16 = 14;
+    pub const CASH_SAFE: u16 = 20;
     /// Cash over and short found at drawer counts, per store (credit balance = net over).
-    pub const CASH_OVER_SHORT: u16 = 15;
+    pub const CASH_OVER_SHORT: u16 = 21;
     /// Paid-ins and paid-outs of a store's drawers (petty cash, small expenses).
-    pub const CASH_PAID_IN_OUT: u16 = 16;
+    pub const CASH_PAID_IN_OUT: u16 = 22;
     /// What customers paid for third-party gift cards, per currency (credit balance): the other
     /// side of the retail tender leg into a drawer or card clearing.
-    pub const RETAIL_TENDER: u16 = 17;
+    pub const RETAIL_TENDER: u16 = 23;
 }
 
 /// Transfer codes (the ledger's `code` field on transfers): which business operation made it.
@@ -60,17 +64,21 @@ pub mod transfer_code {
     pub const RETAIL_INVALIDATE: u16 = 203;
     pub const PARTNER_TOP_UP: u16 = 204;
     pub const RETAIL_COMMISSION: u16 = 205;
-    /// Shifts and the drawer (`engine::shifts`): opening float, paid-in, paid-out, over/short at
+    pub const WALLET_FUND: u16 = 301;
+    pub const WALLET_RESERVE: u16 = 302;
+    pub const WALLET_CHARGE: u16 = 303;
+    pub const WALLET_REFUND: u16 = 304;
+    /// Shifts and the drawer (`engine::shifts`; 6xx): opening float, paid-in, paid-out, over/short at
     /// the blind close, the closing drop back to the safe.
-    pub const SHIFT_FLOAT: u16 = 301;
-    pub const PAID_IN: u16 = 302;
-    pub const PAID_OUT: u16 = 303;
-    pub const CASH_OVER_SHORT: u16 = 304;
-    pub const DRAWER_DROP: u16 = 305;
+    pub const SHIFT_FLOAT: u16 = 601;
+    pub const PAID_IN: u16 = 602;
+    pub const PAID_OUT: u16 = 603;
+    pub const CASH_OVER_SHORT: u16 = 604;
+    pub const DRAWER_DROP: u16 = 605;
     /// Reports (`engine::reports`): breakage booked on a manager's confirmation, and the zero-amount
     /// marker each Z report leaves in the ledger so a deleted or altered Z is found.
-    pub const GIFT_BREAKAGE: u16 = 306;
-    pub const Z_MARKER: u16 = 307;
+    pub const GIFT_BREAKAGE: u16 = 606;
+    pub const Z_MARKER: u16 = 607;
 }
 
 /// The id of the account of kind `code` for `key` in `ledger` (currency numeric code).

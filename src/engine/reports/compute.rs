@@ -116,6 +116,7 @@ pub const KINDS: &[&str] = &[
     "retail_por_invalidated",
     "retail_posa_invalidated",
     "spot_order",
+    "spot_refund",
     "paid_in",
     "paid_out",
 ];
@@ -147,9 +148,12 @@ pub fn kind_of(code: u16) -> Option<&'static str> {
         | tc::SHIFT_FLOAT
         | tc::CASH_OVER_SHORT
         | tc::DRAWER_DROP
-        | tc::Z_MARKER => return None,
-        // Spot orders and other areas' operations: their own code ranges (4xx spots).
-        400..=499 => "spot_order",
+        | tc::Z_MARKER
+        // A wallet's funding and its pending reserve are not till operations; the charge is.
+        | tc::WALLET_FUND
+        | tc::WALLET_RESERVE => return None,
+        tc::WALLET_CHARGE => "spot_order",
+        tc::WALLET_REFUND => "spot_refund",
         _ => return Some("other"),
     })
 }

@@ -79,7 +79,7 @@ pub const TRANSFERS_SQL: &str = "SELECT t.code, t.amount, t.debit_account_id, t.
         coalesce(g.cashier, CAST(s.cashier AS TEXT)), g.principal
      FROM ledger_transfers t
      LEFT JOIN gift_txns g ON t.code BETWEEN 101 AND 108 AND g.px_id = t.user_data_64
-     LEFT JOIN shifts s ON t.code BETWEEN 301 AND 305 AND s.id = t.user_data_64
+     LEFT JOIN shifts s ON t.code BETWEEN 601 AND 605 AND s.id = t.user_data_64
      WHERE t.timestamp > ?1 AND t.timestamp <= ?2 AND t.ledger = ?3 AND (t.flags & ?4) = 0";
 
 /// Posted transfers with `from < timestamp <= to` in `ledger`, oldest first.

@@ -71,6 +71,7 @@ pub fn kind_label(kind: &str) -> String {
         "retail_por_invalidated" => "Retail POR invalidated".into(),
         "retail_posa_invalidated" => "Retail POSA invalidated".into(),
         "spot_order" => "Spot orders".into(),
+        "spot_refund" => "Spot refunds".into(),
         "paid_in" => "Paid in".into(),
         "paid_out" => "Paid out".into(),
         "cash" => "Cash".into(),

@@ -1,9 +1,11 @@
-//! Webhooks: subscriptions, a durable outbox and signed delivery.
+//! Webhooks: subscriptions and their events, delivered through the generic outbox
+//! ([`crate::engine::outbox`]).
 //!
 //! An event is written to `retail_webhook_events` in the same `Ledger::write` as the change it
-//! reports, with one delivery row per matching subscription, so an event exists if and only if the
-//! change committed, and survives restarts until delivered. The deliverer POSTs the stored body
-//! byte for byte with these headers:
+//! reports, with one outbox message per matching subscription (the subscription is the outbox
+//! lane), so an event exists if and only if the change committed, and survives restarts until
+//! delivered. The outbox POSTs the stored body byte for byte with these headers
+//! ([`outbox::Signing::TillWebhookV1`]):
 //!
 //! - `Till-Webhook-Id`: the event id (`evt_…`), the same on every retry: receivers dedup on it;
 //! - `Till-Webhook-Timestamp`: Unix seconds when this attempt was signed;
@@ -12,21 +14,21 @@
 //!
 //! A 2xx answer marks the delivery done; anything else is retried after a delay that doubles each
 //! attempt (from `webhook_retry_base_ms` up to `webhook_retry_max_ms`) with random jitter in the
-//! upper half, until `webhook_max_attempts`, when it is kept as `failed`.
+//! upper half, until `webhook_max_attempts`, when it is kept as `failed`. A subscription's URL
+//! must pass the outbox's address guard (no loopback, link-local, private or own addresses unless
+//! `[outbox] allow` lists them; no credentials in the URL), checked again at every delivery.
 
-use std::collections::{HashMap, HashSet};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use hmac::{Hmac, Mac};
 use rand::Rng;
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 use super::{RetailConfig, RetailError};
-use crate::engine::Engine;
 use crate::engine::accounts::transfer_id;
 use crate::engine::catalog::{ns_i64, rfc3339};
+use crate::engine::{Engine, outbox};
+use crate::ledger::LedgerError;
+use crate::store::{Sql, params};
 
 /// Header carrying the event id.
 pub const HEADER_ID: &str = "Till-Webhook-Id";
@@ -62,44 +64,64 @@ pub struct Subscription {
     pub failed_deliveries: u64,
 }
 
-fn wall_ns() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)).unwrap_or(0)
-}
-
 fn random_hex(bytes: usize) -> String {
     let mut rng = rand::rng();
     (0..bytes).map(|_| format!("{:02x}", rng.random::<u8>())).collect()
 }
 
-/// Writes an event and its deliveries inside the caller's write. Returns the event id.
-pub fn enqueue(
-    conn: &rusqlite::Connection,
-    now: i64,
-    event_type: &str,
-    data: &serde_json::Value,
-) -> Result<String, RetailError> {
+/// The outbox lanes of webhook subscriptions start with this.
+pub const LANE_PREFIX: &str = "retail-webhook:";
+
+/// The outbox lane of a subscription.
+fn lane(subscription_id: &str) -> String {
+    format!("{LANE_PREFIX}{subscription_id}")
+}
+
+/// The outbox retry policy of `[retail]`'s `webhook_*` settings.
+pub fn retry(cfg: &RetailConfig) -> outbox::Retry {
+    outbox::Retry {
+        base_ms: cfg.webhook_retry_base_ms,
+        max_ms: cfg.webhook_retry_max_ms,
+        max_attempts: cfg.webhook_max_attempts,
+        timeout_ms: cfg.webhook_timeout_ms,
+    }
+}
+
+/// Writes an event and one outbox message per matching subscription inside the caller's write.
+/// Returns the event id.
+pub fn enqueue(sql: Sql<'_>, now: i64, event_type: &str, data: &serde_json::Value) -> Result<String, RetailError> {
     let id = format!("evt_{}", random_hex(12));
     let body = serde_json::json!({
         "id": id,
         "type": event_type,
         "created_at": rfc3339(now),
         "data": data,
-    });
-    conn.execute(
+    })
+    .to_string();
+    sql.execute(
         "INSERT INTO retail_webhook_events (id, type, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, event_type, body.to_string(), now],
+        params![&id, event_type, &body, now],
     )?;
-    let mut stmt = conn.prepare_cached("SELECT id, events FROM retail_webhook_subscriptions WHERE active = 1")?;
-    let subs = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    for sub in subs {
-        let (sub_id, events) = sub?;
+    let subs = sql.query_all(
+        "SELECT id, events, url, secret FROM retail_webhook_subscriptions WHERE active = 1",
+        params![],
+        |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<String>(2)?, r.get::<String>(3)?)),
+    )?;
+    // Stored as the message's own policy; the deliverer applies `[retail]`'s (see `background`).
+    let retry = retry(&RetailConfig::default());
+    for (sub_id, events, url, secret) in subs {
         let events: Vec<String> = serde_json::from_str(&events).unwrap_or_default();
         if events.iter().any(|e| e == "*" || e == event_type) {
-            conn.execute(
-                "INSERT INTO retail_webhook_deliveries (event_id, subscription_id, state, attempts, next_attempt_at)
-                 VALUES (?1, ?2, 'pending', 0, ?3)",
-                params![id, sub_id, now],
-            )?;
+            let msg = outbox::Message {
+                lane: lane(&sub_id),
+                event_id: id.clone(),
+                url,
+                body: body.clone().into_bytes(),
+                headers: vec![],
+                signing: outbox::Signing::TillWebhookV1 { secret },
+                retry,
+            };
+            outbox::enqueue(sql, u64::try_from(now).unwrap_or(0), &msg)?;
         }
     }
     Ok(id)
@@ -112,13 +134,14 @@ pub struct NewSubscription {
     pub events: Vec<String>,
 }
 
-fn validate(new: &NewSubscription) -> Result<(), RetailError> {
-    let url = new.url.trim();
-    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-    if !scheme_ok || url.len() > 2048 || url.contains(char::is_whitespace) {
-        return Err(RetailError::bad_request("invalid_url", "url must be an http(s) URL of at most 2048 characters"));
-    }
-    reqwest::Url::parse(url).map_err(|e| RetailError::bad_request("invalid_url", format!("url: {e}")))?;
+/// Checks the subscription: its URL through the outbox's address guard (form, credentials, and
+/// where it resolves), its event types. Returns the URL as it will be stored.
+async fn validate(engine: &Engine, new: &NewSubscription) -> Result<String, RetailError> {
+    let guard = outbox::guard(engine).map_err(|e| RetailError::internal(e.to_string()))?;
+    let url = guard
+        .check_url(&new.url)
+        .await
+        .map_err(|outbox::Refused(why)| RetailError::bad_request("invalid_url", format!("url: {why}")))?;
     if new.events.is_empty() {
         return Err(RetailError::bad_request("invalid_events", "events must name at least one event type or \"*\""));
     }
@@ -128,41 +151,49 @@ fn validate(new: &NewSubscription) -> Result<(), RetailError> {
             format!("unknown event type {bad:?}; known: {}", EVENT_TYPES.join(", ")),
         ));
     }
-    Ok(())
+    Ok(url.to_string())
 }
 
-fn counts(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<(u64, u64)> {
-    conn.query_row(
-        "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'failed'), 0)
-         FROM retail_webhook_deliveries WHERE subscription_id = ?1",
-        [id],
-        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-    )
+/// A stored URL as it may be shown: credentials (only in subscriptions made before the guard
+/// refused them) are never shown back.
+fn shown_url(stored: &str) -> String {
+    match reqwest::Url::parse(stored) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Ok(_) => stored.to_string(),
+        Err(_) => String::new(),
+    }
 }
 
-fn load(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Subscription>> {
-    let sub = conn
-        .query_row(
-            "SELECT id, url, events, active, created_at FROM retail_webhook_subscriptions WHERE id = ?1",
-            [id],
-            |r| {
-                let events: String = r.get(2)?;
-                Ok(Subscription {
-                    id: r.get(0)?,
-                    url: r.get(1)?,
-                    events: serde_json::from_str(&events).unwrap_or_default(),
-                    secret: None,
-                    active: r.get(3)?,
-                    created_at: rfc3339(r.get(4)?),
-                    pending_deliveries: 0,
-                    failed_deliveries: 0,
-                })
-            },
-        )
-        .optional()?;
+fn counts(sql: Sql<'_>, id: &str) -> Result<(u64, u64), LedgerError> {
+    let c = outbox::lane_counts(sql, &lane(id))?;
+    Ok((c.pending, c.failed))
+}
+
+fn load(sql: Sql<'_>, id: &str) -> Result<Option<Subscription>, LedgerError> {
+    let sub = sql.query_one(
+        "SELECT id, url, events, active, created_at FROM retail_webhook_subscriptions WHERE id = ?1",
+        params![id],
+        |r| {
+            let events: String = r.get(2)?;
+            Ok(Subscription {
+                id: r.get(0)?,
+                url: shown_url(&r.get::<String>(1)?),
+                events: serde_json::from_str(&events).unwrap_or_default(),
+                secret: None,
+                active: r.get(3)?,
+                created_at: rfc3339(r.get(4)?),
+                pending_deliveries: 0,
+                failed_deliveries: 0,
+            })
+        },
+    )?;
     match sub {
         Some(mut s) => {
-            (s.pending_deliveries, s.failed_deliveries) = counts(conn, &s.id)?;
+            (s.pending_deliveries, s.failed_deliveries) = counts(sql, &s.id)?;
             Ok(Some(s))
         }
         None => Ok(None),
@@ -176,7 +207,7 @@ pub async fn subscribe(
     new: NewSubscription,
     key: Option<String>,
 ) -> Result<Subscription, RetailError> {
-    validate(&new)?;
+    let url = validate(engine, &new).await?;
     let id = match key {
         Some(k) => format!("wh_{:024x}", transfer_id(&format!("webhook:{k}")) >> 32),
         None => format!("wh_{}", random_hex(12)),
@@ -185,24 +216,23 @@ pub async fn subscribe(
     engine
         .ledger()
         .write(move |tx| {
-            let conn = tx.conn();
-            if let Some(existing) = conn
-                .query_row("SELECT secret FROM retail_webhook_subscriptions WHERE id = ?1", [&id], |r| {
-                    r.get::<_, String>(0)
-                })
-                .optional()?
+            let sql = tx.sql();
+            if let Some(existing) =
+                sql.query_one("SELECT secret FROM retail_webhook_subscriptions WHERE id = ?1", params![&id], |r| {
+                    r.get::<String>(0)
+                })?
             {
-                let mut s = load(conn, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
+                let mut s = load(sql, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
                 s.secret = Some(existing);
                 return Ok(s);
             }
             let events = serde_json::to_string(&new.events).unwrap_or_else(|_| "[]".into());
-            conn.execute(
+            sql.execute(
                 "INSERT INTO retail_webhook_subscriptions (id, url, events, secret, active, created_at)
                  VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-                params![id, new.url.trim(), events, secret, ns_i64(tx.now())],
+                params![&id, &url, &events, &secret, ns_i64(tx.now())],
             )?;
-            let mut s = load(conn, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
+            let mut s = load(sql, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
             s.secret = Some(secret);
             Ok(s)
         })
@@ -211,21 +241,23 @@ pub async fn subscribe(
 
 /// Every subscription, newest last.
 pub fn list(engine: &Engine) -> Result<Vec<Subscription>, RetailError> {
-    Ok(engine.ledger().read(|conn| {
-        let mut stmt = conn.prepare("SELECT id FROM retail_webhook_subscriptions ORDER BY created_at, id")?;
-        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    engine.ledger().read_sql(|sql| {
+        let ids =
+            sql.query_all("SELECT id FROM retail_webhook_subscriptions ORDER BY created_at, id", params![], |r| {
+                r.get::<String>(0)
+            })?;
         let mut out = Vec::new();
         for id in ids {
-            out.extend(load(conn, &id)?);
+            out.extend(load(sql, &id)?);
         }
         Ok(out)
-    })?)
+    })
 }
 
 /// One subscription.
 pub fn get(engine: &Engine, id: &str) -> Result<Option<Subscription>, RetailError> {
     let id = id.to_string();
-    Ok(engine.ledger().read(move |conn| Ok(load(conn, &id)?))?)
+    engine.ledger().read_sql(move |sql| Ok(load(sql, &id)?))
 }
 
 /// Deactivates a subscription: no new deliveries, pending ones are dropped.
@@ -234,219 +266,25 @@ pub async fn unsubscribe(engine: &Engine, id: &str) -> Result<Subscription, Reta
     engine
         .ledger()
         .write(move |tx| {
-            let conn = tx.conn();
-            let n = conn.execute("UPDATE retail_webhook_subscriptions SET active = 0 WHERE id = ?1", [&id])?;
+            let sql = tx.sql();
+            let n = sql.execute("UPDATE retail_webhook_subscriptions SET active = 0 WHERE id = ?1", params![&id])?;
             if n == 0 {
                 return Err(RetailError::not_found("webhook_not_found", format!("no webhook subscription {id}")));
             }
-            conn.execute(
-                "UPDATE retail_webhook_deliveries SET state = 'cancelled' WHERE subscription_id = ?1 AND state = 'pending'",
-                [&id],
-            )?;
-            load(conn, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))
+            outbox::cancel_lane(sql, &lane(&id))?;
+            load(sql, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))
         })
         .await
 }
 
 /// `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`: what receivers recompute and compare.
 pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
-        Ok(m) => m,
-        Err(_) => return String::new(),
-    };
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    format!("v1={}", hex::encode(mac.finalize().into_bytes()))
+    outbox::till_webhook_signature(secret, timestamp, body)
 }
 
-/// The delay before retry number `attempt` (1 = first retry): doubling, capped, jittered into
-/// the upper half so many failing receivers do not retry in lockstep.
+/// The delay before retry number `attempt` under `[retail]`'s settings.
 pub fn backoff(cfg: &RetailConfig, attempt: u32) -> Duration {
-    let exp = cfg.webhook_retry_base_ms.saturating_mul(1u64 << attempt.saturating_sub(1).min(30));
-    let capped = exp.min(cfg.webhook_retry_max_ms).max(1);
-    let jittered = rand::rng().random_range(capped / 2..=capped);
-    Duration::from_millis(jittered)
-}
-
-struct Due {
-    event_id: String,
-    subscription_id: String,
-    attempts: u32,
-    url: String,
-    secret: String,
-    body: String,
-}
-
-/// Due deliveries, oldest first, leaving out the subscriptions in `busy` (a delivery task of theirs
-/// is still running, so a hanging receiver's rows never crowd out the others').
-fn due(engine: &Engine, now: i64, limit: u32, busy: &HashSet<&str>) -> Result<Vec<Due>, RetailError> {
-    let busy = serde_json::to_string(busy).unwrap_or_else(|_| "[]".into());
-    Ok(engine.ledger().read(move |conn| {
-        let mut stmt = conn.prepare(
-            "SELECT d.event_id, d.subscription_id, d.attempts, s.url, s.secret, e.body
-             FROM retail_webhook_deliveries d
-             JOIN retail_webhook_subscriptions s ON s.id = d.subscription_id
-             JOIN retail_webhook_events e ON e.id = d.event_id
-             WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
-               AND d.subscription_id NOT IN (SELECT value FROM json_each(?3))
-             ORDER BY d.next_attempt_at, e.seq LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![now, limit, busy], |r| {
-            Ok(Due {
-                event_id: r.get(0)?,
-                subscription_id: r.get(1)?,
-                attempts: r.get(2)?,
-                url: r.get(3)?,
-                secret: r.get(4)?,
-                body: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    })?)
-}
-
-/// Attempts one delivery; `Ok(())` on a 2xx.
-async fn attempt(http: &reqwest::Client, d: &Due) -> Result<(), String> {
-    let ts = wall_ns() / 1_000_000_000;
-    let response = http
-        .post(&d.url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(HEADER_ID, &d.event_id)
-        .header(HEADER_TIMESTAMP, ts.to_string())
-        .header(HEADER_SIGNATURE, signature(&d.secret, ts, d.body.as_bytes()))
-        .body(d.body.clone())
-        .send()
-        .await
-        .map_err(|e| format!("request failed: {e}"))?;
-    if response.status().is_success() { Ok(()) } else { Err(format!("receiver answered {}", response.status())) }
-}
-
-/// Delivery tasks in flight: one per subscription at a time, so each subscription's events go
-/// out one after another while a slow receiver holds up only itself. Dropping it stops them.
-#[derive(Default)]
-pub struct Deliveries {
-    tasks: tokio::task::JoinSet<()>,
-    /// Which subscription each running task serves.
-    busy: HashMap<tokio::task::Id, String>,
-}
-
-impl Deliveries {
-    /// Forgets the tasks that have finished (their subscriptions can be served again).
-    fn reap(&mut self) {
-        while let Some(done) = self.tasks.try_join_next_with_id() {
-            let id = match done {
-                Ok((id, ())) => id,
-                Err(e) => {
-                    // Panicked or cancelled: its rows stay pending and are tried again.
-                    tracing::warn!("webhook task: {e}");
-                    e.id()
-                }
-            };
-            self.busy.remove(&id);
-        }
-    }
-
-    fn busy_subscriptions(&self) -> HashSet<&str> {
-        self.busy.values().map(String::as_str).collect()
-    }
-
-    /// Subscriptions with a delivery task running.
-    pub fn busy(&self) -> usize {
-        self.busy.len()
-    }
-
-    /// Waits until every running task has finished (tests, shutdown).
-    pub async fn settle(&mut self) {
-        while self.tasks.join_next().await.is_some() {}
-        self.busy.clear();
-    }
-}
-
-/// Starts a task for every subscription that has something due and no task running. Returns how
-/// many deliveries were handed out.
-pub fn start_due(
-    engine: &Engine,
-    http: &reqwest::Client,
-    cfg: &RetailConfig,
-    running: &mut Deliveries,
-) -> Result<usize, RetailError> {
-    running.reap();
-    let batch = due(engine, wall_ns(), 256, &running.busy_subscriptions())?;
-    let n = batch.len();
-    let mut per_subscription: Vec<Vec<Due>> = Vec::new();
-    for d in batch {
-        match per_subscription.iter_mut().find(|q| q[0].subscription_id == d.subscription_id) {
-            Some(queue) => queue.push(d),
-            None => per_subscription.push(vec![d]),
-        }
-    }
-    for queue in per_subscription {
-        let subscription = queue[0].subscription_id.clone();
-        let (engine, http, cfg) = (engine.clone(), http.clone(), cfg.clone());
-        let task = running.tasks.spawn(async move {
-            for d in queue {
-                if let Err(e) = deliver_one(&engine, &http, &cfg, d).await {
-                    // Not recorded: the row stays pending and is picked up again.
-                    tracing::warn!("recording a webhook delivery: {e}");
-                    break;
-                }
-            }
-        });
-        running.busy.insert(task.id(), subscription);
-    }
-    Ok(n)
-}
-
-/// Delivers everything that is due once and waits for it (one task per subscription).
-pub async fn deliver_due(engine: &Engine, http: &reqwest::Client, cfg: &RetailConfig) -> Result<usize, RetailError> {
-    let mut running = Deliveries::default();
-    let n = start_due(engine, http, cfg, &mut running)?;
-    running.settle().await;
-    Ok(n)
-}
-
-/// One attempt, and its outcome recorded: delivered, retry later, or given up.
-async fn deliver_one(engine: &Engine, http: &reqwest::Client, cfg: &RetailConfig, d: Due) -> Result<(), RetailError> {
-    let outcome = attempt(http, &d).await;
-    let attempts = d.attempts + 1;
-    let now = wall_ns();
-    let (state, next, error) = match outcome {
-        Ok(()) => ("delivered", now, None),
-        Err(e) if attempts >= cfg.webhook_max_attempts => ("failed", now, Some(e)),
-        Err(e) => {
-            let delay = i64::try_from(backoff(cfg, attempts).as_nanos()).unwrap_or(i64::MAX);
-            ("pending", now.saturating_add(delay), Some(e))
-        }
-    };
-    if let Some(e) = &error {
-        tracing::info!(event = %d.event_id, subscription = %d.subscription_id, attempts, "webhook delivery failed: {e}");
-    }
-    engine
-        .ledger()
-        .write(move |tx| {
-            tx.conn().execute(
-                "UPDATE retail_webhook_deliveries
-                 SET state = ?3, attempts = ?4, next_attempt_at = ?5, last_error = ?6,
-                     delivered_at = CASE WHEN ?3 = 'delivered' THEN ?5 ELSE NULL END
-                 WHERE event_id = ?1 AND subscription_id = ?2 AND state = 'pending'",
-                params![d.event_id, d.subscription_id, state, attempts, next, error],
-            )?;
-            Ok::<(), RetailError>(())
-        })
-        .await
-}
-
-/// The HTTP client the deliverer uses.
-pub fn http_client(cfg: &RetailConfig) -> Result<reqwest::Client, RetailError> {
-    reqwest::Client::builder()
-        .timeout(Duration::from_millis(cfg.webhook_timeout_ms))
-        .connect_timeout(Duration::from_millis(cfg.webhook_timeout_ms.min(5_000)))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("till-webhooks/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| RetailError::internal(format!("webhook client: {e}")))
+    outbox::backoff(&retry(cfg), attempt)
 }
 
 #[cfg(test)]
