@@ -21,14 +21,24 @@ fn day_with_z(dir: &std::path::Path) {
         use till::engine::tokens::Role;
         let eur = till::money::Currency::from_code("EUR").unwrap();
         let paid = till::money::Money::from_minor(1250, eur);
-        shifts::movement(&engine, 1001, Role::Cashier, None, Movement::PaidIn, paid, "float top-up".into()).await.unwrap();
-        let count = vec![CountLine { denomination: 1000, quantity: 1 }, CountLine { denomination: 200, quantity: 1 }, CountLine { denomination: 50, quantity: 1 }];
+        shifts::movement(&engine, 1001, Role::Cashier, None, Movement::PaidIn, paid, "float top-up".into())
+            .await
+            .unwrap();
+        let count = vec![
+            CountLine { denomination: 1000, quantity: 1 },
+            CountLine { denomination: 200, quantity: 1 },
+            CountLine { denomination: 50, quantity: 1 },
+        ];
         let closed = shifts::close(&engine, 1001, Role::Cashier, None, count, None).await.unwrap();
         assert_eq!(closed.over_short, Some(0));
         let z = till::engine::reports::z::close_day(&engine, 9001, None).await.unwrap();
         assert_eq!(z.body.number, 1);
         // The day is closed: nothing more is booked into it.
-        let again = shifts::open(&engine, shifts::OpenShift { terminal: None, cashier: 1001, cashier_name: "x".into(), float: vec![] }).await;
+        let again = shifts::open(
+            &engine,
+            shifts::OpenShift { terminal: None, cashier: 1001, cashier_name: "x".into(), float: vec![] },
+        )
+        .await;
         assert_eq!(again.unwrap_err().code, "period_closed");
         let twice = till::engine::reports::z::close_day(&engine, 9001, None).await;
         assert_eq!(twice.unwrap_err().code, "period_closed");
@@ -45,8 +55,9 @@ fn a_tampered_or_deleted_z_is_found_by_till_verify() {
 
     let file = dir.path().join(till::engine::LEDGER_FILE);
     let conn = rusqlite::Connection::open(&file).unwrap();
-    let (body, hash): (String, String) =
-        conn.query_row("SELECT body, hash FROM reports_z WHERE number = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    let (body, hash): (String, String) = conn
+        .query_row("SELECT body, hash FROM reports_z WHERE number = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
     assert!(body.contains("\"paid_in\":1250"), "{body}");
 
     // Edited figures: the content no longer matches its hash.

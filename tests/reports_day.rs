@@ -30,8 +30,15 @@ fn minor(v: &Value) -> i64 {
     v.as_i64().unwrap_or_else(|| panic!("not an amount: {v}"))
 }
 
-const GIFT: &[u16] =
-    &[tc::GIFT_SELL, tc::GIFT_RELOAD, tc::GIFT_REDEEM, tc::GIFT_TIP, tc::GIFT_REVERSE, tc::GIFT_CASH_OUT, tc::GIFT_REFUND];
+const GIFT: &[u16] = &[
+    tc::GIFT_SELL,
+    tc::GIFT_RELOAD,
+    tc::GIFT_REDEEM,
+    tc::GIFT_TIP,
+    tc::GIFT_REVERSE,
+    tc::GIFT_CASH_OUT,
+    tc::GIFT_REFUND,
+];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
@@ -50,7 +57,8 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     let (s, refused) = day.post("/gift/sell.json", &c2, body).await;
     assert_eq!((s, refused["errorCode"].as_str()), (409, Some("no_open_shift")), "{refused}");
 
-    let (s, open1) = day.post("/till/v1/shifts", &c1, json!({"terminal": "T01", "float": count(&[(10000, 1), (5000, 1)])})).await;
+    let (s, open1) =
+        day.post("/till/v1/shifts", &c1, json!({"terminal": "T01", "float": count(&[(10000, 1), (5000, 1)])})).await;
     assert_eq!(s, 201, "{open1}");
     assert_eq!(open1["float"], 15000);
     assert!(open1["expected"].is_null());
@@ -68,7 +76,9 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     let demo = json!({"printedCardNumber": "6036280000000011", "cardRegCode": "1234"});
     day.gift(&c1, "redeem", "T01", json!({"cardInfo": demo, "amount": "10.00", "tip": "2.00"})).await;
     day.retail(&c1, "T01", "4001232232332", "100.00", "cash", None).await;
-    let (s, _) = day.post("/till/v1/shifts/current/paid-in", &c1, json!({"amount": "5.00", "reason": "change from the bank"})).await;
+    let (s, _) = day
+        .post("/till/v1/shifts/current/paid-in", &c1, json!({"amount": "5.00", "reason": "change from the bank"}))
+        .await;
     assert_eq!(s, 200);
     let (s, _) = day.post("/till/v1/shifts/current/no-sale", &c1, json!({"reason": "customer needed change"})).await;
     assert_eq!(s, 200);
@@ -82,7 +92,13 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     let sold = day.gift(&c2, "sell", "T02", json!({"cardInfo": card(&e), "amount": "15.00"})).await;
     day.gift(&c2, "reverse", "T02", json!({"pxTransactionId": sold["pxTransactionId"]})).await;
     let redeem = day.gift(&c2, "redeem", "T02", json!({"cardInfo": card(&c), "amount": "5.00"})).await;
-    day.gift(&c2, "refund", "T02", json!({"cardInfo": card(&c), "amount": "5.00", "pxTransactionId": redeem["pxTransactionId"]})).await;
+    day.gift(
+        &c2,
+        "refund",
+        "T02",
+        json!({"cardInfo": card(&c), "amount": "5.00", "pxTransactionId": redeem["pxTransactionId"]}),
+    )
+    .await;
     let posa = day.retail(&c2, "T02", "4001232232418", "20.00", "card", Some("9876543210123456")).await;
     day.invalidate(&c2, &posa).await;
     let (s, _) = day.post("/till/v1/shifts/current/paid-out", &c2, json!({"amount": "3.50", "reason": "milk"})).await;
@@ -104,7 +120,8 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     let wrong = json!({"counted": short, "approval": {"manager": 9001, "pin": "0000", "note": "recount"}});
     let (s, _) = day.post("/till/v1/shifts/current/close", &c2, wrong).await;
     assert_eq!(s, 403);
-    let ok = json!({"counted": short, "approval": {"manager": 9001, "pin": "9999", "note": "20 € note missing, reported"}});
+    let ok =
+        json!({"counted": short, "approval": {"manager": 9001, "pin": "9999", "note": "20 € note missing, reported"}});
     let (s, closed2) = day.post("/till/v1/shifts/current/close", &c2, ok).await;
     assert_eq!(s, 200, "{closed2}");
     assert_eq!(minor(&closed2["expected"]), expected2);
@@ -112,8 +129,13 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     assert_eq!(closed2["approved_by"], 9001);
 
     // Within tolerance: no manager needed.
-    let (s, closed1) =
-        day.post("/till/v1/shifts/current/close", &c1, json!({"counted": count(&[(20000, 1), (10000, 1), (2000, 1), (500, 1)])})).await;
+    let (s, closed1) = day
+        .post(
+            "/till/v1/shifts/current/close",
+            &c1,
+            json!({"counted": count(&[(20000, 1), (10000, 1), (2000, 1), (500, 1)])}),
+        )
+        .await;
     assert_eq!(s, 200, "{closed1}");
     assert_eq!((minor(&closed1["expected"]), minor(&closed1["over_short"])), (expected1, 0));
 
@@ -159,7 +181,9 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     assert_eq!(minor(&t["cash"]["paid_out"]), 350);
     assert_eq!(t["no_sales"], 1);
     // Each operation kind's amount equals its transfers' amounts.
-    for (kind, code) in [("gift_sell", tc::GIFT_SELL), ("gift_reload", tc::GIFT_RELOAD), ("gift_cash_out", tc::GIFT_CASH_OUT)] {
+    for (kind, code) in
+        [("gift_sell", tc::GIFT_SELL), ("gift_reload", tc::GIFT_RELOAD), ("gift_cash_out", tc::GIFT_CASH_OUT)]
+    {
         let from_ledger: i64 = drawers.iter().chain(clearing.iter()).map(|id| moved(e, *id, &[code], true).abs()).sum();
         assert_eq!(minor(&t["operations"][kind]["amount"]), from_ledger, "{kind}");
     }
@@ -202,7 +226,8 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     assert_eq!(s, 200);
     let csv = csv.as_str().unwrap();
     assert!(csv.starts_with("report,number,section,label,count,amount,currency,text\n"), "{csv}");
-    let cash_line = format!("z,1,Tenders,Cash,,{}.{:02},EUR,", (gift_cash + retail_cash) / 100, (gift_cash + retail_cash) % 100);
+    let cash_line =
+        format!("z,1,Tenders,Cash,,{}.{:02},EUR,", (gift_cash + retail_cash) / 100, (gift_cash + retail_cash) % 100);
     assert!(csv.contains(&cash_line), "{cash_line} not in\n{csv}");
 
     // The ledger and the chain verify; the liability equals the ledger.
@@ -218,4 +243,3 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     assert_eq!(settle["data"]["total"]["orders"], 2);
     assert_eq!(settle["data"]["total"]["invalidations"], 1);
 }
-

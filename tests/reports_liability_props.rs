@@ -45,7 +45,7 @@ fn meta(i: usize) -> Meta {
     Meta {
         merchant_id: 1,
         store_code: "A1234".into(),
-        terminal_id: Some(if i % 2 == 0 { "T01" } else { "T02" }.into()),
+        terminal_id: Some(if i.is_multiple_of(2) { "T01" } else { "T02" }.into()),
         external_id: Some(format!("prop-{i}")),
         principal: "client:prop".into(),
         ..Meta::default()
@@ -77,19 +77,57 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                     let m = |a: i64| Money::from_minor(a, eur);
                     let tender = |card: bool| if card { Tender::Card } else { Tender::Cash };
                     let r = match s {
-                        Step::Sell(c, a, t) => gift::execute(&engine, meta(i), Op::Sell { card: Some(info(&cards[c])), amount: m(a), tender: tender(t) }).await,
-                        Step::Reload(c, a, t) => gift::execute(&engine, meta(i), Op::Reload { card: info(&cards[c]), amount: m(a), tender: tender(t) }).await,
-                        Step::Redeem(c, a, t) => gift::execute(&engine, meta(i), Op::Redeem { card: info(&cards[c]), amount: m(a), tip: m(t), allow_partial: true }).await,
-                        Step::CashOut(c) => gift::execute(&engine, meta(i), Op::CashOut { card: info(&cards[c]), tender: Tender::Cash }).await,
-                        Step::Exchange(a, b) => gift::execute(&engine, meta(i), Op::Exchange { card: info(&cards[a]), new_card: info(&cards[b]) }).await,
+                        Step::Sell(c, a, t) => {
+                            gift::execute(
+                                &engine,
+                                meta(i),
+                                Op::Sell { card: Some(info(&cards[c])), amount: m(a), tender: tender(t) },
+                            )
+                            .await
+                        }
+                        Step::Reload(c, a, t) => {
+                            gift::execute(
+                                &engine,
+                                meta(i),
+                                Op::Reload { card: info(&cards[c]), amount: m(a), tender: tender(t) },
+                            )
+                            .await
+                        }
+                        Step::Redeem(c, a, t) => {
+                            gift::execute(
+                                &engine,
+                                meta(i),
+                                Op::Redeem { card: info(&cards[c]), amount: m(a), tip: m(t), allow_partial: true },
+                            )
+                            .await
+                        }
+                        Step::CashOut(c) => {
+                            gift::execute(&engine, meta(i), Op::CashOut { card: info(&cards[c]), tender: Tender::Cash })
+                                .await
+                        }
+                        Step::Exchange(a, b) => {
+                            gift::execute(
+                                &engine,
+                                meta(i),
+                                Op::Exchange { card: info(&cards[a]), new_card: info(&cards[b]) },
+                            )
+                            .await
+                        }
                         Step::Refund(p, a) => {
-                            let px = { let l = pxs.lock().unwrap(); if l.is_empty() { return } else { l[p % l.len()] } };
+                            let px = {
+                                let l = pxs.lock().unwrap();
+                                if l.is_empty() { return } else { l[p % l.len()] }
+                            };
                             // The card of that transaction is whatever it was; a wrong card is declined.
                             let c = &cards[p % cards.len()];
-                            gift::execute(&engine, meta(i), Op::Refund { card: info(c), amount: m(a), original_px: px }).await
+                            gift::execute(&engine, meta(i), Op::Refund { card: info(c), amount: m(a), original_px: px })
+                                .await
                         }
                         Step::Reverse(p) => {
-                            let px = { let l = pxs.lock().unwrap(); if l.is_empty() { return } else { l[p % l.len()] } };
+                            let px = {
+                                let l = pxs.lock().unwrap();
+                                if l.is_empty() { return } else { l[p % l.len()] }
+                            };
                             gift::reverse(&engine, meta(i), Some(px), None).await
                         }
                     };
@@ -112,7 +150,11 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let program = till::engine::cards::Program::from_engine(&engine).unwrap();
     let all: Vec<String> = engine
         .ledger()
-        .read_sql(|sql| Ok::<_, till::ledger::LedgerError>(sql.query_all("SELECT number FROM gift_cards", &[], |r| r.get::<String>(0))?))
+        .read_sql(|sql| {
+            Ok::<_, till::ledger::LedgerError>(
+                sql.query_all("SELECT number FROM gift_cards", &[], |r| r.get::<String>(0))?,
+            )
+        })
         .unwrap();
     let mut sum: i128 = 0;
     for n in &all {

@@ -56,7 +56,8 @@ impl FromRequestParts<AppState> for Principal {
         // A short indexed SQLite read: cheaper inline than a hop to the blocking pool.
         match crate::engine::tokens::authenticate(&state.engine, token) {
             Ok(Some(principal)) => {
-                shift_guard(parts, state, &principal).map_err(|(status, code, message)| reject(status, code, &message))?;
+                shift_guard(parts, state, &principal)
+                    .map_err(|(status, code, message)| reject(status, code, &message))?;
                 Ok(principal)
             }
             Ok(None) => Err(reject(StatusCode::UNAUTHORIZED, "unauthorized", "The bearer token is not valid.")),
@@ -91,7 +92,11 @@ pub fn needs_open_shift(method: &axum::http::Method, path: &str) -> bool {
 /// The till's shift rule, in the one place every request's principal becomes known: a user's
 /// money-moving request needs an open shift (see `engine::shifts::guard`). API clients (partner
 /// systems, other tills' servers) are not bound to shifts.
-fn shift_guard(parts: &Parts, state: &AppState, principal: &Principal) -> Result<(), (StatusCode, &'static str, String)> {
+fn shift_guard(
+    parts: &Parts,
+    state: &AppState,
+    principal: &Principal,
+) -> Result<(), (StatusCode, &'static str, String)> {
     let Principal::User { number, role } = principal else { return Ok(()) };
     if !needs_open_shift(&parts.method, parts.uri.path()) {
         return Ok(());

@@ -26,7 +26,10 @@ pub fn run(g: &Global, a: ReportArgs) -> CliResult {
     let site = Site::of(&engine)?;
     let (sh, data) = match a.kind.as_str() {
         "x" => {
-            let r = reports::x_report(&engine, XQuery { store: a.store.clone(), date: a.date.clone(), ..Default::default() })?;
+            let r = reports::x_report(
+                &engine,
+                XQuery { store: a.store.clone(), date: a.date.clone(), ..Default::default() },
+            )?;
             (sheet::x(&r), serde_json::to_value(&r)?)
         }
         "z" => {
@@ -49,13 +52,19 @@ pub fn run(g: &Global, a: ReportArgs) -> CliResult {
         }
         "settlement" => {
             let s = settlement::settlement(&engine, a.date.clone(), a.store.clone())?;
-            (sheet::settlement(&s, a.store.as_deref().unwrap_or(&site.store), reports::now_ns()), serde_json::to_value(&s)?)
+            (
+                sheet::settlement(&s, a.store.as_deref().unwrap_or(&site.store), reports::now_ns()),
+                serde_json::to_value(&s)?,
+            )
         }
         other => return Err(format!("unknown report {other:?}: use x, z, liability or settlement").into()),
     };
     match a.format.as_str() {
         "csv" => print!("{}", sh.csv()),
-        "json" => println!("{}", serde_json::to_string_pretty(&crate::wire::reports::Report { sheet: wire_sheet(&sh), data })?),
+        "json" => println!(
+            "{}",
+            serde_json::to_string_pretty(&crate::wire::reports::Report { sheet: wire_sheet(&sh), data })?
+        ),
         "text" => {
             let width = Width::new(a.width)?;
             let locale = Locale::parse(&engine.config().merchant.locale).unwrap_or(Locale::EnUs);

@@ -4,10 +4,10 @@
 use reqwest::Method;
 
 use super::{Client, ClientError};
-pub use crate::wire::reports::*;
 use crate::money::{Currency, Locale, Money};
 use crate::receipt::report::{ReportPrint, report};
 use crate::receipt::{Receipt, StoreHeader};
+pub use crate::wire::reports::*;
 
 /// Which report to fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +98,12 @@ pub fn printable(sheet: &Sheet, header: StoreHeader, terminal: &str, locale: Loc
         sections: sheet
             .sections
             .iter()
-            .map(|s| (s.title.clone(), s.rows.iter().map(|r| (r.label.trim().to_string(), row_value(sheet, r, locale))).collect()))
+            .map(|s| {
+                (
+                    s.title.clone(),
+                    s.rows.iter().map(|r| (r.label.trim().to_string(), row_value(sheet, r, locale))).collect(),
+                )
+            })
             .collect(),
     };
     let at = time::OffsetDateTime::parse(&sheet.at, &time::format_description::well_known::Rfc3339)

@@ -62,7 +62,10 @@ mod tests {
             title: "Z REPORT 7".into(),
             sections: vec![(
                 "Tenders".into(),
-                vec![("Cash".into(), "1.234,50 €".into()), ("A very long label that must wrap somewhere".into(), "3 × 12,00 €".into())],
+                vec![
+                    ("Cash".into(), "1.234,50 €".into()),
+                    ("A very long label that must wrap somewhere".into(), "3 × 12,00 €".into()),
+                ],
             )],
         };
         let header = StoreHeader { name: "Demo".into(), address: vec![], extra: vec![] };

@@ -2,7 +2,7 @@
 //! worker through the client: shifts and the drawer, reports, printing a report, CSV export.
 
 use crate::client::reports::{
-    Booked, CloseShift, CurrentShift, Denominations, DrawerMovement, OpenShift, Report, ReportKind, Shift, Sheet,
+    Booked, CloseShift, CurrentShift, Denominations, DrawerMovement, OpenShift, Report, ReportKind, Sheet, Shift,
     ZSummary, printable,
 };
 use crate::receipt::{self, Width};
@@ -28,7 +28,7 @@ pub enum ManagerCall {
 /// Its outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ManagerReply {
-    Shift { current: CurrentShift, denominations: Denominations },
+    Shift { current: Box<CurrentShift>, denominations: Denominations },
     ShiftChanged(Box<Shift>),
     Report(Box<Report>),
     ZList(Vec<ZSummary>),
@@ -43,13 +43,17 @@ pub async fn perform(link: &Link, local: &Local, call: ManagerCall) -> Result<Ma
         ManagerCall::LoadShift => {
             let current = c.current_shift().await.map_err(call_error)?;
             let denominations = c.denominations().await.map_err(call_error)?;
-            ManagerReply::Shift { current, denominations }
+            ManagerReply::Shift { current: Box::new(current), denominations }
         }
-        ManagerCall::OpenShift(req) => ManagerReply::ShiftChanged(Box::new(c.open_shift(&req).await.map_err(call_error)?)),
+        ManagerCall::OpenShift(req) => {
+            ManagerReply::ShiftChanged(Box::new(c.open_shift(&req).await.map_err(call_error)?))
+        }
         ManagerCall::Movement(kind, req) => {
             ManagerReply::ShiftChanged(Box::new(c.drawer_movement(kind, &req).await.map_err(call_error)?))
         }
-        ManagerCall::CloseShift(req) => ManagerReply::ShiftChanged(Box::new(c.close_shift(&req).await.map_err(call_error)?)),
+        ManagerCall::CloseShift(req) => {
+            ManagerReply::ShiftChanged(Box::new(c.close_shift(&req).await.map_err(call_error)?))
+        }
         ManagerCall::Report(kind) => ManagerReply::Report(Box::new(c.report(&kind).await.map_err(call_error)?)),
         ManagerCall::CloseDay => ManagerReply::Report(Box::new(c.close_day().await.map_err(call_error)?)),
         ManagerCall::ZList => ManagerReply::ZList(c.z_reports().await.map_err(call_error)?),
@@ -67,7 +71,8 @@ async fn print(c: &crate::client::Client, local: &Local, sheet: &Sheet) -> Resul
     if !settings.printer_configured() {
         return Err("no printer is set up: the report is on the screen only (set one in Settings)".into());
     }
-    let spec: receipt::PrinterSpec = settings.printer.parse().map_err(|e: receipt::transport::SpecError| e.to_string())?;
+    let spec: receipt::PrinterSpec =
+        settings.printer.parse().map_err(|e: receipt::transport::SpecError| e.to_string())?;
     let width = Width::new(settings.width).unwrap_or(Width::W42);
     let setup = c.receipt_setup().await.map_err(|e| e.to_string())?;
     let locale = crate::money::Locale::parse(&setup.locale).unwrap_or(crate::money::Locale::EnUs);

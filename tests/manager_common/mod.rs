@@ -92,7 +92,15 @@ impl Day {
     }
 
     /// A retail order created and confirmed at a terminal (Idempotency-Key on each POST).
-    pub async fn retail(&self, token: &str, terminal: &str, product: &str, amount: &str, method: &str, card: Option<&str>) -> String {
+    pub async fn retail(
+        &self,
+        token: &str,
+        terminal: &str,
+        product: &str,
+        amount: &str,
+        method: &str,
+        card: Option<&str>,
+    ) -> String {
         let mut order = json!({"product_code": product, "store_id": "A1234", "terminal_id": terminal,
             "receipt_id": format!("R{}", rand::random::<u32>()), "country": "DE",
             "face_value": {"currency": "EUR", "amount": amount},
@@ -101,7 +109,15 @@ impl Day {
             order["card_number"] = json!(c);
         }
         let key = format!("k-{:032x}", rand::random::<u128>());
-        let resp = self.http.post(self.url("/v1/retail_orders")).bearer_auth(token).header("Idempotency-Key", &key).json(&order).send().await.unwrap();
+        let resp = self
+            .http
+            .post(self.url("/v1/retail_orders"))
+            .bearer_auth(token)
+            .header("Idempotency-Key", &key)
+            .json(&order)
+            .send()
+            .await
+            .unwrap();
         let status = resp.status().as_u16();
         let o: Value = resp.json().await.unwrap();
         assert!(status == 201 || status == 200, "create: {status} {o}");

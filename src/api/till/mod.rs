@@ -11,9 +11,5 @@ use axum::Router;
 use super::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(sessions::router())
-        .merge(receipts::router())
-        .merge(shifts::router())
-        .merge(reports::router())
+    Router::new().merge(sessions::router()).merge(receipts::router()).merge(shifts::router()).merge(reports::router())
 }

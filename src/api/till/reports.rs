@@ -21,8 +21,18 @@ use crate::wire::reports as wire;
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(x, close_z, list_z, get_z, get_liability, book_breakage, get_settlement, top_up),
-    components(schemas(wire::Sheet, wire::SheetSection, wire::SheetRow, wire::Report, wire::ZSummary, wire::BreakageConfirm,
-        wire::Booked, wire::TopUp, wire::Prepaid, ErrorBody))
+    components(schemas(
+        wire::Sheet,
+        wire::SheetSection,
+        wire::SheetRow,
+        wire::Report,
+        wire::ZSummary,
+        wire::BreakageConfirm,
+        wire::Booked,
+        wire::TopUp,
+        wire::Prepaid,
+        ErrorBody
+    ))
 )]
 pub struct Doc;
 
@@ -82,7 +92,12 @@ pub fn wire_sheet(s: &sheet::Sheet) -> wire::Sheet {
                 rows: sec
                     .rows
                     .iter()
-                    .map(|r| wire::SheetRow { label: r.label.clone(), count: r.count, amount: r.amount, text: r.text.clone() })
+                    .map(|r| wire::SheetRow {
+                        label: r.label.clone(),
+                        count: r.count,
+                        amount: r.amount,
+                        text: r.text.clone(),
+                    })
                     .collect(),
             })
             .collect(),
@@ -117,11 +132,17 @@ pub struct XParams {
 /// The X report: the open period (or a day) of the store, a terminal or a shift. Changes nothing.
 #[utoipa::path(get, path = "/till/v1/reports/x", tag = "till", security(("bearer" = [])), params(XParams),
     responses((status = 200, body = wire::Report), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn x(State(state): State<AppState>, principal: Principal, Query(q): Query<XParams>) -> Result<Response, ApiError> {
+pub async fn x(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<XParams>,
+) -> Result<Response, ApiError> {
     manager(&principal)?;
     let engine = state.engine.clone();
     let query = XQuery { store: q.store, terminal: q.terminal, shift: q.shift, date: q.date };
-    let r = tokio::task::spawn_blocking(move || reports::x_report(&engine, query)).await.map_err(|e| ApiError::internal(&e))?;
+    let r = tokio::task::spawn_blocking(move || reports::x_report(&engine, query))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let r = r.map_err(engine_error)?;
     render(&sheet::x(&r), serde_json::to_value(&r).unwrap_or_default(), &Format { format: q.format })
 }
@@ -136,7 +157,11 @@ pub struct StoreParams {
 /// Closes the business day with its Z report (every shift of the store must be closed).
 #[utoipa::path(post, path = "/till/v1/reports/z", tag = "till", security(("bearer" = [])), params(StoreParams),
     responses((status = 201, body = wire::Report), (status = 403, body = ErrorBody), (status = 409, description = "`shifts_open` or `period_closed`", body = ErrorBody)))]
-pub async fn close_z(State(state): State<AppState>, principal: Principal, Query(q): Query<StoreParams>) -> Result<Response, ApiError> {
+pub async fn close_z(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<StoreParams>,
+) -> Result<Response, ApiError> {
     let number = manager(&principal)?;
     let r = z::close_day(&state.engine, number, q.store).await.map_err(engine_error)?;
     let mut resp = render(&sheet::z(&r), serde_json::to_value(&r).unwrap_or_default(), &Format { format: q.format })?;
@@ -147,7 +172,11 @@ pub async fn close_z(State(state): State<AppState>, principal: Principal, Query(
 /// The store's Z reports, newest first.
 #[utoipa::path(get, path = "/till/v1/reports/z", tag = "till", security(("bearer" = [])), params(StoreParams),
     responses((status = 200, body = [wire::ZSummary]), (status = 403, body = ErrorBody)))]
-pub async fn list_z(State(state): State<AppState>, principal: Principal, Query(q): Query<StoreParams>) -> Result<Json<Vec<wire::ZSummary>>, ApiError> {
+pub async fn list_z(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<StoreParams>,
+) -> Result<Json<Vec<wire::ZSummary>>, ApiError> {
     manager(&principal)?;
     let rows = z::list(&state.engine, q.store, 100).map_err(engine_error)?;
     Ok(Json(
@@ -167,7 +196,12 @@ pub async fn list_z(State(state): State<AppState>, principal: Principal, Query(q
 /// A past Z (a reprint: marked DUPLICATE).
 #[utoipa::path(get, path = "/till/v1/reports/z/{number}", tag = "till", security(("bearer" = [])), params(("number" = i64, Path), StoreParams),
     responses((status = 200, body = wire::Report), (status = 404, body = ErrorBody)))]
-pub async fn get_z(State(state): State<AppState>, principal: Principal, Path(number): Path<i64>, Query(q): Query<StoreParams>) -> Result<Response, ApiError> {
+pub async fn get_z(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(number): Path<i64>,
+    Query(q): Query<StoreParams>,
+) -> Result<Response, ApiError> {
     manager(&principal)?;
     let r = z::get(&state.engine, q.store, Some(number), None).map_err(engine_error)?;
     render(&sheet::z(&r), serde_json::to_value(&r).unwrap_or_default(), &Format { format: q.format })
@@ -188,20 +222,34 @@ fn period(engine: &crate::engine::Engine, date: Option<&str>) -> Result<(i64, i6
 /// day), ageing, the breakage estimate.
 #[utoipa::path(get, path = "/till/v1/reports/liability", tag = "till", security(("bearer" = [])), params(StoreParams),
     responses((status = 200, body = wire::Report), (status = 403, body = ErrorBody)))]
-pub async fn get_liability(State(state): State<AppState>, principal: Principal, Query(q): Query<StoreParams>) -> Result<Response, ApiError> {
+pub async fn get_liability(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<StoreParams>,
+) -> Result<Response, ApiError> {
     manager(&principal)?;
     let engine = state.engine.clone();
     let (from, to) = period(&engine, q.date.as_deref())?;
     let site = Site::of(&engine).map_err(engine_error)?;
-    let l = tokio::task::spawn_blocking(move || liability::liability(&engine, from, to)).await.map_err(|e| ApiError::internal(&e))?;
+    let l = tokio::task::spawn_blocking(move || liability::liability(&engine, from, to))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let l = l.map_err(engine_error)?;
-    render(&sheet::liability(&l, &site.store), serde_json::to_value(&l).unwrap_or_default(), &Format { format: q.format })
+    render(
+        &sheet::liability(&l, &site.store),
+        serde_json::to_value(&l).unwrap_or_default(),
+        &Format { format: q.format },
+    )
 }
 
 /// Books the breakage estimate (card → breakage) on the manager's confirmation of its amount.
 #[utoipa::path(post, path = "/till/v1/reports/liability/breakage", tag = "till", security(("bearer" = [])), request_body = wire::BreakageConfirm,
     responses((status = 200, body = wire::Booked), (status = 409, description = "`estimate_changed` or `breakage_disabled`", body = ErrorBody)))]
-pub async fn book_breakage(State(state): State<AppState>, principal: Principal, ApiJson(req): ApiJson<wire::BreakageConfirm>) -> Result<Json<wire::Booked>, ApiError> {
+pub async fn book_breakage(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(req): ApiJson<wire::BreakageConfirm>,
+) -> Result<Json<wire::Booked>, ApiError> {
     let number = manager(&principal)?;
     let b = liability::book_breakage(&state.engine, number, req.amount).await.map_err(engine_error)?;
     Ok(Json(wire::Booked { count: b.count, amount: b.amount }))
@@ -210,21 +258,34 @@ pub async fn book_breakage(State(state): State<AppState>, principal: Principal, 
 /// The distributor settlement (a day, or all), the prepaid balance, card and wallet clearing.
 #[utoipa::path(get, path = "/till/v1/reports/settlement", tag = "till", security(("bearer" = [])), params(StoreParams),
     responses((status = 200, body = wire::Report), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn get_settlement(State(state): State<AppState>, principal: Principal, Query(q): Query<StoreParams>) -> Result<Response, ApiError> {
+pub async fn get_settlement(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<StoreParams>,
+) -> Result<Response, ApiError> {
     manager(&principal)?;
     let site = Site::of(&state.engine).map_err(engine_error)?;
     let s = settlement::settlement(&state.engine, q.date.clone(), q.store.clone()).map_err(engine_error)?;
     let store = q.store.clone().unwrap_or(site.store);
-    render(&sheet::settlement(&s, &store, reports::now_ns()), serde_json::to_value(&s).unwrap_or_default(), &Format { format: q.format })
+    render(
+        &sheet::settlement(&s, &store, reports::now_ns()),
+        serde_json::to_value(&s).unwrap_or_default(),
+        &Format { format: q.format },
+    )
 }
 
 /// Records a top-up of the prepaid balance with the distributor.
 #[utoipa::path(post, path = "/till/v1/reports/settlement/top-up", tag = "till", security(("bearer" = [])), request_body = wire::TopUp,
     responses((status = 200, body = wire::Prepaid), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn top_up(State(state): State<AppState>, principal: Principal, ApiJson(req): ApiJson<wire::TopUp>) -> Result<Json<wire::Prepaid>, ApiError> {
+pub async fn top_up(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(req): ApiJson<wire::TopUp>,
+) -> Result<Json<wire::Prepaid>, ApiError> {
     manager(&principal)?;
     let site = Site::of(&state.engine).map_err(engine_error)?;
-    let amount = Money::parse(&req.amount, site.currency).map_err(|e| ApiError::bad_request("invalid_amount", format!("amount: {e}")))?;
+    let amount = Money::parse(&req.amount, site.currency)
+        .map_err(|e| ApiError::bad_request("invalid_amount", format!("amount: {e}")))?;
     let p = settlement::top_up(&state.engine, amount, &req.reference).await.map_err(engine_error)?;
     Ok(Json(wire::Prepaid { available: p.available, on_hold: p.on_hold, posted: p.posted }))
 }

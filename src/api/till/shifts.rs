@@ -22,8 +22,18 @@ use crate::wire::reports as wire;
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(denoms, current, open, paid_in, paid_out, no_sale, close, list, report),
-    components(schemas(wire::CountLine, wire::Denominations, wire::OpenShift, wire::DrawerMovement, wire::ManagerApproval,
-        wire::CloseShift, wire::DrawerEvent, wire::Shift, wire::CurrentShift, ErrorBody))
+    components(schemas(
+        wire::CountLine,
+        wire::Denominations,
+        wire::OpenShift,
+        wire::DrawerMovement,
+        wire::ManagerApproval,
+        wire::CloseShift,
+        wire::DrawerEvent,
+        wire::Shift,
+        wire::CurrentShift,
+        ErrorBody
+    ))
 )]
 pub struct Doc;
 
@@ -83,17 +93,27 @@ pub fn to_wire(s: shifts::Shift) -> wire::Shift {
 /// The notes and coins of the store's currency.
 #[utoipa::path(get, path = "/till/v1/shifts/denominations", tag = "till", security(("bearer" = [])),
     responses((status = 200, body = wire::Denominations), (status = 401, body = ErrorBody)))]
-pub async fn denoms(State(state): State<AppState>, principal: Principal) -> Result<Json<wire::Denominations>, ApiError> {
+pub async fn denoms(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<wire::Denominations>, ApiError> {
     principal.require_role(ANY_USER)?;
     let site = Site::of(&state.engine).map_err(engine_error)?;
     let c = site.currency;
-    Ok(Json(wire::Denominations { currency: c.code().into(), exponent: c.exponent(), denominations: denominations(c).to_vec() }))
+    Ok(Json(wire::Denominations {
+        currency: c.code().into(),
+        exponent: c.exponent(),
+        denominations: denominations(c).to_vec(),
+    }))
 }
 
 /// The caller's open shift, if any.
 #[utoipa::path(get, path = "/till/v1/shifts/current", tag = "till", security(("bearer" = [])),
     responses((status = 200, body = wire::CurrentShift), (status = 401, body = ErrorBody)))]
-pub async fn current(State(state): State<AppState>, principal: Principal) -> Result<Json<wire::CurrentShift>, ApiError> {
+pub async fn current(
+    State(state): State<AppState>,
+    principal: Principal,
+) -> Result<Json<wire::CurrentShift>, ApiError> {
     principal.require_role(ANY_USER)?;
     let (number, _) = principal.require_user()?;
     let shift = shifts::current(&state.engine, number).map_err(engine_error)?;
@@ -110,13 +130,20 @@ pub async fn open(
 ) -> Result<(StatusCode, Json<wire::Shift>), ApiError> {
     principal.require_role(ANY_USER)?;
     let (number, _) = principal.require_user()?;
-    let name = users::get(&state.engine, number).map_err(|e| ApiError::internal(&e))?.map(|u| u.name).unwrap_or_default();
-    let req = shifts::OpenShift { terminal: req.terminal, cashier: number, cashier_name: name, float: counts(&req.float) };
+    let name =
+        users::get(&state.engine, number).map_err(|e| ApiError::internal(&e))?.map(|u| u.name).unwrap_or_default();
+    let req =
+        shifts::OpenShift { terminal: req.terminal, cashier: number, cashier_name: name, float: counts(&req.float) };
     let s = shifts::open(&state.engine, req).await.map_err(engine_error)?;
     Ok((StatusCode::CREATED, Json(to_wire(s))))
 }
 
-async fn movement(state: AppState, principal: Principal, kind: Movement, req: wire::DrawerMovement) -> Result<Json<wire::Shift>, ApiError> {
+async fn movement(
+    state: AppState,
+    principal: Principal,
+    kind: Movement,
+    req: wire::DrawerMovement,
+) -> Result<Json<wire::Shift>, ApiError> {
     principal.require_role(ANY_USER)?;
     let (number, role) = principal.require_user()?;
     let site = Site::of(&state.engine).map_err(engine_error)?;
@@ -126,28 +153,42 @@ async fn movement(state: AppState, principal: Principal, kind: Movement, req: wi
             .map_err(|e| ApiError::bad_request("invalid_amount", format!("amount: {e}")))?,
         (_, None) => return Err(ApiError::bad_request("invalid_amount", "amount is required, e.g. \"12.50\".")),
     };
-    let s = shifts::movement(&state.engine, number, role, req.shift_id, kind, amount, req.reason).await.map_err(engine_error)?;
+    let s = shifts::movement(&state.engine, number, role, req.shift_id, kind, amount, req.reason)
+        .await
+        .map_err(engine_error)?;
     Ok(Json(to_wire(s)))
 }
 
 /// Cash put into the drawer, with a reason.
 #[utoipa::path(post, path = "/till/v1/shifts/current/paid-in", tag = "till", security(("bearer" = [])), request_body = wire::DrawerMovement,
     responses((status = 200, body = wire::Shift), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn paid_in(State(state): State<AppState>, principal: Principal, ApiJson(req): ApiJson<wire::DrawerMovement>) -> Result<Json<wire::Shift>, ApiError> {
+pub async fn paid_in(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(req): ApiJson<wire::DrawerMovement>,
+) -> Result<Json<wire::Shift>, ApiError> {
     movement(state, principal, Movement::PaidIn, req).await
 }
 
 /// Cash taken out of the drawer, with a reason.
 #[utoipa::path(post, path = "/till/v1/shifts/current/paid-out", tag = "till", security(("bearer" = [])), request_body = wire::DrawerMovement,
     responses((status = 200, body = wire::Shift), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn paid_out(State(state): State<AppState>, principal: Principal, ApiJson(req): ApiJson<wire::DrawerMovement>) -> Result<Json<wire::Shift>, ApiError> {
+pub async fn paid_out(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(req): ApiJson<wire::DrawerMovement>,
+) -> Result<Json<wire::Shift>, ApiError> {
     movement(state, principal, Movement::PaidOut, req).await
 }
 
 /// The drawer opened without a sale, with a reason.
 #[utoipa::path(post, path = "/till/v1/shifts/current/no-sale", tag = "till", security(("bearer" = [])), request_body = wire::DrawerMovement,
     responses((status = 200, body = wire::Shift), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
-pub async fn no_sale(State(state): State<AppState>, principal: Principal, ApiJson(req): ApiJson<wire::DrawerMovement>) -> Result<Json<wire::Shift>, ApiError> {
+pub async fn no_sale(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(req): ApiJson<wire::DrawerMovement>,
+) -> Result<Json<wire::Shift>, ApiError> {
     movement(state, principal, Movement::NoSale, req).await
 }
 
@@ -157,7 +198,11 @@ pub async fn no_sale(State(state): State<AppState>, principal: Principal, ApiJso
     responses((status = 200, body = wire::Shift), (status = 400, body = ErrorBody),
         (status = 403, description = "`manager_approval_required`, or the approval's PIN is wrong / not a manager's", body = ErrorBody),
         (status = 409, body = ErrorBody)))]
-pub async fn close(State(state): State<AppState>, principal: Principal, ApiJson(req): ApiJson<wire::CloseShift>) -> Result<Json<wire::Shift>, ApiError> {
+pub async fn close(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(req): ApiJson<wire::CloseShift>,
+) -> Result<Json<wire::Shift>, ApiError> {
     principal.require_role(ANY_USER)?;
     let (number, role) = principal.require_user()?;
     let approval = match req.approval {
@@ -175,7 +220,9 @@ pub async fn close(State(state): State<AppState>, principal: Principal, ApiJson(
             }
         }
     };
-    let s = shifts::close(&state.engine, number, role, req.shift_id, counts(&req.counted), approval).await.map_err(engine_error)?;
+    let s = shifts::close(&state.engine, number, role, req.shift_id, counts(&req.counted), approval)
+        .await
+        .map_err(engine_error)?;
     Ok(Json(to_wire(s)))
 }
 
@@ -188,7 +235,11 @@ pub struct ListQuery {
 /// The store's recent shifts, newest first (manager).
 #[utoipa::path(get, path = "/till/v1/shifts", tag = "till", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = [wire::Shift]), (status = 403, body = ErrorBody)))]
-pub async fn list(State(state): State<AppState>, principal: Principal, Query(q): Query<ListQuery>) -> Result<Json<Vec<wire::Shift>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<wire::Shift>>, ApiError> {
     principal.require_role(&[Role::Manager])?;
     let rows = shifts::recent(&state.engine, q.limit.unwrap_or(50)).map_err(engine_error)?;
     Ok(Json(rows.into_iter().map(to_wire).collect()))
@@ -197,7 +248,12 @@ pub async fn list(State(state): State<AppState>, principal: Principal, Query(q):
 /// A shift's report: the X of its window (manager), or a cashier's own closed shift's drawer sheet.
 #[utoipa::path(get, path = "/till/v1/shifts/{id}/report", tag = "till", security(("bearer" = [])), params(("id" = i64, Path), Format),
     responses((status = 200, body = wire::Report), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn report(State(state): State<AppState>, principal: Principal, Path(id): Path<i64>, Query(f): Query<Format>) -> Result<Response, ApiError> {
+pub async fn report(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+    Query(f): Query<Format>,
+) -> Result<Response, ApiError> {
     principal.require_role(ANY_USER)?;
     let (number, role) = principal.require_user()?;
     let s = shifts::get(&state.engine, id).map_err(engine_error)?;
@@ -208,8 +264,11 @@ pub async fn report(State(state): State<AppState>, principal: Principal, Path(id
         let data = serde_json::to_value(to_wire(s.clone())).unwrap_or_default();
         return render(&sheet::shift(&s), data, &f);
     }
-    let x = crate::engine::reports::x_report(&state.engine, crate::engine::reports::XQuery { shift: Some(id), ..Default::default() })
-        .map_err(engine_error)?;
+    let x = crate::engine::reports::x_report(
+        &state.engine,
+        crate::engine::reports::XQuery { shift: Some(id), ..Default::default() },
+    )
+    .map_err(engine_error)?;
     let mut sh = sheet::x(&x);
     sh.sections.splice(0..0, sheet::shift(&s).sections);
     render(&sh, serde_json::to_value(&x).unwrap_or_default(), &f)

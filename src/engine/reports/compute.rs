@@ -176,6 +176,14 @@ pub fn tender_account(account_code: u16) -> Option<&'static str> {
 /// The tender a transfer moves and its sign for the till (+ taken in, - paid out), if any.
 pub fn tender_of(debit: u128, credit: u128) -> Option<(&'static str, i8)> {
     let (d, c) = (account_code(debit), account_code(credit));
+    // A customer's wallet paying (spots charge: wallet → the location's wallet clearing) or getting
+    // money back; funding a wallet is not a tender.
+    if d == code::WALLET {
+        return Some(("wallet", 1));
+    }
+    if c == code::WALLET {
+        return (d != code::WALLET_FUNDING).then_some(("wallet", -1));
+    }
     if let Some(t) = tender_account(d) {
         return Some((t, 1));
     }
@@ -231,7 +239,9 @@ impl Terminals {
                 && seen.insert((t, s))
             {
                 for c in [code::CASH_DRAWER, code::CARD_CLEARING, code::WALLET_CLEARING] {
-                    self.by_account.entry(account_id(c, self.ledger, t)).or_insert((t.to_string(), Some(s.to_string())));
+                    self.by_account
+                        .entry(account_id(c, self.ledger, t))
+                        .or_insert((t.to_string(), Some(s.to_string())));
                 }
             }
         }
@@ -327,9 +337,8 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
             // Legs of one operation share its id (gift px, shift event): count the operation once.
             let key = if is_gift || is_shift { row.user_data_64 } else { row.timestamp };
             let first = seen.insert((row.code, key)) || !(is_gift || is_shift);
-            if row.code == tc::PAID_IN || row.code == tc::PAID_OUT {
-                line.count += 1;
-            } else if first {
+            // Every paid-in/out is its own operation even when two share a shift id.
+            if first || row.code == tc::PAID_IN || row.code == tc::PAID_OUT {
                 line.count += 1;
             }
             add(&mut line.amount, amount)?;
@@ -342,9 +351,7 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
                 t.cashiers.entry(who.clone()).or_default().operations += 1;
             }
         }
-        if !is_shift
-            && let Some((tender, sign)) = tender_of(row.debit, row.credit)
-        {
+        if !is_shift && let Some((tender, sign)) = tender_of(row.debit, row.credit) {
             let signed = if sign > 0 { amount } else { -amount };
             add(t.tenders.entry(tender.to_string()).or_default(), signed)?;
             add(t.cashiers.entry(who.clone()).or_default().tenders.entry(tender.to_string()).or_default(), signed)?;

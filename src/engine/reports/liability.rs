@@ -71,10 +71,12 @@ pub struct Liability {
 
 /// Whole months from `a` to `b` (Unix seconds), counting a month only once its day is reached.
 fn months_between(a: i64, b: i64) -> i64 {
-    let (Ok(a), Ok(b)) = (time::OffsetDateTime::from_unix_timestamp(a), time::OffsetDateTime::from_unix_timestamp(b)) else {
+    let (Ok(a), Ok(b)) = (time::OffsetDateTime::from_unix_timestamp(a), time::OffsetDateTime::from_unix_timestamp(b))
+    else {
         return 0;
     };
-    let mut m = (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(u8::from(b.month())) - i64::from(u8::from(a.month()));
+    let mut m = (i64::from(b.year()) - i64::from(a.year())) * 12 + i64::from(u8::from(b.month()))
+        - i64::from(u8::from(a.month()));
     if b.day() < a.day() {
         m -= 1;
     }
@@ -109,7 +111,10 @@ fn balances(engine: &Engine, program: &Program) -> Result<(Vec<CardBalance>, i64
     let mut ledger_total: i64 = 0;
     for (_, debits, credits, _) in &accounts {
         let b = i128::from(*credits) - i128::from(*debits);
-        ledger_total = i64::try_from(b).ok().and_then(|b| ledger_total.checked_add(b)).ok_or_else(|| ManagerError::internal("liability overflows"))?;
+        ledger_total = i64::try_from(b)
+            .ok()
+            .and_then(|b| ledger_total.checked_add(b))
+            .ok_or_else(|| ManagerError::internal("liability overflows"))?;
     }
     let ids: Vec<u128> = cards.iter().map(|c| program.account_of(&c.0)).collect();
     let mut out = Vec::with_capacity(cards.len());
@@ -153,7 +158,7 @@ pub fn liability(engine: &Engine, from_ns: i64, to_ns: i64) -> Result<Liability,
             lapsing.push(BreakageCard { masked: mask(&c.number), amount: c.balance, last_use: c.last_use });
         }
     }
-    lapsing.sort_by(|a, b| b.amount.cmp(&a.amount));
+    lapsing.sort_by_key(|c| std::cmp::Reverse(c.amount));
     lapsing.truncate(20);
     let movements = movements(engine, &program, from_ns, to_ns)?;
     Ok(Liability {
@@ -165,12 +170,18 @@ pub fn liability(engine: &Engine, from_ns: i64, to_ns: i64) -> Result<Liability,
         ledger_total,
         movements,
         ageing,
-        breakage: Breakage { rule: config.breakage.as_str().into(), months: config.breakage_months, estimate, cards: lapsing },
+        breakage: Breakage {
+            rule: config.breakage.as_str().into(),
+            months: config.breakage_months,
+            estimate,
+            cards: lapsing,
+        },
     })
 }
 
 fn movements(engine: &Engine, program: &Program, from: i64, to: i64) -> Result<Movements, ManagerError> {
-    let rows = engine.ledger().read_sql(|sql| Ok::<_, ManagerError>(repo::transfers(sql, program.ledger(), from, to)?))?;
+    let rows =
+        engine.ledger().read_sql(|sql| Ok::<_, ManagerError>(repo::transfers(sql, program.ledger(), from, to)?))?;
     let mut m = Movements::default();
     let over = || ManagerError::internal("liability movements overflow");
     let is_card = |id: u128| super::compute::account_code(id) == code::GIFT_CARD;
@@ -206,7 +217,11 @@ pub async fn book_breakage(engine: &Engine, manager: u32, confirm_amount: i64) -
     let program = Program::from_engine(engine)?;
     let config = ManagerConfig::of(engine)?;
     if config.breakage == BreakageRule::Never {
-        return Err(ManagerError::new(ErrorKind::Conflict, "breakage_disabled", "The breakage rule is \"never\": nothing lapses."));
+        return Err(ManagerError::new(
+            ErrorKind::Conflict,
+            "breakage_disabled",
+            "The breakage rule is \"never\": nothing lapses.",
+        ));
     }
     let site = Site::of(engine)?;
     let (cards, _) = balances(engine, &program)?;

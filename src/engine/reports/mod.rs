@@ -70,8 +70,9 @@ pub fn now_ns() -> i64 {
 /// The window `(start, end]` of a UTC day `YYYY-MM-DD`, in nanoseconds.
 pub fn day_window(day: &str) -> Result<(i64, i64), ManagerError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    let d = time::Date::parse(day.trim(), &format)
-        .map_err(|_| ManagerError::new(ErrorKind::Invalid, "invalid_date", format!("{day:?} is not a date like 2026-11-21.")))?;
+    let d = time::Date::parse(day.trim(), &format).map_err(|_| {
+        ManagerError::new(ErrorKind::Invalid, "invalid_date", format!("{day:?} is not a date like 2026-11-21."))
+    })?;
     let start = d.midnight().assume_utc().unix_timestamp_nanos();
     let start = i64::try_from(start).map_err(ManagerError::internal)?;
     Ok((start - 1, start + 86_400 * 1_000_000_000 - 1))
@@ -104,6 +105,13 @@ pub fn x_report(engine: &Engine, q: XQuery) -> Result<XReport, ManagerError> {
             default_terminal: site.terminal.clone(),
         };
         let totals = compute::compute(sql, &scope)?;
-        Ok(XReport { store: store.clone(), terminal: q.terminal.clone(), shift: q.shift, after_z, generated_at: now, totals })
+        Ok(XReport {
+            store: store.clone(),
+            terminal: q.terminal.clone(),
+            shift: q.shift,
+            after_z,
+            generated_at: now,
+            totals,
+        })
     })
 }

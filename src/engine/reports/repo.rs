@@ -178,15 +178,27 @@ fn z(r: &Row<'_, '_>) -> Result<ZRow, StoreError> {
 }
 
 pub fn last_z(sql: Sql<'_>, store: &str) -> Result<Option<ZRow>, StoreError> {
-    sql.query_one(&format!("SELECT {Z_COLUMNS} FROM reports_z WHERE store = ?1 ORDER BY number DESC LIMIT 1"), params![store], z)
+    sql.query_one(
+        &format!("SELECT {Z_COLUMNS} FROM reports_z WHERE store = ?1 ORDER BY number DESC LIMIT 1"),
+        params![store],
+        z,
+    )
 }
 
 pub fn z_by_number(sql: Sql<'_>, store: &str, number: i64) -> Result<Option<ZRow>, StoreError> {
-    sql.query_one(&format!("SELECT {Z_COLUMNS} FROM reports_z WHERE store = ?1 AND number = ?2"), params![store, number], z)
+    sql.query_one(
+        &format!("SELECT {Z_COLUMNS} FROM reports_z WHERE store = ?1 AND number = ?2"),
+        params![store, number],
+        z,
+    )
 }
 
 pub fn z_of_day(sql: Sql<'_>, store: &str, day: &str) -> Result<Option<ZRow>, StoreError> {
-    sql.query_one(&format!("SELECT {Z_COLUMNS} FROM reports_z WHERE store = ?1 AND business_day = ?2"), params![store, day], z)
+    sql.query_one(
+        &format!("SELECT {Z_COLUMNS} FROM reports_z WHERE store = ?1 AND business_day = ?2"),
+        params![store, day],
+        z,
+    )
 }
 
 /// Every Z, per store in number order.
@@ -206,8 +218,17 @@ pub fn insert_z(sql: Sql<'_>, row: &ZRow) -> Result<(), StoreError> {
     sql.execute(
         "INSERT INTO reports_z (store, number, business_day, from_ns, to_ns, manager, body, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![&row.store, row.number, &row.business_day, row.from_ns, row.to_ns, row.manager, &row.body,
-            &row.prev_hash, &row.hash],
+        params![
+            &row.store,
+            row.number,
+            &row.business_day,
+            row.from_ns,
+            row.to_ns,
+            row.manager,
+            &row.body,
+            &row.prev_hash,
+            &row.hash
+        ],
     )?;
     Ok(())
 }
@@ -222,7 +243,10 @@ pub fn z_markers(sql: Sql<'_>) -> Result<Vec<(u128, i64, u128)>, StoreError> {
 }
 
 /// Every gift card with the time of its last journaled operation (Unix seconds), if any.
-pub fn cards_with_last_use(sql: Sql<'_>) -> Result<Vec<(String, String, Option<i64>, i64)>, StoreError> {
+/// A card: number, state, last journaled use (Unix seconds), created (Unix seconds).
+pub type CardUse = (String, String, Option<i64>, i64);
+
+pub fn cards_with_last_use(sql: Sql<'_>) -> Result<Vec<CardUse>, StoreError> {
     sql.query_all(
         "SELECT c.number, c.state, u.last, c.created_at FROM gift_cards c
          LEFT JOIN (SELECT card, MAX(created_at) AS last FROM gift_txns WHERE status <> 'tombstone' GROUP BY card) u
@@ -236,13 +260,22 @@ pub fn cards_with_last_use(sql: Sql<'_>) -> Result<Vec<(String, String, Option<i
 /// The last journaled use of one card (inside the breakage booking, to re-check it).
 pub fn last_use(sql: Sql<'_>, card: &str) -> Result<Option<i64>, StoreError> {
     Ok(sql
-        .query_one("SELECT MAX(created_at) FROM gift_txns WHERE card = ?1 AND status <> 'tombstone'", params![card], |r| {
-            r.get::<Option<i64>>(0)
-        })?
+        .query_one(
+            "SELECT MAX(created_at) FROM gift_txns WHERE card = ?1 AND status <> 'tombstone'",
+            params![card],
+            |r| r.get::<Option<i64>>(0),
+        )?
         .flatten())
 }
 
-pub fn insert_breakage(sql: Sql<'_>, card: &str, at: i64, amount: i64, rule: &str, manager: u32) -> Result<(), StoreError> {
+pub fn insert_breakage(
+    sql: Sql<'_>,
+    card: &str,
+    at: i64,
+    amount: i64,
+    rule: &str,
+    manager: u32,
+) -> Result<(), StoreError> {
     sql.execute(
         "INSERT INTO reports_breakage (card, at, amount_minor, rule, manager) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![card, at, amount, rule, manager],
@@ -256,9 +289,19 @@ pub fn accounts_of_code(sql: Sql<'_>, ledger: u32, code: u16) -> Result<Vec<(u12
         "SELECT a.id, b.debits_posted, b.credits_posted, b.debits_pending FROM ledger_accounts a
          JOIN ledger_balances b ON b.num = a.num WHERE a.ledger = ?1 AND a.code = ?2",
         params![ledger, code],
-        |r| Ok((id_of(&r.get::<Vec<u8>>(0)?)?, r.get::<i64>(1)? as u64, r.get::<i64>(2)? as u64, r.get::<i64>(3)? as u64)),
+        |r| {
+            Ok((
+                id_of(&r.get::<Vec<u8>>(0)?)?,
+                r.get::<i64>(1)? as u64,
+                r.get::<i64>(2)? as u64,
+                r.get::<i64>(3)? as u64,
+            ))
+        },
     )
 }
+
+/// (day, store, kind, face, commission, net).
+pub type SettlementEntry = (String, String, String, i64, i64, i64);
 
 /// Retail settlement entries of a day (or all days) and store (or all stores):
 /// (day, store, kind, face, commission, net).
@@ -267,7 +310,7 @@ pub fn settlement_entries(
     currency: &str,
     day: Option<&str>,
     store: Option<&str>,
-) -> Result<Vec<(String, String, String, i64, i64, i64)>, StoreError> {
+) -> Result<Vec<SettlementEntry>, StoreError> {
     sql.query_all(
         "SELECT day, store_id, kind, face_minor, commission_minor, net_minor FROM retail_settlement_entries
          WHERE currency = ?1 AND (?2 IS NULL OR day = ?2) AND (?3 IS NULL OR store_id = ?3) ORDER BY day, store_id",

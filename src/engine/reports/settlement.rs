@@ -59,7 +59,11 @@ fn add(a: &mut i64, b: i64) -> Result<(), ManagerError> {
 }
 
 /// The settlement of a business day (`None`: every day) and store (`None`: every store).
-pub fn settlement(engine: &Engine, date: Option<String>, store: Option<String>) -> Result<SettlementReport, ManagerError> {
+pub fn settlement(
+    engine: &Engine,
+    date: Option<String>,
+    store: Option<String>,
+) -> Result<SettlementReport, ManagerError> {
     let site = Site::of(engine)?;
     if let Some(d) = &date {
         super::day_window(d)?;
@@ -73,7 +77,11 @@ pub fn settlement(engine: &Engine, date: Option<String>, store: Option<String>) 
         ))
     })?;
     let mut days: Vec<RetailDay> = Vec::new();
-    let mut total = RetailDay { date: date.clone().unwrap_or_default(), store: store.clone().unwrap_or_default(), ..RetailDay::default() };
+    let mut total = RetailDay {
+        date: date.clone().unwrap_or_default(),
+        store: store.clone().unwrap_or_default(),
+        ..RetailDay::default()
+    };
     for (day, st, kind, face, commission, net) in entries {
         if days.last().is_none_or(|d| d.date != day || d.store != st) {
             days.push(RetailDay { date: day.clone(), store: st.clone(), ..RetailDay::default() });
@@ -90,11 +98,14 @@ pub fn settlement(engine: &Engine, date: Option<String>, store: Option<String>) 
             add(&mut line.net_payable, net)?;
         }
     }
-    let clearing = |rows: &[(u128, u64, u64, u64)]| -> Result<Clearing, ManagerError> {
+    // Card clearing is debited by card payments (gift); wallet clearing is credited by wallet
+    // charges (spots): each is read on the side its payments land.
+    let clearing = |rows: &[(u128, u64, u64, u64)], debit_side: bool| -> Result<Clearing, ManagerError> {
         let mut c = Clearing::default();
         for (_, debits, credits, _) in rows {
             c.accounts += 1;
-            let b = i64::try_from(i128::from(*debits) - i128::from(*credits)).map_err(|_| over())?;
+            let net = i128::from(*debits) - i128::from(*credits);
+            let b = i64::try_from(if debit_side { net } else { -net }).map_err(|_| over())?;
             add(&mut c.awaiting, b)?;
         }
         Ok(c)
@@ -112,8 +123,8 @@ pub fn settlement(engine: &Engine, date: Option<String>, store: Option<String>) 
         days,
         total,
         prepaid,
-        card_clearing: clearing(&cards)?,
-        wallet_clearing: clearing(&wallets)?,
+        card_clearing: clearing(&cards, true)?,
+        wallet_clearing: clearing(&wallets, false)?,
     })
 }
 

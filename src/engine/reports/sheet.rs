@@ -123,7 +123,11 @@ fn totals_sections(t: &Totals) -> Vec<Section> {
             cashiers.push(Row::amount("  over/short", line.over_short));
         }
     }
-    let summary = vec![Row::amount("Gross", t.gross), Row::amount("Returns", t.returns), Row::amount("Net", t.gross.saturating_sub(t.returns))];
+    let summary = vec![
+        Row::amount("Gross", t.gross),
+        Row::amount("Returns", t.returns),
+        Row::amount("Net", t.gross.saturating_sub(t.returns)),
+    ];
     let mut out = vec![
         Section { title: "Operations".into(), rows: ops },
         Section { title: "Tenders".into(), rows: tenders },
@@ -161,7 +165,16 @@ pub fn x(r: &XReport) -> Sheet {
     };
     let mut sections = vec![Section { title: "Report".into(), rows: head }];
     sections.extend(totals_sections(&r.totals));
-    Sheet { kind: kind.into(), title, currency: r.totals.currency.clone(), store: r.store.clone(), number: r.shift, at_ns: r.generated_at, duplicate: false, sections }
+    Sheet {
+        kind: kind.into(),
+        title,
+        currency: r.totals.currency.clone(),
+        store: r.store.clone(),
+        number: r.shift,
+        at_ns: r.generated_at,
+        duplicate: false,
+        sections,
+    }
 }
 
 pub fn z(r: &ZReport) -> Sheet {
@@ -280,13 +293,25 @@ pub fn liability(l: &Liability, store: &str) -> Sheet {
         b.push(Row::amount(&format!("  {}", c.masked), c.amount));
     }
     sections.push(Section { title: "Breakage".into(), rows: b });
-    Sheet { kind: "liability".into(), title: "GIFT CARD LIABILITY".into(), currency: l.currency.clone(), store: store.into(), number: None, at_ns: l.as_of_ns, duplicate: false, sections }
+    Sheet {
+        kind: "liability".into(),
+        title: "GIFT CARD LIABILITY".into(),
+        currency: l.currency.clone(),
+        store: store.into(),
+        number: None,
+        at_ns: l.as_of_ns,
+        duplicate: false,
+        sections,
+    }
 }
 
 pub fn settlement(s: &SettlementReport, store: &str, at_ns: i64) -> Sheet {
     let mut days = Vec::new();
     for d in &s.days {
-        days.push(Row::text(&format!("{} {}", d.date, d.store), format!("{} orders, {} invalidated", d.orders, d.invalidations)));
+        days.push(Row::text(
+            &format!("{} {}", d.date, d.store),
+            format!("{} orders, {} invalidated", d.orders, d.invalidations),
+        ));
         days.push(Row::amount("  Face value", d.face_value));
         days.push(Row::amount("  Commission", d.commission));
         days.push(Row::amount("  Net payable", d.net_payable));
@@ -326,7 +351,16 @@ pub fn settlement(s: &SettlementReport, store: &str, at_ns: i64) -> Sheet {
         Some(d) => format!("SETTLEMENT {d}"),
         None => "SETTLEMENT".into(),
     };
-    Sheet { kind: "settlement".into(), title, currency: s.currency.clone(), store: store.into(), number: None, at_ns, duplicate: false, sections }
+    Sheet {
+        kind: "settlement".into(),
+        title,
+        currency: s.currency.clone(),
+        store: store.into(),
+        number: None,
+        at_ns,
+        duplicate: false,
+        sections,
+    }
 }
 
 impl Sheet {

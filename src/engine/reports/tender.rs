@@ -12,7 +12,13 @@ use crate::money::Currency;
 
 fn ensure(tx: &mut WriteTx<'_>, id: u128, ledger: u32, code: u16) -> Result<(), LedgerError> {
     if tx.lookup_account(id)?.is_none() {
-        let r = tx.create_accounts(&[NewAccount { id, ledger, code, flags: AccountFlags::HISTORY, ..NewAccount::default() }])?;
+        let r = tx.create_accounts(&[NewAccount {
+            id,
+            ledger,
+            code,
+            flags: AccountFlags::HISTORY,
+            ..NewAccount::default()
+        }])?;
         if !r.iter().all(|r| r.is_success()) {
             return Err(LedgerError::Invalid(format!("account {id:032x} not created: {r:?}")));
         }

@@ -85,7 +85,8 @@ pub async fn close_day(engine: &Engine, manager: u32, store: Option<String>) -> 
         .write(move |tx| {
             let open = shifts::repo::open_in_store(tx.sql(), &store)?;
             if !open.is_empty() {
-                let list: Vec<String> = open.iter().map(|s| format!("{} ({} {})", s.terminal, s.cashier, s.cashier_name)).collect();
+                let list: Vec<String> =
+                    open.iter().map(|s| format!("{} ({} {})", s.terminal, s.cashier, s.cashier_name)).collect();
                 return Err(ManagerError::new(
                     ErrorKind::Conflict,
                     "shifts_open",
@@ -111,10 +112,30 @@ pub async fn close_day(engine: &Engine, manager: u32, store: Option<String>) -> 
             };
             let totals = compute::compute(tx.sql(), &scope)?;
             let grand = add_grand(prev_grand, &totals)?;
-            let body = ZBody { store: store.clone(), number, business_day: day.clone(), from_ns: from, to_ns: now, manager, totals, grand, prev_hash: prev_hash.clone() };
+            let body = ZBody {
+                store: store.clone(),
+                number,
+                business_day: day.clone(),
+                from_ns: from,
+                to_ns: now,
+                manager,
+                totals,
+                grand,
+                prev_hash: prev_hash.clone(),
+            };
             let text = serde_json::to_string(&body).map_err(ManagerError::internal)?;
             let hash = hash_of(&text);
-            let row = ZRow { store: store.clone(), number, business_day: day, from_ns: from, to_ns: now, manager, body: text, prev_hash, hash: hash.clone() };
+            let row = ZRow {
+                store: store.clone(),
+                number,
+                business_day: day,
+                from_ns: from,
+                to_ns: now,
+                manager,
+                body: text,
+                prev_hash,
+                hash: hash.clone(),
+            };
             repo::insert_z(tx.sql(), &row)?;
             let a = shifts::drawer_accounts(tx, site.currency, &store, &site.terminal)?;
             let marker = NewTransfer {
@@ -153,7 +174,12 @@ fn add_grand(g: Grand, t: &Totals) -> Result<Grand, ManagerError> {
 
 /// A stored Z (a reprint: marked duplicate). `number: None` gives the latest, `day` the one of
 /// that business day.
-pub fn get(engine: &Engine, store: Option<String>, number: Option<i64>, day: Option<String>) -> Result<ZReport, ManagerError> {
+pub fn get(
+    engine: &Engine,
+    store: Option<String>,
+    number: Option<i64>,
+    day: Option<String>,
+) -> Result<ZReport, ManagerError> {
     let site = Site::of(engine)?;
     let store = store.unwrap_or(site.store);
     let row = engine.ledger().read_sql(|sql| {
@@ -171,7 +197,8 @@ pub fn get(engine: &Engine, store: Option<String>, number: Option<i64>, day: Opt
 pub fn list(engine: &Engine, store: Option<String>, limit: i64) -> Result<Vec<ZReport>, ManagerError> {
     let site = Site::of(engine)?;
     let store = store.unwrap_or(site.store);
-    let rows = engine.ledger().read_sql(|sql| Ok::<_, ManagerError>(repo::list_z(sql, &store, limit.clamp(1, 1000))?))?;
+    let rows =
+        engine.ledger().read_sql(|sql| Ok::<_, ManagerError>(repo::list_z(sql, &store, limit.clamp(1, 1000))?))?;
     rows.iter().map(|r| read(r, true)).collect()
 }
 
@@ -180,7 +207,8 @@ pub fn list(engine: &Engine, store: Option<String>, limit: i64) -> Result<Vec<ZR
 pub fn verify_chain(engine: &Engine) -> Result<(Vec<String>, Vec<String>), ManagerError> {
     let site = Site::of(engine)?;
     let ledger = site.currency.ledger();
-    let (rows, markers) = engine.ledger().read_sql(|sql| Ok::<_, ManagerError>((repo::all_z(sql)?, repo::z_markers(sql)?)))?;
+    let (rows, markers) =
+        engine.ledger().read_sql(|sql| Ok::<_, ManagerError>((repo::all_z(sql)?, repo::z_markers(sql)?)))?;
     let mut bad = Vec::new();
     let mut prev: Option<(&ZRow, Grand)> = None;
     for row in &rows {
@@ -202,7 +230,11 @@ pub fn verify_chain(engine: &Engine) -> Result<(Vec<String>, Vec<String>), Manag
         let mut grand = prev_grand;
         match serde_json::from_str::<ZBody>(&row.body) {
             Ok(b) => {
-                if b.number != row.number || b.store != row.store || b.prev_hash != row.prev_hash || b.to_ns != row.to_ns {
+                if b.number != row.number
+                    || b.store != row.store
+                    || b.prev_hash != row.prev_hash
+                    || b.to_ns != row.to_ns
+                {
                     bad.push(format!("{name}: its columns differ from its hashed content (altered)"));
                 }
                 match add_grand(prev_grand, &b.totals) {

@@ -767,7 +767,15 @@ fn confirm_in(tx: &mut WriteTx<'_>, id: &str, req: &ConfirmOrder) -> Result<Resu
     )?;
     settlement_entry(tx, &order, "confirm", now)?;
     // The customer's payment into this till's drawer or card clearing (engine::reports::tender).
-    crate::engine::reports::tender::book_retail_tender(tx, id, &order.terminal_id, c, method.as_deref(), order.face, false)?;
+    crate::engine::reports::tender::book_retail_tender(
+        tx,
+        id,
+        &order.terminal_id,
+        c,
+        method.as_deref(),
+        order.face,
+        false,
+    )?;
     let view = load(tx.sql(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
     announce(tx, now, "retail_order.confirmed", &view)?;
     Ok(Ok(view))
@@ -842,7 +850,15 @@ fn invalidate_in(tx: &mut WriteTx<'_>, id: &str) -> Result<OrderView, RetailErro
             )?;
             settlement_entry(tx, &order, "invalidate", now)?;
             let method = order.payment_method.as_deref();
-            crate::engine::reports::tender::book_retail_tender(tx, id, &order.terminal_id, c, method, order.face, true)?;
+            crate::engine::reports::tender::book_retail_tender(
+                tx,
+                id,
+                &order.terminal_id,
+                c,
+                method,
+                order.face,
+                true,
+            )?;
         }
     }
     tx.sql().execute(

@@ -169,7 +169,13 @@ fn view(row: ShiftRow, events: Vec<EventRow>) -> Shift {
         note: row.note,
         events: events
             .into_iter()
-            .map(|e| DrawerEvent { kind: e.kind, amount: e.amount_minor, reason: e.reason, user: e.user_number, at: e.at })
+            .map(|e| DrawerEvent {
+                kind: e.kind,
+                amount: e.amount_minor,
+                reason: e.reason,
+                user: e.user_number,
+                at: e.at,
+            })
             .collect(),
     }
 }
@@ -214,7 +220,8 @@ fn ensure(tx: &mut WriteTx<'_>, id: u128, ledger: u32, code: u16) -> Result<(), 
     if tx.lookup_account(id)?.is_some() {
         return Ok(());
     }
-    let r = tx.create_accounts(&[NewAccount { id, ledger, code, flags: AccountFlags::HISTORY, ..NewAccount::default() }])?;
+    let r =
+        tx.create_accounts(&[NewAccount { id, ledger, code, flags: AccountFlags::HISTORY, ..NewAccount::default() }])?;
     match r.first() {
         Some(r) if r.is_success() => Ok(()),
         other => Err(ManagerError::internal(format!("account {id:032x} not created: {other:?}"))),
@@ -229,7 +236,12 @@ pub struct DrawerAccounts {
     pub paid: u128,
 }
 
-pub fn drawer_accounts(tx: &mut WriteTx<'_>, c: Currency, store: &str, terminal: &str) -> Result<DrawerAccounts, ManagerError> {
+pub fn drawer_accounts(
+    tx: &mut WriteTx<'_>,
+    c: Currency,
+    store: &str,
+    terminal: &str,
+) -> Result<DrawerAccounts, ManagerError> {
     let l = c.ledger();
     let a = DrawerAccounts {
         drawer: account_id(code::CASH_DRAWER, l, terminal),
@@ -245,7 +257,17 @@ pub fn drawer_accounts(tx: &mut WriteTx<'_>, c: Currency, store: &str, terminal:
 }
 
 /// Books one drawer transfer; the ledger refusing it is internal (these accounts have no limits).
-fn book(tx: &mut WriteTx<'_>, c: Currency, key: &str, debit: u128, credit: u128, amount: i64, code: u16, shift: i64) -> Result<(), ManagerError> {
+#[allow(clippy::too_many_arguments)] // one transfer's fields, named at each call
+fn book(
+    tx: &mut WriteTx<'_>,
+    c: Currency,
+    key: &str,
+    debit: u128,
+    credit: u128,
+    amount: i64,
+    code: u16,
+    shift: i64,
+) -> Result<(), ManagerError> {
     if amount <= 0 {
         return Ok(());
     }
@@ -272,7 +294,10 @@ pub fn check_day_open(tx: &WriteTx<'_>, store: &str, day: &str) -> Result<(), Ma
         return Err(ManagerError::new(
             ErrorKind::Conflict,
             "period_closed",
-            format!("Business day {day} of store {store} was closed by Z report {}; nothing more can be booked into it.", z.number),
+            format!(
+                "Business day {day} of store {store} was closed by Z report {}; nothing more can be booked into it.",
+                z.number
+            ),
         ));
     }
     Ok(())
@@ -304,7 +329,10 @@ pub async fn open(engine: &Engine, req: OpenShift) -> Result<Shift, ManagerError
                 return Err(ManagerError::new(
                     ErrorKind::Conflict,
                     "shift_open_on_terminal",
-                    format!("Till {terminal} already has an open shift of {} ({}); close it first.", s.cashier_name, s.cashier),
+                    format!(
+                        "Till {terminal} already has an open shift of {} ({}); close it first.",
+                        s.cashier_name, s.cashier
+                    ),
                 ));
             }
             if let Some(s) = repo::open_of_cashier(sql, req.cashier)? {
@@ -340,7 +368,15 @@ pub async fn open(engine: &Engine, req: OpenShift) -> Result<Shift, ManagerError
             let id = repo::insert_shift(tx.sql(), &row)?;
             let a = drawer_accounts(tx, site.currency, &site.store, &terminal)?;
             book(tx, site.currency, "float", a.drawer, a.safe, float, transfer_code::SHIFT_FLOAT, id)?;
-            let event = EventRow { id: 0, shift_id: id, kind: "float".into(), amount_minor: float, reason: String::new(), user_number: req.cashier, at: now };
+            let event = EventRow {
+                id: 0,
+                shift_id: id,
+                kind: "float".into(),
+                amount_minor: float,
+                reason: String::new(),
+                user_number: req.cashier,
+                at: now,
+            };
             repo::insert_event(tx.sql(), &event)?;
             load(tx, id)
         })
@@ -365,8 +401,9 @@ pub fn current(engine: &Engine, user: u32) -> Result<Option<Shift>, ManagerError
 /// One shift by id.
 pub fn get(engine: &Engine, id: i64) -> Result<Shift, ManagerError> {
     engine.ledger().read_sql(|sql| {
-        let row = repo::by_id(sql, id)?
-            .ok_or_else(|| ManagerError::new(ErrorKind::NotFound, "shift_not_found", format!("There is no shift {id}.")))?;
+        let row = repo::by_id(sql, id)?.ok_or_else(|| {
+            ManagerError::new(ErrorKind::NotFound, "shift_not_found", format!("There is no shift {id}."))
+        })?;
         let events = repo::events(sql, id)?;
         Ok(view(row, events))
     })
@@ -387,13 +424,22 @@ fn shift_for(tx: &WriteTx<'_>, user: u32, role: Role, shift: Option<i64>) -> Res
         Some(id) => repo::by_id(tx.sql(), id)?,
         None => repo::open_of_cashier(tx.sql(), user)?,
     };
-    let no_shift = || ManagerError::new(ErrorKind::Conflict, "no_open_shift", "You have no open shift; open one first.");
+    let no_shift =
+        || ManagerError::new(ErrorKind::Conflict, "no_open_shift", "You have no open shift; open one first.");
     let row = row.ok_or_else(no_shift)?;
     if row.cashier != user && role != Role::Manager {
-        return Err(ManagerError::new(ErrorKind::Forbidden, "forbidden", "Only the shift's cashier or a manager may do this."));
+        return Err(ManagerError::new(
+            ErrorKind::Forbidden,
+            "forbidden",
+            "Only the shift's cashier or a manager may do this.",
+        ));
     }
     if row.state != "open" {
-        return Err(ManagerError::new(ErrorKind::Conflict, "shift_closed", format!("Shift {} is already closed.", row.id)));
+        return Err(ManagerError::new(
+            ErrorKind::Conflict,
+            "shift_closed",
+            format!("Shift {} is already closed.", row.id),
+        ));
     }
     Ok(row)
 }
@@ -407,7 +453,15 @@ pub enum Movement {
 }
 
 /// Records a paid-in, paid-out (with a reason) or a no-sale opening of the drawer.
-pub async fn movement(engine: &Engine, user: u32, role: Role, shift: Option<i64>, kind: Movement, amount: Money, reason: String) -> Result<Shift, ManagerError> {
+pub async fn movement(
+    engine: &Engine,
+    user: u32,
+    role: Role,
+    shift: Option<i64>,
+    kind: Movement,
+    amount: Money,
+    reason: String,
+) -> Result<Shift, ManagerError> {
     let site = Site::of(engine)?;
     let reason = reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 120 {
@@ -433,12 +487,24 @@ pub async fn movement(engine: &Engine, user: u32, role: Role, shift: Option<i64>
                 Movement::PaidOut => ("paid_out", amount.minor()),
                 Movement::NoSale => ("no_sale", 0),
             };
-            let event = EventRow { id: 0, shift_id: row.id, kind: name.into(), amount_minor: minor, reason: reason.clone(), user_number: user, at: now };
+            let event = EventRow {
+                id: 0,
+                shift_id: row.id,
+                kind: name.into(),
+                amount_minor: minor,
+                reason: reason.clone(),
+                user_number: user,
+                at: now,
+            };
             let event_id = repo::insert_event(tx.sql(), &event)?;
             let key = format!("{name}:{event_id}");
             match kind {
-                Movement::PaidIn => book(tx, site.currency, &key, a.drawer, a.paid, minor, transfer_code::PAID_IN, row.id)?,
-                Movement::PaidOut => book(tx, site.currency, &key, a.paid, a.drawer, minor, transfer_code::PAID_OUT, row.id)?,
+                Movement::PaidIn => {
+                    book(tx, site.currency, &key, a.drawer, a.paid, minor, transfer_code::PAID_IN, row.id)?
+                }
+                Movement::PaidOut => {
+                    book(tx, site.currency, &key, a.paid, a.drawer, minor, transfer_code::PAID_OUT, row.id)?
+                }
                 Movement::NoSale => {}
             }
             load(tx, row.id)
@@ -455,7 +521,14 @@ pub struct Approval {
 
 /// Closes a shift with a blind count. Beyond the tolerance without an approval nothing changes
 /// and the refusal names neither the expected amount nor the difference.
-pub async fn close(engine: &Engine, user: u32, role: Role, shift: Option<i64>, counted: Vec<CountLine>, approval: Option<Approval>) -> Result<Shift, ManagerError> {
+pub async fn close(
+    engine: &Engine,
+    user: u32,
+    role: Role,
+    shift: Option<i64>,
+    counted: Vec<CountLine>,
+    approval: Option<Approval>,
+) -> Result<Shift, ManagerError> {
     let site = Site::of(engine)?;
     let config = ManagerConfig::of(engine)?;
     let tolerance = config.tolerance(site.currency)?;
@@ -576,7 +649,15 @@ pub fn seed_demo(engine: &Engine) -> Result<(), ManagerError> {
             note: None,
         };
         let id = repo::insert_shift(tx.sql(), &row)?;
-        let e = EventRow { id: 0, shift_id: id, kind: "float".into(), amount_minor: 0, reason: String::new(), user_number: 1001, at: now };
+        let e = EventRow {
+            id: 0,
+            shift_id: id,
+            kind: "float".into(),
+            amount_minor: 0,
+            reason: String::new(),
+            user_number: 1001,
+            at: now,
+        };
         repo::insert_event(tx.sql(), &e)?;
         Ok::<(), ManagerError>(())
     })

@@ -124,11 +124,19 @@ pub fn by_id(sql: Sql<'_>, id: i64) -> Result<Option<ShiftRow>, StoreError> {
 }
 
 pub fn open_on_terminal(sql: Sql<'_>, terminal: &str) -> Result<Option<ShiftRow>, StoreError> {
-    sql.query_one(&format!("SELECT {COLUMNS} FROM shifts WHERE terminal = ?1 AND state = 'open'"), params![terminal], shift)
+    sql.query_one(
+        &format!("SELECT {COLUMNS} FROM shifts WHERE terminal = ?1 AND state = 'open'"),
+        params![terminal],
+        shift,
+    )
 }
 
 pub fn open_of_cashier(sql: Sql<'_>, cashier: u32) -> Result<Option<ShiftRow>, StoreError> {
-    sql.query_one(&format!("SELECT {COLUMNS} FROM shifts WHERE cashier = ?1 AND state = 'open'"), params![cashier], shift)
+    sql.query_one(
+        &format!("SELECT {COLUMNS} FROM shifts WHERE cashier = ?1 AND state = 'open'"),
+        params![cashier],
+        shift,
+    )
 }
 
 pub fn open_in_store(sql: Sql<'_>, store: &str) -> Result<Vec<ShiftRow>, StoreError> {
@@ -174,7 +182,12 @@ pub fn events(sql: Sql<'_>, shift_id: i64) -> Result<Vec<EventRow>, StoreError> 
 }
 
 /// Drawer events of the shifts of a store (or all stores) in the window `(from, to]`.
-pub fn events_between(sql: Sql<'_>, store: Option<&str>, from: i64, to: i64) -> Result<Vec<(EventRow, String, String, u32)>, StoreError> {
+pub fn events_between(
+    sql: Sql<'_>,
+    store: Option<&str>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(EventRow, String, String, u32)>, StoreError> {
     sql.query_all(
         "SELECT e.id, e.shift_id, e.kind, e.amount_minor, e.reason, e.user_number, e.at, s.store, s.terminal, s.cashier
          FROM shift_events e JOIN shifts s ON s.id = e.shift_id
@@ -196,8 +209,18 @@ pub fn insert_shift(sql: Sql<'_>, s: &ShiftRow) -> Result<i64, StoreError> {
         "INSERT INTO shifts (id, store, terminal, cashier, cashier_name, currency, state, business_day, opened_at,
              float_minor, float_counts)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10)",
-        params![id, &s.store, &s.terminal, s.cashier, &s.cashier_name, &s.currency, &s.business_day, s.opened_at,
-            s.float_minor, &s.float_counts],
+        params![
+            id,
+            &s.store,
+            &s.terminal,
+            s.cashier,
+            &s.cashier_name,
+            &s.currency,
+            &s.business_day,
+            s.opened_at,
+            s.float_minor,
+            &s.float_counts
+        ],
     )?;
     Ok(id)
 }
@@ -218,8 +241,16 @@ pub fn close(sql: Sql<'_>, s: &ShiftRow) -> Result<bool, StoreError> {
         "UPDATE shifts SET state = 'closed', closed_at = ?2, counted_minor = ?3, counted_counts = ?4,
              expected_minor = ?5, over_short_minor = ?6, approved_by = ?7, note = ?8
          WHERE id = ?1 AND state = 'open'",
-        params![s.id, s.closed_at, s.counted_minor, s.counted_counts.as_deref(), s.expected_minor, s.over_short_minor,
-            s.approved_by, s.note.as_deref()],
+        params![
+            s.id,
+            s.closed_at,
+            s.counted_minor,
+            s.counted_counts.as_deref(),
+            s.expected_minor,
+            s.over_short_minor,
+            s.approved_by,
+            s.note.as_deref()
+        ],
     )?;
     Ok(n == 1)
 }

@@ -139,10 +139,8 @@ impl Reports {
                     cx.send(Request::Manager(ManagerCall::Print(Box::new(r.sheet.clone()))));
                 }
             }
-            Action::Export => {
-                if self.report.is_some() {
-                    cx.send(Request::Manager(ManagerCall::Export(self.kind.clone())));
-                }
+            Action::Export if self.report.is_some() => {
+                cx.send(Request::Manager(ManagerCall::Export(self.kind.clone())));
             }
             _ => {}
         }
@@ -212,8 +210,17 @@ impl Reports {
             let start = (self.selected + 1).saturating_sub(visible);
             for (i, z) in h.iter().enumerate().skip(start).take(visible) {
                 let net = self.fmt(ctx, z.net);
-                let text = format!(" Z {:>4}  {}  net {:>14}  {}", z.number, z.business_day, net, z.hash.get(..12).unwrap_or(""));
-                lines.push(Line::from(Span::styled(text, if i == self.selected { theme.selected } else { theme.value })));
+                let text = format!(
+                    " Z {:>4}  {}  net {:>14}  {}",
+                    z.number,
+                    z.business_day,
+                    net,
+                    z.hash.get(..12).unwrap_or("")
+                );
+                lines.push(Line::from(Span::styled(
+                    text,
+                    if i == self.selected { theme.selected } else { theme.value },
+                )));
             }
         } else if let Some(r) = &self.report {
             let locale = ctx.locale();
@@ -238,14 +245,20 @@ impl Reports {
                 let more = if scroll < max { "↓ more" } else { "↑ more" };
                 all.truncate(scroll + rows.saturating_sub(1));
                 lines.extend(all.into_iter().skip(scroll));
-                lines.push(Line::from(Span::styled(format!(" {more} · line {}/{}", scroll + 1, max + rows), theme.muted)));
+                lines.push(Line::from(Span::styled(
+                    format!(" {more} · line {}/{}", scroll + 1, max + rows),
+                    theme.muted,
+                )));
             } else {
                 lines = all;
             }
         }
         f.render_widget(Paragraph::new(lines), body);
         if let Some((n, danger)) = &self.note {
-            f.render_widget(Paragraph::new(Span::styled(format!(" {n}"), if *danger { theme.danger } else { theme.ok })), note_area);
+            f.render_widget(
+                Paragraph::new(Span::styled(format!(" {n}"), if *danger { theme.danger } else { theme.ok })),
+                note_area,
+            );
         }
     }
 }

@@ -29,11 +29,26 @@ pub enum Mode {
     Loading,
     View,
     /// The denomination counter: for the opening float or the blind close.
-    Count { closing: bool, quantities: Vec<u32>, selected: usize },
+    Count {
+        closing: bool,
+        quantities: Vec<u32>,
+        selected: usize,
+    },
     /// A paid-in, paid-out or no-sale: amount (not for no-sale) and reason.
-    Movement { kind: &'static str, amount: Field, reason: Field, focus: usize },
+    Movement {
+        kind: &'static str,
+        amount: Field,
+        reason: Field,
+        focus: usize,
+    },
     /// The close needs a manager: the same count again with their approval.
-    Approval { counted: Vec<CountLine>, manager: Field, pin: Field, note: Field, focus: usize },
+    Approval {
+        counted: Vec<CountLine>,
+        manager: Field,
+        pin: Field,
+        note: Field,
+        focus: usize,
+    },
 }
 
 pub struct ShiftScreen {
@@ -119,7 +134,9 @@ impl ShiftScreen {
             return;
         }
         match (&mut self.mode, a) {
-            (Mode::Count { .. } | Mode::Movement { .. } | Mode::Approval { .. }, Action::Back) => self.mode = Mode::View,
+            (Mode::Count { .. } | Mode::Movement { .. } | Mode::Approval { .. }, Action::Back) => {
+                self.mode = Mode::View
+            }
             (_, Action::Back) => cx.go(Goto::Home),
             (Mode::View, Action::ShiftOpen) if self.shift.is_none() => self.start_count(false),
             (Mode::View, Action::ShiftClose) if self.shift.is_some() => self.start_count(true),
@@ -149,12 +166,22 @@ impl ShiftScreen {
                 let (title, body) = if closing {
                     (
                         "Close the shift with this count?".to_string(),
-                        vec![format!("Counted: {shown}"), "The expected amount is shown once the shift is closed.".into()],
+                        vec![
+                            format!("Counted: {shown}"),
+                            "The expected amount is shown once the shift is closed.".into(),
+                        ],
                     )
                 } else {
                     ("Open the shift?".to_string(), vec![format!("Opening float: {shown}")])
                 };
-                cx.confirm(Confirm { title, body, yes_label: if closing { "close" } else { "open" }, no_label: "count again", danger: closing, ask: ASK_COUNT });
+                cx.confirm(Confirm {
+                    title,
+                    body,
+                    yes_label: if closing { "close" } else { "open" },
+                    no_label: "count again",
+                    danger: closing,
+                    ask: ASK_COUNT,
+                });
             }
             (Mode::Movement { focus, kind, .. }, Action::NextField) => {
                 *focus = if *kind == "no-sale" { 1 } else { (*focus + 1) % 2 };
@@ -182,7 +209,8 @@ impl ShiftScreen {
                     self.note = Some(("Type the manager's number.".into(), true));
                     return;
                 };
-                let approval = ManagerApproval { manager: number, pin: pin.value.clone(), note: note.value.trim().to_string() };
+                let approval =
+                    ManagerApproval { manager: number, pin: pin.value.clone(), note: note.value.trim().to_string() };
                 let req = CloseShift { counted: counted.clone(), shift_id: None, approval: Some(approval) };
                 self.busy = true;
                 cx.send(Request::Manager(ManagerCall::CloseShift(req)));
@@ -251,7 +279,7 @@ impl ShiftScreen {
                     self.denominations = vec![1];
                 }
                 self.currency = Currency::from_code(&denominations.currency).ok().or(self.currency);
-                self.shift = current.shift;
+                self.shift = current.shift.clone();
                 self.mode = Mode::View;
             }
             Ok(ManagerReply::ShiftChanged(s)) => {
@@ -275,7 +303,8 @@ impl ShiftScreen {
                 let refused_for_manager = matches!(&e, crate::tui::model::CallError::Refused { code, .. } if code == "manager_approval_required");
                 if refused_for_manager && let Mode::Count { .. } = self.mode {
                     let (counted, _) = self.counted();
-                    self.note = Some(("The count is outside the tolerance: a manager must approve the close.".into(), true));
+                    self.note =
+                        Some(("The count is outside the tolerance: a manager must approve the close.".into(), true));
                     self.mode = Mode::Approval {
                         counted,
                         manager: Field::new("Manager", FieldKind::Digits, 8),
@@ -313,12 +342,21 @@ impl ShiftScreen {
                 match &self.shift {
                     None => {
                         lines.push(Line::from(" You have no open shift on this till."));
-                        lines.push(Line::from(Span::styled(" Press o to open one: count the float first.", theme.muted)));
+                        lines.push(Line::from(Span::styled(
+                            " Press o to open one: count the float first.",
+                            theme.muted,
+                        )));
                     }
                     Some(s) => {
-                        lines.push(Line::from(format!(" Shift {} · till {} · {} {}", s.id, s.terminal, s.cashier, s.cashier_name)));
+                        lines.push(Line::from(format!(
+                            " Shift {} · till {} · {} {}",
+                            s.id, s.terminal, s.cashier, s.cashier_name
+                        )));
                         lines.push(Line::from(format!(" Opened {}", s.opened_at.get(11..16).unwrap_or(""))));
-                        lines.push(Line::from(vec![Span::styled(" Opening float  ", theme.label), Span::styled(fmt(s.float), theme.amount)]));
+                        lines.push(Line::from(vec![
+                            Span::styled(" Opening float  ", theme.label),
+                            Span::styled(fmt(s.float), theme.amount),
+                        ]));
                         for e in &s.events {
                             let what = match e.kind.as_str() {
                                 "paid_in" => "Paid in",
@@ -334,12 +372,17 @@ impl ShiftScreen {
                 if let Some(c) = &self.closed {
                     lines.push(Line::from(""));
                     lines.push(Line::from(Span::styled(format!(" Shift {} closed", c.id), theme.title)));
-                    let row = |l: &str, v: String| Line::from(vec![Span::styled(format!(" {l:<14} "), theme.label), Span::styled(v, theme.amount)]);
+                    let row = |l: &str, v: String| {
+                        Line::from(vec![Span::styled(format!(" {l:<14} "), theme.label), Span::styled(v, theme.amount)])
+                    };
                     lines.push(row("Counted", fmt(c.counted.unwrap_or(0))));
                     lines.push(row("Expected", fmt(c.expected.unwrap_or(0))));
                     let os = c.over_short.unwrap_or(0);
                     let style = if os == 0 { theme.ok } else { theme.danger };
-                    lines.push(Line::from(vec![Span::styled(format!(" {:<14} ", "Over/short"), theme.label), Span::styled(fmt(os), style)]));
+                    lines.push(Line::from(vec![
+                        Span::styled(format!(" {:<14} ", "Over/short"), theme.label),
+                        Span::styled(fmt(os), style),
+                    ]));
                 }
             }
             Mode::Count { quantities, selected, closing } => {
@@ -352,8 +395,15 @@ impl ShiftScreen {
                     let style = if i == *selected { theme.selected } else { theme.value };
                     lines.push(Line::from(Span::styled(text, style)));
                 }
-                lines.push(Line::from(vec![Span::styled(" Counted        ", theme.label), Span::styled(fmt(total), theme.amount_big)]));
-                let hint = if *closing { " Type how many of each; the expected amount is shown after the close." } else { " Type how many of each note and coin." };
+                lines.push(Line::from(vec![
+                    Span::styled(" Counted        ", theme.label),
+                    Span::styled(fmt(total), theme.amount_big),
+                ]));
+                let hint = if *closing {
+                    " Type how many of each; the expected amount is shown after the close."
+                } else {
+                    " Type how many of each note and coin."
+                };
                 lines.push(Line::from(Span::styled(hint, theme.muted)));
             }
             Mode::Movement { kind, amount, reason, focus } => {
@@ -372,7 +422,10 @@ impl ShiftScreen {
         }
         f.render_widget(Paragraph::new(lines), body);
         if let Some((n, danger)) = &self.note {
-            f.render_widget(Paragraph::new(Span::styled(format!(" {n}"), if *danger { theme.danger } else { theme.ok })), note_area);
+            f.render_widget(
+                Paragraph::new(Span::styled(format!(" {n}"), if *danger { theme.danger } else { theme.ok })),
+                note_area,
+            );
         }
     }
 }
