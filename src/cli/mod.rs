@@ -147,6 +147,45 @@ pub enum WalletCommand {
         #[arg(long)]
         balance: String,
     },
+    /// Check in at a table by its code (as read from the QR code).
+    Checkin {
+        #[arg(long)]
+        code: String,
+        #[command(flatten)]
+        app: WalletAppArgs,
+    },
+    /// The orders on the table you are checked in at.
+    Orders {
+        #[command(flatten)]
+        app: WalletAppArgs,
+    },
+    /// Pay an order: reserve its amount in the wallet (the cashier confirms).
+    Pay {
+        order_id: i64,
+        #[command(flatten)]
+        app: WalletAppArgs,
+    },
+    /// The wallet's balance.
+    Balance {
+        #[command(flatten)]
+        app: WalletAppArgs,
+    },
+    /// Check out of the table.
+    Checkout {
+        #[command(flatten)]
+        app: WalletAppArgs,
+    },
+}
+
+/// Which wallet app plays the customer, against which server.
+#[derive(Debug, Clone, Args)]
+pub struct WalletAppArgs {
+    /// The wallet (from `till wallet create`); may be left out when the data directory has one.
+    #[arg(long, value_name = "WALLET_ID")]
+    pub wallet: Option<i64>,
+    /// The till server's URL.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:7878")]
+    pub server: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -240,6 +279,17 @@ pub fn main() -> ExitCode {
         Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),
         Some(Command::Wallet(WalletCommand::Create { name, balance })) => {
             spots::create_wallet(&cli.global, &name, &balance)
+        }
+        Some(Command::Wallet(cmd)) => {
+            let (app, action) = match cmd {
+                WalletCommand::Create { .. } => unreachable!("handled above"),
+                WalletCommand::Checkin { code, app } => (app, spots::WalletAction::CheckIn { code }),
+                WalletCommand::Orders { app } => (app, spots::WalletAction::Orders),
+                WalletCommand::Pay { order_id, app } => (app, spots::WalletAction::Pay { order_id }),
+                WalletCommand::Balance { app } => (app, spots::WalletAction::Balance),
+                WalletCommand::Checkout { app } => (app, spots::WalletAction::CheckOut),
+            };
+            spots::wallet_action(&cli.global, app.wallet, &app.server, action)
         }
     };
     match result {

@@ -42,6 +42,7 @@ pub enum Action {
     ReportSettlement,
     Export,
     BookBreakage,
+    OpenSpots,
     // Gift card operations.
     GiftSell,
     GiftReload,
@@ -74,6 +75,13 @@ pub enum Action {
     Save,
     CycleLeft,
     CycleRight,
+    // Spots board.
+    SpotOrder,
+    SpotConfirm,
+    SpotRevoke,
+    SpotPaidOther,
+    SpotClose,
+    Refresh,
 }
 
 impl Action {
@@ -111,6 +119,7 @@ impl Action {
             Action::ReportSettlement => "settlement",
             Action::Export => "export CSV",
             Action::BookBreakage => "book breakage",
+            Action::OpenSpots => "spots",
             Action::GiftSell => "sell",
             Action::GiftReload => "reload",
             Action::GiftRedeem => "redeem",
@@ -138,6 +147,12 @@ impl Action {
             Action::Save => "save",
             Action::CycleLeft => "previous choice",
             Action::CycleRight => "next choice",
+            Action::SpotOrder => "new order",
+            Action::SpotConfirm => "confirm payment",
+            Action::SpotRevoke => "revoke payment",
+            Action::SpotPaidOther => "paid in cash",
+            Action::SpotClose => "close table",
+            Action::Refresh => "refresh",
         }
     }
 

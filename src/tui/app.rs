@@ -81,6 +81,11 @@ pub enum Request {
     },
     /// Shifts, the drawer and the manager's reports.
     Manager(super::manager_calls::ManagerCall),
+    /// A spots board call (`/rest/v1`, the till's merchant credential).
+    Spots {
+        op: u64,
+        call: screens::spots::SpotsCall,
+    },
 }
 
 /// A retail order to create.
@@ -134,6 +139,10 @@ pub enum Reply {
     Printed(Result<(), String>),
     SettingsSaved(Result<String, String>),
     Manager(Result<super::manager_calls::ManagerReply, CallError>),
+    Spots {
+        op: u64,
+        result: Result<screens::spots::SpotsOutcome, CallError>,
+    },
 }
 
 /// Session-wide state every screen may read: the status bar's facts, settings, id sequence.
@@ -243,6 +252,7 @@ pub enum Goto {
     Settings,
     Shift,
     Reports,
+    Spots,
 }
 
 /// What a screen handler may do besides changing its own state.
@@ -570,7 +580,8 @@ fn reply_error(r: &Reply) -> Option<&CallError> {
         | Reply::Products(Err(e))
         | Reply::Order { result: Err(e), .. }
         | Reply::Journal(Err(e))
-        | Reply::Reprint(Err(e), _) => Some(e),
+        | Reply::Reprint(Err(e), _)
+        | Reply::Spots { result: Err(e), .. } => Some(e),
         _ => None,
     }
 }

@@ -10,7 +10,7 @@
 //! | `clients`      | MAC clients (merchant / user), their sealed keys, the nonce replay store |
 //! | `places`       | spots, check-ins, orders and the spot status rules                       |
 //! | `transactions` | transactions: new → reserved → confirmed / revoked / rejected, expiry    |
-//! | `background`   | the expiry sweeper and `callback_uri` delivery                          |
+//! | `background`   | the expiry sweeper; configured spots and the till's credential at start  |
 //! | `repo`         | every SQL statement of this area (through `store::Sql`)                  |
 //!
 //! ## Ledger
@@ -67,12 +67,8 @@ pub struct SpotsConfig {
     /// How long a reservation holds the money when the transaction names no `reserve_for` /
     /// `reserve_until`.
     pub default_reserve_seconds: u32,
-    /// How often the sweeper looks for expired reservations and due callbacks.
+    /// How often the sweeper looks for expired reservations.
     pub sweep_interval_ms: u64,
-    /// `callback_uri` retries: first delay (doubling each attempt), the cap, the attempts.
-    pub callback_retry_base_ms: u64,
-    pub callback_retry_max_ms: u64,
-    pub callback_max_attempts: u32,
 }
 
 impl Default for SpotsConfig {
@@ -89,9 +85,6 @@ impl Default for SpotsConfig {
             public_port: None,
             default_reserve_seconds: 86_400,
             sweep_interval_ms: 500,
-            callback_retry_base_ms: 1_000,
-            callback_retry_max_ms: 600_000,
-            callback_max_attempts: 20,
         }
     }
 }
@@ -234,18 +227,7 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             created_at INTEGER NOT NULL
           );
           CREATE INDEX spots_orders_spot ON spots_orders (spot_id, session);
-          CREATE INDEX spots_orders_txn ON spots_orders (transaction_key);
-          CREATE TABLE spots_callbacks (
-            id INTEGER PRIMARY KEY,
-            transaction_key TEXT NOT NULL,
-            url TEXT NOT NULL,
-            body TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_at INTEGER NOT NULL,
-            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),
-            last_error TEXT
-          );
-          CREATE INDEX spots_callbacks_due ON spots_callbacks (state, next_at);",
+          CREATE INDEX spots_orders_txn ON spots_orders (transaction_key);",
 }];
 
 /// Seconds since the Unix epoch of a ledger timestamp (nanoseconds).

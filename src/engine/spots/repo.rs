@@ -155,18 +155,20 @@ pub fn spots(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<SpotRow>, i64), SpotsError> {
+    // Two statements rather than `?2 IS NULL OR …`: an untyped NULL parameter is not portable.
+    let (filter, status) = match status {
+        Some(s) => ("AND status = ?2", s),
+        None => ("AND ?2 = ?2", ""),
+    };
     let total = sql
         .query_one(
-            "SELECT count(*) FROM spots_spots WHERE location_id = ?1 AND (?2 IS NULL OR status = ?2)",
+            &format!("SELECT count(*) FROM spots_spots WHERE location_id = ?1 {filter}"),
             params![location_id, status],
             |r| r.get::<i64>(0),
         )?
         .unwrap_or(0);
     let rows = sql.query_all(
-        &format!(
-            "SELECT {SPOT_COLS} FROM spots_spots WHERE location_id = ?1 AND (?2 IS NULL OR status = ?2)
-             ORDER BY id LIMIT ?3 OFFSET ?4"
-        ),
+        &format!("SELECT {SPOT_COLS} FROM spots_spots WHERE location_id = ?1 {filter} ORDER BY id LIMIT ?3 OFFSET ?4"),
         params![location_id, status, limit, offset],
         spot_row,
     )?;
@@ -428,46 +430,5 @@ pub fn payments(sql: Sql<'_>, key: &str) -> Result<Vec<PaymentRow>, SpotsError> 
 
 pub fn set_final_price(sql: Sql<'_>, payment_id: i64, price: i64) -> Result<(), SpotsError> {
     sql.execute("UPDATE spots_payments SET final_price = ?2 WHERE id = ?1", params![payment_id, price])?;
-    Ok(())
-}
-
-// ---- callbacks (the durable outbox of `callback_uri`) ----
-
-pub fn enqueue_callback(sql: Sql<'_>, key: &str, url: &str, body: &str, now_ms: i64) -> Result<(), SpotsError> {
-    sql.execute(
-        "INSERT INTO spots_callbacks (transaction_key, url, body, attempts, next_at, state) VALUES (?1, ?2, ?3, 0, ?4, 'pending')",
-        params![key, url, body, now_ms],
-    )?;
-    Ok(())
-}
-
-#[derive(Debug, Clone)]
-pub struct CallbackRow {
-    pub id: i64,
-    pub url: String,
-    pub body: String,
-    pub attempts: i64,
-}
-
-pub fn due_callbacks(sql: Sql<'_>, now_ms: i64, limit: i64) -> Result<Vec<CallbackRow>, SpotsError> {
-    Ok(sql.query_all(
-        "SELECT id, url, body, attempts FROM spots_callbacks WHERE state = 'pending' AND next_at <= ?1 ORDER BY next_at, id
-         LIMIT ?2",
-        params![now_ms, limit],
-        |r| Ok(CallbackRow { id: r.get(0)?, url: r.get(1)?, body: r.get(2)?, attempts: r.get(3)? }),
-    )?)
-}
-
-pub fn callback_done(sql: Sql<'_>, id: i64) -> Result<(), SpotsError> {
-    sql.execute("UPDATE spots_callbacks SET state = 'done', attempts = attempts + 1 WHERE id = ?1", params![id])?;
-    Ok(())
-}
-
-pub fn callback_retry(sql: Sql<'_>, id: i64, next_at: i64, failed: bool, error: &str) -> Result<(), SpotsError> {
-    let state = if failed { "failed" } else { "pending" };
-    sql.execute(
-        "UPDATE spots_callbacks SET attempts = attempts + 1, next_at = ?2, state = ?3, last_error = ?4 WHERE id = ?1",
-        params![id, next_at, state, error],
-    )?;
     Ok(())
 }

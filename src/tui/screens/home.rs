@@ -17,6 +17,7 @@ pub struct Home;
 const AREAS: &[(char, Action, &str, &str)] = &[
     ('g', Action::OpenGift, "Gift card", "sell, reload, redeem, check balance, cash out, exchange"),
     ('r', Action::OpenRetail, "Retail gift cards", "sell third-party cards: print a code or activate a card"),
+    ('t', Action::OpenSpots, "Spots", "tables: who waits where, put the bill on, confirm wallet payments"),
     ('j', Action::OpenJournal, "Journal", "today's operations on this till, reprint, reverse last"),
     ('s', Action::OpenSettings, "Settings", "printer, paper width, locale, receipt header"),
     ('f', Action::OpenShift, "Shift", "open or close your shift: count the drawer, paid in and out"),
@@ -51,6 +52,7 @@ impl Home {
             Action::OpenReports if cx.ctx.user.as_ref().is_some_and(|u| u.role == crate::tui::model::Role::Manager) => {
                 cx.go(Goto::Reports)
             }
+            Action::OpenSpots => cx.go(Goto::Spots),
             _ => {}
         }
     }

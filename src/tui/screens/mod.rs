@@ -9,6 +9,7 @@ pub mod reports;
 pub mod retail;
 pub mod settings;
 pub mod shift;
+pub mod spots;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -29,6 +30,7 @@ pub enum Screen {
     Settings(settings::SettingsScreen),
     Shift(Box<shift::ShiftScreen>),
     Reports(Box<reports::Reports>),
+    Spots(Box<spots::Board>),
 }
 
 impl Screen {
@@ -43,6 +45,7 @@ impl Screen {
             Goto::Settings => Screen::Settings(settings::SettingsScreen::new(&cx.ctx.settings)),
             Goto::Shift => Screen::Shift(Box::new(shift::ShiftScreen::open(cx))),
             Goto::Reports => Screen::Reports(Box::new(reports::Reports::open(cx))),
+            Goto::Spots => Screen::Spots(Box::new(spots::Board::open(cx))),
         }
     }
 
@@ -56,6 +59,7 @@ impl Screen {
             Screen::Settings(_) => "Settings",
             Screen::Shift(_) => "Shift",
             Screen::Reports(_) => "Reports",
+            Screen::Spots(_) => "Spots",
         }
     }
 
@@ -69,6 +73,7 @@ impl Screen {
             Screen::Settings(s) => s.bindings(),
             Screen::Shift(s) => s.bindings(),
             Screen::Reports(s) => s.bindings(),
+            Screen::Spots(s) => s.bindings(),
         }
     }
 
@@ -83,6 +88,7 @@ impl Screen {
             Screen::Settings(s) => s.text_focus(),
             Screen::Shift(s) => s.text_focus(),
             Screen::Reports(_) => false,
+            Screen::Spots(s) => s.text_focus(),
         }
     }
 
@@ -104,6 +110,7 @@ impl Screen {
             Screen::Settings(s) => s.on_action(a, cx),
             Screen::Shift(s) => s.on_action(a, cx),
             Screen::Reports(s) => s.on_action(a, cx),
+            Screen::Spots(s) => s.on_action(a, cx),
         }
     }
 
@@ -114,6 +121,7 @@ impl Screen {
             Screen::Retail(s) => s.on_text(key),
             Screen::Settings(s) => s.on_text(key),
             Screen::Shift(s) => s.on_text(key),
+            Screen::Spots(s) => s.on_text(key),
             Screen::Home(_) | Screen::Journal(_) | Screen::Reports(_) => {}
         }
     }
@@ -130,7 +138,7 @@ impl Screen {
                 g.on_input(input, cx);
                 *self = Screen::Gift(Box::new(g));
             }
-            Screen::Journal(_) | Screen::Settings(_) | Screen::Shift(_) | Screen::Reports(_) => {}
+            Screen::Journal(_) | Screen::Settings(_) | Screen::Shift(_) | Screen::Reports(_) | Screen::Spots(_) => {}
         }
     }
 
@@ -143,6 +151,7 @@ impl Screen {
             Screen::Settings(s) => s.on_reply(r, cx),
             Screen::Shift(s) => s.on_reply(r, cx),
             Screen::Reports(s) => s.on_reply(r, cx),
+            Screen::Spots(s) => s.on_reply(r, cx),
             Screen::Home(_) => {}
         }
     }
@@ -154,6 +163,7 @@ impl Screen {
             Screen::Journal(s) => s.on_confirmed(ask, cx),
             Screen::Shift(s) => s.on_confirmed(ask, cx),
             Screen::Reports(s) => s.on_confirmed(ask, cx),
+            Screen::Spots(s) => s.on_confirmed(ask, cx),
             _ => {}
         }
     }
@@ -170,6 +180,7 @@ impl Screen {
         match self {
             Screen::Retail(s) => s.on_tick(cx),
             Screen::Gift(s) => s.on_tick(cx),
+            Screen::Spots(s) => s.on_tick(cx),
             _ => {}
         }
     }
@@ -184,6 +195,7 @@ impl Screen {
             Screen::Settings(s) => s.render(f, area, ctx, theme),
             Screen::Shift(s) => s.render(f, area, ctx, theme),
             Screen::Reports(s) => s.render(f, area, ctx, theme),
+            Screen::Spots(s) => s.render(f, area, ctx, theme),
         }
     }
 }
