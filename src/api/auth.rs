@@ -55,7 +55,11 @@ impl FromRequestParts<AppState> for Principal {
         };
         // From memory when the token was checked moments ago, else on the blocking pool.
         match crate::engine::tokens::authenticate_async(&state.engine, token).await {
-            Ok(Some(principal)) => Ok(principal),
+            Ok(Some(principal)) => {
+                shift_guard(parts, state, &principal)
+                    .map_err(|(status, code, message)| reject(status, code, &message))?;
+                Ok(principal)
+            }
             Ok(None) => Err(reject(StatusCode::UNAUTHORIZED, "unauthorized", "The bearer token is not valid.")),
             Err(e) => {
                 tracing::error!(error = %e, "token lookup failed");
@@ -67,6 +71,43 @@ impl FromRequestParts<AppState> for Principal {
             }
         }
     }
+}
+
+/// Whether a request moves money at the till, so that a logged-in user needs an open shift for it.
+/// Balance enquiries, reversals and invalidations stay open: a till must always be able to look and
+/// to undo what is in doubt, also after the shift closed.
+pub fn needs_open_shift(method: &axum::http::Method, path: &str) -> bool {
+    if method != axum::http::Method::POST {
+        return false;
+    }
+    if let Some(op) = path.strip_prefix("/gift/") {
+        return !matches!(op, "balance.json" | "reverse.json");
+    }
+    if let Some(rest) = path.strip_prefix("/v1/retail_orders") {
+        return rest.is_empty() || rest == "/" || rest.ends_with("/actions/confirm");
+    }
+    false
+}
+
+/// The till's shift rule, in the one place every request's principal becomes known: a user's
+/// money-moving request needs an open shift (see `engine::shifts::guard`). API clients (partner
+/// systems, other tills' servers) are not bound to shifts.
+fn shift_guard(
+    parts: &Parts,
+    state: &AppState,
+    principal: &Principal,
+) -> Result<(), (StatusCode, &'static str, String)> {
+    let Principal::User { number, role } = principal else { return Ok(()) };
+    if !needs_open_shift(&parts.method, parts.uri.path()) {
+        return Ok(());
+    }
+    crate::engine::shifts::guard(&state.engine, *number, *role).map_err(|e| match e.kind {
+        crate::engine::shifts::ErrorKind::Internal => {
+            tracing::error!(error = %e, "shift check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The shift could not be checked; try again.".to_string())
+        }
+        _ => (StatusCode::CONFLICT, e.code, e.message),
+    })
 }
 
 impl Principal {

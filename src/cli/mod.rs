@@ -4,6 +4,7 @@
 mod cards;
 mod extension;
 mod print_test;
+mod report;
 mod retail;
 mod serve;
 mod spots;
@@ -100,6 +101,28 @@ pub enum Command {
     /// Cashiers, managers and trainers.
     #[command(subcommand)]
     User(UserCommand),
+    /// The manager's reports: x, z, liability or settlement.
+    Report {
+        /// x, z, liability or settlement.
+        kind: String,
+        #[arg(long, value_name = "S")]
+        store: Option<String>,
+        /// Business day, YYYY-MM-DD (UTC).
+        #[arg(long, value_name = "D")]
+        date: Option<String>,
+        /// text (the printout at --width), csv or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Paper width of the text printout: 32, 42 or 48.
+        #[arg(long, default_value_t = 42)]
+        width: u16,
+        /// z: a past Z by number (default: the latest, or the one of --date).
+        #[arg(long)]
+        number: Option<i64>,
+        /// z: close the business day now and print its Z (every shift must be closed).
+        #[arg(long)]
+        close: bool,
+    },
     /// MAC clients of /rest/v1 (merchant side).
     #[command(subcommand, name = "mac-client")]
     MacClient(MacClientCommand),
@@ -274,6 +297,9 @@ pub fn main() -> ExitCode {
         }
         Some(Command::User(UserCommand::Add { number, name, role, pin })) => {
             user::add(&cli.global, number, &name, &role, &pin)
+        }
+        Some(Command::Report { kind, store, date, format, width, number, close }) => {
+            report::run(&cli.global, report::ReportArgs { kind, store, date, format, width, number, close })
         }
         Some(Command::User(UserCommand::Unlock { number })) => user::unlock(&cli.global, number),
         Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),

@@ -1,11 +1,14 @@
-//! `till verify`: checks every ledger invariant and prints what it checked.
+//! `till verify`: checks every ledger invariant and the Z report chain, and prints what it checked.
 use std::process::ExitCode;
 
 use super::{CliResult, Global};
 
 pub fn run(g: &Global) -> CliResult {
     let engine = super::open_engine(g)?;
-    let report = engine.ledger().verify()?;
+    let mut report = engine.ledger().verify()?;
+    let (checked, violations) = crate::engine::reports::verify_chain(&engine)?;
+    report.checked.extend(checked);
+    report.violations.extend(violations);
     for line in &report.checked {
         println!("checked: {line}");
     }

@@ -14,6 +14,7 @@
 
 pub mod gift;
 pub mod receipts;
+pub mod reports;
 pub mod retail;
 pub mod spots;
 pub mod till;

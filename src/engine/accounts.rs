@@ -49,6 +49,15 @@ pub mod code {
     pub const POA_CREDIT_LINES: u16 = 22;
     /// Where payments into pay-on-account lines come from, per tenant (debit balance: money received).
     pub const POA_FUNDING: u16 = 23;
+    /// The store's safe: where opening floats come from and closing counts go (debit balance).
+    pub const CASH_SAFE: u16 = 24;
+    /// Cash over and short found at drawer counts, per store (credit balance = net over).
+    pub const CASH_OVER_SHORT: u16 = 25;
+    /// Paid-ins and paid-outs of a store's drawers (petty cash, small expenses).
+    pub const CASH_PAID_IN_OUT: u16 = 26;
+    /// What customers paid for third-party gift cards, per currency (credit balance): the other
+    /// side of the retail tender leg into a drawer or card clearing.
+    pub const RETAIL_TENDER: u16 = 27;
 }
 
 /// Transfer codes (the ledger's `code` field on transfers): which business operation made it.
@@ -79,6 +88,17 @@ pub mod transfer_code {
     pub const POA_CREDIT_LINE: u16 = 411;
     pub const POA_PAYMENT: u16 = 412;
     pub const POA_CHARGE: u16 = 413;
+    /// Shifts and the drawer (`engine::shifts`; 6xx): opening float, paid-in, paid-out, over/short at
+    /// the blind close, the closing drop back to the safe.
+    pub const SHIFT_FLOAT: u16 = 601;
+    pub const PAID_IN: u16 = 602;
+    pub const PAID_OUT: u16 = 603;
+    pub const CASH_OVER_SHORT: u16 = 604;
+    pub const DRAWER_DROP: u16 = 605;
+    /// Reports (`engine::reports`): breakage booked on a manager's confirmation, and the zero-amount
+    /// marker each Z report leaves in the ledger so a deleted or altered Z is found.
+    pub const GIFT_BREAKAGE: u16 = 606;
+    pub const Z_MARKER: u16 = 607;
 }
 
 /// The id of the account of kind `code` for `key` in `ledger` (currency numeric code).

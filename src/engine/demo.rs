@@ -8,5 +8,7 @@ pub fn seed(engine: &Engine) -> Result<(), EngineError> {
     super::gift::seed_demo(engine)?;
     super::catalog::demo::seed(engine)?;
     super::users::seed_demo(engine)?;
+    // The demo cashier's shift is open on the demo till, so the demo can take money at once.
+    super::shifts::seed_demo(engine).map_err(|e| EngineError::Config(format!("demo shift: {e}")))?;
     Ok(())
 }

@@ -16,6 +16,8 @@
 //! | `outbox`     | durable, signed, retried HTTP callbacks behind the address guard (SSRF) |
 //! | `users`      | cashiers, managers, trainers, PINs, sessions                          |
 //! | `receipts`   | stored receipts with per-terminal numbering, for reprints             |
+//! | `shifts`     | shifts, the drawer: float, paid-in/out, no-sale, blind close          |
+//! | `reports`    | X and Z reports (Z chain), liability and breakage, settlements        |
 //! | `demo`       | the demo data an empty data directory starts with                     |
 //! | `spots`      | table spots, wallets, MAC clients, wallet transactions (`/rest/v1`)  |
 //! | `secrets`    | the data directory's key file; sealing of stored secrets (MAC keys)   |
@@ -30,8 +32,10 @@ pub mod extensions;
 pub mod gift;
 pub mod outbox;
 pub mod receipts;
+pub mod reports;
 pub mod retail;
 pub mod secrets;
+pub mod shifts;
 pub mod spots;
 pub mod tokens;
 pub mod users;
@@ -100,6 +104,8 @@ fn migrations() -> Vec<Migration> {
         receipts::MIGRATIONS,
         spots::MIGRATIONS,
         extensions::MIGRATIONS,
+        shifts::MIGRATIONS,
+        reports::MIGRATIONS,
     ]
     .concat()
 }

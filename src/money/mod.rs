@@ -7,8 +7,11 @@
 //! `currency.rs`, reading amounts in `parse.rs`, writing them in `format.rs`.
 
 mod currency;
+mod denominations;
 mod format;
 mod parse;
+
+pub use denominations::denominations;
 
 use std::fmt;
 

@@ -92,6 +92,7 @@ pub fn title(locale: Locale, kind: ReceiptKind) -> &'static str {
         }
         ReceiptKind::RetailOrder => ["GIFT CARD", "GUTSCHEINKARTE", "CARTE CADEAU", "CADEAUKAART"],
         ReceiptKind::PrintTest => ["PRINTER TEST", "DRUCKERTEST", "TEST IMPRIMANTE", "PRINTERTEST"],
+        ReceiptKind::Report => ["REPORT", "BERICHT", "RAPPORT", "RAPPORT"],
     };
     pick(locale, w)
 }

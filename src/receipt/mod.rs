@@ -5,6 +5,7 @@
 //! |-------------|---------------------------------------------------------------------------|
 //! | `model`     | [`Receipt`] and its parts: header, lines, totals, tenders, cards, codes    |
 //! | `kinds`     | constructors per operation: gift sale … refund, retail order (POR / POSA) |
+//! | `report`    | a manager's report (shift, X, Z, liability, settlement) as a receipt     |
 //! | `labels`    | the words on a receipt in English, German, French and Dutch              |
 //! | `layout`    | [`layout()`] for 32 / 42 / 48 columns; the plain-text preview            |
 //! | `cp1252`    | the strict Windows-1252 encoder and its documented fallback              |
@@ -21,6 +22,7 @@ pub mod kinds;
 pub mod labels;
 pub mod layout;
 pub mod model;
+pub mod report;
 pub mod transport;
 
 pub use kinds::{Activation, Context, GiftResult, RetailResult, TEST_CODE, TEST_LINE};

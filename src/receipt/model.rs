@@ -25,10 +25,12 @@ pub enum ReceiptKind {
     RetailOrder,
     /// `till print-test`.
     PrintTest,
+    /// A manager's report (shift, X, Z, liability, settlement); its own title is the first line.
+    Report,
 }
 
 impl ReceiptKind {
-    pub const ALL: [ReceiptKind; 10] = [
+    pub const ALL: [ReceiptKind; 11] = [
         ReceiptKind::GiftSale,
         ReceiptKind::GiftReload,
         ReceiptKind::GiftRedeem,
@@ -39,6 +41,7 @@ impl ReceiptKind {
         ReceiptKind::GiftRefund,
         ReceiptKind::RetailOrder,
         ReceiptKind::PrintTest,
+        ReceiptKind::Report,
     ];
 
     /// The stable name used in storage and URLs: `gift_sale`, `retail_order`, ...
@@ -54,6 +57,7 @@ impl ReceiptKind {
             ReceiptKind::GiftRefund => "gift_refund",
             ReceiptKind::RetailOrder => "retail_order",
             ReceiptKind::PrintTest => "print_test",
+            ReceiptKind::Report => "report",
         }
     }
 }

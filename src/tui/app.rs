@@ -79,6 +79,8 @@ pub enum Request {
     SaveSettings {
         settings: Settings,
     },
+    /// Shifts, the drawer and the manager's reports.
+    Manager(super::manager_calls::ManagerCall),
     /// A spots board call (`/rest/v1`, the till's merchant credential).
     Spots {
         op: u64,
@@ -136,6 +138,7 @@ pub enum Reply {
     Reprint(Result<ReceiptView, CallError>, Option<Result<(), String>>),
     Printed(Result<(), String>),
     SettingsSaved(Result<String, String>),
+    Manager(Result<super::manager_calls::ManagerReply, CallError>),
     Spots {
         op: u64,
         result: Result<screens::spots::SpotsOutcome, CallError>,
@@ -247,6 +250,8 @@ pub enum Goto {
     Retail,
     Journal,
     Settings,
+    Shift,
+    Reports,
     Spots,
 }
 

@@ -420,6 +420,7 @@ fn kind_label(k: ReceiptKind) -> &'static str {
         ReceiptKind::GiftRefund => "Gift card refund",
         ReceiptKind::RetailOrder => "Retail gift card",
         ReceiptKind::PrintTest => "Test print",
+        ReceiptKind::Report => "Report",
     }
 }
 

@@ -19,6 +19,7 @@ pub mod app;
 pub mod calls;
 pub mod input;
 pub mod keymap;
+pub mod manager_calls;
 pub mod model;
 pub mod run;
 pub mod screens;

@@ -229,6 +229,7 @@ pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
         }
         Request::Print { receipt_id } => Reply::Printed(calls::print(link, local, receipt_id).await),
         Request::TestPrint { settings } => Reply::Printed(calls::test_print(local, &settings).await),
+        Request::Manager(call) => Reply::Manager(super::manager_calls::perform(link, local, call).await),
     }
 }
 

@@ -10,6 +10,7 @@
 //! | `spots`  | `/rest/v1/...`: spots, orders, transactions, wallet balances, errors    |
 //! | `instore`| `/instore/<action>`: the payment extensions (card, stored value, pay on account) |
 //! | `till`   | `/till/v1/...`: terminal, sessions, roles, receipts                        |
+//! | `reports` | `/till/v1/shifts`, `/till/v1/reports`: shifts, drawer, X/Z, liability, settlements |
 //! | `error`  | the two error bodies: the gift Failure object and `{"error":{code,message}}` |
 //! | `de`     | deserialize helpers the request types share (nested objects, not arrays)   |
 
@@ -18,6 +19,7 @@ pub mod error;
 pub mod gift;
 pub mod instore;
 pub mod mac;
+pub mod reports;
 pub mod retail;
 pub mod spots;
 pub mod till;

@@ -1,13 +1,15 @@
 //! `/till/v1`: what the till itself needs beyond the public surfaces: cashier sessions, receipts
-//! and reprints, the journal.
+//! and reprints, the journal, shifts and the drawer, the manager's reports.
 
 pub mod receipts;
+pub mod reports;
 pub mod sessions;
+pub mod shifts;
 
 use axum::Router;
 
 use super::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(sessions::router()).merge(receipts::router())
+    Router::new().merge(sessions::router()).merge(receipts::router()).merge(shifts::router()).merge(reports::router())
 }

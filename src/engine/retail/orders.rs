@@ -763,6 +763,16 @@ fn confirm_in(tx: &mut WriteTx<'_>, id: &str, req: &ConfirmOrder) -> Result<Resu
         params![id, now, method.as_deref(), value.as_deref(), &lines],
     )?;
     settlement_entry(tx, &order, "confirm", now)?;
+    // The customer's payment into this till's drawer or card clearing (engine::reports::tender).
+    crate::engine::reports::tender::book_retail_tender(
+        tx,
+        id,
+        &order.terminal_id,
+        c,
+        method.as_deref(),
+        order.face,
+        false,
+    )?;
     let view = load(tx.sql(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
     announce(tx, now, "retail_order.confirmed", &view)?;
     Ok(Ok(view))
@@ -836,6 +846,16 @@ fn invalidate_in(tx: &mut WriteTx<'_>, id: &str) -> Result<OrderView, RetailErro
                 params![id, now],
             )?;
             settlement_entry(tx, &order, "invalidate", now)?;
+            let method = order.payment_method.as_deref();
+            crate::engine::reports::tender::book_retail_tender(
+                tx,
+                id,
+                &order.terminal_id,
+                c,
+                method,
+                order.face,
+                true,
+            )?;
         }
     }
     tx.sql().execute(

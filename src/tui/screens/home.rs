@@ -20,11 +20,24 @@ const AREAS: &[(char, Action, &str, &str)] = &[
     ('t', Action::OpenSpots, "Spots", "tables: who waits where, put the bill on, confirm wallet payments"),
     ('j', Action::OpenJournal, "Journal", "today's operations on this till, reprint, reverse last"),
     ('s', Action::OpenSettings, "Settings", "printer, paper width, locale, receipt header"),
+    ('f', Action::OpenShift, "Shift", "open or close your shift: count the drawer, paid in and out"),
 ];
 
+/// Only managers see this area.
+const MANAGER_AREA: (char, Action, &str, &str) =
+    ('m', Action::OpenReports, "Reports", "X and Z reports, past Zs, gift card liability, settlement");
+
+fn areas(ctx: &Ctx) -> Vec<(char, Action, &'static str, &'static str)> {
+    let mut a = AREAS.to_vec();
+    if ctx.user.as_ref().is_some_and(|u| u.role == crate::tui::model::Role::Manager) {
+        a.push(MANAGER_AREA);
+    }
+    a
+}
+
 impl Home {
-    pub fn bindings(&self, _ctx: &Ctx) -> Vec<Binding> {
-        let mut b: Vec<Binding> = AREAS.iter().map(|(k, a, _, _)| Binding::ch(*k, *a)).collect();
+    pub fn bindings(&self, ctx: &Ctx) -> Vec<Binding> {
+        let mut b: Vec<Binding> = areas(ctx).iter().map(|(k, a, _, _)| Binding::ch(*k, *a)).collect();
         b.push(Binding::ch('l', Action::Logout));
         b
     }
@@ -35,6 +48,10 @@ impl Home {
             Action::OpenRetail => cx.go(Goto::Retail),
             Action::OpenJournal => cx.go(Goto::Journal),
             Action::OpenSettings => cx.go(Goto::Settings),
+            Action::OpenShift => cx.go(Goto::Shift),
+            Action::OpenReports if cx.ctx.user.as_ref().is_some_and(|u| u.role == crate::tui::model::Role::Manager) => {
+                cx.go(Goto::Reports)
+            }
             Action::OpenSpots => cx.go(Goto::Spots),
             _ => {}
         }
@@ -48,10 +65,11 @@ impl Home {
         let block = panel(&greeting, true, theme);
         let inner = block.inner(area);
         f.render_widget(block, area);
-        let rows = Layout::vertical(AREAS.iter().map(|_| Constraint::Length(3)).chain([Constraint::Min(0)]))
+        let areas = areas(ctx);
+        let rows = Layout::vertical(areas.iter().map(|_| Constraint::Length(3)).chain([Constraint::Min(0)]))
             .margin(1)
             .split(inner);
-        for (i, (key, _, name, what)) in AREAS.iter().enumerate() {
+        for (i, (key, _, name, what)) in areas.iter().enumerate() {
             let lines = vec![
                 Line::from(vec![
                     Span::styled(format!(" {key} "), theme.key),

@@ -5,8 +5,10 @@ pub mod gift;
 pub mod home;
 pub mod journal;
 pub mod login;
+pub mod reports;
 pub mod retail;
 pub mod settings;
+pub mod shift;
 pub mod spots;
 
 use ratatui::Frame;
@@ -26,6 +28,8 @@ pub enum Screen {
     Retail(Box<retail::Retail>),
     Journal(journal::Journal),
     Settings(settings::SettingsScreen),
+    Shift(Box<shift::ShiftScreen>),
+    Reports(Box<reports::Reports>),
     Spots(Box<spots::Board>),
 }
 
@@ -39,6 +43,8 @@ impl Screen {
             Goto::Retail => Screen::Retail(Box::new(retail::Retail::open(cx))),
             Goto::Journal => Screen::Journal(journal::Journal::open(cx)),
             Goto::Settings => Screen::Settings(settings::SettingsScreen::new(&cx.ctx.settings)),
+            Goto::Shift => Screen::Shift(Box::new(shift::ShiftScreen::open(cx))),
+            Goto::Reports => Screen::Reports(Box::new(reports::Reports::open(cx))),
             Goto::Spots => Screen::Spots(Box::new(spots::Board::open(cx))),
         }
     }
@@ -51,6 +57,8 @@ impl Screen {
             Screen::Retail(_) => "Retail gift cards",
             Screen::Journal(_) => "Journal",
             Screen::Settings(_) => "Settings",
+            Screen::Shift(_) => "Shift",
+            Screen::Reports(_) => "Reports",
             Screen::Spots(_) => "Spots",
         }
     }
@@ -63,6 +71,8 @@ impl Screen {
             Screen::Retail(s) => s.bindings(),
             Screen::Journal(s) => s.bindings(),
             Screen::Settings(s) => s.bindings(),
+            Screen::Shift(s) => s.bindings(),
+            Screen::Reports(s) => s.bindings(),
             Screen::Spots(s) => s.bindings(),
         }
     }
@@ -76,6 +86,8 @@ impl Screen {
             Screen::Retail(s) => s.text_focus(),
             Screen::Journal(_) => false,
             Screen::Settings(s) => s.text_focus(),
+            Screen::Shift(s) => s.text_focus(),
+            Screen::Reports(_) => false,
             Screen::Spots(s) => s.text_focus(),
         }
     }
@@ -96,6 +108,8 @@ impl Screen {
             Screen::Retail(s) => s.on_action(a, cx),
             Screen::Journal(s) => s.on_action(a, cx),
             Screen::Settings(s) => s.on_action(a, cx),
+            Screen::Shift(s) => s.on_action(a, cx),
+            Screen::Reports(s) => s.on_action(a, cx),
             Screen::Spots(s) => s.on_action(a, cx),
         }
     }
@@ -106,8 +120,9 @@ impl Screen {
             Screen::Gift(s) => s.on_text(key),
             Screen::Retail(s) => s.on_text(key),
             Screen::Settings(s) => s.on_text(key),
+            Screen::Shift(s) => s.on_text(key),
             Screen::Spots(s) => s.on_text(key),
-            Screen::Home(_) | Screen::Journal(_) => {}
+            Screen::Home(_) | Screen::Journal(_) | Screen::Reports(_) => {}
         }
     }
 
@@ -123,7 +138,7 @@ impl Screen {
                 g.on_input(input, cx);
                 *self = Screen::Gift(Box::new(g));
             }
-            Screen::Journal(_) | Screen::Settings(_) | Screen::Spots(_) => {}
+            Screen::Journal(_) | Screen::Settings(_) | Screen::Shift(_) | Screen::Reports(_) | Screen::Spots(_) => {}
         }
     }
 
@@ -134,6 +149,8 @@ impl Screen {
             Screen::Retail(s) => s.on_reply(r, cx),
             Screen::Journal(s) => s.on_reply(r, cx),
             Screen::Settings(s) => s.on_reply(r, cx),
+            Screen::Shift(s) => s.on_reply(r, cx),
+            Screen::Reports(s) => s.on_reply(r, cx),
             Screen::Spots(s) => s.on_reply(r, cx),
             Screen::Home(_) => {}
         }
@@ -144,6 +161,8 @@ impl Screen {
             Screen::Gift(s) => s.on_confirmed(ask, cx),
             Screen::Retail(s) => s.on_confirmed(ask, cx),
             Screen::Journal(s) => s.on_confirmed(ask, cx),
+            Screen::Shift(s) => s.on_confirmed(ask, cx),
+            Screen::Reports(s) => s.on_confirmed(ask, cx),
             Screen::Spots(s) => s.on_confirmed(ask, cx),
             _ => {}
         }
@@ -174,6 +193,8 @@ impl Screen {
             Screen::Retail(s) => s.render(f, area, ctx, theme),
             Screen::Journal(s) => s.render(f, area, ctx, theme),
             Screen::Settings(s) => s.render(f, area, ctx, theme),
+            Screen::Shift(s) => s.render(f, area, ctx, theme),
+            Screen::Reports(s) => s.render(f, area, ctx, theme),
             Screen::Spots(s) => s.render(f, area, ctx, theme),
         }
     }

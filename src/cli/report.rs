@@ -1,0 +1,78 @@
+//! `till report x|z|liability|settlement [--store S] [--date D] [--format text|csv|json]`: the
+//! manager's reports from the command line, from the same computation and sheets as the screen.
+//! `text` is the paper printout's preview at `--width` (32, 42 or 48 columns).
+
+use std::process::ExitCode;
+
+use super::{CliResult, Global};
+use crate::api::till::reports::wire_sheet;
+use crate::engine::reports::{self, XQuery, liability, settlement, sheet, z};
+use crate::engine::shifts::Site;
+use crate::money::Locale;
+use crate::receipt::{Width, layout};
+
+pub struct ReportArgs {
+    pub kind: String,
+    pub store: Option<String>,
+    pub date: Option<String>,
+    pub format: String,
+    pub width: u16,
+    pub number: Option<i64>,
+    pub close: bool,
+}
+
+pub fn run(g: &Global, a: ReportArgs) -> CliResult {
+    let engine = super::open_engine(g)?;
+    let site = Site::of(&engine)?;
+    let (sh, data) = match a.kind.as_str() {
+        "x" => {
+            let r = reports::x_report(
+                &engine,
+                XQuery { store: a.store.clone(), date: a.date.clone(), ..Default::default() },
+            )?;
+            (sheet::x(&r), serde_json::to_value(&r)?)
+        }
+        "z" => {
+            let r = if a.close {
+                // The command line stands for the store's back office: manager 0.
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                rt.block_on(z::close_day(&engine, 0, a.store.clone()))?
+            } else {
+                z::get(&engine, a.store.clone(), a.number, a.date.clone())?
+            };
+            (sheet::z(&r), serde_json::to_value(&r)?)
+        }
+        "liability" => {
+            let (from, to) = match &a.date {
+                Some(d) => reports::day_window(d)?,
+                None => (z::get(&engine, a.store.clone(), None, None).map_or(0, |z| z.body.to_ns), reports::now_ns()),
+            };
+            let l = liability::liability(&engine, from, to)?;
+            (sheet::liability(&l, a.store.as_deref().unwrap_or(&site.store)), serde_json::to_value(&l)?)
+        }
+        "settlement" => {
+            let s = settlement::settlement(&engine, a.date.clone(), a.store.clone())?;
+            (
+                sheet::settlement(&s, a.store.as_deref().unwrap_or(&site.store), reports::now_ns()),
+                serde_json::to_value(&s)?,
+            )
+        }
+        other => return Err(format!("unknown report {other:?}: use x, z, liability or settlement").into()),
+    };
+    match a.format.as_str() {
+        "csv" => print!("{}", sh.csv()),
+        "json" => println!(
+            "{}",
+            serde_json::to_string_pretty(&crate::wire::reports::Report { sheet: wire_sheet(&sh), data })?
+        ),
+        "text" => {
+            let width = Width::new(a.width)?;
+            let locale = Locale::parse(&engine.config().merchant.locale).unwrap_or(Locale::EnUs);
+            let header = crate::engine::receipts::store_header(engine.config())?;
+            let receipt = crate::client::reports::printable(&wire_sheet(&sh), header, &site.terminal, locale);
+            print!("{}", layout(&receipt, width).preview());
+        }
+        other => return Err(format!("unknown format {other:?}: use text, csv or json").into()),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,112 @@
+//! Client calls for `/till/v1` shifts, the drawer and the manager's reports, and turning a report
+//! sheet into a receipt for the printer (figures in the till's locale).
+
+use reqwest::Method;
+
+use super::{Client, ClientError};
+use crate::money::{Currency, Locale, Money};
+use crate::receipt::report::{ReportPrint, report};
+use crate::receipt::{Receipt, StoreHeader};
+pub use crate::wire::reports::*;
+
+/// Which report to fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportKind {
+    X,
+    /// A past Z by number (a reprint).
+    Z(i64),
+    Shift(i64),
+    Liability,
+    Settlement,
+}
+
+impl Client {
+    pub async fn denominations(&self) -> Result<Denominations, ClientError> {
+        self.get_json("/till/v1/shifts/denominations").await
+    }
+    pub async fn current_shift(&self) -> Result<CurrentShift, ClientError> {
+        self.get_json("/till/v1/shifts/current").await
+    }
+    pub async fn open_shift(&self, req: &OpenShift) -> Result<Shift, ClientError> {
+        self.post_json("/till/v1/shifts", req).await
+    }
+    /// `paid-in`, `paid-out` or `no-sale`.
+    pub async fn drawer_movement(&self, kind: &str, req: &DrawerMovement) -> Result<Shift, ClientError> {
+        self.post_json(&format!("/till/v1/shifts/current/{kind}"), req).await
+    }
+    pub async fn close_shift(&self, req: &CloseShift) -> Result<Shift, ClientError> {
+        self.post_json("/till/v1/shifts/current/close", req).await
+    }
+    pub async fn shifts(&self) -> Result<Vec<Shift>, ClientError> {
+        self.get_json("/till/v1/shifts").await
+    }
+    /// A report as JSON (`csv: true` gives the CSV text in `Err`-free form via [`Client::report_csv`]).
+    pub async fn report(&self, kind: &ReportKind) -> Result<Report, ClientError> {
+        self.get_json(&path(kind, "json")).await
+    }
+    pub async fn report_csv(&self, kind: &ReportKind) -> Result<String, ClientError> {
+        let bytes = self.send_raw::<()>(Method::GET, &path(kind, "csv"), None, &[]).await?;
+        String::from_utf8(bytes).map_err(|e| ClientError::BadReply(e.to_string()))
+    }
+    /// Closes the business day: the Z report.
+    pub async fn close_day(&self) -> Result<Report, ClientError> {
+        self.post_json("/till/v1/reports/z", &serde_json::json!({})).await
+    }
+    pub async fn z_reports(&self) -> Result<Vec<ZSummary>, ClientError> {
+        self.get_json("/till/v1/reports/z").await
+    }
+    pub async fn book_breakage(&self, amount: i64) -> Result<Booked, ClientError> {
+        self.post_json("/till/v1/reports/liability/breakage", &BreakageConfirm { amount }).await
+    }
+    pub async fn top_up(&self, req: &TopUp) -> Result<Prepaid, ClientError> {
+        self.post_json("/till/v1/reports/settlement/top-up", req).await
+    }
+}
+
+fn path(kind: &ReportKind, format: &str) -> String {
+    match kind {
+        ReportKind::X => format!("/till/v1/reports/x?format={format}"),
+        ReportKind::Z(n) => format!("/till/v1/reports/z/{n}?format={format}"),
+        ReportKind::Shift(id) => format!("/till/v1/shifts/{id}/report?format={format}"),
+        ReportKind::Liability => format!("/till/v1/reports/liability?format={format}"),
+        ReportKind::Settlement => format!("/till/v1/reports/settlement?format={format}"),
+    }
+}
+
+/// A row's value as printed: `3 × 12,00 €`, `12,00 €` or its text.
+pub fn row_value(sheet: &Sheet, row: &SheetRow, locale: Locale) -> String {
+    let mut v = String::new();
+    if let Some(c) = row.count {
+        v.push_str(&format!("{c} × "));
+    }
+    if let Some(a) = row.amount {
+        match Currency::from_code(&sheet.currency) {
+            Ok(c) => v.push_str(&Money::from_minor(a, c).format(locale)),
+            Err(_) => v.push_str(&a.to_string()),
+        }
+    }
+    if let Some(t) = &row.text {
+        v.push_str(t);
+    }
+    v
+}
+
+/// The receipt that prints a report sheet.
+pub fn printable(sheet: &Sheet, header: StoreHeader, terminal: &str, locale: Locale) -> Receipt {
+    let print = ReportPrint {
+        title: format!("{} · {}", sheet.title, sheet.store),
+        sections: sheet
+            .sections
+            .iter()
+            .map(|s| {
+                (
+                    s.title.clone(),
+                    s.rows.iter().map(|r| (r.label.trim().to_string(), row_value(sheet, r, locale))).collect(),
+                )
+            })
+            .collect(),
+    };
+    let at = time::OffsetDateTime::parse(&sheet.at, &time::format_description::well_known::Rfc3339)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    report(header, terminal, at, locale, sheet.duplicate, &print)
+}

@@ -1,0 +1,108 @@
+//! The shift screen on a real engine: the blind close never shows the expected amount before the
+//! count is committed (snapshots of the counter and its confirmation), a close beyond the tolerance
+//! asks for a manager, and the manager's reports screen shows the X and closes the day.
+
+mod tui_common;
+
+use ratatui::crossterm::event::KeyCode;
+use till::engine::cards::CardInfo;
+use till::engine::gift::{self, Meta, Op, Tender};
+use till::money::{Currency, Money};
+use tui_common::Till;
+
+/// A cash sale of 25,00 € on the demo till, as if rung up there (the demo shift of 1001 is open).
+async fn sell_25(t: &Till) {
+    let card = tui_common::new_card(&t.engine);
+    let meta = Meta {
+        merchant_id: 1,
+        store_code: "A1234".into(),
+        terminal_id: Some("T01".into()),
+        external_id: Some(format!("snap-{card}")),
+        principal: "user:1001".into(),
+        ..Meta::default()
+    };
+    let amount = Money::from_minor(2500, Currency::from_code("EUR").unwrap());
+    let card = CardInfo { printed_card_number: Some(card), ..CardInfo::default() };
+    gift::execute(&t.engine, meta, Op::Sell { card: Some(card), amount, tender: Tender::Cash }).await.unwrap();
+}
+
+/// On the counter, moves to the 10 € line (500, 200, 100, 50, 20, 10) and types a quantity.
+async fn count_tens(t: &mut Till, n: &str) {
+    for _ in 0..5 {
+        t.press(KeyCode::Down).await;
+    }
+    t.type_text(n).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_blind_close_never_shows_the_expected_amount_before_it_is_committed() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    sell_25(&t).await;
+    t.hotkey('f').await;
+    t.expect("Shift 1 · till T01 · 1001 Demo Cashier");
+    t.hotkey('c').await;
+    t.expect("Close the shift · blind count");
+    count_tens(&mut t, "3").await;
+    t.expect_row("Counted", "30,00 €");
+    let counter = t.screen(80, 24);
+    assert!(!counter.contains("25,00"), "the counter shows the expected amount:\n{counter}");
+    insta::assert_snapshot!("blind_close_counter_80x24", tui_common::terminal(&t.app, 80, 24).backend());
+    t.press(KeyCode::Enter).await;
+    t.expect("Close the shift with this count?");
+    let confirm = t.screen(80, 24);
+    assert!(!confirm.contains("25,00") && !confirm.contains("Expected"), "the confirmation leaks:\n{confirm}");
+    insta::assert_snapshot!("blind_close_confirm_80x24", tui_common::terminal(&t.app, 80, 24).backend());
+    t.press(KeyCode::Enter).await;
+    // Committed: now expected and over/short are shown.
+    t.expect("Shift 1 closed");
+    t.expect_row("Counted", "30,00 €");
+    t.expect_row("Expected", "25,00 €");
+    t.expect_row("Over/short", "5,00 €");
+    t.expect("Press o to open one");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_close_beyond_the_tolerance_needs_a_manager_and_the_manager_sees_the_reports() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    sell_25(&t).await;
+    t.hotkey('f').await;
+    t.hotkey('c').await;
+    count_tens(&mut t, "5").await; // 50,00 €: 25,00 over, beyond the 5,00 tolerance
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("a manager must approve the close");
+    t.expect("Manager approval");
+    let approval = t.screen(80, 24);
+    assert!(!approval.contains("25,00"), "the refusal leaks the expected amount:\n{approval}");
+    t.type_text("9001").await;
+    t.press(KeyCode::Tab).await;
+    t.type_text("9999").await;
+    t.press(KeyCode::Tab).await;
+    t.type_text("tips left in the drawer").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Shift 1 closed");
+    t.expect_row("Over/short", "25,00 €");
+
+    // The manager: X report, then the Z behind its confirmation.
+    t.press(KeyCode::Esc).await;
+    t.hotkey('l').await; // log out
+    t.login("9001", "9999").await;
+    t.expect("Reports");
+    t.hotkey('m').await;
+    t.expect("X REPORT");
+    // The demo's two cards (50,00 + 25,00) and this sale.
+    t.expect_row("Gift card sales", "3 × 100,00 €");
+    let x = t.screen(80, 24);
+    assert!(x.lines().all(|l| l.chars().count() <= 80) && x.contains("↓ more"), "the X scrolls at 80×24:\n{x}");
+    t.hotkey('z').await;
+    t.expect("Close the business day?");
+    t.press(KeyCode::Enter).await;
+    t.expect("Z REPORT 1");
+    t.expect_row("Over/short", "25,00 €");
+    t.hotkey('h').await;
+    t.expect("Z    1");
+    t.press(KeyCode::Enter).await;
+    t.expect("Z REPORT 1 · DUPLICATE");
+}
