@@ -72,45 +72,78 @@ async fn serve_starts_and_guards_gift_routes() {
 }
 
 /// SIGTERM while requests are in flight: the server finishes what it accepted, exits 0, and every
-/// success it sent is on disk after a restart.
+/// success it sent is on disk after a restart. Clients keep redeeming until the SIGTERM; it is
+/// sent once successes are flowing (progress, not a fixed sleep), and the test insists that some
+/// request sent before it was answered after it: the graceful part was really exercised.
 #[cfg(unix)]
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_in_flight_requests() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
+
     use serde_json::json;
     let mut server = common::TestServer::start();
+    let stop = Arc::new(AtomicBool::new(false));
+    let acked = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
-    for i in 0..24 {
+    for task in 0..6 {
         let (url, token) = (server.url("/gift/redeem.json"), server.token().to_string());
+        let (stop, acked) = (stop.clone(), acked.clone());
         tasks.push(tokio::spawn(async move {
-            let body = common::gift_body(json!({
-                "cardInfo": common::card(common::DEMO_CARD_PHONE), "amount": "0.50",
-                "externalTransactionId": format!("term-{i}")
-            }));
-            let http = reqwest::Client::new();
-            let resp = http.post(url).bearer_auth(token).json(&body).send().await.ok()?;
-            let status = resp.status().as_u16();
-            let v: serde_json::Value = resp.json().await.ok()?;
-            Some((status, body, v))
+            let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+            // (body, reply, sent at, answered at) for every 200.
+            let mut answered = Vec::new();
+            for i in 0.. {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let body = common::gift_body(json!({
+                    "cardInfo": common::card(common::DEMO_CARD_PHONE), "amount": "0.05",
+                    "externalTransactionId": format!("term-{task}-{i}")
+                }));
+                let sent = Instant::now();
+                let Ok(resp) = http.post(&url).bearer_auth(&token).json(&body).send().await else { break };
+                let status = resp.status().as_u16();
+                let Ok(v) = resp.json::<serde_json::Value>().await else { break };
+                assert_eq!(status, 200, "{v}");
+                acked.fetch_add(1, Ordering::SeqCst);
+                answered.push((body, v, sent, Instant::now()));
+            }
+            answered
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
-    let status = server.terminate().expect("till serve did not stop after SIGTERM");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acked.load(Ordering::SeqCst) < 12 {
+        assert!(Instant::now() < deadline, "no redeems came back in 60 s");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let term_at = Instant::now();
+    // Off the runtime's threads, so the clients keep reading replies while the server drains.
+    let (status, server) = tokio::task::spawn_blocking(move || {
+        let status = server.terminate();
+        (status, server)
+    })
+    .await
+    .unwrap();
+    let mut server = server;
+    stop.store(true, Ordering::SeqCst);
+    let status = status.expect("till serve did not stop after SIGTERM");
     assert!(status.success(), "exit status {status:?}");
     let mut answered = Vec::new();
     for t in tasks {
-        if let Some((status, body, v)) = t.await.unwrap() {
-            assert_eq!(status, 200, "{v}");
-            answered.push((body, v));
-        }
+        answered.extend(t.await.unwrap());
     }
+    let in_flight = answered.iter().filter(|(_, _, sent, done)| *sent < term_at && *done > term_at).count();
+    assert!(in_flight > 0, "no request was in flight at the SIGTERM ({} answered before it)", answered.len());
     server.restart();
-    for (body, v) in &answered {
+    for (body, v, _, _) in &answered {
         let (status, again) = server.post("/gift/redeem.json", body).await;
         assert_eq!((status, &again["pxTransactionId"]), (200, &v["pxTransactionId"]));
     }
     let (_, b) = server
         .post("/gift/balance.json", &common::gift_body(json!({"cardInfo": common::card(common::DEMO_CARD_PHONE)})))
         .await;
-    let cents = 2500 - 50 * answered.len() as i64;
+    let cents = 2500 - 5 * answered.len() as i64;
     assert_eq!(b["currentBalance"], format!("{}.{:02}", cents / 100, cents % 100), "{} answered", answered.len());
 }

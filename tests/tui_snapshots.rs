@@ -64,13 +64,18 @@ fn scan(app: &mut App, s: &str) {
     app.update(Msg::Input(Input::Scan(s.into())));
 }
 
-/// Answers every pending gift call with `f`.
+/// Answers every pending gift call with `f`; panics when the app asked for none, so the checks
+/// inside `f` always run.
 fn answer_gift(app: &mut App, f: impl Fn(&GiftCall) -> Result<GiftOutcome, CallError>) {
-    for r in app.take_requests() {
+    let requests = app.take_requests();
+    let mut answered = 0;
+    for r in requests.iter().cloned() {
         if let Request::Gift { op, call } = r {
+            answered += 1;
             app.update(reply(Reply::Gift { op, result: f(&call) }));
         }
     }
+    assert!(answered > 0, "the app made no gift call to answer: {requests:?}");
 }
 
 fn outcome(kind: GiftKind, prev: Option<i64>, amount: Option<i64>, cur: i64) -> GiftOutcome {
@@ -256,12 +261,18 @@ fn order(state: OrderState, lines: Vec<String>) -> OrderView {
     OrderView { id: "ro_1".into(), state, face_value: eur(2500), lines, message: None, receipt: None }
 }
 
+/// Answers the pending requests `f` has a reply for; panics when it had none, so a snapshot
+/// never silently shows the screen before the reply.
 fn answer_orders(app: &mut App, f: impl Fn(&Request) -> Option<Reply>) {
-    for r in app.take_requests() {
-        if let Some(rep) = f(&r) {
+    let requests = app.take_requests();
+    let mut answered = 0;
+    for r in &requests {
+        if let Some(rep) = f(r) {
+            answered += 1;
             app.update(reply(rep));
         }
     }
+    assert!(answered > 0, "no request to answer among {requests:?}");
 }
 
 fn retail_search() -> App {
