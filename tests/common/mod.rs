@@ -187,6 +187,11 @@ impl TestServer {
         }
     }
 
+    /// The server's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(|c| c.id())
+    }
+
     /// SIGTERM (graceful) and wait for the exit status.
     #[cfg(unix)]
     pub fn terminate(&mut self) -> Option<std::process::ExitStatus> {
