@@ -1,6 +1,8 @@
 //! The real binary in a real terminal (tmux): log in, sell a gift card, read the new balance off
 //! the screen, quit, and find the terminal restored. Skipped, with a message, where tmux is missing.
 
+mod skips;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -56,8 +58,7 @@ fn till(data: &Path, args: &[&str]) -> String {
 #[test]
 fn sell_a_gift_card_in_the_real_binary() {
     if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("tui_smoke: tmux is not installed; skipping the real-terminal smoke test");
-        return;
+        return skips::tool_missing("tui_smoke", "tmux", "tmux is not installed; the real-terminal smoke test did not run");
     }
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
