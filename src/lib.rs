@@ -30,3 +30,4 @@ pub mod money;
 pub mod receipt;
 pub mod store;
 pub mod tui;
+pub mod wire;

@@ -3,9 +3,9 @@
 
 mod common;
 
-use till::api::gift::{Amount, BalanceRequest, CardInfoWire, RedeemRequest, ReverseRequest, SellRequest};
 use till::client::gift::GiftCallError;
 use till::client::{Client, ClientError};
+use till::wire::gift::{Amount, BalanceRequest, CardInfoWire, RedeemRequest, ReverseRequest, SellRequest};
 
 #[tokio::test]
 async fn typed_calls_and_declines() {

@@ -14,9 +14,9 @@ use std::time::Duration;
 
 use common::{DataDir, TestServer, card, gift_body};
 use serde_json::json;
-use till::api::gift::{CardInfoWire, RedeemRequest};
 use till::client::gift::GiftCallError;
 use till::client::{Client, Timeouts};
+use till::wire::gift::{CardInfoWire, RedeemRequest};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, oneshot};
@@ -113,7 +113,7 @@ fn redeem(n: &str, amount: &str, ext: &str) -> RedeemRequest {
         merchant_id: 1,
         store_code: "A1234".into(),
         card_info: CardInfoWire::number(n),
-        amount: till::api::gift::Amount(amount.into()),
+        amount: till::wire::gift::Amount(amount.into()),
         external_transaction_id: Some(ext.into()),
         ..RedeemRequest::default()
     }

@@ -16,22 +16,8 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
-/// The gift service's Failure object, as sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FailureBody {
-    /// Always `failure`.
-    #[schema(example = "failure")]
-    pub result: String,
-    /// A stable machine code, e.g. `insufficient_funds`.
-    #[schema(example = "insufficient_funds")]
-    pub error_code: String,
-    /// A message for people.
-    #[schema(example = "The card holds 4.00; 10.00 was asked.")]
-    pub error_message: String,
-}
+pub use crate::wire::error::{ErrorBody, ErrorDetail, FailureBody};
 
 /// A `/gift` failure: an HTTP status plus the Failure object.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,21 +60,6 @@ impl IntoResponse for GiftFailure {
         }
         resp
     }
-}
-
-/// The inner object of the generic error shape.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ErrorDetail {
-    /// A stable machine code, e.g. `not_found`.
-    pub code: String,
-    /// A message for people.
-    pub message: String,
-}
-
-/// The generic error body: `{"error":{"code","message"}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
 }
 
 /// An error on `/v1` or `/till/v1`.
@@ -205,31 +176,6 @@ pub fn parse_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyRejectio
     parse_json(bytes)
 }
 
-/// `deserialize_with` for a nested struct field that must be a JSON object (not an array).
-pub fn object<'de, D: serde::Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<T, D::Error> {
-    let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
-    from_map(map)
-}
-
-/// [`object`] for an optional field (`null` or absent is `None`; use with `#[serde(default)]`).
-pub fn optional_object<'de, D: serde::Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Option<T>, D::Error> {
-    match Option::<serde_json::Map<String, serde_json::Value>>::deserialize(d)? {
-        Some(map) => from_map(map).map(Some),
-        None => Ok(None),
-    }
-}
-
-fn from_map<E: serde::de::Error, T: DeserializeOwned>(map: serde_json::Map<String, serde_json::Value>) -> Result<T, E> {
-    serde_path_to_error::deserialize(serde_json::Value::Object(map)).map_err(|e| {
-        let path = e.path().to_string();
-        if path.is_empty() || path == "." {
-            E::custom(e.into_inner())
-        } else {
-            E::custom(format!("`{path}`: {}", e.into_inner()))
-        }
-    })
-}
-
 /// Deserializes `bytes` as one JSON value of type `T`, with a message that names the field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BodyRejection> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -308,7 +254,10 @@ pub async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
+    use crate::wire::de::{object, optional_object};
 
     #[derive(Debug, Deserialize)]
     #[serde(rename_all = "camelCase")]

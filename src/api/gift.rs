@@ -24,146 +24,81 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
 use super::AppState;
 use super::auth::Principal;
-use super::error::{FailureBody, GiftFailure, GiftJson, object, optional_object};
+use super::error::{GiftFailure, GiftJson};
 use crate::engine::cards::{CardInfo, Program};
-use crate::engine::gift::{self, Decline, GiftError, Meta, Op, Success, Tender};
+use crate::engine::gift::{self, Decline, GiftError, Meta, Op, Tender};
 use crate::money::{Money, MoneyError};
+use crate::wire::error::FailureBody;
+use crate::wire::gift::{
+    Amount, BalanceRequest, CardInfoWire, CardRequest, CashOutRequest, ExchangeRequest, RedeemRequest, RefundRequest,
+    ReloadRequest, ReverseRequest, SellRequest, Success, Tender as WireTender,
+};
 
-/// A decimal amount on the wire: a JSON number (`25.5`) or string (`"25.50"`); never a float inside.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Amount(pub String);
+/// Checks the lengths of a CardInfo's fields; `field` names it in the message.
+fn check_card(card: &CardInfoWire, field: &str) -> Result<(), GiftFailure> {
+    let f = |name: &str| format!("{field}.{name}");
+    max_len(&f("printedCardNumber"), &card.printed_card_number, 64)?;
+    max_len(&f("trackInfo"), &card.track_info, 128)?;
+    max_len(&f("barcode"), &card.barcode, 128)?;
+    max_len(&f("phoneNumber"), &card.phone_number, 32)?;
+    max_len(&f("appleNfcVasPayload"), &card.apple_nfc_vas_payload, 4096)?;
+    max_len(&f("googleNfcVasPayload"), &card.google_nfc_vas_payload, 4096)?;
+    max_len(&f("accountToken"), &card.account_token, 256)?;
+    max_len(&f("cardRegCode"), &card.card_reg_code, 32)
+}
 
-impl Amount {
-    pub fn from_money(m: Money) -> Amount {
-        Amount(m.to_plain_string())
+/// The engine's CardInfo of a wire one; an identifier this till does not take is named, so the
+/// engine declines it as `unsupported_card_identifier`.
+fn card_domain(card: &CardInfoWire) -> CardInfo {
+    let unsupported = if card.apple_nfc_vas_payload.is_some() {
+        Some("appleNfcVasPayload")
+    } else if card.google_nfc_vas_payload.is_some() {
+        Some("googleNfcVasPayload")
+    } else if card.account_token.is_some() {
+        Some("accountToken")
+    } else {
+        None
+    };
+    CardInfo {
+        printed_card_number: card.printed_card_number.clone(),
+        track_info: card.track_info.clone(),
+        barcode: card.barcode.clone(),
+        phone_number: card.phone_number.clone(),
+        unsupported,
+        card_reg_code: card.card_reg_code.clone(),
     }
 }
 
-impl Serialize for Amount {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
+/// The engine's tender of a wire one (`cash` when the request names none).
+fn tender(t: Option<WireTender>) -> Tender {
+    match t {
+        None | Some(WireTender::Cash) => Tender::Cash,
+        Some(WireTender::Card) => Tender::Card,
     }
 }
 
-impl<'de> Deserialize<'de> for Amount {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Amount;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a decimal amount such as \"25.00\" or 25.00")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Amount, E> {
-                Ok(Amount(v.to_string()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Amount, E> {
-                Ok(Amount(v.to_string()))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Amount, E> {
-                Ok(Amount(v.to_string()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
-                // Rust prints the shortest decimal that reads back as the same f64: 25.005 stays
-                // "25.005" (and is refused as over-precise), 0.1 stays "0.1".
-                if !v.is_finite() {
-                    return Err(E::custom("amount must be a finite number"));
-                }
-                Ok(Amount(format!("{v}")))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// The OpenAPI schema of [`Amount`]: what the server takes, a decimal string or a JSON number.
-fn amount_schema() -> utoipa::openapi::schema::Schema {
-    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
-    OneOfBuilder::new()
-        .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"^-?[0-9]+(\.[0-9]+)?$")))
-        .item(ObjectBuilder::new().schema_type(Type::Number))
-        .description(Some("A decimal amount: a string such as \"25.00\" (preferred) or a JSON number such as 25.00."))
-        .build()
-        .into()
-}
-
-/// The seed's CardInfo: one of the identifiers, plus an optional PIN (`cardRegCode`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CardInfoWire {
-    /// The number printed on the card (spaces and dashes allowed). Max 64.
-    #[schema(max_length = 64)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub printed_card_number: Option<String>,
-    /// Track 2 (`;PAN=YYMM…?`, sentinels optional) or track 1 (`%BPAN^NAME^YYMM…?`). Max 128.
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub track_info: Option<String>,
-    /// Barcode data: the card number. Max 128.
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub barcode: Option<String>,
-    /// A phone number registered to a card. Max 32.
-    #[schema(max_length = 32)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    /// Not accepted by this till (answered `unsupported_card_identifier`). Max 4096.
-    #[schema(max_length = 4096)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub apple_nfc_vas_payload: Option<String>,
-    /// Not accepted by this till. Max 4096.
-    #[schema(max_length = 4096)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub google_nfc_vas_payload: Option<String>,
-    /// Not accepted by this till. Max 256.
-    #[schema(max_length = 256)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_token: Option<String>,
-    /// The card's PIN. Checked when sent; set when a card without one is sold or activated. Max 32.
-    #[schema(max_length = 32)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_reg_code: Option<String>,
-}
-
-impl CardInfoWire {
-    /// A card identified by its printed number.
-    pub fn number(n: &str) -> CardInfoWire {
-        CardInfoWire { printed_card_number: Some(n.to_string()), ..CardInfoWire::default() }
-    }
-
-    fn check(&self, field: &str) -> Result<(), GiftFailure> {
-        let f = |name: &str| format!("{field}.{name}");
-        max_len(&f("printedCardNumber"), &self.printed_card_number, 64)?;
-        max_len(&f("trackInfo"), &self.track_info, 128)?;
-        max_len(&f("barcode"), &self.barcode, 128)?;
-        max_len(&f("phoneNumber"), &self.phone_number, 32)?;
-        max_len(&f("appleNfcVasPayload"), &self.apple_nfc_vas_payload, 4096)?;
-        max_len(&f("googleNfcVasPayload"), &self.google_nfc_vas_payload, 4096)?;
-        max_len(&f("accountToken"), &self.account_token, 256)?;
-        max_len(&f("cardRegCode"), &self.card_reg_code, 32)
-    }
-
-    fn to_domain(&self) -> CardInfo {
-        let unsupported = if self.apple_nfc_vas_payload.is_some() {
-            Some("appleNfcVasPayload")
-        } else if self.google_nfc_vas_payload.is_some() {
-            Some("googleNfcVasPayload")
-        } else if self.account_token.is_some() {
-            Some("accountToken")
-        } else {
-            None
-        };
-        CardInfo {
-            printed_card_number: self.printed_card_number.clone(),
-            track_info: self.track_info.clone(),
-            barcode: self.barcode.clone(),
-            phone_number: self.phone_number.clone(),
-            unsupported,
-            card_reg_code: self.card_reg_code.clone(),
+/// The Success object as sent: the engine's result, field for field.
+impl From<gift::Success> for Success {
+    fn from(s: gift::Success) -> Success {
+        Success {
+            result: s.result,
+            px_transaction_id: s.px_transaction_id,
+            px_auth_code: s.px_auth_code,
+            current_balance: s.current_balance,
+            previous_balance: s.previous_balance,
+            transaction_amount: s.transaction_amount,
+            printed_card_number: s.printed_card_number,
+            masked_card_number: s.masked_card_number,
+            customer_name: s.customer_name,
+            card_template_code: s.card_template_code,
+            card_template_name: s.card_template_name,
+            tier_code: s.tier_code,
+            tier_name: s.tier_name,
+            pos_messages: s.pos_messages,
         }
     }
 }
@@ -223,244 +158,6 @@ macro_rules! common {
             external_transaction_id: &$r.external_transaction_id,
         }
     };
-}
-
-/// `POST /gift/sell.json`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SellRequest {
-    pub merchant_id: i64,
-    /// Max 64.
-    #[schema(max_length = 64)]
-    pub store_code: String,
-    /// The inactive card to activate and load; absent (or only `phoneNumber`): issue a new e-gift card.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_object")]
-    pub card_info: Option<CardInfoWire>,
-    #[schema(schema_with = amount_schema, example = "25.00")]
-    pub amount: Amount,
-    #[schema(max_length = 255)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_number: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cashier: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_id: Option<String>,
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_transaction_id: Option<String>,
-    /// Where the money comes from: `cash` (default) or `card`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tender: Option<Tender>,
-}
-
-/// `POST /gift/reload.json`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ReloadRequest {
-    pub merchant_id: i64,
-    #[schema(max_length = 64)]
-    pub store_code: String,
-    #[serde(deserialize_with = "object")]
-    pub card_info: CardInfoWire,
-    #[schema(schema_with = amount_schema, example = "25.00")]
-    pub amount: Amount,
-    #[schema(max_length = 255)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_number: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cashier: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_id: Option<String>,
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_transaction_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tender: Option<Tender>,
-}
-
-/// `POST /gift/balance.json` (the seed's text for balance and redeem is swapped; these are the
-/// balance parameters: no amount).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct BalanceRequest {
-    pub merchant_id: i64,
-    #[schema(max_length = 64)]
-    pub store_code: String,
-    #[serde(deserialize_with = "object")]
-    pub card_info: CardInfoWire,
-    #[schema(max_length = 255)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_number: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cashier: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_id: Option<String>,
-    /// Accepted and ignored: a balance enquiry changes nothing.
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_transaction_id: Option<String>,
-}
-
-/// `POST /gift/redeem.json`: takes `amount + tip` off the card.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RedeemRequest {
-    pub merchant_id: i64,
-    #[schema(max_length = 64)]
-    pub store_code: String,
-    #[serde(deserialize_with = "object")]
-    pub card_info: CardInfoWire,
-    #[schema(schema_with = amount_schema, example = "12.50")]
-    pub amount: Amount,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(schema_with = amount_schema, example = "1.50")]
-    pub tip: Option<Amount>,
-    /// When the card holds less than asked: take what it holds (true) or decline (false, default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_partial: Option<bool>,
-    #[schema(max_length = 255)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_number: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cashier: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_id: Option<String>,
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_transaction_id: Option<String>,
-}
-
-/// `POST /gift/reverse.json`: one of `pxTransactionId` or `externalTransactionId`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ReverseRequest {
-    pub merchant_id: i64,
-    #[schema(max_length = 64)]
-    pub store_code: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub px_transaction_id: Option<i64>,
-    /// The id the original request carried. One never seen is blocked (a tombstone), so the
-    /// original, if it arrives late, is declined.
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_transaction_id: Option<String>,
-    #[schema(max_length = 255)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_number: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cashier: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_id: Option<String>,
-}
-
-/// `POST /gift/cashOut.json`: pays the whole balance out, if the program allows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CashOutRequest {
-    pub merchant_id: i64,
-    #[schema(max_length = 64)]
-    pub store_code: String,
-    #[serde(deserialize_with = "object")]
-    pub card_info: CardInfoWire,
-    #[schema(max_length = 255)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_number: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cashier: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_id: Option<String>,
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_transaction_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tender: Option<Tender>,
-}
-
-/// `POST /gift/exchange.json`: the whole balance moves to an inactive card; the old card closes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ExchangeRequest {
-    pub merchant_id: i64,
-    #[schema(max_length = 64)]
-    pub store_code: String,
-    #[serde(deserialize_with = "object")]
-    pub card_info: CardInfoWire,
-    #[serde(deserialize_with = "object")]
-    pub new_card_info: CardInfoWire,
-    #[schema(max_length = 255)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_number: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cashier: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_id: Option<String>,
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_transaction_id: Option<String>,
-}
-
-/// `POST /gift/activate.json` and `/gift/deactivate.json`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct CardRequest {
-    pub merchant_id: i64,
-    #[schema(max_length = 64)]
-    pub store_code: String,
-    #[serde(deserialize_with = "object")]
-    pub card_info: CardInfoWire,
-    #[schema(max_length = 255)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_number: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cashier: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_id: Option<String>,
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_transaction_id: Option<String>,
-}
-
-/// `POST /gift/refund.json`: money back to the card against an earlier redeem.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RefundRequest {
-    pub merchant_id: i64,
-    #[schema(max_length = 64)]
-    pub store_code: String,
-    #[serde(deserialize_with = "object")]
-    pub card_info: CardInfoWire,
-    #[schema(schema_with = amount_schema, example = "5.00")]
-    pub amount: Amount,
-    /// The redeem being refunded; all refunds of it together never exceed what it took.
-    pub px_transaction_id: i64,
-    #[schema(max_length = 255)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_number: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cashier: Option<String>,
-    #[schema(max_length = 100)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminal_id: Option<String>,
-    #[schema(max_length = 128)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_transaction_id: Option<String>,
 }
 
 /// The HTTP status of each decline (the table in this module's docs).
@@ -534,7 +231,7 @@ fn program(state: &AppState) -> Result<Program, GiftFailure> {
 
 type Reply = Result<Json<Success>, GiftFailure>;
 
-fn log_outcome(op: &str, meta_store: &str, result: &Result<Success, GiftError>) {
+fn log_outcome(op: &str, meta_store: &str, result: &Result<gift::Success, GiftError>) {
     match result {
         Ok(s) => {
             tracing::info!(op, store = meta_store, px = s.px_transaction_id, card = %s.masked_card_number, "gift ok")
@@ -549,7 +246,7 @@ async fn run(state: &AppState, meta: Meta, op: Op) -> Reply {
     let store = meta.store_code.clone();
     let result = gift::execute(&state.engine, meta, op).await;
     log_outcome(name, &store, &result);
-    result.map(Json).map_err(GiftFailure::from)
+    result.map(|s| Json(Success::from(s))).map_err(GiftFailure::from)
 }
 
 #[utoipa::path(post, path = "/gift/sell.json", tag = "gift", request_body = SellRequest,
@@ -559,12 +256,12 @@ async fn run(state: &AppState, meta: Meta, op: Op) -> Reply {
 async fn sell(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<SellRequest>) -> Reply {
     let meta = common!(r).meta(&principal)?;
     if let Some(c) = &r.card_info {
-        c.check("cardInfo")?;
+        check_card(c, "cardInfo")?;
     }
     let p = program(&state)?;
     let amount = money(&p, "amount", &r.amount)?;
-    let card = r.card_info.as_ref().map(CardInfoWire::to_domain);
-    run(&state, meta, Op::Sell { card, amount, tender: r.tender.unwrap_or(Tender::Cash) }).await
+    let card = r.card_info.as_ref().map(card_domain);
+    run(&state, meta, Op::Sell { card, amount, tender: tender(r.tender) }).await
 }
 
 #[utoipa::path(post, path = "/gift/reload.json", tag = "gift", request_body = ReloadRequest,
@@ -573,11 +270,10 @@ async fn sell(State(state): State<AppState>, principal: Principal, GiftJson(r): 
     security(("bearer" = [])))]
 async fn reload(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<ReloadRequest>) -> Reply {
     let meta = common!(r).meta(&principal)?;
-    r.card_info.check("cardInfo")?;
+    check_card(&r.card_info, "cardInfo")?;
     let p = program(&state)?;
     let amount = money(&p, "amount", &r.amount)?;
-    run(&state, meta, Op::Reload { card: r.card_info.to_domain(), amount, tender: r.tender.unwrap_or(Tender::Cash) })
-        .await
+    run(&state, meta, Op::Reload { card: card_domain(&r.card_info), amount, tender: tender(r.tender) }).await
 }
 
 #[utoipa::path(post, path = "/gift/balance.json", tag = "gift", request_body = BalanceRequest,
@@ -586,10 +282,10 @@ async fn reload(State(state): State<AppState>, principal: Principal, GiftJson(r)
     security(("bearer" = [])))]
 async fn balance(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<BalanceRequest>) -> Reply {
     let meta = common!(r).meta(&principal)?;
-    r.card_info.check("cardInfo")?;
-    let result = gift::balance(&state.engine, meta, r.card_info.to_domain()).await;
+    check_card(&r.card_info, "cardInfo")?;
+    let result = gift::balance(&state.engine, meta, card_domain(&r.card_info)).await;
     log_outcome("balance", &r.store_code, &result);
-    result.map(Json).map_err(GiftFailure::from)
+    result.map(|s| Json(Success::from(s))).map_err(GiftFailure::from)
 }
 
 #[utoipa::path(post, path = "/gift/redeem.json", tag = "gift", request_body = RedeemRequest,
@@ -598,14 +294,15 @@ async fn balance(State(state): State<AppState>, principal: Principal, GiftJson(r
     security(("bearer" = [])))]
 async fn redeem(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<RedeemRequest>) -> Reply {
     let meta = common!(r).meta(&principal)?;
-    r.card_info.check("cardInfo")?;
+    check_card(&r.card_info, "cardInfo")?;
     let p = program(&state)?;
     let amount = money(&p, "amount", &r.amount)?;
     let tip = match &r.tip {
         Some(t) => money(&p, "tip", t)?,
         None => Money::zero(p.currency),
     };
-    let op = Op::Redeem { card: r.card_info.to_domain(), amount, tip, allow_partial: r.allow_partial.unwrap_or(false) };
+    let op =
+        Op::Redeem { card: card_domain(&r.card_info), amount, tip, allow_partial: r.allow_partial.unwrap_or(false) };
     run(&state, meta, op).await
 }
 
@@ -632,7 +329,7 @@ async fn reverse(State(state): State<AppState>, principal: Principal, GiftJson(r
     let ext = r.external_transaction_id.clone().filter(|e| !e.trim().is_empty());
     let result = gift::reverse(&state.engine, meta, r.px_transaction_id, ext).await;
     log_outcome("reverse", &r.store_code, &result);
-    result.map(Json).map_err(GiftFailure::from)
+    result.map(|s| Json(Success::from(s))).map_err(GiftFailure::from)
 }
 
 #[utoipa::path(post, path = "/gift/cashOut.json", tag = "gift", request_body = CashOutRequest,
@@ -641,8 +338,8 @@ async fn reverse(State(state): State<AppState>, principal: Principal, GiftJson(r
     security(("bearer" = [])))]
 async fn cash_out(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<CashOutRequest>) -> Reply {
     let meta = common!(r).meta(&principal)?;
-    r.card_info.check("cardInfo")?;
-    run(&state, meta, Op::CashOut { card: r.card_info.to_domain(), tender: r.tender.unwrap_or(Tender::Cash) }).await
+    check_card(&r.card_info, "cardInfo")?;
+    run(&state, meta, Op::CashOut { card: card_domain(&r.card_info), tender: tender(r.tender) }).await
 }
 
 #[utoipa::path(post, path = "/gift/exchange.json", tag = "gift", request_body = ExchangeRequest,
@@ -655,9 +352,9 @@ async fn exchange(
     GiftJson(r): GiftJson<ExchangeRequest>,
 ) -> Reply {
     let meta = common!(r).meta(&principal)?;
-    r.card_info.check("cardInfo")?;
-    r.new_card_info.check("newCardInfo")?;
-    run(&state, meta, Op::Exchange { card: r.card_info.to_domain(), new_card: r.new_card_info.to_domain() }).await
+    check_card(&r.card_info, "cardInfo")?;
+    check_card(&r.new_card_info, "newCardInfo")?;
+    run(&state, meta, Op::Exchange { card: card_domain(&r.card_info), new_card: card_domain(&r.new_card_info) }).await
 }
 
 #[utoipa::path(post, path = "/gift/activate.json", tag = "gift", request_body = CardRequest,
@@ -666,8 +363,8 @@ async fn exchange(
     security(("bearer" = [])))]
 async fn activate(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<CardRequest>) -> Reply {
     let meta = common!(r).meta(&principal)?;
-    r.card_info.check("cardInfo")?;
-    run(&state, meta, Op::Activate { card: r.card_info.to_domain() }).await
+    check_card(&r.card_info, "cardInfo")?;
+    run(&state, meta, Op::Activate { card: card_domain(&r.card_info) }).await
 }
 
 #[utoipa::path(post, path = "/gift/deactivate.json", tag = "gift", request_body = CardRequest,
@@ -676,8 +373,8 @@ async fn activate(State(state): State<AppState>, principal: Principal, GiftJson(
     security(("bearer" = [])))]
 async fn deactivate(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<CardRequest>) -> Reply {
     let meta = common!(r).meta(&principal)?;
-    r.card_info.check("cardInfo")?;
-    run(&state, meta, Op::Deactivate { card: r.card_info.to_domain() }).await
+    check_card(&r.card_info, "cardInfo")?;
+    run(&state, meta, Op::Deactivate { card: card_domain(&r.card_info) }).await
 }
 
 #[utoipa::path(post, path = "/gift/refund.json", tag = "gift", request_body = RefundRequest,
@@ -686,10 +383,10 @@ async fn deactivate(State(state): State<AppState>, principal: Principal, GiftJso
     security(("bearer" = [])))]
 async fn refund(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<RefundRequest>) -> Reply {
     let meta = common!(r).meta(&principal)?;
-    r.card_info.check("cardInfo")?;
+    check_card(&r.card_info, "cardInfo")?;
     let p = program(&state)?;
     let amount = money(&p, "amount", &r.amount)?;
-    let op = Op::Refund { card: r.card_info.to_domain(), amount, original_px: r.px_transaction_id };
+    let op = Op::Refund { card: card_domain(&r.card_info), amount, original_px: r.px_transaction_id };
     run(&state, meta, op).await
 }
 
@@ -705,7 +402,7 @@ impl utoipa::Modify for BearerScheme {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(sell, reload, balance, redeem, reverse, cash_out, exchange, activate, deactivate, refund),
-    components(schemas(Success, FailureBody, CardInfoWire, Tender)),
+    components(schemas(Success, FailureBody, CardInfoWire, WireTender)),
     modifiers(&BearerScheme),
     tags((name = "gift", description = "The gift service (gift-service-api.txt) and terminal gift operations."))
 )]
@@ -728,18 +425,6 @@ pub fn router() -> Router<AppState> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn amounts_read_numbers_and_strings_without_floats_inside() {
-        let a: Amount = serde_json::from_str("25.5").unwrap();
-        assert_eq!(a.0, "25.5");
-        let a: Amount = serde_json::from_str("\"25.00\"").unwrap();
-        assert_eq!(a.0, "25.00");
-        let a: Amount = serde_json::from_str("25.005").unwrap();
-        assert_eq!(a.0, "25.005");
-        assert!(serde_json::from_str::<Amount>("true").is_err());
-        assert!(serde_json::from_str::<Amount>("null").is_err());
-    }
 
     #[test]
     fn money_is_strict() {

@@ -14,11 +14,11 @@ use rand::Rng;
 use serde::Serialize;
 
 use super::{Client, ClientError};
-use crate::api::gift::{
-    BalanceRequest, CardRequest, CashOutRequest, ExchangeRequest, RedeemRequest, RefundRequest, ReloadRequest,
-    ReverseRequest, SellRequest,
+pub use crate::wire::gift::Success as GiftSuccess;
+pub use crate::wire::gift::{
+    Amount, BalanceRequest, CardInfoWire, CardRequest, CashOutRequest, ExchangeRequest, RedeemRequest, RefundRequest,
+    ReloadRequest, ReverseRequest, SellRequest, Tender,
 };
-pub use crate::engine::gift::Success as GiftSuccess;
 
 /// How a gift call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -207,7 +207,7 @@ fn declined(status: StatusCode, body: &[u8]) -> ClientError {
     }
     #[derive(serde::Deserialize)]
     struct Generic {
-        error: crate::api::error::ErrorDetail,
+        error: crate::wire::error::ErrorDetail,
     }
     if let Ok(f) = serde_json::from_slice::<Failure>(body) {
         return ClientError::Declined { status: status.as_u16(), code: f.error_code, message: f.error_message };

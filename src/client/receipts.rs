@@ -3,9 +3,8 @@
 use std::time::Duration;
 
 use super::{Client, ClientError};
-pub use crate::api::till::receipts::CreateReceipt;
-pub use crate::engine::receipts::{ReceiptQuery, ReceiptSetup, StoredReceipt};
 use crate::receipt::{PrintFailure, PrinterSpec, Receipt, Width};
+pub use crate::wire::till::{CreateReceipt, ReceiptQuery, ReceiptSetup, StoredReceipt};
 
 /// What became of a print.
 #[derive(Debug)]
@@ -98,13 +97,13 @@ fn encode(s: &str) -> String {
 /// card (already masked by the engine) or POR code (when the caller has it) below.
 pub fn retail_receipt(
     ctx: &crate::receipt::Context,
-    order: &crate::engine::retail::OrderView,
+    order: &crate::wire::retail::OrderView,
     paid: &[crate::receipt::Tender],
     por_code: Option<&str>,
 ) -> Result<Receipt, String> {
-    use crate::engine::catalog::products::ProductKind;
     use crate::money::{Currency, Money};
     use crate::receipt::{Activation, RetailResult};
+    use crate::wire::retail::ProductKind;
 
     let currency = Currency::from_code(&order.face_value.currency).map_err(|e| e.to_string())?;
     let face_value = Money::parse(&order.face_value.amount, currency).map_err(|e| e.to_string())?;
@@ -152,7 +151,7 @@ mod tests {
     use crate::money::Locale;
     use crate::receipt::{Context, StoreHeader, Width, layout};
 
-    fn order(kind: &str, card: Option<&str>) -> crate::engine::retail::OrderView {
+    fn order(kind: &str, card: Option<&str>) -> crate::wire::retail::OrderView {
         let w = |a: &str| serde_json::json!({"currency": "EUR", "amount": a});
         serde_json::from_value(serde_json::json!({
             "id": "ro_1", "state": "confirmed", "product_code": "4001232232332", "product_name": "Streaming 25",

@@ -9,11 +9,10 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{Client, ClientError};
-pub use crate::api::retail::{BalanceView, ListOf, StoreView};
-pub use crate::engine::catalog::products::{ProductKind, ProductView};
-pub use crate::engine::retail::WireMoney;
-pub use crate::engine::retail::orders::{ConfirmOrder, CreateOrder, OrderState, OrderView, ReceiptPrintingRequest};
-pub use crate::engine::retail::settlement::Settlement;
+pub use crate::wire::retail::{
+    BalanceView, ConfirmOrder, CreateOrder, ListOf, OrderState, OrderView, ProductKind, ProductView,
+    ReceiptPrintingRequest, Settlement, StoreView, WireMoney,
+};
 
 /// A fresh idempotency key for a new operation.
 pub fn new_idempotency_key() -> String {
@@ -89,7 +88,7 @@ impl Client {
 
     /// `POST /v1/balances/top_ups`: a manager's top-up of the prepaid balance. Retry with the same `key`.
     pub async fn top_up_balance(&self, amount: &WireMoney, key: &str) -> Result<BalanceView, ClientError> {
-        self.post_idempotent("/v1/balances/top_ups", &crate::api::retail::TopUp { amount: amount.clone() }, key).await
+        self.post_idempotent("/v1/balances/top_ups", &crate::wire::retail::TopUp { amount: amount.clone() }, key).await
     }
 
     /// `GET /v1/stores/{id}`.

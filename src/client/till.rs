@@ -3,7 +3,7 @@
 use reqwest::Method;
 
 use super::{Client, ClientError};
-pub use crate::api::till::sessions::{LoginRequest, SessionReply, TerminalInfo, UserInfo};
+pub use crate::wire::till::{LoginRequest, Role, SessionReply, TerminalInfo, UserInfo};
 
 impl Client {
     /// `GET /till/v1/terminal`: who and where this till is (no login needed).

@@ -74,7 +74,7 @@ pub fn terminal_id(config: &EngineConfig) -> Result<String, super::EngineError> 
 
 /// What every receipt of this till starts from: the configured header, terminal, language and
 /// footer (`[store]`, `[merchant]`, `[receipt]` of `till.toml`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptSetup {
     pub header: StoreHeader,
     pub terminal: String,
@@ -97,28 +97,8 @@ pub fn receipt_setup(config: &EngineConfig) -> Result<ReceiptSetup, super::Engin
     })
 }
 
-impl ReceiptSetup {
-    /// The context for a receipt made now by `cashier`, live or in training.
-    pub fn context(
-        &self,
-        cashier: Option<String>,
-        training: bool,
-        issued_at: time::OffsetDateTime,
-    ) -> crate::receipt::Context {
-        crate::receipt::Context {
-            header: self.header.clone(),
-            terminal: self.terminal.clone(),
-            cashier,
-            issued_at,
-            locale: crate::money::Locale::parse(&self.locale).unwrap_or(crate::money::Locale::EnUs),
-            training,
-            footer: self.footer.clone(),
-        }
-    }
-}
-
 /// A receipt as stored: its row data and the receipt (with its number filled in).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredReceipt {
     pub id: i64,
     pub terminal: String,
@@ -135,14 +115,12 @@ pub struct StoredReceipt {
 }
 
 /// Which receipts to list, newest first.
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Clone, Default)]
 pub struct ReceiptQuery {
     pub terminal: Option<String>,
     /// Training receipts instead of live ones (default: live).
-    #[serde(default)]
     pub training: bool,
     /// Only receipts that have not printed.
-    #[serde(default)]
     pub unprinted: bool,
     /// Only receipts with an id below this (the `id` of the last receipt of the previous page).
     pub before: Option<i64>,

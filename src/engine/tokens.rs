@@ -44,7 +44,7 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
 const PREFIX: &str = "till_";
 
 /// What a logged-in user may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Cashier,

@@ -7,14 +7,12 @@ use std::time::Duration;
 use super::model::*;
 use super::settings::Settings;
 use super::worker::{Link, Local, call_error, wire_money};
-use crate::api::gift::{
-    Amount, BalanceRequest, CardInfoWire, CardRequest, CashOutRequest, ExchangeRequest, RedeemRequest, RefundRequest,
-    ReloadRequest, ReverseRequest, SellRequest,
+use crate::client::gift::{
+    Amount, BalanceRequest, CardInfoWire, CardRequest, CashOutRequest, ExchangeRequest, GiftCallError, GiftSuccess,
+    RedeemRequest, RefundRequest, ReloadRequest, ReverseRequest, SellRequest, Tender as WireTender,
 };
-use crate::client::gift::{GiftCallError, GiftSuccess};
 use crate::client::receipts::{PrintOutcome, ReceiptQuery, StoredReceipt};
 use crate::client::till::TerminalInfo;
-use crate::engine::gift::Tender as WireTender;
 use crate::money::{Currency, Locale, Money};
 use crate::receipt::{self, Context, GiftResult, Label, Line, PrinterSpec, Receipt, ReceiptKind, TenderKind, Width};
 

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use super::app::{NewOrder, OrderStep, Reply, Request};
 use super::calls;
 use super::model::*;
-use crate::client::till::TerminalInfo;
+use crate::client::till::{self, TerminalInfo};
 use crate::client::{Client, ClientError, retail};
 use crate::money::{Currency, Locale, Money};
 
@@ -310,9 +310,9 @@ async fn login(link: &Link, number: u32, pin: &str) -> Result<UserView, CallErro
         other => call_error(other),
     })?;
     let role = match s.user.role {
-        crate::engine::tokens::Role::Cashier => Role::Cashier,
-        crate::engine::tokens::Role::Manager => Role::Manager,
-        crate::engine::tokens::Role::Trainer => Role::Trainer,
+        till::Role::Cashier => Role::Cashier,
+        till::Role::Manager => Role::Manager,
+        till::Role::Trainer => Role::Trainer,
     };
     let user = UserView { number: s.user.number, name: s.user.name, role };
     link.set_session(Some(s.token), Some(user.clone()));

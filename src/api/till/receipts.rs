@@ -8,13 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
 
 use crate::api::AppState;
 use crate::api::auth::Principal;
 use crate::api::error::{ApiError, ApiJson, ErrorBody};
-use crate::engine::receipts::{ReceiptError, ReceiptQuery, ReceiptSetup, StoredReceipt, receipt_setup};
+use crate::engine::receipts::{self as engine, ReceiptError, receipt_setup};
 use crate::receipt::Receipt;
+use crate::wire::till::{CreateReceipt, ReceiptQuery, ReceiptSetup, StoredReceipt};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -32,13 +32,32 @@ pub fn router() -> Router<AppState> {
         .route("/till/v1/receipts/{id}/reprint", post(reprint))
 }
 
-/// A receipt to store. `op_key` is the operation's idempotency key (e.g. the gift
-/// `externalTransactionId`): sending the same key again returns the first stored receipt.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CreateReceipt {
-    pub receipt: Receipt,
-    #[serde(default)]
-    pub op_key: Option<String>,
+fn setup_wire(s: engine::ReceiptSetup) -> ReceiptSetup {
+    ReceiptSetup { header: s.header, terminal: s.terminal, locale: s.locale, currency: s.currency, footer: s.footer }
+}
+
+fn stored_wire(r: engine::StoredReceipt) -> StoredReceipt {
+    StoredReceipt {
+        id: r.id,
+        terminal: r.terminal,
+        training: r.training,
+        number: r.number,
+        number_text: r.number_text,
+        kind: r.kind,
+        printed: r.printed,
+        reprints: r.reprints,
+        receipt: r.receipt,
+    }
+}
+
+fn query(q: ReceiptQuery) -> engine::ReceiptQuery {
+    engine::ReceiptQuery {
+        terminal: q.terminal,
+        training: q.training,
+        unprinted: q.unprinted,
+        before: q.before,
+        limit: q.limit,
+    }
 }
 
 fn engine_error(e: ReceiptError) -> ApiError {
@@ -54,7 +73,7 @@ fn engine_error(e: ReceiptError) -> ApiError {
     responses((status = 200, body = ReceiptSetup), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn setup(State(state): State<AppState>, principal: Principal) -> Result<Json<ReceiptSetup>, ApiError> {
     principal.require_user()?;
-    receipt_setup(state.engine.config()).map(Json).map_err(|e| ApiError::internal(&e))
+    receipt_setup(state.engine.config()).map(|s| Json(setup_wire(s))).map_err(|e| ApiError::internal(&e))
 }
 
 /// Stored receipts, newest first.
@@ -67,11 +86,12 @@ pub async fn list(
 ) -> Result<Json<Vec<StoredReceipt>>, ApiError> {
     principal.require_user()?;
     let engine = state.engine.clone();
+    let q = query(q);
     let rows = tokio::task::spawn_blocking(move || engine.list_receipts(&q))
         .await
         .map_err(|e| ApiError::internal(&e))?
         .map_err(engine_error)?;
-    Ok(Json(rows))
+    Ok(Json(rows.into_iter().map(stored_wire).collect()))
 }
 
 /// Stores a receipt and gives it the terminal's next number.
@@ -87,7 +107,7 @@ pub async fn create(
         return Err(ApiError::bad_request("invalid_request", "op_key must have 1 to 128 characters."));
     }
     let stored = state.engine.store_receipt(req.receipt, req.op_key).await.map_err(engine_error)?;
-    Ok((StatusCode::CREATED, Json(stored)))
+    Ok((StatusCode::CREATED, Json(stored_wire(stored))))
 }
 
 /// One stored receipt.
@@ -105,7 +125,7 @@ pub async fn fetch(
         .await
         .map_err(|e| ApiError::internal(&e))?
         .map_err(engine_error)?
-        .map(Json)
+        .map(|r| Json(stored_wire(r)))
         .ok_or_else(|| ApiError::not_found(format!("There is no receipt {id}.")))
 }
 
@@ -119,7 +139,7 @@ pub async fn mark_printed(
     Path(id): Path<i64>,
 ) -> Result<Json<StoredReceipt>, ApiError> {
     principal.require_user()?;
-    state.engine.mark_receipt_printed(id).await.map(Json).map_err(engine_error)
+    state.engine.mark_receipt_printed(id).await.map(|r| Json(stored_wire(r))).map_err(engine_error)
 }
 
 /// The receipt to reprint: marked DUPLICATE, and the reprint counted.
@@ -132,5 +152,5 @@ pub async fn reprint(
     Path(id): Path<i64>,
 ) -> Result<Json<StoredReceipt>, ApiError> {
     principal.require_user()?;
-    state.engine.reprint_receipt(id).await.map(Json).map_err(engine_error)
+    state.engine.reprint_receipt(id).await.map(|r| Json(stored_wire(r))).map_err(engine_error)
 }

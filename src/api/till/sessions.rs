@@ -8,14 +8,16 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
 use crate::api::AppState;
 use crate::api::auth::{Principal, Role};
 use crate::api::error::{ApiError, ApiJson, ErrorBody};
+use crate::engine::tokens;
 use crate::engine::users::{self, LoginError, MAX_ATTEMPTS};
+use crate::wire::till::{self as wire, LoginRequest, SessionReply, TerminalInfo, UserInfo};
 
 /// How long a session lasts without logging in again (a long shift).
 pub const SESSION_TTL: Duration = Duration::from_secs(12 * 60 * 60);
@@ -23,7 +25,7 @@ pub const SESSION_TTL: Duration = Duration::from_secs(12 * 60 * 60);
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(terminal, login, whoami, logout),
-    components(schemas(TerminalInfo, LoginRequest, SessionReply, UserInfo, Role, ErrorBody))
+    components(schemas(TerminalInfo, LoginRequest, SessionReply, UserInfo, wire::Role, ErrorBody))
 )]
 pub struct Doc;
 
@@ -32,49 +34,6 @@ pub fn router() -> Router<AppState> {
         .route("/till/v1/terminal", get(terminal))
         .route("/till/v1/sessions", post(login))
         .route("/till/v1/session", get(whoami).delete(logout))
-}
-
-/// Who and where this till is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TerminalInfo {
-    pub merchant: String,
-    /// `merchantId` for `/gift` calls.
-    pub merchant_id: i64,
-    /// What receipts print at the top.
-    pub receipt_header: crate::receipt::StoreHeader,
-    pub store_id: String,
-    pub terminal_id: String,
-    /// ISO 3166-1 alpha-2, e.g. `DE`.
-    pub country: String,
-    /// ISO 4217 code, e.g. `EUR`.
-    pub currency: String,
-    /// BCP 47 tag, e.g. `de-DE`.
-    pub locale: String,
-    /// The demo users (with their published PINs) still exist.
-    pub demo_users: bool,
-}
-
-/// `POST /till/v1/sessions` body.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct LoginRequest {
-    pub user: u32,
-    pub pin: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct UserInfo {
-    pub number: u32,
-    pub name: String,
-    pub role: Role,
-}
-
-/// A new session.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SessionReply {
-    /// The bearer token for every further call of this user.
-    pub token: String,
-    pub user: UserInfo,
-    pub expires_in_secs: u64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,6 +64,15 @@ pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo
         locale: m.locale.clone(),
         demo_users,
     }))
+}
+
+/// The wire's role of the engine's.
+fn wire_role(role: tokens::Role) -> wire::Role {
+    match role {
+        tokens::Role::Cashier => wire::Role::Cashier,
+        tokens::Role::Manager => wire::Role::Manager,
+        tokens::Role::Trainer => wire::Role::Trainer,
+    }
 }
 
 fn clock(unix: i64) -> String {
@@ -151,7 +119,7 @@ pub async fn login(
         }
         Err(LoginError::Engine(e)) => return Err(ApiError::internal(&e)),
     };
-    let token = crate::engine::tokens::create_session(engine, user.number, user.role, SESSION_TTL)
+    let token = tokens::create_session(engine, user.number, user.role, SESSION_TTL)
         .await
         .map_err(|e| ApiError::internal(&e))?;
     tracing::info!(user = user.number, role = %user.role, "login");
@@ -159,7 +127,7 @@ pub async fn login(
         StatusCode::CREATED,
         Json(SessionReply {
             token,
-            user: UserInfo { number: user.number, name: user.name, role: user.role },
+            user: UserInfo { number: user.number, name: user.name, role: wire_role(user.role) },
             expires_in_secs: SESSION_TTL.as_secs(),
         }),
     ))
@@ -174,7 +142,7 @@ pub async fn whoami(State(state): State<AppState>, principal: Principal) -> Resu
     let user = users::get(&state.engine, number)
         .map_err(|e| ApiError::internal(&e))?
         .ok_or_else(|| ApiError::unauthorized("This user no longer exists."))?;
-    Ok(Json(UserInfo { number, name: user.name, role }))
+    Ok(Json(UserInfo { number, name: user.name, role: wire_role(role) }))
 }
 
 /// Log out: the session token stops working.
@@ -191,6 +159,6 @@ pub async fn logout(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' ').map(|(_, t)| t.trim().to_string()))
         .unwrap_or_default();
-    crate::engine::tokens::revoke(&state.engine, &token).await.map_err(|e| ApiError::internal(&e))?;
+    tokens::revoke(&state.engine, &token).await.map_err(|e| ApiError::internal(&e))?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::stores::{self, Listing};
 use super::{codes, ns_i64, parse_country, rfc3339};
 use crate::engine::Engine;
-use crate::engine::retail::{RetailError, WireMoney, webhooks};
+use crate::engine::retail::{DecimalMoney, RetailError, webhooks};
 use crate::money::{Currency, Money};
 
 /// An EAN-13 product code: 13 digits whose last is the check digit.
@@ -53,7 +53,7 @@ pub fn ean13_check_digit(first12: &str) -> u8 {
 }
 
 /// How the product is delivered to the customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ProductKind {
     /// Print on receipt: a code from stock is printed.
     #[serde(rename = "POR")]
@@ -111,9 +111,9 @@ impl Product {
         i64::try_from(c).unwrap_or(0)
     }
 
-    /// The wire view (also the payload of product webhooks).
+    /// The product as the engine shows it: the payload of product webhooks, and what `/v1` maps.
     pub fn view(&self, stock: Option<u64>) -> ProductView {
-        let money = |m: i64| WireMoney::from(Money::from_minor(m, self.currency));
+        let money = |m: i64| DecimalMoney::from(Money::from_minor(m, self.currency));
         let (denominations, min_value, max_value) = match &self.values {
             Values::Fixed(v) => (Some(v.iter().map(|m| money(*m)).collect()), None, None),
             Values::Range { min, max } => (None, Some(money(*min)), Some(money(*max))),
@@ -138,8 +138,8 @@ impl Product {
     }
 }
 
-/// A product on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// A product as the engine shows it (`api::retail` maps it to `wire::retail::ProductView`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductView {
     /// EAN-13 product code.
     pub code: String,
@@ -151,13 +151,13 @@ pub struct ProductView {
     pub kind: ProductKind,
     /// Fixed face values (absent for range products).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub denominations: Option<Vec<WireMoney>>,
+    pub denominations: Option<Vec<DecimalMoney>>,
     /// Smallest face value of a range product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_value: Option<WireMoney>,
+    pub min_value: Option<DecimalMoney>,
     /// Largest face value of a range product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_value: Option<WireMoney>,
+    pub max_value: Option<DecimalMoney>,
     /// Commission the partner earns, percent of face value, e.g. "5.00".
     pub commission_percent: String,
     pub redemption_text: String,

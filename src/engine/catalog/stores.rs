@@ -40,7 +40,7 @@ impl std::fmt::Display for StoreId {
 }
 
 /// A store's postal address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     pub street: String,
     pub postal_code: String,

@@ -159,21 +159,18 @@ impl From<Decline> for GiftError {
     }
 }
 
-/// The gift service's Success object, exactly as sent (and as stored for replays).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// The result of a gift operation in the gift service's Success shape: stored as JSON for replays,
+/// and mapped field for field to `wire::gift::Success` by `api::gift`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Success {
     /// Always `success`.
-    #[schema(example = "success")]
     pub result: String,
     /// This transaction's id (a positive 64-bit integer); reverse with it.
-    #[schema(example = 4_811_276_391_220_190_i64)]
     pub px_transaction_id: i64,
     /// 6-digit authorisation code.
-    #[schema(example = "042317")]
     pub px_auth_code: String,
     /// The card's balance after the transaction, e.g. "25.00".
-    #[schema(example = "25.00")]
     pub current_balance: String,
     /// The balance before, when the transaction changed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,7 +180,6 @@ pub struct Success {
     pub transaction_amount: Option<String>,
     /// The card number; masked like `maskedCardNumber` when the card was found by phone number.
     pub printed_card_number: String,
-    #[schema(example = "************0123")]
     pub masked_card_number: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_name: Option<String>,
@@ -196,7 +192,7 @@ pub struct Success {
 }
 
 /// Where the money of a load or cash-out comes from or goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Tender {
     /// The terminal's cash drawer (the default).

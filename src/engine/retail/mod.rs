@@ -69,24 +69,23 @@ impl RetailConfig {
     }
 }
 
-/// Money on the `/v1` wire: `{"currency": "EUR", "amount": "100.00"}`, the amount a decimal string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct WireMoney {
+/// Money as the `/v1` surface and its webhooks carry it: a currency code and a decimal string
+/// (`{"currency": "EUR", "amount": "100.00"}`); [`DecimalMoney::parse`] checks it against the currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecimalMoney {
     /// ISO 4217 code.
-    #[schema(example = "EUR")]
     pub currency: String,
     /// Decimal string with at most the currency's decimals.
-    #[schema(example = "100.0")]
     pub amount: String,
 }
 
-impl From<Money> for WireMoney {
+impl From<Money> for DecimalMoney {
     fn from(m: Money) -> Self {
-        WireMoney { currency: m.currency().code().to_string(), amount: m.to_plain_string() }
+        DecimalMoney { currency: m.currency().code().to_string(), amount: m.to_plain_string() }
     }
 }
 
-impl WireMoney {
+impl DecimalMoney {
     /// Parses into money; `field` names the field in the error.
     pub fn parse(&self, field: &str) -> Result<Money, RetailError> {
         let currency = Currency::from_code(self.currency.trim())

@@ -16,7 +16,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::lines::{self, ReceiptInput};
-use super::{RetailConfig, RetailError, WireMoney, webhooks};
+use super::{DecimalMoney, RetailConfig, RetailError, webhooks};
 use crate::engine::Engine;
 use crate::engine::accounts::{transfer_code, transfer_id};
 use crate::engine::catalog::balance::{commission_account, ensure_accounts, prepaid_account, sales_account};
@@ -27,7 +27,7 @@ use crate::ledger::{CreateTransferResult, NewTransfer, TransferFlags, WriteTx};
 use crate::money::{Currency, Locale, Money};
 
 /// Where an order stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderState {
     /// Preliminary checks passed; the balance is held until confirm, invalidate or expiry.
@@ -57,30 +57,23 @@ impl OrderState {
 }
 
 /// `receipt_printing` of a create request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptPrintingRequest {
     /// 24 to 64.
-    #[schema(example = 40, minimum = 24, maximum = 64)]
     pub characters_per_line: u32,
     /// de-DE, en-US, en-GB, fr-FR or nl-NL.
-    #[schema(example = "de-DE")]
     pub locale: String,
 }
 
 /// `POST /v1/retail_orders`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateOrder {
-    #[schema(example = "4001232232332")]
     pub product_code: String,
-    #[schema(example = "A1234")]
     pub store_id: String,
-    #[schema(example = "T01")]
     pub terminal_id: String,
-    #[schema(example = "R1234567890")]
     pub receipt_id: String,
-    #[schema(example = "DE")]
     pub country: String,
-    pub face_value: WireMoney,
+    pub face_value: DecimalMoney,
     pub receipt_printing: ReceiptPrintingRequest,
     /// POSA products: the number of the physical card scanned at the till.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,18 +81,17 @@ pub struct CreateOrder {
 }
 
 /// `POST /v1/retail_orders/{id}/actions/confirm`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfirmOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = "cash")]
     pub payment_method: Option<String>,
     /// Total value of the customer's receipt (at least the face value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receipt_value: Option<WireMoney>,
+    pub receipt_value: Option<DecimalMoney>,
 }
 
 /// `receipt_printing` of an order; `lines` once it is confirmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptPrinting {
     pub characters_per_line: u32,
     pub locale: String,
@@ -107,10 +99,10 @@ pub struct ReceiptPrinting {
     pub lines: Option<Vec<String>>,
 }
 
-/// A retail order on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+/// A retail order as the engine shows it: the payload of order webhooks, and what `/v1` maps to
+/// `wire::retail::OrderView` (the same JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderView {
-    #[schema(example = "ro_3f2a9c0d1e4b5a6978c0d1e2")]
     pub id: String,
     pub state: OrderState,
     pub product_code: String,
@@ -121,18 +113,18 @@ pub struct OrderView {
     pub terminal_id: String,
     pub receipt_id: String,
     pub country: String,
-    pub face_value: WireMoney,
+    pub face_value: DecimalMoney,
     /// The partner's commission on this order.
-    pub commission: WireMoney,
+    pub commission: DecimalMoney,
     /// What the distributor takes from the prepaid balance: face value minus commission.
-    pub net_payable: WireMoney,
+    pub net_payable: DecimalMoney,
     /// POSA: the card number, masked to its last four digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receipt_value: Option<WireMoney>,
+    pub receipt_value: Option<DecimalMoney>,
     pub receipt_printing: ReceiptPrinting,
     pub created_at: String,
     /// When a created order expires if it is not confirmed.
@@ -166,7 +158,7 @@ struct Order {
     locale: String,
     hold_id: u128,
     payment_method: Option<String>,
-    receipt_value: Option<WireMoney>,
+    receipt_value: Option<DecimalMoney>,
     lines: Option<Vec<String>>,
     created_at: i64,
     expires_at: i64,
@@ -176,8 +168,8 @@ struct Order {
 }
 
 impl Order {
-    fn money(&self, minor: i64) -> WireMoney {
-        WireMoney::from(Money::from_minor(minor, self.currency))
+    fn money(&self, minor: i64) -> DecimalMoney {
+        DecimalMoney::from(Money::from_minor(minor, self.currency))
     }
     fn net(&self) -> i64 {
         self.face - self.commission
@@ -644,7 +636,7 @@ fn settlement_entry(tx: &WriteTx<'_>, order: &Order, kind: &str, now: i64) -> Re
     Ok(())
 }
 
-fn check_confirm(order: &Order, req: &ConfirmOrder) -> Result<(Option<String>, Option<WireMoney>), RetailError> {
+fn check_confirm(order: &Order, req: &ConfirmOrder) -> Result<(Option<String>, Option<DecimalMoney>), RetailError> {
     let method = req.payment_method.as_deref().map(|m| ident("payment_method", m, 32)).transpose()?;
     let value = match &req.receipt_value {
         None => None,
@@ -662,7 +654,7 @@ fn check_confirm(order: &Order, req: &ConfirmOrder) -> Result<(Option<String>, O
                     "receipt_value must include the gift card's face value",
                 ));
             }
-            Some(WireMoney::from(m))
+            Some(DecimalMoney::from(m))
         }
     };
     Ok((method, value))

@@ -9,7 +9,7 @@
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-use super::{RetailError, WireMoney};
+use super::{DecimalMoney, RetailError};
 use crate::engine::Engine;
 use crate::money::{Currency, Money};
 
@@ -41,34 +41,33 @@ pub struct SettlementFilter {
 }
 
 /// One day of one store in one currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementRow {
-    #[schema(example = "2026-11-21")]
     pub date: String,
     pub store_id: String,
     pub currency: String,
     pub confirmed_orders: u64,
     /// Confirmed orders invalidated that day (their amounts are subtracted).
     pub invalidations: u64,
-    pub face_value: WireMoney,
-    pub commission: WireMoney,
+    pub face_value: DecimalMoney,
+    pub commission: DecimalMoney,
     /// Face value minus commission: what the distributor takes.
-    pub net_payable: WireMoney,
+    pub net_payable: DecimalMoney,
 }
 
 /// Sums over the selected rows, per currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettlementTotal {
     pub currency: String,
     pub confirmed_orders: u64,
     pub invalidations: u64,
-    pub face_value: WireMoney,
-    pub commission: WireMoney,
-    pub net_payable: WireMoney,
+    pub face_value: DecimalMoney,
+    pub commission: DecimalMoney,
+    pub net_payable: DecimalMoney,
 }
 
 /// `GET /v1/settlements`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settlement {
     pub data: Vec<SettlementRow>,
     pub totals: Vec<SettlementTotal>,
@@ -103,7 +102,7 @@ pub fn settlement(engine: &Engine, filter: SettlementFilter) -> Result<Settlemen
     let mut totals: Vec<(Currency, u64, u64, i64, i64, i64)> = Vec::new();
     for (date, store_id, currency, confirmed, invalidated, face, commission, net) in rows {
         let c = Currency::from_code(&currency).map_err(|e| RetailError::internal(e.to_string()))?;
-        let m = |minor: i64| WireMoney::from(Money::from_minor(minor, c));
+        let m = |minor: i64| DecimalMoney::from(Money::from_minor(minor, c));
         let (confirmed, invalidated) = (confirmed as u64, invalidated as u64);
         data.push(SettlementRow {
             date,

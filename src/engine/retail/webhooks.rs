@@ -46,7 +46,7 @@ pub const EVENT_TYPES: &[&str] = &[
 ];
 
 /// A subscription as the API shows it (the secret only when it is created).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subscription {
     pub id: String,
     pub url: String,

@@ -17,23 +17,29 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+mod map;
 
 use super::AppState;
 use super::auth::{Principal, Role};
 use super::error::{ApiError, ErrorBody, parse_json};
 use crate::engine::catalog::balance::{add_balance, balances};
-use crate::engine::catalog::products::{self, ProductFilter, ProductKind, ProductView};
-use crate::engine::catalog::rfc3339;
-use crate::engine::catalog::stores::{self, Address, NewStore, Store, StoreFilter};
+use crate::engine::catalog::products::{self, ProductFilter};
+use crate::engine::catalog::stores::{self, NewStore, StoreFilter};
 use crate::engine::retail::idempotency::{self, Begin};
-use crate::engine::retail::orders::{self, ConfirmOrder, CreateOrder, OrderState, OrderView, ReceiptPrinting};
-use crate::engine::retail::settlement::{self, Settlement, SettlementFilter, SettlementRow, SettlementTotal};
-use crate::engine::retail::webhooks::{self, NewSubscription, Subscription};
-use crate::engine::retail::{RetailError, WireMoney};
+use crate::engine::retail::orders;
+use crate::engine::retail::settlement::{self, SettlementFilter};
+use crate::engine::retail::webhooks::{self, NewSubscription};
+use crate::engine::retail::{DecimalMoney, RetailError};
 use crate::money::Money;
+use crate::wire::retail::{
+    Address, BalanceView, ConfirmOrder, CreateOrder, CreateStore, CreateWebhook, InvalidateOrder, ListOf, OrderQuery,
+    OrderState, OrderView, ProductKind, ProductQuery, ProductView, ReceiptPrinting, Settlement, SettlementQuery,
+    SettlementRow, SettlementTotal, StoreQuery, StoreView, Subscription, TopUp, WireMoney,
+};
 
 /// The request header carrying the idempotency key.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -190,143 +196,6 @@ fn reply<T: Serialize>(status: StatusCode, result: ApiResult<T>) -> Response {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Wire shapes
-
-/// A page of a list.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ListOf<T> {
-    pub data: Vec<T>,
-    /// Pass as `cursor` for the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-}
-
-/// A registered store.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct StoreView {
-    /// The partner's own store identifier.
-    #[schema(example = "A1234")]
-    pub id: String,
-    pub name: String,
-    pub address: Address,
-    #[schema(example = "DE")]
-    pub country: String,
-    pub created_at: String,
-}
-
-impl From<Store> for StoreView {
-    fn from(s: Store) -> Self {
-        StoreView {
-            id: s.id.to_string(),
-            name: s.name,
-            address: s.address,
-            country: s.country,
-            created_at: rfc3339(s.created_at),
-        }
-    }
-}
-
-/// `POST /v1/stores`.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CreateStore {
-    /// The partner's own store identifier (`store_id` is accepted too).
-    #[serde(alias = "store_id")]
-    #[schema(example = "A1234")]
-    pub id: String,
-    pub name: String,
-    pub address: Address,
-    #[schema(example = "DE")]
-    pub country: String,
-}
-
-/// The prepaid balance in one currency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct BalanceView {
-    pub currency: String,
-    /// What new orders can use: posted balance minus holds of created orders.
-    pub available: WireMoney,
-    /// Held by created orders not yet confirmed.
-    pub on_hold: WireMoney,
-    /// Top-ups minus confirmed orders plus reversals.
-    pub posted: WireMoney,
-}
-
-/// `POST /v1/balances/top_ups`: a top-up of the prepaid balance, recorded once per Idempotency-Key.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TopUp {
-    pub amount: WireMoney,
-}
-
-/// `POST /v1/retail_orders/{id}/actions/invalidate`: no fields (an empty body or `{}`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct InvalidateOrder {}
-
-/// `POST /v1/webhooks`.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct CreateWebhook {
-    #[schema(example = "https://partner.example/hooks/till")]
-    pub url: String,
-    /// Event types, or `"*"` for all: retail_order.created, retail_order.confirmed,
-    /// retail_order.invalidated, retail_order.expired, product.created, product.updated.
-    pub events: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct StoreQuery {
-    /// ISO 3166-1 alpha-2.
-    pub country: Option<String>,
-    /// Part of the name or city.
-    pub q: Option<String>,
-    /// 1 to 200, default 50.
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ProductQuery {
-    /// Only products sold in this country.
-    pub country: Option<String>,
-    /// Only products sold in this store's country.
-    pub store_id: Option<String>,
-    pub brand: Option<String>,
-    /// POR or POSA.
-    pub kind: Option<ProductKind>,
-    /// Part of the name or brand, or a product code.
-    pub q: Option<String>,
-    /// Include products that are not on sale.
-    #[serde(default)]
-    pub include_inactive: bool,
-    /// 1 to 200, default 50.
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct OrderQuery {
-    pub store_id: Option<String>,
-    pub terminal_id: Option<String>,
-    /// Find the order of a receipt (e.g. when the reply to the create was lost).
-    pub receipt_id: Option<String>,
-    pub state: Option<OrderState>,
-    /// 1 to 200, default 50.
-    pub limit: Option<u32>,
-    pub cursor: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SettlementQuery {
-    /// First day (UTC), inclusive: `2026-11-01`.
-    pub from: Option<String>,
-    /// Last day (UTC), inclusive.
-    pub to: Option<String>,
-    pub store_id: Option<String>,
-}
-
-// ---------------------------------------------------------------------------------------------
 // Handlers
 
 /// Records the expiry of orders whose time is up before a read answers, so orders and balances
@@ -381,7 +250,7 @@ async fn create_top_up(
     idempotent(&state, &headers, &uri, body, |bytes, key| async move {
         let result = async {
             let req: TopUp = json_body(&bytes)?;
-            let amount = req.amount.parse("amount")?;
+            let amount = DecimalMoney::from(req.amount).parse("amount")?;
             Ok::<_, ApiError>(balance_view(add_balance(&engine, amount, &format!("api:{key}")).await?))
         }
         .await;
@@ -406,14 +275,17 @@ async fn list_products(
             country: q.country,
             store_id: q.store_id,
             brand: q.brand,
-            kind: q.kind,
+            kind: q.kind.map(Into::into),
             query: q.q,
             include_inactive: q.include_inactive,
             after: q.cursor,
             limit: q.limit.unwrap_or(50),
         },
     )?;
-    Ok(Json(ListOf { data: listing.items, next_cursor: listing.next_cursor }))
+    Ok(Json(ListOf {
+        data: listing.items.into_iter().map(ProductView::from).collect(),
+        next_cursor: listing.next_cursor,
+    }))
 }
 
 /// One product.
@@ -425,7 +297,7 @@ async fn get_product(
     Path(code): Path<String>,
 ) -> ApiResult<Json<ProductView>> {
     products::get_product(&state.engine, &code)?
-        .map(Json)
+        .map(|p| Json(ProductView::from(p)))
         .ok_or_else(|| ApiError::not_found(format!("No product {code}.")))
 }
 
@@ -454,7 +326,7 @@ async fn create_store(
     idempotent(&state, &headers, &uri, body, |bytes, _key| async move {
         let result = async {
             let req: CreateStore = json_body(&bytes)?;
-            let new = NewStore { id: req.id, name: req.name, address: req.address, country: req.country };
+            let new = NewStore { id: req.id, name: req.name, address: req.address.into(), country: req.country };
             Ok::<_, ApiError>(stores::register_store(&engine, new).await?)
         }
         .await;
@@ -516,11 +388,11 @@ async fn create_order(
     idempotent(&state, &headers, &uri, body, |bytes, key| async move {
         let result = async {
             let req: CreateOrder = json_body(&bytes)?;
-            Ok::<_, ApiError>(orders::create(&engine, req, Some(&key)).await?)
+            Ok::<_, ApiError>(orders::create(&engine, req.into(), Some(&key)).await?)
         }
         .await;
         match result {
-            Ok((order, _)) => (StatusCode::CREATED, Json(order)).into_response(),
+            Ok((order, _)) => (StatusCode::CREATED, Json(OrderView::from(order))).into_response(),
             Err(e) => e.into_response(),
         }
     })
@@ -542,12 +414,12 @@ async fn list_orders(
         store_id: q.store_id,
         terminal_id: q.terminal_id,
         receipt_id: q.receipt_id,
-        state: q.state,
+        state: q.state.map(Into::into),
         after: q.cursor,
         limit: q.limit.unwrap_or(50),
     };
     let (data, next_cursor) = orders::list(&state.engine, filter)?;
-    Ok(Json(ListOf { data, next_cursor }))
+    Ok(Json(ListOf { data: data.into_iter().map(OrderView::from).collect(), next_cursor }))
 }
 
 /// A retail order and its state.
@@ -555,7 +427,7 @@ async fn list_orders(
     responses((status = 200, body = OrderView), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_order(State(state): State<AppState>, _p: Principal, Path(id): Path<String>) -> ApiResult<Json<OrderView>> {
     record_overdue_expiries(&state).await;
-    Ok(Json(orders::get(&state.engine, &id)?))
+    Ok(Json(orders::get(&state.engine, &id)?.into()))
 }
 
 /// Confirm after payment: the code is issued or the card activated; the reply carries the lines.
@@ -582,7 +454,7 @@ async fn confirm_order(
         let result = async {
             // The confirmation's fields are optional: an empty body is a confirmation without them.
             let req: ConfirmOrder = optional_body(&bytes)?;
-            Ok::<_, ApiError>(orders::confirm(&engine, &id, req).await?)
+            Ok::<_, ApiError>(OrderView::from(orders::confirm(&engine, &id, req.into()).await?))
         }
         .await;
         reply(StatusCode::OK, result)
@@ -613,7 +485,7 @@ async fn invalidate_order(
         // No fields, but a body that is there must still be a JSON object.
         let result = async {
             optional_body::<InvalidateOrder>(&bytes)?;
-            Ok::<_, ApiError>(orders::invalidate(&engine, &id).await?)
+            Ok::<_, ApiError>(OrderView::from(orders::invalidate(&engine, &id).await?))
         }
         .await;
         reply(StatusCode::OK, result)
@@ -632,7 +504,8 @@ async fn get_settlements(
 ) -> ApiResult<Json<Settlement>> {
     require_admin(&p)?;
     let q = query(q)?;
-    Ok(Json(settlement::settlement(&state.engine, SettlementFilter { from: q.from, to: q.to, store_id: q.store_id })?))
+    let filter = SettlementFilter { from: q.from, to: q.to, store_id: q.store_id };
+    Ok(Json(settlement::settlement(&state.engine, filter)?.into()))
 }
 
 /// Subscribe to events. The reply shows the signing secret once.
@@ -660,7 +533,7 @@ async fn create_webhook(
         let result = async {
             let req: CreateWebhook = json_body(&bytes)?;
             let new = NewSubscription { url: req.url, events: req.events };
-            Ok::<_, ApiError>(webhooks::subscribe(&engine, new, Some(key)).await?)
+            Ok::<_, ApiError>(Subscription::from(webhooks::subscribe(&engine, new, Some(key)).await?))
         }
         .await;
         reply(StatusCode::CREATED, result)
@@ -672,7 +545,8 @@ async fn create_webhook(
 #[utoipa::path(get, path = "/v1/webhooks", tag = "retail", security(("bearer" = [])), responses((status = 200, body = ListOf<Subscription>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn list_webhooks(State(state): State<AppState>, p: Principal) -> ApiResult<Json<ListOf<Subscription>>> {
     require_admin(&p)?;
-    Ok(Json(ListOf { data: webhooks::list(&state.engine)?, next_cursor: None }))
+    let data = webhooks::list(&state.engine)?.into_iter().map(Subscription::from).collect();
+    Ok(Json(ListOf { data, next_cursor: None }))
 }
 
 /// One webhook subscription with its delivery counts.
@@ -685,7 +559,7 @@ async fn get_webhook(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Subscription>> {
     require_admin(&p)?;
-    webhooks::get(&state.engine, &id)?.map(Json).ok_or_else(|| {
+    webhooks::get(&state.engine, &id)?.map(|s| Json(Subscription::from(s))).ok_or_else(|| {
         ApiError::new(StatusCode::NOT_FOUND, "webhook_not_found", format!("No webhook subscription {id}."))
     })
 }
@@ -700,7 +574,7 @@ async fn delete_webhook(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Subscription>> {
     require_admin(&p)?;
-    Ok(Json(webhooks::unsubscribe(&state.engine, &id).await?))
+    Ok(Json(webhooks::unsubscribe(&state.engine, &id).await?.into()))
 }
 
 #[derive(utoipa::OpenApi)]
