@@ -8,12 +8,12 @@
 //! |--------|--------------------------------------------------------------------------------------|
 //! | 400    | `invalid_request` (missing, mistyped or too long field; bad, negative, zero or over-precise amount), `invalid_card_number`, `unsupported_card_identifier` |
 //! | 401    | `unauthorized` (missing or wrong token)                                              |
-//! | 403    | `invalid_pin` (wrong `cardRegCode`; the third wrong one locks the card)              |
+//! | 403    | `invalid_pin` (wrong or missing `cardRegCode` on a card that has a PIN)              |
 //! | 404    | `card_not_found`, `transaction_not_found`, `not_found` (no such route)               |
 //! | 409    | `card_inactive`, `card_already_active`, `card_deactivated`, `card_closed`, `card_expired`, `duplicate_transaction_id`, `transaction_reversed`, `not_reversible` |
 //! | 413    | `body_too_large`                                                                     |
 //! | 422    | `unknown_merchant`, `unknown_store`, `insufficient_funds`, `amount_below_minimum`, `amount_above_maximum`, `balance_limit_exceeded`, `cash_out_not_allowed`, `nothing_to_cash_out`, `refund_exceeds_redeemed`, `phone_already_registered` |
-//! | 423    | `card_locked` (three wrong PINs)                                                     |
+//! | 423    | `card_locked` (a PIN cool-down: 3 wrong from this caller, or 10 on the card, 15 min) |
 //!
 //! Additions to the seed, all optional: `tender` (`cash` default, or `card`) on sell, reload and
 //! cashOut; `allowPartial` on redeem; `externalTransactionId` also on exchange, activate,

@@ -153,6 +153,11 @@ pub enum UserCommand {
         #[arg(long, env = "TILL_PIN")]
         pin: String,
     },
+    /// Lift a user's lock after too many wrong PINs.
+    Unlock {
+        #[arg(long)]
+        number: u32,
+    },
 }
 
 /// Parses the command line and runs the command.
@@ -177,6 +182,7 @@ pub fn main() -> ExitCode {
         Some(Command::User(UserCommand::Add { number, name, role, pin })) => {
             user::add(&cli.global, number, &name, &role, &pin)
         }
+        Some(Command::User(UserCommand::Unlock { number })) => user::unlock(&cli.global, number),
     };
     match result {
         Ok(code) => code,

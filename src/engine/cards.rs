@@ -8,7 +8,6 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rand::Rng;
-use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -18,12 +17,14 @@ use super::gift::Decline;
 use super::{Engine, EngineError};
 use crate::ledger::{AccountFlags, LedgerError, Migration, NewAccount, WriteTx};
 use crate::money::{Currency, Money};
+use crate::store::{Row, Sql, StoreError, params};
 
 /// Domain tables of this area, applied once each, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    component: "cards",
-    version: 1,
-    sql: "CREATE TABLE gift_cards (
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        component: "cards",
+        version: 1,
+        sql: "CREATE TABLE gift_cards (
             number TEXT PRIMARY KEY,
             state TEXT NOT NULL CHECK (state IN ('inactive', 'active', 'deactivated', 'closed')),
             kind TEXT NOT NULL CHECK (kind IN ('physical', 'egift')),
@@ -36,10 +37,30 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             activated_at INTEGER,
             expires_at INTEGER
           );",
-}];
+    },
+    // Wrong PINs per (card, caller), and card-wide under the caller '*' (see [`PinAttempts`]).
+    // `gift_cards.pin_failures` is no longer read.
+    Migration {
+        component: "cards",
+        version: 2,
+        sql: "CREATE TABLE gift_card_pin_attempts (
+                number TEXT NOT NULL,
+                caller TEXT NOT NULL,
+                failures INTEGER NOT NULL,
+                locked_until INTEGER,
+                PRIMARY KEY (number, caller)
+              );",
+    },
+];
 
-/// Wrong PINs in a row that lock a card.
+/// Wrong PINs in a row from one caller (API client or user) before that caller cools down on the card.
 pub const PIN_TRIES: i64 = 3;
+/// Wrong PINs in a row on one card, from every caller together, before the card cools down.
+pub const CARD_PIN_TRIES: i64 = 10;
+/// How long a cool-down lasts, in seconds.
+pub const PIN_COOL_DOWN_SECS: i64 = 15 * 60;
+/// The caller name under which the card-wide count is kept.
+const EVERY_CALLER: &str = "*";
 
 /// When value may be paid out in cash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -57,10 +78,11 @@ pub enum CashOutRule {
 pub enum PinPolicy {
     /// Cards have no PIN; `cardRegCode` is ignored.
     None,
-    /// A card gets a PIN when sold or activated with `cardRegCode`; later, a `cardRegCode` that is
-    /// sent is checked (the seed's behaviour), one that is not sent is not asked for.
+    /// A card gets a PIN when sold or activated with `cardRegCode`. Taking value off a card that
+    /// has a PIN (redeem, cash-out, exchange) needs it; a `cardRegCode` sent with any other
+    /// operation is checked (the seed's behaviour); a balance enquiry without one is answered.
     Optional,
-    /// As `Optional`, and taking value off a card that has a PIN needs it.
+    /// As `Optional`, and a balance enquiry on a card that has a PIN needs it too.
     Required,
 }
 
@@ -421,9 +443,6 @@ impl Card {
     pub fn has_pin(&self) -> bool {
         self.pin_hash.is_some()
     }
-    pub fn locked(&self) -> bool {
-        self.pin_failures >= PIN_TRIES
-    }
     pub fn expired(&self, now: i64) -> bool {
         self.expires_at.is_some_and(|t| t <= now)
     }
@@ -431,7 +450,7 @@ impl Card {
 
 const CARD_COLUMNS: &str = "number, state, kind, pin_salt, pin_hash, pin_failures, phone, customer_name, expires_at";
 
-fn card_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Card> {
+fn card_from_row(r: &Row<'_, '_>) -> Result<Card, StoreError> {
     let state: String = r.get(1)?;
     let kind: String = r.get(2)?;
     Ok(Card {
@@ -448,50 +467,50 @@ fn card_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Card> {
 }
 
 /// The card with this number.
-pub fn load_card(conn: &rusqlite::Connection, number: &str) -> Result<Option<Card>, LedgerError> {
-    let sql = format!("SELECT {CARD_COLUMNS} FROM gift_cards WHERE number = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([number], card_from_row).optional()?)
+pub fn load_card(sql: Sql<'_>, number: &str) -> Result<Option<Card>, LedgerError> {
+    Ok(sql.query_one(
+        &format!("SELECT {CARD_COLUMNS} FROM gift_cards WHERE number = ?1"),
+        params![number],
+        card_from_row,
+    )?)
 }
 
 /// The card registered to this phone number.
-pub fn load_card_by_phone(conn: &rusqlite::Connection, phone: &str) -> Result<Option<Card>, LedgerError> {
-    let sql = format!("SELECT {CARD_COLUMNS} FROM gift_cards WHERE phone = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([phone], card_from_row).optional()?)
+pub fn load_card_by_phone(sql: Sql<'_>, phone: &str) -> Result<Option<Card>, LedgerError> {
+    Ok(sql.query_one(
+        &format!("SELECT {CARD_COLUMNS} FROM gift_cards WHERE phone = ?1"),
+        params![phone],
+        card_from_row,
+    )?)
 }
 
 /// Finds the card a [`CardKey`] means.
-pub fn find_card(conn: &rusqlite::Connection, key: &CardKey) -> Result<Option<Card>, LedgerError> {
+pub fn find_card(sql: Sql<'_>, key: &CardKey) -> Result<Option<Card>, LedgerError> {
     match key {
-        CardKey::Number(n) => load_card(conn, n),
-        CardKey::Phone(p) => load_card_by_phone(conn, p),
+        CardKey::Number(n) => load_card(sql, n),
+        CardKey::Phone(p) => load_card_by_phone(sql, p),
     }
 }
 
-pub fn set_state(conn: &rusqlite::Connection, number: &str, state: CardState) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_cards SET state = ?2 WHERE number = ?1")?.execute((number, state.as_str()))?;
+pub fn set_state(sql: Sql<'_>, number: &str, state: CardState) -> Result<(), LedgerError> {
+    sql.execute("UPDATE gift_cards SET state = ?2 WHERE number = ?1", params![number, state.as_str()])?;
     Ok(())
 }
 
 /// Marks the card used for a load now: active, and valid for the program's months from now.
-pub fn activate(conn: &rusqlite::Connection, program: &Program, number: &str, now: i64) -> Result<(), LedgerError> {
+pub fn activate(sql: Sql<'_>, program: &Program, number: &str, now: i64) -> Result<(), LedgerError> {
     let expires = expiry_from(program, now);
-    conn.prepare_cached(
+    sql.execute(
         "UPDATE gift_cards SET state = 'active', activated_at = COALESCE(activated_at, ?2), expires_at = ?3
          WHERE number = ?1",
-    )?
-    .execute(rusqlite::params![number, now, expires])?;
+        params![number, now, expires],
+    )?;
     Ok(())
 }
 
 /// A load extends the card's validity.
-pub fn extend_expiry(
-    conn: &rusqlite::Connection,
-    program: &Program,
-    number: &str,
-    now: i64,
-) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_cards SET expires_at = ?2 WHERE number = ?1")?
-        .execute(rusqlite::params![number, expiry_from(program, now)])?;
+pub fn extend_expiry(sql: Sql<'_>, program: &Program, number: &str, now: i64) -> Result<(), LedgerError> {
+    sql.execute("UPDATE gift_cards SET expires_at = ?2 WHERE number = ?1", params![number, expiry_from(program, now)])?;
     Ok(())
 }
 
@@ -510,12 +529,14 @@ fn pin_digest(salt: &[u8], number: &str, pin: &str) -> [u8; 32] {
 }
 
 /// Stores a PIN for the card (salted hash only).
-pub fn set_pin(conn: &rusqlite::Connection, number: &str, pin: &str) -> Result<(), LedgerError> {
+pub fn set_pin(sql: Sql<'_>, number: &str, pin: &str) -> Result<(), LedgerError> {
     let mut salt = [0u8; 16];
     rand::rng().fill(&mut salt);
     let digest = pin_digest(&salt, number, pin);
-    conn.prepare_cached("UPDATE gift_cards SET pin_salt = ?2, pin_hash = ?3, pin_failures = 0 WHERE number = ?1")?
-        .execute(rusqlite::params![number, &salt[..], &digest[..]])?;
+    sql.execute(
+        "UPDATE gift_cards SET pin_salt = ?2, pin_hash = ?3, pin_failures = 0 WHERE number = ?1",
+        params![number, &salt[..], &digest[..]],
+    )?;
     Ok(())
 }
 
@@ -527,28 +548,114 @@ pub fn pin_matches(card: &Card, pin: &str) -> bool {
     }
 }
 
-/// Counts a wrong PIN; returns the failures so far.
-pub fn record_pin_failure(conn: &rusqlite::Connection, number: &str) -> Result<i64, LedgerError> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE gift_cards SET pin_failures = pin_failures + 1 WHERE number = ?1 RETURNING pin_failures",
-        )?
-        .query_row([number], |r| r.get(0))?)
+/// Wrong-PIN counting for card PINs.
+///
+/// Policy: wrong PINs are counted per (card, caller), the caller being the API client or user the
+/// request came in as. After [`PIN_TRIES`] in a row one caller cools down on that card for
+/// [`PIN_COOL_DOWN_SECS`]; every other caller (the till with the customer in front of it) still
+/// works with the right PIN, so holding an API token is not enough to lock someone's card. A
+/// card-wide count bounds guessing spread over many callers: [`CARD_PIN_TRIES`] wrong PINs in a
+/// row on one card cool the whole card down for the same time (temporary, never a hard lock). A
+/// right PIN clears the caller's and the card-wide count; staff activating the card clears all.
+///
+/// Atomicity: [`PinAttempts::gate`], the PIN comparison and [`PinAttempts::failed`] run inside
+/// one `Ledger::write` (the operation's), which the single writer serialises: a burst of guesses
+/// is checked one after another against the count the previous one left, so at most
+/// [`PIN_TRIES`] are ever compared per caller and cool-down.
+pub struct PinAttempts;
+
+/// Whether a caller may try a PIN on a card now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinGate {
+    Open,
+    /// This caller (or, `card_wide`, everyone) must wait until `until` (Unix seconds).
+    CoolingDown {
+        until: i64,
+        card_wide: bool,
+    },
 }
 
-pub fn reset_pin_failures(conn: &rusqlite::Connection, number: &str) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_cards SET pin_failures = 0 WHERE number = ?1 AND pin_failures <> 0")?
-        .execute([number])?;
+/// What counting a wrong PIN left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinFailure {
+    /// `left` more wrong PINs from this caller before it cools down.
+    TriesLeft(i64),
+    CoolingDown {
+        until: i64,
+        card_wide: bool,
+    },
+}
+
+impl PinAttempts {
+    /// The cool-down in force for `caller` on card `number` at `now`, if any.
+    pub fn gate(sql: Sql<'_>, number: &str, caller: &str, now: i64) -> Result<PinGate, LedgerError> {
+        let rows = sql.query_all(
+            "SELECT caller, locked_until FROM gift_card_pin_attempts
+             WHERE number = ?1 AND (caller = ?2 OR caller = ?3) AND locked_until > ?4",
+            params![number, caller, EVERY_CALLER, now],
+            |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)),
+        )?;
+        let card_wide = rows.iter().find(|(c, _)| c == EVERY_CALLER);
+        Ok(match (card_wide, rows.first()) {
+            (Some((_, until)), _) => PinGate::CoolingDown { until: *until, card_wide: true },
+            (None, Some((_, until))) => PinGate::CoolingDown { until: *until, card_wide: false },
+            (None, None) => PinGate::Open,
+        })
+    }
+
+    /// Counts a wrong PIN from `caller` (and card-wide), starting a cool-down at the limit.
+    pub fn failed(sql: Sql<'_>, number: &str, caller: &str, now: i64) -> Result<PinFailure, LedgerError> {
+        let until = now.saturating_add(PIN_COOL_DOWN_SECS);
+        let count = |who: &str, limit: i64| -> Result<(i64, Option<i64>), LedgerError> {
+            // A row whose cool-down has run out starts again at 1 (the gate refused live ones).
+            let row = sql.query_one(
+                "INSERT INTO gift_card_pin_attempts (number, caller, failures, locked_until)
+                 VALUES (?1, ?2, 1, CASE WHEN 1 >= ?3 THEN ?4 ELSE NULL END)
+                 ON CONFLICT (number, caller) DO UPDATE SET
+                     failures = CASE WHEN gift_card_pin_attempts.locked_until IS NULL
+                                     THEN gift_card_pin_attempts.failures + 1 ELSE 1 END,
+                     locked_until = CASE
+                         WHEN (CASE WHEN gift_card_pin_attempts.locked_until IS NULL
+                                    THEN gift_card_pin_attempts.failures + 1 ELSE 1 END) >= ?3 THEN ?4
+                         ELSE NULL END
+                 RETURNING failures, locked_until",
+                params![number, who, limit, until],
+                |r| Ok((r.get::<i64>(0)?, r.get::<Option<i64>>(1)?)),
+            )?;
+            row.ok_or_else(|| LedgerError::Invalid("counting a wrong PIN returned no row".into()))
+        };
+        let (failures, mine) = count(caller, PIN_TRIES)?;
+        let (_, everyone) = count(EVERY_CALLER, CARD_PIN_TRIES)?;
+        Ok(match (everyone, mine) {
+            (Some(until), _) => PinFailure::CoolingDown { until, card_wide: true },
+            (None, Some(until)) => PinFailure::CoolingDown { until, card_wide: false },
+            (None, None) => PinFailure::TriesLeft(PIN_TRIES - failures),
+        })
+    }
+
+    /// A right PIN: forgets this caller's wrong PINs and the card-wide run.
+    pub fn succeeded(sql: Sql<'_>, number: &str, caller: &str) -> Result<(), LedgerError> {
+        sql.execute(
+            "DELETE FROM gift_card_pin_attempts WHERE number = ?1 AND (caller = ?2 OR caller = ?3)",
+            params![number, caller, EVERY_CALLER],
+        )?;
+        Ok(())
+    }
+
+    /// Staff activated the card: every count and cool-down on it ends.
+    pub fn clear(sql: Sql<'_>, number: &str) -> Result<(), LedgerError> {
+        sql.execute("DELETE FROM gift_card_pin_attempts WHERE number = ?1", params![number])?;
+        Ok(())
+    }
+}
+
+pub fn set_phone(sql: Sql<'_>, number: &str, phone: &str) -> Result<(), LedgerError> {
+    sql.execute("UPDATE gift_cards SET phone = ?2 WHERE number = ?1", params![number, phone])?;
     Ok(())
 }
 
-pub fn set_phone(conn: &rusqlite::Connection, number: &str, phone: &str) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_cards SET phone = ?2 WHERE number = ?1")?.execute((number, phone))?;
-    Ok(())
-}
-
-pub fn clear_phone(conn: &rusqlite::Connection, number: &str) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_cards SET phone = NULL WHERE number = ?1")?.execute([number])?;
+pub fn clear_phone(sql: Sql<'_>, number: &str) -> Result<(), LedgerError> {
+    sql.execute("UPDATE gift_cards SET phone = NULL WHERE number = ?1", params![number])?;
     Ok(())
 }
 
@@ -558,12 +665,11 @@ pub(crate) fn now_secs() -> i64 {
 
 /// Registers a new card (row + ledger account) inside a write; `false` if the number is taken.
 pub fn register(tx: &mut WriteTx<'_>, program: &Program, number: &str, egift: bool) -> Result<bool, LedgerError> {
-    let inserted = tx
-        .conn()
-        .prepare_cached(
-            "INSERT OR IGNORE INTO gift_cards (number, state, kind, created_at) VALUES (?1, 'inactive', ?2, ?3)",
-        )?
-        .execute(rusqlite::params![number, if egift { "egift" } else { "physical" }, now_secs()])?;
+    let inserted = tx.sql().execute(
+        "INSERT INTO gift_cards (number, state, kind, created_at) VALUES (?1, 'inactive', ?2, ?3)
+         ON CONFLICT (number) DO NOTHING",
+        params![number, if egift { "egift" } else { "physical" }, now_secs()],
+    )?;
     if inserted == 0 {
         return Ok(false);
     }
@@ -711,8 +817,6 @@ mod tests {
         card.pin_hash = Some(pin_digest(&[1; 16], &card.number, "1234").to_vec());
         assert!(pin_matches(&card, "1234"));
         assert!(!pin_matches(&card, "1235"));
-        card.pin_failures = PIN_TRIES;
-        assert!(card.locked());
     }
 
     #[test]

@@ -5,12 +5,12 @@
 //! The receipt itself is stored as JSON (the [`Receipt`] model), beside the columns lists and
 //! look-ups need.
 
-use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Engine, EngineConfig};
 use crate::ledger::{LedgerError, Migration};
 use crate::receipt::{Receipt, ReceiptKind, StoreHeader};
+use crate::store::{Row, Sql, StoreError, params};
 
 /// Domain tables of this area, applied once each, in order.
 pub const MIGRATIONS: &[Migration] = &[Migration {
@@ -139,15 +139,15 @@ pub enum ReceiptError {
     Invalid(String),
 }
 
-impl From<rusqlite::Error> for ReceiptError {
-    fn from(e: rusqlite::Error) -> Self {
-        ReceiptError::Ledger(LedgerError::Sqlite(e))
+impl From<StoreError> for ReceiptError {
+    fn from(e: StoreError) -> Self {
+        ReceiptError::Ledger(LedgerError::Store(e))
     }
 }
 
 const COLUMNS: &str = "id, terminal, training, number, kind, printed_ns, reprints, data";
 
-/// One row as read, before its JSON is decoded (decoding happens outside rusqlite's closure).
+/// One row as read, before its JSON is decoded (decoding happens outside the row closure).
 struct RawRow {
     id: i64,
     terminal: String,
@@ -158,7 +158,7 @@ struct RawRow {
     data: String,
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<RawRow> {
+fn from_row(row: &Row<'_, '_>) -> Result<RawRow, StoreError> {
     Ok(RawRow {
         id: row.get(0)?,
         terminal: row.get(1)?,
@@ -189,9 +189,8 @@ fn decode(raw: RawRow) -> Result<StoredReceipt, LedgerError> {
     })
 }
 
-fn fetch(conn: &rusqlite::Connection, id: i64) -> Result<Option<StoredReceipt>, LedgerError> {
-    let raw =
-        conn.query_row(&format!("SELECT {COLUMNS} FROM receipts WHERE id = ?1"), params![id], from_row).optional()?;
+fn fetch(sql: Sql<'_>, id: i64) -> Result<Option<StoredReceipt>, LedgerError> {
+    let raw = sql.query_one(&format!("SELECT {COLUMNS} FROM receipts WHERE id = ?1"), params![id], from_row)?;
     raw.map(decode).transpose()
 }
 
@@ -206,59 +205,70 @@ impl Engine {
         self.ledger()
             .write(move |tx| {
                 let now = i64::try_from(tx.now()).unwrap_or(i64::MAX);
-                let conn = tx.conn();
+                let sql = tx.sql();
                 let mut receipt = receipt;
                 if let Some(key) = &op_key {
-                    let existing: Option<i64> = conn
-                        .query_row(
-                            "SELECT id FROM receipts WHERE terminal = ?1 AND training = ?2 AND op_key = ?3",
-                            params![receipt.terminal, receipt.training, key],
-                            |r| r.get(0),
-                        )
-                        .optional()?;
+                    let existing: Option<i64> = sql.query_one(
+                        "SELECT id FROM receipts WHERE terminal = ?1 AND training = ?2 AND op_key = ?3",
+                        params![&receipt.terminal, receipt.training, key],
+                        |r| r.get(0),
+                    )?;
                     if let Some(id) = existing {
-                        return fetch(conn, id)?.ok_or(ReceiptError::NotFound(id));
+                        return fetch(sql, id)?.ok_or(ReceiptError::NotFound(id));
                     }
                 }
-                let number: i64 = conn.query_row(
-                    "SELECT COALESCE(MAX(number), 0) + 1 FROM receipts WHERE terminal = ?1 AND training = ?2",
-                    params![receipt.terminal, receipt.training],
-                    |r| r.get(0),
-                )?;
+                let number: i64 = sql
+                    .query_one(
+                        "SELECT COALESCE(MAX(number), 0) + 1 FROM receipts WHERE terminal = ?1 AND training = ?2",
+                        params![&receipt.terminal, receipt.training],
+                        |r| r.get(0),
+                    )?
+                    .unwrap_or(1);
                 receipt.number = u64::try_from(number).ok();
                 receipt.duplicate = false;
                 let data = serde_json::to_string(&receipt).map_err(|e| ReceiptError::Invalid(e.to_string()))?;
-                conn.execute(
-                    "INSERT INTO receipts (terminal, training, number, kind, op_key, created_ns, data)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![receipt.terminal, receipt.training, number, receipt.kind.as_str(), op_key, now, data],
-                )?;
-                let id = conn.last_insert_rowid();
-                fetch(conn, id)?.ok_or(ReceiptError::NotFound(id))
+                let id: i64 = sql
+                    .query_one(
+                        "INSERT INTO receipts (terminal, training, number, kind, op_key, created_ns, data)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                        params![
+                            &receipt.terminal,
+                            receipt.training,
+                            number,
+                            receipt.kind.as_str(),
+                            op_key.as_deref(),
+                            now,
+                            &data
+                        ],
+                        |r| r.get(0),
+                    )?
+                    .ok_or_else(|| ReceiptError::Invalid("the insert returned no id".into()))?;
+                fetch(sql, id)?.ok_or(ReceiptError::NotFound(id))
             })
             .await
     }
 
     /// One stored receipt.
     pub fn receipt(&self, id: i64) -> Result<Option<StoredReceipt>, ReceiptError> {
-        Ok(self.ledger().read(|conn| fetch(conn, id))?)
+        Ok(self.ledger().read_sql(|sql| fetch(sql, id))?)
     }
 
     /// Stored receipts, newest first.
     pub fn list_receipts(&self, q: &ReceiptQuery) -> Result<Vec<StoredReceipt>, ReceiptError> {
         let limit = i64::from(q.limit.unwrap_or(50).clamp(1, 500));
         let q = q.clone();
-        let rows = self.ledger().read(move |conn| {
-            let mut stmt = conn.prepare(&format!(
-                "SELECT {COLUMNS} FROM receipts
-                 WHERE training = ?1 AND (?2 IS NULL OR terminal = ?2) AND (?3 = 0 OR printed_ns IS NULL)
-                   AND (?4 IS NULL OR id < ?4)
-                 ORDER BY id DESC LIMIT ?5"
-            ))?;
-            let raws = stmt
-                .query_map(params![q.training, q.terminal, q.unprinted, q.before, limit], from_row)?
-                .collect::<Result<Vec<_>, _>>()?;
-            raws.into_iter().map(decode).collect::<Result<Vec<_>, _>>()
+        let rows = self.ledger().read_sql(move |sql| {
+            let raws = sql.query_all(
+                &format!(
+                    "SELECT {COLUMNS} FROM receipts
+                     WHERE training = ?1 AND (?2 IS NULL OR terminal = ?2) AND (?3 = 0 OR printed_ns IS NULL)
+                       AND (?4 IS NULL OR id < ?4)
+                     ORDER BY id DESC LIMIT ?5"
+                ),
+                params![q.training, q.terminal.as_deref(), q.unprinted, q.before, limit],
+                from_row,
+            )?;
+            raws.into_iter().map(decode).collect::<Result<Vec<_>, LedgerError>>()
         })?;
         Ok(rows)
     }
@@ -268,12 +278,12 @@ impl Engine {
         self.ledger()
             .write(move |tx| {
                 let now = i64::try_from(tx.now()).unwrap_or(i64::MAX);
-                let conn = tx.conn();
-                conn.execute(
+                let sql = tx.sql();
+                sql.execute(
                     "UPDATE receipts SET printed_ns = COALESCE(printed_ns, ?2) WHERE id = ?1",
                     params![id, now],
                 )?;
-                fetch(conn, id)?.ok_or(ReceiptError::NotFound(id))
+                fetch(sql, id)?.ok_or(ReceiptError::NotFound(id))
             })
             .await
     }
@@ -283,9 +293,9 @@ impl Engine {
         let mut stored = self
             .ledger()
             .write(move |tx| {
-                let conn = tx.conn();
-                conn.execute("UPDATE receipts SET reprints = reprints + 1 WHERE id = ?1", params![id])?;
-                fetch(conn, id)?.ok_or(ReceiptError::NotFound(id))
+                let sql = tx.sql();
+                sql.execute("UPDATE receipts SET reprints = reprints + 1 WHERE id = ?1", params![id])?;
+                fetch(sql, id)?.ok_or(ReceiptError::NotFound(id))
             })
             .await?;
         stored.receipt = stored.receipt.as_duplicate();

@@ -15,13 +15,13 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use rand::RngCore;
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::{Engine, EngineError};
 use crate::ledger::{LedgerError, Migration};
+use crate::store::{Sql, params};
 
 /// Domain tables of this area, applied once each, in order.
 pub const MIGRATIONS: &[Migration] = &[Migration {
@@ -180,14 +180,14 @@ struct NewToken {
     expires_at: Option<i64>,
 }
 
-fn insert(conn: &rusqlite::Connection, t: &NewToken) -> Result<(), LedgerError> {
-    conn.execute(
+fn insert(sql: Sql<'_>, t: &NewToken) -> Result<(), LedgerError> {
+    sql.execute(
         "INSERT INTO auth_tokens (hash, kind, name, user_number, role, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        rusqlite::params![
+        params![
             &t.hash[..],
             t.kind,
-            t.name,
+            &t.name,
             t.user.map(|u| u.0),
             t.user.map(|u| u.1.as_str()),
             now_secs(),
@@ -210,14 +210,14 @@ fn api_token(name: &str) -> Result<(String, NewToken), EngineError> {
 /// Creates an API token named `name` and returns it (the only time it is visible).
 pub async fn create_api_token(engine: &Engine, name: &str) -> Result<String, EngineError> {
     let (secret, t) = api_token(name)?;
-    engine.ledger().write(move |tx| insert(tx.conn(), &t)).await?;
+    engine.ledger().write(move |tx| insert(tx.sql(), &t)).await?;
     Ok(secret)
 }
 
 /// [`create_api_token`] for code outside an async runtime (the CLI).
 pub fn create_api_token_blocking(engine: &Engine, name: &str) -> Result<String, EngineError> {
     let (secret, t) = api_token(name)?;
-    engine.ledger().write_blocking(move |tx| insert(tx.conn(), &t))?;
+    engine.ledger().write_blocking(move |tx| insert(tx.sql(), &t))?;
     Ok(secret)
 }
 
@@ -237,7 +237,7 @@ pub async fn create_session(
         user: Some((user_number, role)),
         expires_at: Some(now_secs().saturating_add(ttl_secs)),
     };
-    engine.ledger().write(move |tx| insert(tx.conn(), &t)).await?;
+    engine.ledger().write(move |tx| insert(tx.sql(), &t)).await?;
     Ok(secret)
 }
 
@@ -248,9 +248,9 @@ pub async fn revoke(engine: &Engine, token: &str) -> Result<bool, EngineError> {
     let n = engine
         .ledger()
         .write(move |tx| {
-            let n = tx.conn().execute(
+            let n = tx.sql().execute(
                 "UPDATE auth_tokens SET revoked_at = ?2 WHERE hash = ?1 AND revoked_at IS NULL",
-                rusqlite::params![&h[..], now_secs()],
+                params![&h[..], now_secs()],
             )?;
             Ok::<usize, LedgerError>(n)
         })
@@ -266,11 +266,11 @@ pub async fn revoke_sessions_of(engine: &Engine, user_number: u32) -> Result<usi
     let n = engine
         .ledger()
         .write(move |tx| {
-            let n = tx.conn().execute(
+            let n = tx.sql().execute(
                 "UPDATE auth_tokens SET revoked_at = ?2
                  WHERE kind = 'session' AND user_number = ?1 AND revoked_at IS NULL
                    AND (expires_at IS NULL OR expires_at > ?2)",
-                rusqlite::params![user_number, now_secs()],
+                params![user_number, now_secs()],
             )?;
             Ok::<usize, LedgerError>(n)
         })
@@ -289,25 +289,24 @@ pub fn authenticate(engine: &Engine, token: &str) -> Result<Option<Principal>, E
         return Ok(Some(p));
     }
     let generation = GENERATION.load(std::sync::atomic::Ordering::SeqCst);
-    let row = engine.ledger().read(|conn| {
-        let row = conn
-            .prepare_cached(
-                "SELECT hash, kind, name, user_number, role, expires_at, revoked_at
-                 FROM auth_tokens WHERE hash = ?1",
-            )?
-            .query_row([&h[..]], |r| {
+    let row = engine.ledger().read_sql(|sql| {
+        sql.query_one(
+            "SELECT hash, kind, name, user_number, role, expires_at, revoked_at
+             FROM auth_tokens WHERE hash = ?1",
+            params![&h[..]],
+            |r| {
                 Ok((
-                    r.get::<_, Vec<u8>>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<u32>>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, Option<i64>>(5)?,
-                    r.get::<_, Option<i64>>(6)?,
+                    r.get::<Vec<u8>>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<String>(2)?,
+                    r.get::<Option<u32>>(3)?,
+                    r.get::<Option<String>>(4)?,
+                    r.get::<Option<i64>>(5)?,
+                    r.get::<Option<i64>>(6)?,
                 ))
-            })
-            .optional()?;
-        Ok(row)
+            },
+        )
+        .map_err(LedgerError::from)
     })?;
     let Some((stored, kind, name, user_number, role, expires_at, revoked_at)) = row else {
         return Ok(None);

@@ -1,19 +1,20 @@
 //! Users of the till: cashiers, managers and trainers, each with a number, a name, a role and a
 //! PIN. PINs are stored only as PBKDF2-HMAC-SHA256 hashes with a per-user salt. Wrong PINs are
-//! counted; after [`MAX_ATTEMPTS`] in a row the user is locked for [`LOCK_SECS`].
+//! counted before they are checked; after [`MAX_ATTEMPTS`] in a row the user is locked for
+//! [`LOCK_SECS`] (see [`login`] for why this holds under any concurrency).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
-use rusqlite::OptionalExtension;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use super::tokens::Role;
 use super::{Engine, EngineError};
 use crate::ledger::{LedgerError, Migration};
+use crate::store::{Sql, params};
 
 /// Domain tables of this area, applied once each, in order.
 pub const MIGRATIONS: &[Migration] = &[Migration {
@@ -66,12 +67,10 @@ impl From<LedgerError> for UserError {
 /// Why a login was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
-    /// Unknown user or wrong PIN; `tries_left` only for a known user.
-    #[error("wrong user number or PIN")]
-    Wrong { tries_left: Option<u32> },
-    /// Too many wrong PINs: locked until `until` (Unix seconds).
-    #[error("user {number} is locked")]
-    Locked { number: u32, until: i64 },
+    /// Unknown user, wrong PIN or a locked user: deliberately one answer, so a reply never tells
+    /// a known user number from an unknown one (nor a locked user from a wrong PIN).
+    #[error("wrong user number or PIN, or locked")]
+    Refused,
     #[error(transparent)]
     Engine(#[from] EngineError),
 }
@@ -166,11 +165,11 @@ fn prepare(number: u32, name: &str, role: &str, pin: &str, demo: bool) -> Result
     Ok(NewUser { number, name: name.to_string(), role, pin_hash, demo })
 }
 
-fn insert(conn: &rusqlite::Connection, u: &NewUser) -> Result<bool, LedgerError> {
-    let n = conn.execute(
+fn insert(sql: Sql<'_>, u: &NewUser) -> Result<bool, LedgerError> {
+    let n = sql.execute(
         "INSERT INTO users (number, name, role, pin_hash, demo, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(number) DO NOTHING",
-        rusqlite::params![u.number, u.name, u.role.as_str(), u.pin_hash, u.demo, now_secs()],
+        params![u.number, &u.name, u.role.as_str(), &u.pin_hash, u.demo, now_secs()],
     )?;
     Ok(n == 1)
 }
@@ -190,7 +189,7 @@ fn add_blocking(
 ) -> Result<User, UserError> {
     let u = prepare(number, name, role, pin, demo)?;
     let user = User { number: u.number, name: u.name.clone(), role: u.role };
-    let created = engine.ledger().write_blocking(move |tx| insert(tx.conn(), &u))?;
+    let created = engine.ledger().write_blocking(move |tx| insert(tx.sql(), &u))?;
     if created { Ok(user) } else { Err(UserError::Exists(number)) }
 }
 
@@ -212,97 +211,98 @@ pub fn seed_demo(engine: &Engine) -> Result<(), EngineError> {
 
 /// Whether demo users (with their published PINs) are still present.
 pub fn has_demo_users(engine: &Engine) -> Result<bool, EngineError> {
-    let n: i64 =
-        engine.ledger().read(|c| Ok(c.query_row("SELECT COUNT(*) FROM users WHERE demo = 1", [], |r| r.get(0))?))?;
-    Ok(n > 0)
+    let any = engine.ledger().read_sql(|sql| {
+        sql.query_one("SELECT 1 FROM users WHERE demo = 1 LIMIT 1", params![], |r| r.get::<i64>(0))
+            .map_err(LedgerError::from)
+    })?;
+    Ok(any.is_some())
 }
 
 /// Looks a user up by number.
 pub fn get(engine: &Engine, number: u32) -> Result<Option<User>, EngineError> {
-    let row = engine.ledger().read(|c| {
-        Ok(c.query_row("SELECT name, role FROM users WHERE number = ?1", [number], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    let row = engine.ledger().read_sql(|sql| {
+        sql.query_one("SELECT name, role FROM users WHERE number = ?1", params![number], |r| {
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?))
         })
-        .optional()?)
+        .map_err(LedgerError::from)
     })?;
     Ok(row.and_then(|(name, role)| Role::parse(&role).map(|role| User { number, name, role })))
 }
 
-/// Checks a user number and PIN. Counts wrong PINs and locks the user after [`MAX_ATTEMPTS`].
+/// Checks a user number and PIN.
+///
+/// The attempt is counted *before* the PIN is looked at, in one statement on the ledger's single
+/// writer ([`claim_attempt`]): a burst of guesses sent at once is serialised there, and once
+/// [`MAX_ATTEMPTS`] have been claimed the user is locked for [`LOCK_SECS`] and no further PIN is
+/// evaluated, whatever the concurrency. A right PIN gives the attempt back (the count starts again).
+///
+/// The refusal is the same for an unknown number, a wrong PIN and a locked user, and costs the same
+/// time (one write, one PBKDF2), so nothing tells a known user number from an unknown one.
 pub async fn login(engine: &Engine, number: u32, pin: &str) -> Result<User, LoginError> {
-    let row = engine.ledger().read(|c| {
-        Ok(c.query_row(
-            "SELECT name, role, pin_hash, failed_attempts, locked_until FROM users WHERE number = ?1",
-            [number],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, u32>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                ))
-            },
-        )
-        .optional()?)
-    })?;
-    let Some((name, role, pin_hash, failed, locked_until)) = row else {
-        // Spend the same time as a real check so user numbers cannot be probed by timing.
-        let _ =
-            verify_pin(pin, "pbkdf2-sha256$20000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-        return Err(LoginError::Wrong { tries_left: None });
-    };
-    let now = now_secs();
-    if let Some(until) = locked_until
-        && until > now
-    {
-        return Err(LoginError::Locked { number, until });
-    }
-    let role = Role::parse(&role).ok_or_else(|| EngineError::Config(format!("user {number} has role {role:?}")))?;
-    let pin_owned = pin.to_string();
-    let ok = tokio::task::spawn_blocking(move || verify_pin(&pin_owned, &pin_hash))
-        .await
-        .map_err(|e| EngineError::Config(format!("PIN check failed: {e}")))?;
-    if ok {
-        if failed > 0 || locked_until.is_some() {
-            engine
-                .ledger()
-                .write(move |tx| {
-                    tx.conn().execute(
-                        "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE number = ?1",
-                        [number],
-                    )?;
-                    Ok::<(), LedgerError>(())
-                })
-                .await?;
-        }
-        return Ok(User { number, name, role });
-    }
-    // A lock that has run out starts a fresh count.
-    let expired_lock = locked_until.is_some();
-    let failed_now = engine
+    let claimed = engine
         .ledger()
         .write(move |tx| {
-            let c = tx.conn();
-            if expired_lock {
-                c.execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE number = ?1", [number])?;
-            }
-            c.execute("UPDATE users SET failed_attempts = failed_attempts + 1 WHERE number = ?1", [number])?;
-            let n: u32 = c.query_row("SELECT failed_attempts FROM users WHERE number = ?1", [number], |r| r.get(0))?;
-            if n >= MAX_ATTEMPTS {
-                c.execute(
-                    "UPDATE users SET locked_until = ?2 WHERE number = ?1",
-                    rusqlite::params![number, now + LOCK_SECS],
-                )?;
-            }
-            Ok::<u32, LedgerError>(n)
+            let now = i64::try_from(tx.now() / 1_000_000_000).unwrap_or(i64::MAX);
+            claim_attempt(tx.sql(), number, now)
         })
         .await?;
-    if failed_now >= MAX_ATTEMPTS {
-        Err(LoginError::Locked { number, until: now + LOCK_SECS })
-    } else {
-        Err(LoginError::Wrong { tries_left: Some(MAX_ATTEMPTS - failed_now) })
-    }
+    let pin_owned = pin.to_string();
+    let (user, hash) = match claimed {
+        Some((name, role, hash)) => (Some((name, role)), hash),
+        // Spend the same time as a real check so user numbers and locks cannot be probed by timing.
+        None => (None, DUMMY_HASH.to_string()),
+    };
+    let ok = tokio::task::spawn_blocking(move || verify_pin(&pin_owned, &hash))
+        .await
+        .map_err(|e| EngineError::Config(format!("PIN check failed: {e}")))?;
+    let Some((name, role)) = user.filter(|_| ok) else {
+        return Err(LoginError::Refused);
+    };
+    let role = Role::parse(&role).ok_or_else(|| EngineError::Config(format!("user {number} has role {role:?}")))?;
+    engine
+        .ledger()
+        .write(move |tx| {
+            tx.sql().execute(
+                "UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE number = ?1",
+                params![number],
+            )?;
+            Ok::<(), LedgerError>(())
+        })
+        .await?;
+    Ok(User { number, name, role })
+}
+
+/// A hash no PIN matches, with the real number of rounds: what an unknown or locked user costs.
+const DUMMY_HASH: &str = "pbkdf2-sha256$20000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/// Claims one PIN attempt for `number` at `now` (Unix seconds): counts it and, when it is the
+/// [`MAX_ATTEMPTS`]th in a row, locks the user, in the same statement. Returns the user's name,
+/// role and PIN hash when an attempt may be evaluated; `None` for an unknown or a locked user.
+/// A lock that has run out starts a fresh count.
+fn claim_attempt(sql: Sql<'_>, number: u32, now: i64) -> Result<Option<(String, String, String)>, LedgerError> {
+    // SET expressions read the row as it was: `locked_until` not NULL here means an expired lock.
+    let row = sql.query_one(
+        "UPDATE users SET
+             failed_attempts = CASE WHEN locked_until IS NULL THEN failed_attempts + 1 ELSE 1 END,
+             locked_until = CASE
+                 WHEN (CASE WHEN locked_until IS NULL THEN failed_attempts + 1 ELSE 1 END) >= ?3 THEN ?4
+                 ELSE NULL END
+         WHERE number = ?1 AND (locked_until IS NULL OR locked_until <= ?2)
+         RETURNING name, role, pin_hash",
+        params![number, now, MAX_ATTEMPTS, now.saturating_add(LOCK_SECS)],
+        |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<String>(2)?)),
+    )?;
+    Ok(row)
+}
+
+/// Lifts a user's lock and forgets the wrong PINs (`till user unlock`). `false`: no such user.
+pub fn unlock_blocking(engine: &Engine, number: u32) -> Result<bool, EngineError> {
+    let n = engine.ledger().write_blocking(move |tx| {
+        tx.sql()
+            .execute("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE number = ?1", params![number])
+            .map_err(LedgerError::from)
+    })?;
+    Ok(n == 1)
 }
 
 #[cfg(test)]

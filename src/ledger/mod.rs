@@ -286,8 +286,6 @@ pub struct Page<T> {
 /// Storage or engine failure (not a business result: those are the `Create*Result` enums).
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
-    #[error("storage error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error("i/o error: {0}")]
@@ -481,8 +479,8 @@ impl Ledger {
         self.write_blocking(|_| Ok::<(), LedgerError>(()))
     }
 
-    /// Runs `f` on a read connection (a consistent snapshot). For domain queries too.
-    pub fn read<T, F>(&self, f: F) -> Result<T, LedgerError>
+    /// Runs `f` on a read connection (a consistent snapshot): the ledger's own queries.
+    fn read<T, F>(&self, f: F) -> Result<T, LedgerError>
     where
         F: FnOnce(&rusqlite::Connection) -> Result<T, LedgerError>,
     {
@@ -550,10 +548,6 @@ impl WriteTx<'_> {
     }
     pub fn lookup_transfer(&self, id: u128) -> Result<Option<Transfer>, LedgerError> {
         store::select_transfer(&self.st.conn, id)
-    }
-    /// The connection, for the engine's own tables in the same transaction.
-    pub fn conn(&self) -> &rusqlite::Connection {
-        &self.st.conn
     }
     /// The transaction through the storage boundary, for the engine's own tables. Domain
     /// repositories use this; everything done through it commits with the transfers.

@@ -275,7 +275,7 @@ fn a_failed_write_rolls_back_its_transfers_and_domain_rows() {
     let l = Ledger::open_with_clock(&dir.path().join("l.sqlite"), &extra, Arc::new(clock)).unwrap();
     setup(&l);
     let failed: Result<(), LedgerError> = l.write_blocking(|tx| {
-        tx.conn().execute("INSERT INTO shop_orders (id) VALUES (1)", [])?;
+        tx.sql().execute("INSERT INTO shop_orders (id) VALUES (1)", crate::store::params![])?;
         let r = tx.create_transfers(&[xfer(10, 1, 3, 5)])?;
         assert_eq!(r, vec![CreateTransferResult::Ok]);
         assert_eq!(tx.lookup_account(3)?.unwrap().credits_posted, 5);

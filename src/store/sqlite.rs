@@ -35,6 +35,13 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+/// The ledger's SQLite code reports driver errors as storage errors, like every other caller.
+impl From<rusqlite::Error> for crate::ledger::LedgerError {
+    fn from(e: rusqlite::Error) -> Self {
+        crate::ledger::LedgerError::Store(StoreError::from(e))
+    }
+}
+
 pub(super) fn execute(c: &Connection, sql: &str, params: &[Value<'_>]) -> Result<usize, StoreError> {
     let mut stmt = c.prepare_cached(sql)?;
     Ok(stmt.execute(rusqlite::params_from_iter(params.iter()))?)

@@ -9,14 +9,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 use crate::api::AppState;
 use crate::api::auth::{Principal, Role};
 use crate::api::error::{ApiError, ApiJson, ErrorBody};
 use crate::engine::tokens;
-use crate::engine::users::{self, LoginError, MAX_ATTEMPTS};
+use crate::engine::users::{self, LOCK_SECS, LoginError, MAX_ATTEMPTS};
 use crate::wire::till::{self as wire, LoginRequest, SessionReply, TerminalInfo, UserInfo};
 
 /// How long a session lasts without logging in again (a long shift).
@@ -75,22 +73,13 @@ fn wire_role(role: tokens::Role) -> wire::Role {
     }
 }
 
-fn clock(unix: i64) -> String {
-    let fmt = format_description!("[hour]:[minute]");
-    let local = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
-    OffsetDateTime::from_unix_timestamp(unix)
-        .map(|t| t.to_offset(local))
-        .ok()
-        .and_then(|t| t.format(&fmt).ok())
-        .unwrap_or_else(|| "later".into())
-}
-
 /// Log in with user number and PIN.
 #[utoipa::path(post, path = "/till/v1/sessions", tag = "till", request_body = LoginRequest,
     responses(
         (status = 201, body = SessionReply),
-        (status = 401, description = "wrong user number or PIN (`wrong_pin`)", body = ErrorBody),
-        (status = 423, description = "too many wrong PINs (`locked`)", body = ErrorBody),
+        (status = 400, description = "malformed body or a PIN that is not 4 to 8 digits (`invalid_request`)", body = ErrorBody),
+        (status = 401, description = "wrong user number or PIN, or the user is locked after too many wrong PINs \
+            (`wrong_pin`; deliberately one answer)", body = ErrorBody),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -102,19 +91,16 @@ pub async fn login(
     let engine = &state.engine;
     let user = match users::login(engine, req.user, &req.pin).await {
         Ok(u) => u,
-        Err(LoginError::Wrong { tries_left }) => {
-            let message = match tries_left {
-                Some(1) => "Wrong user number or PIN. One more wrong PIN locks this user.".to_string(),
-                Some(n) => format!("Wrong user number or PIN. {n} tries left."),
-                None => "Wrong user number or PIN.".to_string(),
-            };
-            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "wrong_pin", message));
-        }
-        Err(LoginError::Locked { number, until }) => {
+        Err(LoginError::Refused) => {
+            // One answer for an unknown number, a wrong PIN and a locked user (see users::login).
             return Err(ApiError::new(
-                StatusCode::LOCKED,
-                "locked",
-                format!("User {number} is locked after {MAX_ATTEMPTS} wrong PINs. Try again after {}.", clock(until)),
+                StatusCode::UNAUTHORIZED,
+                "wrong_pin",
+                format!(
+                    "Wrong user number or PIN. After {MAX_ATTEMPTS} wrong PINs in a row a user is locked for {} minutes \
+                     (a manager can lift it: till user unlock).",
+                    LOCK_SECS / 60
+                ),
             ));
         }
         Err(LoginError::Engine(e)) => return Err(ApiError::internal(&e)),

@@ -5,8 +5,7 @@
 //! holds (pending credit) what the distributor will take, the confirm posts it, and a void or
 //! expiry releases it.
 
-use rusqlite::params;
-
+use super::repo;
 use crate::engine::Engine;
 use crate::engine::accounts::{account_id, code, transfer_code, transfer_id};
 use crate::engine::retail::error::id_hex;
@@ -50,10 +49,7 @@ pub fn ensure_accounts(tx: &mut WriteTx<'_>, c: Currency) -> Result<(), RetailEr
             return Err(RetailError::internal(format!("creating account {:032x}: {result:?}", a.id)));
         }
     }
-    tx.conn().execute(
-        "INSERT OR IGNORE INTO retail_partner_balances (currency, account_id) VALUES (?1, ?2)",
-        params![c.code(), id_hex(prepaid_account(c))],
-    )?;
+    repo::register_partner_balance(tx.sql(), c.code(), &id_hex(prepaid_account(c)))?;
     Ok(())
 }
 
@@ -83,11 +79,7 @@ impl Balance {
 
 /// Every currency's balance (currencies that were never topped up do not appear).
 pub fn balances(engine: &Engine) -> Result<Vec<Balance>, RetailError> {
-    let rows: Vec<(String, String)> = engine.ledger().read(|conn| {
-        let mut stmt = conn.prepare("SELECT currency, account_id FROM retail_partner_balances ORDER BY currency")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    })?;
+    let rows = engine.ledger().read_sql(|sql| repo::partner_balances(sql).map_err(RetailError::from))?;
     let mut out = Vec::new();
     for (currency, id) in rows {
         let currency = Currency::from_code(&currency).map_err(|e| RetailError::internal(e.to_string()))?;

@@ -3,11 +3,10 @@
 //! for the last code), then `issued` on confirm; an invalidated confirmed order `blocked`s it; an
 //! invalidated or expired created order puts it back.
 
-use rusqlite::{OptionalExtension, params};
-
-use super::{ns_i64, products};
+use super::{ns_i64, products, repo};
 use crate::engine::Engine;
 use crate::engine::retail::RetailError;
+use crate::store::Sql;
 
 /// Letters and digits that cannot be confused when read aloud or typed (no 0/O, 1/I/L).
 const DEMO_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -45,8 +44,8 @@ pub fn parse_code_file(text: &str) -> Result<Vec<String>, RetailError> {
 }
 
 /// Adds codes to a product's stock inside a write.
-pub fn add(conn: &rusqlite::Connection, now: i64, product: &str, codes: &[String]) -> Result<CodesReport, RetailError> {
-    let p = products::load(conn, product)?
+pub fn add(sql: Sql<'_>, now: i64, product: &str, codes: &[String]) -> Result<CodesReport, RetailError> {
+    let p = repo::load_product(sql, product)?
         .ok_or_else(|| RetailError::not_found("product_not_found", format!("no product {product}")))?;
     if p.kind != products::ProductKind::Por {
         return Err(RetailError::unprocessable(
@@ -55,12 +54,8 @@ pub fn add(conn: &rusqlite::Connection, now: i64, product: &str, codes: &[String
         ));
     }
     let mut report = CodesReport::default();
-    let mut stmt = conn.prepare_cached(
-        "INSERT OR IGNORE INTO retail_por_codes (code, product_code, state, order_id, imported_at)
-         VALUES (?1, ?2, 'available', NULL, ?3)",
-    )?;
     for code in codes {
-        if stmt.execute(params![code, product, now])? == 1 {
+        if repo::insert_code(sql, now, product, code)? {
             report.added += 1;
         } else {
             report.duplicates += 1;
@@ -73,7 +68,7 @@ pub fn add(conn: &rusqlite::Connection, now: i64, product: &str, codes: &[String
 pub async fn import(engine: &Engine, product: &str, text: &str) -> Result<CodesReport, RetailError> {
     let codes = parse_code_file(text)?;
     let product = product.to_string();
-    engine.ledger().write(move |tx| add(tx.conn(), ns_i64(tx.now()), &product, &codes)).await
+    engine.ledger().write(move |tx| add(tx.sql(), ns_i64(tx.now()), &product, &codes)).await
 }
 
 /// Generates `n` random demo codes of 16 characters.
@@ -86,43 +81,19 @@ pub fn demo_codes(n: u32) -> Vec<String> {
 }
 
 /// Codes left to sell.
-pub fn available(conn: &rusqlite::Connection, product: &str) -> Result<u64, RetailError> {
-    let n: i64 = conn.query_row(
-        "SELECT count(*) FROM retail_por_codes WHERE product_code = ?1 AND state = 'available'",
-        [product],
-        |r| r.get(0),
-    )?;
-    Ok(u64::try_from(n).unwrap_or(0))
+pub fn available(sql: Sql<'_>, product: &str) -> Result<u64, RetailError> {
+    Ok(repo::available_codes(sql, product)?)
 }
 
 /// Reserves the oldest available code for an order; `None` when the stock is empty.
-pub fn reserve(conn: &rusqlite::Connection, product: &str, order_id: &str) -> Result<Option<String>, RetailError> {
-    let code: Option<String> = conn
-        .query_row(
-            "SELECT code FROM retail_por_codes WHERE product_code = ?1 AND state = 'available' ORDER BY rowid LIMIT 1",
-            [product],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(code) = &code {
-        conn.execute(
-            "UPDATE retail_por_codes SET state = 'reserved', order_id = ?2 WHERE code = ?1",
-            params![code, order_id],
-        )?;
-    }
-    Ok(code)
+pub fn reserve(sql: Sql<'_>, product: &str, order_id: &str) -> Result<Option<String>, RetailError> {
+    Ok(repo::reserve_code(sql, product, order_id)?)
 }
 
 /// Moves an order's code from one state to another (`reserved` → `issued`, `issued` → `blocked`,
 /// `reserved` → `available`). Returns whether a code moved.
-pub fn transition(conn: &rusqlite::Connection, order_id: &str, from: &str, to: &str) -> Result<bool, RetailError> {
-    let release = to == "available";
-    let n = conn.execute(
-        "UPDATE retail_por_codes SET state = ?3, order_id = CASE WHEN ?4 THEN NULL ELSE order_id END
-         WHERE order_id = ?1 AND state = ?2",
-        params![order_id, from, to, release],
-    )?;
-    Ok(n > 0)
+pub fn transition(sql: Sql<'_>, order_id: &str, from: &str, to: &str) -> Result<bool, RetailError> {
+    Ok(repo::transition_code(sql, order_id, from, to)?)
 }
 
 #[cfg(test)]

@@ -56,13 +56,13 @@ pub fn seed(engine: &Engine) -> Result<(), EngineError> {
         .write_blocking(move |tx| {
             let now = ns_i64(tx.now());
             if let Some(new) = new_store {
-                super::stores::insert(tx.conn(), now, new)?;
+                super::stores::insert(tx.sql(), now, new)?;
             }
             let list: Vec<_> = catalog.iter().map(|(p, _)| p.clone()).collect();
-            products::upsert(tx.conn(), now, &list)?;
+            products::upsert(tx.sql(), now, &list)?;
             for (p, n) in &catalog {
                 if *n > 0 {
-                    codes::add(tx.conn(), now, &p.code, &codes::demo_codes(*n))?;
+                    codes::add(tx.sql(), now, &p.code, &codes::demo_codes(*n))?;
                 }
             }
             Ok::<(), RetailError>(())

@@ -8,11 +8,13 @@
 //! | `codes`    | POR code stock per product: import, reserve, issue, release, block   |
 //! | `balance`  | the partner's prepaid balance per currency (a ledger account)        |
 //! | `demo`     | the demo catalogue: store A1234, products, codes, a balance          |
+//! | `repo`     | every SQL statement of the catalogue, through `store::Sql`           |
 
 pub mod balance;
 pub mod codes;
 pub mod demo;
 pub mod products;
+pub mod repo;
 pub mod stores;
 
 use crate::ledger::Migration;
@@ -22,10 +24,11 @@ pub use products::{Product, ProductCode, ProductKind, ProductSpec};
 pub use stores::{Store, StoreId, store_exists};
 
 /// Domain tables of this area, applied once each, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    component: "catalog",
-    version: 1,
-    sql: "
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        component: "catalog",
+        version: 1,
+        sql: "
 CREATE TABLE retail_stores (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -66,7 +69,20 @@ CREATE TABLE retail_partner_balances (
     account_id TEXT NOT NULL
 );
 ",
-}];
+    },
+    // The import order of POR codes as a column (it was SQLite's rowid, which is not portable), so the
+    // oldest code is still sold first.
+    Migration {
+        component: "catalog",
+        version: 2,
+        sql: "
+ALTER TABLE retail_por_codes ADD COLUMN seq INTEGER;
+UPDATE retail_por_codes SET seq = rowid;
+CREATE INDEX retail_por_codes_seq ON retail_por_codes(seq);
+CREATE INDEX retail_por_codes_sell ON retail_por_codes(product_code, state, seq);
+",
+    },
+];
 
 /// Checks an ISO 3166-1 alpha-2 country code's shape and returns it upper-cased.
 pub fn parse_country(s: &str) -> Option<String> {

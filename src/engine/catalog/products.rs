@@ -4,15 +4,15 @@
 //! (print on receipt: a code from the product's stock is printed) or POSA (point-of-sale
 //! activation: the physical card scanned at the till is activated).
 
-use rusqlite::{OptionalExtension, params};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::stores::{self, Listing};
-use super::{codes, ns_i64, parse_country, rfc3339};
+use super::{codes, ns_i64, parse_country, repo, rfc3339};
 use crate::engine::Engine;
 use crate::engine::retail::{DecimalMoney, RetailError, webhooks};
 use crate::money::{Currency, Money};
+use crate::store::Sql;
 
 /// An EAN-13 product code: 13 digits whose last is the check digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -70,7 +70,7 @@ impl ProductKind {
             ProductKind::Posa => "POSA",
         }
     }
-    fn parse(s: &str) -> Option<ProductKind> {
+    pub(crate) fn parse(s: &str) -> Option<ProductKind> {
         match s {
             "POR" => Some(ProductKind::Por),
             "POSA" => Some(ProductKind::Posa),
@@ -328,59 +328,16 @@ pub fn parse_catalog(json: &str) -> Result<Vec<(Product, u32)>, RetailError> {
         .collect()
 }
 
-fn values_columns(values: &Values) -> (String, Option<i64>, Option<i64>) {
-    match values {
-        Values::Fixed(v) => (serde_json::to_string(v).unwrap_or_else(|_| "[]".into()), None, None),
-        Values::Range { min, max } => (String::new(), Some(*min), Some(*max)),
-    }
-}
-
-const COLUMNS: &str = "code, name, brand, country, currency, denominations, min_minor, max_minor, kind, \
-                       commission_bp, redemption_text, support_text, active, updated_at";
-
-fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Product, RetailError>> {
-    let currency: String = row.get(4)?;
-    let denominations: String = row.get(5)?;
-    let min: Option<i64> = row.get(6)?;
-    let max: Option<i64> = row.get(7)?;
-    let kind: String = row.get(8)?;
-    let build = || -> Result<Product, RetailError> {
-        let values = match (min, max) {
-            (Some(min), Some(max)) => Values::Range { min, max },
-            _ => Values::Fixed(
-                serde_json::from_str(&denominations).map_err(|_| RetailError::internal("bad stored denominations"))?,
-            ),
-        };
-        Ok(Product {
-            code: row.get(0)?,
-            name: row.get(1)?,
-            brand: row.get(2)?,
-            country: row.get(3)?,
-            currency: Currency::from_code(&currency).map_err(|e| RetailError::internal(e.to_string()))?,
-            values,
-            kind: ProductKind::parse(&kind).ok_or_else(|| RetailError::internal("bad stored kind"))?,
-            commission_bp: row.get(9)?,
-            redemption_text: row.get(10)?,
-            support_text: row.get(11)?,
-            active: row.get(12)?,
-            updated_at: row.get(13)?,
-        })
-    };
-    Ok(build())
-}
-
-/// One product, on any connection.
-pub fn load(conn: &rusqlite::Connection, code: &str) -> Result<Option<Product>, RetailError> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM retail_products WHERE code = ?1"), [code], from_row)
-        .optional()?
-        .transpose()
+/// One product, on any transaction.
+pub fn load(sql: Sql<'_>, code: &str) -> Result<Option<Product>, RetailError> {
+    Ok(repo::load_product(sql, code)?)
 }
 
 /// Inserts or updates products inside a write, emitting `product.created` / `product.updated`.
-pub fn upsert(conn: &rusqlite::Connection, now: i64, products: &[Product]) -> Result<ImportReport, RetailError> {
+pub fn upsert(sql: Sql<'_>, now: i64, products: &[Product]) -> Result<ImportReport, RetailError> {
     let mut report = ImportReport::default();
     for p in products {
-        let existing = load(conn, &p.code)?;
+        let existing = load(sql, &p.code)?;
         let event = match &existing {
             None => "product.created",
             Some(old) if Product { updated_at: 0, ..old.clone() } == *p => {
@@ -389,36 +346,10 @@ pub fn upsert(conn: &rusqlite::Connection, now: i64, products: &[Product]) -> Re
             }
             Some(_) => "product.updated",
         };
-        let (denominations, min, max) = values_columns(&p.values);
-        conn.execute(
-            "INSERT INTO retail_products (code, name, brand, country, currency, denominations, min_minor, max_minor,
-                 kind, commission_bp, redemption_text, support_text, active, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)
-             ON CONFLICT(code) DO UPDATE SET name = excluded.name, brand = excluded.brand,
-                 country = excluded.country, currency = excluded.currency, denominations = excluded.denominations,
-                 min_minor = excluded.min_minor, max_minor = excluded.max_minor, kind = excluded.kind,
-                 commission_bp = excluded.commission_bp, redemption_text = excluded.redemption_text,
-                 support_text = excluded.support_text, active = excluded.active, updated_at = excluded.updated_at",
-            params![
-                p.code,
-                p.name,
-                p.brand,
-                p.country,
-                p.currency.code(),
-                denominations,
-                min,
-                max,
-                p.kind.as_str(),
-                p.commission_bp,
-                p.redemption_text,
-                p.support_text,
-                p.active,
-                now
-            ],
-        )?;
+        repo::upsert_product(sql, now, p)?;
         let stored = Product { updated_at: now, ..p.clone() };
-        let stock = (p.kind == ProductKind::Por).then(|| codes::available(conn, &p.code)).transpose()?;
-        webhooks::enqueue(conn, now, event, &serde_json::to_value(stored.view(stock)).unwrap_or_default())?;
+        let stock = (p.kind == ProductKind::Por).then(|| codes::available(sql, &p.code)).transpose()?;
+        webhooks::enqueue(sql, now, event, &serde_json::to_value(stored.view(stock)).unwrap_or_default())?;
         if existing.is_some() {
             report.updated += 1;
         } else {
@@ -431,7 +362,7 @@ pub fn upsert(conn: &rusqlite::Connection, now: i64, products: &[Product]) -> Re
 /// Imports a catalogue file's text: all or nothing, in one ledger write.
 pub async fn import(engine: &Engine, json: &str) -> Result<ImportReport, RetailError> {
     let products: Vec<Product> = parse_catalog(json)?.into_iter().map(|(p, _)| p).collect();
-    engine.ledger().write(move |tx| upsert(tx.conn(), ns_i64(tx.now()), &products)).await
+    engine.ledger().write(move |tx| upsert(tx.sql(), ns_i64(tx.now()), &products)).await
 }
 
 /// Filters for listing products.
@@ -468,63 +399,43 @@ pub fn list_products(engine: &Engine, filter: ProductFilter) -> Result<Listing<P
         country = Some(store.country);
     }
     let filter = ProductFilter { country, ..filter };
-    let mut rows = engine.ledger().read(move |conn| {
-        let query = filter.query.as_ref().map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM retail_products
-             WHERE code > ?1 AND (?2 IS NULL OR country = ?2) AND (?3 IS NULL OR lower(brand) = lower(?3))
-               AND (?4 IS NULL OR kind = ?4) AND (?5 OR active = 1)
-               AND (?6 IS NULL OR lower(name) LIKE ?6 OR lower(brand) LIKE ?6 OR code = ?7)
-             ORDER BY code LIMIT ?8"
-        ))?;
-        let rows = stmt.query_map(
-            params![
-                filter.after.clone().unwrap_or_default(),
-                filter.country,
-                filter.brand,
-                filter.kind.map(|k| k.as_str()),
-                filter.include_inactive,
-                query,
-                filter.query,
-                i64::from(limit) + 1
-            ],
-            from_row,
-        )?;
+    let mut rows = engine.ledger().read_sql(move |sql| {
+        let pattern = filter.query.as_ref().map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
+        let query = repo::ProductQuery {
+            after: filter.after.as_deref().unwrap_or_default(),
+            country: filter.country.as_deref(),
+            brand: filter.brand.as_deref(),
+            kind: filter.kind,
+            include_inactive: filter.include_inactive,
+            pattern: pattern.as_deref(),
+            code: filter.query.as_deref(),
+            limit: i64::from(limit) + 1,
+        };
         let mut out = Vec::new();
-        for row in rows {
-            match row? {
-                Ok(p) => {
-                    let stock = (p.kind == ProductKind::Por).then(|| codes::available(conn, &p.code)).transpose();
-                    out.push((p, stock));
-                }
-                Err(e) => return Ok(Err(e)),
-            }
+        for p in repo::list_products(sql, &query)? {
+            let stock = (p.kind == ProductKind::Por).then(|| codes::available(sql, &p.code)).transpose()?;
+            out.push((p, stock));
         }
-        Ok(Ok(out))
-    })??;
+        Ok::<_, RetailError>(out)
+    })?;
     let next_cursor = if rows.len() > limit as usize {
         rows.truncate(limit as usize);
         rows.last().map(|(p, _)| p.code.clone())
     } else {
         None
     };
-    let items = rows.into_iter().map(|(p, stock)| Ok(p.view(stock?))).collect::<Result<Vec<_>, RetailError>>()?;
+    let items = rows.into_iter().map(|(p, stock)| p.view(stock)).collect();
     Ok(Listing { items, next_cursor })
 }
 
 /// One product's view.
 pub fn get_product(engine: &Engine, code: &str) -> Result<Option<ProductView>, RetailError> {
     let code = code.to_string();
-    engine.ledger().read(move |conn| {
-        Ok(match load(conn, &code) {
-            Ok(Some(p)) => {
-                let stock = (p.kind == ProductKind::Por).then(|| codes::available(conn, &p.code)).transpose();
-                stock.map(|s| Some(p.view(s)))
-            }
-            Ok(None) => Ok(None),
-            Err(e) => Err(e),
-        })
-    })?
+    engine.ledger().read_sql(move |sql| {
+        let Some(p) = load(sql, &code)? else { return Ok(None) };
+        let stock = (p.kind == ProductKind::Por).then(|| codes::available(sql, &p.code)).transpose()?;
+        Ok(Some(p.view(stock)))
+    })
 }
 
 #[cfg(test)]

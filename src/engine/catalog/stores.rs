@@ -1,13 +1,13 @@
 //! Stores, registered under the partner's own identifier (`A1234`) so a terminal can name its store
 //! without a lookup. Orders for unregistered stores are refused.
 
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::{ns_i64, parse_country};
+use super::{ns_i64, parse_country, repo};
 use crate::engine::Engine;
 use crate::engine::retail::RetailError;
 use crate::ledger::LedgerError;
+use crate::store::Sql;
 
 /// A store identifier: 1 to 32 of `A-Z a-z 0-9 . _ -`, starting with a letter or digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,6 +30,10 @@ impl StoreId {
     }
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+    /// A stored id (checked when it was registered).
+    pub(super) fn from_stored(s: String) -> StoreId {
+        StoreId(s)
     }
 }
 
@@ -114,9 +118,9 @@ fn validated(new: NewStore) -> Result<(StoreId, String, Address, String), Retail
 /// Registers a store inside a write. Registering the same id again with the same details returns
 /// the store (`false`: not new); with other details it is refused (`store_exists`), so a typo cannot
 /// silently move a store.
-pub fn insert(conn: &rusqlite::Connection, now: i64, new: NewStore) -> Result<(Store, bool), RetailError> {
+pub fn insert(sql: Sql<'_>, now: i64, new: NewStore) -> Result<(Store, bool), RetailError> {
     let (id, name, address, country) = validated(new)?;
-    if let Some(existing) = load(conn, id.as_str())? {
+    if let Some(existing) = repo::load_store(sql, id.as_str())? {
         if existing.name == name && existing.address == address && existing.country == country {
             return Ok((existing, false));
         }
@@ -125,47 +129,32 @@ pub fn insert(conn: &rusqlite::Connection, now: i64, new: NewStore) -> Result<(S
             format!("store {id} is already registered with other details"),
         ));
     }
-    conn.execute(
-        "INSERT INTO retail_stores (id, name, street, postal_code, city, country, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![id.as_str(), name, address.street, address.postal_code, address.city, country, now],
-    )?;
-    Ok((Store { id, name, address, country, created_at: now }, true))
+    let store = Store { id, name, address, country, created_at: now };
+    repo::insert_store(sql, &store)?;
+    Ok((store, true))
 }
 
 /// Registers a store (see [`insert`]).
 pub async fn register_store(engine: &Engine, new: NewStore) -> Result<(Store, bool), RetailError> {
     validated(new.clone())?;
-    engine.ledger().write(move |tx| insert(tx.conn(), ns_i64(tx.now()), new)).await
+    engine.ledger().write(move |tx| insert(tx.sql(), ns_i64(tx.now()), new)).await
 }
 
-fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Store> {
-    Ok(Store {
-        id: StoreId(row.get(0)?),
-        name: row.get(1)?,
-        address: Address { street: row.get(2)?, postal_code: row.get(3)?, city: row.get(4)? },
-        country: row.get(5)?,
-        created_at: row.get(6)?,
-    })
-}
-
-const COLUMNS: &str = "id, name, street, postal_code, city, country, created_at";
-
-/// One store by id, on any connection (reads and write closures alike).
-pub fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Store>, rusqlite::Error> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM retail_stores WHERE id = ?1"), [id], from_row).optional()
+/// One store by id, on any transaction (reads and write closures alike).
+pub fn load(sql: Sql<'_>, id: &str) -> Result<Option<Store>, RetailError> {
+    Ok(repo::load_store(sql, id)?)
 }
 
 /// Whether a store is registered. For other areas (the gift service's `storeCode`).
 pub fn store_exists(engine: &Engine, id: &str) -> Result<bool, LedgerError> {
     let id = id.to_string();
-    engine.ledger().read(move |conn| Ok(load(conn, &id)?.is_some()))
+    engine.ledger().read_sql(move |sql| Ok(repo::load_store(sql, &id)?.is_some()))
 }
 
 /// One store.
 pub fn get_store(engine: &Engine, id: &str) -> Result<Option<Store>, RetailError> {
     let id = id.to_string();
-    Ok(engine.ledger().read(move |conn| Ok(load(conn, &id)?))?)
+    engine.ledger().read_sql(move |sql| load(sql, &id))
 }
 
 /// Stores ordered by id, filtered, one page at a time.
@@ -179,15 +168,9 @@ pub fn list_stores(engine: &Engine, filter: StoreFilter) -> Result<Listing<Store
     };
     let query = filter.query.as_ref().map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_'], "")));
     let after = filter.after.clone().unwrap_or_default();
-    let mut items = engine.ledger().read(move |conn| {
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM retail_stores
-             WHERE id > ?1 AND (?2 IS NULL OR country = ?2)
-               AND (?3 IS NULL OR lower(name) LIKE ?3 OR lower(city) LIKE ?3)
-             ORDER BY id LIMIT ?4"
-        ))?;
-        let rows = stmt.query_map(params![after, country, query, i64::from(limit) + 1], from_row)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let mut items = engine.ledger().read_sql(move |sql| {
+        repo::list_stores(sql, &after, country.as_deref(), query.as_deref(), i64::from(limit) + 1)
+            .map_err(LedgerError::from)
     })?;
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);

@@ -365,11 +365,18 @@ pub fn execute_blocking(engine: &Engine, meta: Meta, op: Op) -> Result<Success, 
 pub async fn balance(engine: &Engine, meta: Meta, card: CardInfo) -> Result<Success, GiftError> {
     let setup = setup(engine)?;
     check_meta(engine, &setup, &meta)?;
-    match ops::balance_read(engine, &setup, &card)? {
+    match ops::balance_read(engine, &setup, &card, false)? {
         ops::BalanceRead::Done(s) => Ok(*s),
-        ops::BalanceRead::WrongPin(number) => {
-            let d = engine.ledger().write(move |tx| ops::count_wrong_pin(tx, &number)).await?;
-            Err(GiftError::Declined(d))
+        ops::BalanceRead::NeedsPinCheck => {
+            let (s, m, c) = (Arc::clone(&setup), meta.clone(), card.clone());
+            let refused = engine.ledger().write(move |tx| ops::balance_pin(tx, &s, &m, &c)).await?;
+            if let Some(d) = refused {
+                return Err(GiftError::Declined(d));
+            }
+            match ops::balance_read(engine, &setup, &card, true)? {
+                ops::BalanceRead::Done(s) => Ok(*s),
+                ops::BalanceRead::NeedsPinCheck => Err(GiftError::Internal("PIN checked twice".into())),
+            }
         }
     }
 }

@@ -3,10 +3,10 @@
 //! reply and a reversal knows exactly which transfers to mirror.
 
 use rand::Rng;
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use crate::ledger::{LedgerError, Migration};
+use crate::store::{Row, Sql, StoreError, StoreErrorKind, params};
 
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -105,8 +105,11 @@ pub struct TxnRow {
 const COLUMNS: &str = "px_id, ext_id, op, status, fingerprint, card, new_card, amount, tip, refunded, prev_state,
     prev_new_state, phone_set, original_px, reversed_by, legs, reply, store, terminal, cashier, check_number, principal";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxnRow> {
+fn from_row(r: &Row<'_, '_>) -> Result<TxnRow, StoreError> {
     let legs: String = r.get(15)?;
+    // A journal row whose legs cannot be read is damaged: a reversal must never mirror nothing.
+    let legs = serde_json::from_str(&legs)
+        .map_err(|e| StoreError::new(StoreErrorKind::Decode, format!("gift journal legs are not readable: {e}")))?;
     Ok(TxnRow {
         px_id: r.get(0)?,
         ext_id: r.get(1)?,
@@ -123,7 +126,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxnRow> {
         phone_set: r.get(12)?,
         original_px: r.get(13)?,
         reversed_by: r.get(14)?,
-        legs: serde_json::from_str(&legs).unwrap_or_default(),
+        legs,
         reply: r.get(16)?,
         store: r.get(17)?,
         terminal: r.get(18)?,
@@ -133,21 +136,19 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TxnRow> {
     })
 }
 
-pub fn by_ext(conn: &rusqlite::Connection, ext: &str) -> Result<Option<TxnRow>, LedgerError> {
-    let sql = format!("SELECT {COLUMNS} FROM gift_txns WHERE ext_id = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([ext], from_row).optional()?)
+pub fn by_ext(sql: Sql<'_>, ext: &str) -> Result<Option<TxnRow>, LedgerError> {
+    Ok(sql.query_one(&format!("SELECT {COLUMNS} FROM gift_txns WHERE ext_id = ?1"), params![ext], from_row)?)
 }
 
-pub fn by_px(conn: &rusqlite::Connection, px: i64) -> Result<Option<TxnRow>, LedgerError> {
-    let sql = format!("SELECT {COLUMNS} FROM gift_txns WHERE px_id = ?1");
-    Ok(conn.prepare_cached(&sql)?.query_row([px], from_row).optional()?)
+pub fn by_px(sql: Sql<'_>, px: i64) -> Result<Option<TxnRow>, LedgerError> {
+    Ok(sql.query_one(&format!("SELECT {COLUMNS} FROM gift_txns WHERE px_id = ?1"), params![px], from_row)?)
 }
 
 /// A fresh transaction id: increasing (the journal's rows then append at the end of its B-tree
 /// instead of landing on a random page each), at least the current Unix time in microseconds, and
 /// below 2^62 (ids at and above that are for balance enquiries, which are not journaled).
-pub fn new_px(conn: &rusqlite::Connection) -> Result<i64, LedgerError> {
-    let last: Option<i64> = conn.prepare_cached("SELECT max(px_id) FROM gift_txns")?.query_row([], |r| r.get(0))?;
+pub fn new_px(sql: Sql<'_>) -> Result<i64, LedgerError> {
+    let last: Option<i64> = sql.query_one("SELECT max(px_id) FROM gift_txns", params![], |r| r.get(0))?.flatten();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_micros()).unwrap_or(0))
@@ -173,50 +174,49 @@ pub fn new_auth_code() -> String {
     format!("{:06}", rand::rng().random_range(0..1_000_000u32))
 }
 
-pub fn insert(conn: &rusqlite::Connection, t: &TxnRow) -> Result<(), LedgerError> {
+pub fn insert(sql: Sql<'_>, t: &TxnRow) -> Result<(), LedgerError> {
     let legs = serde_json::to_string(&t.legs).map_err(|e| LedgerError::Invalid(e.to_string()))?;
-    conn.prepare_cached(
+    sql.execute(
         "INSERT INTO gift_txns (px_id, ext_id, op, status, fingerprint, card, new_card, amount, tip, refunded,
             prev_state, prev_new_state, phone_set, original_px, reversed_by, legs, reply, store, terminal, cashier,
             check_number, principal, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
             ?22, ?23)",
-    )?
-    .execute(rusqlite::params![
-        t.px_id,
-        t.ext_id,
-        t.op,
-        t.status,
-        t.fingerprint,
-        t.card,
-        t.new_card,
-        t.amount,
-        t.tip,
-        t.refunded,
-        t.prev_state,
-        t.prev_new_state,
-        t.phone_set,
-        t.original_px,
-        t.reversed_by,
-        legs,
-        t.reply,
-        t.store,
-        t.terminal,
-        t.cashier,
-        t.check_number,
-        t.principal,
-        crate::engine::cards::now_secs(),
-    ])?;
+        params![
+            t.px_id,
+            t.ext_id.as_deref(),
+            &t.op,
+            &t.status,
+            &t.fingerprint,
+            t.card.as_deref(),
+            t.new_card.as_deref(),
+            t.amount,
+            t.tip,
+            t.refunded,
+            t.prev_state.as_deref(),
+            t.prev_new_state.as_deref(),
+            t.phone_set.as_deref(),
+            t.original_px,
+            t.reversed_by,
+            &legs,
+            &t.reply,
+            t.store.as_deref(),
+            t.terminal.as_deref(),
+            t.cashier.as_deref(),
+            t.check_number.as_deref(),
+            t.principal.as_deref(),
+            crate::engine::cards::now_secs(),
+        ],
+    )?;
     Ok(())
 }
 
-pub fn mark_reversed(conn: &rusqlite::Connection, px: i64, by: i64) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_txns SET status = 'reversed', reversed_by = ?2 WHERE px_id = ?1")?
-        .execute([px, by])?;
+pub fn mark_reversed(sql: Sql<'_>, px: i64, by: i64) -> Result<(), LedgerError> {
+    sql.execute("UPDATE gift_txns SET status = 'reversed', reversed_by = ?2 WHERE px_id = ?1", params![px, by])?;
     Ok(())
 }
 
-pub fn add_refunded(conn: &rusqlite::Connection, px: i64, delta: i64) -> Result<(), LedgerError> {
-    conn.prepare_cached("UPDATE gift_txns SET refunded = refunded + ?2 WHERE px_id = ?1")?.execute([px, delta])?;
+pub fn add_refunded(sql: Sql<'_>, px: i64, delta: i64) -> Result<(), LedgerError> {
+    sql.execute("UPDATE gift_txns SET refunded = refunded + ?2 WHERE px_id = ?1", params![px, delta])?;
     Ok(())
 }

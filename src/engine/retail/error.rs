@@ -12,9 +12,9 @@ pub enum RetailError {
     Ledger(#[from] LedgerError),
 }
 
-impl From<rusqlite::Error> for RetailError {
-    fn from(e: rusqlite::Error) -> Self {
-        RetailError::Ledger(LedgerError::Sqlite(e))
+impl From<crate::store::StoreError> for RetailError {
+    fn from(e: crate::store::StoreError) -> Self {
+        RetailError::Ledger(LedgerError::Store(e))
     }
 }
 

@@ -11,12 +11,12 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use super::RetailError;
 use crate::engine::Engine;
 use crate::engine::catalog::ns_i64;
+use crate::store::params;
 
 /// What to do with an incoming request.
 #[derive(Debug)]
@@ -84,28 +84,26 @@ pub async fn begin(engine: &Engine, scope: &str, key: &str, hash: &str) -> Resul
         .ledger()
         .write(move |tx| {
             let now = ns_i64(tx.now());
-            let conn = tx.conn();
-            let row = conn
-                .query_row(
-                    "SELECT request_hash, state, status, content_type, body FROM retail_idempotency_keys
-                     WHERE scope = ?1 AND key = ?2",
-                    params![scope, key],
-                    |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, Option<u16>>(2)?,
-                            r.get::<_, Option<String>>(3)?,
-                            r.get::<_, Option<Vec<u8>>>(4)?,
-                        ))
-                    },
-                )
-                .optional()?;
+            let sql = tx.sql();
+            let row = sql.query_one(
+                "SELECT request_hash, state, status, content_type, body FROM retail_idempotency_keys
+                 WHERE scope = ?1 AND key = ?2",
+                params![&scope, &key],
+                |r| {
+                    Ok((
+                        r.get::<String>(0)?,
+                        r.get::<String>(1)?,
+                        r.get::<Option<u16>>(2)?,
+                        r.get::<Option<String>>(3)?,
+                        r.get::<Option<Vec<u8>>>(4)?,
+                    ))
+                },
+            )?;
             if row.is_none() {
-                conn.execute(
+                sql.execute(
                     "INSERT INTO retail_idempotency_keys (scope, key, request_hash, state, created_at)
                      VALUES (?1, ?2, ?3, 'running', ?4)",
-                    params![scope, key, wanted, now],
+                    params![&scope, &key, &wanted, now],
                 )?;
             }
             Ok::<_, RetailError>(row)
@@ -135,10 +133,10 @@ pub async fn finish(
     engine
         .ledger()
         .write(move |tx| {
-            tx.conn().execute(
+            tx.sql().execute(
                 "UPDATE retail_idempotency_keys SET state = 'done', status = ?3, content_type = ?4, body = ?5
                  WHERE scope = ?1 AND key = ?2",
-                params![scope, key, status, content_type, body],
+                params![&scope, &key, status, content_type.as_deref(), &body],
             )?;
             Ok(())
         })
@@ -151,9 +149,9 @@ pub async fn abandon(engine: &Engine, scope: &str, key: &str) -> Result<(), Reta
     engine
         .ledger()
         .write(move |tx| {
-            tx.conn().execute(
+            tx.sql().execute(
                 "DELETE FROM retail_idempotency_keys WHERE scope = ?1 AND key = ?2 AND state = 'running'",
-                params![scope, key],
+                params![&scope, &key],
             )?;
             Ok(())
         })
@@ -167,9 +165,10 @@ pub async fn purge(engine: &Engine, hours: u32) -> Result<usize, RetailError> {
         .ledger()
         .write(move |tx| {
             let cutoff = ns_i64(tx.now()).saturating_sub(keep_ns);
-            Ok(tx
-                .conn()
-                .execute("DELETE FROM retail_idempotency_keys WHERE created_at < ?1 AND state = 'done'", [cutoff])?)
+            Ok(tx.sql().execute(
+                "DELETE FROM retail_idempotency_keys WHERE created_at < ?1 AND state = 'done'",
+                params![cutoff],
+            )?)
         })
         .await
 }

@@ -12,7 +12,6 @@
 //! (sales → commission), so the sales account carries F; invalidating a confirmed order reverses
 //! both; invalidating a created one voids the hold.
 
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::lines::{self, ReceiptInput};
@@ -25,6 +24,7 @@ use crate::engine::catalog::{codes, ns_i64, parse_country, rfc3339, stores};
 use crate::engine::retail::error::id_hex;
 use crate::ledger::{CreateTransferResult, NewTransfer, TransferFlags, WriteTx};
 use crate::money::{Currency, Locale, Money};
+use crate::store::{Row, Sql, StoreError, StoreErrorKind, params};
 
 /// Where an order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,9 +212,9 @@ const COLUMNS: &str = "o.id, o.state, o.product_code, coalesce(p.name, ''), coal
      o.characters_per_line, o.locale, o.hold_id, o.payment_method, o.receipt_value, o.lines, o.created_at, \
      o.expires_at, o.confirmed_at, o.invalidated_at, o.expired_at";
 
-fn from_row(r: &rusqlite::Row<'_>) -> Result<Order, RetailError> {
+fn from_row(r: &Row<'_, '_>) -> Result<Order, StoreError> {
     let id: String = r.get(0)?;
-    let bad = |what: &str| RetailError::internal(format!("order {id}: bad stored {what}"));
+    let bad = |what: &str| StoreError::new(StoreErrorKind::Decode, format!("order {id}: bad stored {what}"));
     let state: String = r.get(1)?;
     let currency: String = r.get(9)?;
     let kind: String = r.get(12)?;
@@ -241,7 +241,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> Result<Order, RetailError> {
         card_number: r.get(13)?,
         width: r.get(14)?,
         locale: r.get(15)?,
-        hold_id: super::parse_id_hex(&hold)?,
+        hold_id: super::parse_id_hex(&hold).map_err(|_| bad("hold id"))?,
         payment_method: r.get(17)?,
         receipt_value: receipt_value
             .as_deref()
@@ -258,11 +258,11 @@ fn from_row(r: &rusqlite::Row<'_>) -> Result<Order, RetailError> {
     })
 }
 
-fn load(conn: &rusqlite::Connection, id: &str) -> Result<Option<Order>, RetailError> {
-    let sql = format!(
+fn load(sql: Sql<'_>, id: &str) -> Result<Option<Order>, RetailError> {
+    let query = format!(
         "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code WHERE o.id = ?1"
     );
-    conn.query_row(&sql, [id], |r| Ok(from_row(r))).optional()?.transpose()
+    Ok(sql.query_one(&query, params![id], from_row)?)
 }
 
 /// The order id for a client's idempotency key: a retried create finds the order the first try
@@ -358,10 +358,10 @@ pub async fn create(engine: &Engine, req: CreateOrder, key: Option<&str>) -> Res
 }
 
 fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Result<(OrderView, bool), RetailError> {
-    if let Some(existing) = load(tx.conn(), id)? {
+    if let Some(existing) = load(tx.sql(), id)? {
         return Ok((existing.view(), false));
     }
-    let store = stores::load(tx.conn(), &v.store_id)?.ok_or_else(|| {
+    let store = stores::load(tx.sql(), &v.store_id)?.ok_or_else(|| {
         RetailError::unprocessable("store_not_registered", format!("store {:?} is not registered", v.store_id))
     })?;
     if store.country != v.country {
@@ -370,7 +370,7 @@ fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Res
             format!("store {} is in {}, not {}", store.id, store.country, v.country),
         ));
     }
-    let product = products::load(tx.conn(), &v.product_code)?
+    let product = products::load(tx.sql(), &v.product_code)?
         .ok_or_else(|| RetailError::unprocessable("product_not_found", format!("no product {}", v.product_code)))?;
     if !product.active {
         return Err(RetailError::unprocessable("product_inactive", format!("product {} is not on sale", product.code)));
@@ -413,12 +413,16 @@ fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Res
             let card = v.card_number.as_deref().ok_or_else(|| {
                 RetailError::unprocessable("card_number_required", "a POSA product needs the scanned card_number")
             })?;
-            let used: bool = tx.conn().query_row(
-                "SELECT EXISTS (SELECT 1 FROM retail_posa_cards WHERE card_number = ?1)
-                     OR EXISTS (SELECT 1 FROM retail_orders WHERE card_number = ?1 AND state IN ('created', 'confirmed'))",
-                [card],
-                |r| r.get(0),
-            )?;
+            let used = tx
+                .sql()
+                .query_one(
+                    "SELECT CASE WHEN EXISTS (SELECT 1 FROM retail_posa_cards WHERE card_number = ?1)
+                         OR EXISTS (SELECT 1 FROM retail_orders WHERE card_number = ?1 AND state IN ('created', 'confirmed'))
+                         THEN 1 ELSE 0 END",
+                    params![card],
+                    |r| r.get::<bool>(0),
+                )?
+                .unwrap_or(false);
             if used {
                 return Err(RetailError::unprocessable(
                     "card_already_used",
@@ -427,7 +431,7 @@ fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Res
             }
         }
         ProductKind::Por => {
-            if codes::available(tx.conn(), &product.code)? == 0 {
+            if codes::available(tx.sql(), &product.code)? == 0 {
                 return Err(RetailError::unprocessable("out_of_stock", format!("no codes left for {}", product.code)));
             }
         }
@@ -460,36 +464,36 @@ fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Res
         Some(r) => return Err(transfer_refused("the hold", r)),
         None => return Err(RetailError::internal("the ledger answered nothing")),
     }
-    if product.kind == ProductKind::Por && codes::reserve(tx.conn(), &product.code, id)?.is_none() {
+    if product.kind == ProductKind::Por && codes::reserve(tx.sql(), &product.code, id)?.is_none() {
         return Err(RetailError::unprocessable("out_of_stock", format!("no codes left for {}", product.code)));
     }
     let now = ns_i64(tx.now());
     let expires_at = now.saturating_add(i64::from(expiry) * 1_000_000_000);
-    tx.conn().execute(
+    tx.sql().execute(
         "INSERT INTO retail_orders (id, state, product_code, store_id, terminal_id, receipt_id, country, currency,
              face_minor, commission_minor, kind, card_number, characters_per_line, locale, hold_id, created_at,
              expires_at)
          VALUES (?1, 'created', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             id,
-            product.code,
-            v.store_id,
-            v.terminal_id,
-            v.receipt_id,
-            v.country,
+            &product.code,
+            &v.store_id,
+            &v.terminal_id,
+            &v.receipt_id,
+            &v.country,
             currency.code(),
             v.face.minor(),
             commission,
             product.kind.as_str(),
-            v.card_number,
+            v.card_number.as_deref(),
             v.width,
             v.locale.tag(),
-            id_hex(hold),
+            &id_hex(hold),
             now,
             expires_at
         ],
     )?;
-    let order = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?;
+    let order = load(tx.sql(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?;
     let view = order.view();
     announce(tx, now, "retail_order.created", &view)?;
     Ok((view, true))
@@ -498,7 +502,7 @@ fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Res
 /// One order.
 pub fn get(engine: &Engine, id: &str) -> Result<OrderView, RetailError> {
     let id = id.to_string();
-    let order = engine.ledger().read(move |conn| Ok(load(conn, &id)))??;
+    let order = engine.ledger().read_sql(move |sql| load(sql, &id))?;
     let order = order.ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))?;
     Ok(as_seen_now(order).view())
 }
@@ -515,13 +519,15 @@ fn wall_now() -> i64 {
 /// hold (the sweeper and the ledger's own expiry run on timers). A write only when there is work.
 pub async fn expire_overdue(engine: &Engine) -> Result<(), RetailError> {
     let now = wall_now();
-    let overdue: bool = engine.ledger().read(move |conn| {
-        Ok(conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM retail_orders WHERE state = 'created' AND expires_at <= ?1)",
-            [now],
-            |r| r.get(0),
-        )?)
+    let overdue = engine.ledger().read_sql(move |sql| {
+        sql.query_one(
+            "SELECT 1 FROM retail_orders WHERE state = 'created' AND expires_at <= ?1 LIMIT 1",
+            params![now],
+            |r| r.get::<i64>(0),
+        )
+        .map_err(RetailError::from)
     })?;
+    let overdue = overdue.is_some();
     if overdue {
         expire_due(engine).await?;
     }
@@ -554,32 +560,24 @@ pub struct OrderFilter {
 /// Orders, newest first, filtered, one page at a time.
 pub fn list(engine: &Engine, filter: OrderFilter) -> Result<(Vec<OrderView>, Option<String>), RetailError> {
     let limit = filter.limit.clamp(1, 200);
-    let mut orders = engine
-        .ledger()
-        .read(move |conn| {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code
+    let mut orders = engine.ledger().read_sql(move |sql| {
+        let query = format!(
+            "SELECT {COLUMNS} FROM retail_orders o LEFT JOIN retail_products p ON p.code = o.product_code
              WHERE (?1 IS NULL OR o.store_id = ?1) AND (?2 IS NULL OR o.terminal_id = ?2)
                AND (?3 IS NULL OR o.receipt_id = ?3) AND (?4 IS NULL OR o.state = ?4)
                AND (?5 IS NULL OR (o.created_at, o.id) < (SELECT created_at, id FROM retail_orders WHERE id = ?5))
              ORDER BY o.created_at DESC, o.id DESC LIMIT ?6"
-            );
-            let mut stmt = conn.prepare(&sql)?;
-            let rows = stmt.query_map(
-                params![
-                    filter.store_id,
-                    filter.terminal_id,
-                    filter.receipt_id,
-                    filter.state.map(|s| s.as_str()),
-                    filter.after,
-                    i64::from(limit) + 1
-                ],
-                |r| Ok(from_row(r)),
-            )?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
-        })?
-        .into_iter()
-        .collect::<Result<Vec<Order>, RetailError>>()?;
+        );
+        let values = params![
+            filter.store_id.as_deref(),
+            filter.terminal_id.as_deref(),
+            filter.receipt_id.as_deref(),
+            filter.state.map(|s| s.as_str()),
+            filter.after.as_deref(),
+            i64::from(limit) + 1
+        ];
+        sql.query_all(&query, values, from_row).map_err(RetailError::from)
+    })?;
     let next = if orders.len() > limit as usize {
         orders.truncate(limit as usize);
         orders.last().map(|o| o.id.clone())
@@ -590,18 +588,18 @@ pub fn list(engine: &Engine, filter: OrderFilter) -> Result<(Vec<OrderView>, Opt
 }
 
 fn order_or_404(tx: &WriteTx<'_>, id: &str) -> Result<Order, RetailError> {
-    load(tx.conn(), id)?.ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))
+    load(tx.sql(), id)?.ok_or_else(|| RetailError::not_found("order_not_found", "no such retail order"))
 }
 
 /// Marks a created order expired (its hold is released by the ledger's timeout) inside a write.
 fn expire_in(tx: &WriteTx<'_>, order: &Order) -> Result<OrderView, RetailError> {
     let now = ns_i64(tx.now());
-    codes::transition(tx.conn(), &order.id, "reserved", "available")?;
-    tx.conn().execute(
+    codes::transition(tx.sql(), &order.id, "reserved", "available")?;
+    tx.sql().execute(
         "UPDATE retail_orders SET state = 'expired', expired_at = ?2 WHERE id = ?1 AND state = 'created'",
-        params![order.id, now],
+        params![&order.id, now],
     )?;
-    let view = load(tx.conn(), &order.id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
+    let view = load(tx.sql(), &order.id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
     announce(tx, now, "retail_order.expired", &view)?;
     Ok(view)
 }
@@ -611,21 +609,21 @@ fn expire_in(tx: &WriteTx<'_>, order: &Order) -> Result<OrderView, RetailError> 
 fn announce(tx: &WriteTx<'_>, now: i64, event: &str, view: &OrderView) -> Result<(), RetailError> {
     let mut data = view.clone();
     data.receipt_printing.lines = None;
-    webhooks::enqueue(tx.conn(), now, event, &serde_json::to_value(&data).unwrap_or_default())?;
+    webhooks::enqueue(tx.sql(), now, event, &serde_json::to_value(&data).unwrap_or_default())?;
     Ok(())
 }
 
 fn settlement_entry(tx: &WriteTx<'_>, order: &Order, kind: &str, now: i64) -> Result<(), RetailError> {
     let sign = if kind == "confirm" { 1 } else { -1 };
-    tx.conn().execute(
+    tx.sql().execute(
         "INSERT INTO retail_settlement_entries (order_id, kind, day, store_id, currency, face_minor, commission_minor,
              net_minor, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
-            order.id,
+            &order.id,
             kind,
-            super::settlement::day_of(now),
-            order.store_id,
+            &super::settlement::day_of(now),
+            &order.store_id,
             order.currency.code(),
             sign * order.face,
             sign * order.commission,
@@ -724,23 +722,23 @@ fn confirm_in(tx: &mut WriteTx<'_>, id: &str, req: &ConfirmOrder) -> Result<Resu
     if let Some(r) = results.iter().find(|r| !r.is_success()) {
         return Err(transfer_refused("the confirmation", *r));
     }
-    let product = products::load(tx.conn(), &order.product_code)?
+    let product = products::load(tx.sql(), &order.product_code)?
         .ok_or_else(|| RetailError::internal(format!("product {} vanished", order.product_code)))?;
     let code = match order.kind {
         ProductKind::Por => {
-            if !codes::transition(tx.conn(), id, "reserved", "issued")? {
+            if !codes::transition(tx.sql(), id, "reserved", "issued")? {
                 return Err(RetailError::internal(format!("order {id} has no reserved code")));
             }
-            let code: String =
-                tx.conn().query_row("SELECT code FROM retail_por_codes WHERE order_id = ?1", [id], |r| r.get(0))?;
+            let code = crate::engine::catalog::repo::code_of_order(tx.sql(), id)?
+                .ok_or_else(|| RetailError::internal(format!("order {id} lost its code")))?;
             Some(code)
         }
         ProductKind::Posa => {
             let card = order.card_number.clone().ok_or_else(|| RetailError::internal("POSA order without card"))?;
-            tx.conn().execute(
+            tx.sql().execute(
                 "INSERT INTO retail_posa_cards (card_number, product_code, order_id, state, activated_at)
                  VALUES (?1, ?2, ?3, 'active', ?4)",
-                params![card, order.product_code, id, now],
+                params![&card, &order.product_code, id, now],
             )?;
             None
         }
@@ -759,20 +757,16 @@ fn confirm_in(tx: &mut WriteTx<'_>, id: &str, req: &ConfirmOrder) -> Result<Resu
         receipt_id: &order.receipt_id,
         order_id: id,
     });
-    tx.conn().execute(
+    let value = value.as_ref().and_then(|v| serde_json::to_string(v).ok());
+    let lines = serde_json::to_string(&lines).unwrap_or_else(|_| "[]".into());
+    tx.sql().execute(
         "UPDATE retail_orders SET state = 'confirmed', confirmed_at = ?2, payment_method = ?3, receipt_value = ?4,
              lines = ?5
          WHERE id = ?1",
-        params![
-            id,
-            now,
-            method,
-            value.as_ref().and_then(|v| serde_json::to_string(v).ok()),
-            serde_json::to_string(&lines).unwrap_or_else(|_| "[]".into())
-        ],
+        params![id, now, method.as_deref(), value.as_deref(), &lines],
     )?;
     settlement_entry(tx, &order, "confirm", now)?;
-    let view = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
+    let view = load(tx.sql(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
     announce(tx, now, "retail_order.confirmed", &view)?;
     Ok(Ok(view))
 }
@@ -811,7 +805,7 @@ fn invalidate_in(tx: &mut WriteTx<'_>, id: &str) -> Result<OrderView, RetailErro
                 Some(r) => return Err(transfer_refused("the void", r)),
                 None => return Err(RetailError::internal("the ledger answered nothing")),
             }
-            codes::transition(tx.conn(), id, "reserved", "available")?;
+            codes::transition(tx.sql(), id, "reserved", "available")?;
         }
         OrderState::Confirmed => {
             let mut transfers = vec![NewTransfer {
@@ -839,19 +833,19 @@ fn invalidate_in(tx: &mut WriteTx<'_>, id: &str) -> Result<OrderView, RetailErro
             if let Some(r) = results.iter().find(|r| !r.is_success()) {
                 return Err(transfer_refused("the reversal", *r));
             }
-            codes::transition(tx.conn(), id, "issued", "blocked")?;
-            tx.conn().execute(
+            codes::transition(tx.sql(), id, "issued", "blocked")?;
+            tx.sql().execute(
                 "UPDATE retail_posa_cards SET state = 'blocked', blocked_at = ?2 WHERE order_id = ?1",
                 params![id, now],
             )?;
             settlement_entry(tx, &order, "invalidate", now)?;
         }
     }
-    tx.conn().execute(
+    tx.sql().execute(
         "UPDATE retail_orders SET state = 'invalidated', invalidated_at = ?2 WHERE id = ?1",
         params![id, now],
     )?;
-    let view = load(tx.conn(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
+    let view = load(tx.sql(), id)?.ok_or_else(|| RetailError::internal("order vanished"))?.view();
     announce(tx, now, "retail_order.invalidated", &view)?;
     Ok(view)
 }
@@ -862,12 +856,11 @@ pub async fn expire_due(engine: &Engine) -> Result<usize, RetailError> {
         .ledger()
         .write(|tx| {
             let now = ns_i64(tx.now());
-            let ids: Vec<String> = {
-                let mut stmt = tx.conn().prepare(
-                    "SELECT id FROM retail_orders WHERE state = 'created' AND expires_at <= ?1 ORDER BY expires_at LIMIT 200",
-                )?;
-                stmt.query_map([now], |r| r.get(0))?.collect::<Result<_, _>>()?
-            };
+            let ids: Vec<String> = tx.sql().query_all(
+                "SELECT id FROM retail_orders WHERE state = 'created' AND expires_at <= ?1 ORDER BY expires_at LIMIT 200",
+                params![now],
+                |r| r.get(0),
+            )?;
             for id in &ids {
                 let order = order_or_404(tx, id)?;
                 expire_in(tx, &order)?;

@@ -6,12 +6,12 @@
 //! net payable = what was posted from the prepaid balance minus what reversals returned to it;
 //! commission = the commission account's balance change; face value = both together.
 
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::{DecimalMoney, RetailError};
 use crate::engine::Engine;
 use crate::money::{Currency, Money};
+use crate::store::params;
 
 /// The UTC calendar day (`YYYY-MM-DD`) of a ledger timestamp.
 pub fn day_of(ns: i64) -> String {
@@ -85,18 +85,18 @@ pub fn settlement(engine: &Engine, filter: SettlementFilter) -> Result<Settlemen
         return Err(RetailError::bad_request("invalid_date", "from is after to"));
     }
     let store = filter.store_id.clone();
-    let rows: Vec<Sums> = engine.ledger().read(move |conn| {
-        let mut stmt = conn.prepare(
-            "SELECT day, store_id, currency, coalesce(sum(kind = 'confirm'), 0), coalesce(sum(kind = 'invalidate'), 0),
+    let rows: Vec<Sums> = engine.ledger().read_sql(move |sql| {
+        let query = sql.query_all(
+            "SELECT day, store_id, currency, coalesce(sum(CASE WHEN kind = 'confirm' THEN 1 ELSE 0 END), 0),
+                    coalesce(sum(CASE WHEN kind = 'invalidate' THEN 1 ELSE 0 END), 0),
                     sum(face_minor), sum(commission_minor), sum(net_minor)
              FROM retail_settlement_entries
              WHERE (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2) AND (?3 IS NULL OR store_id = ?3)
              GROUP BY day, store_id, currency ORDER BY day, store_id, currency",
-        )?;
-        let rows = stmt.query_map(params![from, to, store], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            params![from.as_deref(), to.as_deref(), store.as_deref()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+        );
+        query.map_err(RetailError::from)
     })?;
     let mut data = Vec::new();
     let mut totals: Vec<(Currency, u64, u64, i64, i64, i64)> = Vec::new();

@@ -19,7 +19,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
 use rand::Rng;
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -27,6 +26,7 @@ use super::{RetailConfig, RetailError};
 use crate::engine::Engine;
 use crate::engine::accounts::transfer_id;
 use crate::engine::catalog::{ns_i64, rfc3339};
+use crate::store::{Sql, StoreError, Value, params};
 
 /// Header carrying the event id.
 pub const HEADER_ID: &str = "Till-Webhook-Id";
@@ -72,12 +72,7 @@ fn random_hex(bytes: usize) -> String {
 }
 
 /// Writes an event and its deliveries inside the caller's write. Returns the event id.
-pub fn enqueue(
-    conn: &rusqlite::Connection,
-    now: i64,
-    event_type: &str,
-    data: &serde_json::Value,
-) -> Result<String, RetailError> {
+pub fn enqueue(sql: Sql<'_>, now: i64, event_type: &str, data: &serde_json::Value) -> Result<String, RetailError> {
     let id = format!("evt_{}", random_hex(12));
     let body = serde_json::json!({
         "id": id,
@@ -85,20 +80,21 @@ pub fn enqueue(
         "created_at": rfc3339(now),
         "data": data,
     });
-    conn.execute(
+    sql.execute(
         "INSERT INTO retail_webhook_events (id, type, body, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, event_type, body.to_string(), now],
+        params![&id, event_type, &body.to_string(), now],
     )?;
-    let mut stmt = conn.prepare_cached("SELECT id, events FROM retail_webhook_subscriptions WHERE active = 1")?;
-    let subs = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    for sub in subs {
-        let (sub_id, events) = sub?;
+    let subs =
+        sql.query_all("SELECT id, events FROM retail_webhook_subscriptions WHERE active = 1", params![], |r| {
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+        })?;
+    for (sub_id, events) in subs {
         let events: Vec<String> = serde_json::from_str(&events).unwrap_or_default();
         if events.iter().any(|e| e == "*" || e == event_type) {
-            conn.execute(
+            sql.execute(
                 "INSERT INTO retail_webhook_deliveries (event_id, subscription_id, state, attempts, next_attempt_at)
                  VALUES (?1, ?2, 'pending', 0, ?3)",
-                params![id, sub_id, now],
+                params![&id, &sub_id, now],
             )?;
         }
     }
@@ -131,38 +127,38 @@ fn validate(new: &NewSubscription) -> Result<(), RetailError> {
     Ok(())
 }
 
-fn counts(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<(u64, u64)> {
-    conn.query_row(
-        "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'failed'), 0)
+fn counts(sql: Sql<'_>, id: &str) -> Result<(u64, u64), StoreError> {
+    let counts = sql.query_one(
+        "SELECT coalesce(sum(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), 0)
          FROM retail_webhook_deliveries WHERE subscription_id = ?1",
-        [id],
-        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-    )
+        params![id],
+        |r| Ok((r.get::<u64>(0)?, r.get::<u64>(1)?)),
+    )?;
+    Ok(counts.unwrap_or((0, 0)))
 }
 
-fn load(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Subscription>> {
-    let sub = conn
-        .query_row(
-            "SELECT id, url, events, active, created_at FROM retail_webhook_subscriptions WHERE id = ?1",
-            [id],
-            |r| {
-                let events: String = r.get(2)?;
-                Ok(Subscription {
-                    id: r.get(0)?,
-                    url: r.get(1)?,
-                    events: serde_json::from_str(&events).unwrap_or_default(),
-                    secret: None,
-                    active: r.get(3)?,
-                    created_at: rfc3339(r.get(4)?),
-                    pending_deliveries: 0,
-                    failed_deliveries: 0,
-                })
-            },
-        )
-        .optional()?;
+fn load(sql: Sql<'_>, id: &str) -> Result<Option<Subscription>, StoreError> {
+    let sub = sql.query_one(
+        "SELECT id, url, events, active, created_at FROM retail_webhook_subscriptions WHERE id = ?1",
+        params![id],
+        |r| {
+            let events: String = r.get(2)?;
+            Ok(Subscription {
+                id: r.get(0)?,
+                url: r.get(1)?,
+                events: serde_json::from_str(&events).unwrap_or_default(),
+                secret: None,
+                active: r.get(3)?,
+                created_at: rfc3339(r.get(4)?),
+                pending_deliveries: 0,
+                failed_deliveries: 0,
+            })
+        },
+    )?;
     match sub {
         Some(mut s) => {
-            (s.pending_deliveries, s.failed_deliveries) = counts(conn, &s.id)?;
+            (s.pending_deliveries, s.failed_deliveries) = counts(sql, &s.id)?;
             Ok(Some(s))
         }
         None => Ok(None),
@@ -185,24 +181,23 @@ pub async fn subscribe(
     engine
         .ledger()
         .write(move |tx| {
-            let conn = tx.conn();
-            if let Some(existing) = conn
-                .query_row("SELECT secret FROM retail_webhook_subscriptions WHERE id = ?1", [&id], |r| {
-                    r.get::<_, String>(0)
-                })
-                .optional()?
+            let sql = tx.sql();
+            if let Some(existing) =
+                sql.query_one("SELECT secret FROM retail_webhook_subscriptions WHERE id = ?1", params![&id], |r| {
+                    r.get::<String>(0)
+                })?
             {
-                let mut s = load(conn, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
+                let mut s = load(sql, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
                 s.secret = Some(existing);
                 return Ok(s);
             }
             let events = serde_json::to_string(&new.events).unwrap_or_else(|_| "[]".into());
-            conn.execute(
+            sql.execute(
                 "INSERT INTO retail_webhook_subscriptions (id, url, events, secret, active, created_at)
                  VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-                params![id, new.url.trim(), events, secret, ns_i64(tx.now())],
+                params![&id, new.url.trim(), &events, &secret, ns_i64(tx.now())],
             )?;
-            let mut s = load(conn, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
+            let mut s = load(sql, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))?;
             s.secret = Some(secret);
             Ok(s)
         })
@@ -211,21 +206,23 @@ pub async fn subscribe(
 
 /// Every subscription, newest last.
 pub fn list(engine: &Engine) -> Result<Vec<Subscription>, RetailError> {
-    Ok(engine.ledger().read(|conn| {
-        let mut stmt = conn.prepare("SELECT id FROM retail_webhook_subscriptions ORDER BY created_at, id")?;
-        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    engine.ledger().read_sql(|sql| {
+        let ids =
+            sql.query_all("SELECT id FROM retail_webhook_subscriptions ORDER BY created_at, id", params![], |r| {
+                r.get::<String>(0)
+            })?;
         let mut out = Vec::new();
         for id in ids {
-            out.extend(load(conn, &id)?);
+            out.extend(load(sql, &id)?);
         }
         Ok(out)
-    })?)
+    })
 }
 
 /// One subscription.
 pub fn get(engine: &Engine, id: &str) -> Result<Option<Subscription>, RetailError> {
     let id = id.to_string();
-    Ok(engine.ledger().read(move |conn| Ok(load(conn, &id)?))?)
+    engine.ledger().read_sql(move |sql| Ok(load(sql, &id)?))
 }
 
 /// Deactivates a subscription: no new deliveries, pending ones are dropped.
@@ -234,16 +231,16 @@ pub async fn unsubscribe(engine: &Engine, id: &str) -> Result<Subscription, Reta
     engine
         .ledger()
         .write(move |tx| {
-            let conn = tx.conn();
-            let n = conn.execute("UPDATE retail_webhook_subscriptions SET active = 0 WHERE id = ?1", [&id])?;
+            let sql = tx.sql();
+            let n = sql.execute("UPDATE retail_webhook_subscriptions SET active = 0 WHERE id = ?1", params![&id])?;
             if n == 0 {
                 return Err(RetailError::not_found("webhook_not_found", format!("no webhook subscription {id}")));
             }
-            conn.execute(
+            sql.execute(
                 "UPDATE retail_webhook_deliveries SET state = 'cancelled' WHERE subscription_id = ?1 AND state = 'pending'",
-                [&id],
+                params![&id],
             )?;
-            load(conn, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))
+            load(sql, &id)?.ok_or_else(|| RetailError::internal("subscription vanished"))
         })
         .await
 }
@@ -282,18 +279,27 @@ struct Due {
 /// Due deliveries, oldest first, leaving out the subscriptions in `busy` (a delivery task of theirs
 /// is still running, so a hanging receiver's rows never crowd out the others').
 fn due(engine: &Engine, now: i64, limit: u32, busy: &HashSet<&str>) -> Result<Vec<Due>, RetailError> {
-    let busy = serde_json::to_string(busy).unwrap_or_else(|_| "[]".into());
-    Ok(engine.ledger().read(move |conn| {
-        let mut stmt = conn.prepare(
-            "SELECT d.event_id, d.subscription_id, d.attempts, s.url, s.secret, e.body
-             FROM retail_webhook_deliveries d
-             JOIN retail_webhook_subscriptions s ON s.id = d.subscription_id
-             JOIN retail_webhook_events e ON e.id = d.event_id
-             WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
-               AND d.subscription_id NOT IN (SELECT value FROM json_each(?3))
-             ORDER BY d.next_attempt_at, e.seq LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![now, limit, busy], |r| {
+    // The busy subscriptions as numbered placeholders after the two fixed ones (few: one per task).
+    let mut busy: Vec<&str> = busy.iter().copied().collect();
+    busy.sort_unstable();
+    let exclude = if busy.is_empty() {
+        String::new()
+    } else {
+        let marks: Vec<String> = (0..busy.len()).map(|i| format!("?{}", i + 3)).collect();
+        format!("AND d.subscription_id NOT IN ({})", marks.join(", "))
+    };
+    let query = format!(
+        "SELECT d.event_id, d.subscription_id, d.attempts, s.url, s.secret, e.body
+         FROM retail_webhook_deliveries d
+         JOIN retail_webhook_subscriptions s ON s.id = d.subscription_id
+         JOIN retail_webhook_events e ON e.id = d.event_id
+         WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 {exclude}
+         ORDER BY d.next_attempt_at, e.seq LIMIT ?2"
+    );
+    let mut values = vec![Value::from(now), Value::from(limit)];
+    values.extend(busy.iter().map(|b| Value::from(*b)));
+    engine.ledger().read_sql(move |sql| {
+        Ok(sql.query_all(&query, &values, |r| {
             Ok(Due {
                 event_id: r.get(0)?,
                 subscription_id: r.get(1)?,
@@ -302,9 +308,8 @@ fn due(engine: &Engine, now: i64, limit: u32, busy: &HashSet<&str>) -> Result<Ve
                 secret: r.get(4)?,
                 body: r.get(5)?,
             })
-        })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
-    })?)
+        })?)
+    })
 }
 
 /// Attempts one delivery; `Ok(())` on a 2xx.
@@ -426,12 +431,12 @@ async fn deliver_one(engine: &Engine, http: &reqwest::Client, cfg: &RetailConfig
     engine
         .ledger()
         .write(move |tx| {
-            tx.conn().execute(
+            tx.sql().execute(
                 "UPDATE retail_webhook_deliveries
                  SET state = ?3, attempts = ?4, next_attempt_at = ?5, last_error = ?6,
                      delivered_at = CASE WHEN ?3 = 'delivered' THEN ?5 ELSE NULL END
                  WHERE event_id = ?1 AND subscription_id = ?2 AND state = 'pending'",
-                params![d.event_id, d.subscription_id, state, attempts, next, error],
+                params![&d.event_id, &d.subscription_id, state, attempts, next, error.as_deref()],
             )?;
             Ok::<(), RetailError>(())
         })

@@ -1,12 +1,13 @@
-//! The balance enquiry: a read, plus a write only to count a wrong PIN.
+//! The balance enquiry: a read; when a PIN has to be checked, the check (and the count of a wrong
+//! one) is a write first, so guesses are counted atomically like every other operation's.
 
 use super::*;
 
 /// What a balance enquiry found.
 pub(in crate::engine::gift) enum BalanceRead {
     Done(Box<Success>),
-    /// A wrong PIN for this card: count it (a write), then decline.
-    WrongPin(String),
+    /// The card has a PIN to check: run [`balance_pin`] (a write), then read again.
+    NeedsPinCheck,
 }
 
 /// A balance enquiry on a read connection.
@@ -14,11 +15,12 @@ pub(in crate::engine::gift) fn balance_read(
     engine: &Engine,
     setup: &Setup,
     info: &CardInfo,
+    pin_checked: bool,
 ) -> Result<BalanceRead, GiftError> {
     let program = &setup.program;
     let key = cards::card_key(program, info).map_err(GiftError::Declined)?;
     let k = key.clone();
-    let card = engine.ledger().read(move |conn| cards::find_card(conn, &k))?;
+    let card = engine.ledger().read_sql(move |sql| cards::find_card(sql, &k))?;
     let Some(card) = card else {
         return decline(match key {
             CardKey::Number(n) => Decline::CardNotFound(format!("There is no card {}.", mask(&n))),
@@ -35,14 +37,12 @@ pub(in crate::engine::gift) fn balance_read(
         CardState::Deactivated => return decline(Decline::CardDeactivated(format!("Card {m} is deactivated."))),
         CardState::Closed => return decline(Decline::CardClosed(format!("Card {m} was closed (exchanged)."))),
     }
-    if program.pin != PinPolicy::None && card.has_pin() {
-        if card.locked() {
-            return decline(Decline::CardLocked(format!("Card {m} is locked after {PIN_TRIES} wrong PINs.")));
+    if program.pin != PinPolicy::None && card.has_pin() && !pin_checked {
+        if info.card_reg_code.is_some() {
+            return Ok(BalanceRead::NeedsPinCheck);
         }
-        if let Some(pin) = info.card_reg_code.as_deref()
-            && !cards::pin_matches(&card, pin)
-        {
-            return Ok(BalanceRead::WrongPin(card.number));
+        if program.pin == PinPolicy::Required {
+            return decline(Decline::InvalidPin(format!("Card {m} needs its PIN (cardRegCode).")));
         }
     }
     let account = engine
@@ -60,4 +60,17 @@ pub(in crate::engine::gift) fn balance_read(
         px,
         Reply { card: &card, shown, current: balance, previous: None, amount: None, messages },
     ))))
+}
+
+/// Checks the PIN a balance enquiry carries, on the writer (see [`check_pin`]). `Ok(Some(d))`:
+/// decline with `d` after committing the count.
+pub(in crate::engine::gift) fn balance_pin(
+    tx: &mut WriteTx<'_>,
+    setup: &Setup,
+    meta: &Meta,
+    info: &CardInfo,
+) -> Result<Option<Decline>, GiftError> {
+    let program = &setup.program;
+    let (card, _) = resolve(tx, program, info)?;
+    check_pin(tx, program, &card, info, meta, program.pin == PinPolicy::Required)
 }

@@ -29,13 +29,13 @@ pub(super) fn exchange(
         }
         CardState::Closed => return decline(Decline::CardClosed(format!("The new card {nm} was closed."))),
     }
-    if let Some(d) = check_pin(tx, program, &old, info, true)? {
+    if let Some(d) = check_pin(tx, program, &old, info, meta, true)? {
         return Ok(Err(d));
     }
     let balance = card_balance(tx, program, &old.number)?;
     let new_before = card_balance(tx, program, &new.number)?;
     check_limit(program, new_before, balance)?;
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     let legs = vec![Leg::new(
         program.account_of(&old.number),
         program.account_of(&new.number),
@@ -43,17 +43,17 @@ pub(super) fn exchange(
         transfer_code::GIFT_EXCHANGE,
     )];
     post(tx, program, px, "op", &legs)?;
-    cards::set_state(tx.conn(), &old.number, CardState::Closed)?;
-    cards::activate(tx.conn(), program, &new.number, now)?;
+    cards::set_state(tx.sql(), &old.number, CardState::Closed)?;
+    cards::activate(tx.sql(), program, &new.number, now)?;
     if let Some(phone) = &old.phone {
-        cards::clear_phone(tx.conn(), &old.number)?;
-        cards::set_phone(tx.conn(), &new.number, phone)?;
+        cards::clear_phone(tx.sql(), &old.number)?;
+        cards::set_phone(tx.sql(), &new.number, phone)?;
     }
     if let Some(pin) = new_info.card_reg_code.as_deref()
         && program.pin != PinPolicy::None
     {
         valid_pin(pin)?;
-        cards::set_pin(tx.conn(), &new.number, pin)?;
+        cards::set_pin(tx.sql(), &new.number, pin)?;
     }
     row.card = Some(old.number.clone());
     row.new_card = Some(new.number.clone());
@@ -100,13 +100,13 @@ pub(super) fn activate(
         && !card.has_pin()
     {
         valid_pin(pin)?;
-        cards::set_pin(tx.conn(), &card.number, pin)?;
+        cards::set_pin(tx.sql(), &card.number, pin)?;
     }
-    // Activation by staff also lifts a PIN lock.
-    cards::reset_pin_failures(tx.conn(), &card.number)?;
-    cards::activate(tx.conn(), program, &card.number, now)?;
+    // Activation by staff also ends every PIN cool-down on the card.
+    PinAttempts::clear(tx.sql(), &card.number)?;
+    cards::activate(tx.sql(), program, &card.number, now)?;
     let balance = card_balance(tx, program, &card.number)?;
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     row.card = Some(card.number.clone());
     row.prev_state = Some(card.state.as_str().into());
     let reply = success(
@@ -135,9 +135,9 @@ pub(super) fn deactivate(
         }
         CardState::Closed => return decline(Decline::CardClosed(format!("Card {m} was closed (exchanged)."))),
     }
-    cards::set_state(tx.conn(), &card.number, CardState::Deactivated)?;
+    cards::set_state(tx.sql(), &card.number, CardState::Deactivated)?;
     let balance = card_balance(tx, program, &card.number)?;
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     row.card = Some(card.number.clone());
     row.prev_state = Some(card.state.as_str().into());
     let messages = vec![format!("Card {m} is blocked; its balance of {} is kept.", money(program, balance))];

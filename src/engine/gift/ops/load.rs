@@ -19,7 +19,7 @@ pub(super) fn sell(
         None => None,
     };
     if let Some(p) = &phone
-        && let Some(other) = cards::load_card_by_phone(tx.conn(), p)?
+        && let Some(other) = cards::load_card_by_phone(tx.sql(), p)?
     {
         return decline(Decline::PhoneAlreadyRegistered(format!(
             "That phone number already belongs to card {}; reload that card instead.",
@@ -43,7 +43,7 @@ pub(super) fn sell(
                 return Err(GiftError::Internal("no free e-gift card number".into()));
             }
         };
-        let card = cards::load_card(tx.conn(), &number)?
+        let card = cards::load_card(tx.sql(), &number)?
             .ok_or_else(|| GiftError::Internal("new e-gift card vanished".into()))?;
         (card, true)
     } else {
@@ -65,16 +65,16 @@ pub(super) fn sell(
         && program.pin != PinPolicy::None
     {
         valid_pin(pin)?;
-        cards::set_pin(tx.conn(), &card.number, pin)?;
+        cards::set_pin(tx.sql(), &card.number, pin)?;
     }
     if let Some(p) = &phone {
-        cards::set_phone(tx.conn(), &card.number, p)?;
+        cards::set_phone(tx.sql(), &card.number, p)?;
     }
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     let from = tender_account(tx, setup, meta, tender)?;
     let legs = vec![Leg::new(from, program.account_of(&card.number), amount.minor() as u64, transfer_code::GIFT_SELL)];
     post(tx, program, px, "op", &legs)?;
-    cards::activate(tx.conn(), program, &card.number, now)?;
+    cards::activate(tx.sql(), program, &card.number, now)?;
     let mut messages = Vec::new();
     if card.egift {
         messages.push(format!("New e-gift card {}.", card.number));
@@ -107,17 +107,17 @@ pub(super) fn reload(
     let program = &setup.program;
     let (card, shown) = resolve(tx, program, info)?;
     require_active(&card, now)?;
-    if let Some(d) = check_pin(tx, program, &card, info, false)? {
+    if let Some(d) = check_pin(tx, program, &card, info, meta, false)? {
         return Ok(Err(d));
     }
     let previous = card_balance(tx, program, &card.number)?;
     check_limit(program, previous, amount.minor())?;
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     let from = tender_account(tx, setup, meta, tender)?;
     let legs =
         vec![Leg::new(from, program.account_of(&card.number), amount.minor() as u64, transfer_code::GIFT_RELOAD)];
     post(tx, program, px, "op", &legs)?;
-    cards::extend_expiry(tx.conn(), program, &card.number, now)?;
+    cards::extend_expiry(tx.sql(), program, &card.number, now)?;
     row.card = Some(card.number.clone());
     row.amount = amount.minor();
     row.legs = legs;

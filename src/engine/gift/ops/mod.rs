@@ -11,7 +11,10 @@ use super::store::{self, Leg, TxnRow};
 use super::{Decline, GiftError, Meta, Op, Setup, Success, Tender};
 use crate::engine::Engine;
 use crate::engine::accounts::{account_id, code, transfer_code, transfer_id};
-use crate::engine::cards::{self, Card, CardInfo, CardKey, CardState, PIN_TRIES, PinPolicy, Program, mask};
+use crate::engine::cards::{
+    self, CARD_PIN_TRIES, Card, CardInfo, CardKey, CardState, PIN_TRIES, PinAttempts, PinFailure, PinGate, PinPolicy,
+    Program, mask,
+};
 use crate::ledger::{AccountFlags, CreateTransferResult, NewAccount, NewTransfer, TransferFlags, WriteTx};
 use crate::money::Money;
 
@@ -21,7 +24,7 @@ mod load;
 mod reverse;
 mod spend;
 
-pub(super) use balance::{BalanceRead, balance_read};
+pub(super) use balance::{BalanceRead, balance_pin, balance_read};
 pub(super) use reverse::reverse;
 
 type Outcome = Result<Result<Success, Decline>, GiftError>;
@@ -102,7 +105,7 @@ fn fingerprint(op: &Op) -> String {
 /// The card a request means, and whether the caller presented its number (else: found by phone).
 fn resolve(tx: &WriteTx<'_>, program: &Program, info: &CardInfo) -> Result<(Card, bool), GiftError> {
     let key = cards::card_key(program, info).map_err(GiftError::Declined)?;
-    match cards::find_card(tx.conn(), &key)? {
+    match cards::find_card(tx.sql(), &key)? {
         Some(card) => Ok((card, matches!(key, CardKey::Number(_)))),
         None => match key {
             CardKey::Number(n) => decline(Decline::CardNotFound(format!("There is no card {}.", mask(&n)))),
@@ -125,48 +128,67 @@ fn require_active(card: &Card, now: i64) -> Result<(), GiftError> {
     }
 }
 
-/// Checks `cardRegCode`. `Some(decline)` means stop; a wrong PIN has been counted (commit it).
-fn check_pin(
+/// Checks `cardRegCode` against a card that has a PIN, counting a wrong one for the caller
+/// ([`cards::PinAttempts`]: the gate, the comparison and the count happen in this one write).
+/// `Some(decline)` means stop; a wrong PIN has been counted (commit it). `needs_pin`: the
+/// operation takes value (or the policy asks for the PIN on it), so a missing PIN is refused.
+pub(super) fn check_pin(
     tx: &WriteTx<'_>,
     program: &Program,
     card: &Card,
     info: &CardInfo,
-    takes_value: bool,
+    meta: &Meta,
+    needs_pin: bool,
 ) -> Result<Option<Decline>, GiftError> {
     if program.pin == PinPolicy::None || !card.has_pin() {
         return Ok(None);
     }
     let m = mask(&card.number);
-    if card.locked() {
-        return Ok(Some(Decline::CardLocked(format!("Card {m} is locked after {PIN_TRIES} wrong PINs."))));
+    let Some(pin) = info.card_reg_code.as_deref() else {
+        return Ok(needs_pin.then(|| Decline::InvalidPin(format!("Card {m} needs its PIN (cardRegCode)."))));
+    };
+    let now = unix_secs(tx);
+    let caller = meta.principal.as_str();
+    if let PinGate::CoolingDown { until, card_wide } = PinAttempts::gate(tx.sql(), &card.number, caller, now)? {
+        return Ok(Some(cooling_down(&m, until - now, card_wide)));
     }
-    match info.card_reg_code.as_deref() {
-        Some(pin) if cards::pin_matches(card, pin) => {
-            cards::reset_pin_failures(tx.conn(), &card.number)?;
-            Ok(None)
-        }
-        Some(_) => Ok(Some(wrong_pin(tx, &card.number)?)),
-        None if program.pin == PinPolicy::Required && takes_value => {
-            Ok(Some(Decline::InvalidPin(format!("Card {m} needs its PIN (cardRegCode)."))))
-        }
-        None => Ok(None),
+    if cards::pin_matches(card, pin) {
+        PinAttempts::succeeded(tx.sql(), &card.number, caller)?;
+        return Ok(None);
     }
+    Ok(Some(match PinAttempts::failed(tx.sql(), &card.number, caller, now)? {
+        PinFailure::TriesLeft(left) => Decline::InvalidPin(format!(
+            "Wrong PIN for card {m}; {left} {} left.",
+            if left == 1 { "try" } else { "tries" }
+        )),
+        PinFailure::CoolingDown { until, card_wide } => {
+            let mut d = cooling_down(&m, until - now, card_wide);
+            if let Decline::CardLocked(msg) = &mut d {
+                msg.insert_str(0, "Wrong PIN. ");
+            }
+            d
+        }
+    }))
 }
 
-fn wrong_pin(tx: &WriteTx<'_>, number: &str) -> Result<Decline, GiftError> {
-    let failures = cards::record_pin_failure(tx.conn(), number)?;
-    let m = mask(number);
-    Ok(if failures >= PIN_TRIES {
-        Decline::CardLocked(format!("Wrong PIN; card {m} is now locked after {PIN_TRIES} wrong PINs."))
+/// The ledger clock in Unix seconds (the clock tests can move).
+fn unix_secs(tx: &WriteTx<'_>) -> i64 {
+    i64::try_from(tx.now() / 1_000_000_000).unwrap_or(i64::MAX)
+}
+
+fn cooling_down(masked: &str, secs: i64, card_wide: bool) -> Decline {
+    let minutes = (secs.max(1) + 59) / 60;
+    let plural = if minutes == 1 { "minute" } else { "minutes" };
+    Decline::CardLocked(if card_wide {
+        format!(
+            "Card {masked} takes no PIN for {minutes} {plural}: {CARD_PIN_TRIES} wrong PINs in a row. Staff can \
+             lift this by deactivating and activating the card."
+        )
     } else {
-        let left = PIN_TRIES - failures;
-        Decline::InvalidPin(format!("Wrong PIN for card {m}; {left} {} left.", if left == 1 { "try" } else { "tries" }))
+        format!(
+            "Too many wrong PINs for card {masked} from here ({PIN_TRIES} in a row); try again in {minutes} {plural}."
+        )
     })
-}
-
-/// Counts a wrong PIN seen by a read-only operation (balance).
-pub(super) fn count_wrong_pin(tx: &mut WriteTx<'_>, number: &str) -> Result<Decline, GiftError> {
-    wrong_pin(tx, number)
 }
 
 /// The card's spendable balance in minor units.
@@ -283,7 +305,7 @@ fn finish(tx: &WriteTx<'_>, meta: &Meta, mut row: TxnRow, reply: Success) -> Out
     row.cashier = meta.cashier.clone();
     row.check_number = meta.check_number.clone();
     row.principal = Some(meta.principal.clone());
-    store::insert(tx.conn(), &row)?;
+    store::insert(tx.sql(), &row)?;
     Ok(Ok(reply))
 }
 
@@ -309,7 +331,7 @@ fn replay(row: TxnRow, op: &str, fp: &str) -> Outcome {
 pub(super) fn apply(tx: &mut WriteTx<'_>, setup: &Arc<Setup>, meta: &Meta, op: &Op) -> Outcome {
     let fp = fingerprint(op);
     if let Some(ext) = meta.external_id.as_deref()
-        && let Some(row) = store::by_ext(tx.conn(), ext)?
+        && let Some(row) = store::by_ext(tx.sql(), ext)?
     {
         return replay(row, op.name(), &fp);
     }

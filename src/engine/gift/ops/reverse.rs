@@ -12,8 +12,8 @@ pub(in crate::engine::gift) fn reverse(
 ) -> Outcome {
     let program = &setup.program;
     let target = match (px, ext) {
-        (Some(p), _) => store::by_px(tx.conn(), p)?,
-        (None, Some(e)) => store::by_ext(tx.conn(), e)?,
+        (Some(p), _) => store::by_px(tx.sql(), p)?,
+        (None, Some(e)) => store::by_ext(tx.sql(), e)?,
         (None, None) => return decline(Decline::Invalid("Name the transaction to reverse.".into())),
     };
     let tombstone_msg = |e: &str| {
@@ -25,7 +25,7 @@ pub(in crate::engine::gift) fn reverse(
     let Some(t) = target else {
         if let (None, Some(e)) = (px, ext) {
             let row = TxnRow {
-                px_id: store::new_px(tx.conn())?,
+                px_id: store::new_px(tx.sql())?,
                 ext_id: Some(e.to_string()),
                 op: "tombstone".into(),
                 status: "tombstone".into(),
@@ -34,7 +34,7 @@ pub(in crate::engine::gift) fn reverse(
                 principal: Some(meta.principal.clone()),
                 ..TxnRow::default()
             };
-            store::insert(tx.conn(), &row)?;
+            store::insert(tx.sql(), &row)?;
             return Ok(Err(Decline::TransactionNotFound(tombstone_msg(e))));
         }
         return decline(Decline::TransactionNotFound(format!(
@@ -58,7 +58,7 @@ pub(in crate::engine::gift) fn reverse(
     if t.status == "reversed" {
         // Reversing twice changes nothing: the first reversal's reply again.
         let by = t.reversed_by.unwrap_or_default();
-        let r = store::by_px(tx.conn(), by)?
+        let r = store::by_px(tx.sql(), by)?
             .ok_or_else(|| GiftError::Internal(format!("reversal {by} of {} is missing", t.px_id)))?;
         let reply: Success =
             serde_json::from_str(&r.reply).map_err(|e| GiftError::Internal(format!("stored reply of {by}: {e}")))?;
@@ -71,7 +71,7 @@ pub(in crate::engine::gift) fn reverse(
         )));
     }
     let number = t.card.clone().ok_or_else(|| GiftError::Internal(format!("txn {} has no card", t.px_id)))?;
-    let card = cards::load_card(tx.conn(), &number)?
+    let card = cards::load_card(tx.sql(), &number)?
         .ok_or_else(|| GiftError::Internal(format!("card of txn {} is missing", t.px_id)))?;
     let account = program.account_of(&number);
     let previous = card_balance(tx, program, &number)?;
@@ -95,7 +95,7 @@ pub(in crate::engine::gift) fn reverse(
             delta -= l.amount as i64;
         }
     }
-    let new_px = store::new_px(tx.conn())?;
+    let new_px = store::new_px(tx.sql())?;
     post(tx, program, t.px_id, "reverse", &mirrored).map_err(|e| match e {
         GiftError::Declined(Decline::InsufficientFunds(_)) => GiftError::Declined(Decline::InsufficientFunds(
             "The card no longer holds what this reversal would take back.".into(),
@@ -107,33 +107,33 @@ pub(in crate::engine::gift) fn reverse(
     match t.op.as_str() {
         "sell" if current == 0 => {
             if let Some(s) = state(&t.prev_state) {
-                cards::set_state(tx.conn(), &number, s)?;
+                cards::set_state(tx.sql(), &number, s)?;
             }
             if t.phone_set.is_some() {
-                cards::clear_phone(tx.conn(), &number)?;
+                cards::clear_phone(tx.sql(), &number)?;
             }
         }
         "exchange" => {
             let new_number = t.new_card.clone().unwrap_or_default();
             if let Some(phone) = &t.phone_set {
-                cards::clear_phone(tx.conn(), &new_number)?;
-                cards::set_phone(tx.conn(), &number, phone)?;
+                cards::clear_phone(tx.sql(), &new_number)?;
+                cards::set_phone(tx.sql(), &number, phone)?;
             }
             if let Some(s) = state(&t.prev_new_state) {
-                cards::set_state(tx.conn(), &new_number, s)?;
+                cards::set_state(tx.sql(), &new_number, s)?;
             }
             if let Some(s) = state(&t.prev_state) {
-                cards::set_state(tx.conn(), &number, s)?;
+                cards::set_state(tx.sql(), &number, s)?;
             }
         }
         "activate" | "deactivate" => {
             if let Some(s) = state(&t.prev_state) {
-                cards::set_state(tx.conn(), &number, s)?;
+                cards::set_state(tx.sql(), &number, s)?;
             }
         }
         "refund" => {
             if let Some(orig) = t.original_px {
-                store::add_refunded(tx.conn(), orig, -t.amount)?;
+                store::add_refunded(tx.sql(), orig, -t.amount)?;
             }
         }
         _ => {}
@@ -173,7 +173,7 @@ pub(in crate::engine::gift) fn reverse(
         principal: Some(meta.principal.clone()),
         ..TxnRow::default()
     };
-    store::insert(tx.conn(), &row)?;
-    store::mark_reversed(tx.conn(), t.px_id, new_px)?;
+    store::insert(tx.sql(), &row)?;
+    store::mark_reversed(tx.sql(), t.px_id, new_px)?;
     Ok(Ok(reply))
 }

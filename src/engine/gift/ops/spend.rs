@@ -18,7 +18,7 @@ pub(super) fn redeem(
     let program = &setup.program;
     let (card, shown) = resolve(tx, program, info)?;
     require_active(&card, now)?;
-    if let Some(d) = check_pin(tx, program, &card, info, true)? {
+    if let Some(d) = check_pin(tx, program, &card, info, meta, true)? {
         return Ok(Err(d));
     }
     let available = card_balance(tx, program, &card.number)?;
@@ -42,7 +42,7 @@ pub(super) fn redeem(
             money(program, total)
         )));
     };
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     let account = program.account_of(&card.number);
     let sales = store_account(tx, setup, code::GIFT_REDEEMED, &meta.store_code)?;
     let mut legs = vec![Leg::new(account, sales, take_amount as u64, transfer_code::GIFT_REDEEM)];
@@ -83,7 +83,7 @@ pub(super) fn cash_out(
     let program = &setup.program;
     let (card, shown) = resolve(tx, program, info)?;
     require_active(&card, now)?;
-    if let Some(d) = check_pin(tx, program, &card, info, true)? {
+    if let Some(d) = check_pin(tx, program, &card, info, meta, true)? {
         return Ok(Err(d));
     }
     let balance = card_balance(tx, program, &card.number)?;
@@ -104,7 +104,7 @@ pub(super) fn cash_out(
         }
         cards::CashOutRule::AtOrUnder => {}
     }
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     let to = tender_account(tx, setup, meta, tender)?;
     let legs = vec![Leg::new(program.account_of(&card.number), to, balance as u64, transfer_code::GIFT_CASH_OUT)];
     post(tx, program, px, "op", &legs)?;
@@ -135,7 +135,7 @@ pub(super) fn refund(
     let (card, shown) = resolve(tx, program, info)?;
     require_active(&card, now)?;
     let not_found = || Decline::TransactionNotFound(format!("There is no redeem with pxTransactionId {original_px}."));
-    let Some(orig) = store::by_px(tx.conn(), original_px)? else { return decline(not_found()) };
+    let Some(orig) = store::by_px(tx.sql(), original_px)? else { return decline(not_found()) };
     if orig.op != "redeem" {
         return decline(not_found());
     }
@@ -161,7 +161,7 @@ pub(super) fn refund(
     let from_tip = amount.minor() - from_amount;
     let store_code = orig.store.clone().unwrap_or_else(|| meta.store_code.clone());
     let previous = card_balance(tx, program, &card.number)?;
-    let px = store::new_px(tx.conn())?;
+    let px = store::new_px(tx.sql())?;
     let account = program.account_of(&card.number);
     let mut legs = Vec::new();
     if from_amount > 0 {
@@ -173,7 +173,7 @@ pub(super) fn refund(
         legs.push(Leg::new(tips, account, from_tip as u64, transfer_code::GIFT_REFUND));
     }
     post(tx, program, px, "op", &legs)?;
-    store::add_refunded(tx.conn(), original_px, amount.minor())?;
+    store::add_refunded(tx.sql(), original_px, amount.minor())?;
     row.card = Some(card.number.clone());
     row.amount = amount.minor();
     row.original_px = Some(original_px);
