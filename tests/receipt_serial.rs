@@ -97,7 +97,11 @@ fn have_socat() -> bool {
 #[test]
 fn a_job_goes_out_whole_over_a_serial_line_and_a_printer_that_is_offline_gets_nothing() {
     if !have_socat() {
-        return skips::tool_missing("receipt_serial", "socat", "socat is not installed; the serial transport did not run");
+        return skips::tool_missing(
+            "receipt_serial",
+            "socat",
+            "socat is not installed; the serial transport did not run",
+        );
     }
     let job: Vec<u8> = [&b"\x1b@\x1bt\x10Serial test\n"[..], &[0x1D, b'V', 66, 0], &[0x1B, b'p', 0, 25, 250]].concat();
 

@@ -58,7 +58,11 @@ fn till(data: &Path, args: &[&str]) -> String {
 #[test]
 fn sell_a_gift_card_in_the_real_binary() {
     if Command::new("tmux").arg("-V").output().is_err() {
-        return skips::tool_missing("tui_smoke", "tmux", "tmux is not installed; the real-terminal smoke test did not run");
+        return skips::tool_missing(
+            "tui_smoke",
+            "tmux",
+            "tmux is not installed; the real-terminal smoke test did not run",
+        );
     }
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -173,6 +173,9 @@ fn gift_screens() {
                 "Karte             **** 7897     ".into(),
                 "Guthaben                  25,00".into(),
             ],
+            kind: "gift_sale".into(),
+            opens_drawer: true,
+            printed: false,
         });
         Ok(o)
     });
@@ -389,6 +392,9 @@ fn journal_and_settings() {
             Ok(ReceiptView {
                 id: Some("T01-000030".into()),
                 lines: vec!["*** DUPLICATE ***".into(), "Demo Coffee & Gifts".into(), "Aufgeladen    25,00".into()],
+                kind: "gift_reload".into(),
+                opens_drawer: false,
+                printed: true,
             }),
             None,
         )),

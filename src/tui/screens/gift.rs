@@ -61,7 +61,6 @@ pub struct Done {
     pub outcome: GiftOutcome,
     pub tender: Option<Tender>,
     pub split: Option<Split>,
-    pub printed: bool,
 }
 
 /// The last money-moving operation on this screen, for "reverse last".
@@ -315,15 +314,8 @@ impl Gift {
             (Step::Result, Action::Up) => self.scroll = self.scroll.saturating_sub(1),
             (Step::Result, Action::Down) => self.scroll = self.scroll.saturating_add(1).min(200),
             (Step::Result, Action::Print) => {
-                if let Some(d) = &mut self.done {
-                    match d.outcome.receipt.as_ref().and_then(|r| r.id.clone()) {
-                        Some(id) => {
-                            d.printed = true;
-                            cx.send(Request::Print { receipt_id: id });
-                        }
-                        None => cx.error("Receipt", "There is no stored receipt for this operation."),
-                    }
-                }
+                let receipt = self.done.as_ref().and_then(|d| d.outcome.receipt.clone());
+                super::print_key(cx, receipt.as_ref());
             }
             (Step::Amount(_), Action::NextField | Action::PrevField) => self.tip_focus = !self.tip_focus,
             (Step::Amount(kind), Action::Submit) => self.amount_entered(kind, cx),
@@ -776,7 +768,7 @@ impl Gift {
         };
         let tender = self.tender.take().filter(|_| outcome.kind.takes_tender());
         self.split = None;
-        self.done = Some(Done { outcome, tender, split, printed: false });
+        self.done = Some(Done { outcome, tender, split });
         self.scroll = 0;
         self.step = Step::Result;
     }
@@ -1001,10 +993,10 @@ impl Gift {
         for m in &o.messages {
             lines.push(Line::from(Span::styled(format!(" {m}"), theme.muted)));
         }
-        if d.printed {
-            lines.push(Line::from(Span::styled(" Receipt sent to the printer.", theme.muted)));
+        if let Some((note, act)) = super::receipt_note(ctx, o.receipt.as_ref()) {
+            lines.push(Line::from(Span::styled(format!(" {note}"), if act { theme.danger } else { theme.muted })));
         }
-        f.render_widget(Paragraph::new(lines).block(panel("Done", true, theme)), info);
+        f.render_widget(widgets::wrapped(lines, panel("Done", true, theme)), info);
         if let (Some(r), Some(paper)) = (&o.receipt, paper) {
             widgets::receipt(f, paper, "Receipt", &r.lines, self.scroll, theme);
         }
