@@ -131,6 +131,34 @@ impl Till {
         self.settle().await;
     }
 
+    /// Raw key events as a terminal delivers them, each `gap_ms` after the one before, through
+    /// the same input resolver the event loop feeds (`Resolver::push`, and `flush_due` when its
+    /// deadline passes before the next key): the resolver, not the test, decides what is a scan,
+    /// a swipe or typing. Time is virtual, so a loaded machine sees the same gaps.
+    pub async fn raw(&mut self, keys: &[(KeyCode, u64)]) {
+        let mut resolver = till::tui::input::Resolver::new();
+        let mut at = std::time::Instant::now();
+        for &(code, gap_ms) in keys {
+            at += std::time::Duration::from_millis(gap_ms);
+            if let Some(deadline) = resolver.deadline().filter(|d| *d <= at) {
+                for input in resolver.flush_due(deadline) {
+                    self.app.update(Msg::Input(input));
+                }
+                self.settle().await;
+            }
+            for input in resolver.push(KeyEvent::new(code, KeyModifiers::NONE), at) {
+                self.app.update(Msg::Input(input));
+            }
+            self.settle().await;
+        }
+        if let Some(deadline) = resolver.deadline() {
+            for input in resolver.flush_due(deadline) {
+                self.app.update(Msg::Input(input));
+            }
+        }
+        self.settle().await;
+    }
+
     /// A clock tick.
     pub async fn tick(&mut self) {
         self.app.update(Msg::Tick("12:00".into()));
