@@ -258,6 +258,33 @@ async fn a_hanging_receiver_does_not_hold_up_the_others() {
     release.close();
 }
 
+/// The README: deliveries are retried until `webhook_max_attempts`, then kept as failed. A receiver
+/// that always fails sees exactly that many attempts of the event, and the server then says it
+/// gave up (pending 0, failed 1), so no later attempt can come.
+#[tokio::test]
+async fn a_delivery_is_given_up_after_webhook_max_attempts() {
+    let receiver = Receiver::default();
+    receiver.fail_first.store(usize::MAX, Ordering::SeqCst);
+    let url = start_receiver(receiver.clone()).await;
+    let dir = DataDir::new();
+    set_retail_config(dir.path(), &format!("webhook_max_attempts = 3\n{FAST_RETRIES}"));
+    let server = dir.serve();
+    let (status, sub) =
+        post(&server, "/v1/webhooks", &key(), &json!({"url": url, "events": ["retail_order.created"]})).await;
+    assert_eq!(status, 201);
+    create(&server, &seed_order()).await;
+    let path = format!("/v1/webhooks/{}", sub["id"].as_str().unwrap());
+    let s = eventually(Duration::from_secs(60), "the delivery to be given up", || async {
+        let (_, s) = get(&server, &path).await;
+        (s["failed_deliveries"] == 1).then_some(s)
+    })
+    .await;
+    assert_eq!(s["pending_deliveries"], 0, "{s}");
+    let attempts = receiver.attempts.lock().unwrap().clone();
+    assert_eq!(attempts.len(), 3, "exactly webhook_max_attempts attempts");
+    assert!(attempts.iter().all(|a| a.id == attempts[0].id), "one event, retried");
+}
+
 fn seed_order_for_receipt(receipt: &str) -> Value {
     let mut order = seed_order();
     order["receipt_id"] = json!(receipt);

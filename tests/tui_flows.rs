@@ -162,6 +162,25 @@ async fn an_idle_till_locks_itself_and_unlocks_with_the_pin() {
     t.expect("1001 Demo Cashier (cashier)");
 }
 
+/// The README: the till locks itself after 5 idle minutes. Not a second early, and any key starts
+/// the five minutes again (ticks are the app's one-second clock, so no real time passes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_lock_waits_the_whole_idle_time_and_a_key_resets_it() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    for _ in 0..299 {
+        t.tick().await;
+    }
+    t.expect("1001 Demo Cashier (cashier)");
+    t.press(KeyCode::Down).await; // any key
+    for _ in 0..299 {
+        t.tick().await;
+    }
+    t.expect("1001 Demo Cashier (cashier)");
+    t.tick().await;
+    t.expect("Locked after inactivity");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_engine_is_said_on_the_login_screen_and_in_the_status_bar() {
     let (dir, engine, server) = tui_common::engine().await;
