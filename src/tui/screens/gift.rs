@@ -643,7 +643,7 @@ impl Gift {
                     rest: None,
                 };
                 self.note =
-                    Some((format!("No answer from the engine ({why}). Making sure nothing was charged…"), true));
+                    Some((format!("No answer from the engine ({why})."), true));
                 self.pending = Some(Pending {
                     op,
                     call: call.clone(),
