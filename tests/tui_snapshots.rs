@@ -408,3 +408,29 @@ fn journal_and_settings() {
     key(&mut app, KeyCode::Char('s'));
     snap!("settings", app);
 }
+
+/// Which journal rows are drawn in the selection style (reversed in the mono theme): the
+/// snapshots show text only, so the selection is checked on the styled buffer.
+fn selected_rows(app: &App, w: u16, h: u16) -> Vec<String> {
+    let t = tui_common::terminal(app, w, h);
+    let buf = t.backend().buffer();
+    // The body only: the status bar and the footer have their own (reversed) style.
+    (2..h - 1)
+        .filter(|&y| (1..w / 2).any(|x| buf[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED)))
+        .map(|y| (0..w / 2).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect()
+}
+
+#[test]
+fn the_journal_draws_the_selected_row_and_only_it_selected() {
+    let mut app = home(false);
+    key(&mut app, KeyCode::Char('j'));
+    answer_orders(&mut app, |r| matches!(r, Request::Journal).then(|| Reply::Journal(Ok(journal_entries(5)))));
+    let rows = selected_rows(&app, 80, 24);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("09:00") && rows[0].contains("Sell"), "{rows:?}");
+    key(&mut app, KeyCode::Down);
+    let rows = selected_rows(&app, 80, 24);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("09:01") && rows[0].contains("Redeem"), "{rows:?}");
+}

@@ -642,8 +642,7 @@ impl Gift {
                     refund_of: None,
                     rest: None,
                 };
-                self.note =
-                    Some((format!("No answer from the engine ({why})."), true));
+                self.note = Some((format!("No answer from the engine ({why})."), true));
                 self.pending = Some(Pending {
                     op,
                     call: call.clone(),
