@@ -86,7 +86,9 @@ fn accepted_events(r: &Receiver) -> Vec<Value> {
         .collect()
 }
 
-const FAST_RETRIES: &str = "webhook_retry_base_ms = 100\nwebhook_retry_max_ms = 400\nsweep_interval_ms = 100";
+/// Fast retries, and the test receivers on 127.0.0.1 let through the outbox's address guard (which
+/// refuses loopback by default).
+const FAST_RETRIES: &str = "webhook_retry_base_ms = 100\nwebhook_retry_max_ms = 400\nsweep_interval_ms = 100\n\n[outbox]\nallow = [\"127.0.0.1\"]";
 
 #[tokio::test]
 async fn events_are_signed_and_retried_until_the_receiver_takes_them() {

@@ -12,18 +12,6 @@ const DRIVERS: &[&str] = &["rusqlite", "postgres", "tokio_postgres", "sqlx"];
 /// The one directory allowed to name them, relative to the crate root.
 const STORAGE: &str = "src/store";
 
-/// Files still allowed to name a driver while the ledger's SQLite code moves into `src/store/`
-/// (the `storage-v2` step empties this list).
-const NOT_YET_MOVED: &[&str] = &[
-    "src/ledger/mod.rs",
-    "src/ledger/store.rs",
-    "src/ledger/apply.rs",
-    "src/ledger/read.rs",
-    "src/ledger/writer.rs",
-    "src/ledger/verify.rs",
-    "src/ledger/tests.rs",
-];
-
 /// One mention of a driver outside the storage module.
 #[derive(Debug, PartialEq, Eq)]
 struct Violation {
@@ -81,16 +69,12 @@ fn drivers_named(line: &str) -> Vec<&'static str> {
 
 /// Every mention of a driver in `root/src` outside `root/src/store`.
 fn violations(root: &Path) -> Vec<Violation> {
-    violations_except(root, &[])
-}
-
-fn violations_except(root: &Path, allowed: &[&str]) -> Vec<Violation> {
     let storage = root.join(STORAGE);
     let mut files = Vec::new();
     rust_files(&root.join("src"), &mut files);
     let mut out = Vec::new();
     for file in files {
-        if file.starts_with(&storage) || allowed.iter().any(|a| file == root.join(a)) {
+        if file.starts_with(&storage) {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(&file) else { continue };
@@ -107,7 +91,7 @@ fn violations_except(root: &Path, allowed: &[&str]) -> Vec<Violation> {
 #[test]
 fn no_file_outside_the_storage_module_names_a_database_driver() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let found = violations_except(root, NOT_YET_MOVED);
+    let found = violations(root);
     assert!(
         found.is_empty(),
         "only {STORAGE}/ may name a database driver; use crate::store::Sql instead:\n{}",

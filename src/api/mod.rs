@@ -4,6 +4,7 @@
 //! |-------------|----------------------------------------------------------------|-------------------------|
 //! | `gift`      | `/gift/*.json` (gift-service-api + terminal gift operations)   | bearer API token        |
 //! | `retail`    | `/v1/...` (retail orders, stores, products, settlements, hooks) | bearer API token        |
+//! | `spots`     | `/rest/v1/...` (table spots, orders, wallet transactions)       | MAC (`spots::mac`)      |
 //! | `till`      | `/till/v1/...` (sessions, receipts, journal)                   | bearer session token    |
 //! | `openapi`   | `GET /openapi.json`, generated from the handlers (utoipa)      | none                    |
 //! | `auth`      | bearer token extractors                                        |                         |
@@ -16,6 +17,7 @@ pub mod gift;
 pub mod openapi;
 pub mod retail;
 pub mod serve;
+pub mod spots;
 pub mod till;
 
 use axum::Router;
@@ -37,5 +39,6 @@ pub fn router(state: AppState) -> Router {
         .merge(gift::router())
         .merge(retail::router())
         .merge(till::router())
+        .merge(spots::router(state.clone()))
         .with_state(state)
 }

@@ -17,6 +17,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(super::retail::Doc::openapi());
     doc.merge(super::till::sessions::Doc::openapi());
     doc.merge(super::till::receipts::Doc::openapi());
+    doc.merge(super::spots::Doc::openapi());
     doc
 }
 

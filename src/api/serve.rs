@@ -109,9 +109,12 @@ pub async fn spawn(engine: Engine, addr: &str) -> std::io::Result<ServerHandle> 
     let (stop, stopped) = oneshot::channel::<()>();
     // Retail background work (order expiry, webhook delivery) lives as long as the server.
     let background = crate::engine::retail::background::start(&engine).map_err(std::io::Error::other)?;
+    // Spots: configured spots, the till's merchant credential, reservation expiry, callbacks.
+    let spots = crate::engine::spots::background::start(&engine).await.map_err(std::io::Error::other)?;
     let app = app(engine);
     let task = tokio::spawn(async move {
         let _background = background;
+        let _spots = spots;
         serve_until(listener, app, async move {
             let _ = stopped.await;
         })

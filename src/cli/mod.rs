@@ -5,6 +5,7 @@ mod cards;
 mod print_test;
 mod retail;
 mod serve;
+mod spots;
 mod token;
 mod user;
 mod verify;
@@ -96,6 +97,72 @@ pub enum Command {
     /// Cashiers, managers and trainers.
     #[command(subcommand)]
     User(UserCommand),
+    /// MAC clients of /rest/v1 (merchant side).
+    #[command(subcommand, name = "mac-client")]
+    MacClient(MacClientCommand),
+    /// Customer wallets, and a wallet app that plays the customer (/rest/v1).
+    #[command(subcommand)]
+    Wallet(WalletCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MacClientCommand {
+    /// Create a merchant client of this store's location; prints {"id": "...", "key": "..."}.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WalletCommand {
+    /// Create a customer's wallet app client with a funded wallet; prints {"id", "key", "wallet_id"}.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Starting balance in the merchant's currency, e.g. 25.00.
+        #[arg(long)]
+        balance: String,
+    },
+    /// Check in at a table by its code (as read from the QR code).
+    Checkin {
+        #[arg(long)]
+        code: String,
+        #[command(flatten)]
+        app: WalletAppArgs,
+    },
+    /// The orders on the table you are checked in at.
+    Orders {
+        #[command(flatten)]
+        app: WalletAppArgs,
+    },
+    /// Pay an order: reserve its amount in the wallet (the cashier confirms).
+    Pay {
+        order_id: i64,
+        #[command(flatten)]
+        app: WalletAppArgs,
+    },
+    /// The wallet's balance.
+    Balance {
+        #[command(flatten)]
+        app: WalletAppArgs,
+    },
+    /// Check out of the table.
+    Checkout {
+        #[command(flatten)]
+        app: WalletAppArgs,
+    },
+}
+
+/// Which wallet app plays the customer, against which server.
+#[derive(Debug, Clone, Args)]
+pub struct WalletAppArgs {
+    /// The wallet (from `till wallet create`); may be left out when the data directory has one.
+    #[arg(long, value_name = "WALLET_ID")]
+    pub wallet: Option<i64>,
+    /// The till server's URL.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:7878")]
+    pub server: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,6 +250,21 @@ pub fn main() -> ExitCode {
             user::add(&cli.global, number, &name, &role, &pin)
         }
         Some(Command::User(UserCommand::Unlock { number })) => user::unlock(&cli.global, number),
+        Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),
+        Some(Command::Wallet(WalletCommand::Create { name, balance })) => {
+            spots::create_wallet(&cli.global, &name, &balance)
+        }
+        Some(Command::Wallet(cmd)) => {
+            let (app, action) = match cmd {
+                WalletCommand::Create { .. } => unreachable!("handled above"),
+                WalletCommand::Checkin { code, app } => (app, spots::WalletAction::CheckIn { code }),
+                WalletCommand::Orders { app } => (app, spots::WalletAction::Orders),
+                WalletCommand::Pay { order_id, app } => (app, spots::WalletAction::Pay { order_id }),
+                WalletCommand::Balance { app } => (app, spots::WalletAction::Balance),
+                WalletCommand::Checkout { app } => (app, spots::WalletAction::CheckOut),
+            };
+            spots::wallet_action(&cli.global, app.wallet, &app.server, action)
+        }
     };
     match result {
         Ok(code) => code,

@@ -49,6 +49,8 @@ pub fn run(g: &Global, listen: &str) -> CliResult {
         }
         // Retail background work (order expiry, webhook delivery) lives as long as the server.
         let _background = crate::engine::retail::background::start(&engine)?;
+        // Spots: configured spots, the till's merchant credential, reservation expiry, callbacks.
+        let _spots = crate::engine::spots::background::start(&engine).await?;
         serve_until(listener, app(engine), shutdown_signal()).await?;
         tracing::info!("till serve stopped; every acknowledged request is on disk");
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())

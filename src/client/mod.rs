@@ -15,6 +15,7 @@
 pub mod gift;
 pub mod receipts;
 pub mod retail;
+pub mod spots;
 pub mod till;
 
 use std::time::Duration;

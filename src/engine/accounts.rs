@@ -34,6 +34,10 @@ pub mod code {
     /// Third-party gift cards sold at the till at face value: what the customer owes the till for them
     /// (debit balance), split into what the distributor took from the prepaid balance and commission.
     pub const RETAIL_SALES: u16 = 13;
+    /// A customer's wallet (spots): a liability to the holder (credit balance), never overdrawn.
+    pub const WALLET: u16 = 14;
+    /// Where wallet money comes from when a wallet is created or topped up (the bank side).
+    pub const WALLET_FUNDING: u16 = 15;
 }
 
 /// Transfer codes (the ledger's `code` field on transfers): which business operation made it.
@@ -51,6 +55,10 @@ pub mod transfer_code {
     pub const RETAIL_INVALIDATE: u16 = 203;
     pub const PARTNER_TOP_UP: u16 = 204;
     pub const RETAIL_COMMISSION: u16 = 205;
+    pub const WALLET_FUND: u16 = 301;
+    pub const WALLET_RESERVE: u16 = 302;
+    pub const WALLET_CHARGE: u16 = 303;
+    pub const WALLET_REFUND: u16 = 304;
 }
 
 /// The id of the account of kind `code` for `key` in `ledger` (currency numeric code).

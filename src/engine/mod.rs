@@ -13,9 +13,12 @@
 //! | `tokens`     | API bearer tokens (stored hashed)                                     |
 //! | `catalog`    | stores, products, POR code stock, partner balance                     |
 //! | `retail`     | two-step retail orders, receipt lines, settlements, webhooks          |
+//! | `outbox`     | durable, signed, retried HTTP callbacks behind the address guard (SSRF) |
 //! | `users`      | cashiers, managers, trainers, PINs, sessions                          |
 //! | `receipts`   | stored receipts with per-terminal numbering, for reprints             |
 //! | `demo`       | the demo data an empty data directory starts with                     |
+//! | `spots`      | table spots, wallets, MAC clients, wallet transactions (`/rest/v1`)  |
+//! | `secrets`    | the data directory's key file; sealing of stored secrets (MAC keys)   |
 
 pub mod accounts;
 pub mod cards;
@@ -23,8 +26,11 @@ pub mod catalog;
 pub mod config;
 pub mod demo;
 pub mod gift;
+pub mod outbox;
 pub mod receipts;
 pub mod retail;
+pub mod secrets;
+pub mod spots;
 pub mod tokens;
 pub mod users;
 
@@ -44,6 +50,8 @@ pub enum EngineError {
     Config(String),
     #[error("i/o error on {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Secrets(#[from] secrets::SecretError),
 }
 
 /// How to open a data directory.
@@ -69,6 +77,7 @@ struct Inner {
     ledger: Ledger,
     config: EngineConfig,
     data_dir: PathBuf,
+    secrets: secrets::Secrets,
 }
 
 /// The ledger file inside a data directory.
@@ -81,9 +90,11 @@ fn migrations() -> Vec<Migration> {
         gift::MIGRATIONS,
         tokens::MIGRATIONS,
         catalog::MIGRATIONS,
+        outbox::MIGRATIONS,
         retail::MIGRATIONS,
         users::MIGRATIONS,
         receipts::MIGRATIONS,
+        spots::MIGRATIONS,
     ]
     .concat()
 }
@@ -95,7 +106,8 @@ impl Engine {
         let fresh = !data_dir.join(LEDGER_FILE).exists();
         let config = EngineConfig::load_or_init(data_dir)?;
         let ledger = Ledger::open(&data_dir.join(LEDGER_FILE), &migrations())?;
-        let engine = Engine { inner: Arc::new(Inner { ledger, config, data_dir: data_dir.to_path_buf() }) };
+        let secrets = secrets::Secrets::open_or_create(data_dir)?;
+        let engine = Engine { inner: Arc::new(Inner { ledger, config, data_dir: data_dir.to_path_buf(), secrets }) };
         if fresh && options.demo {
             demo::seed(&engine)?;
         }
@@ -112,5 +124,10 @@ impl Engine {
 
     pub fn data_dir(&self) -> &Path {
         &self.inner.data_dir
+    }
+
+    /// The data directory's sealing key for stored secrets (MAC keys, extension keys).
+    pub fn secrets(&self) -> &secrets::Secrets {
+        &self.inner.secrets
     }
 }

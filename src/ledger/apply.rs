@@ -17,14 +17,32 @@
 //! - Closed accounts refuse new transfers and posts; a void (or expiry) of the transfer that closed
 //!   an account reopens it.
 
-use rusqlite::params;
-
-use super::store::{self, EXPIRED, PENDING, POSTED, VOIDED, key_sql, u64_sql};
 use super::writer::State;
 use super::{
     Account, AccountFlags, CreateAccountResult as AR, CreateTransferResult as TR, LedgerError, NewAccount, NewTransfer,
     Transfer, TransferFlags as TF,
 };
+use crate::store::ledger::{AccountRecord, Balances, HoldState, PendingRecord, TransferRecord};
+
+/// The transfer with this id, if there is one (in this transaction).
+fn existing_transfer(st: &State, id: u128) -> Result<Option<Transfer>, LedgerError> {
+    Ok(st.conn.transfer(id)?.map(Transfer::from))
+}
+
+/// Stores a new transfer; `false` when one with its id is already there.
+fn insert_transfer(st: &State, t: &Transfer) -> Result<bool, LedgerError> {
+    Ok(st.conn.insert_transfer(&TransferRecord::from(t))?)
+}
+
+/// A pending transfer, its fate (`None`: no valid fate row), the raw state code and its expiry.
+type Pending = (Transfer, Option<HoldState>, i64, u64);
+
+fn pending_of(st: &State, id: u128) -> Result<Option<Pending>, LedgerError> {
+    Ok(st.conn.pending(id)?.map(|PendingRecord { transfer, state, expires_at }| {
+        let code = state.unwrap_or(-1);
+        (Transfer::from(transfer), HoldState::from_code(code), code, expires_at)
+    }))
+}
 
 const NS_PER_SEC: u64 = 1_000_000_000;
 const ACCOUNT_KNOWN_FLAGS: u16 = (1 << 5) - 1;
@@ -177,7 +195,7 @@ fn create_account(st: &mut State, a: &NewAccount) -> Result<AR, LedgerError> {
         user_data_32: a.user_data_32,
         timestamp: ts,
     };
-    let num = store::insert_account(&st.conn, &account)?;
+    let num = st.conn.insert_account(&AccountRecord::from(&account))?;
     st.use_timestamp(ts);
     st.account_created(num, account);
     Ok(AR::Ok)
@@ -236,7 +254,7 @@ fn create_transfer(st: &mut State, t: &NewTransfer) -> Result<TR, LedgerError> {
     let amount = match verdict {
         Ok(amount) => amount,
         Err(result) => {
-            return Ok(match store::select_transfer(&st.conn, t.id)? {
+            return Ok(match existing_transfer(st, t.id)? {
                 Some(existing) => exists_result(t, &existing),
                 None => result,
             });
@@ -257,8 +275,8 @@ fn create_transfer(st: &mut State, t: &NewTransfer) -> Result<TR, LedgerError> {
         user_data_32: t.user_data_32,
         timestamp: ts,
     };
-    if !store::insert_transfer(&st.conn, &transfer)? {
-        let existing = store::select_transfer(&st.conn, t.id)?
+    if !insert_transfer(st, &transfer)? {
+        let existing = existing_transfer(st, t.id)?
             .ok_or_else(|| LedgerError::Invalid(format!("transfer {:032x} neither inserted nor found", t.id)))?;
         return Ok(exists_result(t, &existing));
     }
@@ -273,9 +291,7 @@ fn create_transfer(st: &mut State, t: &NewTransfer) -> Result<TR, LedgerError> {
             cr.flags = cr.flags | AccountFlags::CLOSED;
         }
         let expires_at = if t.timeout > 0 { ts + u64::from(t.timeout) * NS_PER_SEC } else { 0 };
-        st.conn
-            .prepare_cached("INSERT INTO ledger_pending (id, expires_at, state) VALUES (?1, ?2, 0)")?
-            .execute(params![key_sql(t.id), u64_sql(expires_at)])?;
+        st.conn.insert_hold(t.id, expires_at)?;
         if expires_at > 0 {
             st.next_expiry = st.next_expiry.min(expires_at);
         }
@@ -404,7 +420,7 @@ fn post_or_void(st: &mut State, t: &NewTransfer) -> Result<TR, LedgerError> {
     if t.timeout != 0 {
         return Ok(TR::TimeoutReservedForPendingTransfer);
     }
-    let Some((p, state, expires_at)) = store::select_pending(&st.conn, t.pending_id)? else {
+    let Some((p, state, state_code, expires_at)) = pending_of(st, t.pending_id)? else {
         return Ok(TR::PendingTransferNotFound);
     };
     if !p.flags.contains(TF::PENDING) {
@@ -444,15 +460,20 @@ fn post_or_void(st: &mut State, t: &NewTransfer) -> Result<TR, LedgerError> {
         user_data_64: if t.user_data_64 == 0 { p.user_data_64 } else { t.user_data_64 },
         user_data_32: if t.user_data_32 == 0 { p.user_data_32 } else { t.user_data_32 },
     };
-    if let Some(existing) = store::select_transfer(&st.conn, t.id)? {
+    if let Some(existing) = existing_transfer(st, t.id)? {
         return Ok(exists_result(&normalized, &existing));
     }
     match state {
-        POSTED => return Ok(TR::PendingTransferAlreadyPosted),
-        VOIDED => return Ok(TR::PendingTransferAlreadyVoided),
-        EXPIRED => return Ok(TR::PendingTransferExpired),
-        PENDING => {}
-        _ => return Err(LedgerError::Invalid(format!("pending transfer {:032x} has no state row", p.id))),
+        Some(HoldState::Posted) => return Ok(TR::PendingTransferAlreadyPosted),
+        Some(HoldState::Voided) => return Ok(TR::PendingTransferAlreadyVoided),
+        Some(HoldState::Expired) => return Ok(TR::PendingTransferExpired),
+        Some(HoldState::Pending) => {}
+        None => {
+            return Err(LedgerError::Invalid(format!(
+                "pending transfer {:032x} has no valid state row (state {state_code})",
+                p.id
+            )));
+        }
     }
     let ts = st.peek_timestamp();
     if expires_at > 0 && expires_at <= ts {
@@ -488,7 +509,7 @@ fn post_or_void(st: &mut State, t: &NewTransfer) -> Result<TR, LedgerError> {
         user_data_32: normalized.user_data_32,
         timestamp: ts,
     };
-    if !store::insert_transfer(&st.conn, &transfer)? {
+    if !insert_transfer(st, &transfer)? {
         return Err(LedgerError::Invalid(format!("transfer {:032x} appeared during its own creation", t.id)));
     }
     st.use_timestamp(ts);
@@ -499,10 +520,8 @@ fn post_or_void(st: &mut State, t: &NewTransfer) -> Result<TR, LedgerError> {
     } else {
         reopen(&p, &mut dr, &mut cr);
     }
-    let new_state = if post { POSTED } else { VOIDED };
-    st.conn
-        .prepare_cached("UPDATE ledger_pending SET state = ?2, resolved_by = ?3, resolved_at = ?4 WHERE id = ?1")?
-        .execute(params![key_sql(p.id), new_state, key_sql(t.id), u64_sql(ts)])?;
+    let new_state = if post { HoldState::Posted } else { HoldState::Voided };
+    st.conn.resolve_hold(p.id, new_state, t.id, ts)?;
     record(st, &transfer, dr, cr, ts)?;
     Ok(TR::Ok)
 }
@@ -536,20 +555,13 @@ fn reopen(p: &Transfer, dr: &mut Account, cr: &mut Account) {
 fn record(st: &mut State, t: &Transfer, dr: Account, cr: Account, ts: u64) -> Result<(), LedgerError> {
     for a in [&dr, &cr] {
         if a.flags.contains(AccountFlags::HISTORY) {
-            st.conn
-                .prepare_cached(
-                    "INSERT INTO ledger_history (account_id, timestamp, transfer_id, debits_pending, debits_posted, \
-                     credits_pending, credits_posted) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(params![
-                    key_sql(a.id),
-                    u64_sql(ts),
-                    key_sql(t.id),
-                    u64_sql(a.debits_pending),
-                    u64_sql(a.debits_posted),
-                    u64_sql(a.credits_pending),
-                    u64_sql(a.credits_posted),
-                ])?;
+            let balances = Balances {
+                debits_pending: a.debits_pending,
+                debits_posted: a.debits_posted,
+                credits_pending: a.credits_pending,
+                credits_posted: a.credits_posted,
+            };
+            st.conn.insert_history(a.id, ts, t.id, &balances)?;
         }
     }
     st.account_changed(dr)?;
@@ -564,15 +576,9 @@ pub(crate) fn expire_due(st: &mut State) -> Result<usize, LedgerError> {
     if st.next_expiry > now {
         return Ok(0);
     }
-    let due: Vec<u128> = {
-        let mut stmt = st.conn.prepare_cached(
-            "SELECT id FROM ledger_pending WHERE state = 0 AND expires_at > 0 AND expires_at <= ?1 ORDER BY expires_at",
-        )?;
-        let rows = stmt.query_map([u64_sql(now)], |r| store::get_id(r, 0))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let due = st.conn.due_holds(now)?;
     for id in &due {
-        let Some((p, _, _)) = store::select_pending(&st.conn, *id)? else {
+        let Some((p, _, _, _)) = pending_of(st, *id)? else {
             return Err(LedgerError::Invalid(format!("pending row {id:032x} without its transfer")));
         };
         let (mut dr, mut cr) = accounts_of(st, &p)?;
@@ -580,9 +586,7 @@ pub(crate) fn expire_due(st: &mut State) -> Result<usize, LedgerError> {
         reopen(&p, &mut dr, &mut cr);
         let ts = st.peek_timestamp();
         st.use_timestamp(ts);
-        st.conn
-            .prepare_cached("UPDATE ledger_pending SET state = ?2, resolved_at = ?3 WHERE id = ?1")?
-            .execute(params![key_sql(p.id), EXPIRED, u64_sql(ts)])?;
+        st.conn.expire_hold(p.id, ts)?;
         // History shows the release as a row carrying the pending transfer that expired.
         record(st, &p, dr, cr, ts)?;
     }

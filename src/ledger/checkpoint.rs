@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 use super::LedgerError;
-use super::store;
+use crate::store::sqlite::ledger::LedgerCheckpoints;
 
 /// Commits between nudges to the checkpointer.
 pub(crate) const EVERY_COMMITS: u32 = 16;
@@ -19,12 +19,11 @@ pub(crate) struct Checkpointer {
 impl Checkpointer {
     /// Starts the thread; it stops when the writer (which owns this handle) is gone.
     pub(crate) fn start(path: &Path) -> Result<Checkpointer, LedgerError> {
-        let conn = store::open_checkpointer(path)?;
+        let conn = LedgerCheckpoints::open(path)?;
         let (nudge, nudges) = sync_channel::<()>(1);
         std::thread::Builder::new().name("ledger-checkpoint".into()).spawn(move || {
             while nudges.recv().is_ok() {
-                // PASSIVE never blocks the writer or readers; what it cannot copy now waits.
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                if let Err(e) = conn.checkpoint() {
                     tracing::warn!("ledger checkpoint failed: {e}");
                 }
             }

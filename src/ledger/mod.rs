@@ -9,13 +9,17 @@
 //! Semantics follow TigerBeetle; where versions differ the choice is documented in `apply.rs`
 //! (notably: a post with amount 0 posts the full pending amount).
 //!
+//! The ledger names no database driver: its rows are read and written through the narrow
+//! ledger store of `crate::store::sqlite::ledger` (schema, row codecs, prepared statements, the
+//! writer connection, the reader pool); this module keeps the rules.
+//!
 //! | file        | owns                                                                    |
 //! |-------------|-------------------------------------------------------------------------|
-//! | `store.rs`  | connection settings, schema and migrations, row codecs                  |
 //! | `writer.rs` | the writer thread, group commit, the account cache and savepoints      |
 //! | `apply.rs`  | validating and applying accounts and transfers; expiry of pending ones  |
-//! | `read.rs`   | the read connection pool, look-ups, pending state, history             |
+//! | `read.rs`   | look-ups, pending state, history pages                                  |
 //! | `verify.rs` | the invariants, recomputed from the transfers                          |
+//! | `records.rs`| the ledger's types to and from the store's records                     |
 //! | `clock.rs`  | the injectable clock (timestamps and expiry)                            |
 //! | `checkpoint.rs` | background WAL checkpoints, off the commit path                     |
 
@@ -23,13 +27,16 @@ mod apply;
 mod checkpoint;
 mod clock;
 mod read;
-mod store;
+mod records;
 mod verify;
 mod writer;
 
 use std::path::Path;
 use std::sync::{Arc, mpsc};
 
+pub use crate::store::Migration;
+use crate::store::ledger::MigrationError;
+use crate::store::sqlite::ledger::{LedgerReader, LedgerReaders, LedgerWriter};
 pub use clock::{Clock, ManualClock, SystemClock};
 
 /// Account flags (TigerBeetle's names).
@@ -298,15 +305,14 @@ pub enum LedgerError {
     Invalid(String),
 }
 
-/// A schema migration contributed by a component (the ledger itself, or an engine area whose
-/// domain tables live in the same SQLite file so they commit atomically with transfers).
-#[derive(Debug, Clone, Copy)]
-pub struct Migration {
-    /// Component name, e.g. "ledger", "cards", "retail".
-    pub component: &'static str,
-    /// 1, 2, 3… per component; applied in order, each once.
-    pub version: i64,
-    pub sql: &'static str,
+impl From<MigrationError> for LedgerError {
+    fn from(e: MigrationError) -> Self {
+        match e {
+            MigrationError::Store(e) => LedgerError::Store(e),
+            MigrationError::TooNew { found, known } => LedgerError::SchemaTooNew { found, known },
+            MigrationError::Invalid(m) => LedgerError::Invalid(m),
+        }
+    }
 }
 
 /// What `verify` checked and found.
@@ -327,7 +333,7 @@ pub struct Ledger {
 
 struct Shared {
     jobs: mpsc::Sender<Box<dyn writer::Job>>,
-    readers: read::Pool,
+    readers: LedgerReaders,
     clock: Arc<dyn Clock>,
 }
 
@@ -396,11 +402,12 @@ impl Ledger {
 
     /// [`Ledger::open`] with a given clock (tests use a [`ManualClock`] to expire holds).
     pub fn open_with_clock(path: &Path, extra: &[Migration], clock: Arc<dyn Clock>) -> Result<Ledger, LedgerError> {
-        let mut conn = store::open_writer(path)?;
-        store::migrate(&mut conn, extra)?;
+        let mut conn = LedgerWriter::open(path)?;
+        let now_secs = i64::try_from(clock.now_ns() / 1_000_000_000).unwrap_or(i64::MAX);
+        conn.migrate(extra, now_secs)?;
         let mut state = writer::State::new(conn, Arc::clone(&clock))?;
         state.checkpointer = Some(checkpoint::Checkpointer::start(path)?);
-        let readers = read::Pool::new(path)?;
+        let readers = LedgerReaders::open(path)?;
         let (jobs, rx) = mpsc::channel();
         std::thread::Builder::new().name("ledger-writer".into()).spawn(move || writer::run(state, rx))?;
         Ok(Ledger { inner: Arc::new(Shared { jobs, readers, clock }) })
@@ -479,10 +486,10 @@ impl Ledger {
         self.write_blocking(|_| Ok::<(), LedgerError>(()))
     }
 
-    /// Runs `f` on a read connection (a consistent snapshot): the ledger's own queries.
+    /// Runs `f` on a read snapshot: the ledger's own queries.
     fn read<T, F>(&self, f: F) -> Result<T, LedgerError>
     where
-        F: FnOnce(&rusqlite::Connection) -> Result<T, LedgerError>,
+        F: FnOnce(&LedgerReader<'_>) -> Result<T, LedgerError>,
     {
         self.inner.readers.with(f)
     }
@@ -493,12 +500,7 @@ impl Ledger {
         F: FnOnce(crate::store::Sql<'_>) -> Result<T, E>,
         E: From<LedgerError>,
     {
-        let mut out = None;
-        self.inner.readers.with(|c| {
-            out = Some(f(crate::store::Sql::sqlite(c)));
-            Ok(())
-        })?;
-        out.unwrap_or_else(|| Err(E::from(LedgerError::Invalid("read snapshot ended before the query ran".into()))))
+        self.inner.readers.with::<_, LedgerError>(|r| Ok(f(r.sql()))).map_err(E::from)?
     }
 
     /// The accounts that exist among `ids`, in the order asked.
@@ -547,12 +549,12 @@ impl WriteTx<'_> {
         self.st.peek_account(id)
     }
     pub fn lookup_transfer(&self, id: u128) -> Result<Option<Transfer>, LedgerError> {
-        store::select_transfer(&self.st.conn, id)
+        Ok(self.st.conn.transfer(id)?.map(Transfer::from))
     }
     /// The transaction through the storage boundary, for the engine's own tables. Domain
     /// repositories use this; everything done through it commits with the transfers.
     pub fn sql(&self) -> crate::store::Sql<'_> {
-        crate::store::Sql::sqlite(&self.st.conn)
+        self.st.conn.sql()
     }
     /// The ledger's clock, nanoseconds since the Unix epoch (the timestamp the next event gets).
     pub fn now(&self) -> u64 {

@@ -2,6 +2,13 @@
 
 use super::*;
 
+/// A single-integer query on a read snapshot.
+fn count(l: &Ledger, query: &str) -> i64 {
+    l.read_sql(|sql| sql.query_one(query, crate::store::params![], |r| r.get::<i64>(0)).map_err(LedgerError::from))
+        .unwrap()
+        .unwrap_or(0)
+}
+
 const EUR: u32 = 978;
 const START: u64 = 1_700_000_000_000_000_000;
 
@@ -284,7 +291,7 @@ fn a_failed_write_rolls_back_its_transfers_and_domain_rows() {
     assert!(failed.is_err());
     assert_eq!(balances(&l, 3), (0, 0, 0, 0));
     assert!(l.lookup_transfers(&[10]).unwrap().is_empty());
-    let orders: i64 = l.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM shop_orders", [], |r| r.get(0))?)).unwrap();
+    let orders = count(&l, "SELECT COUNT(*) FROM shop_orders");
     assert_eq!(orders, 0);
     // The writer's cached balances were rolled back too: the next write sees 0, not 5.
     let ok: Result<u64, LedgerError> = l.write_blocking(|tx| {
@@ -322,13 +329,18 @@ fn committed_work_survives_reopening_and_migrations_run_once() {
     let v2 = [v1[0], Migration { component: "shop", version: 2, sql: "ALTER TABLE shop_orders ADD COLUMN note TEXT" }];
     let l = Ledger::open(&path, &v2).unwrap();
     assert_eq!(balances(&l, 2), (0, 0, 0, 9));
-    let n: i64 = l.read(|c| Ok(c.query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))?)).unwrap();
+    let n = count(&l, "SELECT COUNT(*) FROM schema_migrations");
     assert_eq!(n, 4);
     drop(l);
     // An older build (knowing only shop v1) refuses the newer file.
     assert!(matches!(Ledger::open(&path, &v1), Err(LedgerError::SchemaTooNew { found: 2, known: 1 })));
-    let mode: String =
-        Ledger::open(&path, &v2).unwrap().read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?)).unwrap();
+    let mode: String = Ledger::open(&path, &v2)
+        .unwrap()
+        .read_sql(|sql| {
+            sql.query_one("PRAGMA journal_mode", crate::store::params![], |r| r.get(0)).map_err(LedgerError::from)
+        })
+        .unwrap()
+        .unwrap();
     assert_eq!(mode, "wal");
 }
 
@@ -385,41 +397,6 @@ async fn concurrent_async_writers_all_commit() {
     }
     assert_eq!(balances(&l, 3), (0, 0, 0, 200));
     assert_verified(&l);
-}
-
-#[test]
-fn migration_2_moves_balances_into_their_own_table_without_changing_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("l.sqlite");
-    {
-        // A file as version 1 of the schema left it.
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(store::LEDGER_MIGRATIONS[0].sql).unwrap();
-        conn.execute_batch(
-            "CREATE TABLE schema_migrations (component TEXT NOT NULL, version INTEGER NOT NULL,
-                applied_at INTEGER NOT NULL, PRIMARY KEY (component, version));
-             INSERT INTO schema_migrations VALUES ('ledger', 1, 0);",
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO ledger_accounts VALUES (?1, 978, 1, 2, 0, 5, 0, 9, NULL, 0, 0, 1)",
-            [2u128.to_be_bytes()],
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO ledger_accounts VALUES (?1, 978, 1, 0, 0, 9, 0, 5, NULL, 0, 0, 2)",
-            [1u128.to_be_bytes()],
-        )
-        .unwrap();
-    }
-    let l = Ledger::open(&path, &[]).unwrap();
-    assert_eq!(balances(&l, 2), (0, 5, 0, 9));
-    assert_eq!(balances(&l, 1), (0, 9, 0, 5));
-    assert_eq!(l.lookup_accounts(&[2]).unwrap()[0].flags, AccountFlags::DEBITS_MUST_NOT_EXCEED_CREDITS);
-    // And it keeps working: a new account and a transfer.
-    assert_eq!(l.create_accounts_blocking(vec![acct(3, AccountFlags::NONE)]).unwrap(), vec![CreateAccountResult::Ok]);
-    assert_eq!(l.create_transfers_blocking(vec![xfer(10, 2, 3, 4)]).unwrap(), vec![CreateTransferResult::Ok]);
-    assert_eq!(balances(&l, 2), (0, 9, 0, 9));
 }
 
 #[test]

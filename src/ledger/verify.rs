@@ -2,10 +2,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::Connection;
+use super::{Account, AccountFlags, LedgerError, Transfer, TransferFlags as TF, VerifyReport};
+use crate::store::ledger::HoldState;
+use crate::store::sqlite::ledger::LedgerReader;
 
-use super::store::{self, EXPIRED, PENDING, POSTED, VOIDED};
-use super::{Account, AccountFlags, LedgerError, TransferFlags as TF, VerifyReport};
+const PENDING: i64 = 0;
+const POSTED: i64 = 1;
+const VOIDED: i64 = 2;
+const EXPIRED: i64 = 3;
+// The codes above are the store's; a mismatch would make verify misread every row.
+const _: () = assert!(PENDING == 0 && POSTED == 1 && VOIDED == 2 && EXPIRED == 3);
 
 /// Balances recomputed from transfers.
 #[derive(Default, Clone, Copy, PartialEq, Eq)]
@@ -46,42 +52,29 @@ impl Violations {
     }
 }
 
-pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, LedgerError> {
+pub(crate) fn verify(r: &LedgerReader<'_>) -> Result<VerifyReport, LedgerError> {
+    debug_assert_eq!(HoldState::Posted.code(), POSTED);
     let mut v = Violations { list: Vec::new(), per_check: HashMap::new() };
     let mut checked = Vec::new();
 
     let mut accounts: HashMap<u128, Account> = HashMap::new();
-    {
-        let mut stmt = conn.prepare(store::SELECT_ACCOUNTS)?;
-        let rows = stmt.query_map([], store::account_from_row)?;
-        for a in rows {
-            let a = a?;
-            accounts.insert(a.id, a);
-        }
+    for a in r.accounts()? {
+        accounts.insert(a.id, Account::from(a));
     }
 
     let mut holds: HashMap<u128, Hold> = HashMap::new();
-    {
-        let mut stmt = conn.prepare("SELECT id, state, expires_at, resolved_by, resolved_at FROM ledger_pending")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id = store::get_id(r, 0)?;
-            let state: i64 = r.get(1)?;
-            let expires_at = store::get_u64(r, 2)?;
-            let resolved_by = store::get_id(r, 3)?;
-            let resolved_at: Option<i64> = r.get(4)?;
-            holds.insert(
-                id,
-                Hold {
-                    amount: 0,
-                    resolutions: 0,
-                    state,
-                    expires_at,
-                    resolved_at: resolved_at.map_or(0, |t| t as u64),
-                    resolved_by,
-                },
-            );
-        }
+    for h in r.holds()? {
+        holds.insert(
+            h.id,
+            Hold {
+                amount: 0,
+                resolutions: 0,
+                state: h.state,
+                expires_at: h.expires_at,
+                resolved_at: h.resolved_at,
+                resolved_by: h.resolved_by,
+            },
+        );
     }
 
     // One pass over the transfers in timestamp order: recompute balances, check references.
@@ -90,11 +83,9 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, LedgerError> {
     let mut pendings = 0u64;
     let mut resolutions: Vec<(u128, u128, bool, u64)> = Vec::new(); // (pending_id, id, post, amount)
     let mut pending_ids_seen: HashMap<u128, (u128, u128, u32)> = HashMap::new(); // id -> (dr, cr, ledger)
-    {
-        let mut stmt = conn.prepare(&format!("{} ORDER BY timestamp", store::SELECT_TRANSFERS))?;
-        let rows = stmt.query_map([], store::transfer_from_row)?;
-        for t in rows {
-            let t = t?;
+    r.for_each_transfer(|t| {
+        let t = Transfer::from(t);
+        {
             transfers += 1;
             let dr = accounts.get(&t.debit_account_id);
             let cr = accounts.get(&t.credit_account_id);
@@ -162,7 +153,7 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, LedgerError> {
                 c.credits_posted += u128::from(t.amount);
             }
         }
-    }
+    })?;
     checked.push(format!("every transfer's accounts exist and share its ledger ({transfers} transfers)"));
 
     // Resolutions: at most one per pending transfer, matching its recorded state and amount.
@@ -292,27 +283,16 @@ pub(crate) fn verify(conn: &Connection) -> Result<VerifyReport, LedgerError> {
 
     // History: the latest running balances of each account that keeps history are its balances.
     let mut with_history = 0usize;
-    {
-        let mut stmt = conn.prepare(
-            "SELECT h.account_id, h.debits_pending, h.debits_posted, h.credits_pending, h.credits_posted \
-             FROM ledger_history h \
-             WHERE h.timestamp = (SELECT MAX(timestamp) FROM ledger_history WHERE account_id = h.account_id)",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            with_history += 1;
-            let id = store::get_id(r, 0)?;
-            let last = (store::get_u64(r, 1)?, store::get_u64(r, 2)?, store::get_u64(r, 3)?, store::get_u64(r, 4)?);
-            match accounts.get(&id) {
-                Some(a) if (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted) == last => {}
-                Some(_) => {
-                    v.add("history", format!("account {id:032x}: its last history row differs from its balances"))
-                }
-                None => v.add("history", format!("history rows for account {id:032x}, which does not exist")),
-            }
-            if accounts.get(&id).is_some_and(|a| !a.flags.contains(AccountFlags::HISTORY)) {
-                v.add("history", format!("account {id:032x} has history rows but no HISTORY flag"));
-            }
+    for (id, last) in r.latest_history()? {
+        with_history += 1;
+        let last = (last.debits_pending, last.debits_posted, last.credits_pending, last.credits_posted);
+        match accounts.get(&id) {
+            Some(a) if (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted) == last => {}
+            Some(_) => v.add("history", format!("account {id:032x}: its last history row differs from its balances")),
+            None => v.add("history", format!("history rows for account {id:032x}, which does not exist")),
+        }
+        if accounts.get(&id).is_some_and(|a| !a.flags.contains(AccountFlags::HISTORY)) {
+            v.add("history", format!("account {id:032x} has history rows but no HISTORY flag"));
         }
     }
     checked.push(format!("each account's latest history row matches its balances ({with_history} accounts)"));

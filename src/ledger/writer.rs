@@ -12,11 +12,10 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-use rusqlite::{Connection, params};
-
 use super::clock::Clock;
-use super::store::{self, u64_sql};
 use super::{Account, LedgerError, WriteTx};
+use crate::store::ledger::Balances;
+use crate::store::sqlite::ledger::LedgerWriter;
 
 /// Hashes account ids for the cache. Ids are 128-bit keys chosen by the engine (derived with
 /// SHA-256 or sequential), so a cheap multiply-fold is enough and SipHash is wasted work.
@@ -58,13 +57,6 @@ const MAX_GROUP: usize = 4096;
 /// Entries the account cache may hold before it is dropped after a commit.
 const MAX_CACHED_ACCOUNTS: usize = 200_000;
 
-/// Savepoint statements by depth (a job, a chain inside it, …): save, release, roll back.
-const SAVEPOINTS: [[&str; 3]; 3] = [
-    ["SAVEPOINT s0", "RELEASE s0", "ROLLBACK TO s0"],
-    ["SAVEPOINT s1", "RELEASE s1", "ROLLBACK TO s1"],
-    ["SAVEPOINT s2", "RELEASE s2", "ROLLBACK TO s2"],
-];
-
 #[derive(Clone)]
 struct Slot {
     /// The account's row number, the key of its balances.
@@ -85,7 +77,7 @@ pub(crate) struct Mark {
 
 /// Everything the writer thread owns.
 pub(crate) struct State {
-    pub(crate) conn: Connection,
+    pub(crate) conn: LedgerWriter,
     clock: Arc<dyn Clock>,
     /// The last timestamp handed out; every event gets a larger one.
     last_ts: u64,
@@ -108,7 +100,7 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub(crate) fn new(conn: Connection, clock: Arc<dyn Clock>) -> Result<State, LedgerError> {
+    pub(crate) fn new(conn: LedgerWriter, clock: Arc<dyn Clock>) -> Result<State, LedgerError> {
         let mut st = State {
             conn,
             clock,
@@ -130,15 +122,7 @@ impl State {
     /// connection (another process on the same data directory) has committed in between.
     fn reload(&mut self) -> Result<(), LedgerError> {
         self.cache.clear();
-        let last_ts: i64 = self.conn.query_row(
-            "SELECT MAX(
-                (SELECT IFNULL(MAX(timestamp), 0) FROM ledger_accounts),
-                (SELECT IFNULL(MAX(timestamp), 0) FROM ledger_transfers),
-                (SELECT IFNULL(MAX(resolved_at), 0) FROM ledger_pending))",
-            [],
-            |r| r.get(0),
-        )?;
-        self.last_ts = self.last_ts.max(last_ts as u64);
+        self.last_ts = self.last_ts.max(self.conn.last_timestamp()?);
         self.refresh_next_expiry()?;
         self.data_version = self.read_data_version()?;
         Ok(())
@@ -146,7 +130,7 @@ impl State {
 
     /// Changes whenever another connection commits to the file.
     fn read_data_version(&self) -> Result<i64, LedgerError> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self.conn.data_version()?)
     }
 
     /// The clock's time, for expiry decisions.
@@ -165,12 +149,7 @@ impl State {
     }
 
     pub(crate) fn refresh_next_expiry(&mut self) -> Result<(), LedgerError> {
-        let next: Option<i64> = self.conn.query_row(
-            "SELECT MIN(expires_at) FROM ledger_pending WHERE state = 0 AND expires_at > 0",
-            [],
-            |r| r.get(0),
-        )?;
-        self.next_expiry = next.map_or(u64::MAX, |v| v as u64);
+        self.next_expiry = self.conn.next_expiry()?.unwrap_or(u64::MAX);
         Ok(())
     }
 
@@ -181,7 +160,8 @@ impl State {
         if let Some(slot) = self.cache.get(&id) {
             return Ok(Some(slot.account.clone()));
         }
-        let Some((num, account)) = store::select_account_num(&self.conn, id)? else { return Ok(None) };
+        let Some((num, account)) = self.conn.account(id)? else { return Ok(None) };
+        let account = Account::from(account);
         // A committed row: no journal entry needed, a rollback cannot un-commit it.
         let stored_flags = account.flags.0;
         self.cache.insert(id, Slot { num, account: account.clone(), stored_flags, dirty: false });
@@ -214,27 +194,16 @@ impl State {
 
     // ---- savepoints ----
 
-    fn exec(&self, sql: &str) -> Result<(), LedgerError> {
-        self.conn.prepare_cached(sql)?.execute([])?;
-        Ok(())
-    }
-
     pub(crate) fn savepoint(&mut self) -> Result<Mark, LedgerError> {
         let depth = self.depth;
-        match SAVEPOINTS.get(depth) {
-            Some([save, _, _]) => self.exec(save)?,
-            None => self.exec(&format!("SAVEPOINT s{depth}"))?,
-        }
+        self.conn.savepoint(depth)?;
         self.depth += 1;
         Ok(Mark { depth, journal: self.journal.len() })
     }
 
     pub(crate) fn release(&mut self, mark: Mark) -> Result<(), LedgerError> {
         self.depth = mark.depth;
-        match SAVEPOINTS.get(mark.depth) {
-            Some([_, release, _]) => self.exec(release),
-            None => self.exec(&format!("RELEASE s{}", mark.depth)),
-        }
+        Ok(self.conn.release(mark.depth)?)
     }
 
     /// Undoes everything since `mark`: the database rows and the cache.
@@ -248,43 +217,28 @@ impl State {
             }
         }
         self.depth = mark.depth;
-        match SAVEPOINTS.get(mark.depth) {
-            Some([_, release, rollback]) => {
-                self.exec(rollback)?;
-                self.exec(release)
-            }
-            None => {
-                self.exec(&format!("ROLLBACK TO s{}", mark.depth))?;
-                self.exec(&format!("RELEASE s{}", mark.depth))
-            }
-        }
+        Ok(self.conn.rollback_to(mark.depth)?)
     }
 
     /// Writes every account changed in this group, once each.
     fn flush_accounts(&mut self) -> Result<(), LedgerError> {
-        let mut balances = self.conn.prepare_cached(
-            "UPDATE ledger_balances SET debits_pending = ?2, debits_posted = ?3, credits_pending = ?4, \
-             credits_posted = ?5 WHERE num = ?1",
-        )?;
-        let mut flags = self.conn.prepare_cached("UPDATE ledger_accounts SET flags = ?2 WHERE num = ?1")?;
         for id in self.dirty.drain(..) {
             let Some(slot) = self.cache.get_mut(&id) else { continue };
             if !slot.dirty {
                 continue;
             }
             let a = &slot.account;
-            let n = balances.execute(params![
-                slot.num,
-                u64_sql(a.debits_pending),
-                u64_sql(a.debits_posted),
-                u64_sql(a.credits_pending),
-                u64_sql(a.credits_posted),
-            ])?;
-            if n != 1 {
+            let balances = Balances {
+                debits_pending: a.debits_pending,
+                debits_posted: a.debits_posted,
+                credits_pending: a.credits_pending,
+                credits_posted: a.credits_posted,
+            };
+            if !self.conn.write_balances(slot.num, &balances)? {
                 return Err(LedgerError::Invalid(format!("account {id:032x} has no balances row")));
             }
             if a.flags.0 != slot.stored_flags {
-                flags.execute(params![slot.num, a.flags.0])?;
+                self.conn.write_flags(slot.num, a.flags.0)?;
                 slot.stored_flags = a.flags.0;
             }
             slot.dirty = false;
@@ -302,7 +256,7 @@ impl State {
 
     /// Runs one group: one transaction, a savepoint per job, one commit, then the replies.
     fn run_group(&mut self, jobs: Vec<Box<dyn Job>>) {
-        if let Err(e) = self.conn.prepare_cached("BEGIN IMMEDIATE").and_then(|mut s| s.execute([])) {
+        if let Err(e) = self.conn.begin() {
             let msg = format!("could not start a write transaction: {e}");
             for job in jobs {
                 job.fail(LedgerError::Io(std::io::Error::other(msg.clone())));
@@ -366,7 +320,7 @@ impl State {
             group_error = Some(format!("writing balances failed: {e}"));
         }
         if group_error.is_none()
-            && let Err(e) = self.conn.prepare_cached("COMMIT").and_then(|mut s| s.execute([]))
+            && let Err(e) = self.conn.commit()
         {
             group_error = Some(format!("commit failed: {e}"));
         }
@@ -388,7 +342,7 @@ impl State {
             }
             Some(msg) => {
                 tracing::error!("ledger group rolled back: {msg}");
-                let _ = self.conn.execute_batch("ROLLBACK");
+                self.conn.rollback();
                 self.forget_uncommitted();
                 // The expiry bound may now be late (expiries were rolled back): recompute.
                 if self.refresh_next_expiry().is_err() {
@@ -450,7 +404,7 @@ impl State {
     pub(crate) fn peek_account(&self, id: u128) -> Result<Option<Account>, LedgerError> {
         match self.cache.get(&id) {
             Some(slot) => Ok(Some(slot.account.clone())),
-            None => store::select_account(&self.conn, id),
+            None => Ok(self.conn.account(id)?.map(|(_, a)| a.into())),
         }
     }
 }

@@ -13,11 +13,14 @@
 //! | file        | owns                                                               |
 //! |-------------|--------------------------------------------------------------------|
 //! | `value.rs`  | [`Value`] (a parameter), [`FromColumn`] (reading a column), errors |
-//! | `sqlite.rs` | the SQLite backend of [`Sql`] and [`Row`]                          |
+//! | `sqlite/`   | the SQLite backend of [`Sql`] and [`Row`]; `sqlite::ledger`, the ledger's store |
+//! | `ledger.rs` | the ledger's records, [`Migration`] (one text for every dialect)    |
 
-mod sqlite;
+pub mod ledger;
+pub mod sqlite;
 mod value;
 
+pub use ledger::Migration;
 pub use value::{FromColumn, StoreError, StoreErrorKind, Value};
 
 /// A handle on one open transaction (a write inside the ledger's group commit, or a read

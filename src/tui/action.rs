@@ -26,6 +26,7 @@ pub enum Action {
     OpenRetail,
     OpenJournal,
     OpenSettings,
+    OpenSpots,
     // Gift card operations.
     GiftSell,
     GiftReload,
@@ -58,6 +59,13 @@ pub enum Action {
     Save,
     CycleLeft,
     CycleRight,
+    // Spots board.
+    SpotOrder,
+    SpotConfirm,
+    SpotRevoke,
+    SpotPaidOther,
+    SpotClose,
+    Refresh,
 }
 
 impl Action {
@@ -81,6 +89,7 @@ impl Action {
             Action::OpenRetail => "retail cards",
             Action::OpenJournal => "journal",
             Action::OpenSettings => "settings",
+            Action::OpenSpots => "spots",
             Action::GiftSell => "sell",
             Action::GiftReload => "reload",
             Action::GiftRedeem => "redeem",
@@ -108,6 +117,12 @@ impl Action {
             Action::Save => "save",
             Action::CycleLeft => "previous choice",
             Action::CycleRight => "next choice",
+            Action::SpotOrder => "new order",
+            Action::SpotConfirm => "confirm payment",
+            Action::SpotRevoke => "revoke payment",
+            Action::SpotPaidOther => "paid in cash",
+            Action::SpotClose => "close table",
+            Action::Refresh => "refresh",
         }
     }
 

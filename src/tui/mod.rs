@@ -23,6 +23,7 @@ pub mod model;
 pub mod run;
 pub mod screens;
 pub mod settings;
+pub mod spots_calls;
 pub mod theme;
 pub mod widgets;
 pub mod worker;

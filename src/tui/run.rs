@@ -56,6 +56,8 @@ pub fn run(opts: RunOptions) -> Result<(), BoxError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(async move {
         let (client_tx, link) = Link::pending();
+        // The spots board signs with the till's merchant credential, kept in the data directory.
+        let link = link.with_spots_credential(opts.data_dir.join(crate::client::spots::TILL_CREDENTIAL_FILE));
         // The engine starts in the background so the login screen is up at once.
         let server = start_engine(&opts, client_tx);
         let ctx = Ctx::new(settings, opts.training, run_tag());

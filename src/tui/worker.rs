@@ -21,6 +21,8 @@ pub struct Link {
     terminal: Arc<Mutex<Option<TerminalInfo>>>,
     /// The logged-in user, for the `cashier` field and receipts.
     user: Arc<Mutex<Option<UserView>>>,
+    /// The till's merchant credential file for `/rest/v1` (the spots board).
+    spots_credential: Option<std::path::PathBuf>,
 }
 
 impl Link {
@@ -42,7 +44,28 @@ impl Link {
             session: Arc::new(Mutex::new(None)),
             terminal: Arc::new(Mutex::new(None)),
             user: Arc::new(Mutex::new(None)),
+            spots_credential: None,
         }
+    }
+
+    /// Where the spots board finds the till's merchant credential (`<data>/spots-merchant.json`).
+    pub fn with_spots_credential(mut self, path: std::path::PathBuf) -> Link {
+        self.spots_credential = Some(path);
+        self
+    }
+
+    /// The `/rest/v1` client of the spots board.
+    pub(super) async fn spots(&self) -> Result<crate::client::spots::SpotsClient, CallError> {
+        let base = self.client().await?;
+        let path = self.spots_credential.as_ref().ok_or_else(|| CallError::Refused {
+            code: "no_credential".into(),
+            message: "This till has no spots credential.".into(),
+        })?;
+        let cred = crate::client::spots::Credential::load(path).map_err(|e| CallError::Refused {
+            code: "no_credential".into(),
+            message: format!("The spots credential could not be read: {e}"),
+        })?;
+        crate::client::spots::SpotsClient::new(base.base_url(), cred).map_err(call_error)
     }
 
     /// The terminal info, fetching it if it is not known yet.
@@ -139,6 +162,7 @@ pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
             }
             Reply::SettingsSaved(saved)
         }
+        Request::Spots { op, call } => Reply::Spots { op, result: super::spots_calls::perform(link, call).await },
         Request::TerminalInfo => Reply::TerminalInfo(terminal_info(link).await),
         Request::Login { number, pin } => Reply::Login(login(link, number, &pin).await),
         Request::Logout => {

@@ -6,6 +6,8 @@
 //! |----------|----------------------------------------------------------------------------|
 //! | `gift`   | `/gift/*.json`: the requests, `Success`, `CardInfoWire`, `Amount`, `Tender` |
 //! | `retail` | `/v1/...`: money, stores, products, balances, retail orders, settlements, webhooks |
+//! | `mac`    | the MAC `Authorization` header of `/rest/v1`: sign, parse, body hash     |
+//! | `spots`  | `/rest/v1/...`: spots, orders, transactions, wallet balances, errors    |
 //! | `till`   | `/till/v1/...`: terminal, sessions, roles, receipts                        |
 //! | `error`  | the two error bodies: the gift Failure object and `{"error":{code,message}}` |
 //! | `de`     | deserialize helpers the request types share (nested objects, not arrays)   |
@@ -13,5 +15,7 @@
 pub mod de;
 pub mod error;
 pub mod gift;
+pub mod mac;
 pub mod retail;
+pub mod spots;
 pub mod till;

@@ -1,5 +1,6 @@
 //! Background work of the retail area, started by the server: the sweeper (expires created orders
-//! whose time is up, emitting their events; purges old idempotency keys) and the webhook deliverer.
+//! whose time is up, emitting their events; purges old idempotency keys) and the outbox deliverer
+//! (every area's callbacks; webhook messages get `[retail]`'s retry settings).
 //! Both only read and write durable tables, so stopping them at any point loses nothing.
 
 use std::time::Duration;
@@ -7,7 +8,7 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 use super::{RetailConfig, RetailError, idempotency, orders, webhooks};
-use crate::engine::Engine;
+use crate::engine::{Engine, outbox};
 
 /// The running tasks; dropping this stops them.
 #[derive(Debug)]
@@ -26,10 +27,11 @@ impl Drop for Background {
 /// Starts the sweeper and the deliverer on the current tokio runtime.
 pub fn start(engine: &Engine) -> Result<Background, RetailError> {
     let cfg = RetailConfig::of(engine).map_err(|e| RetailError::internal(e.to_string()))?;
-    let http = webhooks::http_client(&cfg)?;
-    let sweeper = tokio::spawn(sweep(engine.clone(), cfg.clone()));
-    let deliverer = tokio::spawn(deliver(engine.clone(), cfg, http));
-    Ok(Background { tasks: vec![sweeper, deliverer] })
+    let deliverer = outbox::Deliverer::new(engine)
+        .map_err(|e| RetailError::internal(e.to_string()))?
+        .policy(webhooks::LANE_PREFIX, webhooks::retry(&cfg));
+    let sweeper = tokio::spawn(sweep(engine.clone(), cfg));
+    Ok(Background { tasks: vec![sweeper, outbox::start(deliverer)] })
 }
 
 async fn sweep(engine: Engine, cfg: RetailConfig) {
@@ -50,22 +52,5 @@ async fn sweep(engine: Engine, cfg: RetailConfig) {
         }
         round = round.wrapping_add(1);
         tokio::time::sleep(every).await;
-    }
-}
-
-async fn deliver(engine: Engine, cfg: RetailConfig, http: reqwest::Client) {
-    // Owned by this task: aborting it (dropping `Background`) stops the deliveries in flight too.
-    let mut running = webhooks::Deliveries::default();
-    loop {
-        let pause = match webhooks::start_due(&engine, &http, &cfg, &mut running) {
-            Ok(0) => Duration::from_millis(200),
-            // Busy subscriptions are skipped until their task ends: look again soon.
-            Ok(_) => Duration::from_millis(20),
-            Err(e) => {
-                tracing::warn!("delivering webhooks: {e}");
-                Duration::from_secs(1)
-            }
-        };
-        tokio::time::sleep(pause).await;
     }
 }

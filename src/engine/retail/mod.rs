@@ -8,9 +8,9 @@
 //! | `orders`      | the order state machine, each change one `Ledger::write`              |
 //! | `lines`       | `receipt_printing.lines` for 24..=64 columns and five locales          |
 //! | `settlement`  | per day and store: confirmed, invalidated, face value, commission, net |
-//! | `webhooks`    | subscriptions, the durable outbox, signed delivery with retries        |
+//! | `webhooks`    | subscriptions and their events, delivered through `engine::outbox`    |
 //! | `idempotency` | stored replies per (client, Idempotency-Key)                          |
-//! | `background`  | the expiry sweeper and the webhook deliverer                          |
+//! | `background`  | the expiry sweeper and the outbox deliverer                           |
 //! | `error`       | [`RetailError`]: a stable code and an HTTP status, or a storage failure |
 
 pub mod background;
@@ -97,10 +97,11 @@ impl DecimalMoney {
 }
 
 /// Domain tables of this area, applied once each, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    component: "retail",
-    version: 1,
-    sql: "
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        component: "retail",
+        version: 1,
+        sql: "
 CREATE TABLE retail_orders (
     id TEXT PRIMARY KEY,
     state TEXT NOT NULL,
@@ -188,4 +189,24 @@ CREATE TABLE retail_webhook_deliveries (
 );
 CREATE INDEX retail_webhook_due ON retail_webhook_deliveries(state, next_attempt_at);
 ",
-}];
+    },
+    // Webhook deliveries moved to the generic outbox (engine/outbox): what was still pending or
+    // failed moves there with its attempts (the lane is the subscription); the old table keeps
+    // the delivered history only.
+    Migration {
+        component: "retail",
+        version: 2,
+        sql: "
+INSERT INTO outbox_messages (lane, event_id, seq, url, body, headers, signing, signing_header, secret, state,
+    attempts, max_attempts, retry_base_ms, retry_max_ms, timeout_ms, next_attempt_at, created_at, last_error)
+SELECT 'retail-webhook:' || d.subscription_id, d.event_id, e.seq, s.url, CAST(e.body AS BLOB), '[]',
+    'till-webhook-v1', NULL, s.secret, d.state, d.attempts, 30, 1000, 3600000, 10000, d.next_attempt_at,
+    e.created_at, d.last_error
+FROM retail_webhook_deliveries d
+JOIN retail_webhook_events e ON e.id = d.event_id
+JOIN retail_webhook_subscriptions s ON s.id = d.subscription_id
+WHERE d.state IN ('pending', 'failed');
+DELETE FROM retail_webhook_deliveries WHERE state IN ('pending', 'failed');
+",
+    },
+];

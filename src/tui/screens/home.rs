@@ -17,6 +17,7 @@ pub struct Home;
 const AREAS: &[(char, Action, &str, &str)] = &[
     ('g', Action::OpenGift, "Gift card", "sell, reload, redeem, check balance, cash out, exchange"),
     ('r', Action::OpenRetail, "Retail gift cards", "sell third-party cards: print a code or activate a card"),
+    ('t', Action::OpenSpots, "Spots", "tables: who waits where, put the bill on, confirm wallet payments"),
     ('j', Action::OpenJournal, "Journal", "today's operations on this till, reprint, reverse last"),
     ('s', Action::OpenSettings, "Settings", "printer, paper width, locale, receipt header"),
 ];
@@ -34,6 +35,7 @@ impl Home {
             Action::OpenRetail => cx.go(Goto::Retail),
             Action::OpenJournal => cx.go(Goto::Journal),
             Action::OpenSettings => cx.go(Goto::Settings),
+            Action::OpenSpots => cx.go(Goto::Spots),
             _ => {}
         }
     }

@@ -7,6 +7,7 @@ pub mod journal;
 pub mod login;
 pub mod retail;
 pub mod settings;
+pub mod spots;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -25,6 +26,7 @@ pub enum Screen {
     Retail(Box<retail::Retail>),
     Journal(journal::Journal),
     Settings(settings::SettingsScreen),
+    Spots(Box<spots::Board>),
 }
 
 impl Screen {
@@ -37,6 +39,7 @@ impl Screen {
             Goto::Retail => Screen::Retail(Box::new(retail::Retail::open(cx))),
             Goto::Journal => Screen::Journal(journal::Journal::open(cx)),
             Goto::Settings => Screen::Settings(settings::SettingsScreen::new(&cx.ctx.settings)),
+            Goto::Spots => Screen::Spots(Box::new(spots::Board::open(cx))),
         }
     }
 
@@ -48,6 +51,7 @@ impl Screen {
             Screen::Retail(_) => "Retail gift cards",
             Screen::Journal(_) => "Journal",
             Screen::Settings(_) => "Settings",
+            Screen::Spots(_) => "Spots",
         }
     }
 
@@ -59,6 +63,7 @@ impl Screen {
             Screen::Retail(s) => s.bindings(),
             Screen::Journal(s) => s.bindings(),
             Screen::Settings(s) => s.bindings(),
+            Screen::Spots(s) => s.bindings(),
         }
     }
 
@@ -71,6 +76,7 @@ impl Screen {
             Screen::Retail(s) => s.text_focus(),
             Screen::Journal(_) => false,
             Screen::Settings(s) => s.text_focus(),
+            Screen::Spots(s) => s.text_focus(),
         }
     }
 
@@ -90,6 +96,7 @@ impl Screen {
             Screen::Retail(s) => s.on_action(a, cx),
             Screen::Journal(s) => s.on_action(a, cx),
             Screen::Settings(s) => s.on_action(a, cx),
+            Screen::Spots(s) => s.on_action(a, cx),
         }
     }
 
@@ -99,6 +106,7 @@ impl Screen {
             Screen::Gift(s) => s.on_text(key),
             Screen::Retail(s) => s.on_text(key),
             Screen::Settings(s) => s.on_text(key),
+            Screen::Spots(s) => s.on_text(key),
             Screen::Home(_) | Screen::Journal(_) => {}
         }
     }
@@ -115,7 +123,7 @@ impl Screen {
                 g.on_input(input, cx);
                 *self = Screen::Gift(Box::new(g));
             }
-            Screen::Journal(_) | Screen::Settings(_) => {}
+            Screen::Journal(_) | Screen::Settings(_) | Screen::Spots(_) => {}
         }
     }
 
@@ -126,6 +134,7 @@ impl Screen {
             Screen::Retail(s) => s.on_reply(r, cx),
             Screen::Journal(s) => s.on_reply(r, cx),
             Screen::Settings(s) => s.on_reply(r, cx),
+            Screen::Spots(s) => s.on_reply(r, cx),
             Screen::Home(_) => {}
         }
     }
@@ -135,6 +144,7 @@ impl Screen {
             Screen::Gift(s) => s.on_confirmed(ask, cx),
             Screen::Retail(s) => s.on_confirmed(ask, cx),
             Screen::Journal(s) => s.on_confirmed(ask, cx),
+            Screen::Spots(s) => s.on_confirmed(ask, cx),
             _ => {}
         }
     }
@@ -151,6 +161,7 @@ impl Screen {
         match self {
             Screen::Retail(s) => s.on_tick(cx),
             Screen::Gift(s) => s.on_tick(cx),
+            Screen::Spots(s) => s.on_tick(cx),
             _ => {}
         }
     }
@@ -163,6 +174,7 @@ impl Screen {
             Screen::Retail(s) => s.render(f, area, ctx, theme),
             Screen::Journal(s) => s.render(f, area, ctx, theme),
             Screen::Settings(s) => s.render(f, area, ctx, theme),
+            Screen::Spots(s) => s.render(f, area, ctx, theme),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The SQLite backend of [`super::Sql`]: prepared statements from the connection's cache, borrowed
 //! parameters, and SQLite's errors mapped to [`StoreError`] kinds.
 
+pub mod ledger;
+
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, ToSql};
 
-use super::value::Column;
-use super::{FromColumn, Row, RowBackend, StoreError, StoreErrorKind, Value};
+use crate::store::value::Column;
+use crate::store::{FromColumn, Row, RowBackend, StoreError, StoreErrorKind, Value};
 
 impl ToSql for Value<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -32,13 +34,6 @@ impl From<rusqlite::Error> for StoreError {
             },
         };
         StoreError::with_source(kind, format!("storage error: {e}"), e)
-    }
-}
-
-/// The ledger's SQLite code reports driver errors as storage errors, like every other caller.
-impl From<rusqlite::Error> for crate::ledger::LedgerError {
-    fn from(e: rusqlite::Error) -> Self {
-        crate::ledger::LedgerError::Store(StoreError::from(e))
     }
 }
 

@@ -1,0 +1,356 @@
+//! The spots board: every table of the location with its status (closed, waiting, opened), who is
+//! checked in, the orders and their transactions. It refreshes itself every few seconds (the call
+//! runs in the background, keys stay live) and acts through `/rest/v1` with the till's merchant
+//! credential: put an order on a table (amount and description in the store's locale), confirm or
+//! revoke a customer's reservation, mark an order paid by other means, close the table.
+//! Unregistered spots (made up from a code nobody configured) are flagged and can be closed.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Row, Table, TableState};
+
+use crate::money::Money;
+use crate::tui::action::Action;
+use crate::tui::app::{Ask, Confirm, Ctx, Cx, Goto, Reply, Request};
+use crate::tui::keymap::Binding;
+use crate::tui::model::CallError;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{Field, FieldKind, panel};
+
+/// Seconds between refreshes.
+pub const REFRESH_EVERY: u64 = 3;
+const ASK_CLOSE: Ask = Ask::Screen(40);
+
+/// An order line as the board shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderLine {
+    pub id: i64,
+    /// `pending`, `reserved`, `confirmed`, `closed`.
+    pub status: String,
+    pub transaction_key: String,
+    pub amount: Option<Money>,
+    pub description: String,
+    pub wallet: Option<i64>,
+}
+
+/// A spot as the board shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotLine {
+    pub id: i64,
+    pub identifier: String,
+    pub status: String,
+    pub registered: bool,
+    pub guests: Vec<String>,
+    pub orders: Vec<OrderLine>,
+}
+
+/// What the board asks the worker to do; each answer carries the board as it is afterwards.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpotsCall {
+    Refresh,
+    Order {
+        spot_id: i64,
+        amount: Money,
+        description: String,
+    },
+    Confirm {
+        key: String,
+    },
+    Revoke {
+        key: String,
+    },
+    /// Close an order: cancelled, or paid by other means (cash at the till).
+    CloseOrder {
+        order_id: i64,
+    },
+    CloseSpot {
+        spot_id: i64,
+    },
+}
+
+/// A worker's answer: the spots, and what was done (for the notice line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpotsOutcome {
+    pub spots: Vec<SpotLine>,
+    pub done: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Mode {
+    Browse,
+    /// Typing a new order: amount, then description.
+    NewOrder {
+        amount: Field,
+        description: Field,
+        on_description: bool,
+    },
+}
+
+pub struct Board {
+    pub spots: Vec<SpotLine>,
+    pub selected: usize,
+    pub loaded: bool,
+    /// The last message: what happened, or why not (true = an error).
+    pub notice: Option<(String, bool)>,
+    mode: Mode,
+    /// The call in flight (at most one, so refreshes never pile up behind a slow engine).
+    in_flight: Option<u64>,
+    ticks: u64,
+}
+
+impl Board {
+    pub fn open(cx: &mut Cx) -> Board {
+        let mut b = Board {
+            spots: Vec::new(),
+            selected: 0,
+            loaded: false,
+            notice: None,
+            mode: Mode::Browse,
+            in_flight: None,
+            ticks: 0,
+        };
+        b.call(SpotsCall::Refresh, cx);
+        b
+    }
+
+    fn call(&mut self, call: SpotsCall, cx: &mut Cx) {
+        let op = cx.ctx.next_op();
+        self.in_flight = Some(op);
+        cx.send(Request::Spots { op, call });
+    }
+
+    fn current(&self) -> Option<&SpotLine> {
+        self.spots.get(self.selected)
+    }
+
+    fn first(&self, status: &str) -> Option<&OrderLine> {
+        self.current().and_then(|s| s.orders.iter().find(|o| o.status == status))
+    }
+
+    pub fn text_focus(&self) -> bool {
+        matches!(self.mode, Mode::NewOrder { .. })
+    }
+
+    pub fn bindings(&self) -> Vec<Binding> {
+        if let Mode::NewOrder { .. } = self.mode {
+            return vec![
+                Binding::new(KeyCode::Enter, Action::Submit),
+                Binding::new(KeyCode::Tab, Action::NextField),
+                Binding::new(KeyCode::Esc, Action::Back),
+            ];
+        }
+        let mut b = vec![Binding::hidden(KeyCode::Up, Action::Up), Binding::hidden(KeyCode::Down, Action::Down)];
+        if self.current().is_some() {
+            b.push(Binding::ch('o', Action::SpotOrder));
+        }
+        if self.first("reserved").is_some() {
+            b.push(Binding::ch('c', Action::SpotConfirm));
+            b.push(Binding::ch('v', Action::SpotRevoke));
+        }
+        if self.first("pending").is_some() {
+            b.push(Binding::ch('p', Action::SpotPaidOther));
+        }
+        if self.current().is_some_and(|s| s.status != "closed" || !s.registered) {
+            b.push(Binding::ch('x', Action::SpotClose));
+        }
+        b.push(Binding::ch('r', Action::Refresh));
+        b.push(Binding::new(KeyCode::Esc, Action::Back));
+        b
+    }
+
+    pub fn on_text(&mut self, key: &KeyEvent) {
+        if let Mode::NewOrder { amount, description, on_description } = &mut self.mode {
+            if *on_description {
+                description.edit(key);
+            } else {
+                amount.edit(key);
+            }
+        }
+    }
+
+    pub fn on_action(&mut self, a: Action, cx: &mut Cx) {
+        if let Mode::NewOrder { amount, description, on_description } = &mut self.mode {
+            match a {
+                Action::Back => self.mode = Mode::Browse,
+                Action::NextField | Action::PrevField => *on_description = !*on_description,
+                Action::Submit if !*on_description => *on_description = true,
+                Action::Submit => {
+                    let Some(currency) = cx.ctx.currency() else {
+                        self.notice = Some(("The store's currency is not known yet; try again.".into(), true));
+                        return;
+                    };
+                    let parsed = Money::parse_localized(amount.value.trim(), currency, cx.ctx.locale());
+                    let amount = match parsed {
+                        Ok(m) if m.minor() > 0 => m,
+                        _ => {
+                            let example = cx.ctx.fmt(Money::from_minor(1250, currency));
+                            self.notice = Some((format!("Type the amount like {example}."), true));
+                            *on_description = false;
+                            return;
+                        }
+                    };
+                    let description = match description.value.trim() {
+                        "" => "Order".to_string(),
+                        d => d.to_string(),
+                    };
+                    let Some(spot_id) = self.current().map(|s| s.id) else { return };
+                    self.mode = Mode::Browse;
+                    self.call(SpotsCall::Order { spot_id, amount, description }, cx);
+                }
+                _ => {}
+            }
+            return;
+        }
+        match a {
+            Action::Back => cx.go(Goto::Home),
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down if self.selected + 1 < self.spots.len() => self.selected += 1,
+            Action::Refresh => self.call(SpotsCall::Refresh, cx),
+            Action::SpotOrder if self.current().is_some() => {
+                self.mode = Mode::NewOrder {
+                    amount: Field::new("Amount", FieldKind::Amount, 12),
+                    description: Field::new("For", FieldKind::Text, 40),
+                    on_description: false,
+                };
+            }
+            Action::SpotConfirm => {
+                if let Some(o) = self.first("reserved") {
+                    let key = o.transaction_key.clone();
+                    self.call(SpotsCall::Confirm { key }, cx);
+                }
+            }
+            Action::SpotRevoke => {
+                if let Some(o) = self.first("reserved") {
+                    let key = o.transaction_key.clone();
+                    self.call(SpotsCall::Revoke { key }, cx);
+                }
+            }
+            Action::SpotPaidOther => {
+                if let Some(o) = self.first("pending") {
+                    let order_id = o.id;
+                    self.call(SpotsCall::CloseOrder { order_id }, cx);
+                }
+            }
+            Action::SpotClose => {
+                if let Some(s) = self.current() {
+                    cx.confirm(Confirm {
+                        title: format!("Close {}?", s.identifier),
+                        body: vec![
+                            "Pending orders are closed and the guests checked out.".into(),
+                            "A table with money reserved must be confirmed or revoked first.".into(),
+                        ],
+                        yes_label: "close table",
+                        no_label: "keep",
+                        danger: true,
+                        ask: ASK_CLOSE,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_confirmed(&mut self, ask: Ask, cx: &mut Cx) {
+        if ask == ASK_CLOSE
+            && let Some(spot_id) = self.current().map(|s| s.id)
+        {
+            self.call(SpotsCall::CloseSpot { spot_id }, cx);
+        }
+    }
+
+    pub fn on_tick(&mut self, cx: &mut Cx) {
+        self.ticks += 1;
+        if self.ticks.is_multiple_of(REFRESH_EVERY) && self.in_flight.is_none() {
+            self.call(SpotsCall::Refresh, cx);
+        }
+    }
+
+    pub fn on_reply(&mut self, r: Reply, _cx: &mut Cx) {
+        let Reply::Spots { op, result } = r else { return };
+        if self.in_flight == Some(op) {
+            self.in_flight = None;
+        }
+        match result {
+            Ok(out) => {
+                let keep = self.current().map(|s| s.id);
+                self.spots = out.spots;
+                self.loaded = true;
+                self.selected = keep
+                    .and_then(|id| self.spots.iter().position(|s| s.id == id))
+                    .unwrap_or(self.selected.min(self.spots.len().saturating_sub(1)));
+                if let Some(done) = out.done {
+                    self.notice = Some((done, false));
+                }
+            }
+            Err(e) => self.notice = Some((describe_error(&e), true)),
+        }
+    }
+
+    pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
+        let block = panel("Spots", true, theme);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let [main, notice] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(inner);
+        let [list, detail] = Layout::horizontal([Constraint::Length(26), Constraint::Min(20)]).areas(main);
+        let rows: Vec<Row> = self
+            .spots
+            .iter()
+            .map(|s| {
+                let flag = if s.registered { " " } else { "!" };
+                let waiting = if s.orders.iter().any(|o| o.status == "reserved") { "$" } else { " " };
+                Row::new(vec![format!("{flag}{}", s.identifier), s.status.clone(), waiting.to_string()])
+            })
+            .collect();
+        let table = Table::new(rows, [Constraint::Length(12), Constraint::Length(8), Constraint::Length(1)])
+            .header(Row::new(vec![" table", "status", ""]).style(theme.label))
+            .row_highlight_style(theme.selected)
+            .highlight_symbol("›");
+        let mut state = TableState::default();
+        if !self.spots.is_empty() {
+            state.select(Some(self.selected));
+        }
+        f.render_stateful_widget(table, list, &mut state);
+        f.render_widget(Paragraph::new(self.detail_lines(ctx, theme)), detail);
+        let line = match &self.notice {
+            Some((m, true)) => Line::from(Span::styled(m.clone(), theme.danger)),
+            Some((m, false)) => Line::from(Span::styled(m.clone(), theme.ok)),
+            None if !self.loaded => Line::from(Span::styled("Loading the spots…", theme.muted)),
+            None => Line::from(Span::styled("! unregistered   $ money reserved: confirm or revoke", theme.muted)),
+        };
+        f.render_widget(Paragraph::new(line), notice);
+    }
+
+    fn detail_lines(&self, ctx: &Ctx, theme: &Theme) -> Vec<Line<'_>> {
+        let Some(s) = self.current() else {
+            return vec![Line::from(Span::styled(if self.loaded { "No spots." } else { "" }, theme.muted))];
+        };
+        let mut lines = vec![Line::from(vec![
+            Span::styled(s.identifier.clone(), theme.title),
+            Span::raw(format!("  {}", s.status)),
+            Span::styled(if s.registered { String::new() } else { "  UNREGISTERED".into() }, theme.danger),
+        ])];
+        let guests = if s.guests.is_empty() { "nobody checked in".to_string() } else { s.guests.join(", ") };
+        lines.push(Line::from(Span::styled(guests, theme.muted)));
+        for o in &s.orders {
+            let amount = o.amount.map(|m| ctx.fmt(m)).unwrap_or_default();
+            let desc: String = o.description.chars().take(18).collect();
+            lines.push(Line::from(format!("#{:<4} {:<9} {:>10}  {desc}", o.id, o.status, amount)));
+        }
+        if s.orders.is_empty() {
+            lines.push(Line::from(Span::styled("no orders", theme.muted)));
+        }
+        if let Mode::NewOrder { amount, description, on_description } = &self.mode {
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(format!("New order on {}", s.identifier), theme.title)));
+            lines.push(amount.line(!on_description, theme, 7));
+            lines.push(description.line(*on_description, theme, 7));
+        }
+        lines
+    }
+}
+
+fn describe_error(e: &CallError) -> String {
+    e.message().to_string()
+}
