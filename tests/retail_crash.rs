@@ -191,7 +191,8 @@ async fn orders_interrupted_mid_request_can_be_resolved() {
             assert_eq!((status, &o["state"]), (200, &json!("invalidated")), "{o}");
         }
     }
-    for id in queue.lock().unwrap().iter() {
+    let never_sent: Vec<String> = queue.lock().unwrap().clone();
+    for id in &never_sent {
         let (status, o) = invalidate(&server, id).await;
         assert_eq!((status, &o["state"]), (200, &json!("invalidated")), "{o}");
     }
