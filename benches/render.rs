@@ -100,7 +100,13 @@ fn screens() -> Vec<(&'static str, App)> {
         answer(&mut a, |r| match r {
             Request::Gift { op, .. } => Some(Reply::Gift {
                 op,
-                result: Ok(outcome(Some(ReceiptView { id: Some("1".into()), lines: receipt_lines() }))),
+                result: Ok(outcome(Some(ReceiptView {
+                    id: Some("1".into()),
+                    lines: receipt_lines(),
+                    kind: "gift_sale".into(),
+                    opens_drawer: false,
+                    printed: false,
+                }))),
             }),
             _ => None,
         });
@@ -135,7 +141,13 @@ fn screens() -> Vec<(&'static str, App)> {
             face_value: eur(1500),
             lines: receipt_lines(),
             message: None,
-            receipt: Some(ReceiptView { id: Some("2".into()), lines: receipt_lines() }),
+            receipt: Some(ReceiptView {
+                id: Some("2".into()),
+                lines: receipt_lines(),
+                kind: "gift_sale".into(),
+                opens_drawer: false,
+                printed: false,
+            }),
         };
         answer(&mut a, |r| match r {
             Request::CreateOrder { op, .. } => {

@@ -73,37 +73,109 @@ async fn serve_starts_and_guards_gift_routes() {
     assert_eq!(resp.status().as_u16(), 401);
 }
 
+/// A redeem that is certainly in flight: its headers carry `Expect: 100-continue`, so the server
+/// says `100 Continue` only once the handler is reading the body. Returns the open connection and
+/// the body still to send.
+async fn held_redeem(addr: std::net::SocketAddr, token: &str, body: &serde_json::Value) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = body.to_string();
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /gift/redeem.json HTTP/1.1\r\nHost: till\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 256];
+    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = s.read(&mut buf).await.unwrap();
+        assert!(n > 0, "the server closed before 100 Continue: {:?}", String::from_utf8_lossy(&got));
+        got.extend_from_slice(&buf[..n]);
+    }
+    assert!(got.starts_with(b"HTTP/1.1 100"), "{:?}", String::from_utf8_lossy(&got));
+    s
+}
+
 /// SIGTERM while requests are in flight: the server finishes what it accepted, exits 0, and every
-/// success it sent is on disk after a restart.
+/// success it sent is on disk after a restart. Clients keep redeeming until the SIGTERM, which is
+/// sent once successes are flowing (progress, not a fixed sleep); one more redeem is held open
+/// inside its handler across the signal, so the test knows a request was in flight.
 #[cfg(unix)]
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_in_flight_requests() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::time::{Duration, Instant};
+
     use serde_json::json;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut server = common::TestServer::start();
+    let redeem = |ext: String| {
+        common::gift_body(json!({
+            "cardInfo": common::card(common::DEMO_CARD_PHONE), "amount": "0.05", "externalTransactionId": ext
+        }))
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let acked = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
-    for i in 0..24 {
+    for task in 0..6 {
         let (url, token) = (server.url("/gift/redeem.json"), server.token().to_string());
+        let (stop, acked) = (stop.clone(), acked.clone());
         tasks.push(tokio::spawn(async move {
-            let body = common::gift_body(json!({
-                "cardInfo": common::card(common::DEMO_CARD_PHONE), "amount": "0.50",
-                "externalTransactionId": format!("term-{i}")
-            }));
-            let http = reqwest::Client::new();
-            let resp = http.post(url).bearer_auth(token).json(&body).send().await.ok()?;
-            let status = resp.status().as_u16();
-            let v: serde_json::Value = resp.json().await.ok()?;
-            Some((status, body, v))
+            let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+            let mut answered = Vec::new();
+            for i in 0.. {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let body = redeem(format!("term-{task}-{i}"));
+                let Ok(resp) = http.post(&url).bearer_auth(&token).json(&body).send().await else { break };
+                let status = resp.status().as_u16();
+                let Ok(v) = resp.json::<serde_json::Value>().await else { break };
+                assert_eq!(status, 200, "{v}");
+                acked.fetch_add(1, Ordering::SeqCst);
+                answered.push((body, v));
+            }
+            answered
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
-    let status = server.terminate().expect("till serve did not stop after SIGTERM");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while acked.load(Ordering::SeqCst) < 12 {
+        assert!(Instant::now() < deadline, "no redeems came back in 60 s");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let held_body = redeem("term-held".into());
+    let mut held = held_redeem(server.addr(), server.token(), &held_body).await;
+    // The signal is delivered when `kill` returns; only then does the held request send its body.
+    let pid = server.pid().unwrap().to_string();
+    let sent = tokio::task::spawn_blocking(move || std::process::Command::new("kill").args(["-TERM", &pid]).status());
+    assert!(sent.await.unwrap().is_ok_and(|s| s.success()), "kill -TERM failed");
+    let finished = async {
+        held.write_all(held_body.to_string().as_bytes()).await?;
+        let mut reply = Vec::new();
+        held.read_to_end(&mut reply).await?;
+        Ok::<_, std::io::Error>(String::from_utf8_lossy(&reply).into_owned())
+    };
+    let reply = tokio::time::timeout(Duration::from_secs(60), finished).await.expect("no reply in 60 s");
+    let reply = reply.unwrap_or_else(|e| panic!("the request in flight at the SIGTERM was dropped: {e}"));
+    assert!(reply.starts_with("HTTP/1.1 200"), "the request in flight at the SIGTERM: {reply:?}");
+    let held_reply: serde_json::Value =
+        serde_json::from_str(reply.split("\r\n\r\n").nth(1).unwrap_or_default()).expect("a JSON reply");
+    // Off the runtime's threads, so the clients keep reading replies while the server drains.
+    let (status, server_back) = tokio::task::spawn_blocking(move || {
+        let status = server.terminate();
+        (status, server)
+    })
+    .await
+    .unwrap();
+    server = server_back;
+    stop.store(true, Ordering::SeqCst);
+    let status = status.expect("till serve did not stop after SIGTERM");
     assert!(status.success(), "exit status {status:?}");
-    let mut answered = Vec::new();
+    let mut answered = vec![(held_body, held_reply)];
     for t in tasks {
-        if let Some((status, body, v)) = t.await.unwrap() {
-            assert_eq!(status, 200, "{v}");
-            answered.push((body, v));
-        }
+        answered.extend(t.await.unwrap());
     }
     server.restart();
     for (body, v) in &answered {
@@ -113,6 +185,6 @@ async fn sigterm_finishes_in_flight_requests() {
     let (_, b) = server
         .post("/gift/balance.json", &common::gift_body(json!({"cardInfo": common::card(common::DEMO_CARD_PHONE)})))
         .await;
-    let cents = 2500 - 50 * answered.len() as i64;
+    let cents = 2500 - 5 * answered.len() as i64;
     assert_eq!(b["currentBalance"], format!("{}.{:02}", cents / 100, cents % 100), "{} answered", answered.len());
 }

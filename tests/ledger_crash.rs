@@ -1,13 +1,15 @@
 //! Crash test: a child process submits transfers, linked chains and two-phase transfers from
-//! several threads and prints each id once acknowledged; we SIGKILL it at random moments, reopen
-//! the file each time and check that every acknowledged transfer is there, no linked chain is
-//! half-applied, and `verify` passes.
+//! several threads and prints each id once acknowledged; we SIGKILL it once it has acknowledged a
+//! random number of transfers (progress, not wall-clock time, so a loaded machine kills as
+//! deep into the work as an idle one), reopen the file each time and check that every
+//! acknowledged transfer is there, no linked chain is half-applied, and `verify` passes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use rand::Rng;
@@ -25,8 +27,9 @@ fn parse_id(s: &str) -> u128 {
     u128::from_str_radix(s, 16).unwrap()
 }
 
-/// Reads the child's complete lines (a line cut by the kill has no newline and is ignored).
-fn read_lines(out: impl std::io::Read) -> Seen {
+/// Reads the child's complete lines (a line cut by the kill has no newline and is ignored),
+/// reporting the running count of acknowledgements on `acks`.
+fn read_lines(out: impl std::io::Read, acks: mpsc::Sender<usize>) -> Seen {
     let mut reader = BufReader::new(out);
     let mut seen = Seen::default();
     let mut line = String::new();
@@ -39,7 +42,10 @@ fn read_lines(out: impl std::io::Read) -> Seen {
         }
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
-            ["ack", id] => seen.acked.push(parse_id(id)),
+            ["ack", id] => {
+                seen.acked.push(parse_id(id));
+                let _ = acks.send(seen.acked.len());
+            }
             ["try-chain", a, b, c] => seen.chains.push([parse_id(a), parse_id(b), parse_id(c)]),
             _ => panic!("unexpected line from the child: {line:?}"),
         }
@@ -64,8 +70,21 @@ fn acknowledged_transfers_survive_sigkill_and_chains_never_half_apply() {
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || read_lines(stdout));
-        std::thread::sleep(Duration::from_millis(rng.random_range(30..350)));
+        let (tx, acks) = mpsc::channel();
+        let reader = std::thread::spawn(move || read_lines(stdout, tx));
+        // Kill once the child has had this many transfers acknowledged: early in some runs, deep
+        // in others. More work is in flight (submitted, not yet acknowledged) at that moment.
+        let kill_after = rng.random_range(1..=60);
+        loop {
+            match acks.recv_timeout(Duration::from_secs(60)) {
+                Ok(n) if n >= kill_after => break,
+                Ok(_) => {}
+                Err(e) => {
+                    let _ = child.kill();
+                    panic!("run {run}: the child stopped acknowledging before {kill_after}: {e}");
+                }
+            }
+        }
         // Child::kill is SIGKILL on Unix: no destructor, no flush, no clean close.
         child.kill().unwrap();
         let status = child.wait().unwrap();
@@ -87,8 +106,8 @@ fn acknowledged_transfers_survive_sigkill_and_chains_never_half_apply() {
         assert!(report.violations.is_empty(), "run {run}: {:?}", report.violations);
     }
     eprintln!("STATS acked={} chains={} per-run={:?}", all_acked.len(), all_chains.len(), acked_before_kill);
-    // The test is only worth something if the child got real work acknowledged between kills.
-    assert!(all_acked.len() > 200, "only {} acknowledgements in {RUNS} runs", all_acked.len());
-    assert!(all_chains.len() > 20);
-    assert!(acked_before_kill.iter().filter(|&&n| n > 0).count() >= (RUNS as usize) / 2, "{acked_before_kill:?}");
+    // Every run was killed with acknowledged work behind it (the kill waits for it), and chains
+    // were submitted, so the checks above had something to find.
+    assert!(acked_before_kill.iter().all(|&n| n > 0), "{acked_before_kill:?}");
+    assert!(all_chains.len() >= RUNS as usize, "only {} chains in {RUNS} runs", all_chains.len());
 }

@@ -505,7 +505,10 @@ fn compare_state(ledger: &Ledger, model: &Model, step: usize) {
     assert!(report.violations.is_empty(), "verify after step {step}: {:?}", report.violations);
 }
 
-fn run_case(opening: Vec<NewAccount>, ops: Vec<Op>) {
+/// Runs the ops against the ledger and the model, comparing after each step. Returns the ledger's
+/// results for each `Transfers` op, in order, so a fixed case can say which paths it reached.
+fn run_case(opening: Vec<NewAccount>, ops: Vec<Op>) -> Vec<Vec<TR>> {
+    let mut results = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(START);
     let ledger = Ledger::open_with_clock(&dir.path().join("model.sqlite"), &[], Arc::new(clock.clone())).unwrap();
@@ -540,6 +543,7 @@ fn run_case(opening: Vec<NewAccount>, ops: Vec<Op>) {
                     [TR::Ok, TR::Exists, TR::LinkedEventFailed, TR::LinkedEventChainOpen],
                 );
                 assert_eq!(got, want, "step {step}: {transfers:?}");
+                results.push(got);
             }
             Op::AdvanceClock(secs) => {
                 clock.advance_secs(secs);
@@ -551,6 +555,7 @@ fn run_case(opening: Vec<NewAccount>, ops: Vec<Op>) {
         }
         compare_state(&ledger, &model, step);
     }
+    results
 }
 
 fn cases() -> u32 {
@@ -599,6 +604,22 @@ fn the_model_test_reaches_holds_posts_voids_expiry_and_chains() {
             t(8, 2, 3, 20, TF::LINKED),
             t(9, 2, 3, 80, TF::NONE),
         ]),
+        Op::Transfers(vec![t(10, 2, 3, 10, TF::PENDING), resolve(11, 10, 0, TF::VOID_PENDING_TRANSFER)]),
     ];
-    run_case(opening, ops);
+    let results = run_case(opening, ops);
+    // Each path the name promises was reached, and the ledger (compared with the model at every
+    // step above) said so.
+    assert_eq!(
+        results,
+        vec![
+            // a transfer, a hold, a hold beyond the balance
+            vec![TR::Ok, TR::Ok, TR::ExceedsCredits],
+            // a partial post, a void of a hold already posted, a hold with a timeout
+            vec![TR::Ok, TR::PendingTransferAlreadyPosted, TR::Ok],
+            // a post after expiry, a chain failing on its second transfer
+            vec![TR::PendingTransferExpired, TR::LinkedEventFailed, TR::ExceedsCredits],
+            // a hold and its void
+            vec![TR::Ok, TR::Ok],
+        ]
+    );
 }

@@ -8,6 +8,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod skips;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -196,11 +198,11 @@ fn send(emu: &Emupos, r: &Receipt) -> Result<transport::Sent, PrintError> {
 #[test]
 fn emupos_decodes_what_till_prints() {
     let Some(bin) = find_emupos() else {
-        eprintln!(
-            "SKIPPED receipt_emupos: emupos not found (needs Python >= 3.13: `python3.13 -m pip install emupos`, \
-             or set EMUPOS=/path/to/emupos)"
+        return skips::tool_missing(
+            "receipt_emupos",
+            "emupos",
+            "emupos not found (needs Python >= 3.13: `python3.13 -m pip install emupos`, or set EMUPOS=/path/to/emupos)",
         );
-        return;
     };
     let emu = Emupos::start(&bin, false);
     assert_eq!(transport::status(&emu.spec(), DEFAULT_TIMEOUT), PrinterStatus::Online);
@@ -279,8 +281,7 @@ fn emupos_decodes_what_till_prints() {
 #[test]
 fn emupos_over_serial() {
     let Some(bin) = find_emupos() else {
-        eprintln!("SKIPPED receipt_emupos serial: emupos not found");
-        return;
+        return skips::tool_missing("receipt_emupos serial", "emupos", "emupos not found");
     };
     let emu = Emupos::start(&bin, true);
     let link = emu.dir.path().join("emupos/front");

@@ -2,8 +2,9 @@
 //! byte-recording driver. Each `tests/golden/<kind>_<width>.bin` has a readable
 //! `<kind>_<width>.txt` beside it (the bytes decoded by `escpos::dump`) for review.
 //!
-//! Regenerate after an intended change with `UPDATE_GOLDEN=1 cargo test --test receipt_golden`,
-//! then read the `.txt` diffs.
+//! Regenerate after an intended change with `UPDATE_GOLDEN=1 cargo test --test receipt_golden`:
+//! it rewrites the files that differ and still fails, naming them, so a rewrite is never a pass.
+//! Read the `.txt` diffs (`git diff tests/golden`), commit, and run again without the variable.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -22,6 +23,7 @@ fn golden_dir() -> PathBuf {
 fn golden_bytes_for_every_kind_and_width() {
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
     let mut mismatches = Vec::new();
+    let mut rewritten = Vec::new();
     for (name, receipt, drawer) in fixtures::all() {
         for width in Width::ALL {
             let bytes = escpos::encode(&layout(&receipt, width)).unwrap();
@@ -31,20 +33,33 @@ fn golden_bytes_for_every_kind_and_width() {
             let stem = format!("{name}_{}", width.columns());
             let bin = golden_dir().join(format!("{stem}.bin"));
             let txt = golden_dir().join(format!("{stem}.txt"));
+            let expected = std::fs::read(&bin).ok();
+            if expected.as_deref() == Some(&bytes[..]) {
+                continue;
+            }
             if update {
                 std::fs::create_dir_all(golden_dir()).unwrap();
                 std::fs::write(&bin, &bytes).unwrap();
                 std::fs::write(&txt, &dump).unwrap();
+                rewritten.push(stem);
                 continue;
             }
-            let expected = std::fs::read(&bin)
-                .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_GOLDEN=1 to create it", bin.display()));
-            if expected != bytes {
-                let old = escpos::dump(&expected);
-                mismatches.push(format!("{stem}:\n--- golden\n{old}\n--- now\n{dump}"));
+            match expected {
+                None => mismatches.push(format!("{stem}: {} is missing; run with UPDATE_GOLDEN=1", bin.display())),
+                Some(expected) => {
+                    let old = escpos::dump(&expected);
+                    mismatches.push(format!("{stem}:\n--- golden\n{old}\n--- now\n{dump}"));
+                }
             }
         }
     }
+    assert!(
+        rewritten.is_empty(),
+        "UPDATE_GOLDEN rewrote {} golden files: {}. Review the diff (git diff tests/golden), commit it, and run \
+         again without UPDATE_GOLDEN",
+        rewritten.len(),
+        rewritten.join(", ")
+    );
     assert!(mismatches.is_empty(), "{} golden files differ:\n{}", mismatches.len(), mismatches.join("\n"));
 }
 

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod skips;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -58,8 +60,11 @@ fn till(data: &Path, args: &[&str]) -> String {
 #[test]
 fn sell_a_gift_card_in_the_real_binary() {
     if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("tui_smoke: tmux is not installed; skipping the real-terminal smoke test");
-        return;
+        return skips::tool_missing(
+            "tui_smoke",
+            "tmux",
+            "tmux is not installed; the real-terminal smoke test did not run",
+        );
     }
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

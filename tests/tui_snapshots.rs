@@ -66,13 +66,18 @@ fn scan(app: &mut App, s: &str) {
     app.update(Msg::Input(Input::Scan(s.into())));
 }
 
-/// Answers every pending gift call with `f`.
+/// Answers every pending gift call with `f`; panics when the app asked for none, so the checks
+/// inside `f` always run.
 fn answer_gift(app: &mut App, f: impl Fn(&GiftCall) -> Result<GiftOutcome, CallError>) {
-    for r in app.take_requests() {
+    let requests = app.take_requests();
+    let mut answered = 0;
+    for r in requests.iter().cloned() {
         if let Request::Gift { op, call } = r {
+            answered += 1;
             app.update(reply(Reply::Gift { op, result: f(&call) }));
         }
     }
+    assert!(answered > 0, "the app made no gift call to answer: {requests:?}");
 }
 
 fn outcome(kind: GiftKind, prev: Option<i64>, amount: Option<i64>, cur: i64) -> GiftOutcome {
@@ -170,6 +175,9 @@ fn gift_screens() {
                 "Karte             **** 7897     ".into(),
                 "Guthaben                  25,00".into(),
             ],
+            kind: "gift_sale".into(),
+            opens_drawer: true,
+            printed: false,
         });
         Ok(o)
     });
@@ -258,12 +266,18 @@ fn order(state: OrderState, lines: Vec<String>) -> OrderView {
     OrderView { id: "ro_1".into(), state, face_value: eur(2500), lines, message: None, receipt: None }
 }
 
+/// Answers the pending requests `f` has a reply for; panics when it had none, so a snapshot
+/// never silently shows the screen before the reply.
 fn answer_orders(app: &mut App, f: impl Fn(&Request) -> Option<Reply>) {
-    for r in app.take_requests() {
-        if let Some(rep) = f(&r) {
+    let requests = app.take_requests();
+    let mut answered = 0;
+    for r in &requests {
+        if let Some(rep) = f(r) {
+            answered += 1;
             app.update(reply(rep));
         }
     }
+    assert!(answered > 0, "no request to answer among {requests:?}");
 }
 
 fn retail_search() -> App {
@@ -380,6 +394,9 @@ fn journal_and_settings() {
             Ok(ReceiptView {
                 id: Some("T01-000030".into()),
                 lines: vec!["*** DUPLICATE ***".into(), "Demo Coffee & Gifts".into(), "Aufgeladen    25,00".into()],
+                kind: "gift_reload".into(),
+                opens_drawer: false,
+                printed: true,
             }),
             None,
         )),
@@ -392,4 +409,30 @@ fn journal_and_settings() {
     let mut app = home(false);
     key(&mut app, KeyCode::Char('s'));
     snap!("settings", app);
+}
+
+/// Which journal rows are drawn in the selection style (reversed in the mono theme): the
+/// snapshots show text only, so the selection is checked on the styled buffer.
+fn selected_rows(app: &App, w: u16, h: u16) -> Vec<String> {
+    let t = tui_common::terminal(app, w, h);
+    let buf = t.backend().buffer();
+    // The body only: the status bar and the footer have their own (reversed) style.
+    (2..h - 1)
+        .filter(|&y| (1..w / 2).any(|x| buf[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED)))
+        .map(|y| (0..w / 2).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect()
+}
+
+#[test]
+fn the_journal_draws_the_selected_row_and_only_it_selected() {
+    let mut app = home(false);
+    key(&mut app, KeyCode::Char('j'));
+    answer_orders(&mut app, |r| matches!(r, Request::Journal).then(|| Reply::Journal(Ok(journal_entries(5)))));
+    let rows = selected_rows(&app, 80, 24);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("09:00") && rows[0].contains("Sell"), "{rows:?}");
+    key(&mut app, KeyCode::Down);
+    let rows = selected_rows(&app, 80, 24);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].contains("09:01") && rows[0].contains("Redeem"), "{rows:?}");
 }

@@ -136,7 +136,13 @@ pub enum Reply {
     Journal(Result<Vec<JournalEntry>, CallError>),
     /// The duplicate, and how printing it went (when a printer is set up).
     Reprint(Result<ReceiptView, CallError>, Option<Result<(), String>>),
+    /// A test print's outcome.
     Printed(Result<(), String>),
+    /// How printing a stored receipt went ([`Request::Print`]).
+    ReceiptPrinted {
+        receipt_id: String,
+        result: Result<(), String>,
+    },
     SettingsSaved(Result<String, String>),
     Manager(Result<super::manager_calls::ManagerReply, CallError>),
     Spots {
@@ -153,6 +159,8 @@ pub struct Ctx {
     pub training: bool,
     pub link: Link,
     pub printer: PrinterState,
+    /// The last receipt sent to the printer and what became of it.
+    pub print: Option<PrintJob>,
     pub clock: String,
     pub settings: Settings,
     /// Distinguishes this till process in operation ids.
@@ -169,6 +177,7 @@ impl Ctx {
             training,
             link: Link::Connecting,
             printer,
+            print: None,
             clock: String::new(),
             settings,
             run_tag,
@@ -223,6 +232,8 @@ pub struct Confirm {
 pub enum Ask {
     Quit,
     Logout,
+    /// Print the receipt that did not print, once the cashier has looked at the printer.
+    RetryPrint,
     /// Handed back to the current screen.
     Screen(u32),
 }
@@ -364,6 +375,7 @@ impl App {
             }
             Overlay::Confirm(c) => match key.code {
                 KeyCode::Enter | KeyCode::Char('y') | KeyCode::Char('Y') => self.confirmed(c.ask),
+                KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') if c.ask == Ask::RetryPrint => {}
                 KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('N') => {
                     self.with_screen(|s, cx| s.on_declined(c.ask, cx));
                 }
@@ -428,8 +440,60 @@ impl App {
                 self.ctx.user = None;
                 self.screen = Screen::Login(screens::login::Login::new());
             }
+            Ask::RetryPrint => {
+                if let Some(job) = &self.ctx.print {
+                    let receipt_id = job.receipt_id.clone();
+                    self.send_print(receipt_id);
+                }
+            }
             Ask::Screen(_) => {
                 self.with_screen(|s, cx| s.on_confirmed(ask, cx));
+            }
+        }
+    }
+
+    /// Sends a stored receipt to the printer and remembers it as the job in progress.
+    fn send_print(&mut self, receipt_id: String) {
+        self.ctx.print = Some(PrintJob { receipt_id: receipt_id.clone(), state: PrintState::Printing });
+        self.ctx.printer = PrinterState::Printing;
+        self.outbox.push(Request::Print { receipt_id });
+    }
+
+    /// A receipt of a completed operation prints by itself (unless the settings keep its kind on
+    /// the screen, or it printed already); its drawer pulse is in the job, so the drawer opens for
+    /// cash as the receipt comes out, never in training and never for a reprint.
+    fn auto_print(&mut self, receipt: Option<&ReceiptView>) {
+        let Some(r) = receipt else { return };
+        let Some(id) = r.id.clone() else { return };
+        let seen = self.ctx.print.as_ref().is_some_and(|j| j.receipt_id == id);
+        if !r.printed && !seen && self.ctx.settings.auto_prints(&r.kind) {
+            self.send_print(id);
+        }
+    }
+
+    fn receipt_printed(&mut self, receipt_id: String, result: Result<(), String>) {
+        match result {
+            Ok(()) => {
+                self.ctx.printer = PrinterState::Ready;
+                self.ctx.print = Some(PrintJob { receipt_id, state: PrintState::Printed });
+            }
+            Err(e) => {
+                self.ctx.printer = PrinterState::Failed(e.clone());
+                self.ctx.print = Some(PrintJob { receipt_id, state: PrintState::Failed(e.clone()) });
+                // Never sent again by itself: the cashier looks at the printer, then one key prints it.
+                self.overlay = Some(Overlay::Confirm(Confirm {
+                    title: "The receipt did not print".into(),
+                    body: vec![
+                        format!("{}.", e.trim_end_matches('.')),
+                        "It is kept and was not printed twice.".into(),
+                        "Fix the printer (paper, cover, cable), then press Enter to print it.".into(),
+                        "Later: p on the result prints it.".into(),
+                    ],
+                    yes_label: "print it",
+                    no_label: "later",
+                    danger: true,
+                    ask: Ask::RetryPrint,
+                }));
             }
         }
     }
@@ -468,6 +532,7 @@ impl App {
                     };
                 }
             }
+            Reply::ReceiptPrinted { receipt_id, result } => self.receipt_printed(receipt_id, result),
             Reply::Printed(r) => {
                 self.ctx.printer = match r {
                     Ok(()) => PrinterState::Ready,
@@ -492,7 +557,17 @@ impl App {
                     self.screen = Screen::Login(login);
                     return;
                 }
+                let receipt = match &other {
+                    Reply::Gift { result: Ok(o), .. } => o.receipt.clone(),
+                    Reply::Order { step: OrderStep::Confirm | OrderStep::Get, result: Ok(o), .. }
+                        if o.state == OrderState::Confirmed =>
+                    {
+                        o.receipt.clone()
+                    }
+                    _ => None,
+                };
                 self.with_screen(|s, cx| s.on_reply(other, cx));
+                self.auto_print(receipt.as_ref());
             }
         }
     }
@@ -531,7 +606,13 @@ impl App {
     }
 
     fn apply(&mut self, requests: Vec<Request>, goto: Option<Goto>, overlay: Option<Overlay>) {
-        self.outbox.extend(requests);
+        for r in requests {
+            match r {
+                // A screen's print key: tracked like an automatic print.
+                Request::Print { receipt_id } => self.send_print(receipt_id),
+                other => self.outbox.push(other),
+            }
+        }
         if let Some(o) = overlay {
             self.overlay = Some(o);
         }

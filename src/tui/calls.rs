@@ -322,7 +322,13 @@ fn width(local: &Local) -> Width {
 /// A stored receipt laid out for the preview.
 pub fn view(stored: &StoredReceipt, local: &Local) -> ReceiptView {
     let doc = receipt::layout(&stored.receipt, width(local));
-    ReceiptView { id: Some(stored.id.to_string()), lines: doc.preview_lines() }
+    ReceiptView {
+        id: Some(stored.id.to_string()),
+        lines: doc.preview_lines(),
+        kind: stored.kind.as_str().to_string(),
+        opens_drawer: doc.open_drawer,
+        printed: stored.printed,
+    }
 }
 
 /// The receipt of a confirmed retail order, stored under the order's id.

@@ -226,11 +226,16 @@ mod tests {
         }
     }
 
+    /// A whole, valid track 2 typed at human speed is typing, not a swipe: only the timing tells
+    /// the two apart (the same text at reader speed is the swipe above).
     #[test]
-    fn slow_question_mark_is_just_a_key() {
-        let out = feed(";12?", Duration::from_millis(200), false);
-        assert_eq!(out.len(), 4);
-        assert!(out.iter().all(|i| matches!(i, Input::Key(_))));
+    fn a_valid_track_typed_slowly_is_just_keys() {
+        let track = ";6280001234567897=29121010000?";
+        assert!(Swipe::parse(track).is_some(), "the text must be a real track for this test to mean anything");
+        let out = feed(track, Duration::from_millis(200), true);
+        assert_eq!(out.len(), track.chars().count() + 1, "{out:?}");
+        assert!(out.iter().all(|i| matches!(i, Input::Key(_))), "{out:?}");
+        assert_eq!(out.last(), Some(&Input::Key(enter())));
     }
 
     #[test]

@@ -253,6 +253,29 @@ pub struct GiftOutcome {
 pub struct ReceiptView {
     pub id: Option<String>,
     pub lines: Vec<String>,
+    /// The receipt kind (`gift_sale`, `retail_order`, …), for the per-kind auto-print setting.
+    pub kind: String,
+    /// Printing it pulses the cash drawer (cash changed hands; never training, never a reprint).
+    pub opens_drawer: bool,
+    /// The engine knows it printed already (never printed again by itself).
+    pub printed: bool,
+}
+
+/// The last receipt sent to the printer, as the screens and the status bar tell it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintJob {
+    pub receipt_id: String,
+    pub state: PrintState,
+}
+
+/// Where a receipt is on its way to paper. "Printed" only once the printer took the whole job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrintState {
+    Printing,
+    Printed,
+    /// Not printed (or perhaps partly, as `reason` says); the receipt stays queued, unprinted in
+    /// the engine, until a person prints it again with one key.
+    Failed(String),
 }
 
 /// How a product is delivered.

@@ -21,11 +21,24 @@ pub struct Settings {
     pub header: Vec<String>,
     /// Lock the till after this many idle seconds (0 = never).
     pub lock_after_secs: u64,
+    /// Print a receipt by itself when its operation completes (with a printer set up).
+    pub auto_print: bool,
+    /// Receipt kinds shown on the screen only, never printed by themselves (`p` still prints
+    /// them): `gift_balance` (balance enquiries, activation), `gift_sale`, `retail_order`, …
+    pub preview_only: Vec<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { printer: "none".into(), width: 42, locale: None, header: Vec::new(), lock_after_secs: 300 }
+        Settings {
+            printer: "none".into(),
+            width: 42,
+            locale: None,
+            header: Vec::new(),
+            lock_after_secs: 300,
+            auto_print: true,
+            preview_only: vec!["gift_balance".into()],
+        }
     }
 }
 
@@ -36,6 +49,11 @@ impl Settings {
     pub fn printer_configured(&self) -> bool {
         let p = self.printer.trim();
         !p.is_empty() && p != "none"
+    }
+
+    /// Whether a receipt of `kind` prints by itself when its operation completes.
+    pub fn auto_prints(&self, kind: &str) -> bool {
+        self.printer_configured() && self.auto_print && !self.preview_only.iter().any(|k| k.trim() == kind)
     }
 
     /// The settings file: `$TILL_SETTINGS` when set, else `settings.toml` in the platform config
@@ -83,9 +101,21 @@ mod tests {
             locale: Some("en-GB".into()),
             header: vec!["Open 8-18".into()],
             lock_after_secs: 60,
+            auto_print: false,
+            preview_only: vec!["gift_sale".into()],
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
+    }
+
+    #[test]
+    fn an_older_file_gets_auto_print_with_balance_enquiries_on_screen_only() {
+        let s: Settings = toml::from_str("printer = \"tcp://10.0.0.9\"\nwidth = 32").unwrap();
+        assert!(s.auto_prints("gift_sale") && s.auto_prints("retail_order"));
+        assert!(!s.auto_prints("gift_balance"));
+        let off = Settings { auto_print: false, ..s.clone() };
+        assert!(!off.auto_prints("gift_sale"));
+        assert!(!Settings::default().auto_prints("gift_sale"), "no printer, nothing prints");
     }
 
     #[test]

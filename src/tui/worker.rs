@@ -227,7 +227,10 @@ pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
             let (view, printed) = calls::reprint(link, local, &receipt_id).await;
             Reply::Reprint(view, printed)
         }
-        Request::Print { receipt_id } => Reply::Printed(calls::print(link, local, receipt_id).await),
+        Request::Print { receipt_id } => {
+            let result = calls::print(link, local, receipt_id.clone()).await;
+            Reply::ReceiptPrinted { receipt_id, result }
+        }
         Request::TestPrint { settings } => Reply::Printed(calls::test_print(local, &settings).await),
         Request::Manager(call) => Reply::Manager(super::manager_calls::perform(link, local, call).await),
     }

@@ -48,6 +48,13 @@ impl Till {
         Till::with_client(dir, engine, server, client).await
     }
 
+    /// A till with these settings (a capture printer, say), live or in training.
+    pub async fn with_settings(settings: Settings, training: bool) -> Till {
+        let (dir, engine, server) = engine().await;
+        let client = Client::new(&server.base_url(), "").unwrap();
+        Till::build(dir, engine, server, client, settings, training).await
+    }
+
     /// A till whose client is `client` (e.g. pointed at a fault-injecting proxy).
     pub async fn with_client(
         dir: tempfile::TempDir,
@@ -55,11 +62,22 @@ impl Till {
         server: till::api::serve::ServerHandle,
         client: Client,
     ) -> Till {
+        Till::build(dir, engine, server, client, Settings::default(), false).await
+    }
+
+    async fn build(
+        dir: tempfile::TempDir,
+        engine: till::engine::Engine,
+        server: till::api::serve::ServerHandle,
+        client: Client,
+        settings: Settings,
+        training: bool,
+    ) -> Till {
         let settings_path = dir.path().join("config").join("settings.toml");
-        let ctx = Ctx::new(Settings::default(), false, "test".into());
+        let ctx = Ctx::new(settings.clone(), training, "test".into());
         let mut app = App::new(ctx, Theme::MONO);
         app.update(Msg::Tick("12:00".into()));
-        let local = Local::new(Some(settings_path), time::UtcOffset::UTC, Settings::default(), false);
+        let local = Local::new(Some(settings_path), time::UtcOffset::UTC, settings, training);
         let mut t = Till { app, link: Link::ready(client), local, server, engine, dir, keys: 0 };
         t.settle().await;
         t
@@ -110,6 +128,34 @@ impl Till {
     pub async fn swipe(&mut self, track2: &str) {
         let swipe = Swipe::parse(&format!(";{track2}?")).expect("a track 2");
         self.app.update(Msg::Input(Input::Swipe(swipe)));
+        self.settle().await;
+    }
+
+    /// Raw key events as a terminal delivers them, each `gap_ms` after the one before, through
+    /// the same input resolver the event loop feeds (`Resolver::push`, and `flush_due` when its
+    /// deadline passes before the next key): the resolver, not the test, decides what is a scan,
+    /// a swipe or typing. Time is virtual, so a loaded machine sees the same gaps.
+    pub async fn raw(&mut self, keys: &[(KeyCode, u64)]) {
+        let mut resolver = till::tui::input::Resolver::new();
+        let mut at = std::time::Instant::now();
+        for &(code, gap_ms) in keys {
+            at += std::time::Duration::from_millis(gap_ms);
+            if let Some(deadline) = resolver.deadline().filter(|d| *d <= at) {
+                for input in resolver.flush_due(deadline) {
+                    self.app.update(Msg::Input(input));
+                }
+                self.settle().await;
+            }
+            for input in resolver.push(KeyEvent::new(code, KeyModifiers::NONE), at) {
+                self.app.update(Msg::Input(input));
+            }
+            self.settle().await;
+        }
+        if let Some(deadline) = resolver.deadline() {
+            for input in resolver.flush_due(deadline) {
+                self.app.update(Msg::Input(input));
+            }
+        }
         self.settle().await;
     }
 
@@ -186,4 +232,58 @@ pub fn terminal(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| app.render(f)).unwrap();
     t
+}
+
+/// A printer that is a file: every job the till sends is appended to it.
+pub struct CapturePrinter {
+    pub path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// `ESC @ ESC t 16`: how every job of the till starts (initialise, Windows-1252).
+pub const JOB_START: [u8; 5] = [0x1B, b'@', 0x1B, b't', 16];
+/// `ESC p 0 25 250`: the cash drawer pulse.
+pub const DRAWER_PULSE: [u8; 5] = [0x1B, b'p', 0, 25, 250];
+
+impl CapturePrinter {
+    pub fn new() -> CapturePrinter {
+        let dir = tempfile::tempdir().unwrap();
+        CapturePrinter { path: dir.path().join("printer.bin"), _dir: dir }
+    }
+
+    /// Settings printing to this file.
+    pub fn settings(&self) -> Settings {
+        Settings { printer: format!("file://{}", self.path.display()), ..Settings::default() }
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.path).unwrap_or_default()
+    }
+
+    /// The jobs received so far, each from its `ESC @` on.
+    pub fn jobs(&self) -> Vec<Vec<u8>> {
+        let bytes = self.bytes();
+        let starts: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i..].starts_with(&JOB_START)).collect();
+        starts
+            .iter()
+            .enumerate()
+            .map(|(k, &s)| bytes[s..starts.get(k + 1).copied().unwrap_or(bytes.len())].to_vec())
+            .collect()
+    }
+
+    /// A job as readable text (`escpos::dump`).
+    pub fn text(job: &[u8]) -> String {
+        till::receipt::escpos::dump(job)
+    }
+}
+
+impl Default for CapturePrinter {
+    fn default() -> Self {
+        CapturePrinter::new()
+    }
+}
+
+/// Whether a job pulses the cash drawer.
+pub fn opens_drawer(job: &[u8]) -> bool {
+    job.windows(DRAWER_PULSE.len()).any(|w| w == DRAWER_PULSE)
 }

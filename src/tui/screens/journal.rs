@@ -176,7 +176,11 @@ impl Journal {
         let block = panel(&title, true, theme);
         let inner = block.inner(list_area);
         f.render_widget(block, list_area);
-        let [table_area, note_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+        // The note wraps rather than being cut at the panel's edge (at most three lines).
+        let note_width = usize::from(inner.width.saturating_sub(1).max(1));
+        let note_lines = self.note.as_ref().map_or(1, |(n, _)| n.chars().count().div_ceil(note_width).clamp(1, 3));
+        let [table_area, note_area] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(note_lines as u16)]).areas(inner);
         if self.loading {
             f.render_widget(Paragraph::new(Span::styled(" Loading…", theme.muted)), table_area);
         } else if self.entries.is_empty() {
@@ -212,10 +216,9 @@ impl Journal {
         }
         if let Some((n, danger)) = &self.note {
             f.render_widget(
-                Paragraph::new(Line::from(Span::styled(
-                    format!(" {n}"),
-                    if *danger { theme.danger } else { theme.ok },
-                ))),
+                Paragraph::new(Line::from(Span::styled(n.clone(), if *danger { theme.danger } else { theme.ok })))
+                    .wrap(ratatui::widgets::Wrap { trim: true })
+                    .block(ratatui::widgets::Block::default().padding(ratatui::widgets::Padding::left(1))),
                 note_area,
             );
         }

@@ -199,3 +199,58 @@ impl Screen {
         }
     }
 }
+
+/// What the result pane says about its receipt: printing, printed (only once the printer took
+/// it), not printed and why (with the key that prints it), or on the screen only. The flag says
+/// the cashier must act on it.
+pub fn receipt_note(ctx: &Ctx, receipt: Option<&super::model::ReceiptView>) -> Option<(String, bool)> {
+    use super::model::PrintState;
+    let id = receipt.and_then(|r| r.id.as_deref())?;
+    match ctx.print.as_ref().filter(|j| j.receipt_id == id).map(|j| &j.state) {
+        Some(PrintState::Printing) => Some(("Printing the receipt…".into(), false)),
+        Some(PrintState::Printed) => Some(("Receipt printed: hand it over.".into(), false)),
+        Some(PrintState::Failed(why)) => {
+            Some((format!("The receipt did not print ({}). p prints it once the printer is fixed.", why), true))
+        }
+        None if !ctx.settings.printer_configured() => {
+            Some(("No printer: the receipt is on the screen only.".into(), false))
+        }
+        None => Some(("p prints the receipt.".into(), false)),
+    }
+}
+
+/// The print key on a result: prints a receipt that has not printed, never a second original of
+/// one that has (a copy is a reprint marked DUPLICATE, from the journal).
+pub fn print_key(cx: &mut Cx, receipt: Option<&super::model::ReceiptView>) {
+    use super::model::PrintState;
+    let Some(id) = receipt.and_then(|r| r.id.clone()) else {
+        cx.error("Receipt", "There is no stored receipt for this operation.");
+        return;
+    };
+    if !cx.ctx.settings.printer_configured() {
+        cx.message(
+            "Receipt",
+            vec!["No printer is set up: the receipt is on the screen only.".into(), "Set one in Settings (s).".into()],
+        );
+        return;
+    }
+    let state = cx.ctx.print.as_ref().filter(|j| j.receipt_id == id).map(|j| j.state.clone());
+    match state {
+        Some(PrintState::Printing) => {}
+        Some(PrintState::Printed) => cx.message(
+            "Receipt",
+            vec![
+                "This receipt has printed.".into(),
+                "A copy is a reprint marked DUPLICATE: Journal (j), then p.".into(),
+            ],
+        ),
+        _ if receipt.is_some_and(|r| r.printed) => cx.message(
+            "Receipt",
+            vec![
+                "This receipt has printed.".into(),
+                "A copy is a reprint marked DUPLICATE: Journal (j), then p.".into(),
+            ],
+        ),
+        _ => cx.send(super::app::Request::Print { receipt_id: id }),
+    }
+}

@@ -56,7 +56,6 @@ pub struct Retail {
     retry_in: u8,
     pub outcome: Vec<String>,
     pub note: Option<(String, bool)>,
-    printed: bool,
     receipt_seq: u64,
     /// Lines of the receipt preview scrolled away.
     scroll: u16,
@@ -86,7 +85,6 @@ impl Retail {
             retry_in: 0,
             outcome: Vec::new(),
             note: None,
-            printed: false,
             receipt_seq: 0,
             scroll: 0,
         }
@@ -263,13 +261,8 @@ impl Retail {
             (Step::Done, Action::Up) => self.scroll = self.scroll.saturating_sub(1),
             (Step::Done, Action::Down) => self.scroll = self.scroll.saturating_add(1).min(200),
             (Step::Done, Action::Print) => {
-                match self.order.as_ref().and_then(|o| o.receipt.as_ref()).and_then(|r| r.id.clone()) {
-                    Some(id) => {
-                        self.printed = true;
-                        cx.send(Request::Print { receipt_id: id });
-                    }
-                    None => cx.error("Receipt", "There is no stored receipt for this sale."),
-                }
+                let receipt = self.order.as_ref().and_then(|o| o.receipt.clone());
+                super::print_key(cx, receipt.as_ref());
             }
             (Step::Done | Step::Stopped, Action::Submit) => {
                 let products = std::mem::take(&mut self.products);
@@ -693,13 +686,13 @@ impl Retail {
         f.render_widget(widgets::wrapped(lines, panel(title, true, theme)), area);
     }
 
-    fn render_done(&self, f: &mut Frame, area: Rect, o: &OrderView, _ctx: &Ctx, theme: &Theme, mut lines: Vec<Line>) {
-        lines.push(Line::from(Span::styled(" ✓ Sold. Hand over the receipt.", theme.ok)));
+    fn render_done(&self, f: &mut Frame, area: Rect, o: &OrderView, ctx: &Ctx, theme: &Theme, mut lines: Vec<Line>) {
+        lines.push(Line::from(Span::styled(" ✓ Sold.", theme.ok)));
         if let Some((note, _)) = &self.note {
             lines.push(Line::from(Span::styled(format!(" {note}"), theme.warn)));
         }
-        if self.printed {
-            lines.push(Line::from(Span::styled(" Receipt sent to the printer.", theme.muted)));
+        if let Some((note, act)) = super::receipt_note(ctx, o.receipt.as_ref()) {
+            lines.push(Line::from(Span::styled(format!(" {note}"), if act { theme.danger } else { theme.muted })));
         }
         let [info, paper] =
             Layout::vertical([Constraint::Length(lines.len() as u16 + 2), Constraint::Min(0)]).areas(area);

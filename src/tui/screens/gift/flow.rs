@@ -189,15 +189,8 @@ impl Gift {
             (Step::Result, Action::Up) => self.scroll = self.scroll.saturating_sub(1),
             (Step::Result, Action::Down) => self.scroll = self.scroll.saturating_add(1).min(200),
             (Step::Result, Action::Print) => {
-                if let Some(d) = &mut self.done {
-                    match d.outcome.receipt.as_ref().and_then(|r| r.id.clone()) {
-                        Some(id) => {
-                            d.printed = true;
-                            cx.send(Request::Print { receipt_id: id });
-                        }
-                        None => cx.error("Receipt", "There is no stored receipt for this operation."),
-                    }
-                }
+                let receipt = self.done.as_ref().and_then(|d| d.outcome.receipt.clone());
+                crate::tui::screens::print_key(cx, receipt.as_ref());
             }
             (Step::Amount(_), Action::NextField | Action::PrevField) => self.tip_focus = !self.tip_focus,
             (Step::Amount(kind), Action::Submit) => self.amount_entered(kind, cx),

@@ -88,8 +88,7 @@ impl Gift {
                     refund_of: None,
                     rest: None,
                 };
-                self.note =
-                    Some((format!("No answer from the engine ({why}). Making sure nothing was charged…"), true));
+                self.note = Some((format!("No answer from the engine ({why})."), true));
                 self.pending = Some(Pending {
                     op,
                     call: call.clone(),
@@ -214,7 +213,7 @@ impl Gift {
         };
         let tender = self.tender.take().filter(|_| outcome.kind.takes_tender());
         self.split = None;
-        self.done = Some(Done { outcome, tender, split, printed: false });
+        self.done = Some(Done { outcome, tender, split });
         self.scroll = 0;
         self.step = Step::Result;
     }

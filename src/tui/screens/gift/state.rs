@@ -48,7 +48,6 @@ pub struct Done {
     pub outcome: GiftOutcome,
     pub tender: Option<Tender>,
     pub split: Option<Split>,
-    pub printed: bool,
 }
 
 /// The last money-moving operation on this screen, for "reverse last".

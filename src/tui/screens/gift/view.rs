@@ -201,10 +201,10 @@ impl Gift {
         for m in &o.messages {
             lines.push(Line::from(Span::styled(format!(" {m}"), theme.muted)));
         }
-        if d.printed {
-            lines.push(Line::from(Span::styled(" Receipt sent to the printer.", theme.muted)));
+        if let Some((note, act)) = crate::tui::screens::receipt_note(ctx, o.receipt.as_ref()) {
+            lines.push(Line::from(Span::styled(format!(" {note}"), if act { theme.danger } else { theme.muted })));
         }
-        f.render_widget(Paragraph::new(lines).block(panel("Done", true, theme)), info);
+        f.render_widget(widgets::wrapped(lines, panel("Done", true, theme)), info);
         if let (Some(r), Some(paper)) = (&o.receipt, paper) {
             widgets::receipt(f, paper, "Receipt", &r.lines, self.scroll, theme);
         }
