@@ -4,6 +4,7 @@
 //! `cargo bench --bench reports` (optionally `-- OPERATIONS`). Goal: the Z computation at most 100 ms.
 //! Setup books the day through the engine (gift sells, reloads, redeems with tips, cash-outs at two
 //! tills in open shifts), 64 operations at a time so the ledger's group commit keeps it quick.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

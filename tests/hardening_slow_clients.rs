@@ -2,6 +2,7 @@
 //! that send half a request's headers and then nothing hold a bounded number of the server's
 //! descriptors and are each cut off by the header-read timeout; such a connection no longer keeps
 //! SIGTERM from stopping the server.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

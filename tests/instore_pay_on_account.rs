@@ -1,5 +1,6 @@
 //! Pay on account over a real socket: Create, Credit, Inquiry, Update, charges by authorised and
 //! unauthorised users, replays, the log, and the credit limit holding under 32 concurrent charges.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 mod instore_util;

@@ -1,6 +1,7 @@
 //! `X-Signature` over a real socket: missing, wrong key, one byte changed, an envelope whose
 //! payload is re-ordered or re-spaced, a GET whose query changed, the API key, unknown tenants;
 //! every refusal is 401 and changes nothing. Also: `x-correlation-id` is echoed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 mod instore_util;

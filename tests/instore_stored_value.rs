@@ -1,6 +1,7 @@
 //! The stored-value extension over real sockets: envelopes acknowledged at once, results POSTed
 //! signed to a local receiver (retried while it fails, kept across a server restart while it is
 //! down), one balance with `/gift`, Cancel, pre-loaded accounts, repeated `requestId`s, the log.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 mod instore_util;

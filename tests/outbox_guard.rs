@@ -3,6 +3,7 @@
 //! at delivery a name is resolved through the guard, so a name that leads to a refused address
 //! (DNS rebinding) gets no connection at all; redirects are never followed; what the allow-list
 //! lets through is delivered, signed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -3,6 +3,7 @@
 //! invalidated), paid-in, paid-out, a no-sale, a blind close within tolerance and one beyond it
 //! (refused without a manager, then approved), the X at close, the Z, and what the Z closes.
 //! Every report figure is checked against the ledger recomputed from the accounts' histories.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod manager_common;
 

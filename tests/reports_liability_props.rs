@@ -4,6 +4,7 @@
 //! the cent, and its movements explain the change.
 //!
 //! Operations run 64 at a time so the ledger's group commit keeps the 10,000 fast.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use proptest::prelude::*;
 use till::engine::cards::CardInfo;

@@ -1,5 +1,6 @@
 //! `/rest/v1` over a real socket: every route of wallet-spots-api.txt and the reference client's
 //! transactions, the status machines, and the errors in the reference shape.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 mod spots_util;

@@ -1,6 +1,7 @@
 //! Reservations as ledger holds, over a real socket: 20 concurrent reserves of one transaction
 //! (exactly one wins), a reservation that runs out (and its callbacks), and a SIGKILL between
 //! reserve and confirm (the hold survives and can be confirmed or revoked). `till verify` after each.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 mod spots_util;

@@ -2,6 +2,7 @@
 //! host, port and clock), and forgeries: every field changed by one byte, the body changed after
 //! signing, stale and future ts, a replayed nonce. Each refusal is a 401 in the seed's error shape
 //! and changes nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 mod spots_util;

@@ -3,6 +3,7 @@
 //! a second backend is added in one module. The scan reads every `.rs` file under `src/`, comments
 //! included (a driver named in a doc comment is usually a driver about to be used), and names the
 //! file and line of each mention.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 

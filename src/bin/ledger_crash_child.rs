@@ -4,6 +4,7 @@
 //!
 //! Output lines: `try-chain <id> <id> <id>`, `ack <id>`.
 //! Usage: ledger_crash_child <ledger file> <run number>
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::process::ExitCode;
