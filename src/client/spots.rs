@@ -7,6 +7,9 @@
 //! let spot = c.spot_by_code("PAYSERA*1:TABLE1").await?;
 //! ```
 
+/// The `/rest/v1` wire types, for the screen (which sees only `client`).
+pub use crate::wire::spots as wire;
+
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

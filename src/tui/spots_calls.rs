@@ -5,8 +5,8 @@ use super::model::CallError;
 use super::screens::spots::{OrderLine, SpotLine, SpotsCall, SpotsOutcome};
 use super::worker::{Link, call_error};
 use crate::client::spots::SpotsClient;
+use crate::client::spots::wire as w;
 use crate::money::{Currency, Money};
-use crate::wire::spots as w;
 
 fn order_line(o: &w::Order) -> OrderLine {
     let t = o.transaction.as_ref();
