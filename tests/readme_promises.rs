@@ -6,6 +6,7 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -65,17 +66,29 @@ fn serve_once(dir: &std::path::Path, level: &str) -> String {
     line
 }
 
+/// Everything in the data directory's logs (`till.YYYY-MM-DD.log`, rotated daily).
+fn logs(dir: &Path) -> String {
+    let mut out = String::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("till.") && name.ends_with(".log") {
+            out.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+    }
+    out
+}
+
 #[test]
 fn logs_go_to_till_log_at_the_level_rust_log_sets() {
     let dir = tempfile::tempdir().unwrap();
     let line = serve_once(dir.path(), "info");
     assert!(line.contains("http://127.0.0.1:"), "{line}");
-    let log = std::fs::read_to_string(dir.path().join("till.log")).expect("till.log in the data directory");
+    let log = logs(dir.path());
     assert!(log.contains("till serve started"), "info lines at RUST_LOG=info:\n{log}");
 
     let quiet = tempfile::tempdir().unwrap();
     serve_once(quiet.path(), "error");
-    let log = std::fs::read_to_string(quiet.path().join("till.log")).unwrap_or_default();
+    let log = logs(quiet.path());
     assert!(!log.contains("till serve started"), "RUST_LOG=error keeps info lines out:\n{log}");
 }
 
