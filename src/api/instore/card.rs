@@ -144,8 +144,10 @@ fn money(a: &MinorAmount, field: &str) -> std::result::Result<Money, InstoreFail
 }
 
 #[utoipa::path(post, path = "/instore/collect_credit_payment", tag = "instore", request_body = CollectCreditPaymentRequest,
-    description = "Authorises and collects by the simulator's rules (the README's demo set). Idempotent by reference \
-        (else cartKey): a replay returns the first reply.",
+    description = "Authorises and collects by the simulator's rules (the README's demo set). amount is ours: \
+        {amount, precision, currency} in minor units. Idempotent by reference (else cartKey): a replay returns the \
+        first reply. A no_answer rule keeps silent at most [instore.card] pos_wait_seconds (≤ 25), then answers \
+        status timeout; a reference closed by cancel_credit_payment answers status canceled and charges nothing.",
     responses((status = 200, body = CardReply), (status = "4XX", body = InstoreError)))]
 async fn collect(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<CardReply> {
     let t = signature::plain(&s.engine, &headers, &body)?;
