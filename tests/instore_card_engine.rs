@@ -196,3 +196,35 @@ async fn settlement_pays_clearing_out_and_ends_cancelling() {
     let report = s.engine.ledger().verify().unwrap();
     assert!(report.violations.is_empty(), "{report:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_settles_at_the_daily_cutoff() {
+    let s = sim("\n[instore.card]\nsettle_at_utc = \"23:00\"\n").await;
+    // Tomorrow (UTC), ten seconds before the cutoff.
+    let today = s.engine.now_secs().div_euclid(86_400) * 86_400;
+    s.clock.set_ns(((today + 86_400 + 23 * 3600 - 10) * 1_000_000_000) as u64);
+    let _bg = till::engine::extensions::background::start(&s.engine).unwrap();
+    s.post("collect_credit_payment", &collect("d-1", "4242424242424242", 1234)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(settlement::batches(&s.engine, None, None).unwrap().is_empty(), "not before the cutoff");
+    s.clock.advance_secs(11);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let batches = loop {
+        let b = settlement::batches(&s.engine, None, None).unwrap();
+        if !b.is_empty() || Instant::now() > deadline {
+            break b;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(batches.iter().map(|b| (b.payments, b.net)).collect::<Vec<_>>(), vec![(1, 1234)]);
+    // Once a cutoff: a second later nothing more is settled, even with a new payment.
+    s.post("collect_credit_payment", &collect("d-2", "4242424242424242", 100)).await;
+    s.clock.advance_secs(1);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(settlement::batches(&s.engine, None, None).unwrap().len(), 1);
+    // The next day's cutoff settles it.
+    s.clock.advance_secs(86_400);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let nets: Vec<i64> = settlement::batches(&s.engine, None, None).unwrap().iter().map(|b| b.net).collect();
+    assert_eq!(nets, vec![1234, 100]);
+}

@@ -61,6 +61,9 @@ pub struct SimulatorConfig {
     /// How long a POS waits for an answer: a `no_answer` rule stays silent at most this long
     /// (then answers a timeout failure). Never more than [`MAX_POS_WAIT_SECONDS`].
     pub pos_wait_seconds: u64,
+    /// `HH:MM` (UTC): the server settles card clearing once a day at this time (the processor's
+    /// cutoff). Unset: only `till extension settle` does.
+    pub settle_at_utc: Option<String>,
     /// Checked in order; the first that matches decides. No match: approved.
     pub rules: Vec<Rule>,
 }
@@ -74,6 +77,7 @@ impl Default for SimulatorConfig {
             default_card: "4242424242424242".into(),
             hold_seconds: 7 * 24 * 3600,
             pos_wait_seconds: MAX_POS_WAIT_SECONDS,
+            settle_at_utc: None,
             rules: vec![
                 Rule { code: Some("05".into()), ..card("4000000000000002", Outcome::Declined) },
                 Rule { code: Some("51".into()), ..card("4000000000009995", Outcome::Declined) },

@@ -159,6 +159,33 @@ pub fn settle_all_blocking(engine: &Engine) -> Result<Vec<Batch>, ExtError> {
     Ok(out)
 }
 
+/// [`settle_all_blocking`] from async code (the server's daily settlement).
+pub async fn settle_all(engine: &Engine) -> Result<Vec<Batch>, ExtError> {
+    let pairs = engine.ledger().read_sql_async(|sql| Ok::<_, ExtError>(repo::card_tenants(sql)?)).await?;
+    let mut out = Vec::new();
+    for (tenant, cur) in pairs {
+        if let Some(b) = settle(engine, &tenant, &cur).await? {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+/// The latest daily cutoff at or before `now_secs` (Unix seconds, UTC) for a cutoff of
+/// `minute_of_day` minutes after midnight UTC.
+pub fn last_cutoff(now_secs: i64, minute_of_day: u32) -> i64 {
+    let day = now_secs.div_euclid(86_400) * 86_400;
+    let cut = day + i64::from(minute_of_day) * 60;
+    if cut <= now_secs { cut } else { cut - 86_400 }
+}
+
+/// Parses `HH:MM` into minutes after midnight.
+pub fn parse_cutoff(text: &str) -> Option<u32> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60 && text.trim().len() == 5).then_some(h * 60 + m)
+}
+
 /// Settlement batches, oldest first (optionally of one tenant and currency).
 pub fn batches(engine: &Engine, tenant: Option<&str>, currency: Option<&str>) -> Result<Vec<Batch>, ExtError> {
     engine.ledger().read_sql(|sql| Ok::<_, ExtError>(repo::batches(sql, tenant, currency)?))
@@ -188,4 +215,22 @@ pub async fn unsettled(engine: &Engine) -> Result<Vec<Unsettled>, ExtError> {
             Ok::<_, ExtError>(out)
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cutoffs_are_the_latest_passed_minute_of_the_day() {
+        assert_eq!(parse_cutoff("23:30"), Some(23 * 60 + 30));
+        assert_eq!(parse_cutoff("00:00"), Some(0));
+        for bad in ["24:00", "7:00", "12:60", "noon", ""] {
+            assert_eq!(parse_cutoff(bad), None, "{bad}");
+        }
+        let day = 20_000 * 86_400;
+        assert_eq!(last_cutoff(day + 3_600, 30), day + 1_800, "01:00 → today's 00:30");
+        assert_eq!(last_cutoff(day + 600, 30), day + 1_800 - 86_400, "00:10 → yesterday's 00:30");
+        assert_eq!(last_cutoff(day + 1_800, 30), day + 1_800, "at the cutoff itself");
+    }
 }
