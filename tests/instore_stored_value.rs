@@ -184,7 +184,31 @@ async fn created_cards_are_gift_cards_of_the_program() {
         (Some("Promotional"), Some("Active")),
         "{c}"
     );
-    assert_eq!(rx.result("n-4").await["result"], "Failure");
+    // Inactive with an opening balance: issued holding its value, not usable until activated.
+    let d = rx.result("n-4").await;
+    assert_eq!(
+        (d["result"].as_str(), d["data"]["type"].as_str(), d["data"]["status"].as_str(), balance(&d)),
+        (Some("Success"), Some("GiftCard"), Some("Inactive"), 500),
+        "{d}"
+    );
+    let held = d["data"]["number"].as_str().unwrap().to_string();
+    let redeem = |rid: &str| {
+        json!({"requestId": rid, "locationId": "A1234", "action": "Redeem", "number": held,
+            "amount": {"amount": 100, "precision": 2, "currency": "EUR"}, "session_id": "s", "reference": "o"})
+        .to_string()
+    };
+    s.envelope("/instore/storedvaluecard_process", &redeem("n-4r"), "n-4r", &cb).await;
+    let refused = rx.result("n-4r").await;
+    assert_eq!(refused["result"], "Failure", "an inactive card cannot be redeemed: {refused}");
+    s.envelope(&format!("/instore/storedvaluecard/{held}"), &lookup("n-4l", &held, None), "n-4l", &cb).await;
+    let looked = rx.result("n-4l").await;
+    assert_eq!((looked["data"]["status"].as_str(), balance(&looked)), (Some("Inactive"), 500), "{looked}");
+    // The store activates it at the till (/gift); from then on it is one balance everywhere.
+    let (st, g) = s.gift("/gift/activate.json", json!({"cardInfo": {"printedCardNumber": held}})).await;
+    assert_eq!((st, g["currentBalance"].as_str()), (200, Some("5.00")), "{g}");
+    s.envelope("/instore/storedvaluecard_process", &redeem("n-4s"), "n-4s", &cb).await;
+    let spent = rx.result("n-4s").await;
+    assert_eq!((spent["result"].as_str(), balance(&spent)), (Some("Success"), 400), "{spent}");
     // The new card works at /gift.
     let n = a["data"]["number"].as_str().unwrap();
     let (st, g) = s.gift("/gift/balance.json", json!({"cardInfo": {"printedCardNumber": n}})).await;

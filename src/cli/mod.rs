@@ -217,6 +217,21 @@ pub enum ExtensionCommand {
         #[arg(long, value_name = "KEY")]
         api_key: Option<String>,
     },
+    /// Settle the card simulator's clearing: one batch per tenant and currency with anything
+    /// collected or refunded since the last, printed as one JSON line each.
+    Settle {
+        /// Only this tenant (default: every tenant with card payments).
+        #[arg(long)]
+        tenant: Option<String>,
+        /// With --tenant: the currency (default EUR).
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+    },
+    /// Print every settlement batch, oldest first, one JSON line each.
+    Settlements {
+        #[arg(long)]
+        tenant: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -302,6 +317,12 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Extension(ExtensionCommand::Create { tenant, api_key })) => {
             extension::create(&cli.global, &tenant, api_key.as_deref())
+        }
+        Some(Command::Extension(ExtensionCommand::Settle { tenant, currency })) => {
+            extension::settle(&cli.global, tenant.as_deref(), &currency)
+        }
+        Some(Command::Extension(ExtensionCommand::Settlements { tenant })) => {
+            extension::settlements(&cli.global, tenant.as_deref())
         }
         Some(Command::User(UserCommand::Add { number, name, role, pin })) => {
             user::add(&cli.global, number, &name, &role, &pin)

@@ -58,6 +58,9 @@ pub mod code {
     /// What customers paid for third-party gift cards, per currency (credit balance): the other
     /// side of the retail tender leg into a drawer or card clearing.
     pub const RETAIL_TENDER: u16 = 27;
+    /// What the card processor paid out to the store for its card clearing, per extension tenant
+    /// (debit balance: money at the bank; a settlement batch moves clearing here).
+    pub const CARD_PAYOUTS: u16 = 40;
 }
 
 /// Transfer codes (the ledger's `code` field on transfers): which business operation made it.
@@ -84,6 +87,8 @@ pub mod transfer_code {
     pub const CARD_AUTH: u16 = 401;
     pub const CARD_REFUND: u16 = 402;
     pub const CARD_CANCEL: u16 = 403;
+    /// A settlement batch: card clearing paid out (or, when negative, taken back) by the processor.
+    pub const CARD_SETTLE: u16 = 404;
     /// Pay on account: credit limit granted or lowered, a payment in, a charge out.
     pub const POA_CREDIT_LINE: u16 = 411;
     pub const POA_PAYMENT: u16 = 412;

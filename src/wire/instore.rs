@@ -213,7 +213,11 @@ pub struct CreateCreditRefundRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CancelCreditPaymentRequest {
-    pub processor_id: String,
+    /// The payment to cancel (else `reference`).
+    pub processor_id: Option<String>,
+    /// Ours: the `reference` of the collect, for a POS that never got a processor_id (a collect
+    /// that did not answer in time).
+    pub reference: Option<String>,
     pub last4: Option<String>,
     pub brand: Option<String>,
     pub account_type: Option<String>,

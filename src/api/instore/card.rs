@@ -144,8 +144,10 @@ fn money(a: &MinorAmount, field: &str) -> std::result::Result<Money, InstoreFail
 }
 
 #[utoipa::path(post, path = "/instore/collect_credit_payment", tag = "instore", request_body = CollectCreditPaymentRequest,
-    description = "Authorises and collects by the simulator's rules (the README's demo set). Idempotent by reference \
-        (else cartKey): a replay returns the first reply.",
+    description = "Authorises and collects by the simulator's rules (the README's demo set). amount is ours: \
+        {amount, precision, currency} in minor units. Idempotent by reference (else cartKey): a replay returns the \
+        first reply. A no_answer rule keeps silent at most [instore.card] pos_wait_seconds (≤ 25), then answers \
+        status timeout; a reference closed by cancel_credit_payment answers status canceled and charges nothing.",
     responses((status = 200, body = CardReply), (status = "4XX", body = InstoreError)))]
 async fn collect(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<CardReply> {
     let t = signature::plain(&s.engine, &headers, &body)?;
@@ -246,11 +248,18 @@ async fn refund(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> R
 }
 
 #[utoipa::path(post, path = "/instore/cancel_credit_payment", tag = "instore", request_body = CancelCreditPaymentRequest,
-    description = "Voids an authorisation, or reverses a collected payment nothing was refunded from. Cancelling again \
-        answers the cancelled payment again.",
+    description = "Voids an authorisation, or reverses a collected payment that was neither settled nor partly \
+        refunded (after settlement: create_credit_refund). Cancelling again answers the cancelled payment again. \
+        Ours: with no processor_id, the payment is named by the collect's reference (what a POS has after a collect \
+        that never answered); if nothing was collected under it, the reference is closed: Success, status canceled, \
+        and a collect with that reference arriving later charges nothing.",
     responses((status = 200, body = CardReply), (status = "4XX", body = InstoreError)))]
 async fn cancel(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<CardReply> {
     let t = signature::plain(&s.engine, &headers, &body)?;
     let r: CancelCreditPaymentRequest = parse_object(&body)?;
-    Ok(Json(reply(engine_card::cancel(&s.engine, &t.id, &r.processor_id).await?)))
+    let by = engine_card::CancelBy {
+        processor_id: r.processor_id.filter(|s| !s.trim().is_empty()),
+        reference: r.reference.filter(|s| !s.trim().is_empty()),
+    };
+    Ok(Json(reply(engine_card::cancel(&s.engine, &t.id, by).await?)))
 }

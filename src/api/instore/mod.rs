@@ -170,6 +170,10 @@ pub fn doc() -> utoipa::openapi::OpenApi {
     tags((name = "instore", description = "Payment extensions (payment-extensions-api.txt). Every request carries \
         X-Signature: lowercase hex HMAC-SHA256, keyed with the tenant's verification key (till extension create), of \
         the raw body (plain POST), of JSON.stringify(payload) (stored-value envelope), or of JSON.stringify of the \
-        query parameters in order (GET). X-API-Key when the tenant has one; x-correlation-id is echoed."))
+        query parameters in order (GET). X-API-Key when the tenant has one; x-correlation-id is echoed. Shapes the \
+        seed leaves open are ours and marked so: collect_credit_payment's amount ({amount, precision, currency} in \
+        minor units), the card replies' amount/collected/refunded, credit_available_refund's data, cancel by \
+        reference, the stored-value callback body (StoredValueCallback) and storedvaluelog's reply, the wallet's \
+        refund amount and available, pay on account's log reply, and every error (InstoreError)."))
 )]
 struct Doc;

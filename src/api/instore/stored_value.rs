@@ -99,8 +99,12 @@ async fn accept<W: DeserializeOwned>(
 }
 
 #[utoipa::path(post, path = "/instore/storedvaluecard", tag = "instore", request_body = StoredValueEnvelope,
-    description = "Creates a gift card of the store's program (payload: StoredValueCardPayload). Answered at once with \
-        {requestId}; the result (StoredValueCallback) is POSTed to callbackUrl.",
+    description = "Creates a gift card of the store's program (payload: StoredValueCardPayload): GiftCard, ReturnCard \
+        or Promotional; Active or Inactive, either with an opening balance (ours: an Inactive card with a balance holds \
+        it and is blocked until the store activates it at /gift/activate.json). Answered at once with {requestId}; \
+        the result (StoredValueCallback, ours) is POSTed to callbackUrl with X-Signature (HMAC-SHA256 of the callback \
+        body with the tenant's key), x-correlation-id and X-Till-Callback-Id (the same on every retry), from a durable \
+        outbox, retried with backoff until a 2xx; statusUrl gets {requestId, status: Processing} for slow work.",
     responses((status = 200, body = StoredValueAck), (status = "4XX", body = InstoreError)))]
 async fn create(
     State(s): State<AppState>,

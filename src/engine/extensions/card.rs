@@ -42,6 +42,9 @@ pub struct Payment {
     pub verify_signature: bool,
     /// The issuer's response code, "00" when approved.
     pub response_code: String,
+    /// The settlement batch that paid it out; from then on it can be refunded, not cancelled.
+    #[serde(default)]
+    pub settled_in: Option<String>,
 }
 
 impl Payment {
@@ -125,7 +128,7 @@ fn brand(card: &str) -> &'static str {
     }
 }
 
-fn clearing(tenant: &str, ledger: u32) -> u128 {
+pub(super) fn clearing(tenant: &str, ledger: u32) -> u128 {
     account_id(code::CARD_CLEARING, ledger, &format!("instore:{tenant}"))
 }
 
@@ -189,12 +192,19 @@ pub async fn collect(engine: &Engine, tenant: &str, c: Collect, fingerprint: &st
     }
     let amount = c.amount.minor();
     let rule = cfg.card.rules.iter().find(|r| r.matches(&card, amount)).cloned().unwrap_or_default();
+    let once = Once::new(tenant, "collect_credit_payment", key, fingerprint);
     if rule.outcome == Outcome::NoAnswer {
         // The processor never answers: the POS sees a failure after the wait, and nothing is held.
-        tokio::time::sleep(std::time::Duration::from_secs(rule.seconds.unwrap_or(30).min(25))).await;
+        // A payment the POS cancelled meanwhile (by reference) answers that cancel instead.
+        silent_for(engine, cfg.card.silence_seconds(&rule)).await;
+        let (t, o) = (tenant.to_string(), once.clone());
+        let stored =
+            engine.ledger().read_sql(move |sql| Ok::<_, ExtError>(repo::stored_reply(sql, &t, o.action, &o.key)?))?;
+        if let Some((_, reply)) = stored.filter(|(fp, _)| fp == super::TOMBSTONE) {
+            return serde_json::from_str(&reply).map_err(|e| ExtError::Internal(format!("stored reply: {e}")));
+        }
         return Ok(CardReply::failure("timeout", "91", "No answer from the card processor.", None));
     }
-    let once = Once::new(tenant, "collect_credit_payment", key, fingerprint);
     let tenant = tenant.to_string();
     let capture_enabled = cfg.card.capture_enabled;
     let hold_seconds = cfg.card.hold_seconds;
@@ -219,6 +229,7 @@ pub async fn collect(engine: &Engine, tenant: &str, c: Collect, fingerprint: &st
                     status: "declined".into(),
                     verify_signature: rule.outcome == Outcome::Signature,
                     response_code: "00".into(),
+                    settled_in: None,
                 };
                 if rule.outcome == Outcome::Declined {
                     p.response_code = rule.code.clone().unwrap_or_else(|| "05".into());
@@ -265,6 +276,21 @@ pub async fn collect(engine: &Engine, tenant: &str, c: Collect, fingerprint: &st
             })
         })
         .await
+}
+
+/// Keeps silent for `secs` seconds on the engine's clock (a test's manual clock ends it at once
+/// when moved on), checking at least every 100 ms of real time.
+async fn silent_for(engine: &Engine, secs: u64) {
+    let deadline =
+        engine.now_ns().saturating_add(i64::try_from(secs.saturating_mul(1_000_000_000)).unwrap_or(i64::MAX));
+    loop {
+        let left = deadline.saturating_sub(engine.now_ns());
+        if left <= 0 {
+            return;
+        }
+        let step = u64::try_from(left).unwrap_or(u64::MAX).min(100_000_000);
+        tokio::time::sleep(std::time::Duration::from_nanos(step)).await;
+    }
 }
 
 fn post_of(hold: &NewTransfer, tenant: &str, processor_id: &str) -> NewTransfer {
@@ -406,66 +432,106 @@ pub async fn refund(engine: &Engine, tenant: &str, r: Refund, fingerprint: &str)
         .await
 }
 
-/// `cancel_credit_payment`: voids a hold, or reverses a collected payment before anything was
-/// refunded from it. Cancelling again answers the cancelled payment again.
-pub async fn cancel(engine: &Engine, tenant: &str, processor_id: &str) -> Result<CardReply, ExtError> {
-    let (tenant, processor_id) = (tenant.to_string(), processor_id.to_string());
+/// Which payment `cancel_credit_payment` cancels: by `processor_id`, else by the collect's
+/// `reference` (what a POS has after a collect that never answered).
+#[derive(Debug, Clone, Default)]
+pub struct CancelBy {
+    pub processor_id: Option<String>,
+    pub reference: Option<String>,
+}
+
+/// `cancel_credit_payment`: voids a hold, or reverses a collected payment before it was settled
+/// and before anything was refunded from it. Cancelling again answers the cancelled payment again.
+/// Named by a `reference` nothing was collected under, the reference is closed instead: a collect
+/// with it that arrives later (or is still waiting) answers "canceled" and charges nothing.
+pub async fn cancel(engine: &Engine, tenant: &str, by: CancelBy) -> Result<CardReply, ExtError> {
+    let tenant = tenant.to_string();
     engine
         .ledger()
         .write(move |tx| {
-            let Some(mut p) = repo::card_payment(tx.sql(), &tenant, &processor_id)? else {
-                return Ok(CardReply::failure("not_found", "", "No such payment.", None));
+            let found = match (&by.processor_id, &by.reference) {
+                (Some(id), _) => repo::card_payment(tx.sql(), &tenant, id)?,
+                (None, Some(re)) => repo::card_payment_by_field(tx.sql(), &tenant, "reference", re)?,
+                (None, None) => return Err(ExtError::Invalid("name the payment: processor_id or reference".into())),
             };
-            let ledger = ledger_of(&p)?;
-            let base = NewTransfer {
-                debit_account_id: clearing(&tenant, ledger),
-                credit_account_id: sales(&tenant, ledger),
-                ledger,
-                ..NewTransfer::default()
-            };
-            match p.status.clone().as_str() {
-                "canceled" => return Ok(CardReply::success("canceled", p)),
-                "requires_capture" => {
-                    let results = tx.create_transfers(&[NewTransfer {
-                        id: transfer_id(&format!("instore:card:{tenant}:{processor_id}:void")),
-                        pending_id: hold_id(&tenant, &processor_id),
-                        amount: u64::try_from(p.authorized).unwrap_or(0),
-                        code: transfer_code::CARD_AUTH,
-                        flags: TransferFlags::VOID_PENDING_TRANSFER,
-                        ..base
-                    }])?;
-                    match results.first() {
-                        Some(r) if r.is_success() => {}
-                        Some(CreateTransferResult::PendingTransferExpired) => {}
-                        other => return Err(ExtError::Internal(format!("card void: {other:?}"))),
-                    }
-                }
-                "approved" if p.refunded == 0 => {
-                    let results = tx.create_transfers(&[NewTransfer {
-                        id: transfer_id(&format!("instore:card:{tenant}:{processor_id}:cancel")),
-                        debit_account_id: sales(&tenant, ledger),
-                        credit_account_id: clearing(&tenant, ledger),
-                        amount: u64::try_from(p.collected).unwrap_or(0),
-                        code: transfer_code::CARD_CANCEL,
-                        ..base
-                    }])?;
-                    transfers_ok(&results, "card cancel")?;
-                    p.refunded = p.collected;
-                }
-                "approved" => {
-                    let msg = "Part of the payment was refunded; refund the rest instead of cancelling.";
-                    return Ok(CardReply::failure("approved", "", msg, Some(p)));
-                }
-                other => {
-                    let msg = format!("The payment is {other}; there is nothing to cancel.");
-                    return Ok(CardReply::failure(other, "", msg, Some(p)));
-                }
+            match (found, &by.reference) {
+                (Some(p), _) => cancel_in(tx, &tenant, p),
+                (None, Some(re)) if by.processor_id.is_none() => close_reference(tx, &tenant, re),
+                (None, _) => Ok(CardReply::failure("not_found", "", "No such payment.", None)),
             }
-            p.status = "canceled".into();
-            repo::update_card_payment(tx.sql(), &tenant, &p)?;
-            Ok(CardReply::success("canceled", p))
         })
         .await
+}
+
+/// Nothing was collected under `reference`: closes it, so a late collect charges nothing.
+fn close_reference(tx: &mut WriteTx<'_>, tenant: &str, reference: &str) -> Result<CardReply, ExtError> {
+    let reply =
+        CardReply { ok: true, error: None, status: "canceled".into(), code: "00".into(), payment: None, amount: None };
+    if repo::stored_reply(tx.sql(), tenant, "collect_credit_payment", reference)?.is_none() {
+        let late =
+            CardReply::failure("canceled", "", "The payment was cancelled by the POS; nothing was charged.", None);
+        let json = serde_json::to_string(&late).map_err(|e| ExtError::Internal(format!("reply: {e}")))?;
+        let once = Once::new(tenant, "collect_credit_payment", reference, super::TOMBSTONE);
+        repo::store_reply(tx.sql(), &once, &json, now(tx))?;
+    }
+    // Declined earlier, or closed just now: either way nothing is charged, which is what the POS asked.
+    Ok(reply)
+}
+
+fn cancel_in(tx: &mut WriteTx<'_>, tenant: &str, mut p: Payment) -> Result<CardReply, ExtError> {
+    let processor_id = p.processor_id.clone();
+    let ledger = ledger_of(&p)?;
+    let base = NewTransfer {
+        debit_account_id: clearing(tenant, ledger),
+        credit_account_id: sales(tenant, ledger),
+        ledger,
+        ..NewTransfer::default()
+    };
+    match p.status.clone().as_str() {
+        "canceled" => return Ok(CardReply::success("canceled", p)),
+        "requires_capture" => {
+            let results = tx.create_transfers(&[NewTransfer {
+                id: transfer_id(&format!("instore:card:{tenant}:{processor_id}:void")),
+                pending_id: hold_id(tenant, &processor_id),
+                amount: u64::try_from(p.authorized).unwrap_or(0),
+                code: transfer_code::CARD_AUTH,
+                flags: TransferFlags::VOID_PENDING_TRANSFER,
+                ..base
+            }])?;
+            match results.first() {
+                Some(r) if r.is_success() => {}
+                Some(CreateTransferResult::PendingTransferExpired) => {}
+                other => return Err(ExtError::Internal(format!("card void: {other:?}"))),
+            }
+        }
+        "approved" if p.settled_in.is_some() => {
+            let msg = "The payment was settled; refund it instead of cancelling.";
+            return Ok(CardReply::failure("approved", "", msg, Some(p)));
+        }
+        "approved" if p.refunded == 0 => {
+            let results = tx.create_transfers(&[NewTransfer {
+                id: transfer_id(&format!("instore:card:{tenant}:{processor_id}:cancel")),
+                debit_account_id: sales(tenant, ledger),
+                credit_account_id: clearing(tenant, ledger),
+                amount: u64::try_from(p.collected).unwrap_or(0),
+                code: transfer_code::CARD_CANCEL,
+                ..base
+            }])?;
+            transfers_ok(&results, "card cancel")?;
+            p.refunded = p.collected;
+        }
+        "approved" => {
+            let msg = "Part of the payment was refunded; refund the rest instead of cancelling.";
+            return Ok(CardReply::failure("approved", "", msg, Some(p)));
+        }
+        other => {
+            let msg = format!("The payment is {other}; there is nothing to cancel.");
+            return Ok(CardReply::failure(other, "", msg, Some(p)));
+        }
+    }
+    p.status = "canceled".into();
+    repo::update_card_payment(tx.sql(), tenant, &p)?;
+    Ok(CardReply::success("canceled", p))
 }
 
 #[cfg(test)]

@@ -58,6 +58,12 @@ pub struct SimulatorConfig {
     pub default_card: String,
     /// How long an authorisation hold lasts before it expires (released, no longer capturable).
     pub hold_seconds: u32,
+    /// How long a POS waits for an answer: a `no_answer` rule stays silent at most this long
+    /// (then answers a timeout failure). Never more than [`MAX_POS_WAIT_SECONDS`].
+    pub pos_wait_seconds: u64,
+    /// `HH:MM` (UTC): the server settles card clearing once a day at this time (the processor's
+    /// cutoff). Unset: only `till extension settle` does.
+    pub settle_at_utc: Option<String>,
     /// Checked in order; the first that matches decides. No match: approved.
     pub rules: Vec<Rule>,
 }
@@ -70,6 +76,8 @@ impl Default for SimulatorConfig {
             simulated: true,
             default_card: "4242424242424242".into(),
             hold_seconds: 7 * 24 * 3600,
+            pos_wait_seconds: MAX_POS_WAIT_SECONDS,
+            settle_at_utc: None,
             rules: vec![
                 Rule { code: Some("05".into()), ..card("4000000000000002", Outcome::Declined) },
                 Rule { code: Some("51".into()), ..card("4000000000009995", Outcome::Declined) },
@@ -88,6 +96,18 @@ impl Default for SimulatorConfig {
     }
 }
 
+/// The longest a POS platform waits for a card extension's answer (InStore's limit).
+pub const MAX_POS_WAIT_SECONDS: u64 = 25;
+
+impl SimulatorConfig {
+    /// How long a `no_answer` rule keeps silent: its `seconds` (default: the whole POS wait),
+    /// never longer than the POS waits.
+    pub fn silence_seconds(&self, rule: &Rule) -> u64 {
+        let wait = self.pos_wait_seconds.min(MAX_POS_WAIT_SECONDS);
+        rule.seconds.unwrap_or(wait).min(wait)
+    }
+}
+
 /// One simulator rule. Every condition given must hold; none given matches everything.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -102,7 +122,8 @@ pub struct Rule {
     pub code: Option<String>,
     /// Partial: how much is approved (minor units); never more than asked.
     pub approve: Option<i64>,
-    /// No answer: how long the simulator stays silent before it fails the request.
+    /// No answer: how long the simulator stays silent before it fails the request (at most
+    /// `pos_wait_seconds`; default all of it).
     pub seconds: Option<u64>,
     /// Shown as `account_type` (default "credit").
     pub account_type: Option<String>,
@@ -202,5 +223,18 @@ mod tests {
         assert!(cfg.peds[0].active);
         assert_eq!(cfg.callbacks.retry_base_ms, 10);
         assert_eq!(cfg.callbacks.max_attempts, 25);
+    }
+
+    #[test]
+    fn silence_never_outlasts_what_a_pos_waits() {
+        let mut c = SimulatorConfig::default();
+        let rule = |s: Option<u64>| Rule { outcome: Outcome::NoAnswer, seconds: s, ..Rule::default() };
+        assert_eq!(c.silence_seconds(&rule(Some(3))), 3);
+        assert_eq!(c.silence_seconds(&rule(Some(90))), 25);
+        assert_eq!(c.silence_seconds(&rule(None)), 25);
+        c.pos_wait_seconds = 10;
+        assert_eq!(c.silence_seconds(&rule(Some(20))), 10);
+        c.pos_wait_seconds = 600;
+        assert_eq!(c.silence_seconds(&rule(None)), 25, "configured past the POS limit: still 25");
     }
 }

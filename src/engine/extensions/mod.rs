@@ -25,6 +25,8 @@ pub mod card;
 pub mod config;
 pub mod pay_on_account;
 mod repo;
+mod schema;
+pub mod settlement;
 pub mod stored_value;
 pub mod tenants;
 pub mod wallet;
@@ -40,7 +42,7 @@ use crate::store::StoreError;
 pub use config::InstoreConfig;
 
 /// Domain tables of this area.
-pub const MIGRATIONS: &[Migration] = repo::MIGRATIONS;
+pub const MIGRATIONS: &[Migration] = schema::MIGRATIONS;
 
 /// Why a request could not be handled at all (business declines are replies, not errors).
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +102,10 @@ pub fn fingerprint(canonical: &[u8]) -> String {
     hex::encode(Sha256::digest(canonical))
 }
 
+/// The fingerprint of a closed key (a cancelled reference): every request with that key gets the
+/// stored reply, whatever its content.
+pub(crate) const TOMBSTONE: &str = "tombstone";
+
 /// Inside a write: the stored reply of `once`, or `f`'s reply, stored with it in the same commit.
 /// `f` returning `Err` rolls everything back and stores nothing (the request may be sent again).
 pub(crate) fn once_in<T, F>(tx: &mut WriteTx<'_>, once: &Once, f: F) -> Result<T, ExtError>
@@ -108,7 +114,7 @@ where
     F: FnOnce(&mut WriteTx<'_>) -> Result<T, ExtError>,
 {
     if let Some((fp, reply)) = repo::stored_reply(tx.sql(), &once.tenant, once.action, &once.key)? {
-        if fp != once.fingerprint {
+        if fp != once.fingerprint && fp != TOMBSTONE {
             return Err(ExtError::Conflict(format!(
                 "{} {:?} was already used for a different {} request.",
                 key_name(once.action),
@@ -136,12 +142,6 @@ fn key_name(action: &str) -> &'static str {
 /// The configured `[instore]` section (defaults: the demo simulator rules and PEDs).
 pub fn config(engine: &Engine) -> Result<InstoreConfig, ExtError> {
     Ok(engine.config().section::<InstoreConfig>("instore")?)
-}
-
-/// Nanoseconds since the Unix epoch by the wall clock (for retry times and log rows).
-pub(crate) fn wall_ns() -> i64 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)).unwrap_or(0)
 }
 
 /// `n` random bytes as lowercase hex.

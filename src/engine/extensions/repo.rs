@@ -3,154 +3,7 @@
 use super::ExtError;
 use super::Once;
 use super::card::Payment;
-use crate::ledger::Migration;
 use crate::store::{Row, Sql, StoreError, params};
-
-pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        component: "instore",
-        version: 1,
-        sql: "
-CREATE TABLE instore_tenants (
-    id TEXT PRIMARY KEY,
-    sealed_key BLOB NOT NULL,
-    api_key_sha256 TEXT,
-    created_at INTEGER NOT NULL
-);
--- The first reply of every state-changing request, by its idempotency key.
-CREATE TABLE instore_replies (
-    tenant TEXT NOT NULL,
-    action TEXT NOT NULL,
-    key TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    reply TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (tenant, action, key)
-);
-CREATE TABLE instore_card_payments (
-    tenant TEXT NOT NULL,
-    processor_id TEXT NOT NULL,
-    cart_key TEXT,
-    reference TEXT,
-    sale_id TEXT,
-    last4 TEXT NOT NULL,
-    brand TEXT NOT NULL,
-    account_type TEXT NOT NULL,
-    currency TEXT NOT NULL,
-    requested INTEGER NOT NULL,
-    authorized INTEGER NOT NULL,
-    collected INTEGER NOT NULL,
-    refunded INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    verify_signature INTEGER NOT NULL,
-    response_code TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (tenant, processor_id)
-);
-CREATE INDEX instore_card_by_cart ON instore_card_payments (tenant, cart_key, created_at);
-CREATE INDEX instore_card_by_reference ON instore_card_payments (tenant, reference, created_at);
-CREATE INDEX instore_card_by_sale ON instore_card_payments (tenant, sale_id, created_at);
--- Stored-value envelopes: acknowledged at once, worked on, their result kept for repeats.
-CREATE TABLE instore_sv_requests (
-    tenant TEXT NOT NULL,
-    request_id TEXT NOT NULL,
-    action TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    callback_url TEXT,
-    status_url TEXT,
-    correlation_id TEXT,
-    state TEXT NOT NULL,
-    result TEXT,
-    status_sent INTEGER NOT NULL DEFAULT 0,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (tenant, request_id)
-);
-CREATE INDEX instore_sv_requests_state ON instore_sv_requests (state, created_at);
--- The stored-value type of a gift card (GiftCard when the card never came through here).
-CREATE TABLE instore_sv_cards (
-    number TEXT PRIMARY KEY,
-    type TEXT NOT NULL,
-    issuer TEXT,
-    customer_id TEXT,
-    created_at INTEGER NOT NULL
-);
--- Loads and redeems made through the extension, so a Cancel can be checked against them.
-CREATE TABLE instore_sv_ops (
-    payment_id TEXT PRIMARY KEY,
-    tenant TEXT NOT NULL,
-    number TEXT NOT NULL,
-    action TEXT NOT NULL,
-    px_id TEXT NOT NULL
-);
-CREATE TABLE instore_poa_accounts (
-    tenant TEXT NOT NULL,
-    account_number TEXT NOT NULL,
-    company_name TEXT NOT NULL,
-    authorized_user_ids TEXT NOT NULL,
-    currency TEXT NOT NULL,
-    credit_limit INTEGER NOT NULL,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (tenant, account_number)
-);
-CREATE TABLE instore_poa_log (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    account_number TEXT NOT NULL,
-    action TEXT NOT NULL,
-    company_name TEXT,
-    authorized_user_id TEXT,
-    amount INTEGER NOT NULL,
-    currency TEXT NOT NULL,
-    session_id TEXT,
-    order_id TEXT,
-    status TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (tenant, id)
-);
-CREATE INDEX instore_poa_log_by_account ON instore_poa_log (tenant, account_number, created_at);
-",
-    },
-    Migration {
-        component: "instore",
-        version: 2,
-        sql: "
--- Single-use codes a wallet app shows (till wallet barcode).
-CREATE TABLE instore_wallet_codes (
-    code TEXT PRIMARY KEY,
-    wallet_id INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    used_by TEXT,
-    created_at INTEGER NOT NULL
-);
-CREATE TABLE instore_wallet_payments (
-    tenant TEXT NOT NULL,
-    transaction_id TEXT NOT NULL,
-    wallet_id INTEGER NOT NULL,
-    barcode TEXT NOT NULL,
-    currency TEXT NOT NULL,
-    total INTEGER NOT NULL,
-    tip INTEGER NOT NULL,
-    refunded INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    note TEXT,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (tenant, transaction_id)
-);
-CREATE TABLE instore_wallet_cancel_log (
-    tenant TEXT NOT NULL,
-    id TEXT NOT NULL,
-    transaction_id TEXT,
-    barcode TEXT,
-    reference TEXT,
-    response_code TEXT,
-    body TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    PRIMARY KEY (tenant, id)
-);
-",
-    },
-];
 
 // ---- wallet codes and payments
 
@@ -339,7 +192,7 @@ pub fn store_reply(sql: Sql<'_>, once: &Once, reply: &str, now: i64) -> Result<(
 // ---- card payments
 
 const PAYMENT_COLUMNS: &str = "processor_id, cart_key, reference, sale_id, last4, brand, account_type, currency, \
-     requested, authorized, collected, refunded, status, verify_signature, response_code";
+     requested, authorized, collected, refunded, status, verify_signature, response_code, settled_in";
 
 fn payment_row(r: &Row<'_, '_>) -> Result<Payment, StoreError> {
     Ok(Payment {
@@ -358,6 +211,7 @@ fn payment_row(r: &Row<'_, '_>) -> Result<Payment, StoreError> {
         status: r.get(12)?,
         verify_signature: r.get(13)?,
         response_code: r.get(14)?,
+        settled_in: r.get(15)?,
     })
 }
 
@@ -365,7 +219,7 @@ pub fn insert_card_payment(sql: Sql<'_>, tenant: &str, p: &Payment, now: i64) ->
     sql.execute(
         &format!(
             "INSERT INTO instore_card_payments (tenant, {PAYMENT_COLUMNS}, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
         ),
         params![
             tenant,
@@ -384,6 +238,7 @@ pub fn insert_card_payment(sql: Sql<'_>, tenant: &str, p: &Payment, now: i64) ->
             &p.status,
             p.verify_signature,
             &p.response_code,
+            p.settled_in.as_ref(),
             now
         ],
     )?;
@@ -435,6 +290,94 @@ pub fn card_payment_by_field(
         params![tenant, value],
         payment_row,
     )?)
+}
+
+/// Collected payments of `tenant` in `currency` not yet in a settlement batch.
+pub fn unsettled_card_payments(sql: Sql<'_>, tenant: &str, currency: &str) -> Result<Vec<Payment>, StoreError> {
+    sql.query_all(
+        &format!(
+            "SELECT {PAYMENT_COLUMNS} FROM instore_card_payments
+             WHERE tenant = ?1 AND currency = ?2 AND settled_in IS NULL AND collected > 0 ORDER BY created_at"
+        ),
+        params![tenant, currency],
+        payment_row,
+    )
+}
+
+pub fn mark_card_payment_settled(
+    sql: Sql<'_>,
+    tenant: &str,
+    processor_id: &str,
+    batch: &str,
+) -> Result<(), StoreError> {
+    sql.execute(
+        "UPDATE instore_card_payments SET settled_in = ?3 WHERE tenant = ?1 AND processor_id = ?2",
+        params![tenant, processor_id, batch],
+    )?;
+    Ok(())
+}
+
+/// Tenants with card payments in `currency`, or every (tenant, currency) pair.
+pub fn card_tenants(sql: Sql<'_>) -> Result<Vec<(String, String)>, StoreError> {
+    sql.query_all(
+        "SELECT DISTINCT tenant, currency FROM instore_card_payments ORDER BY tenant, currency",
+        params![],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+// ---- card settlements
+
+/// One settlement batch: the processor paid out `net` (negative: took it back).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BatchRow {
+    pub tenant: String,
+    pub batch_id: String,
+    pub currency: String,
+    /// Payments first settled in this batch.
+    pub payments: i64,
+    /// Collected since the previous batch.
+    pub gross: i64,
+    /// Refunded or cancelled since the previous batch.
+    pub refunds: i64,
+    pub net: i64,
+    /// Nanoseconds since the Unix epoch (engine clock).
+    pub created_at: i64,
+}
+
+pub fn insert_batch(sql: Sql<'_>, b: &BatchRow) -> Result<(), StoreError> {
+    sql.execute(
+        "INSERT INTO instore_card_settlements (tenant, batch_id, currency, payments, gross, refunds, net, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![&b.tenant, &b.batch_id, &b.currency, b.payments, b.gross, b.refunds, b.net, b.created_at],
+    )?;
+    Ok(())
+}
+
+/// Batches, oldest first: of one tenant and currency, or all of them.
+pub fn batches(sql: Sql<'_>, tenant: Option<&str>, currency: Option<&str>) -> Result<Vec<BatchRow>, StoreError> {
+    // Batches are few (one a day per tenant and currency): filtered here, one portable statement.
+    let all = sql.query_all(
+        "SELECT tenant, batch_id, currency, payments, gross, refunds, net, created_at FROM instore_card_settlements
+         ORDER BY created_at, batch_id",
+        params![],
+        |r| {
+            Ok(BatchRow {
+                tenant: r.get(0)?,
+                batch_id: r.get(1)?,
+                currency: r.get(2)?,
+                payments: r.get(3)?,
+                gross: r.get(4)?,
+                refunds: r.get(5)?,
+                net: r.get(6)?,
+                created_at: r.get(7)?,
+            })
+        },
+    )?;
+    Ok(all
+        .into_iter()
+        .filter(|b| tenant.is_none_or(|t| t == b.tenant) && currency.is_none_or(|c| c == b.currency))
+        .collect())
 }
 
 // ---- stored-value requests

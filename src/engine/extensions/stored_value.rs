@@ -10,7 +10,7 @@
 use rand::SeedableRng;
 use serde::{Deserialize, Serialize};
 
-use super::{ExtError, callbacks, config, repo, tenants, wall_ns};
+use super::{ExtError, callbacks, config, repo, tenants};
 use crate::engine::Engine;
 use crate::engine::accounts::transfer_code;
 use crate::engine::cards::{self, CardInfo, CardState};
@@ -167,7 +167,7 @@ pub async fn accept(engine: &Engine, env: Envelope) -> Result<Ack, ExtError> {
             })
             .collect(),
     };
-    let now = wall_ns();
+    let now = engine.now_ns();
     let tenant = tenants::find(engine, Some(&env.tenant))?;
     let cfg = config(engine)?.callbacks;
     let rows: Vec<repo::SvRequest> = subs
@@ -263,7 +263,7 @@ pub async fn process_accepted(engine: &Engine) -> Result<usize, ExtError> {
 async fn process(engine: &Engine, row: repo::SvRequest) -> Result<(), ExtError> {
     let cfg = config(engine)?.callbacks;
     let tenant = tenants::find(engine, Some(&row.tenant))?;
-    let now = wall_ns();
+    let now = engine.now_ns();
     let waited_ms = now.saturating_sub(row.created_at) / 1_000_000;
     if let Some(url) = row.status_url.clone().filter(|_| !row.status_sent && waited_ms >= cfg.status_after_ms as i64) {
         let body = serde_json::json!({"requestId": row.request_id, "status": "Processing"}).to_string();
@@ -417,12 +417,27 @@ async fn work(engine: &Engine, tenant: &str, action: SvAction, p: &Payload) -> R
             };
             let active = p.status.as_deref() == Some("Active");
             let kind = p.kind.clone().unwrap_or_else(|| "GiftCard".into());
-            if amount.minor() < 0 || (!active && amount.minor() > 0) {
-                return Ok((failure(&rid, "invalid_balance: an Inactive card starts with a zero balance"), effects));
+            if amount.minor() < 0 {
+                return Ok((failure(&rid, "invalid_balance: a card cannot start below zero"), effects));
             }
             let m = meta(&setup, tenant, p, ext.clone());
             let reply = if amount.minor() > 0 {
-                run(gift::execute(engine, m, Op::Sell { card: None, amount, tender: Tender::Card }).await)?
+                let sold = run(gift::execute(engine, m, Op::Sell { card: None, amount, tender: Tender::Card }).await)?;
+                match sold {
+                    // Inactive with an opening balance: issued with its value, then held until the
+                    // store activates it (`/gift/activate.json`). Its number is known to nobody
+                    // before this request's callback, so the moment it is active is harmless; a
+                    // retry finds both steps done (each replays by its external id).
+                    Ok(s) if !active => {
+                        let hold = meta(&setup, tenant, p, format!("{ext}:inactive"));
+                        let card = CardInfo {
+                            printed_card_number: Some(s.printed_card_number.clone()),
+                            ..CardInfo::default()
+                        };
+                        run(gift::execute(engine, hold, Op::Deactivate { card }).await)?
+                    }
+                    other => other,
+                }
             } else {
                 let number = register_for(engine, &setup, tenant, &rid).await?;
                 if active {
@@ -451,7 +466,12 @@ async fn work(engine: &Engine, tenant: &str, action: SvAction, p: &Payload) -> R
             match run(gift::balance(engine, m, card).await)? {
                 Ok(s) => success(&rid, data_of(engine, &setup, &number, &s.current_balance, None)?),
                 Err(e) if e.starts_with("card_inactive") || e.starts_with("card_deactivated") => {
-                    success(&rid, data_of(engine, &setup, &number, "0", None)?)
+                    // Not usable yet (or blocked): its status and what it holds, unless a PIN guards
+                    // that and cannot be checked on a card that is not active.
+                    match idle_balance(engine, &setup, &number)? {
+                        Some(b) => success(&rid, data_of(engine, &setup, &number, &b, None)?),
+                        None => failure(&rid, e),
+                    }
                 }
                 Err(e) => failure(&rid, e),
             }
@@ -507,6 +527,20 @@ async fn work(engine: &Engine, tenant: &str, action: SvAction, p: &Payload) -> R
         }
     };
     Ok((result, effects))
+}
+
+/// The balance (major units text) of a card that is not active, when no PIN guards it.
+fn idle_balance(engine: &Engine, setup: &Setup, number: &str) -> Result<Option<String>, ExtError> {
+    let Some(card) = engine.ledger().read_sql(|sql| cards::load_card(sql, number))? else {
+        return Ok(None);
+    };
+    if card.has_pin() {
+        return Ok(None);
+    }
+    let program = &setup.program;
+    let accounts = engine.ledger().lookup_accounts(&[program.account_of(number)])?;
+    let minor = accounts.first().map_or(0, |a| i64::try_from(a.credit_balance()).unwrap_or(0));
+    Ok(Some(Money::from_minor(minor, program.currency).to_plain_string()))
 }
 
 fn success(request_id: &str, data: SvData) -> SvResult {

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::repo::{self, WalletPayment};
-use super::{ExtError, Once, config, once_in, random_hex, wall_ns};
+use super::{ExtError, Once, config, once_in, random_hex};
 use crate::engine::Engine;
 use crate::engine::spots::wallets::{self, Decline};
 use crate::ledger::WriteTx;
@@ -60,7 +60,7 @@ pub fn issue_barcode_blocking(engine: &Engine, wallet_id: i64) -> Result<String,
     let seconds = config(engine)?.wallet.barcode_seconds;
     let code = new_code();
     let c = code.clone();
-    let now = wall_ns();
+    let now = engine.now_ns();
     let expires = now.saturating_add(i64::from(seconds).saturating_mul(1_000_000_000));
     engine.ledger().write_blocking(move |tx| {
         repo::insert_wallet_code(tx.sql(), &c, wallet_id, expires, now)?;
@@ -113,7 +113,7 @@ pub async fn pay(engine: &Engine, tenant: &str, p: Pay, fingerprint: &str) -> Re
                 if used.is_some() {
                     return Ok(WalletReply::decline("14", "The barcode was used already.", None));
                 }
-                if expires <= wall_ns() {
+                if expires <= i64::try_from(tx.now()).unwrap_or(i64::MAX) {
                     return Ok(WalletReply::decline("54", "The barcode has expired; show a new one.", None));
                 }
                 let w = crate::engine::spots::repo::wallet(tx.sql(), wallet_id)

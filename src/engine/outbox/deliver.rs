@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use rand::Rng;
@@ -23,10 +23,6 @@ const HEADER_SIGNATURE: &str = "Till-Webhook-Signature";
 /// Lanes looked at per round, and messages taken per lane.
 const LANES_PER_ROUND: u32 = 256;
 const PER_LANE: u32 = 16;
-
-fn wall_ns() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)).unwrap_or(0)
-}
 
 /// `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
 pub(crate) fn till_webhook_signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
@@ -64,7 +60,7 @@ fn http_client(guard: Arc<AddressGuard>) -> Result<reqwest::Client, EngineError>
 }
 
 /// Attempts one delivery; `Ok(())` on a 2xx.
-async fn attempt(http: &reqwest::Client, guard: &AddressGuard, d: &Due) -> Result<(), String> {
+async fn attempt(engine: &Engine, http: &reqwest::Client, guard: &AddressGuard, d: &Due) -> Result<(), String> {
     let url = guard.check_before_connect(&d.url).map_err(|e| format!("refused by the outbox's address guard: {e}"))?;
     let mut req = http.post(url).timeout(Duration::from_millis(d.retry.timeout_ms.max(1)));
     if !d.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
@@ -76,7 +72,7 @@ async fn attempt(http: &reqwest::Client, guard: &AddressGuard, d: &Due) -> Resul
     match &d.signing {
         Signing::None => {}
         Signing::TillWebhookV1 { secret } => {
-            let ts = wall_ns() / 1_000_000_000;
+            let ts = engine.now_secs();
             req = req
                 .header(HEADER_ID, &d.event_id)
                 .header(HEADER_TIMESTAMP, ts.to_string())
@@ -99,9 +95,10 @@ async fn attempt(http: &reqwest::Client, guard: &AddressGuard, d: &Due) -> Resul
 
 /// One attempt and its outcome recorded: delivered, retry later, or given up.
 async fn deliver_one(engine: &Engine, http: &reqwest::Client, guard: &AddressGuard, d: Due) -> Result<(), LedgerError> {
-    let outcome = attempt(http, guard, &d).await;
+    let outcome = attempt(engine, http, guard, &d).await;
     let attempts = d.attempts.saturating_add(1);
-    let now = wall_ns();
+    // The engine's one clock: retry times follow it, so a test's manual clock drives them too.
+    let now = engine.now_ns();
     let (state, next, error) = match outcome {
         Ok(()) => ("delivered", now, None),
         Err(e) if attempts >= d.retry.max_attempts => ("failed", now, Some(e)),
@@ -171,7 +168,7 @@ impl Deliverer {
     pub fn start_due(&mut self) -> Result<usize, LedgerError> {
         self.reap();
         let busy: HashSet<String> = self.busy.values().cloned().collect();
-        let now = wall_ns();
+        let now = self.engine.now_ns();
         let lanes = self.engine.ledger().read_sql(|sql| repo::due_lanes(sql, now, LANES_PER_ROUND))?;
         let mut handed = 0;
         for lane in lanes.into_iter().filter(|l| !busy.contains(l)) {
