@@ -160,3 +160,27 @@ async fn a_three_tender_split_that_fails_last_is_given_back_in_reverse() {
     assert!(matches!(r, AccountOutcome::Declined { .. }), "{r:?}");
     s.verify();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_default_takes_a_card_on_a_fresh_data_directory() {
+    // A fresh directory with nothing edited: no tenant made by hand, no [tenders] section.
+    let dir = common::DataDir::new();
+    let engine = till::engine::Engine::open(dir.path(), till::engine::OpenOptions::default()).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = till::api::serve::app(engine.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let cfg = till::cli::tenders::embedded(&engine, &url).unwrap();
+    assert_eq!((cfg.card.url.as_str(), cfg.card.tenant.as_str()), (url.as_str(), "till"));
+    // The own tenant's key is stable across calls (the same till restarted).
+    assert_eq!(till::cli::tenders::embedded(&engine, &url).unwrap().card.key, cfg.card.key);
+    let e = Ext::new(&cfg.card).unwrap();
+    let r = tender_pay::take_card(&e, &cfg.card.ped, &card("fresh-1", 1200, "4242424242424242")).await.unwrap();
+    assert!(matches!(r, CardOutcome::Approved(_)), "{r:?}");
+    // A wrong key is refused by the same engine: the default really signs.
+    let bad = Ext::new(&ExtensionConfig { key: "0".repeat(64), ..cfg.card.clone() }).unwrap();
+    let err = tender_pay::take_card(&bad, &cfg.card.ped, &card("fresh-2", 100, "4242424242424242")).await.unwrap_err();
+    assert!(matches!(err, till::client::ClientError::Declined { status: 401, .. }), "{err:?}");
+}
