@@ -8,6 +8,7 @@ mod report;
 mod retail;
 mod serve;
 mod spots;
+pub mod tenders;
 mod token;
 mod user;
 mod verify;

@@ -7,6 +7,8 @@
 //! | `retail`   | `/v1/...`                                 |
 //! | `till`     | `/till/v1` sessions                       |
 //! | `receipts` | `/till/v1` receipts and reprints          |
+//! | `tender`   | `[tenders]` config; signed `/instore` client (any extension) |
+//! | `tender_pay` | card, wallet, account tenders: take, cancel on no answer, undo |
 //!
 //! Every call ends in one of four ways besides success (see [`ClientError`]): the server could not
 //! be reached (nothing happened), the call timed out (the outcome is unknown and must be resolved),
@@ -17,6 +19,8 @@ pub mod receipts;
 pub mod reports;
 pub mod retail;
 pub mod spots;
+pub mod tender;
+pub mod tender_pay;
 pub mod till;
 
 use std::time::Duration;

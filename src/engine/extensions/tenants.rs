@@ -88,6 +88,19 @@ pub fn create_blocking(engine: &Engine, tenant: &str, api_key: Option<&str>) -> 
     Ok(key)
 }
 
+/// The till's own tenant on its embedded engine (the default tender extension): its key, made on
+/// first use and kept sealed like every tenant key, so a fresh data directory takes card, wallet
+/// and account tenders with no setup. Only code that wires the till to its own engine calls this.
+pub fn own_key_blocking(engine: &Engine, tenant: &str) -> Result<String, ExtError> {
+    check_id(tenant)?;
+    let t = tenant.to_string();
+    let rows = engine.ledger().read_sql(move |sql| repo::tenants(sql, Some(&t)))?;
+    match rows.into_iter().find(|r| r.id == tenant) {
+        Some(row) => open_key(engine, &row.sealed_key),
+        None => create_blocking(engine, tenant, None),
+    }
+}
+
 /// The tenant a request names; with no name, the only tenant when there is exactly one.
 pub fn find(engine: &Engine, tenant: Option<&str>) -> Result<Tenant, ExtError> {
     let rows = engine.ledger().read_sql(|sql| repo::tenants(sql, tenant))?;
