@@ -97,6 +97,7 @@ fn main() {
         to,
         currency: eur,
         default_terminal: "T01".into(),
+        spots: None,
     };
     let (read, rows) = best_of(5, || {
         engine
