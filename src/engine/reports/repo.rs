@@ -157,6 +157,16 @@ pub fn known_terminals(sql: Sql<'_>) -> Result<Vec<(String, String)>, StoreError
     )
 }
 
+/// Every terminal the till knows by name: shifts, retail orders and gift operations.
+pub fn terminal_names(sql: Sql<'_>) -> Result<Vec<String>, StoreError> {
+    sql.query_all(
+        "SELECT terminal FROM shifts UNION SELECT terminal_id FROM retail_orders
+         UNION SELECT terminal FROM gift_txns WHERE terminal IS NOT NULL",
+        params![],
+        |r| r.get(0),
+    )
+}
+
 /// A stored Z report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ZRow {
