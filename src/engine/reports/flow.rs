@@ -172,6 +172,9 @@ pub fn summarise(tx: &mut WriteTx<'_>, since: u64) -> Result<(), LedgerError> {
     Ok(())
 }
 
+/// (code, user data) of operations already counted (see [`rows`]).
+pub type Seeds = HashSet<(u16, i64)>;
+
 /// How far back the row-by-row path looks for the first legs of an operation whose later legs
 /// open its range (an operation's legs are one `create_transfers` call: nanoseconds apart).
 const SEED_NS: i64 = 1_000_000_000;
@@ -186,7 +189,7 @@ pub fn rows(
     from: i64,
     to: i64,
     unstable: &[i64],
-) -> Result<(Vec<TransferRow>, HashSet<(u16, i64)>), StoreError> {
+) -> Result<(Vec<TransferRow>, Seeds), StoreError> {
     let mut seeds = HashSet::new();
     if to <= from {
         return Ok((Vec::new(), seeds));

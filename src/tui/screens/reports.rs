@@ -99,13 +99,8 @@ impl Reports {
                 Binding::new(KeyCode::Esc, Action::Back),
             ];
         }
-        let mut b = vec![
-            Binding::ch('x', Action::ReportX),
-            Binding::ch('z', Action::ReportZ),
-            Binding::ch('h', Action::ReportHistory),
-            Binding::ch('l', Action::ReportLiability),
-            Binding::ch('s', Action::ReportSettlement),
-        ];
+        // What the shown report offers comes first: the footer is cut at the screen's width.
+        let mut b = Vec::new();
         if self.history.is_some() {
             b.push(Binding::new(KeyCode::Up, Action::Up));
             b.push(Binding::new(KeyCode::Down, Action::Down));
@@ -124,6 +119,13 @@ impl Reports {
         if self.is_settlement() {
             b.push(Binding::ch('t', Action::TopUp));
         }
+        b.extend([
+            Binding::ch('x', Action::ReportX),
+            Binding::ch('z', Action::ReportZ),
+            Binding::ch('h', Action::ReportHistory),
+            Binding::ch('l', Action::ReportLiability),
+            Binding::ch('s', Action::ReportSettlement),
+        ]);
         b.push(Binding::new(KeyCode::Esc, Action::Back));
         b
     }
@@ -354,7 +356,8 @@ impl Reports {
                 all.push(Line::from(Span::styled(format!(" {}", s.title), theme.title)));
                 for row in &s.rows {
                     let value = row_value(&r.sheet, row, locale);
-                    let label = format!("   {}", row.label.trim());
+                    // Sub-rows keep their indent (a day's figures, a clearing account).
+                    let label = format!("   {}", row.label.trim_end());
                     let pad = width.saturating_sub(label.chars().count() + value.chars().count() + 1).max(1);
                     all.push(Line::from(vec![
                         Span::styled(label, theme.label),
