@@ -2,8 +2,10 @@
 //! same rows (the same query, no sorting or summing) in the same run.
 //!
 //! `cargo bench --bench reports` (optionally `-- OPERATIONS`). Goal: the Z computation at most 100 ms.
-//! Setup books the day through the engine (gift sells, reloads, redeems with tips, cash-outs at two
-//! tills in open shifts), 64 operations at a time so the ledger's group commit keeps it quick.
+//! Setup books the day through the engine (gift sells, reloads, redeems with tips at two tills),
+//! 64 operations at a time so the ledger's group commit keeps it quick, on a manual clock that
+//! spreads them over a twelve-hour business day (08:00 to 20:00), as a store's day is: the Z reads
+//! the per-minute flows kept with the ledger (`engine/reports/flow.rs`), the baseline every row.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
@@ -30,7 +32,11 @@ fn main() {
     let ops: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
     let base = std::env::var_os("TILL_BENCH_DIR").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
     let dir = tempfile::tempdir_in(base).expect("temp dir");
-    let engine = Engine::open(dir.path(), OpenOptions { demo: true }).expect("engine");
+    // 2026-11-26 08:00 UTC, then 12 hours for the day's operations.
+    let start_ns: u64 = 1_795_680_000_000_000_000;
+    let clock = std::sync::Arc::new(till::ledger::ManualClock::new(start_ns));
+    let step_ns = 12 * 3_600 * 1_000_000_000u64 / ops.max(1) as u64;
+    let engine = Engine::open_with_clock(dir.path(), OpenOptions { demo: true }, clock.clone()).expect("engine");
     let eur = Currency::from_code("EUR").expect("EUR");
     let cards = till::engine::cards::generate(&engine, 2_000).expect("cards");
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
@@ -38,6 +44,7 @@ fn main() {
     let mut failed = 0usize;
     rt.block_on(async {
         for chunk in 0..ops.div_ceil(64) {
+            clock.set_ns(start_ns + chunk as u64 * 64 * step_ns);
             let mut set = tokio::task::JoinSet::new();
             for j in 0..64 {
                 let i = chunk * 64 + j;
@@ -88,7 +95,8 @@ fn main() {
         }
     });
     let setup = t0.elapsed();
-    let to = till::engine::reports::now_ns();
+    clock.set_ns(start_ns + 12 * 3_600 * 1_000_000_000);
+    let to = i64::try_from(till::ledger::Clock::now_ns(clock.as_ref())).expect("time");
     let scope = compute::Scope {
         store: Some("A1234".into()),
         terminal: None,
@@ -97,6 +105,7 @@ fn main() {
         to,
         currency: eur,
         default_terminal: "T01".into(),
+        spots: None,
     };
     let (read, rows) = best_of(5, || {
         engine

@@ -243,4 +243,20 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     assert_eq!(s, 200, "{settle}");
     assert_eq!(settle["data"]["total"]["orders"], 2);
     assert_eq!(settle["data"]["total"]["invalidations"], 1);
+    // Card clearing awaiting settlement: each terminal's line is its ledger account's balance.
+    let card = &settle["data"]["card_clearing"];
+    let lines = card["lines"].as_array().unwrap();
+    let mut sum = 0;
+    for (terminal, id) in [("T01", clearing[0]), ("T02", clearing[1])] {
+        let line = lines.iter().find(|l| l["name"] == terminal).unwrap_or_else(|| panic!("{terminal}: {card}"));
+        assert_eq!(line["account"], format!("{id:032x}"));
+        let acct = &e.ledger().lookup_accounts(&[id]).unwrap()[0];
+        let balance = acct.debits_posted as i64 - acct.credits_posted as i64;
+        assert_eq!(minor(&line["awaiting"]), balance, "{terminal}");
+        sum += balance;
+    }
+    assert!(sum > 0, "card payments were taken: {card}");
+    assert_eq!(minor(&card["awaiting"]), sum);
+    let text = settle["sheet"].to_string();
+    assert!(text.contains(&format!("T01 #{}", &format!("{:032x}", clearing[0])[24..])), "{text}");
 }

@@ -107,3 +107,40 @@ async fn a_close_beyond_the_tolerance_needs_a_manager_and_the_manager_sees_the_r
     t.press(KeyCode::Enter).await;
     t.expect("Z REPORT 1 · DUPLICATE");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_manager_tops_up_the_prepaid_balance_from_the_settlement_screen() {
+    let mut t = Till::start().await;
+    t.login("9001", "9999").await;
+    t.hotkey('m').await;
+    t.expect("X REPORT");
+    t.hotkey('s').await;
+    t.expect("SETTLEMENT");
+    t.expect_row("Available", "5.000,00 €");
+    // The settlement's own keys come first in the footer, so 80 columns still show them.
+    let footer = t.screen(80, 24).lines().last().unwrap_or_default().to_string();
+    assert!(footer.contains("top up prepaid") && footer.contains("print"), "{footer}");
+    t.hotkey('t').await;
+    t.expect("Top up the distributor's prepaid balance");
+    t.type_text("250,00").await;
+    // No reference: refused, nothing recorded.
+    t.press(KeyCode::Enter).await;
+    t.expect("Type the bank transfer's reference.");
+    t.type_text("BANK-4711").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Record this top-up?");
+    t.expect("250,00 € paid to the distributor, reference BANK-4711.");
+    t.press(KeyCode::Enter).await;
+    t.expect("Top-up recorded. Prepaid balance available: 5.250,00 €.");
+    t.expect_row("Available", "5.250,00 €");
+    // The same reference again records nothing: the screen says so.
+    t.hotkey('t').await;
+    t.type_text("250,00").await;
+    t.press(KeyCode::Tab).await;
+    t.type_text("BANK-4711").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Top up the distributor's prepaid balance");
+    t.press(KeyCode::Esc).await;
+    t.expect_row("Available", "5.250,00 €");
+}

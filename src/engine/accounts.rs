@@ -82,6 +82,9 @@ pub mod transfer_code {
     pub const WALLET_RESERVE: u16 = 302;
     pub const WALLET_CHARGE: u16 = 303;
     pub const WALLET_REFUND: u16 = 304;
+    /// A table order paid in cash at the till (spots board): drawer → the order's counter
+    /// account; `user_data_64` the order. Reported as a spot order under cash.
+    pub const SPOT_CASH: u16 = 305;
     /// Payment extensions: card authorisation hold (its capture and void carry the same code),
     /// refund, cancel of a collected payment.
     pub const CARD_AUTH: u16 = 401;

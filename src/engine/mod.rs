@@ -127,6 +127,8 @@ impl Engine {
         let fresh = !data_dir.join(LEDGER_FILE).exists();
         let config = EngineConfig::load_or_init(data_dir)?;
         let ledger = Ledger::open_with_clock(&data_dir.join(LEDGER_FILE), &migrations(), Arc::clone(&clock))?;
+        // Before any engine write, so every group's transfers are summarised for the reports.
+        ledger.set_group_hook(Arc::new(reports::flow::summarise))?;
         let secrets = secrets::Secrets::open_or_create(data_dir)?;
         let engine =
             Engine { inner: Arc::new(Inner { ledger, clock, config, data_dir: data_dir.to_path_buf(), secrets }) };

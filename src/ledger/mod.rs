@@ -337,6 +337,11 @@ struct Shared {
     clock: Arc<dyn Clock>,
 }
 
+/// Called on the writer thread once per group, after its jobs and before its COMMIT, with the
+/// timestamp every transfer of the group is above: domain summaries kept in the same commit as
+/// the transfers they summarise (the reports' per-minute flows). An error rolls the group back.
+pub type GroupHook = Arc<dyn Fn(&mut WriteTx<'_>, u64) -> Result<(), LedgerError> + Send + Sync>;
+
 /// A write transaction handed to [`Ledger::write`] closures, on the writer thread. Everything done
 /// through it (transfers and domain SQL) commits atomically, or not at all when the closure
 /// returns `Err`.
@@ -426,6 +431,14 @@ impl Ledger {
             )));
         }
         self.inner.jobs.send(Box::new(WriteJob { f, reply })).map_err(|_| E::from(LedgerError::WriterGone))
+    }
+
+    /// Installs the [`GroupHook`]; it applies from the next group on.
+    pub fn set_group_hook(&self, hook: GroupHook) -> Result<(), LedgerError> {
+        self.write_blocking(move |tx| {
+            tx.st.group_hook = Some(hook);
+            Ok::<(), LedgerError>(())
+        })
     }
 
     /// Runs `f` on the writer thread inside the next group commit. Returns once the commit is on

@@ -97,6 +97,8 @@ pub(crate) struct State {
     /// Background checkpoints (none in a bare `State`).
     pub(crate) checkpointer: Option<super::checkpoint::Checkpointer>,
     commits: u32,
+    /// Runs once per group after its jobs, before the commit (see [`super::GroupHook`]).
+    pub(crate) group_hook: Option<super::GroupHook>,
 }
 
 impl State {
@@ -113,6 +115,7 @@ impl State {
             data_version: 0,
             checkpointer: None,
             commits: 0,
+            group_hook: None,
         };
         st.reload()?;
         Ok(st)
@@ -281,6 +284,8 @@ impl State {
         {
             group_error = Some(format!("expiring pending transfers failed: {e}"));
         }
+        // Every transfer this group creates gets a timestamp above this one.
+        let group_since = self.last_ts;
         for job in jobs {
             if let Some(msg) = &group_error {
                 job.fail(LedgerError::Io(std::io::Error::other(msg.clone())));
@@ -313,6 +318,12 @@ impl State {
             if let Err(e) = settled {
                 group_error = Some(format!("savepoint release/rollback failed: {e}"));
             }
+        }
+        if group_error.is_none()
+            && let Some(hook) = self.group_hook.clone()
+            && let Err(e) = hook(&mut WriteTx { st: self }, group_since)
+        {
+            group_error = Some(format!("the group hook failed: {e}"));
         }
         if group_error.is_none()
             && let Err(e) = self.flush_accounts()

@@ -42,6 +42,8 @@ pub enum Action {
     ReportSettlement,
     Export,
     BookBreakage,
+    /// Record a top-up of the distributor's prepaid balance (settlement screen).
+    TopUp,
     OpenSpots,
     // Gift card operations.
     GiftSell,
@@ -119,6 +121,7 @@ impl Action {
             Action::ReportSettlement => "settlement",
             Action::Export => "export CSV",
             Action::BookBreakage => "book breakage",
+            Action::TopUp => "top up prepaid",
             Action::OpenSpots => "spots",
             Action::GiftSell => "sell",
             Action::GiftReload => "reload",

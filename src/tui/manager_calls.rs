@@ -2,8 +2,8 @@
 //! worker through the client: shifts and the drawer, reports, printing a report, CSV export.
 
 use crate::client::reports::{
-    Booked, CloseShift, CurrentShift, Denominations, DrawerMovement, OpenShift, Report, ReportKind, Sheet, Shift,
-    ZSummary, printable,
+    Booked, CloseShift, CurrentShift, Denominations, DrawerMovement, OpenShift, Prepaid, Report, ReportKind, Sheet,
+    Shift, TopUp, ZSummary, printable,
 };
 use crate::receipt::{self, Width};
 use crate::tui::model::CallError;
@@ -23,6 +23,7 @@ pub enum ManagerCall {
     Print(Box<Sheet>),
     Export(ReportKind),
     BookBreakage(i64),
+    TopUp(TopUp),
 }
 
 /// Its outcome.
@@ -35,6 +36,7 @@ pub enum ManagerReply {
     Printed(Result<(), String>),
     Exported(Result<String, String>),
     Booked(Booked),
+    ToppedUp(Prepaid),
 }
 
 pub async fn perform(link: &Link, local: &Local, call: ManagerCall) -> Result<ManagerReply, CallError> {
@@ -58,6 +60,7 @@ pub async fn perform(link: &Link, local: &Local, call: ManagerCall) -> Result<Ma
         ManagerCall::CloseDay => ManagerReply::Report(Box::new(c.close_day().await.map_err(call_error)?)),
         ManagerCall::ZList => ManagerReply::ZList(c.z_reports().await.map_err(call_error)?),
         ManagerCall::BookBreakage(amount) => ManagerReply::Booked(c.book_breakage(amount).await.map_err(call_error)?),
+        ManagerCall::TopUp(req) => ManagerReply::ToppedUp(c.top_up(&req).await.map_err(call_error)?),
         ManagerCall::Print(sheet) => ManagerReply::Printed(print(&c, local, &sheet).await),
         ManagerCall::Export(kind) => {
             let csv = c.report_csv(&kind).await.map_err(call_error)?;

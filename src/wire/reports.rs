@@ -166,7 +166,7 @@ pub struct Booked {
 }
 
 /// `POST /till/v1/reports/settlement/top-up`.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TopUp {
     /// Decimal amount such as `"500.00"`.
     pub amount: String,

@@ -43,7 +43,13 @@ pub struct Scope {
     pub currency: Currency,
     /// The terminal gift operations without a `terminalId` were booked to.
     pub default_terminal: String,
+    /// The spots location (`[spots] location_id`) and the store it is: the location's wallet
+    /// clearing takes the table orders paid by wallet, reported under [`SPOTS`].
+    pub spots: Option<(i64, String)>,
 }
+
+/// The pseudo-terminal (and client) table orders paid from a wallet are reported under.
+pub const SPOTS: &str = "spots";
 
 /// A count and an amount in minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,7 +158,7 @@ pub fn kind_of(code: u16) -> Option<&'static str> {
         // A wallet's funding and its pending reserve are not till operations; the charge is.
         | tc::WALLET_FUND
         | tc::WALLET_RESERVE => return None,
-        tc::WALLET_CHARGE => "spot_order",
+        tc::WALLET_CHARGE | tc::SPOT_CASH => "spot_order",
         tc::WALLET_REFUND => "spot_refund",
         _ => return Some("other"),
     })
@@ -218,8 +224,18 @@ struct Terminals {
 }
 
 impl Terminals {
-    fn load(sql: Sql<'_>, ledger: u32, default: &str, default_store: Option<&str>) -> Result<Terminals, StoreError> {
+    fn load(
+        sql: Sql<'_>,
+        ledger: u32,
+        default: &str,
+        default_store: Option<&str>,
+        spots: Option<&(i64, String)>,
+    ) -> Result<Terminals, StoreError> {
         let mut by_account = HashMap::new();
+        if let Some((location, store)) = spots {
+            let clearing = account_id(code::WALLET_CLEARING, ledger, &format!("location:{location}"));
+            by_account.insert(clearing, (SPOTS.to_string(), Some(store.clone())));
+        }
         let mut list = repo::known_terminals(sql)?;
         if let Some(s) = default_store {
             list.push((default.to_string(), s.to_string()));
@@ -276,8 +292,17 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
             .find(|s| s.terminal == terminal && s.opened_at - 1 <= at && s.closed_at.is_none_or(|c| at <= c))
             .map(|s| s.cashier.to_string())
     };
-    let rows = repo::transfers(sql, ledger, from, to)?;
-    let mut terminals = Terminals::load(sql, ledger, &scope.default_terminal, scope.store.as_deref())?;
+    let unstable: Vec<i64> = shifts
+        .iter()
+        .flat_map(|s| {
+            let mut v = vec![s.opened_at - 1];
+            v.extend(s.closed_at.into_iter().flat_map(|c| [c, c.saturating_add(1)]));
+            v
+        })
+        .collect();
+    let (rows, seeds) = super::flow::rows(sql, ledger, from, to, &unstable)?;
+    let mut terminals =
+        Terminals::load(sql, ledger, &scope.default_terminal, scope.store.as_deref(), scope.spots.as_ref())?;
     terminals.learn(&rows);
     let wanted = |store: Option<&str>, terminal: Option<&str>| -> bool {
         if let Some(s) = &scope.store
@@ -294,7 +319,7 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
     };
 
     let mut t = Totals { currency: scope.currency.code().to_string(), from_ns: from, to_ns: to, ..Totals::default() };
-    let mut seen: HashSet<(u16, i64)> = HashSet::new();
+    let mut seen: HashSet<(u16, i64)> = seeds;
 
     for row in rows {
         let amount = i64::try_from(row.amount).map_err(|_| overflow())?;
@@ -315,6 +340,7 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
             .and_then(|term| cashier_at(term, row.timestamp))
             .or_else(|| row.cashier.clone().filter(|c| !c.is_empty()))
             .or_else(|| row.principal.clone())
+            .or_else(|| (terminal.as_deref() == Some(SPOTS)).then(|| format!("client:{SPOTS}")))
             .unwrap_or_else(|| "unknown".into());
         // Shift bookkeeping: float, paid-in/out, over/short, drop.
         if is_shift {
@@ -335,20 +361,22 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
         if let Some(kind) = kind_of(row.code) {
             let line = t.operations.entry(kind.to_string()).or_default();
             // Legs of one operation share its id (gift px, shift event): count the operation once.
-            let key = if is_gift || is_shift { row.user_data_64 } else { row.timestamp };
-            let first = seen.insert((row.code, key)) || !(is_gift || is_shift);
+            // A per-minute flow carries its count of first legs (`ops`) instead.
+            let firsts = match row.ops {
+                Some(ops) if is_gift => ops,
+                Some(_) => row.transfers,
+                None => u64::from(!(is_gift || is_shift) || seen.insert((row.code, row.user_data_64))),
+            };
             // Every paid-in/out is its own operation even when two share a shift id.
-            if first || row.code == tc::PAID_IN || row.code == tc::PAID_OUT {
-                line.count += 1;
-            }
+            line.count += if row.code == tc::PAID_IN || row.code == tc::PAID_OUT { row.transfers } else { firsts };
             add(&mut line.amount, amount)?;
             match row.code {
                 tc::GIFT_SELL | tc::GIFT_RELOAD => add(&mut t.gross, amount)?,
                 tc::GIFT_CASH_OUT | tc::GIFT_REFUND | tc::GIFT_REVERSE => add(&mut t.returns, amount)?,
                 _ => {}
             }
-            if first && !is_shift {
-                t.cashiers.entry(who.clone()).or_default().operations += 1;
+            if !is_shift {
+                t.cashiers.entry(who.clone()).or_default().operations += firsts;
             }
         }
         if !is_shift && let Some((tender, sign)) = tender_of(row.debit, row.credit) {

@@ -10,6 +10,7 @@
 //! | file            | owns                                                          |
 //! |-----------------|---------------------------------------------------------------|
 //! | `compute.rs`    | the one computation: operations, tenders, drawer, cashiers    |
+//! | `flow.rs`       | per-minute flows kept in the ledger's commit, for a fast Z     |
 //! | `z.rs`          | closing the day, the chain, its verification                  |
 //! | `liability.rs`  | outstanding balances, movements, ageing, breakage              |
 //! | `settlement.rs` | distributor settlement, prepaid balance, clearing accounts    |
@@ -20,6 +21,7 @@
 
 pub mod compute;
 pub mod config;
+pub mod flow;
 pub mod liability;
 pub mod repo;
 pub mod settlement;
@@ -103,6 +105,7 @@ pub fn x_report(engine: &Engine, q: XQuery) -> Result<XReport, ManagerError> {
             to,
             currency: site.currency,
             default_terminal: site.terminal.clone(),
+            spots: Some((site.spots_location, site.store.clone())),
         };
         let totals = compute::compute(sql, &scope)?;
         Ok(XReport {

@@ -11,10 +11,11 @@ use crate::ledger::Migration;
 use crate::params;
 use crate::store::{Row, Sql, StoreError, StoreErrorKind};
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    component: "reports",
-    version: 1,
-    sql: "-- Reports read the ledger by time; without this every report would scan every transfer.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        component: "reports",
+        version: 1,
+        sql: "-- Reports read the ledger by time; without this every report would scan every transfer.
           CREATE INDEX IF NOT EXISTS reports_transfers_by_time ON ledger_transfers (timestamp);
           CREATE INDEX IF NOT EXISTS reports_settlement_by_time ON retail_settlement_entries (at);
           CREATE TABLE reports_z (
@@ -38,7 +39,9 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             manager INTEGER NOT NULL,
             PRIMARY KEY (card, at)
           );",
-}];
+    },
+    Migration { component: "reports", version: 2, sql: super::flow::MIGRATION_SQL },
+];
 
 pub fn id_of(bytes: &[u8]) -> Result<u128, StoreError> {
     let b: [u8; 16] = bytes
@@ -68,6 +71,11 @@ pub struct TransferRow {
     pub terminal: Option<String>,
     pub cashier: Option<String>,
     pub principal: Option<String>,
+    /// How many transfers this row stands for (1 read row by row; more for a per-minute flow).
+    pub transfers: u64,
+    /// For a flow: how many operations its first legs count (`None`: one transfer, counted by
+    /// the computation itself).
+    pub ops: Option<u64>,
 }
 
 /// Flags of transfers that are not themselves posted movements: pending holds and their voids.
@@ -96,6 +104,8 @@ pub fn transfers(sql: Sql<'_>, ledger: u32, from: i64, to: i64) -> Result<Vec<Tr
             terminal: r.get(7)?,
             cashier: r.get(8)?,
             principal: r.get(9)?,
+            transfers: 1,
+            ops: None,
         })
     })
 }
@@ -144,6 +154,16 @@ pub fn known_terminals(sql: Sql<'_>) -> Result<Vec<(String, String)>, StoreError
         "SELECT DISTINCT terminal, store FROM shifts UNION SELECT DISTINCT terminal_id, store_id FROM retail_orders",
         params![],
         |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+}
+
+/// Every terminal the till knows by name: shifts, retail orders and gift operations.
+pub fn terminal_names(sql: Sql<'_>) -> Result<Vec<String>, StoreError> {
+    sql.query_all(
+        "SELECT terminal FROM shifts UNION SELECT terminal_id FROM retail_orders
+         UNION SELECT terminal FROM gift_txns WHERE terminal IS NOT NULL",
+        params![],
+        |r| r.get(0),
     )
 }
 

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::repo;
 use crate::engine::Engine;
-use crate::engine::accounts::code;
+use std::collections::HashMap;
+
+use crate::engine::accounts::{account_id, code};
 use crate::engine::catalog::balance;
 use crate::engine::shifts::{ErrorKind, ManagerError, Site};
 use crate::money::Money;
@@ -23,11 +25,24 @@ pub struct RetailDay {
     pub net_payable: i64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clearing {
     pub accounts: u64,
     /// Debit balance: what the acquirer or wallet provider still owes.
     pub awaiting: i64,
+    /// Authorised but not yet captured (pending holds on the clearing accounts).
+    pub held: i64,
+    /// Each ledger account with its part, so every figure can be found in the ledger.
+    pub lines: Vec<ClearingLine>,
+}
+
+/// One clearing account: whose it is (a terminal, or a spots location), its ledger id (hex), its part.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClearingLine {
+    pub name: String,
+    pub account: String,
+    pub awaiting: i64,
+    pub held: i64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,13 +84,23 @@ pub fn settlement(
         super::day_window(d)?;
     }
     let c = site.currency;
-    let (entries, cards, wallets) = engine.ledger().read_sql(|sql| {
+    let (entries, cards, wallets, terminals) = engine.ledger().read_sql(|sql| {
         Ok::<_, ManagerError>((
             repo::settlement_entries(sql, c.code(), date.as_deref(), store.as_deref())?,
             repo::accounts_of_code(sql, c.ledger(), code::CARD_CLEARING)?,
             repo::accounts_of_code(sql, c.ledger(), code::WALLET_CLEARING)?,
+            repo::terminal_names(sql)?,
         ))
     })?;
+    // Clearing account ids are derived from their owner's name: map them back.
+    let mut names: HashMap<u128, String> = HashMap::new();
+    for t in terminals.iter().chain(std::iter::once(&site.terminal)) {
+        for k in [code::CARD_CLEARING, code::WALLET_CLEARING] {
+            names.insert(account_id(k, c.ledger(), t), t.clone());
+        }
+    }
+    let location = format!("location:{}", site.spots_location);
+    names.insert(account_id(code::WALLET_CLEARING, c.ledger(), &location), "spots".to_string());
     let mut days: Vec<RetailDay> = Vec::new();
     let mut total = RetailDay {
         date: date.clone().unwrap_or_default(),
@@ -102,12 +127,21 @@ pub fn settlement(
     // charges (spots): each is read on the side its payments land.
     let clearing = |rows: &[(u128, u64, u64, u64)], debit_side: bool| -> Result<Clearing, ManagerError> {
         let mut c = Clearing::default();
-        for (_, debits, credits, _) in rows {
+        for (id, debits, credits, pending) in rows {
             c.accounts += 1;
             let net = i128::from(*debits) - i128::from(*credits);
             let b = i64::try_from(if debit_side { net } else { -net }).map_err(|_| over())?;
+            let held = i64::try_from(*pending).map_err(|_| over())?;
             add(&mut c.awaiting, b)?;
+            add(&mut c.held, held)?;
+            c.lines.push(ClearingLine {
+                name: names.get(id).cloned().unwrap_or_else(|| "unknown".into()),
+                account: format!("{id:032x}"),
+                awaiting: b,
+                held,
+            });
         }
+        c.lines.sort_by(|a, b| a.name.cmp(&b.name).then(a.account.cmp(&b.account)));
         Ok(c)
     };
     let prepaid = balance::balances(engine)

@@ -305,6 +305,22 @@ pub fn liability(l: &Liability, store: &str) -> Sheet {
     }
 }
 
+/// Card and wallet clearing, each with its ledger accounts (the id's last 8 hex digits).
+fn clearing_rows(s: &SettlementReport) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for (title, c) in [("Card clearing", &s.card_clearing), ("Wallet clearing", &s.wallet_clearing)] {
+        rows.push(Row::amount(title, c.awaiting));
+        if c.held != 0 {
+            rows.push(Row::amount("  Authorised, not captured", c.held));
+        }
+        for l in &c.lines {
+            let tail = l.account.get(l.account.len().saturating_sub(8)..).unwrap_or("");
+            rows.push(Row::amount(&format!("  {} #{tail}", l.name), l.awaiting));
+        }
+    }
+    rows
+}
+
 pub fn settlement(s: &SettlementReport, store: &str, at_ns: i64) -> Sheet {
     let mut days = Vec::new();
     for d in &s.days {
@@ -339,13 +355,7 @@ pub fn settlement(s: &SettlementReport, store: &str, at_ns: i64) -> Sheet {
                 Row::amount("Posted", s.prepaid.posted),
             ],
         },
-        Section {
-            title: "Awaiting settlement".into(),
-            rows: vec![
-                Row::amount("Card clearing", s.card_clearing.awaiting),
-                Row::amount("Wallet clearing", s.wallet_clearing.awaiting),
-            ],
-        },
+        Section { title: "Awaiting settlement".into(), rows: clearing_rows(s) },
     ];
     let title = match &s.date {
         Some(d) => format!("SETTLEMENT {d}"),

@@ -109,6 +109,7 @@ pub async fn close_day(engine: &Engine, manager: u32, store: Option<String>) -> 
                 to: now,
                 currency: site.currency,
                 default_terminal: site.terminal.clone(),
+                spots: Some((site.spots_location, site.store.clone())),
             };
             let totals = compute::compute(tx.sql(), &scope)?;
             let grand = add_grand(prev_grand, &totals)?;

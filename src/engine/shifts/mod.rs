@@ -186,6 +186,8 @@ pub struct Site {
     pub store: String,
     pub terminal: String,
     pub currency: Currency,
+    /// The spots location this store is (`[spots] location_id`): its wallet payments are the store's.
+    pub spots_location: i64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,6 +205,7 @@ impl Site {
             store: s.store_id,
             terminal: if s.terminal_id.is_empty() { "T01".into() } else { s.terminal_id },
             currency,
+            spots_location: crate::engine::spots::SpotsConfig::of(engine)?.location_id,
         })
     }
 }
@@ -553,6 +556,7 @@ pub async fn close(
                 to: now,
                 currency: site.currency,
                 default_terminal,
+                spots: Some((site.spots_location, site.store.clone())),
             };
             let totals = reports::compute::compute(tx.sql(), &scope)?;
             let expected = totals.cash.expected;

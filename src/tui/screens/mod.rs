@@ -87,7 +87,7 @@ impl Screen {
             Screen::Journal(_) => false,
             Screen::Settings(s) => s.text_focus(),
             Screen::Shift(s) => s.text_focus(),
-            Screen::Reports(_) => false,
+            Screen::Reports(s) => s.text_focus(),
             Screen::Spots(s) => s.text_focus(),
         }
     }
@@ -122,7 +122,8 @@ impl Screen {
             Screen::Settings(s) => s.on_text(key),
             Screen::Shift(s) => s.on_text(key),
             Screen::Spots(s) => s.on_text(key),
-            Screen::Home(_) | Screen::Journal(_) | Screen::Reports(_) => {}
+            Screen::Reports(s) => s.on_text(key),
+            Screen::Home(_) | Screen::Journal(_) => {}
         }
     }
 

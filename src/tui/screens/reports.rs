@@ -1,25 +1,36 @@
 //! The manager's reports: the X report (changes nothing), the Z report behind a confirmation, the
 //! past Zs with reprint (DUPLICATE), gift card liability (with booking the breakage estimate behind
-//! a confirmation), the settlement. Each prints on the receipt printer and exports as CSV. The
+//! a confirmation), the settlement with recording a top-up of the distributor's prepaid balance
+//! (amount and the bank transfer's reference, behind a confirmation). Each prints on the receipt printer and exports as CSV. The
 //! figures are the engine's sheet, in the store's locale; long sheets scroll.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::client::reports::{Report, ReportKind, ZSummary, row_value};
+use crate::client::reports::{Report, ReportKind, TopUp, ZSummary, row_value};
 use crate::money::{Currency, Money};
 use crate::tui::action::Action;
 use crate::tui::app::{Ask, Confirm, Ctx, Cx, Goto, Reply, Request};
 use crate::tui::keymap::Binding;
 use crate::tui::manager_calls::{ManagerCall, ManagerReply};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::panel;
+use crate::tui::widgets::{Field, FieldKind, panel};
 
 const ASK_Z: Ask = Ask::Screen(50);
 const ASK_BREAKAGE: Ask = Ask::Screen(51);
+const ASK_TOP_UP: Ask = Ask::Screen(52);
+
+/// The prepaid top-up form: amount and the bank transfer's reference.
+pub struct TopUpForm {
+    pub amount: Field,
+    pub reference: Field,
+    pub focus: usize,
+    /// The amount as checked, waiting for the confirmation.
+    pending: Option<TopUp>,
+}
 
 pub struct Reports {
     pub kind: ReportKind,
@@ -29,13 +40,23 @@ pub struct Reports {
     pub selected: usize,
     pub scroll: u16,
     pub note: Option<(String, bool)>,
+    pub top_up: Option<TopUpForm>,
     loading: bool,
 }
 
 impl Reports {
     pub fn open(cx: &mut Cx) -> Reports {
         cx.send(Request::Manager(ManagerCall::Report(ReportKind::X)));
-        Reports { kind: ReportKind::X, report: None, history: None, selected: 0, scroll: 0, note: None, loading: true }
+        Reports {
+            kind: ReportKind::X,
+            report: None,
+            history: None,
+            selected: 0,
+            scroll: 0,
+            note: None,
+            top_up: None,
+            loading: true,
+        }
     }
 
     fn load(&mut self, kind: ReportKind, cx: &mut Cx) {
@@ -52,14 +73,34 @@ impl Reports {
         (r.sheet.kind == "liability").then(|| r.data["breakage"]["estimate"]["amount"].as_i64()).flatten()
     }
 
+    pub fn text_focus(&self) -> bool {
+        self.top_up.is_some()
+    }
+
+    pub fn on_text(&mut self, key: &KeyEvent) {
+        if let Some(f) = &mut self.top_up {
+            if f.focus == 0 {
+                f.amount.edit(key);
+            } else {
+                f.reference.edit(key);
+            }
+        }
+    }
+
+    fn is_settlement(&self) -> bool {
+        self.history.is_none() && self.report.as_ref().is_some_and(|r| r.sheet.kind == "settlement")
+    }
+
     pub fn bindings(&self) -> Vec<Binding> {
-        let mut b = vec![
-            Binding::ch('x', Action::ReportX),
-            Binding::ch('z', Action::ReportZ),
-            Binding::ch('h', Action::ReportHistory),
-            Binding::ch('l', Action::ReportLiability),
-            Binding::ch('s', Action::ReportSettlement),
-        ];
+        if self.top_up.is_some() {
+            return vec![
+                Binding::new(KeyCode::Tab, Action::NextField),
+                Binding::new(KeyCode::Enter, Action::Submit),
+                Binding::new(KeyCode::Esc, Action::Back),
+            ];
+        }
+        // What the shown report offers comes first: the footer is cut at the screen's width.
+        let mut b = Vec::new();
         if self.history.is_some() {
             b.push(Binding::new(KeyCode::Up, Action::Up));
             b.push(Binding::new(KeyCode::Down, Action::Down));
@@ -75,6 +116,16 @@ impl Reports {
         if self.breakage_estimate().is_some_and(|a| a > 0) {
             b.push(Binding::ch('b', Action::BookBreakage));
         }
+        if self.is_settlement() {
+            b.push(Binding::ch('t', Action::TopUp));
+        }
+        b.extend([
+            Binding::ch('x', Action::ReportX),
+            Binding::ch('z', Action::ReportZ),
+            Binding::ch('h', Action::ReportHistory),
+            Binding::ch('l', Action::ReportLiability),
+            Binding::ch('s', Action::ReportSettlement),
+        ]);
         b.push(Binding::new(KeyCode::Esc, Action::Back));
         b
     }
@@ -84,8 +135,62 @@ impl Reports {
         c.map(|c| cx_ctx.fmt(Money::from_minor(minor, c))).unwrap_or_else(|| minor.to_string())
     }
 
-    pub fn on_action(&mut self, a: Action, cx: &mut Cx) {
+    fn on_form(&mut self, a: Action, cx: &mut Cx) {
+        let Some(f) = &mut self.top_up else { return };
         match a {
+            Action::Back => self.top_up = None,
+            Action::NextField => f.focus = (f.focus + 1) % 2,
+            Action::Submit => {
+                let amount = match f.amount.amount(cx.ctx) {
+                    Ok(Some(m)) if m.minor() > 0 => m,
+                    Ok(_) => {
+                        self.note = Some(("Type the amount transferred to the distributor.".into(), true));
+                        return;
+                    }
+                    Err(e) => {
+                        self.note = Some((e.to_string(), true));
+                        return;
+                    }
+                };
+                let reference = f.reference.value.trim().to_string();
+                if reference.is_empty() {
+                    f.focus = 1;
+                    self.note = Some(("Type the bank transfer's reference.".into(), true));
+                    return;
+                }
+                self.note = None;
+                f.pending = Some(TopUp { amount: amount.to_plain_string(), reference: reference.clone() });
+                cx.confirm(Confirm {
+                    title: "Record this top-up?".into(),
+                    body: vec![
+                        format!("{} paid to the distributor, reference {reference}.", cx.ctx.fmt(amount)),
+                        "It is added to the prepaid balance; the same reference is recorded once.".into(),
+                    ],
+                    yes_label: "record it",
+                    no_label: "change it",
+                    danger: false,
+                    ask: ASK_TOP_UP,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_action(&mut self, a: Action, cx: &mut Cx) {
+        if self.top_up.is_some() {
+            self.on_form(a, cx);
+            return;
+        }
+        match a {
+            Action::TopUp if self.is_settlement() => {
+                self.note = None;
+                self.top_up = Some(TopUpForm {
+                    amount: Field::new("Amount", FieldKind::Amount, 12),
+                    reference: Field::new("Reference", FieldKind::Text, 64),
+                    focus: 0,
+                    pending: None,
+                });
+            }
             Action::Back if self.history.is_some() => self.history = None,
             Action::Back => cx.go(Goto::Home),
             Action::ReportX => self.load(ReportKind::X, cx),
@@ -150,6 +255,11 @@ impl Reports {
         if ask == ASK_Z {
             self.loading = true;
             cx.send(Request::Manager(ManagerCall::CloseDay));
+        } else if ask == ASK_TOP_UP
+            && let Some(req) = self.top_up.as_mut().and_then(|f| f.pending.take())
+        {
+            self.loading = true;
+            cx.send(Request::Manager(ManagerCall::TopUp(req)));
         } else if ask == ASK_BREAKAGE
             && let Some(amount) = self.breakage_estimate()
         {
@@ -177,12 +287,19 @@ impl Reports {
             Ok(ManagerReply::Printed(Err(e))) => self.note = Some((format!("Not printed: {e}"), true)),
             Ok(ManagerReply::Exported(Ok(path))) => self.note = Some((format!("CSV written to {path}"), false)),
             Ok(ManagerReply::Exported(Err(e))) => self.note = Some((format!("CSV not written: {e}"), true)),
+            Ok(ManagerReply::ToppedUp(p)) => {
+                self.top_up = None;
+                let shown = self.fmt(cx.ctx, p.available);
+                self.load(ReportKind::Settlement, cx);
+                self.note = Some((format!("Top-up recorded. Prepaid balance available: {shown}."), false));
+            }
             Ok(ManagerReply::Booked(b)) => {
                 let shown = self.fmt(cx.ctx, b.amount);
                 self.note = Some((format!("Breakage booked: {} cards, {shown}.", b.count), false));
                 self.load(ReportKind::Liability, cx);
             }
             Ok(_) => {}
+            Err(e) if self.top_up.is_some() => self.note = Some((e.message(), true)),
             Err(e) => cx.error("Report", e.message()),
         }
     }
@@ -200,7 +317,17 @@ impl Reports {
         let [body, note_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
         let width = body.width as usize;
         let mut lines: Vec<Line> = Vec::new();
-        if self.loading {
+        if let Some(form) = &self.top_up {
+            lines.push(Line::from(Span::styled(" Top up the distributor's prepaid balance", theme.title)));
+            lines.push(Line::from(""));
+            lines.push(form.amount.line(form.focus == 0, theme, 10));
+            lines.push(form.reference.line(form.focus == 1, theme, 10));
+            lines.push(Line::from(""));
+            lines.push(Line::from(Span::styled(
+                " Record it once the bank transfer has gone out; its reference makes it count once.",
+                theme.muted,
+            )));
+        } else if self.loading {
             lines.push(Line::from(Span::styled(" Loading…", theme.muted)));
         } else if let Some(h) = &self.history {
             if h.is_empty() {
@@ -229,7 +356,8 @@ impl Reports {
                 all.push(Line::from(Span::styled(format!(" {}", s.title), theme.title)));
                 for row in &s.rows {
                     let value = row_value(&r.sheet, row, locale);
-                    let label = format!("   {}", row.label.trim());
+                    // Sub-rows keep their indent (a day's figures, a clearing account).
+                    let label = format!("   {}", row.label.trim_end());
                     let pad = width.saturating_sub(label.chars().count() + value.chars().count() + 1).max(1);
                     all.push(Line::from(vec![
                         Span::styled(label, theme.label),
