@@ -2,8 +2,11 @@
 //! checked in, the orders and their transactions. It refreshes itself every few seconds (the call
 //! runs in the background, keys stay live) and acts through `/rest/v1` with the till's merchant
 //! credential: put an order on a table (amount and description in the store's locale), confirm or
-//! revoke a customer's reservation, mark an order paid by other means, close the table.
-//! Unregistered spots (made up from a code nobody configured) are flagged and can be closed.
+//! revoke a customer's reservation, mark an order paid in cash at the till (booked into the drawer
+//! through `/till/v1` with the cashier's session), cancel an order, close the table. A payment
+//! taken here prints its receipt like a sale (wallet or cash tender, the table), and a cash one
+//! opens the drawer. Unregistered spots (made up from a code nobody configured) are flagged and
+//! can be closed.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -15,13 +18,14 @@ use crate::money::Money;
 use crate::tui::action::Action;
 use crate::tui::app::{Ask, Confirm, Ctx, Cx, Goto, Reply, Request};
 use crate::tui::keymap::Binding;
-use crate::tui::model::CallError;
+use crate::tui::model::{CallError, ReceiptView};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{Field, FieldKind, panel};
 
 /// Seconds between refreshes.
 pub const REFRESH_EVERY: u64 = 3;
 const ASK_CLOSE: Ask = Ask::Screen(40);
+const ASK_CANCEL: Ask = Ask::Screen(41);
 
 /// An order line as the board shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,14 +59,21 @@ pub enum SpotsCall {
         amount: Money,
         description: String,
     },
+    /// Take the reserved wallet money of order `order_id` on `table` (its receipt prints).
     Confirm {
         key: String,
+        order_id: i64,
+        table: String,
     },
     Revoke {
         key: String,
     },
-    /// Close an order: cancelled, or paid by other means (cash at the till).
-    CloseOrder {
+    /// The guest paid order `order_id` in cash at the till: closed, cash booked, receipt printed.
+    Cash {
+        order_id: i64,
+    },
+    /// Cancel an order (nothing is paid).
+    Cancel {
         order_id: i64,
     },
     CloseSpot {
@@ -75,6 +86,8 @@ pub enum SpotsCall {
 pub struct SpotsOutcome {
     pub spots: Vec<SpotLine>,
     pub done: Option<String>,
+    /// The receipt of a payment taken (printed by the app like a sale's).
+    pub receipt: Option<ReceiptView>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +110,8 @@ pub struct Board {
     mode: Mode,
     /// The call in flight (at most one, so refreshes never pile up behind a slow engine).
     in_flight: Option<u64>,
+    /// The receipt of the last payment taken here.
+    pub receipt: Option<ReceiptView>,
     ticks: u64,
 }
 
@@ -110,6 +125,7 @@ impl Board {
             mode: Mode::Browse,
             in_flight: None,
             ticks: 0,
+            receipt: None,
         };
         b.call(SpotsCall::Refresh, cx);
         b
@@ -150,7 +166,11 @@ impl Board {
             b.push(Binding::ch('v', Action::SpotRevoke));
         }
         if self.first("pending").is_some() {
-            b.push(Binding::ch('p', Action::SpotPaidOther));
+            b.push(Binding::ch('a', Action::SpotPaidOther));
+            b.push(Binding::ch('d', Action::SpotCancel));
+        }
+        if self.receipt.is_some() {
+            b.push(Binding::ch('p', Action::Print));
         }
         if self.current().is_some_and(|s| s.status != "closed" || !s.registered) {
             b.push(Binding::ch('x', Action::SpotClose));
@@ -216,9 +236,10 @@ impl Board {
                 };
             }
             Action::SpotConfirm => {
+                let table = self.current().map(|s| s.identifier.clone()).unwrap_or_default();
                 if let Some(o) = self.first("reserved") {
-                    let key = o.transaction_key.clone();
-                    self.call(SpotsCall::Confirm { key }, cx);
+                    let (key, order_id) = (o.transaction_key.clone(), o.id);
+                    self.call(SpotsCall::Confirm { key, order_id, table }, cx);
                 }
             }
             Action::SpotRevoke => {
@@ -230,9 +251,26 @@ impl Board {
             Action::SpotPaidOther => {
                 if let Some(o) = self.first("pending") {
                     let order_id = o.id;
-                    self.call(SpotsCall::CloseOrder { order_id }, cx);
+                    self.call(SpotsCall::Cash { order_id }, cx);
                 }
             }
+            Action::SpotCancel => {
+                if let (Some(s), Some(o)) = (self.current(), self.first("pending")) {
+                    let amount = o.amount.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
+                    cx.confirm(Confirm {
+                        title: format!("Cancel order #{} on {}?", o.id, s.identifier),
+                        body: vec![
+                            format!("{amount} {}", o.description),
+                            "Nothing is paid; the guest cannot pay it any more.".into(),
+                        ],
+                        yes_label: "cancel order",
+                        no_label: "keep",
+                        danger: true,
+                        ask: ASK_CANCEL,
+                    });
+                }
+            }
+            Action::Print => crate::tui::screens::print_key(cx, self.receipt.as_ref()),
             Action::SpotClose => {
                 if let Some(s) = self.current() {
                     cx.confirm(Confirm {
@@ -257,6 +295,11 @@ impl Board {
             && let Some(spot_id) = self.current().map(|s| s.id)
         {
             self.call(SpotsCall::CloseSpot { spot_id }, cx);
+        }
+        if ask == ASK_CANCEL
+            && let Some(order_id) = self.first("pending").map(|o| o.id)
+        {
+            self.call(SpotsCall::Cancel { order_id }, cx);
         }
     }
 
@@ -283,6 +326,9 @@ impl Board {
                 if let Some(done) = out.done {
                     self.notice = Some((done, false));
                 }
+                if out.receipt.is_some() {
+                    self.receipt = out.receipt;
+                }
             }
             Err(e) => self.notice = Some((describe_error(&e), true)),
         }
@@ -292,7 +338,8 @@ impl Board {
         let block = panel("Spots", true, theme);
         let inner = block.inner(area);
         f.render_widget(block, area);
-        let [main, notice] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(inner);
+        let [main, notice, printing] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(inner);
         let [list, detail] = Layout::horizontal([Constraint::Length(26), Constraint::Min(20)]).areas(main);
         let rows: Vec<Row> = self
             .spots
@@ -320,6 +367,11 @@ impl Board {
             None => Line::from(Span::styled("! unregistered   $ money reserved: confirm or revoke", theme.muted)),
         };
         f.render_widget(Paragraph::new(line), notice);
+        // Where the last payment's receipt is: printing, printed, or why not and how to print it.
+        if let Some((note, act)) = crate::tui::screens::receipt_note(ctx, self.receipt.as_ref()) {
+            let style = if act { theme.danger } else { theme.muted };
+            f.render_widget(Paragraph::new(Line::from(Span::styled(note, style))), printing);
+        }
     }
 
     fn detail_lines(&self, ctx: &Ctx, theme: &Theme) -> Vec<Line<'_>> {
