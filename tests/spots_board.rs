@@ -81,6 +81,7 @@ async fn a_table_from_check_in_to_closed_spot() {
     wallet.reserve(&order.transaction_key).await.unwrap();
     wait_a_refresh(&mut t).await;
     t.expect_row("reserved", "12,50");
+    t.expect("TABLE2: 12,50 € reserved from wallet #1 for order #1: c confirms, v revokes.");
     insta::assert_snapshot!("spots_board_reserved_80x24", t.screen(80, 24));
 
     // Confirm: paid; the wallet holds 37.50, and the receipt prints by itself: the table, the
@@ -149,7 +150,7 @@ async fn revoke_paid_in_cash_and_an_unregistered_spot() {
     assert!(printer.jobs().is_empty(), "a revoke prints nothing");
     t.hotkey('a').await;
     t.expect("4,00 € cash in the drawer");
-    t.expect_row("closed", "4,00");
+    t.expect_row("paid cash", "4,00");
     let jobs = printer.jobs();
     assert_eq!(jobs.len(), 1);
     let text = CapturePrinter::text(&jobs[0]);
@@ -201,7 +202,7 @@ async fn a_cancelled_order_books_nothing_and_a_printer_fault_keeps_the_receipt_q
     t.expect("Cancel order #1 on TABLE1?");
     t.press(KeyCode::Enter).await;
     t.expect("Order #1 is cancelled.");
-    t.expect_row("closed", "9,90");
+    t.expect_row("cancelled", "9,90");
     assert_eq!(x(&t), before, "a cancelled order moves no money");
     // A second order, paid from the wallet while the printer is away.
     t.hotkey('o').await;

@@ -22,9 +22,15 @@ fn order_line(o: &w::Order) -> OrderLine {
         Some(Money::from_minor(total, currency))
     });
     let description = t.map(|t| t.payments.iter().map(|p| p.description.as_str()).collect::<Vec<_>>().join(", "));
+    // A closed order was paid in cash at the till or cancelled; the board says which.
+    let status = match (o.status.as_str(), o.paid_in_cash) {
+        ("closed", Some(true)) => "paid cash".to_string(),
+        ("closed", _) => "cancelled".to_string(),
+        (s, _) => s.to_string(),
+    };
     OrderLine {
         id: o.id,
-        status: o.status.clone(),
+        status,
         transaction_key: o.transaction_key.clone(),
         amount,
         description: description.unwrap_or_default(),

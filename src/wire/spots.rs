@@ -51,6 +51,10 @@ pub struct Order {
     /// till: the order's transaction, for the merchant that owns the spot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<Transaction>,
+    /// till: for the owning merchant, whether a `closed` order was paid by other means at the till
+    /// (cash) rather than cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_in_cash: Option<bool>,
 }
 
 /// till: a client checked in at a spot (owning merchant only).

@@ -118,6 +118,7 @@ pub(crate) fn order_wire(o: &OrderView) -> w::Order {
         transaction_key: o.transaction_key.clone(),
         status: o.status.as_str().into(),
         transaction: o.transaction.as_ref().map(transaction_wire),
+        paid_in_cash: o.paid_in_cash,
     }
 }
 

@@ -88,6 +88,8 @@ pub struct OrderView {
     pub status: OrderStatus,
     /// The order's transaction, for the owning merchant's board (amount, payer).
     pub transaction: Option<transactions::TransactionView>,
+    /// For the owning merchant: paid in cash at the till (`cash.rs`), not cancelled.
+    pub paid_in_cash: Option<bool>,
 }
 
 /// Who is checked in (owning merchant only).
@@ -168,6 +170,7 @@ fn order_view(sql: Sql<'_>, row: &repo::OrderRow, now_ns: i64, with_txn: bool) -
         transaction_key: row.transaction_key.clone(),
         status: order_status(row, txn.as_ref()),
         transaction: if with_txn { txn } else { None },
+        paid_in_cash: if with_txn && row.closed { Some(repo::cash_terminal(sql, row.id)?.is_some()) } else { None },
     })
 }
 

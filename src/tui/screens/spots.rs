@@ -31,7 +31,7 @@ const ASK_CANCEL: Ask = Ask::Screen(41);
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderLine {
     pub id: i64,
-    /// `pending`, `reserved`, `confirmed`, `closed`.
+    /// `pending`, `reserved`, `confirmed`; a closed order `paid cash` or `cancelled`.
     pub status: String,
     pub transaction_key: String,
     pub amount: Option<Money>,
@@ -310,7 +310,7 @@ impl Board {
         }
     }
 
-    pub fn on_reply(&mut self, r: Reply, _cx: &mut Cx) {
+    pub fn on_reply(&mut self, r: Reply, cx: &mut Cx) {
         let Reply::Spots { op, result } = r else { return };
         if self.in_flight == Some(op) {
             self.in_flight = None;
@@ -318,6 +318,7 @@ impl Board {
         match result {
             Ok(out) => {
                 let keep = self.current().map(|s| s.id);
+                let arrived = if out.done.is_none() && self.loaded { arrivals(&self.spots, &out.spots) } else { None };
                 self.spots = out.spots;
                 self.loaded = true;
                 self.selected = keep
@@ -325,6 +326,14 @@ impl Board {
                     .unwrap_or(self.selected.min(self.spots.len().saturating_sub(1)));
                 if let Some(done) = out.done {
                     self.notice = Some((done, false));
+                }
+                if let Some((table, o)) = arrived {
+                    let amount = o.amount.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
+                    let from = o.wallet.map(|w| format!(" from wallet #{w}")).unwrap_or_default();
+                    self.notice = Some((
+                        format!("{table}: {amount} reserved{from} for order #{}: c confirms, v revokes.", o.id),
+                        false,
+                    ));
                 }
                 if out.receipt.is_some() {
                     self.receipt = out.receipt;
@@ -401,6 +410,18 @@ impl Board {
         }
         lines
     }
+}
+
+/// A reservation that came in since the last look (the first one, with its table), so the
+/// cashier is told rather than having to notice the `$`.
+fn arrivals(before: &[SpotLine], after: &[SpotLine]) -> Option<(String, OrderLine)> {
+    let was_reserved = |id: i64| before.iter().flat_map(|s| &s.orders).any(|o| o.id == id && o.status == "reserved");
+    after.iter().find_map(|s| {
+        s.orders
+            .iter()
+            .find(|o| o.status == "reserved" && !was_reserved(o.id))
+            .map(|o| (s.identifier.clone(), o.clone()))
+    })
 }
 
 fn describe_error(e: &CallError) -> String {
