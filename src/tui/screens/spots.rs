@@ -12,7 +12,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Paragraph, Row, Table, TableState};
 
 use crate::money::Money;
 use crate::tui::action::Action;
@@ -132,6 +132,11 @@ impl Board {
     }
 
     fn call(&mut self, call: SpotsCall, cx: &mut Cx) {
+        // What the cashier does next is about another bill: the last receipt's note goes (the
+        // journal still lists and reprints it).
+        if call != SpotsCall::Refresh {
+            self.receipt = None;
+        }
         let op = cx.ctx.next_op();
         self.in_flight = Some(op);
         cx.send(Request::Spots { op, call });
@@ -368,7 +373,10 @@ impl Board {
             state.select(Some(self.selected));
         }
         f.render_stateful_widget(table, list, &mut state);
-        f.render_widget(Paragraph::new(self.detail_lines(ctx, theme)), detail);
+        // A rule between the list and the selected table's details, so a detail line never reads
+        // as part of the list row beside it.
+        let rule = Block::new().borders(Borders::LEFT).border_style(theme.muted);
+        f.render_widget(Paragraph::new(self.detail_lines(ctx, theme)).block(rule), detail);
         let line = match &self.notice {
             Some((m, true)) => Line::from(Span::styled(m.clone(), theme.danger)),
             Some((m, false)) => Line::from(Span::styled(m.clone(), theme.ok)),
@@ -392,7 +400,11 @@ impl Board {
             Span::raw(format!("  {}", s.status)),
             Span::styled(if s.registered { String::new() } else { "  UNREGISTERED".into() }, theme.danger),
         ])];
-        let guests = if s.guests.is_empty() { "nobody checked in".to_string() } else { s.guests.join(", ") };
+        let guests = if s.guests.is_empty() {
+            "nobody checked in".to_string()
+        } else {
+            format!("checked in: {}", s.guests.join(", "))
+        };
         lines.push(Line::from(Span::styled(guests, theme.muted)));
         for o in &s.orders {
             let amount = o.amount.map(|m| ctx.fmt(m)).unwrap_or_default();
