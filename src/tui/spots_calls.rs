@@ -108,7 +108,7 @@ type Done = (Option<String>, Option<ReceiptView>);
 fn with_receipt(notice: String, r: Result<ReceiptView, String>) -> Done {
     match r {
         Ok(v) => (Some(notice), Some(v)),
-        Err(e) => (Some(format!("{notice} The receipt could not be made: {e}")), None),
+        Err(e) => (Some(crate::t!("spots-no-receipt", done = notice, why = e)), None),
     }
 }
 
@@ -129,7 +129,7 @@ async fn act(link: &Link, local: &Local, c: &SpotsClient, call: SpotsCall) -> Re
                 }),
             };
             let o = c.create_order(spot_id, &req).await.map_err(call_error)?;
-            (Some(format!("Order #{} is on the table; the guest can pay it now.", o.id)), None)
+            (Some(crate::t!("spots-done-order", order = o.id.to_string())), None)
         }
         SpotsCall::Confirm { key, order_id, table } => {
             let t = c.confirm(&key, &Default::default()).await.map_err(call_error)?;
@@ -137,11 +137,11 @@ async fn act(link: &Link, local: &Local, c: &SpotsClient, call: SpotsCall) -> Re
                 Ok(r) => receipt(link, local, &r, TenderKind::Wallet, &format!("spot:{key}")).await,
                 Err(e) => Err(e),
             };
-            with_receipt(format!("Order #{order_id} on {table} is paid from the wallet."), r)
+            with_receipt(crate::t!("spots-done-wallet", order = order_id.to_string(), table = &table), r)
         }
         SpotsCall::Revoke { key } => {
             c.revoke(&key).await.map_err(call_error)?;
-            (Some("Reservation revoked: the money is back in the guest's wallet.".into()), None)
+            (Some(crate::t!("spots-done-revoked")), None)
         }
         SpotsCall::Cash { order_id } => {
             let tc = link.client().await?;
@@ -150,18 +150,17 @@ async fn act(link: &Link, local: &Local, c: &SpotsClient, call: SpotsCall) -> Re
                 Ok(r) => receipt(link, local, &r, TenderKind::Cash, &format!("spot-cash:{order_id}")).await,
                 Err(e) => Err(e),
             };
-            let locale =
-                link.terminal().await.map(|t| context(&t, link, local).locale).unwrap_or(crate::money::Locale::EnUs);
-            let amount = money(p.amount, &p.currency).map(|m| m.format(locale)).unwrap_or(p.amount_decimal.clone());
-            with_receipt(format!("Order #{order_id} on {} is paid: {amount} cash in the drawer.", p.spot), r)
+            let amount = money(p.amount, &p.currency).map(crate::i18n::amount).unwrap_or(p.amount_decimal.clone());
+            let done = crate::t!("spots-done-cash", order = order_id.to_string(), table = &p.spot, amount = amount);
+            with_receipt(done, r)
         }
         SpotsCall::Cancel { order_id } => {
             c.delete_order(order_id).await.map_err(call_error)?;
-            (Some(format!("Order #{order_id} is cancelled.")), None)
+            (Some(crate::t!("spots-done-cancelled", order = order_id.to_string())), None)
         }
         SpotsCall::CloseSpot { spot_id } => {
             let s = c.close(spot_id).await.map_err(call_error)?;
-            (Some(format!("{} is closed.", s.identifier.unwrap_or_else(|| format!("Spot {spot_id}")))), None)
+            (Some(crate::t!("spots-done-closed", table = s.identifier.unwrap_or_else(|| format!("#{spot_id}")))), None)
         }
     })
 }

@@ -203,7 +203,7 @@ impl Board {
                 Action::Submit if !*on_description => *on_description = true,
                 Action::Submit => {
                     let Some(currency) = cx.ctx.currency() else {
-                        self.notice = Some(("The store's currency is not known yet; try again.".into(), true));
+                        self.notice = Some((crate::t!("spots-currency-unknown"), true));
                         return;
                     };
                     let parsed = Money::parse_localized(amount.value.trim(), currency, cx.ctx.locale());
@@ -211,13 +211,13 @@ impl Board {
                         Ok(m) if m.minor() > 0 => m,
                         _ => {
                             let example = cx.ctx.fmt(Money::from_minor(1250, currency));
-                            self.notice = Some((format!("Type the amount like {example}."), true));
+                            self.notice = Some((crate::t!("spots-amount-like", example = example), true));
                             *on_description = false;
                             return;
                         }
                     };
                     let description = match description.value.trim() {
-                        "" => "Order".to_string(),
+                        "" => crate::t!("spots-default-description"),
                         d => d.to_string(),
                     };
                     let Some(spot_id) = self.current().map(|s| s.id) else { return };
@@ -263,11 +263,8 @@ impl Board {
                 if let (Some(s), Some(o)) = (self.current(), self.first("pending")) {
                     let amount = o.amount.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
                     cx.confirm(Confirm {
-                        title: format!("Cancel order #{} on {}?", o.id, s.identifier),
-                        body: vec![
-                            format!("{amount} {}", o.description),
-                            "Nothing is paid; the guest cannot pay it any more.".into(),
-                        ],
+                        title: crate::t!("spots-cancel-title", order = o.id.to_string(), table = &s.identifier),
+                        body: vec![format!("{amount} {}", o.description), crate::t!("spots-cancel-body")],
                         yes_label: "cancel order",
                         no_label: "keep",
                         danger: true,
@@ -279,11 +276,8 @@ impl Board {
             Action::SpotClose => {
                 if let Some(s) = self.current() {
                     cx.confirm(Confirm {
-                        title: format!("Close {}?", s.identifier),
-                        body: vec![
-                            "Pending orders are closed and the guests checked out.".into(),
-                            "A table with money reserved must be confirmed or revoked first.".into(),
-                        ],
+                        title: crate::t!("spots-close-title", table = &s.identifier),
+                        body: vec![crate::t!("spots-close-body-1"), crate::t!("spots-close-body-2")],
                         yes_label: "close table",
                         no_label: "keep",
                         danger: true,
@@ -334,11 +328,18 @@ impl Board {
                 }
                 if let Some((table, o)) = arrived {
                     let amount = o.amount.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
-                    let from = o.wallet.map(|w| format!(" from wallet #{w}")).unwrap_or_default();
-                    self.notice = Some((
-                        format!("{table}: {amount} reserved{from} for order #{}: c confirms, v revokes.", o.id),
-                        false,
-                    ));
+                    let order = o.id.to_string();
+                    let text = match o.wallet {
+                        Some(w) => crate::t!(
+                            "spots-arrived-wallet",
+                            table = &table,
+                            amount = amount,
+                            wallet = w.to_string(),
+                            order = order
+                        ),
+                        None => crate::t!("spots-arrived", table = &table, amount = amount, order = order),
+                    };
+                    self.notice = Some((text, false));
                 }
                 if out.receipt.is_some() {
                     self.receipt = out.receipt;
@@ -349,7 +350,8 @@ impl Board {
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
-        let block = panel("Spots", true, theme);
+        let title = crate::t!("spots-title");
+        let block = panel(&title, true, theme);
         let inner = block.inner(area);
         f.render_widget(block, area);
         let [main, notice, printing] =
@@ -361,11 +363,18 @@ impl Board {
             .map(|s| {
                 let flag = if s.registered { " " } else { "!" };
                 let waiting = if s.orders.iter().any(|o| o.status == "reserved") { "$" } else { " " };
-                Row::new(vec![format!("{flag}{}", s.identifier), s.status.clone(), waiting.to_string()])
+                Row::new(vec![format!("{flag}{}", s.identifier), status_word(&s.status), waiting.to_string()])
             })
             .collect();
         let table = Table::new(rows, [Constraint::Length(12), Constraint::Length(8), Constraint::Length(1)])
-            .header(Row::new(vec![" table", "status", ""]).style(theme.label))
+            .header(
+                Row::new(vec![
+                    format!(" {}", crate::t!("spots-col-table")),
+                    crate::t!("spots-col-status"),
+                    String::new(),
+                ])
+                .style(theme.label),
+            )
             .row_highlight_style(theme.selected)
             .highlight_symbol("›");
         let mut state = TableState::default();
@@ -380,8 +389,8 @@ impl Board {
         let line = match &self.notice {
             Some((m, true)) => Line::from(Span::styled(m.clone(), theme.danger)),
             Some((m, false)) => Line::from(Span::styled(m.clone(), theme.ok)),
-            None if !self.loaded => Line::from(Span::styled("Loading the spots…", theme.muted)),
-            None => Line::from(Span::styled("! unregistered   $ money reserved: confirm or revoke", theme.muted)),
+            None if !self.loaded => Line::from(Span::styled(crate::t!("spots-loading"), theme.muted)),
+            None => Line::from(Span::styled(crate::t!("spots-legend"), theme.muted)),
         };
         f.render_widget(Paragraph::new(line), notice);
         // Where the last payment's receipt is: printing, printed, or why not and how to print it.
@@ -393,30 +402,36 @@ impl Board {
 
     fn detail_lines(&self, ctx: &Ctx, theme: &Theme) -> Vec<Line<'_>> {
         let Some(s) = self.current() else {
-            return vec![Line::from(Span::styled(if self.loaded { "No spots." } else { "" }, theme.muted))];
+            return vec![Line::from(Span::styled(
+                if self.loaded { crate::t!("spots-none") } else { String::new() },
+                theme.muted,
+            ))];
         };
         let mut lines = vec![Line::from(vec![
             Span::styled(s.identifier.clone(), theme.title),
-            Span::raw(format!("  {}", s.status)),
-            Span::styled(if s.registered { String::new() } else { "  UNREGISTERED".into() }, theme.danger),
+            Span::raw(format!("  {}", status_word(&s.status))),
+            Span::styled(
+                if s.registered { String::new() } else { format!("  {}", crate::t!("spots-unregistered")) },
+                theme.danger,
+            ),
         ])];
         let guests = if s.guests.is_empty() {
-            "nobody checked in".to_string()
+            crate::t!("spots-nobody")
         } else {
-            format!("checked in: {}", s.guests.join(", "))
+            crate::t!("spots-guests", guests = s.guests.join(", "))
         };
         lines.push(Line::from(Span::styled(guests, theme.muted)));
         for o in &s.orders {
             let amount = o.amount.map(|m| ctx.fmt(m)).unwrap_or_default();
             let desc: String = o.description.chars().take(18).collect();
-            lines.push(Line::from(format!("#{:<4} {:<9} {:>10}  {desc}", o.id, o.status, amount)));
+            lines.push(Line::from(format!("#{:<4} {:<9} {:>10}  {desc}", o.id, status_word(&o.status), amount)));
         }
         if s.orders.is_empty() {
-            lines.push(Line::from(Span::styled("no orders", theme.muted)));
+            lines.push(Line::from(Span::styled(crate::t!("spots-no-orders"), theme.muted)));
         }
         if let Mode::NewOrder { amount, description, on_description } = &self.mode {
             lines.push(Line::from(""));
-            lines.push(Line::from(Span::styled(format!("New order on {}", s.identifier), theme.title)));
+            lines.push(Line::from(Span::styled(crate::t!("spots-new-order-on", table = &s.identifier), theme.title)));
             lines.push(amount.line(!on_description, theme, 7));
             lines.push(description.line(*on_description, theme, 7));
         }
@@ -434,6 +449,21 @@ fn arrivals(before: &[SpotLine], after: &[SpotLine]) -> Option<(String, OrderLin
             .find(|o| o.status == "reserved" && !was_reserved(o.id))
             .map(|o| (s.identifier.clone(), o.clone()))
     })
+}
+
+/// A spot's or an order's status word (the wire's, or the board's `paid cash` / `cancelled`).
+fn status_word(status: &str) -> String {
+    match status {
+        "closed" => crate::t!("spots-status-closed"),
+        "waiting" => crate::t!("spots-status-waiting"),
+        "opened" => crate::t!("spots-status-opened"),
+        "pending" => crate::t!("spots-status-pending"),
+        "reserved" => crate::t!("spots-status-reserved"),
+        "confirmed" => crate::t!("spots-status-confirmed"),
+        "paid cash" => crate::t!("spots-status-paid-cash"),
+        "cancelled" => crate::t!("spots-status-cancelled"),
+        other => other.to_string(),
+    }
 }
 
 fn describe_error(e: &CallError) -> String {
