@@ -367,3 +367,37 @@ async fn the_typed_client_speaks_the_same_api() {
     assert_eq!(e.code(), Some("forbidden"));
     assert_eq!(merchant.server_time().await.unwrap().time / 1000, spots_util::now() / 1000);
 }
+
+#[tokio::test]
+async fn a_merchant_client_reaches_only_its_own_locations_spots() {
+    // A merchant client made for location 1; then the store becomes location 2.
+    let dir = common::DataDir::new();
+    let other = spots_util::merchant(&dir);
+    spots_util::spots_config(dir.path(), "location_id = 2");
+    let mine = spots_util::merchant(&dir);
+    let s = Spots { server: dir.serve(), merchant: mine, customers: Vec::new() };
+    let (st, page) = s.call(&s.merchant, "GET", "/rest/v1/spots", None).await;
+    assert_eq!(st, 200, "{page}");
+    assert_eq!(page["spots"].as_array().map(Vec::len), Some(6));
+    let id = page["spots"][0]["id"].as_i64().unwrap();
+    for (method, uri, body) in [
+        ("GET", "/rest/v1/spots".to_string(), None),
+        ("GET", format!("/rest/v1/spot/{id}"), None),
+        ("GET", "/rest/v1/spot?code=PAYSERA*2%3ATABLE1".to_string(), None),
+        ("PUT", format!("/rest/v1/spot/{id}/close"), None),
+        (
+            "POST",
+            format!("/rest/v1/spot/{id}/order"),
+            Some(json!({"transaction": {"payments": [{"description": "x", "price": 100}]}})),
+        ),
+    ] {
+        let (st, e) = s.call(&other, method, &uri, body.as_ref()).await;
+        assert_eq!((st, e["error"].as_str()), (403, Some("forbidden")), "{method} {uri}: {e}");
+    }
+    // Its own location is not served here at all.
+    let (st, e) = s.call(&other, "GET", "/rest/v1/spot?code=PAYSERA*1%3ATABLE1", None).await;
+    assert_eq!((st, e["error"].as_str()), (404, Some("not_found")), "{e}");
+    let (_, page) = s.call(&s.merchant, "GET", "/rest/v1/spots", None).await;
+    assert!(page["spots"].as_array().unwrap().iter().all(|s| s["orders"].is_null()), "nothing was put on a table");
+    s.verify();
+}

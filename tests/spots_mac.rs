@@ -175,4 +175,5 @@ async fn forgeries_are_refused_with_401_and_change_nothing() {
     // A user client's valid MAC on a merchant route: authenticated, but forbidden.
     let (st, e) = s.call(ann, "GET", "/rest/v1/spots", None).await;
     assert_eq!((st, e["error"].as_str()), (403, Some("forbidden")));
+    s.verify();
 }

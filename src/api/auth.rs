@@ -83,6 +83,10 @@ pub fn needs_open_shift(method: &axum::http::Method, path: &str) -> bool {
     if let Some(op) = path.strip_prefix("/gift/") {
         return !matches!(op, "balance.json" | "reverse.json");
     }
+    // A spot order paid in cash at the till: cash into the drawer.
+    if path.starts_with(crate::api::spots::till::CASH_PATH_PREFIX) {
+        return true;
+    }
     if let Some(rest) = path.strip_prefix("/v1/retail_orders") {
         return rest.is_empty() || rest == "/" || rest.ends_with("/actions/confirm");
     }

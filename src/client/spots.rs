@@ -213,6 +213,14 @@ impl SpotsClient {
     }
 }
 
+impl super::Client {
+    /// `POST /till/v1/spot-orders/{id}/cash` with the cashier's session: the guest paid order
+    /// `order_id` in cash at the till; the order closes and the cash is booked into the drawer.
+    pub async fn spot_cash(&self, order_id: i64, req: &w::CashRequest) -> Result<w::CashPaid, ClientError> {
+        self.post_json(&format!("/till/v1/spot-orders/{order_id}/cash"), req).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

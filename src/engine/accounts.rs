@@ -58,6 +58,9 @@ pub mod code {
     /// What customers paid for third-party gift cards, per currency (credit balance): the other
     /// side of the retail tender leg into a drawer or card clearing.
     pub const RETAIL_TENDER: u16 = 27;
+    /// What guests paid for their spot (table) orders by other means at the till, per location
+    /// (credit balance): the other side of the cash leg into a drawer (`engine::spots::cash`).
+    pub const SPOT_TENDER: u16 = 28;
     /// What the card processor paid out to the store for its card clearing, per extension tenant
     /// (debit balance: money at the bank; a settlement batch moves clearing here).
     pub const CARD_PAYOUTS: u16 = 40;
@@ -82,8 +85,7 @@ pub mod transfer_code {
     pub const WALLET_RESERVE: u16 = 302;
     pub const WALLET_CHARGE: u16 = 303;
     pub const WALLET_REFUND: u16 = 304;
-    /// A table order paid in cash at the till (spots board): drawer → the order's counter
-    /// account; `user_data_64` the order. Reported as a spot order under cash.
+    /// A spot order paid in cash at the till: drawer ← spot tender.
     pub const SPOT_CASH: u16 = 305;
     /// Payment extensions: card authorisation hold (its capture and void carry the same code),
     /// refund, cancel of a collected payment.

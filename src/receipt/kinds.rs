@@ -59,6 +59,19 @@ pub enum Activation {
     Posa { card_number: String },
 }
 
+/// A table's (spot's) paid order: the table, the order, its lines; the wallet that paid, if one did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpotResult {
+    /// The spot identifier (`TABLE2`).
+    pub table: String,
+    pub order_id: i64,
+    /// Each payment of the order: description and price.
+    pub items: Vec<(String, Money)>,
+    pub total: Money,
+    /// The customer's wallet, when the wallet paid.
+    pub wallet: Option<i64>,
+}
+
 fn base(ctx: &Context, kind: ReceiptKind) -> Receipt {
     Receipt {
         kind,
@@ -263,6 +276,29 @@ impl Receipt {
                 balance: None,
             }),
         }
+        Ok(rc)
+    }
+
+    /// A table's order, paid from the customer's wallet (confirmed at the board) or in cash at the
+    /// till (`paid` says which; cash opens the drawer): table, order, its lines, the total.
+    pub fn spot_order(ctx: &Context, r: &SpotResult, paid: &[Tender]) -> Result<Receipt, MoneyError> {
+        let mut rc = base(ctx, ReceiptKind::SpotOrder);
+        rc.lines.push(Line::Pair { label: Label::Table, value: r.table.clone() });
+        rc.lines.push(Line::Pair { label: Label::Order, value: format!("#{}", r.order_id) });
+        if let Some(w) = r.wallet {
+            rc.lines.push(Line::Pair { label: Label::Wallet, value: format!("#{w}") });
+        }
+        rc.lines.push(Line::Rule);
+        for (description, price) in &r.items {
+            rc.lines.push(Line::Item {
+                description: description.clone(),
+                quantity: 1,
+                unit_price: *price,
+                amount: *price,
+            });
+        }
+        rc.totals.push(Total { label: Label::Total, amount: r.total, large: true });
+        settle(&mut rc, r.total, paid)?;
         Ok(rc)
     }
 }

@@ -61,6 +61,7 @@ pub fn label(locale: Locale, label: &Label) -> String {
         Label::Serial => ["Serial no.", "Seriennr.", "N° de série", "Serienr."],
         Label::Cash => ["Cash", "Bar", "Espèces", "Contant"],
         Label::Wallet => ["Wallet", "Wallet", "Portefeuille", "Wallet"],
+        Label::Table => ["Table", "Tisch", "Table", "Tafel"],
         Label::OnAccount => ["On account", "Auf Rechnung", "Sur compte", "Op rekening"],
         Label::Other => ["Other", "Sonstige", "Autre", "Overig"],
         Label::Change => ["Change", "Rückgeld", "Rendu", "Wisselgeld"],
@@ -93,6 +94,7 @@ pub fn title(locale: Locale, kind: ReceiptKind) -> &'static str {
         ReceiptKind::RetailOrder => ["GIFT CARD", "GUTSCHEINKARTE", "CARTE CADEAU", "CADEAUKAART"],
         ReceiptKind::PrintTest => ["PRINTER TEST", "DRUCKERTEST", "TEST IMPRIMANTE", "PRINTERTEST"],
         ReceiptKind::Report => ["REPORT", "BERICHT", "RAPPORT", "RAPPORT"],
+        ReceiptKind::SpotOrder => ["TABLE BILL", "TISCHRECHNUNG", "ADDITION", "TAFELREKENING"],
     };
     pick(locale, w)
 }

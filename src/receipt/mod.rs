@@ -25,7 +25,7 @@ pub mod model;
 pub mod report;
 pub mod transport;
 
-pub use kinds::{Activation, Context, GiftResult, RetailResult, TEST_CODE, TEST_LINE};
+pub use kinds::{Activation, Context, GiftResult, RetailResult, SpotResult, TEST_CODE, TEST_LINE};
 pub use layout::{Block, Document, Width, layout};
 pub use model::{
     CardLine, Code, Label, Line, Receipt, ReceiptKind, StoreHeader, Tender, TenderKind, Total, mask_card_number,

@@ -27,10 +27,12 @@ pub enum ReceiptKind {
     PrintTest,
     /// A manager's report (shift, X, Z, liability, settlement); its own title is the first line.
     Report,
+    /// A table's (spot's) order the guest paid: from the wallet, confirmed at the board, or in cash.
+    SpotOrder,
 }
 
 impl ReceiptKind {
-    pub const ALL: [ReceiptKind; 11] = [
+    pub const ALL: [ReceiptKind; 12] = [
         ReceiptKind::GiftSale,
         ReceiptKind::GiftReload,
         ReceiptKind::GiftRedeem,
@@ -42,6 +44,7 @@ impl ReceiptKind {
         ReceiptKind::RetailOrder,
         ReceiptKind::PrintTest,
         ReceiptKind::Report,
+        ReceiptKind::SpotOrder,
     ];
 
     /// The stable name used in storage and URLs: `gift_sale`, `retail_order`, ...
@@ -58,6 +61,7 @@ impl ReceiptKind {
             ReceiptKind::RetailOrder => "retail_order",
             ReceiptKind::PrintTest => "print_test",
             ReceiptKind::Report => "report",
+            ReceiptKind::SpotOrder => "spot_order",
         }
     }
 }
@@ -105,6 +109,8 @@ pub enum Label {
     OnAccount,
     Other,
     Change,
+    /// A table (spot) of the location.
+    Table,
     Custom(String),
 }
 

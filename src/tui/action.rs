@@ -82,6 +82,7 @@ pub enum Action {
     SpotConfirm,
     SpotRevoke,
     SpotPaidOther,
+    SpotCancel,
     SpotClose,
     Refresh,
 }
@@ -151,9 +152,10 @@ impl Action {
             Action::CycleLeft => "previous choice",
             Action::CycleRight => "next choice",
             Action::SpotOrder => "new order",
-            Action::SpotConfirm => "confirm payment",
-            Action::SpotRevoke => "revoke payment",
-            Action::SpotPaidOther => "paid in cash",
+            Action::SpotConfirm => "confirm",
+            Action::SpotRevoke => "revoke",
+            Action::SpotPaidOther => "paid cash",
+            Action::SpotCancel => "cancel order",
             Action::SpotClose => "close table",
             Action::Refresh => "refresh",
         }

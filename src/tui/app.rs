@@ -586,6 +586,7 @@ impl App {
                     {
                         o.receipt.clone()
                     }
+                    Reply::Spots { result: Ok(o), .. } => o.receipt.clone(),
                     _ => None,
                 };
                 self.with_screen(|s, cx| s.on_reply(other, cx));

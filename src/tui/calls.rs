@@ -234,7 +234,7 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
 }
 
 /// The context every receipt of this till shares.
-fn context(t: &TerminalInfo, link: &Link, local: &Local) -> Context {
+pub(super) fn context(t: &TerminalInfo, link: &Link, local: &Local) -> Context {
     let settings = local.settings();
     let mut header = t.receipt_header.clone();
     header.extra.extend(settings.header.iter().cloned());
@@ -315,7 +315,7 @@ fn gift_receipt(
     })
 }
 
-fn width(local: &Local) -> Width {
+pub(super) fn width(local: &Local) -> Width {
     Width::new(local.settings().width).unwrap_or(Width::W42)
 }
 
@@ -427,6 +427,7 @@ fn kind_label(k: ReceiptKind) -> &'static str {
         ReceiptKind::RetailOrder => "Retail gift card",
         ReceiptKind::PrintTest => "Test print",
         ReceiptKind::Report => "Report",
+        ReceiptKind::SpotOrder => "Table bill",
     }
 }
 

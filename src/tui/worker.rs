@@ -162,7 +162,9 @@ pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
             }
             Reply::SettingsSaved(saved)
         }
-        Request::Spots { op, call } => Reply::Spots { op, result: super::spots_calls::perform(link, call).await },
+        Request::Spots { op, call } => {
+            Reply::Spots { op, result: super::spots_calls::perform(link, local, call).await }
+        }
         Request::TerminalInfo => Reply::TerminalInfo(terminal_info(link).await),
         Request::Login { number, pin } => Reply::Login(login(link, number, &pin).await),
         Request::Logout => {

@@ -51,6 +51,10 @@ pub struct Order {
     /// till: the order's transaction, for the merchant that owns the spot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction: Option<Transaction>,
+    /// till: for the owning merchant, whether a `closed` order was paid by other means at the till
+    /// (cash) rather than cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_in_cash: Option<bool>,
 }
 
 /// till: a client checked in at a spot (owning merchant only).
@@ -206,3 +210,36 @@ pub struct CurrencyBalance {
 
 /// `GET /wallet/{id}/balance`: currency → balance.
 pub type WalletBalance = BTreeMap<String, CurrencyBalance>;
+
+/// `POST /till/v1/spot-orders/{id}/cash` (the till, with a cashier's session): the guest paid the
+/// order by other means (cash at the till).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CashRequest {
+    /// The till whose drawer took the cash; default: the cashier's open shift's, else the store's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal: Option<String>,
+}
+
+/// One line of a cash-paid order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CashItem {
+    pub description: String,
+    /// Minor units.
+    pub price: i64,
+}
+
+/// What marking an order paid in cash did: the order closed, the cash booked into `terminal`'s drawer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CashPaid {
+    pub order: Order,
+    /// The table (spot identifier).
+    pub spot: String,
+    pub terminal: String,
+    /// Minor units.
+    pub amount: i64,
+    pub amount_decimal: String,
+    pub currency: String,
+    pub items: Vec<CashItem>,
+    /// True when this order had been paid in cash already (a retry): nothing new was booked.
+    pub replay: bool,
+}

@@ -12,8 +12,6 @@
 //! 5. `ts` is within `mac_window_seconds` of the server's clock;
 //! 6. the nonce was not used by this client before (kept durably for the window).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::body::Body;
 use axum::extract::{OriginalUri, Request, State};
 use axum::http::header;
@@ -122,10 +120,6 @@ fn split_host(s: &str) -> (&str, Option<u16>) {
     }
 }
 
-fn now_secs() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
-
 fn refuse(r: Refusal) -> Response {
     SpotsFailure(SpotsError::Unauthorized(r.message())).into_response()
 }
@@ -165,7 +159,7 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
     if let Err(r) = verify_signature(&auth, &facts, &key) {
         return refuse(r);
     }
-    let ts = match check_ts(&auth.ts, now_secs(), cfg.mac_window_seconds) {
+    let ts = match check_ts(&auth.ts, state.engine.now_secs(), cfg.mac_window_seconds) {
         Ok(ts) => ts,
         Err(r) => return refuse(r),
     };

@@ -8,6 +8,7 @@
 //! `not_found`, 409 `invalid_state`.
 
 pub mod mac;
+pub mod till;
 
 use std::collections::HashMap;
 
@@ -78,7 +79,7 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, SpotsErr
 
 // ---- mapping: engine → wire ----
 
-fn decimal(m: Money) -> String {
+pub(crate) fn decimal(m: Money) -> String {
     m.to_plain_string()
 }
 
@@ -111,12 +112,13 @@ pub fn transaction_wire(t: &TransactionView) -> w::Transaction {
     }
 }
 
-fn order_wire(o: &OrderView) -> w::Order {
+pub(crate) fn order_wire(o: &OrderView) -> w::Order {
     w::Order {
         id: o.id,
         transaction_key: o.transaction_key.clone(),
         status: o.status.as_str().into(),
         transaction: o.transaction.as_ref().map(transaction_wire),
+        paid_in_cash: o.paid_in_cash,
     }
 }
 
@@ -252,10 +254,8 @@ fn order_transaction(body: &[u8], store: Currency) -> Result<OrderTransaction, S
 #[utoipa::path(get, path = "/rest/v1/server", tag = "spots",
     description = "The server's clock (Unix seconds), to sign MAC requests with. No authentication.",
     responses((status = 200, body = w::ServerTime)))]
-async fn server_time() -> Json<w::ServerTime> {
-    let time =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-    Json(w::ServerTime { time })
+async fn server_time(State(state): State<AppState>) -> Json<w::ServerTime> {
+    Json(w::ServerTime { time: state.engine.now_secs() })
 }
 
 #[utoipa::path(get, path = "/rest/v1/spot", tag = "spots",
@@ -554,5 +554,5 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/rest/v1/transaction/{key}/confirm", put(confirm))
         .route("/rest/v1/wallet/{id}/balance", get(wallet_balance))
         .route_layer(axum::middleware::from_fn_with_state(state, mac::authenticate));
-    Router::new().route("/rest/v1/server", get(server_time)).merge(authenticated)
+    Router::new().route("/rest/v1/server", get(server_time)).merge(authenticated).merge(till::router())
 }

@@ -158,6 +158,7 @@ pub fn kind_of(code: u16) -> Option<&'static str> {
         // A wallet's funding and its pending reserve are not till operations; the charge is.
         | tc::WALLET_FUND
         | tc::WALLET_RESERVE => return None,
+        // A spot order paid from a wallet, or in cash at the till (`engine::spots::cash`).
         tc::WALLET_CHARGE | tc::SPOT_CASH => "spot_order",
         tc::WALLET_REFUND => "spot_refund",
         _ => return Some("other"),

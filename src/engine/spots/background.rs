@@ -3,7 +3,7 @@
 //! out, forgets nonces outside the MAC window). `callback_uri` notices go through the engine's
 //! outbox (`engine::outbox`), whose deliverer runs with the server.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
@@ -34,10 +34,6 @@ pub async fn start(engine: &Engine) -> Result<Background, SpotsError> {
     Ok(Background { tasks: vec![sweeper] })
 }
 
-fn now_secs() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
-
 async fn sweep(engine: Engine, cfg: SpotsConfig) {
     let every = Duration::from_millis(cfg.sweep_interval_ms.max(50));
     let window = i64::try_from(cfg.mac_window_seconds).unwrap_or(i64::MAX);
@@ -50,7 +46,8 @@ async fn sweep(engine: Engine, cfg: SpotsConfig) {
         }
         // Nonces older than two windows can never be replayed (their ts is refused).
         if round.is_multiple_of(120)
-            && let Err(e) = clients::purge_nonces(&engine, now_secs().saturating_sub(window.saturating_mul(2))).await
+            && let Err(e) =
+                clients::purge_nonces(&engine, engine.now_secs().saturating_sub(window.saturating_mul(2))).await
         {
             tracing::warn!("purging MAC nonces: {e}");
         }

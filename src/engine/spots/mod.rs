@@ -10,6 +10,7 @@
 //! | `clients`      | MAC clients (merchant / user), their sealed keys, the nonce replay store |
 //! | `places`       | spots, check-ins, orders and the spot status rules                       |
 //! | `transactions` | transactions: new → reserved → confirmed / revoked / rejected, expiry    |
+//! | `cash`         | an order paid by other means: cash into the till's drawer, order closed  |
 //! | `background`   | the expiry sweeper; configured spots and the till's credential at start  |
 //! | `repo`         | every SQL statement of this area (through `store::Sql`)                  |
 //!
@@ -31,6 +32,7 @@
 //! - [`wallets::refund`]`(tx, id, amount, key)`: the reverse transfer clearing → wallet.
 
 pub mod background;
+pub mod cash;
 pub mod clients;
 pub mod places;
 pub mod repo;
@@ -152,10 +154,11 @@ impl From<EngineError> for SpotsError {
 }
 
 /// Domain tables of this area, applied once each, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    component: "spots",
-    version: 1,
-    sql: "CREATE TABLE spots_wallets (
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        component: "spots",
+        version: 1,
+        sql: "CREATE TABLE spots_wallets (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL,
             currency TEXT NOT NULL,
@@ -228,7 +231,19 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
           );
           CREATE INDEX spots_orders_spot ON spots_orders (spot_id, session);
           CREATE INDEX spots_orders_txn ON spots_orders (transaction_key);",
-}];
+    },
+    Migration {
+        component: "spots",
+        version: 2,
+        // Orders paid by other means at the till: which drawer took the cash (`cash.rs`).
+        sql: "CREATE TABLE spots_cash (
+            order_id INTEGER PRIMARY KEY REFERENCES spots_orders(id),
+            terminal TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            at INTEGER NOT NULL
+          );",
+    },
+];
 
 /// Seconds since the Unix epoch of a ledger timestamp (nanoseconds).
 pub fn secs(ns: u64) -> i64 {

@@ -88,6 +88,8 @@ pub struct OrderView {
     pub status: OrderStatus,
     /// The order's transaction, for the owning merchant's board (amount, payer).
     pub transaction: Option<transactions::TransactionView>,
+    /// For the owning merchant: paid in cash at the till (`cash.rs`), not cancelled.
+    pub paid_in_cash: Option<bool>,
 }
 
 /// Who is checked in (owning merchant only).
@@ -168,6 +170,7 @@ fn order_view(sql: Sql<'_>, row: &repo::OrderRow, now_ns: i64, with_txn: bool) -
         transaction_key: row.transaction_key.clone(),
         status: order_status(row, txn.as_ref()),
         transaction: if with_txn { txn } else { None },
+        paid_in_cash: if with_txn && row.closed { Some(repo::cash_terminal(sql, row.id)?.is_some()) } else { None },
     })
 }
 
@@ -202,6 +205,11 @@ fn spot_view(
         registered: owner.then_some(s.registered),
         check_ins,
     })
+}
+
+/// An order as its merchant sees it (with its transaction), inside a write.
+pub(super) fn order_view_in(sql: Sql<'_>, row: &repo::OrderRow, now_ns: i64) -> Result<OrderView, SpotsError> {
+    order_view(sql, row, now_ns, true)
 }
 
 /// A spot of this location, or 404 (403 for a merchant of another location).
@@ -245,7 +253,7 @@ pub async fn spot_by_code(engine: &Engine, caller: &Caller, code: &str) -> Resul
     if caller.kind == ClientKind::Merchant {
         caller.require_merchant_of(location_id)?;
     }
-    let now = transactions::now_ns();
+    let now = engine.now_ns();
     let found = engine.ledger().read_sql(|sql| {
         repo::spot_by_identifier(sql, location_id, &identifier)?
             .map(|s| spot_view(sql, &cfg, caller, &s, now))
@@ -260,7 +268,7 @@ pub async fn spot_by_code(engine: &Engine, caller: &Caller, code: &str) -> Resul
         .write(move |tx| {
             let registered = cfg.spots.iter().any(|s| s == &identifier);
             let s = repo::ensure_spot(tx.sql(), location_id, &identifier, registered)?;
-            spot_view(tx.sql(), &cfg, &caller, &s, transactions::now_ns())
+            spot_view(tx.sql(), &cfg, &caller, &s, transactions::tx_now(tx))
         })
         .await
 }
@@ -268,7 +276,7 @@ pub async fn spot_by_code(engine: &Engine, caller: &Caller, code: &str) -> Resul
 /// `GET /spot/{id}`.
 pub fn spot(engine: &Engine, caller: &Caller, id: i64) -> Result<SpotView, SpotsError> {
     let cfg = SpotsConfig::of(engine)?;
-    let now = transactions::now_ns();
+    let now = engine.now_ns();
     engine.ledger().read_sql(|sql| {
         let s = load_spot(sql, &cfg, caller, id)?;
         spot_view(sql, &cfg, caller, &s, now)
@@ -303,7 +311,7 @@ pub async fn check_in(engine: &Engine, caller: &Caller, id: i64) -> Result<SpotV
                 repo::set_spot_status(sql, s.id, SpotStatus::Waiting.as_str())?;
             }
             let s = load_spot(sql, &cfg, &caller, id)?;
-            spot_view(sql, &cfg, &caller, &s, transactions::now_ns())
+            spot_view(sql, &cfg, &caller, &s, transactions::tx_now(tx))
         })
         .await
 }
@@ -324,7 +332,7 @@ pub async fn check_out(engine: &Engine, caller: &Caller, id: i64) -> Result<Spot
             repo::remove_checkin(sql, &caller.client_id)?;
             after_checkout(sql, s.id)?;
             let s = load_spot(sql, &cfg, &caller, id)?;
-            spot_view(sql, &cfg, &caller, &s, transactions::now_ns())
+            spot_view(sql, &cfg, &caller, &s, transactions::tx_now(tx))
         })
         .await
 }
@@ -360,7 +368,7 @@ pub fn list(
     if offset < 0 {
         return Err(SpotsError::InvalidParameters("offset cannot be negative.".into()));
     }
-    let now = transactions::now_ns();
+    let now = engine.now_ns();
     engine.ledger().read_sql(|sql| {
         let (rows, total) = repo::spots(sql, cfg.location_id, status.map(SpotStatus::as_str), limit, offset)?;
         let spots = rows.iter().map(|s| spot_view(sql, &cfg, caller, s, now)).collect::<Result<Vec<_>, _>>()?;
@@ -397,13 +405,17 @@ pub async fn close(engine: &Engine, caller: &Caller, id: i64) -> Result<SpotView
             }
             repo::close_spot(tx.sql(), s.id)?;
             let s = load_spot(tx.sql(), &cfg, &caller, id)?;
-            spot_view(tx.sql(), &cfg, &caller, &s, transactions::now_ns())
+            spot_view(tx.sql(), &cfg, &caller, &s, transactions::tx_now(tx))
         })
         .await
 }
 
 /// Revokes a transaction unless it is already finished, so a closed order can no longer be paid.
-fn revoke_if_open(tx: &mut crate::ledger::WriteTx<'_>, secrets: &Secrets, key: &str) -> Result<(), SpotsError> {
+pub(super) fn revoke_if_open(
+    tx: &mut crate::ledger::WriteTx<'_>,
+    secrets: &Secrets,
+    key: &str,
+) -> Result<(), SpotsError> {
     match transactions::revoke_in(tx, secrets, key) {
         Ok(_) | Err(SpotsError::InvalidState(_)) => Ok(()),
         Err(e) => Err(e),
@@ -464,7 +476,7 @@ pub async fn create_order(
                 repo::set_spot_status(tx.sql(), s.id, SpotStatus::Opened.as_str())?;
             }
             let row = repo::order(tx.sql(), id)?.ok_or_else(|| SpotsError::Internal("order vanished".into()))?;
-            order_view(tx.sql(), &row, transactions::now_ns(), true)
+            order_view(tx.sql(), &row, transactions::tx_now(tx), true)
         })
         .await
 }
@@ -487,7 +499,7 @@ fn load_order(sql: Sql<'_>, cfg: &SpotsConfig, caller: &Caller, id: i64) -> Resu
 /// `GET /order/{id}`.
 pub fn order(engine: &Engine, caller: &Caller, id: i64) -> Result<OrderView, SpotsError> {
     let cfg = SpotsConfig::of(engine)?;
-    let now = transactions::now_ns();
+    let now = engine.now_ns();
     engine.ledger().read_sql(|sql| {
         let o = load_order(sql, &cfg, caller, id)?;
         order_view(sql, &o, now, caller.is_merchant_of(cfg.location_id))
@@ -527,7 +539,7 @@ pub async fn edit_order(
                 repo::set_order_transaction(tx.sql(), o.id, &key)?;
             }
             let row = repo::order(tx.sql(), id)?.ok_or_else(|| SpotsError::Internal("order vanished".into()))?;
-            order_view(tx.sql(), &row, transactions::now_ns(), true)
+            order_view(tx.sql(), &row, transactions::tx_now(tx), true)
         })
         .await
 }
@@ -556,7 +568,7 @@ pub async fn delete_order(engine: &Engine, caller: &Caller, id: i64) -> Result<O
             revoke_if_open(tx, &secrets, &o.transaction_key)?;
             repo::close_order(tx.sql(), o.id)?;
             let row = repo::order(tx.sql(), id)?.ok_or_else(|| SpotsError::Internal("order vanished".into()))?;
-            order_view(tx.sql(), &row, transactions::now_ns(), true)
+            order_view(tx.sql(), &row, transactions::tx_now(tx), true)
         })
         .await
 }

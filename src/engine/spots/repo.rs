@@ -282,6 +282,20 @@ pub fn close_order(sql: Sql<'_>, id: i64) -> Result<(), SpotsError> {
     Ok(())
 }
 
+/// Records that order `order_id` was paid in cash into `terminal`'s drawer.
+pub fn insert_cash(sql: Sql<'_>, order_id: i64, terminal: &str, amount: i64, now: i64) -> Result<(), SpotsError> {
+    sql.execute(
+        "INSERT INTO spots_cash (order_id, terminal, amount, at) VALUES (?1, ?2, ?3, ?4)",
+        params![order_id, terminal, amount, now],
+    )?;
+    Ok(())
+}
+
+/// The drawer order `order_id` was paid into in cash, if it was.
+pub fn cash_terminal(sql: Sql<'_>, order_id: i64) -> Result<Option<String>, SpotsError> {
+    Ok(sql.query_one("SELECT terminal FROM spots_cash WHERE order_id = ?1", params![order_id], |r| r.get(0))?)
+}
+
 // ---- transactions ----
 
 #[derive(Debug, Clone)]

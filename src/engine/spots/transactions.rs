@@ -25,7 +25,7 @@ use super::{Caller, SpotsConfig, SpotsError, random_alnum, repo, secs, wallets};
 use crate::engine::accounts::{transfer_code, transfer_id};
 use crate::engine::secrets::Secrets;
 use crate::engine::{Engine, outbox};
-use crate::ledger::{Clock, CreateTransferResult, NewTransfer, SystemClock, TransferFlags, WriteTx};
+use crate::ledger::{CreateTransferResult, NewTransfer, TransferFlags, WriteTx};
 use crate::money::{Currency, Money};
 
 const NS: i64 = 1_000_000_000;
@@ -120,8 +120,9 @@ pub struct TransactionView {
     pub total: Money,
 }
 
-pub(super) fn now_ns() -> i64 {
-    i64::try_from(SystemClock.now_ns()).unwrap_or(i64::MAX)
+/// Now inside a write: the ledger's timestamp of this write, on the engine's one clock.
+pub(super) fn tx_now(tx: &WriteTx<'_>) -> i64 {
+    i64::try_from(tx.now()).unwrap_or(i64::MAX)
 }
 
 /// The status a reader should see: a reservation past its time is revoked even before the
@@ -253,7 +254,7 @@ pub async fn create(engine: &Engine, caller: &Caller, new: NewTransaction) -> Re
         .ledger()
         .write(move |tx| {
             let key = create_in(tx, &cfg, currency, &caller, &new)?;
-            must_view(tx.sql(), &key, now_ns())
+            must_view(tx.sql(), &key, tx_now(tx))
         })
         .await
 }
@@ -274,7 +275,7 @@ fn may_see(caller: &Caller, v: &TransactionView) -> Result<(), SpotsError> {
 
 /// `GET /transaction/{key}`.
 pub fn get(engine: &Engine, caller: &Caller, key: &str) -> Result<TransactionView, SpotsError> {
-    let v = engine.ledger().read_sql(|sql| must_view(sql, key, now_ns()))?;
+    let v = engine.ledger().read_sql(|sql| must_view(sql, key, engine.now_ns()))?;
     may_see(caller, &v)?;
     Ok(v)
 }
@@ -566,7 +567,7 @@ pub async fn revoke(engine: &Engine, caller: &Caller, key: &str) -> Result<Trans
 
 /// Revokes every reservation whose time ran out; returns how many.
 pub async fn expire_due(engine: &Engine) -> Result<usize, SpotsError> {
-    let keys = engine.ledger().read_sql(|sql| repo::expired_reservations(sql, now_ns(), 100))?;
+    let keys = engine.ledger().read_sql(|sql| repo::expired_reservations(sql, engine.now_ns(), 100))?;
     let mut n = 0;
     for key in keys {
         let secrets = engine.secrets().clone();
