@@ -11,6 +11,7 @@
 //! | `auth`      | bearer token extractors                                        |                         |
 //! | `error`     | the error model: JSON with a stable code, never a stack trace  |                         |
 //! | `serve`     | binding, body limit, request timeout, tracing, graceful shutdown |                       |
+//! | `storage`   | a write refused by a full disk answers `507 storage_full`     |                         |
 
 pub mod auth;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod openapi;
 pub mod retail;
 pub mod serve;
 pub mod spots;
+pub mod storage;
 pub mod till;
 
 use axum::Router;

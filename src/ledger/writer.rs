@@ -97,6 +97,8 @@ pub(crate) struct State {
     /// Background checkpoints (none in a bare `State`).
     pub(crate) checkpointer: Option<super::checkpoint::Checkpointer>,
     commits: u32,
+    /// Commits so far and the full-disk flag, shared with the checkpointer and the ledger's handles.
+    pub(crate) health: std::sync::Arc<super::checkpoint::Health>,
 }
 
 impl State {
@@ -113,6 +115,7 @@ impl State {
             data_version: 0,
             checkpointer: None,
             commits: 0,
+            health: std::sync::Arc::default(),
         };
         st.reload()?;
         Ok(st)
@@ -314,19 +317,26 @@ impl State {
                 group_error = Some(format!("savepoint release/rollback failed: {e}"));
             }
         }
+        let mut disk_full = false;
         if group_error.is_none()
             && let Err(e) = self.flush_accounts()
         {
+            disk_full = matches!(&e, LedgerError::Store(s) if s.kind() == crate::store::StoreErrorKind::Full);
             group_error = Some(format!("writing balances failed: {e}"));
         }
         if group_error.is_none()
             && let Err(e) = self.conn.commit()
         {
+            disk_full = e.kind() == crate::store::StoreErrorKind::Full;
             group_error = Some(format!("commit failed: {e}"));
+        }
+        if disk_full || group_error.is_none() {
+            self.health.storage_full.store(disk_full, std::sync::atomic::Ordering::Relaxed);
         }
         match group_error {
             None => {
                 self.journal.clear();
+                self.health.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 self.commits = self.commits.wrapping_add(1);
                 if self.commits.is_multiple_of(super::checkpoint::EVERY_COMMITS)
                     && let Some(c) = &self.checkpointer

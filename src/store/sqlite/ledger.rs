@@ -672,6 +672,20 @@ impl LedgerCheckpoints {
         self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
     }
+
+    /// Copies the whole log into the database file and truncates the log to zero bytes. It waits
+    /// at most `wait` for the writer and for readers of older snapshots; `Ok(false)` when they
+    /// were still busy (nothing is lost: the log stays as it was, to be truncated next time).
+    pub fn truncate(&self, wait: Duration) -> Result<bool, StoreError> {
+        self.conn.busy_timeout(wait)?;
+        let busy: Result<i64, rusqlite::Error> =
+            self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0));
+        match busy {
+            Ok(b) => Ok(b == 0),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 #[cfg(test)]
