@@ -4,12 +4,11 @@
 //! safety net for when this thread falls behind.
 //!
 //! A PASSIVE checkpoint never shrinks the log file, so under load it grows to tens of megabytes
-//! and stays there. Once the writer has been idle for [`IDLE_AFTER`], this thread truncates the
-//! log to zero (a TRUNCATE checkpoint, waiting at most [`IDLE_WAIT`] for readers so it never
+//! and stays there. Once the log has not grown for [`IDLE_AFTER`], this thread truncates it
+//! to zero (a TRUNCATE checkpoint, waiting at most [`IDLE_WAIT`] for readers so it never
 //! holds up a request for long); a clean shutdown does the same through [`Checkpointer::truncate`].
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::mpsc::{RecvTimeoutError, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
@@ -25,11 +24,9 @@ const IDLE_WAIT: Duration = Duration::from_millis(100);
 /// How often the thread looks whether the writer went idle.
 const POLL: Duration = Duration::from_millis(500);
 
-/// What the writer shares with everyone: commits so far, and whether the last commit failed
-/// because the disk is full.
+/// What the writer shares with everyone: whether the last commit failed because the disk is full.
 #[derive(Default)]
 pub(crate) struct Health {
-    pub(crate) commits: AtomicU64,
     pub(crate) storage_full: AtomicBool,
 }
 
@@ -45,37 +42,41 @@ pub(crate) struct Checkpointer {
 
 impl Checkpointer {
     /// Starts the thread; it stops when every handle (the writer's, the ledger's) is gone.
-    pub(crate) fn start(conn: LedgerCheckpoints, health: Arc<Health>) -> Result<Checkpointer, LedgerError> {
+    pub(crate) fn start(conn: LedgerCheckpoints) -> Result<Checkpointer, LedgerError> {
         let (asks, rx) = sync_channel::<Ask>(1);
         std::thread::Builder::new().name("ledger-checkpoint".into()).spawn(move || {
-            // Commits seen at the last look, when that number last changed, and at the last truncation.
-            let mut seen = health.commits.load(Ordering::Relaxed);
-            let mut changed = Instant::now();
-            let mut truncated_at = u64::MAX;
+            // Frames in the log at the last look, and since when that number has not changed.
+            // (Commits are no measure of activity: background sweeps commit empty groups.)
+            let mut frames = 0i64;
+            let mut since = Instant::now();
             loop {
                 match rx.recv_timeout(POLL) {
                     Ok(Ask::Passive) => {
                         if let Err(e) = conn.checkpoint() {
                             tracing::warn!("ledger checkpoint failed: {e}");
                         }
+                        continue;
                     }
                     Ok(Ask::Truncate { wait, done }) => {
-                        let result = conn.truncate(wait).map_err(LedgerError::from);
-                        if matches!(result, Ok(true)) {
-                            truncated_at = health.commits.load(Ordering::Relaxed);
-                        }
-                        let _ = done.send(result);
+                        let _ = done.send(conn.truncate(wait).map_err(LedgerError::from));
+                        continue;
                     }
                     Err(RecvTimeoutError::Timeout) => {}
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
-                let now = health.commits.load(Ordering::Relaxed);
-                if now != seen {
-                    seen = now;
-                    changed = Instant::now();
-                } else if now != truncated_at && changed.elapsed() >= IDLE_AFTER {
+                let now = match conn.log_frames() {
+                    Ok(n) => n,
+                    Err(e) => {
+                        tracing::warn!("reading the ledger's log failed: {e}");
+                        continue;
+                    }
+                };
+                if now != frames {
+                    frames = now;
+                    since = Instant::now();
+                } else if frames > 0 && since.elapsed() >= IDLE_AFTER {
                     match conn.truncate(IDLE_WAIT) {
-                        Ok(true) => truncated_at = now,
+                        Ok(true) => frames = 0,
                         Ok(false) => {}
                         Err(e) => tracing::warn!("truncating the ledger's log failed: {e}"),
                     }

@@ -409,7 +409,7 @@ impl Ledger {
         conn.migrate(extra, now_secs)?;
         let mut state = writer::State::new(conn, Arc::clone(&clock))?;
         let health = Arc::clone(&state.health);
-        let checkpointer = checkpoint::Checkpointer::start(LedgerCheckpoints::open(path)?, Arc::clone(&health))?;
+        let checkpointer = checkpoint::Checkpointer::start(LedgerCheckpoints::open(path)?)?;
         state.checkpointer = Some(checkpointer.clone());
         let readers = LedgerReaders::open(path)?;
         let (jobs, rx) = mpsc::channel();

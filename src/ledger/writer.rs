@@ -97,7 +97,7 @@ pub(crate) struct State {
     /// Background checkpoints (none in a bare `State`).
     pub(crate) checkpointer: Option<super::checkpoint::Checkpointer>,
     commits: u32,
-    /// Commits so far and the full-disk flag, shared with the checkpointer and the ledger's handles.
+    /// The full-disk flag, shared with the checkpointer and the ledger's handles.
     pub(crate) health: std::sync::Arc<super::checkpoint::Health>,
 }
 
@@ -336,7 +336,6 @@ impl State {
         match group_error {
             None => {
                 self.journal.clear();
-                self.health.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 self.commits = self.commits.wrapping_add(1);
                 if self.commits.is_multiple_of(super::checkpoint::EVERY_COMMITS)
                     && let Some(c) = &self.checkpointer
