@@ -273,6 +273,12 @@ async fn sigkill_rounds_under_mixed_load_lose_nothing_acknowledged() {
     let started = Instant::now();
     let dir = DataDir::new();
     let cards = dir.generate_cards(4);
+    // Stock and partner balance for any number of rounds: an order left open by a kill keeps its
+    // code and its hold until it expires.
+    let codes = dir.path().join("torture-codes.txt");
+    std::fs::write(&codes, (0..20_000).map(|n| format!("TORTURE-{n:06}\n")).collect::<String>()).unwrap();
+    dir.till(&["codes", "import", "--product", "4001232232332", codes.to_str().unwrap()]);
+    dir.till(&["balance", "add", "100000.00", "EUR"]);
     let merchant = spots_util::merchant(&dir);
     let customer = spots_util::customer(&dir, "Torture guest", "100000.00");
     let mut spots = Arc::new(Spots { server: dir.serve(), merchant, customers: vec![customer.clone()] });

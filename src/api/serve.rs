@@ -37,6 +37,7 @@ pub fn app(engine: Engine) -> Router {
         .fallback(super::error::not_found)
         .method_not_allowed_fallback(super::error::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(engine, super::storage::answer_full_disk))
+        .layer(axum::middleware::from_fn(super::rejections::json_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(request_timeout))
         .layer(TraceLayer::new_for_http())

@@ -3,11 +3,10 @@
 //! recorded) is answered `507 Insufficient Storage` with the code `storage_full`, in the shape of
 //! the surface it was sent to. Reads keep working; writes succeed again once space is freed.
 
-use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::engine::Engine;
 
@@ -28,18 +27,5 @@ pub async fn answer_full_disk(State(engine): State<Engine>, req: Request, next: 
 
 /// `507 storage_full` in the shape of the surface `path` belongs to.
 pub fn full_disk_response(path: &str) -> Response {
-    let status = StatusCode::INSUFFICIENT_STORAGE;
-    if path.starts_with("/gift") {
-        return super::error::GiftFailure::new(status, CODE, MESSAGE).into_response();
-    }
-    if path.starts_with("/rest/") {
-        let body = crate::wire::spots::ErrorBody { error: CODE.into(), error_description: MESSAGE.into() };
-        return (status, Json(body)).into_response();
-    }
-    if path.starts_with("/instore") {
-        let body =
-            crate::wire::instore::InstoreError { result: "Failure".into(), error: MESSAGE.into(), code: CODE.into() };
-        return (status, Json(body)).into_response();
-    }
-    super::error::ApiError::new(status, CODE, MESSAGE).into_response()
+    super::rejections::surface_error(path, StatusCode::INSUFFICIENT_STORAGE, CODE, MESSAGE)
 }
