@@ -30,7 +30,8 @@ pub fn surface_error(path: &str, status: StatusCode, code: &str, message: &str) 
         return (status, Json(body)).into_response();
     }
     if path.starts_with("/instore") {
-        let body = crate::wire::instore::InstoreError { result: "Failure".into(), error: message.into(), code: code.into() };
+        let body =
+            crate::wire::instore::InstoreError { result: "Failure".into(), error: message.into(), code: code.into() };
         return (status, Json(body)).into_response();
     }
     super::error::ApiError::new(status, code, message).into_response()
