@@ -11,15 +11,19 @@
 //! | `auth`      | bearer token extractors                                        |                         |
 //! | `error`     | the error model: JSON with a stable code, never a stack trace  |                         |
 //! | `serve`     | binding, body limit, request timeout, tracing, graceful shutdown |                       |
+//! | `rejections`| any error that is not JSON (axum's rejections) becomes the surface's JSON error |  |
+//! | `storage`   | a write refused by a full disk answers `507 storage_full`     |                         |
 
 pub mod auth;
 pub mod error;
 pub mod gift;
 pub mod instore;
 pub mod openapi;
+pub mod rejections;
 pub mod retail;
 pub mod serve;
 pub mod spots;
+pub mod storage;
 pub mod till;
 
 use axum::Router;

@@ -33,9 +33,11 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The whole API with the layers every request passes.
 pub fn app(engine: Engine) -> Router {
-    router(AppState { engine })
+    router(AppState { engine: engine.clone() })
         .fallback(super::error::not_found)
         .method_not_allowed_fallback(super::error::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(engine, super::storage::answer_full_disk))
+        .layer(axum::middleware::from_fn(super::rejections::json_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(request_timeout))
         .layer(TraceLayer::new_for_http())
@@ -173,17 +175,31 @@ pub async fn spawn(engine: Engine, addr: &str) -> std::io::Result<ServerHandle> 
     let spots = crate::engine::spots::background::start(&engine).await.map_err(std::io::Error::other)?;
     // Payment extensions: stored-value work and callback delivery.
     let instore = crate::engine::extensions::background::start(&engine).map_err(std::io::Error::other)?;
-    let app = app(engine);
+    let app = app(engine.clone());
     let task = tokio::spawn(async move {
         let _background = (background, instore);
         let _spots = spots;
-        serve_until(listener, app, async move {
+        let served = serve_until(listener, app, async move {
             let _ = stopped.await;
         })
-        .await
+        .await;
+        truncate_log_at_exit(&engine).await;
+        served
     });
     tracing::info!(addr = %bound, "API listening");
     Ok(ServerHandle { addr: bound, stop: Some(stop), task: Some(task) })
+}
+
+/// After a clean shutdown: copies the write-ahead log into the ledger file and truncates it, so a
+/// stopped till leaves no log behind (it would otherwise stay as large as the busiest moment).
+pub async fn truncate_log_at_exit(engine: &Engine) {
+    let ledger = engine.ledger().clone();
+    match tokio::task::spawn_blocking(move || ledger.truncate_log(Duration::from_secs(2))).await {
+        Ok(Ok(true)) => tracing::info!("ledger log checkpointed and truncated"),
+        Ok(Ok(false)) => tracing::warn!("ledger log not truncated: readers were still busy"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "ledger log not truncated"),
+        Err(e) => tracing::warn!(error = %e, "ledger log not truncated"),
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere).

@@ -1,8 +1,10 @@
 //! The command line (clap). `till` with no subcommand opens the till; the subcommands serve the
 //! API headless and administer a data directory. One file per command.
 
+mod backup;
 mod cards;
 mod extension;
+pub mod logfile;
 mod print_test;
 mod report;
 mod retail;
@@ -86,6 +88,18 @@ pub enum Command {
     Cards(CardsCommand),
     /// Check every ledger invariant; exit 0 when all hold.
     Verify,
+    /// Write a consistent snapshot of the ledger to FILE, while the server keeps running.
+    Backup {
+        /// The backup file to create (it must not exist).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Restore a backup into a data directory that has no ledger; then run `till verify`.
+    Restore {
+        /// The backup file (from `till backup`).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
     /// Print a test receipt.
     PrintTest {
         /// Printer spec (default: the configured printer).
@@ -306,6 +320,8 @@ pub fn main() -> ExitCode {
         Some(Command::Token(TokenCommand::Create { name })) => token::create(&cli.global, &name),
         Some(Command::Cards(CardsCommand::Generate { count })) => cards::generate(&cli.global, count),
         Some(Command::Verify) => verify::run(&cli.global),
+        Some(Command::Backup { to }) => backup::backup(&cli.global, &to),
+        Some(Command::Restore { from }) => backup::restore(&cli.global, &from),
         Some(Command::PrintTest { printer, locale, width }) => {
             print_test::run(&cli.global, printer.as_deref(), locale.as_deref(), width, cli.till.training)
         }

@@ -250,7 +250,8 @@ pub fn luhn_check_digit(payload: &str) -> char {
         .rev()
         .enumerate()
         .map(|(i, b)| {
-            let d = u32::from(b - b'0');
+            // Digits only; anything else counts as 0 rather than wrapping.
+            let d = u32::from(b.saturating_sub(b'0')).min(9);
             if i % 2 == 0 {
                 let dd = d * 2;
                 if dd > 9 { dd - 9 } else { dd }
@@ -262,8 +263,12 @@ pub fn luhn_check_digit(payload: &str) -> char {
     char::from(b'0' + ((10 - sum % 10) % 10) as u8)
 }
 
-/// True when the last digit of `number` is its Luhn check digit.
+/// True when the last digit of `number` is its Luhn check digit (false for anything that is not
+/// all ASCII digits: the fuzzer found that a phone number like `+49 …` overflowed the digit sum).
 pub fn luhn_valid(number: &str) -> bool {
+    if !number.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
     match number.len().checked_sub(1) {
         Some(n) if n > 0 => {
             let (payload, check) = number.split_at(n);
@@ -738,6 +743,8 @@ mod tests {
         assert!(luhn_valid("4111111111111111"));
         assert!(luhn_valid("79927398713"));
         assert!(!luhn_valid("79927398710"));
+        assert!(!luhn_valid("+49 151 00000001"), "not digits: refused, never an overflow");
+        assert!(!luhn_valid("7992739871€"));
         assert_eq!(luhn_check_digit("7992739871"), '3');
     }
 

@@ -36,7 +36,7 @@ use std::sync::{Arc, mpsc};
 
 pub use crate::store::Migration;
 use crate::store::ledger::MigrationError;
-use crate::store::sqlite::ledger::{LedgerReader, LedgerReaders, LedgerWriter};
+use crate::store::sqlite::ledger::{LedgerCheckpoints, LedgerReader, LedgerReaders, LedgerWriter};
 pub use clock::{Clock, ManualClock, SystemClock};
 
 /// Account flags (TigerBeetle's names).
@@ -335,6 +335,8 @@ struct Shared {
     jobs: mpsc::Sender<Box<dyn writer::Job>>,
     readers: LedgerReaders,
     clock: Arc<dyn Clock>,
+    checkpointer: checkpoint::Checkpointer,
+    health: Arc<checkpoint::Health>,
 }
 
 /// Called on the writer thread once per group, after its jobs and before its COMMIT, with the
@@ -411,11 +413,26 @@ impl Ledger {
         let now_secs = i64::try_from(clock.now_ns() / 1_000_000_000).unwrap_or(i64::MAX);
         conn.migrate(extra, now_secs)?;
         let mut state = writer::State::new(conn, Arc::clone(&clock))?;
-        state.checkpointer = Some(checkpoint::Checkpointer::start(path)?);
+        let health = Arc::clone(&state.health);
+        let checkpointer = checkpoint::Checkpointer::start(LedgerCheckpoints::open(path)?)?;
+        state.checkpointer = Some(checkpointer.clone());
         let readers = LedgerReaders::open(path)?;
         let (jobs, rx) = mpsc::channel();
         std::thread::Builder::new().name("ledger-writer".into()).spawn(move || writer::run(state, rx))?;
-        Ok(Ledger { inner: Arc::new(Shared { jobs, readers, clock }) })
+        Ok(Ledger { inner: Arc::new(Shared { jobs, readers, clock, checkpointer, health }) })
+    }
+
+    /// Copies the whole write-ahead log into the ledger file and truncates the log to zero bytes,
+    /// waiting at most `wait` for requests in flight; `Ok(false)` when they stayed busy (nothing is
+    /// lost either way). A clean shutdown calls this; idle time does it on its own.
+    pub fn truncate_log(&self, wait: std::time::Duration) -> Result<bool, LedgerError> {
+        self.inner.checkpointer.truncate(wait)
+    }
+
+    /// Whether the last commit failed because the disk is full (cleared by the next commit that
+    /// succeeds). The API answers such a refusal as `storage_full` instead of a bare 500.
+    pub fn storage_full(&self) -> bool {
+        self.inner.health.storage_full.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     fn submit<T, E, F>(&self, f: F, reply: ReplyTo<Result<T, E>>) -> Result<(), E>

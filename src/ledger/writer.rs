@@ -99,6 +99,8 @@ pub(crate) struct State {
     commits: u32,
     /// Runs once per group after its jobs, before the commit (see [`super::GroupHook`]).
     pub(crate) group_hook: Option<super::GroupHook>,
+    /// The full-disk flag, shared with the checkpointer and the ledger's handles.
+    pub(crate) health: std::sync::Arc<super::checkpoint::Health>,
 }
 
 impl State {
@@ -116,6 +118,7 @@ impl State {
             checkpointer: None,
             commits: 0,
             group_hook: None,
+            health: std::sync::Arc::default(),
         };
         st.reload()?;
         Ok(st)
@@ -319,6 +322,7 @@ impl State {
                 group_error = Some(format!("savepoint release/rollback failed: {e}"));
             }
         }
+        let mut disk_full = false;
         if group_error.is_none()
             && let Some(hook) = self.group_hook.clone()
             && let Err(e) = hook(&mut WriteTx { st: self }, group_since)
@@ -328,12 +332,17 @@ impl State {
         if group_error.is_none()
             && let Err(e) = self.flush_accounts()
         {
+            disk_full = matches!(&e, LedgerError::Store(s) if s.kind() == crate::store::StoreErrorKind::Full);
             group_error = Some(format!("writing balances failed: {e}"));
         }
         if group_error.is_none()
             && let Err(e) = self.conn.commit()
         {
+            disk_full = e.kind() == crate::store::StoreErrorKind::Full;
             group_error = Some(format!("commit failed: {e}"));
+        }
+        if disk_full || group_error.is_none() {
+            self.health.storage_full.store(disk_full, std::sync::atomic::Ordering::Relaxed);
         }
         match group_error {
             None => {

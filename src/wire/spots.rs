@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 /// Every refusal: `{"error": "invalid_state", "error_description": "…"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = SpotsErrorBody)]
 pub struct ErrorBody {
     /// `invalid_request`, `invalid_parameters`, `unauthorized`, `forbidden`, `not_found`, `invalid_state`.
     #[schema(example = "invalid_state")]

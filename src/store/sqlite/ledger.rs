@@ -672,6 +672,26 @@ impl LedgerCheckpoints {
         self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
     }
+
+    /// The number of frames in the log now (0 when it is empty), by a PASSIVE checkpoint that
+    /// also copies what it can.
+    pub fn log_frames(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1))?)
+    }
+
+    /// Copies the whole log into the database file and truncates the log to zero bytes. It waits
+    /// at most `wait` for the writer and for readers of older snapshots; `Ok(false)` when they
+    /// were still busy (nothing is lost: the log stays as it was, to be truncated next time).
+    pub fn truncate(&self, wait: Duration) -> Result<bool, StoreError> {
+        self.conn.busy_timeout(wait)?;
+        let busy: Result<i64, rusqlite::Error> =
+            self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0));
+        match busy {
+            Ok(b) => Ok(b == 0),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 #[cfg(test)]

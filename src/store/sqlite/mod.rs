@@ -1,6 +1,7 @@
 //! The SQLite backend of [`super::Sql`]: prepared statements from the connection's cache, borrowed
 //! parameters, and SQLite's errors mapped to [`StoreError`] kinds.
 
+pub mod backup;
 pub mod ledger;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
