@@ -10,8 +10,8 @@
 //! (notably: a post with amount 0 posts the full pending amount).
 //!
 //! The ledger names no database driver: its rows are read and written through the narrow
-//! ledger store of `crate::store::sqlite::ledger` (schema, row codecs, prepared statements, the
-//! writer connection, the reader pool); this module keeps the rules.
+//! ledger store of `crate::store::ledger_store` (SQLite or PostgreSQL: schema, row codecs,
+//! prepared statements, the writer connection, the reader pool); this module keeps the rules.
 //!
 //! | file        | owns                                                                    |
 //! |-------------|-------------------------------------------------------------------------|
@@ -34,9 +34,10 @@ mod writer;
 use std::path::Path;
 use std::sync::{Arc, mpsc};
 
+pub use crate::store::Location;
 pub use crate::store::Migration;
 use crate::store::ledger::MigrationError;
-use crate::store::sqlite::ledger::{LedgerReader, LedgerReaders, LedgerWriter};
+use crate::store::ledger_store::{LedgerReader, LedgerReaders, LedgerWriter};
 pub use clock::{Clock, ManualClock, SystemClock};
 
 /// Account flags (TigerBeetle's names).
@@ -402,15 +403,30 @@ impl Ledger {
 
     /// [`Ledger::open`] with a given clock (tests use a [`ManualClock`] to expire holds).
     pub fn open_with_clock(path: &Path, extra: &[Migration], clock: Arc<dyn Clock>) -> Result<Ledger, LedgerError> {
-        let mut conn = LedgerWriter::open(path)?;
+        Ok(Ledger::open_at(&Location::Sqlite(path.to_path_buf()), extra, clock)?.0)
+    }
+
+    /// Opens the ledger at `at` (a SQLite file or a PostgreSQL database), applying the
+    /// migrations that are missing. Returns the ledger and whether the store was empty before.
+    pub fn open_at(at: &Location, extra: &[Migration], clock: Arc<dyn Clock>) -> Result<(Ledger, bool), LedgerError> {
+        let mut conn = LedgerWriter::open(at)?;
         let now_secs = i64::try_from(clock.now_ns() / 1_000_000_000).unwrap_or(i64::MAX);
-        conn.migrate(extra, now_secs)?;
+        let fresh = conn.migrate(extra, now_secs)?;
         let mut state = writer::State::new(conn, Arc::clone(&clock))?;
-        state.checkpointer = Some(checkpoint::Checkpointer::start(path)?);
-        let readers = LedgerReaders::open(path)?;
+        if let Location::Sqlite(path) = at {
+            state.checkpointer = Some(checkpoint::Checkpointer::start(path)?);
+        }
+        let readers = LedgerReaders::open(at)?;
         let (jobs, rx) = mpsc::channel();
         std::thread::Builder::new().name("ledger-writer".into()).spawn(move || writer::run(state, rx))?;
-        Ok(Ledger { inner: Arc::new(Shared { jobs, readers, clock }) })
+        Ok((Ledger { inner: Arc::new(Shared { jobs, readers, clock }) }, fresh))
+    }
+
+    /// Applies the migrations that are missing at `at` and returns (nothing else is started).
+    /// Returns whether the store was empty before.
+    pub fn migrate_only(at: &Location, extra: &[Migration], now_secs: i64) -> Result<bool, LedgerError> {
+        let mut conn = LedgerWriter::open(at)?;
+        Ok(conn.migrate(extra, now_secs)?)
     }
 
     fn submit<T, E, F>(&self, f: F, reply: ReplyTo<Result<T, E>>) -> Result<(), E>
