@@ -20,23 +20,38 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+#[path = "../pg_util/mod.rs"]
+pub mod pg_util;
+
 /// The `till` binary under test.
 pub fn till_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_till"))
 }
 
 /// A temporary data directory, seeded with the demo data, with one API token.
+///
+/// With `TILL_TEST_BACKEND=postgres` its ledger is a fresh PostgreSQL database instead (every
+/// `till` it runs gets `--database URL`), so the suites on this harness run on either backend.
 pub struct DataDir {
     pub dir: tempfile::TempDir,
     pub token: String,
+    /// The PostgreSQL database of this directory's ledger, when the run is on PostgreSQL.
+    pub database: Option<String>,
 }
 
 impl DataDir {
     pub fn new() -> DataDir {
+        let database = if pg_util::postgres_selected() { pg_util::scratch("harness") } else { None };
+        DataDir::on(database)
+    }
+
+    /// A data directory whose ledger is `database` (a PostgreSQL URL) or its own SQLite file.
+    pub fn on(database: Option<String>) -> DataDir {
         let dir = tempfile::tempdir().expect("temp dir");
-        let token = run_till(dir.path(), &["token", "create", "--name", "test"]).trim().to_string();
+        let token =
+            run_till(dir.path(), database.as_deref(), &["token", "create", "--name", "test"]).trim().to_string();
         assert!(token.starts_with("till_"), "unexpected token {token:?}");
-        DataDir { dir, token }
+        DataDir { dir, token, database }
     }
 
     pub fn path(&self) -> &Path {
@@ -45,12 +60,17 @@ impl DataDir {
 
     /// Runs `till ARGS --data DIR` and returns its stdout; panics unless it exits 0.
     pub fn till(&self, args: &[&str]) -> String {
-        run_till(self.path(), args)
+        run_till(self.path(), self.database.as_deref(), args)
     }
 
     /// Runs `till ARGS --data DIR` and returns its whole output, whatever the exit status.
     pub fn till_output(&self, args: &[&str]) -> std::process::Output {
-        Command::new(till_bin()).args(args).arg("--data").arg(self.path()).output().expect("run till")
+        let mut cmd = Command::new(till_bin());
+        cmd.args(args).arg("--data").arg(self.path());
+        if let Some(db) = &self.database {
+            cmd.arg("--database").arg(db);
+        }
+        cmd.output().expect("run till")
     }
 
     /// `till cards generate --count N`: N fresh inactive card numbers.
@@ -60,7 +80,7 @@ impl DataDir {
 
     /// Starts `till serve` on this directory.
     pub fn serve(self) -> TestServer {
-        let (child, addr) = spawn_serve(self.path());
+        let (child, addr) = spawn_serve(self.path(), self.database.as_deref());
         TestServer { data: self, child: Some(child), addr }
     }
 }
@@ -71,17 +91,25 @@ impl Default for DataDir {
     }
 }
 
-fn run_till(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(till_bin()).args(args).arg("--data").arg(dir).output().expect("run till");
+fn run_till(dir: &Path, database: Option<&str>, args: &[&str]) -> String {
+    let mut cmd = Command::new(till_bin());
+    cmd.args(args).arg("--data").arg(dir);
+    if let Some(db) = database {
+        cmd.arg("--database").arg(db);
+    }
+    let out = cmd.output().expect("run till");
     assert!(out.status.success(), "till {args:?} failed: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8 stdout")
 }
 
 /// Spawns `till serve --listen 127.0.0.1:0`, reads the address it prints, waits for /healthz.
-fn spawn_serve(dir: &Path) -> (Child, SocketAddr) {
-    let mut child = Command::new(till_bin())
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(dir)
+pub fn spawn_serve(dir: &Path, database: Option<&str>) -> (Child, SocketAddr) {
+    let mut cmd = Command::new(till_bin());
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--data"]).arg(dir);
+    if let Some(db) = database {
+        cmd.arg("--database").arg(db);
+    }
+    let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -216,7 +244,7 @@ impl TestServer {
     /// Starts the server again on the same data directory (a new port).
     pub fn restart(&mut self) {
         self.kill9();
-        let (child, addr) = spawn_serve(self.data.path());
+        let (child, addr) = spawn_serve(self.data.path(), self.data.database.as_deref());
         self.child = Some(child);
         self.addr = addr;
     }

@@ -315,3 +315,31 @@ pub(crate) fn column<'r>(r: &'r tokio_postgres::Row, idx: usize) -> Result<Colum
 pub(super) fn get<T: FromColumn>(r: &tokio_postgres::Row, idx: usize) -> Result<T, StoreError> {
     T::from_column(column(r, idx)?).map_err(|e| StoreError::new(e.kind(), format!("column {idx}: {e}")))
 }
+
+/// `url` with its database name replaced by `name` (any query string kept).
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let host_end = base[after_scheme..].find('/').map_or(base.len(), |i| after_scheme + i);
+    let mut out = format!("{}/{name}", &base[..host_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// Drops (if present) and creates the database `name` on the server of `url`; returns its URL.
+/// For tests and benches, which each want an empty database. `name` must be a plain identifier.
+pub fn recreate_database(url: &str, name: &str) -> Result<String, StoreError> {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        return Err(StoreError::new(StoreErrorKind::Other, format!("`{name}` is not a plain database name")));
+    }
+    let admin = PgConn::connect(url)?;
+    admin.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+    admin.execute_batch(&format!("CREATE DATABASE {name}"))?;
+    Ok(with_database(url, name))
+}
