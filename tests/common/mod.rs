@@ -48,6 +48,12 @@ impl DataDir {
     /// A data directory whose ledger is `database` (a PostgreSQL URL) or its own SQLite file.
     pub fn on(database: Option<String>) -> DataDir {
         let dir = tempfile::tempdir().expect("temp dir");
+        if let Some(url) = &database {
+            // `[storage] url` too, so every `till` run on this directory (and `ledger_digest`)
+            // finds the database even without `--database`.
+            let config = format!("{}\n[storage]\nurl = \"{url}\"\n", include_str!("../../assets/demo/till.toml"));
+            std::fs::write(dir.path().join("till.toml"), config).expect("write till.toml");
+        }
         let token =
             run_till(dir.path(), database.as_deref(), &["token", "create", "--name", "test"]).trim().to_string();
         assert!(token.starts_with("till_"), "unexpected token {token:?}");
@@ -109,12 +115,8 @@ pub fn spawn_serve(dir: &Path, database: Option<&str>) -> (Child, SocketAddr) {
     if let Some(db) = database {
         cmd.arg("--database").arg(db);
     }
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn till serve");
+    let mut child =
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn till serve");
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -272,15 +274,42 @@ pub struct LedgerDigest {
 }
 
 pub fn ledger_digest(dir: &Path) -> LedgerDigest {
+    let queries = [
+        "SELECT count(*) FROM ledger_transfers",
+        "SELECT coalesce(sum(amount), 0) FROM ledger_transfers",
+        "SELECT count(*) FROM gift_txns",
+        "SELECT count(*) FROM ledger_accounts",
+    ];
+    if let Some(url) = storage_url(dir) {
+        let v = till::store::postgres::scalars(&url, &queries).expect("read the ledger's database");
+        return LedgerDigest { transfers: v[0], transfer_amounts: v[1], gift_txns: v[2], accounts: v[3] };
+    }
     let conn = rusqlite::Connection::open(dir.join("till.sqlite")).expect("open ledger file");
     conn.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
     let one = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql);
     LedgerDigest {
-        transfers: one("SELECT count(*) FROM ledger_transfers"),
-        transfer_amounts: one("SELECT coalesce(sum(amount), 0) FROM ledger_transfers"),
-        gift_txns: one("SELECT count(*) FROM gift_txns"),
-        accounts: one("SELECT count(*) FROM ledger_accounts"),
+        transfers: one(queries[0]),
+        transfer_amounts: one(queries[1]),
+        gift_txns: one(queries[2]),
+        accounts: one(queries[3]),
     }
+}
+
+/// One integer query on the directory's ledger (its SQLite file, or its PostgreSQL database).
+pub fn query_i64(dir: &Path, sql: &str) -> i64 {
+    if let Some(url) = storage_url(dir) {
+        return till::store::postgres::scalars(&url, &[sql]).expect("read the ledger's database")[0];
+    }
+    let conn = rusqlite::Connection::open(dir.join("till.sqlite")).expect("open ledger file");
+    conn.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+    conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql)
+}
+
+/// `[storage] url` of the directory's till.toml, if it names a database.
+pub fn storage_url(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("till.toml")).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    table.get("storage")?.get("url")?.as_str().map(str::to_string)
 }
 
 /// A gift request body with the demo merchant and store filled in.

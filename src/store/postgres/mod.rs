@@ -343,3 +343,25 @@ pub fn recreate_database(url: &str, name: &str) -> Result<String, StoreError> {
     admin.execute_batch(&format!("CREATE DATABASE {name}"))?;
     Ok(with_database(url, name))
 }
+
+/// Each of `queries` (one integer each) on a fresh connection to `url`, in one read-only
+/// snapshot: for tools and tests that look at a database a server is using.
+pub fn scalars(url: &str, queries: &[&str]) -> Result<Vec<i64>, StoreError> {
+    let conn = PgConn::connect(url)?;
+    conn.execute_batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+    let mut out = Vec::with_capacity(queries.len());
+    for q in queries {
+        let rows = conn.query(q, &[])?;
+        let v = match rows.first() {
+            Some(r) => match column(r, 0)? {
+                Column::Int(v) => v,
+                Column::Null => 0,
+                _ => return Err(StoreError::new(StoreErrorKind::Decode, format!("`{q}` is not an integer"))),
+            },
+            None => 0,
+        };
+        out.push(v);
+    }
+    conn.execute_batch("ROLLBACK")?;
+    Ok(out)
+}

@@ -1,8 +1,8 @@
 //! The SQLite ledger store against files older builds wrote.
 
+use crate::ledger::{AccountFlags, CreateAccountResult, CreateTransferResult, Ledger, NewAccount, NewTransfer};
 use crate::store::ledger::Dialect;
 use crate::store::ledger_store::LEDGER_MIGRATIONS;
-use crate::ledger::{AccountFlags, CreateAccountResult, CreateTransferResult, Ledger, NewAccount, NewTransfer};
 
 fn balances(l: &Ledger, id: u128) -> (u64, u64, u64, u64) {
     let a = l.lookup_accounts(&[id]).unwrap().remove(0);
