@@ -54,6 +54,8 @@ fn wait<T>(f: impl Future<Output = T>) -> T {
 pub struct PgConn {
     client: Client,
     statements: RefCell<HashMap<String, Statement>>,
+    /// Statements whose parameter types PostgreSQL cannot infer (prepared per value types).
+    needs_types: RefCell<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for PgConn {
@@ -83,7 +85,7 @@ impl PgConn {
                 return Err(StoreError::new(StoreErrorKind::Other, format!("PostgreSQL connect task failed: {e}")));
             }
         };
-        Ok(PgConn { client, statements: RefCell::new(HashMap::new()) })
+        Ok(PgConn { client, statements: RefCell::new(HashMap::new()), needs_types: RefCell::default() })
     }
 
     /// Whether the server has gone (the connection cannot be used again).
@@ -91,23 +93,66 @@ impl PgConn {
         self.client.is_closed()
     }
 
-    fn prepared(&self, sql: &str) -> Result<Statement, StoreError> {
+    /// The prepared statement for `sql`. PostgreSQL infers each parameter's type from where it
+    /// is used; where it cannot (`?2 IS NULL OR country = ?2`), the statement is prepared again
+    /// with the types of the values at hand (an integer `int8`, text `text`, bytes `bytea`, a
+    /// NULL `text`), cached per combination.
+    fn prepared(&self, sql: &str, params: &[Value<'_>]) -> Result<Statement, StoreError> {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
+        let typed_key = || {
+            let sig: String = params
+                .iter()
+                .map(|p| match p {
+                    Value::Int(_) => 'i',
+                    Value::Text(_) | Value::Null => 't',
+                    Value::Blob(_) => 'b',
+                })
+                .collect();
+            format!("{sig}\u{0}{sql}")
+        };
         let text = placeholders(sql);
-        let stmt = wait(self.client.prepare(&text)).map_err(|e| pg_error(e, &format!("cannot prepare `{text}`")))?;
-        let mut cache = self.statements.borrow_mut();
-        // Statements are few (the engine's fixed texts), but never let the cache grow without end.
-        if cache.len() > 512 {
-            cache.clear();
+        let typed = || -> Result<Statement, StoreError> {
+            let key = typed_key();
+            if let Some(s) = self.statements.borrow().get(&key) {
+                return Ok(s.clone());
+            }
+            let types: Vec<Type> = params
+                .iter()
+                .map(|p| match p {
+                    Value::Int(_) => Type::INT8,
+                    Value::Text(_) | Value::Null => Type::TEXT,
+                    Value::Blob(_) => Type::BYTEA,
+                })
+                .collect();
+            let stmt = wait(self.client.prepare_typed(&text, &types))
+                .map_err(|e| pg_error(e, &format!("cannot prepare `{text}`")))?;
+            self.remember(key, stmt.clone());
+            Ok(stmt)
+        };
+        // A failed PREPARE would abort the transaction it runs in, so the statements PostgreSQL
+        // cannot type (a parameter tested with `IS NULL`) are recognised before preparing.
+        if self.needs_types.borrow().contains(sql) || translate::has_untyped_null_test(&text) {
+            self.needs_types.borrow_mut().insert(sql.to_string());
+            return typed();
         }
-        cache.insert(sql.to_string(), stmt.clone());
+        let stmt = wait(self.client.prepare(&text)).map_err(|e| pg_error(e, &format!("cannot prepare `{text}`")))?;
+        self.remember(sql.to_string(), stmt.clone());
         Ok(stmt)
     }
 
+    fn remember(&self, key: String, stmt: Statement) {
+        let mut cache = self.statements.borrow_mut();
+        // Statements are few (the engine's fixed texts), but never let the cache grow without end.
+        if cache.len() > 1024 {
+            cache.clear();
+        }
+        cache.insert(key, stmt);
+    }
+
     pub fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<usize, StoreError> {
-        let stmt = self.prepared(sql)?;
+        let stmt = self.prepared(sql, params)?;
         let refs = param_refs(params);
         let n = wait(self.client.execute(&stmt, &refs)).map_err(|e| pg_error(e, "statement failed"))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
@@ -119,7 +164,7 @@ impl PgConn {
     }
 
     pub fn query(&self, sql: &str, params: &[Value<'_>]) -> Result<Vec<tokio_postgres::Row>, StoreError> {
-        let stmt = self.prepared(sql)?;
+        let stmt = self.prepared(sql, params)?;
         let refs = param_refs(params);
         wait(self.client.query(&stmt, &refs)).map_err(|e| pg_error(e, "query failed"))
     }

@@ -81,6 +81,28 @@ pub fn placeholders(sql: &str) -> String {
     out
 }
 
+/// Whether a `$N IS [NOT] NULL` test appears (outside literals): PostgreSQL cannot infer that
+/// parameter's type from such a test, so the statement is prepared with the values' types.
+pub fn has_untyped_null_test(sql: &str) -> bool {
+    pieces(sql).into_iter().filter(|(plain, _)| *plain).any(|(_, text)| {
+        let upper = text.to_ascii_uppercase();
+        let b = upper.as_bytes();
+        let mut i = 0;
+        while let Some(pos) = upper[i..].find('$') {
+            let mut j = i + pos + 1;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            let rest = upper[j..].trim_start();
+            if j > i + pos + 1 && (rest.starts_with("IS NULL") || rest.starts_with("IS NOT NULL")) {
+                return true;
+            }
+            i = j;
+        }
+        false
+    })
+}
+
 /// Replaces whole words (ASCII case-insensitive) `from` by `to` in `text`.
 fn replace_words(text: &str, from: &str, to: &str) -> String {
     let lower = text.to_ascii_lowercase();
@@ -141,6 +163,14 @@ mod tests {
         assert_eq!(placeholders("UPDATE t SET a = ?, b = ?"), "UPDATE t SET a = $1, b = $2");
         assert_eq!(placeholders("SELECT '?1', \"q?\" FROM t WHERE x = ?1"), "SELECT '?1', \"q?\" FROM t WHERE x = $1");
         assert_eq!(placeholders("SELECT 'it''s ?' || ?2"), "SELECT 'it''s ?' || $2");
+    }
+
+    #[test]
+    fn a_parameter_tested_for_null_is_recognised() {
+        assert!(has_untyped_null_test("SELECT 1 WHERE ($2 IS NULL OR country = $2)"));
+        assert!(has_untyped_null_test("WHERE $12   is not null"));
+        assert!(!has_untyped_null_test("WHERE country IS NULL AND x = $1"));
+        assert!(!has_untyped_null_test("SELECT '$1 IS NULL'"));
     }
 
     #[test]
