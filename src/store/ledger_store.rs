@@ -61,14 +61,15 @@ macro_rules! both {
 /// The writer thread's connection.
 pub enum LedgerWriter {
     Sqlite(sqlite::ledger::LedgerWriter),
-    Postgres(postgres::ledger::LedgerWriter),
+    // Boxed: the PostgreSQL writer is much larger, and there is one per process.
+    Postgres(Box<postgres::ledger::LedgerWriter>),
 }
 
 impl LedgerWriter {
     pub fn open(at: &Location) -> Result<LedgerWriter, StoreError> {
         Ok(match at {
             Location::Sqlite(p) => LedgerWriter::Sqlite(sqlite::ledger::LedgerWriter::open(p)?),
-            Location::Postgres(u) => LedgerWriter::Postgres(postgres::ledger::LedgerWriter::open(u)?),
+            Location::Postgres(u) => LedgerWriter::Postgres(Box::new(postgres::ledger::LedgerWriter::open(u)?)),
         })
     }
 

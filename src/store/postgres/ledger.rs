@@ -23,7 +23,7 @@ use crate::store::value::Column;
 use crate::store::{Sql, StoreError, StoreErrorKind, Value};
 
 /// The advisory lock that serialises migrations of one database across processes.
-const MIGRATION_LOCK: i64 = 0x7469_6c6c_6d69_67; // "tillmig"
+const MIGRATION_LOCK: i64 = 0x0074_696c_6c6d_6967; // "tillmig"
 
 fn decode(what: &str) -> StoreError {
     StoreError::new(StoreErrorKind::Decode, format!("ledger row: {what}"))
