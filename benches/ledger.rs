@@ -3,6 +3,12 @@
 //! the same rows into a plain SQLite table with the same pragmas (WAL, synchronous=FULL), one
 //! transaction per batch; then p50/p99 latency of single transfers from 8 concurrent submitters.
 //!
+//! With `TILL_DATABASE=postgres://…` set, the same ledger then runs on PostgreSQL (a fresh
+//! database each round) beside a plain PostgreSQL baseline in the same run: 8 clients, each on its
+//! own connection, doing the same double-entry transfer as bare SQL (per batch one transaction:
+//! both balance updates of every transfer, in account order so clients never deadlock, and the
+//! transfer row), at batch 1, 100 and 1,000. `LEDGER_BENCH_ONLY=postgres` runs only that part.
+//!
 //! The machine is shared and its fsync latency swings several-fold within seconds, so each figure is
 //! the median of LEDGER_BENCH_ROUNDS rounds (default 5) of LEDGER_BENCH_SECS seconds (default 0.6);
 //! a ledger round and a baseline round run back to back, and the ratio is the median of the
@@ -228,6 +234,14 @@ fn print_latencies(dir: &tempfile::TempDir) -> Duration {
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     let dir = tempfile::tempdir().expect("tempdir");
+    let pg = std::env::var("TILL_DATABASE").ok().filter(|u| u.starts_with("postgres"));
+    if std::env::var("LEDGER_BENCH_ONLY").is_ok_and(|v| v == "postgres") {
+        match &pg {
+            Some(url) => postgres::run(url),
+            None => println!("postgres part skipped: TILL_DATABASE is not set"),
+        }
+        return;
+    }
     if std::env::var("LEDGER_BENCH_ONLY").is_ok_and(|v| v == "latency") {
         print_latencies(&dir);
         return;
@@ -280,7 +294,14 @@ fn main() {
     } else {
         println!("targets missed: {}", misses.join("; "));
     }
+    match &pg {
+        Some(url) => postgres::run(url),
+        None => println!("postgres part skipped: TILL_DATABASE is not set"),
+    }
 }
+
+#[path = "ledger/postgres.rs"]
+mod postgres;
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0

@@ -159,12 +159,10 @@ async fn sigkill_under_load_loses_no_acknowledged_transaction() {
         let (_, b) = server.post("/gift/balance.json", &gift_body(json!({"cardInfo": card(n)}))).await;
         assert_eq!(minor(b["currentBalance"].as_str().unwrap()), expected, "card {c}: {b}");
     }
-    let conn = rusqlite::Connection::open(server.data.path().join("till.sqlite")).unwrap();
-    let done: i64 = conn
-        .query_row("SELECT count(*) FROM gift_txns WHERE op IN ('redeem', 'reload') AND status = 'done'", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let done = common::query_i64(
+        server.data.path(),
+        "SELECT count(*) FROM gift_txns WHERE op IN ('redeem', 'reload') AND status = 'done'",
+    );
     assert_eq!(done as usize, seen.acked.len(), "the journal holds the acknowledged work and nothing else");
     let out = server.data.till_output(&["verify"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));

@@ -7,6 +7,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "pg_util/mod.rs"]
+mod pg_util;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -511,7 +514,12 @@ fn run_case(opening: Vec<NewAccount>, ops: Vec<Op>) -> Vec<Vec<TR>> {
     let mut results = Vec::new();
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new(START);
-    let ledger = Ledger::open_with_clock(&dir.path().join("model.sqlite"), &[], Arc::new(clock.clone())).unwrap();
+    // TILL_TEST_BACKEND=postgres: the same model on a fresh PostgreSQL database per case.
+    let at = match pg_util::postgres_selected().then(|| pg_util::scratch("ledger_model")).flatten() {
+        Some(url) => till::store::Location::Postgres(url),
+        None => till::store::Location::Sqlite(dir.path().join("model.sqlite")),
+    };
+    let (ledger, _) = Ledger::open_at(&at, &[], Arc::new(clock.clone())).unwrap();
     let mut model = Model { clock: START, ..Default::default() };
     let ops = std::iter::once(Op::Accounts(opening)).chain(ops);
     let mut last: Vec<NewTransfer> = Vec::new();

@@ -49,6 +49,10 @@ pub struct Global {
     /// Do not seed an empty data directory with demo data.
     #[arg(long, global = true)]
     pub no_demo: bool,
+    /// The ledger's database: postgres://user@host:port/db (a chain's shared one) or a SQLite
+    /// file. Default: `[storage] url` of till.toml, else the data directory's own SQLite file.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -100,6 +104,8 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
+    /// Create or upgrade the database's schema (every component's migrations), then exit.
+    Migrate,
     /// Print a test receipt.
     PrintTest {
         /// Printer spec (default: the configured printer).
@@ -322,6 +328,7 @@ pub fn main() -> ExitCode {
         Some(Command::Verify) => verify::run(&cli.global),
         Some(Command::Backup { to }) => backup::backup(&cli.global, &to),
         Some(Command::Restore { from }) => backup::restore(&cli.global, &from),
+        Some(Command::Migrate) => verify::migrate(&cli.global),
         Some(Command::PrintTest { printer, locale, width }) => {
             print_test::run(&cli.global, printer.as_deref(), locale.as_deref(), width, cli.till.training)
         }
@@ -432,6 +439,11 @@ pub fn data_dir(global: &Global) -> Result<PathBuf, String> {
 /// Opens the engine on the data directory, as every administrative command does.
 pub fn open_engine(global: &Global) -> Result<crate::engine::Engine, Box<dyn std::error::Error + Send + Sync>> {
     let dir = data_dir(global)?;
-    let engine = crate::engine::Engine::open(&dir, crate::engine::OpenOptions { demo: !global.no_demo })?;
+    let engine = crate::engine::Engine::open_on(
+        &dir,
+        global.database.as_deref(),
+        crate::engine::OpenOptions { demo: !global.no_demo },
+        std::sync::Arc::new(crate::ledger::SystemClock),
+    )?;
     Ok(engine)
 }

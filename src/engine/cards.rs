@@ -628,13 +628,13 @@ impl PinAttempts {
             // A row whose cool-down has run out starts again at 1 (the gate refused live ones).
             let row = sql.query_one(
                 "INSERT INTO gift_card_pin_attempts (number, caller, failures, locked_until)
-                 VALUES (?1, ?2, 1, CASE WHEN 1 >= ?3 THEN ?4 ELSE NULL END)
+                 VALUES (?1, ?2, 1, CASE WHEN 1 >= ?3 THEN CAST(?4 AS BIGINT) ELSE NULL END)
                  ON CONFLICT (number, caller) DO UPDATE SET
                      failures = CASE WHEN gift_card_pin_attempts.locked_until IS NULL
                                      THEN gift_card_pin_attempts.failures + 1 ELSE 1 END,
                      locked_until = CASE
                          WHEN (CASE WHEN gift_card_pin_attempts.locked_until IS NULL
-                                    THEN gift_card_pin_attempts.failures + 1 ELSE 1 END) >= ?3 THEN ?4
+                                    THEN gift_card_pin_attempts.failures + 1 ELSE 1 END) >= ?3 THEN CAST(?4 AS BIGINT)
                          ELSE NULL END
                  RETURNING failures, locked_until",
                 params![number, who, limit, until],

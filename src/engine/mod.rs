@@ -60,6 +60,27 @@ pub enum EngineError {
     Secrets(#[from] secrets::SecretError),
 }
 
+/// `[storage]` of `till.toml`: where the ledger and the engine's tables live.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    /// `postgres://user@host:port/db` for a chain's shared database; unset: `<data>/ledger.sqlite`.
+    pub url: Option<String>,
+}
+
+/// Where the ledger lives: `database` if given, else `[storage] url`, else the data directory's file.
+pub fn storage_location(
+    data_dir: &Path,
+    config: &EngineConfig,
+    database: Option<&str>,
+) -> Result<crate::store::Location, EngineError> {
+    let storage: StorageConfig = config.section("storage")?;
+    match database.map(str::to_string).or(storage.url) {
+        Some(url) => crate::store::Location::parse(&url).map_err(|e| EngineError::Config(e.to_string())),
+        None => Ok(crate::store::Location::Sqlite(data_dir.join(LEDGER_FILE))),
+    }
+}
+
 /// How to open a data directory.
 #[derive(Debug, Clone, Copy)]
 pub struct OpenOptions {
@@ -92,7 +113,8 @@ struct Inner {
 pub const LEDGER_FILE: &str = "till.sqlite";
 
 /// Every domain migration, in the order they apply (after the ledger's own).
-fn migrations() -> Vec<Migration> {
+/// Every component's migrations after the ledger's own, in the order they apply.
+pub fn migrations() -> Vec<Migration> {
     [
         cards::MIGRATIONS,
         gift::MIGRATIONS,
@@ -123,10 +145,23 @@ impl Engine {
         options: OpenOptions,
         clock: Arc<dyn Clock>,
     ) -> Result<Engine, EngineError> {
+        Engine::open_on(data_dir, None, options, clock)
+    }
+
+    /// [`Engine::open_with_clock`] with the ledger at `database` (a `postgres://` URL or a SQLite
+    /// path) instead of the data directory's own file. Without one, `[storage] url` of the data
+    /// directory's `till.toml` decides, and without that the ledger is `<data>/ledger.sqlite`.
+    /// The data directory still holds `till.toml`, the sealing key and the logs.
+    pub fn open_on(
+        data_dir: &Path,
+        database: Option<&str>,
+        options: OpenOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Engine, EngineError> {
         std::fs::create_dir_all(data_dir).map_err(|source| EngineError::Io { path: data_dir.to_path_buf(), source })?;
-        let fresh = !data_dir.join(LEDGER_FILE).exists();
         let config = EngineConfig::load_or_init(data_dir)?;
-        let ledger = Ledger::open_with_clock(&data_dir.join(LEDGER_FILE), &migrations(), Arc::clone(&clock))?;
+        let location = storage_location(data_dir, &config, database)?;
+        let (ledger, fresh) = Ledger::open_at(&location, &migrations(), Arc::clone(&clock))?;
         // Before any engine write, so every group's transfers are summarised for the reports.
         ledger.set_group_hook(Arc::new(reports::flow::summarise))?;
         let secrets = secrets::Secrets::open_or_create(data_dir)?;

@@ -281,7 +281,7 @@ fn claim_attempt(sql: Sql<'_>, number: u32, now: i64) -> Result<Option<(String, 
         "UPDATE users SET
              failed_attempts = CASE WHEN locked_until IS NULL THEN failed_attempts + 1 ELSE 1 END,
              locked_until = CASE
-                 WHEN (CASE WHEN locked_until IS NULL THEN failed_attempts + 1 ELSE 1 END) >= ?3 THEN ?4
+                 WHEN (CASE WHEN locked_until IS NULL THEN failed_attempts + 1 ELSE 1 END) >= ?3 THEN CAST(?4 AS BIGINT)
                  ELSE NULL END
          WHERE number = ?1 AND (locked_until IS NULL OR locked_until <= ?2)
          RETURNING name, role, pin_hash",

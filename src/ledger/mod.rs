@@ -10,8 +10,8 @@
 //! (notably: a post with amount 0 posts the full pending amount).
 //!
 //! The ledger names no database driver: its rows are read and written through the narrow
-//! ledger store of `crate::store::sqlite::ledger` (schema, row codecs, prepared statements, the
-//! writer connection, the reader pool); this module keeps the rules.
+//! ledger store of `crate::store::ledger_store` (SQLite or PostgreSQL: schema, row codecs,
+//! prepared statements, the writer connection, the reader pool); this module keeps the rules.
 //!
 //! | file        | owns                                                                    |
 //! |-------------|-------------------------------------------------------------------------|
@@ -34,9 +34,11 @@ mod writer;
 use std::path::Path;
 use std::sync::{Arc, mpsc};
 
+pub use crate::store::Location;
 pub use crate::store::Migration;
 use crate::store::ledger::MigrationError;
-use crate::store::sqlite::ledger::{LedgerCheckpoints, LedgerReader, LedgerReaders, LedgerWriter};
+use crate::store::ledger_store::{LedgerReader, LedgerReaders, LedgerWriter};
+use crate::store::sqlite::ledger::LedgerCheckpoints;
 pub use clock::{Clock, ManualClock, SystemClock};
 
 /// Account flags (TigerBeetle's names).
@@ -335,7 +337,7 @@ struct Shared {
     jobs: mpsc::Sender<Box<dyn writer::Job>>,
     readers: LedgerReaders,
     clock: Arc<dyn Clock>,
-    checkpointer: checkpoint::Checkpointer,
+    checkpointer: Option<checkpoint::Checkpointer>,
     health: Arc<checkpoint::Health>,
 }
 
@@ -409,24 +411,45 @@ impl Ledger {
 
     /// [`Ledger::open`] with a given clock (tests use a [`ManualClock`] to expire holds).
     pub fn open_with_clock(path: &Path, extra: &[Migration], clock: Arc<dyn Clock>) -> Result<Ledger, LedgerError> {
-        let mut conn = LedgerWriter::open(path)?;
+        Ok(Ledger::open_at(&Location::Sqlite(path.to_path_buf()), extra, clock)?.0)
+    }
+
+    /// Opens the ledger at `at` (a SQLite file or a PostgreSQL database), applying the
+    /// migrations that are missing. Returns the ledger and whether the store was empty before.
+    pub fn open_at(at: &Location, extra: &[Migration], clock: Arc<dyn Clock>) -> Result<(Ledger, bool), LedgerError> {
+        let mut conn = LedgerWriter::open(at)?;
         let now_secs = i64::try_from(clock.now_ns() / 1_000_000_000).unwrap_or(i64::MAX);
-        conn.migrate(extra, now_secs)?;
+        let fresh = conn.migrate(extra, now_secs)?;
         let mut state = writer::State::new(conn, Arc::clone(&clock))?;
         let health = Arc::clone(&state.health);
-        let checkpointer = checkpoint::Checkpointer::start(LedgerCheckpoints::open(path)?)?;
-        state.checkpointer = Some(checkpointer.clone());
-        let readers = LedgerReaders::open(path)?;
+        // PostgreSQL checkpoints by itself; only a SQLite file has a log to copy back and truncate.
+        let checkpointer = match at {
+            Location::Sqlite(path) => Some(checkpoint::Checkpointer::start(LedgerCheckpoints::open(path)?)?),
+            _ => None,
+        };
+        state.checkpointer = checkpointer.clone();
+        let readers = LedgerReaders::open(at)?;
         let (jobs, rx) = mpsc::channel();
         std::thread::Builder::new().name("ledger-writer".into()).spawn(move || writer::run(state, rx))?;
-        Ok(Ledger { inner: Arc::new(Shared { jobs, readers, clock, checkpointer, health }) })
+        Ok((Ledger { inner: Arc::new(Shared { jobs, readers, clock, checkpointer, health }) }, fresh))
+    }
+
+    /// Applies the migrations that are missing at `at` and returns (nothing else is started).
+    /// Returns whether the store was empty before.
+    pub fn migrate_only(at: &Location, extra: &[Migration], now_secs: i64) -> Result<bool, LedgerError> {
+        let mut conn = LedgerWriter::open(at)?;
+        Ok(conn.migrate(extra, now_secs)?)
     }
 
     /// Copies the whole write-ahead log into the ledger file and truncates the log to zero bytes,
     /// waiting at most `wait` for requests in flight; `Ok(false)` when they stayed busy (nothing is
-    /// lost either way). A clean shutdown calls this; idle time does it on its own.
+    /// lost either way). A clean shutdown calls this; idle time does it on its own. PostgreSQL
+    /// manages its own log: always `Ok(true)` there.
     pub fn truncate_log(&self, wait: std::time::Duration) -> Result<bool, LedgerError> {
-        self.inner.checkpointer.truncate(wait)
+        match &self.inner.checkpointer {
+            Some(c) => c.truncate(wait),
+            None => Ok(true),
+        }
     }
 
     /// Whether the last commit failed because the disk is full (cleared by the next commit that

@@ -2,7 +2,7 @@
 
 use super::{Account, HistoryEntry, LedgerError, Page, PendingState, Transfer, TransferFlags};
 use crate::store::ledger::HoldState;
-use crate::store::sqlite::ledger::LedgerReader;
+use crate::store::ledger_store::LedgerReader;
 
 /// The most history rows one page returns.
 pub(crate) const MAX_PAGE: u32 = 8190;

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{Account, AccountFlags, LedgerError, Transfer, TransferFlags as TF, VerifyReport};
 use crate::store::ledger::HoldState;
-use crate::store::sqlite::ledger::LedgerReader;
+use crate::store::ledger_store::LedgerReader;
 
 const PENDING: i64 = 0;
 const POSTED: i64 = 1;

@@ -15,7 +15,7 @@ use std::time::Duration;
 use super::clock::Clock;
 use super::{Account, LedgerError, WriteTx};
 use crate::store::ledger::Balances;
-use crate::store::sqlite::ledger::LedgerWriter;
+use crate::store::ledger_store::LedgerWriter;
 
 /// Hashes account ids for the cache. Ids are 128-bit keys chosen by the engine (derived with
 /// SHA-256 or sequential), so a cheap multiply-fold is enough and SipHash is wasted work.
@@ -262,6 +262,19 @@ impl State {
 
     /// Runs one group: one transaction, a savepoint per job, one commit, then the replies.
     fn run_group(&mut self, jobs: Vec<Box<dyn Job>>) {
+        // A PostgreSQL connection the server dropped is replaced; what this writer kept in memory
+        // may then be stale, so it is re-read inside the group like another server's change.
+        match self.conn.reconnect_if_closed() {
+            Ok(true) => self.data_version = i64::MIN,
+            Ok(false) => {}
+            Err(e) => {
+                let msg = format!("the ledger's database is unreachable: {e}");
+                for job in jobs {
+                    job.fail(LedgerError::Io(std::io::Error::other(msg.clone())));
+                }
+                return;
+            }
+        }
         if let Err(e) = self.conn.begin() {
             let msg = format!("could not start a write transaction: {e}");
             for job in jobs {

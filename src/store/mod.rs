@@ -14,13 +14,20 @@
 //! |-------------|--------------------------------------------------------------------|
 //! | `value.rs`  | [`Value`] (a parameter), [`FromColumn`] (reading a column), errors |
 //! | `sqlite/`   | the SQLite backend of [`Sql`] and [`Row`]; `sqlite::ledger`, the ledger's store |
+//! | `postgres/` | the PostgreSQL backend of the same; `postgres::ledger`, the ledger's store |
+//! | `ledger_store.rs` | [`Location`], and the ledger's writer/reader handles over either backend |
+//! | `ledger_schema.rs` | the ledger's own migrations, both dialects in one list |
 //! | `ledger.rs` | the ledger's records, [`Migration`] (one text for every dialect)    |
 
 pub mod ledger;
+mod ledger_schema;
+pub mod ledger_store;
+pub mod postgres;
 pub mod sqlite;
 mod value;
 
 pub use ledger::Migration;
+pub use ledger_store::Location;
 pub use value::{FromColumn, StoreError, StoreErrorKind, Value};
 
 /// A handle on one open transaction (a write inside the ledger's group commit, or a read
@@ -33,6 +40,7 @@ pub struct Sql<'a> {
 #[derive(Clone, Copy)]
 enum Backend<'a> {
     Sqlite(&'a rusqlite::Connection),
+    Postgres(&'a postgres::PgConn),
 }
 
 /// One result row. Columns are read by position with [`Row::get`].
@@ -42,6 +50,7 @@ pub struct Row<'r, 's> {
 
 enum RowBackend<'r, 's> {
     Sqlite(&'r rusqlite::Row<'s>),
+    Postgres(&'r tokio_postgres::Row),
 }
 
 impl<'a> Sql<'a> {
@@ -49,6 +58,7 @@ impl<'a> Sql<'a> {
     pub fn execute(&self, sql: &str, params: &[Value<'_>]) -> Result<usize, StoreError> {
         match self.inner {
             Backend::Sqlite(c) => sqlite::execute(c, sql, params),
+            Backend::Postgres(c) => c.execute(sql, params),
         }
     }
 
@@ -56,6 +66,7 @@ impl<'a> Sql<'a> {
     pub fn execute_batch(&self, sql: &str) -> Result<(), StoreError> {
         match self.inner {
             Backend::Sqlite(c) => sqlite::execute_batch(c, sql),
+            Backend::Postgres(c) => c.execute_batch(sql),
         }
     }
 
@@ -68,6 +79,7 @@ impl<'a> Sql<'a> {
     ) -> Result<Option<T>, StoreError> {
         match self.inner {
             Backend::Sqlite(c) => sqlite::query_one(c, sql, params, f),
+            Backend::Postgres(c) => postgres::query_one(c, sql, params, f),
         }
     }
 
@@ -80,7 +92,20 @@ impl<'a> Sql<'a> {
     ) -> Result<Vec<T>, StoreError> {
         match self.inner {
             Backend::Sqlite(c) => sqlite::query_all(c, sql, params, f),
+            Backend::Postgres(c) => postgres::query_all(c, sql, params, f),
         }
+    }
+
+    /// Which SQL dialect this transaction speaks (for the rare statement that must differ).
+    pub fn dialect(&self) -> ledger::Dialect {
+        match self.inner {
+            Backend::Sqlite(_) => ledger::Dialect::Sqlite,
+            Backend::Postgres(_) => ledger::Dialect::Postgres,
+        }
+    }
+
+    pub(crate) fn postgres(conn: &'a postgres::PgConn) -> Sql<'a> {
+        Sql { inner: Backend::Postgres(conn) }
     }
 
     /// Wraps a SQLite connection. Only the storage and ledger internals build an `Sql`.
@@ -94,6 +119,7 @@ impl Row<'_, '_> {
     pub fn get<T: FromColumn>(&self, idx: usize) -> Result<T, StoreError> {
         match &self.inner {
             RowBackend::Sqlite(r) => sqlite::get(r, idx),
+            RowBackend::Postgres(r) => postgres::get(r, idx),
         }
     }
 }

@@ -20,23 +20,44 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+#[path = "../pg_util/mod.rs"]
+pub mod pg_util;
+
 /// The `till` binary under test.
 pub fn till_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_till"))
 }
 
 /// A temporary data directory, seeded with the demo data, with one API token.
+///
+/// With `TILL_TEST_BACKEND=postgres` its ledger is a fresh PostgreSQL database instead (every
+/// `till` it runs gets `--database URL`), so the suites on this harness run on either backend.
 pub struct DataDir {
     pub dir: tempfile::TempDir,
     pub token: String,
+    /// The PostgreSQL database of this directory's ledger, when the run is on PostgreSQL.
+    pub database: Option<String>,
 }
 
 impl DataDir {
     pub fn new() -> DataDir {
+        let database = if pg_util::postgres_selected() { pg_util::scratch("harness") } else { None };
+        DataDir::on(database)
+    }
+
+    /// A data directory whose ledger is `database` (a PostgreSQL URL) or its own SQLite file.
+    pub fn on(database: Option<String>) -> DataDir {
         let dir = tempfile::tempdir().expect("temp dir");
-        let token = run_till(dir.path(), &["token", "create", "--name", "test"]).trim().to_string();
+        if let Some(url) = &database {
+            // `[storage] url` too, so every `till` run on this directory (and `ledger_digest`)
+            // finds the database even without `--database`.
+            let config = format!("{}\n[storage]\nurl = \"{url}\"\n", include_str!("../../assets/demo/till.toml"));
+            std::fs::write(dir.path().join("till.toml"), config).expect("write till.toml");
+        }
+        let token =
+            run_till(dir.path(), database.as_deref(), &["token", "create", "--name", "test"]).trim().to_string();
         assert!(token.starts_with("till_"), "unexpected token {token:?}");
-        DataDir { dir, token }
+        DataDir { dir, token, database }
     }
 
     pub fn path(&self) -> &Path {
@@ -45,12 +66,17 @@ impl DataDir {
 
     /// Runs `till ARGS --data DIR` and returns its stdout; panics unless it exits 0.
     pub fn till(&self, args: &[&str]) -> String {
-        run_till(self.path(), args)
+        run_till(self.path(), self.database.as_deref(), args)
     }
 
     /// Runs `till ARGS --data DIR` and returns its whole output, whatever the exit status.
     pub fn till_output(&self, args: &[&str]) -> std::process::Output {
-        Command::new(till_bin()).args(args).arg("--data").arg(self.path()).output().expect("run till")
+        let mut cmd = Command::new(till_bin());
+        cmd.args(args).arg("--data").arg(self.path());
+        if let Some(db) = &self.database {
+            cmd.arg("--database").arg(db);
+        }
+        cmd.output().expect("run till")
     }
 
     /// `till cards generate --count N`: N fresh inactive card numbers.
@@ -60,7 +86,7 @@ impl DataDir {
 
     /// Starts `till serve` on this directory.
     pub fn serve(self) -> TestServer {
-        let (child, addr) = spawn_serve(self.path());
+        let (child, addr) = spawn_serve(self.path(), self.database.as_deref());
         TestServer { data: self, child: Some(child), addr }
     }
 }
@@ -71,22 +97,26 @@ impl Default for DataDir {
     }
 }
 
-fn run_till(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(till_bin()).args(args).arg("--data").arg(dir).output().expect("run till");
+fn run_till(dir: &Path, database: Option<&str>, args: &[&str]) -> String {
+    let mut cmd = Command::new(till_bin());
+    cmd.args(args).arg("--data").arg(dir);
+    if let Some(db) = database {
+        cmd.arg("--database").arg(db);
+    }
+    let out = cmd.output().expect("run till");
     assert!(out.status.success(), "till {args:?} failed: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8 stdout")
 }
 
 /// Spawns `till serve --listen 127.0.0.1:0`, reads the address it prints, waits for /healthz.
-fn spawn_serve(dir: &Path) -> (Child, SocketAddr) {
-    let mut child = Command::new(till_bin())
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn till serve");
+pub fn spawn_serve(dir: &Path, database: Option<&str>) -> (Child, SocketAddr) {
+    let mut cmd = Command::new(till_bin());
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--data"]).arg(dir);
+    if let Some(db) = database {
+        cmd.arg("--database").arg(db);
+    }
+    let mut child =
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn till serve");
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -216,7 +246,7 @@ impl TestServer {
     /// Starts the server again on the same data directory (a new port).
     pub fn restart(&mut self) {
         self.kill9();
-        let (child, addr) = spawn_serve(self.data.path());
+        let (child, addr) = spawn_serve(self.data.path(), self.data.database.as_deref());
         self.child = Some(child);
         self.addr = addr;
     }
@@ -244,15 +274,42 @@ pub struct LedgerDigest {
 }
 
 pub fn ledger_digest(dir: &Path) -> LedgerDigest {
+    let queries = [
+        "SELECT count(*) FROM ledger_transfers",
+        "SELECT coalesce(sum(amount), 0) FROM ledger_transfers",
+        "SELECT count(*) FROM gift_txns",
+        "SELECT count(*) FROM ledger_accounts",
+    ];
+    if let Some(url) = storage_url(dir) {
+        let v = till::store::postgres::scalars(&url, &queries).expect("read the ledger's database");
+        return LedgerDigest { transfers: v[0], transfer_amounts: v[1], gift_txns: v[2], accounts: v[3] };
+    }
     let conn = rusqlite::Connection::open(dir.join("till.sqlite")).expect("open ledger file");
     conn.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
     let one = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql);
     LedgerDigest {
-        transfers: one("SELECT count(*) FROM ledger_transfers"),
-        transfer_amounts: one("SELECT coalesce(sum(amount), 0) FROM ledger_transfers"),
-        gift_txns: one("SELECT count(*) FROM gift_txns"),
-        accounts: one("SELECT count(*) FROM ledger_accounts"),
+        transfers: one(queries[0]),
+        transfer_amounts: one(queries[1]),
+        gift_txns: one(queries[2]),
+        accounts: one(queries[3]),
     }
+}
+
+/// One integer query on the directory's ledger (its SQLite file, or its PostgreSQL database).
+pub fn query_i64(dir: &Path, sql: &str) -> i64 {
+    if let Some(url) = storage_url(dir) {
+        return till::store::postgres::scalars(&url, &[sql]).expect("read the ledger's database")[0];
+    }
+    let conn = rusqlite::Connection::open(dir.join("till.sqlite")).expect("open ledger file");
+    conn.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+    conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect(sql)
+}
+
+/// `[storage] url` of the directory's till.toml, if it names a database.
+pub fn storage_url(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join("till.toml")).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    table.get("storage")?.get("url")?.as_str().map(str::to_string)
 }
 
 /// A gift request body with the demo merchant and store filled in.

@@ -77,7 +77,9 @@ CREATE TABLE retail_partner_balances (
         version: 2,
         sql: "
 ALTER TABLE retail_por_codes ADD COLUMN seq INTEGER;
+--@sqlite
 UPDATE retail_por_codes SET seq = rowid;
+--@both
 CREATE INDEX retail_por_codes_seq ON retail_por_codes(seq);
 CREATE INDEX retail_por_codes_sell ON retail_por_codes(product_code, state, seq);
 ",

@@ -163,7 +163,7 @@ pub fn list_products(sql: Sql<'_>, q: &ProductQuery<'_>) -> Result<Vec<Product>,
         &format!(
             "SELECT {PRODUCT_COLUMNS} FROM retail_products
              WHERE code > ?1 AND (?2 IS NULL OR country = ?2) AND (?3 IS NULL OR lower(brand) = lower(?3))
-               AND (?4 IS NULL OR kind = ?4) AND (?5 OR active = 1)
+               AND (?4 IS NULL OR kind = ?4) AND (?5 = 1 OR active = 1)
                AND (?6 IS NULL OR lower(name) LIKE ?6 OR lower(brand) LIKE ?6 OR code = ?7)
              ORDER BY code LIMIT ?8"
         ),

@@ -24,6 +24,9 @@ const HEADER_SIGNATURE: &str = "Till-Webhook-Signature";
 const LANES_PER_ROUND: u32 = 256;
 const PER_LANE: u32 = 16;
 
+/// How much longer than its request timeout a delivery attempt holds its message.
+const LEASE_MARGIN_MS: u64 = 5_000;
+
 /// `v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`.
 pub(crate) fn till_webhook_signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
     let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return String::new() };
@@ -94,7 +97,21 @@ async fn attempt(engine: &Engine, http: &reqwest::Client, guard: &AddressGuard, 
 }
 
 /// One attempt and its outcome recorded: delivered, retry later, or given up.
-async fn deliver_one(engine: &Engine, http: &reqwest::Client, guard: &AddressGuard, d: Due) -> Result<(), LedgerError> {
+/// `Ok(false)`: another server holds this message's lease, so the lane is left to it for now.
+async fn deliver_one(
+    engine: &Engine,
+    http: &reqwest::Client,
+    guard: &AddressGuard,
+    d: Due,
+) -> Result<bool, LedgerError> {
+    let (lane, event_id, seen, now) = (d.lane.clone(), d.event_id.clone(), d.attempts, engine.now_ns());
+    let lease_ms = d.retry.timeout_ms.saturating_add(LEASE_MARGIN_MS);
+    let lease_until = now.saturating_add(i64::try_from(lease_ms).unwrap_or(i64::MAX / 2).saturating_mul(1_000_000));
+    let leased =
+        engine.ledger().write(move |tx| repo::lease(tx.sql(), &lane, &event_id, seen, now, lease_until)).await?;
+    if !leased {
+        return Ok(false);
+    }
     let outcome = attempt(engine, http, guard, &d).await;
     let attempts = d.attempts.saturating_add(1);
     // The engine's one clock: retry times follow it, so a test's manual clock drives them too.
@@ -113,7 +130,8 @@ async fn deliver_one(engine: &Engine, http: &reqwest::Client, guard: &AddressGua
     engine
         .ledger()
         .write(move |tx| repo::record(tx.sql(), &d.lane, &d.event_id, state, attempts, next, error.as_deref()))
-        .await
+        .await?;
+    Ok(true)
 }
 
 /// The deliverer's state: a task per lane in flight. Dropping it stops them (rows stay pending).
@@ -180,10 +198,15 @@ impl Deliverer {
             let (engine, http, guard) = (self.engine.clone(), self.http.clone(), Arc::clone(&self.guard));
             let task = self.tasks.spawn(async move {
                 for d in queue {
-                    if let Err(e) = deliver_one(&engine, &http, &guard, d).await {
-                        // Not recorded: the row stays pending and is picked up again.
-                        tracing::warn!("recording an outbox delivery: {e}");
-                        break;
+                    match deliver_one(&engine, &http, &guard, d).await {
+                        Ok(true) => {}
+                        // Another server is delivering this lane; it keeps the lane's order.
+                        Ok(false) => break,
+                        Err(e) => {
+                            // Not recorded: the row stays pending and is picked up again.
+                            tracing::warn!("recording an outbox delivery: {e}");
+                            break;
+                        }
                     }
                 }
             });

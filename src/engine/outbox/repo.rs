@@ -138,6 +138,26 @@ pub(super) fn due_lanes(sql: Sql<'_>, now: i64, limit: u32) -> Result<Vec<String
     )?)
 }
 
+/// Takes a due message for one delivery attempt: pushes its next attempt past `lease_until`, so no
+/// other server (they share the database) sends it meanwhile; a server that dies mid-attempt
+/// leaves it to be retried after the lease. `false` when another server took it first (or its
+/// row moved on since it was read). Runs inside a ledger write, so servers take turns.
+pub(super) fn lease(
+    sql: Sql<'_>,
+    lane: &str,
+    event_id: &str,
+    attempts: u32,
+    now: i64,
+    lease_until: i64,
+) -> Result<bool, LedgerError> {
+    let n = sql.execute(
+        "UPDATE outbox_messages SET next_attempt_at = ?5
+         WHERE lane = ?1 AND event_id = ?2 AND state = 'pending' AND attempts = ?3 AND next_attempt_at <= ?4",
+        params![lane, event_id, attempts, now, lease_until],
+    )?;
+    Ok(n == 1)
+}
+
 /// A lane's due messages, in the order they were enqueued.
 pub(super) fn due_in_lane(sql: Sql<'_>, lane: &str, now: i64, limit: u32) -> Result<Vec<Due>, LedgerError> {
     Ok(sql.query_all(

@@ -21,9 +21,6 @@ use crate::store::ledger::{
     TransferRecord, check_order,
 };
 
-mod schema;
-pub use schema::LEDGER_MIGRATIONS;
-
 // ---- connections ----
 
 /// Settings every connection gets. `synchronous=FULL` in WAL mode fsyncs the log on every commit,
@@ -236,11 +233,11 @@ impl LedgerWriter {
         Sql::sqlite(&self.conn)
     }
 
-    /// Applies the ledger's migrations and then `extra`, each (component, version) once, in one
-    /// transaction. Refuses a file whose schema is newer than this build. `now` is Unix seconds.
-    pub fn migrate(&mut self, extra: &[Migration], now: i64) -> Result<(), MigrationError> {
-        let all: Vec<Migration> = LEDGER_MIGRATIONS.iter().chain(extra.iter()).copied().collect();
-        let known = check_order(&all)?;
+    /// Applies `all` (the ledger's migrations, then the engine's), each (component, version) once,
+    /// in one transaction. Refuses a file whose schema is newer than this build. `now` is Unix
+    /// seconds. Returns whether the file was empty.
+    pub fn migrate(&mut self, all: &[Migration], now: i64) -> Result<bool, MigrationError> {
+        let known = check_order(all)?;
         let tx =
             self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(StoreError::from)?;
         tx.execute_batch(
@@ -271,7 +268,8 @@ impl LedgerWriter {
                 return Err(MigrationError::TooNew { found, known: k });
             }
         }
-        for m in &all {
+        let fresh = applied.is_empty();
+        for m in all {
             if applied.get(m.component).is_some_and(|&v| v >= m.version) {
                 continue;
             }
@@ -284,7 +282,7 @@ impl LedgerWriter {
             .map_err(StoreError::from)?;
         }
         tx.commit().map_err(StoreError::from)?;
-        Ok(())
+        Ok(fresh)
     }
 
     fn exec(&self, sql: &str) -> Result<(), StoreError> {

@@ -1,7 +1,8 @@
 //! The SQLite ledger store against files older builds wrote.
 
-use super::LEDGER_MIGRATIONS;
 use crate::ledger::{AccountFlags, CreateAccountResult, CreateTransferResult, Ledger, NewAccount, NewTransfer};
+use crate::store::ledger::Dialect;
+use crate::store::ledger_store::LEDGER_MIGRATIONS;
 
 fn balances(l: &Ledger, id: u128) -> (u64, u64, u64, u64) {
     let a = l.lookup_accounts(&[id]).unwrap().remove(0);
@@ -15,7 +16,7 @@ fn migration_2_moves_balances_into_their_own_table_without_changing_them() {
     {
         // A file as version 1 of the schema left it.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.execute_batch(LEDGER_MIGRATIONS[0].sql).unwrap();
+        conn.execute_batch(&LEDGER_MIGRATIONS[0].text_for(Dialect::Sqlite)).unwrap();
         conn.execute_batch(
             "CREATE TABLE schema_migrations (component TEXT NOT NULL, version INTEGER NOT NULL,
                 applied_at INTEGER NOT NULL, PRIMARY KEY (component, version));

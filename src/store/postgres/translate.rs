@@ -1,0 +1,191 @@
+//! The few rewrites that turn the engine's portable SQL into PostgreSQL's, outside string literals
+//! and quoted names.
+
+/// Splits `sql` into pieces: `(true, text)` outside quotes, `(false, text)` inside '…' or "…"
+/// (quotes included), so rewrites never touch a literal.
+fn pieces(sql: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let bytes = sql.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let q = bytes[i];
+        if q == b'\'' || q == b'"' {
+            if i > start {
+                out.push((true, &sql[start..i]));
+            }
+            let mut j = i + 1;
+            while j < bytes.len() {
+                if bytes[j] == q {
+                    // A doubled quote is an escaped one.
+                    if bytes.get(j + 1) == Some(&q) {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                j += 1;
+            }
+            let end = (j + 1).min(bytes.len());
+            out.push((false, &sql[i..end]));
+            start = end;
+            i = end;
+        } else if q == b'-' && bytes.get(i + 1) == Some(&b'-') {
+            // A comment runs to the end of the line; keep it verbatim.
+            if i > start {
+                out.push((true, &sql[start..i]));
+            }
+            let end = sql[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            out.push((false, &sql[i..end]));
+            start = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    if start < bytes.len() {
+        out.push((true, &sql[start..]));
+    }
+    out
+}
+
+/// `?1`, `?2`… (and bare `?`, numbered in order) become `$1`, `$2`….
+pub fn placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut next = 1usize;
+    for (plain, text) in pieces(sql) {
+        if !plain {
+            out.push_str(text);
+            continue;
+        }
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '?' {
+                out.push(c);
+                continue;
+            }
+            let mut digits = String::new();
+            while let Some(d) = chars.peek().copied().filter(char::is_ascii_digit) {
+                digits.push(d);
+                chars.next();
+            }
+            out.push('$');
+            if digits.is_empty() {
+                out.push_str(&next.to_string());
+                next += 1;
+            } else {
+                out.push_str(&digits);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a `$N IS [NOT] NULL` test appears (outside literals): PostgreSQL cannot infer that
+/// parameter's type from such a test, so the statement is prepared with the values' types.
+pub fn has_untyped_null_test(sql: &str) -> bool {
+    pieces(sql).into_iter().filter(|(plain, _)| *plain).any(|(_, text)| {
+        let upper = text.to_ascii_uppercase();
+        let b = upper.as_bytes();
+        let mut i = 0;
+        while let Some(pos) = upper[i..].find('$') {
+            let mut j = i + pos + 1;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            let rest = upper[j..].trim_start();
+            if j > i + pos + 1 && (rest.starts_with("IS NULL") || rest.starts_with("IS NOT NULL")) {
+                return true;
+            }
+            i = j;
+        }
+        false
+    })
+}
+
+/// Replaces whole words (ASCII case-insensitive) `from` by `to` in `text`.
+fn replace_words(text: &str, from: &str, to: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let needle = from.to_ascii_lowercase();
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(pos) = lower[i..].find(&needle) {
+        let at = i + pos;
+        let end = at + needle.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        out.push_str(&text[i..at]);
+        if is_word(before) || is_word(after) {
+            out.push_str(&text[at..end]);
+        } else {
+            out.push_str(to);
+        }
+        i = end;
+    }
+    out.push_str(&text[i..]);
+    out
+}
+
+/// A migration's text (already cut to its PostgreSQL lines) with SQLite's type names and table
+/// options replaced: the one list of migrations serves both backends.
+pub fn ddl_for_postgres(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 64);
+    for (plain, text) in pieces(sql) {
+        if !plain {
+            out.push_str(text);
+            continue;
+        }
+        let mut t = replace_words(
+            text,
+            "INTEGER PRIMARY KEY AUTOINCREMENT",
+            "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        );
+        t = replace_words(&t, "INTEGER PRIMARY KEY", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+        t = replace_words(&t, "INTEGER", "BIGINT");
+        t = replace_words(&t, "BLOB", "BYTEA");
+        t = replace_words(&t, "WITHOUT ROWID", "");
+        out.push_str(&t);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_and_bare_placeholders_become_dollars_outside_literals() {
+        assert_eq!(
+            placeholders("SELECT a FROM t WHERE b = ?1 AND c = ?12"),
+            "SELECT a FROM t WHERE b = $1 AND c = $12"
+        );
+        assert_eq!(placeholders("UPDATE t SET a = ?, b = ?"), "UPDATE t SET a = $1, b = $2");
+        assert_eq!(placeholders("SELECT '?1', \"q?\" FROM t WHERE x = ?1"), "SELECT '?1', \"q?\" FROM t WHERE x = $1");
+        assert_eq!(placeholders("SELECT 'it''s ?' || ?2"), "SELECT 'it''s ?' || $2");
+    }
+
+    #[test]
+    fn a_parameter_tested_for_null_is_recognised() {
+        assert!(has_untyped_null_test("SELECT 1 WHERE ($2 IS NULL OR country = $2)"));
+        assert!(has_untyped_null_test("WHERE $12   is not null"));
+        assert!(!has_untyped_null_test("WHERE country IS NULL AND x = $1"));
+        assert!(!has_untyped_null_test("SELECT '$1 IS NULL'"));
+    }
+
+    #[test]
+    fn sqlite_types_become_postgres_types() {
+        let got = ddl_for_postgres(
+            "CREATE TABLE t (\n id INTEGER PRIMARY KEY,\n seq integer primary key autoincrement,\n n INTEGER NOT NULL,\n \
+             b BLOB, pointer TEXT DEFAULT 'INTEGER' -- an INTEGER\n) WITHOUT ROWID;",
+        );
+        assert_eq!(
+            got,
+            "CREATE TABLE t (\n id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n \
+             seq BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n n BIGINT NOT NULL,\n \
+             b BYTEA, pointer TEXT DEFAULT 'INTEGER' -- an INTEGER\n) ;"
+        );
+        // Words that merely contain a type name are left alone.
+        assert_eq!(ddl_for_postgres("blobs INTEGERS"), "blobs INTEGERS");
+    }
+}
