@@ -45,8 +45,10 @@ impl InProc {
 
     /// Opens a data directory prepared by the caller (e.g. with the CLI beforehand).
     pub async fn open_dir(dir: tempfile::TempDir) -> InProc {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
-        let clock = ManualClock::new(u64::try_from(now).unwrap());
+        // Half past a whole second: the ledger's timestamps step a nanosecond past the clock on
+        // each write, and whole-second moves then never land next to a second's boundary.
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let clock = ManualClock::new(now * 1_000_000_000 + 500_000_000);
         let path = dir.path().to_path_buf();
         let shared: Arc<dyn till::ledger::Clock> = Arc::new(clock.clone());
         let engine = tokio::task::spawn_blocking(move || {
