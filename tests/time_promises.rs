@@ -82,9 +82,8 @@ async fn a_locked_user_gets_in_again_after_exactly_fifteen_minutes() {
 async fn a_caller_cooled_down_on_a_card_may_try_again_after_fifteen_minutes() {
     let api = InProc::open("").await;
     let pin_card = common::DEMO_CARD_PIN;
-    let redeem = |pin: &'static str| {
-        json!({"cardInfo": {"printedCardNumber": pin_card, "cardRegCode": pin}, "amount": "1.00"})
-    };
+    let redeem =
+        |pin: &'static str| json!({"cardInfo": {"printedCardNumber": pin_card, "cardRegCode": pin}, "amount": "1.00"});
     for n in 1..=3 {
         let (status, r) = gift(&api, "redeem", redeem("0000")).await;
         let expected = if n < 3 { (403, json!("invalid_pin")) } else { (423, json!("card_locked")) };

@@ -167,8 +167,9 @@ fn a_till_with_server_sells_on_a_separately_started_till_serve() {
     assert!(after.contains("TILL_EXIT=0"), "the till did not exit cleanly:\n{after}");
 
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (status, balance) =
-        rt.block_on(server.post("/gift/balance.json", &common::gift_body(serde_json::json!({"cardInfo": common::card(&card)}))));
+    let (status, balance) = rt.block_on(
+        server.post("/gift/balance.json", &common::gift_body(serde_json::json!({"cardInfo": common::card(&card)}))),
+    );
     assert_eq!((status, &balance["currentBalance"]), (200, &serde_json::json!("12.00")), "{balance}");
     assert!(!own.join("till.sqlite").exists(), "the till with --server opened a ledger of its own");
 }
