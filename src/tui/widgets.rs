@@ -240,9 +240,9 @@ pub fn footer(f: &mut Frame, area: Rect, bindings: &[Binding], theme: &Theme) {
 /// beneath, so the footer names only these.
 pub fn overlay_keys(overlay: &Overlay) -> Vec<(String, String)> {
     match overlay {
-        Overlay::Help { .. } => vec![("any key".into(), "close".into())],
+        Overlay::Help { .. } => vec![(crate::t!("common-key-any"), crate::t!("common-close"))],
         Overlay::Confirm(c) => vec![("Enter".into(), c.yes_label.into()), ("Esc".into(), c.no_label.into())],
-        Overlay::Message { .. } => vec![("Enter".into(), "ok".into())],
+        Overlay::Message { .. } => vec![("Enter".into(), crate::t!("common-ok"))],
     }
 }
 
