@@ -1,9 +1,11 @@
 //! The Idempotency-Key rules of `/v1` over a real socket: replay, reuse with another body, missing
-//! key, concurrent requests with one key, scoping per token, and keys surviving a SIGKILL.
+//! key, concurrent requests with one key, scoping per client (an API token, or a user across
+//! logins), and keys surviving a SIGKILL.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod inproc;
 mod retail_util;
 
 use common::{DataDir, TestServer};
@@ -140,4 +142,37 @@ async fn keys_are_scoped_per_token() {
     assert_eq!((s1, s2), (201, 201), "{a} {b}");
     assert_ne!(a["id"], b["id"], "two clients, two orders");
     assert_eq!(available(&server, "EUR").await, "4810.00");
+}
+
+async fn session(api: &inproc::InProc, user: u32, pin: &str) -> String {
+    let (status, r) =
+        api.call_as(None, "POST", "/till/v1/sessions", None, Some(&json!({"user": user, "pin": pin}))).await;
+    assert_eq!(status, 201, "{r}");
+    r["token"].as_str().unwrap().to_string()
+}
+
+/// The scope is who authenticated, not the token: a cashier whose till logged in again (a new
+/// session token) retrying her request gets its stored reply, not a second order; another user's
+/// same key is another request.
+#[tokio::test]
+async fn a_user_logged_in_again_replays_her_own_keys_and_only_hers() {
+    let api = inproc::InProc::open("").await;
+    let first = session(&api, 1001, "1234").await;
+    let k = "till-T01-sale-1";
+    let (s1, a) = api.call_as(Some(&first), "POST", "/v1/retail_orders", Some(k), Some(&seed_order())).await;
+    assert_eq!(s1, 201, "{a}");
+    let (status, _) = api.call_as(Some(&first), "DELETE", "/till/v1/session", None, None).await;
+    assert!(status < 300, "logout: {status}");
+    let second = session(&api, 1001, "1234").await;
+    assert_ne!(first, second);
+    let (s2, b) = api.call_as(Some(&second), "POST", "/v1/retail_orders", Some(k), Some(&seed_order())).await;
+    assert_eq!((s2, &b["id"]), (201, &a["id"]), "the retry after a new login is the same order: {b}");
+    // One hold only.
+    let (_, balances) = api.call("GET", "/v1/balances", None, None).await;
+    assert_eq!(balances["data"][0]["available"]["amount"], "4905.00", "{balances}");
+    // The manager's same key is not the cashier's request.
+    let manager = session(&api, 9001, "9999").await;
+    let (s3, c) = api.call_as(Some(&manager), "POST", "/v1/retail_orders", Some(k), Some(&seed_order())).await;
+    assert_eq!(s3, 201, "{c}");
+    assert_ne!(c["id"], a["id"], "two users, two orders");
 }

@@ -4,11 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod inproc;
 mod retail_util;
 
 use std::time::Duration;
 
 use common::{DataDir, TestServer};
+use inproc::InProc;
 use retail_util::*;
 use serde_json::{Value, json};
 
@@ -352,50 +354,106 @@ async fn a_posa_card_is_activated_and_blocked_on_invalidation() {
     assert_eq!((status, &err["error"]["code"]), (422, &json!("card_already_used")), "{err}");
 }
 
+/// The state of an order as stored (not as a read would show it) and its expiry in nanoseconds of
+/// the engine's clock, straight from the ledger file.
+fn stored(engine: &till::engine::Engine, id: &str) -> (String, u64) {
+    let id = id.to_string();
+    engine
+        .ledger()
+        .read_sql(move |sql| {
+            let q = "SELECT state, expires_at FROM retail_orders WHERE id = ?1";
+            sql.query_one(q, &[(&id).into()], |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))
+                .map_err(till::ledger::LedgerError::from)
+        })
+        .map(|row| row.map(|(state, at)| (state, u64::try_from(at).unwrap())))
+        .unwrap()
+        .unwrap()
+}
+
+fn stored_state(engine: &till::engine::Engine, id: &str) -> String {
+    stored(engine, id).0
+}
+
+fn stored_created(engine: &till::engine::Engine, id: &str) -> u64 {
+    let id = id.to_string();
+    let at = engine
+        .ledger()
+        .read_sql(move |sql| {
+            let q = "SELECT created_at FROM retail_orders WHERE id = ?1";
+            sql.query_one(q, &[(&id).into()], |r| r.get::<i64>(0)).map_err(till::ledger::LedgerError::from)
+        })
+        .unwrap()
+        .unwrap();
+    u64::try_from(at).unwrap()
+}
+
+async fn balance_in_process(api: &InProc) -> String {
+    let (status, body) = api.call("GET", "/v1/balances", None, None).await;
+    assert_eq!(status, 200, "{body}");
+    body["data"][0]["available"]["amount"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
 async fn an_unconfirmed_order_expires_and_releases_its_hold() {
-    let dir = DataDir::new();
-    // Three seconds: long enough that a loaded CI machine still sees the hold before it expires.
-    set_retail_config(dir.path(), "order_expiry_seconds = 3\nsweep_interval_ms = 100");
-    let server = dir.serve();
-    let order = create(&server, &seed_order()).await;
+    // The engine's clock, not the wall's: the order lives exactly three seconds of it however
+    // loaded the machine is, and the sweeper (running every 50 ms of real time) records the expiry.
+    let api = InProc::open("[retail]\norder_expiry_seconds = 3\nsweep_interval_ms = 50").await;
+    let _sweeper = till::engine::retail::background::start(&api.engine).unwrap();
+    let (status, order) = api.call("POST", "/v1/retail_orders", Some(&key()), Some(&seed_order())).await;
+    assert_eq!(status, 201, "{order}");
     let id = order["id"].as_str().unwrap().to_string();
-    assert_eq!(available(&server, "EUR").await, "4905.00");
-    let expired = eventually(Duration::from_secs(20), "the order to expire", || async {
-        let (_, o) = get(&server, &format!("/v1/retail_orders/{id}")).await;
-        (o["state"] == "expired").then_some(o)
+    assert_eq!(balance_in_process(&api).await, "4905.00");
+    // Three seconds after it was made (on the ledger's timestamps, which step past the clock).
+    let (_, expires_at) = stored(&api.engine, &id);
+    assert_eq!(expires_at - stored_created(&api.engine, &id), 3_000_000_000);
+
+    // A millisecond short of its time nothing is due, whatever the wall clock did meanwhile. (Not
+    // a nanosecond: every ledger write takes the next nanosecond at least, and the sweeper writes.)
+    api.clock.set_ns(expires_at - 1_000_000);
+    assert_eq!(till::engine::retail::orders::expire_due(&api.engine).await.unwrap(), 0);
+    assert_eq!(stored_state(&api.engine, &id), "created");
+    let (_, o) = api.call("GET", &format!("/v1/retail_orders/{id}"), None, None).await;
+    assert_eq!(o["state"], "created", "{o}");
+    assert_eq!(balance_in_process(&api).await, "4905.00");
+
+    // At its time the sweeper alone records it (the stored row, which no read has touched).
+    api.clock.set_ns(expires_at);
+    eventually(Duration::from_secs(20), "the sweeper to expire the order", || async {
+        (stored_state(&api.engine, &id) == "expired").then_some(())
     })
     .await;
+    let (_, expired) = api.call("GET", &format!("/v1/retail_orders/{id}"), None, None).await;
+    assert_eq!(expired["state"], "expired", "{expired}");
     assert!(expired["expired_at"].is_string(), "{expired}");
-    assert_eq!(available(&server, "EUR").await, "5000.00");
-    let (status, err) =
-        post(&server, &format!("/v1/retail_orders/{id}/actions/confirm"), &key(), &seed_confirm()).await;
+    assert_eq!(balance_in_process(&api).await, "5000.00");
+    let path = format!("/v1/retail_orders/{id}/actions/confirm");
+    let (status, err) = api.call("POST", &path, Some(&key()), Some(&seed_confirm())).await;
     assert_eq!((status, &err["error"]["code"]), (409, &json!("order_expired")), "{err}");
-    let (status, inv) = invalidate(&server, &id).await;
+    let path = format!("/v1/retail_orders/{id}/actions/invalidate");
+    let (status, inv) = api.call("POST", &path, Some(&key()), Some(&json!({}))).await;
     assert_eq!((status, &inv["state"]), (200, &json!("expired")), "nothing left to invalidate: {inv}");
-    assert_eq!(available(&server, "EUR").await, "5000.00");
+    assert_eq!(balance_in_process(&api).await, "5000.00");
 }
 
 #[tokio::test]
 async fn reads_after_the_expiry_agree_even_before_the_sweeper_runs() {
-    let dir = DataDir::new();
-    // The sweeper's next round is an hour away: only the reads themselves can record the expiry.
-    set_retail_config(dir.path(), "order_expiry_seconds = 3\nsweep_interval_ms = 3600000");
-    let server = dir.serve();
-    let (_, before) = get(&server, "/v1/products/4001232232332").await;
-    let order = create(&server, &seed_order()).await;
+    // No sweeper at all: only the reads themselves can record the expiry.
+    let api = InProc::open("[retail]\norder_expiry_seconds = 3").await;
+    let (_, before) = api.call("GET", "/v1/products/4001232232332", None, None).await;
+    let (status, order) = api.call("POST", "/v1/retail_orders", Some(&key()), Some(&seed_order())).await;
+    assert_eq!(status, 201, "{order}");
     let id = order["id"].as_str().unwrap().to_string();
-    assert_eq!(available(&server, "EUR").await, "4905.00");
-    tokio::time::sleep(Duration::from_millis(3_300)).await;
+    assert_eq!(balance_in_process(&api).await, "4905.00");
+    api.clock.set_ns(stored(&api.engine, &id).1);
     // Listing created orders no longer shows it, and the hold and the reserved code are back.
-    let (status, created) = get(&server, "/v1/retail_orders?state=created").await;
+    let (status, created) = api.call("GET", "/v1/retail_orders?state=created", None, None).await;
     assert_eq!((status, created["data"].as_array().map(Vec::len)), (200, Some(0)), "{created}");
-    let (_, expired) = get(&server, "/v1/retail_orders?state=expired").await;
+    let (_, expired) = api.call("GET", "/v1/retail_orders?state=expired", None, None).await;
     assert_eq!(expired["data"][0]["id"], json!(id), "{expired}");
-    assert_eq!(available(&server, "EUR").await, "5000.00");
-    let (_, after) = get(&server, "/v1/products/4001232232332").await;
+    assert_eq!(balance_in_process(&api).await, "5000.00");
+    let (_, after) = api.call("GET", "/v1/products/4001232232332", None, None).await;
     assert_eq!(after["stock"], before["stock"], "the reserved code went back to stock");
-    let (_, o) = get(&server, &format!("/v1/retail_orders/{id}")).await;
+    let (_, o) = api.call("GET", &format!("/v1/retail_orders/{id}"), None, None).await;
     assert_eq!(o["state"], "expired", "{o}");
 }
 

@@ -1,8 +1,10 @@
 //! The real binary in a real terminal (tmux): log in, sell a gift card, read the new balance off
-//! the screen, quit, and find the terminal restored. Skipped, with a message, where tmux is missing.
+//! the screen, quit, and find the terminal restored; and a till with `--server` against a separately
+//! started `till serve`. Skipped, with a message, where tmux is missing.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 mod skips;
 
 use std::path::Path;
@@ -57,31 +59,40 @@ fn till(data: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
+fn no_tmux() -> bool {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        skips::tool_missing("tui_smoke", "tmux", "tmux is not installed; the real-terminal smoke test did not run");
+        return true;
+    }
+    false
+}
+
+/// Starts `cmd` in a new detached tmux session of 100×30.
+fn session(tag: &str, cmd: &str) -> Session {
+    let name = format!("till-{tag}-{}", std::process::id());
+    let started = Command::new("tmux")
+        .args(["new-session", "-d", "-s", &name, "-x", "100", "-y", "30", cmd])
+        .status()
+        .expect("tmux new-session");
+    assert!(started.success());
+    Session(name)
+}
+
 #[test]
 fn sell_a_gift_card_in_the_real_binary() {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        return skips::tool_missing(
-            "tui_smoke",
-            "tmux",
-            "tmux is not installed; the real-terminal smoke test did not run",
-        );
+    if no_tmux() {
+        return;
     }
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let card = till(&data, &["cards", "generate", "--count", "1"]).trim().to_string();
-    let name = format!("till-smoke-{}", std::process::id());
     let cmd = format!(
         "env TILL_SETTINGS={} NO_COLOR=1 {} --data {}; echo TILL_EXIT=$?; sleep 30",
         dir.path().join("settings.toml").display(),
         env!("CARGO_BIN_EXE_till"),
         data.display()
     );
-    let started = Command::new("tmux")
-        .args(["new-session", "-d", "-s", &name, "-x", "100", "-y", "30", &cmd])
-        .status()
-        .expect("tmux new-session");
-    assert!(started.success());
-    let s = Session(name);
+    let s = session("smoke", &cmd);
 
     s.wait_for("User number", 20);
     s.type_slowly("1001");
@@ -111,4 +122,54 @@ fn sell_a_gift_card_in_the_real_binary() {
     assert!(!after.contains("New balance"), "the till's screen was left behind:\n{after}");
     let flags = tmux(&["display-message", "-p", "-t", &s.0, "#{alternate_on} #{cursor_flag}"]);
     assert_eq!(flags.trim(), "0 1", "alternate screen still on or cursor hidden");
+}
+
+/// The README: `till --server URL` uses a `till serve` elsewhere. Here that server is another
+/// process on its own data directory; the till's own directory stays without a ledger, and the
+/// card the till sold has its balance on the server.
+#[test]
+fn a_till_with_server_sells_on_a_separately_started_till_serve() {
+    if no_tmux() {
+        return;
+    }
+    let served = common::DataDir::new();
+    let card = served.generate_cards(1).remove(0);
+    let server = served.serve();
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir.path().join("own-data");
+    let cmd = format!(
+        "env TILL_SETTINGS={} NO_COLOR=1 {} --server {} --data {}; echo TILL_EXIT=$?; sleep 30",
+        dir.path().join("settings.toml").display(),
+        env!("CARGO_BIN_EXE_till"),
+        server.base_url(),
+        own.display()
+    );
+    let s = session("server", &cmd);
+    s.wait_for("User number", 20);
+    s.type_slowly("1001");
+    s.key("Enter");
+    s.type_slowly("1234");
+    s.key("Enter");
+    s.wait_for("Hello Demo Cashier", 20);
+    // The server's own card: an embedded engine would not know it.
+    tmux(&["send-keys", "-t", &s.0, &card, "Enter"]);
+    s.wait_for("not activated", 20);
+    s.key("s");
+    s.type_slowly("12");
+    s.key("Enter");
+    s.wait_for("How does the customer pay?", 10);
+    s.key("1");
+    s.wait_for("Sell?", 10);
+    s.key("Enter");
+    s.wait_for("Sell done", 20);
+    s.key("C-q");
+    let after = s.wait_for("TILL_EXIT=", 20);
+    assert!(after.contains("TILL_EXIT=0"), "the till did not exit cleanly:\n{after}");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (status, balance) = rt.block_on(
+        server.post("/gift/balance.json", &common::gift_body(serde_json::json!({"cardInfo": common::card(&card)}))),
+    );
+    assert_eq!((status, &balance["currentBalance"]), (200, &serde_json::json!("12.00")), "{balance}");
+    assert!(!own.join("till.sqlite").exists(), "the till with --server opened a ledger of its own");
 }

@@ -439,3 +439,71 @@ fn the_journal_draws_the_selected_row_and_only_it_selected() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert!(rows[0].contains("09:01") && rows[0].contains("Redeem"), "{rows:?}");
 }
+
+/// The screen with its reversed cells (selection, focused field, keys, status bar in the mono
+/// theme) marked `⟦…⟧`: a snapshot of what is selected and which keys work, not only of the text.
+fn styled(app: &App, w: u16, h: u16) -> String {
+    let t = tui_common::terminal(app, w, h);
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut on = false;
+        for x in 0..w {
+            let rev = buf[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED);
+            if rev != on {
+                out.push(if rev { '⟦' } else { '⟧' });
+                on = rev;
+            }
+            out.push_str(buf[(x, y)].symbol());
+        }
+        if on {
+            out.push('⟧');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn styled_snapshots_show_the_selection_and_the_keys_that_work() {
+    // The journal's second row selected: it alone is reversed, and "reverse last" (only for the
+    // newest operation) is gone from the footer.
+    let mut app = home(false);
+    key(&mut app, KeyCode::Char('j'));
+    answer_orders(&mut app, |r| matches!(r, Request::Journal).then(|| Reply::Journal(Ok(journal_entries(5)))));
+    insta::assert_snapshot!("styled_journal_first_row_80x24", styled(&app, 80, 24));
+    key(&mut app, KeyCode::Down);
+    insta::assert_snapshot!("styled_journal_second_row_80x24", styled(&app, 80, 24));
+    // The retail search with the third product highlighted.
+    let mut app = retail_search();
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Down);
+    insta::assert_snapshot!("styled_retail_search_third_80x24", styled(&app, 80, 24));
+}
+
+/// The footer while a dialog is open names the dialog's keys: the keys of the screen beneath do
+/// nothing then, so showing them would mislead.
+#[test]
+fn a_dialogs_footer_shows_the_dialogs_keys() {
+    let mut app = retail_search();
+    text(&mut app, "book");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
+    answer_orders(&mut app, |r| match r {
+        Request::CreateOrder { op, .. } => Some(Reply::Order {
+            op: *op,
+            step: till::tui::app::OrderStep::Create,
+            result: Ok(order(OrderState::Created, vec![])),
+        }),
+        _ => None,
+    });
+    let footer = |app: &App| tui_common::render(app, 80, 24).lines().last().unwrap_or_default().to_string();
+    assert!(footer(&app).contains("cash"), "the payment step's own keys first: {}", footer(&app));
+    key(&mut app, KeyCode::Esc);
+    let f = footer(&app);
+    assert!(f.contains("Enter  cancel sale") && f.contains("Esc  keep selling"), "{f}");
+    assert!(!f.contains("cash") && !f.contains("help") && !f.contains("quit"), "keys of the screen beneath: {f}");
+    // Closed again: the screen's keys are back.
+    key(&mut app, KeyCode::Esc);
+    assert!(footer(&app).contains("cash"), "{}", footer(&app));
+}

@@ -102,11 +102,25 @@ pub struct Engine {
 
 struct Inner {
     ledger: Ledger,
+    /// What this engine keeps in memory between requests (never process-global: two engines in
+    /// one process, or one opened again, share nothing).
+    memory: Memory,
     /// The one clock of the engine, shared with the ledger: expiries are computed and compared on it.
     clock: Arc<dyn Clock>,
     config: EngineConfig,
     data_dir: PathBuf,
     secrets: secrets::Secrets,
+}
+
+/// The engine's memory, built in [`Engine::open_with_clock`].
+#[derive(Default)]
+pub(crate) struct Memory {
+    /// The gift program, merchant and store, read from the configuration on first use.
+    pub(crate) gift_setup: std::sync::OnceLock<Arc<gift::Setup>>,
+    /// Bearer tokens checked in the last moments.
+    pub(crate) tokens: tokens::TokenCache,
+    /// Retail requests running in this process, by (client, Idempotency-Key).
+    pub(crate) in_flight: retail::idempotency::Running,
 }
 
 /// The ledger file inside a data directory.
@@ -165,8 +179,9 @@ impl Engine {
         // Before any engine write, so every group's transfers are summarised for the reports.
         ledger.set_group_hook(Arc::new(reports::flow::summarise))?;
         let secrets = secrets::Secrets::open_or_create(data_dir)?;
-        let engine =
-            Engine { inner: Arc::new(Inner { ledger, clock, config, data_dir: data_dir.to_path_buf(), secrets }) };
+        let inner =
+            Inner { ledger, memory: Memory::default(), clock, config, data_dir: data_dir.to_path_buf(), secrets };
+        let engine = Engine { inner: Arc::new(inner) };
         if fresh && options.demo {
             demo::seed(&engine)?;
         }
@@ -201,6 +216,10 @@ impl Engine {
             Ok(result) => result,
             Err(e) => Err(E::from(LedgerError::Invalid(format!("a read task failed: {e}")))),
         }
+    }
+
+    pub(crate) fn memory(&self) -> &Memory {
+        &self.inner.memory
     }
 
     pub fn config(&self) -> &EngineConfig {

@@ -9,8 +9,8 @@
 //! revoked by another process stops working within [`CACHE_TTL`].
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -118,43 +118,43 @@ struct Cached {
     checked: Instant,
 }
 
-type CacheKey = (PathBuf, [u8; 32]);
+/// Tokens checked in the last [`CACHE_TTL`], per engine (a field of the engine's memory).
+#[derive(Default)]
+pub(crate) struct TokenCache {
+    map: Mutex<HashMap<[u8; 32], Cached>>,
+    /// Bumped by every forget; a lookup that started before a forget does not cache its result.
+    generation: AtomicU64,
+}
 
-fn cache() -> &'static Mutex<HashMap<CacheKey, Cached>> {
-    static CACHE: OnceLock<Mutex<HashMap<CacheKey, Cached>>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+fn cache(engine: &Engine) -> &TokenCache {
+    &engine.memory().tokens
 }
 
 fn cache_get(engine: &Engine, h: &[u8; 32]) -> Option<Principal> {
-    let c = cache().lock().ok()?;
-    let e = c.get(&(engine.data_dir().to_path_buf(), *h))?;
+    let c = cache(engine).map.lock().ok()?;
+    let e = c.get(h)?;
     let fresh = e.checked.elapsed() < CACHE_TTL && e.expires_at.is_none_or(|t| t > engine.now_secs());
     fresh.then(|| e.principal.clone())
 }
 
-/// Bumped by every forget; a lookup that started before a forget does not cache its result.
-static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
 fn cache_put(engine: &Engine, h: [u8; 32], principal: &Principal, expires_at: Option<i64>, generation: u64) {
-    if let Ok(mut c) = cache().lock() {
-        if GENERATION.load(std::sync::atomic::Ordering::SeqCst) != generation {
+    let cache = cache(engine);
+    if let Ok(mut c) = cache.map.lock() {
+        if cache.generation.load(Ordering::SeqCst) != generation {
             return;
         }
         if c.len() >= CACHE_MAX {
             c.clear();
         }
-        c.insert(
-            (engine.data_dir().to_path_buf(), h),
-            Cached { principal: principal.clone(), expires_at, checked: Instant::now() },
-        );
+        c.insert(h, Cached { principal: principal.clone(), expires_at, checked: Instant::now() });
     }
 }
 
 fn cache_forget(engine: &Engine, pred: impl Fn(&[u8; 32], &Principal) -> bool) {
-    if let Ok(mut c) = cache().lock() {
-        GENERATION.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let dir = engine.data_dir();
-        c.retain(|(d, h), e| d != dir || !pred(h, &e.principal));
+    let cache = cache(engine);
+    if let Ok(mut c) = cache.map.lock() {
+        cache.generation.fetch_add(1, Ordering::SeqCst);
+        c.retain(|h, e| !pred(h, &e.principal));
     }
 }
 
@@ -302,7 +302,7 @@ pub fn authenticate(engine: &Engine, token: &str) -> Result<Option<Principal>, E
     if let Some(p) = cache_get(engine, &h) {
         return Ok(Some(p));
     }
-    let generation = GENERATION.load(std::sync::atomic::Ordering::SeqCst);
+    let generation = cache(engine).generation.load(Ordering::SeqCst);
     let row = engine.ledger().read_sql(|sql| {
         sql.query_one(
             "SELECT hash, kind, name, user_number, role, expires_at, revoked_at

@@ -668,10 +668,13 @@ impl App {
             widgets::training_banner(f, banner_area, &self.theme);
         }
         self.screen.render(f, body, &self.ctx, &self.theme);
-        let bindings = self.screen.bindings(&self.ctx);
-        widgets::footer(f, footer, &bindings, &self.theme);
-        if let Some(o) = &self.overlay {
-            widgets::overlay(f, body, o, &self.theme);
+        match &self.overlay {
+            // A dialog takes every key first: the footer names its keys, not the screen's beneath.
+            Some(o) => {
+                widgets::footer_hints(f, footer, &widgets::overlay_keys(o), None, &self.theme);
+                widgets::overlay(f, body, o, &self.theme);
+            }
+            None => widgets::footer(f, footer, &self.screen.bindings(&self.ctx), &self.theme),
         }
     }
 }

@@ -225,18 +225,42 @@ pub fn training_banner(f: &mut Frame, area: Rect, theme: &Theme) {
 /// The footer: the current bindings marked for it, as many as fit; the help key always shows at
 /// the right, since the help overlay lists everything.
 pub fn footer(f: &mut Frame, area: Rect, bindings: &[Binding], theme: &Theme) {
-    let hint = |b: &Binding| (format!(" {} ", b.key_label()), format!(" {} ", b.action.describe()));
-    let width = |(k, l): &(String, String)| k.chars().count() + l.chars().count() + 1;
+    let hint = |b: &Binding| (b.key_label(), b.action.describe().to_string());
     let help = super::keymap::GLOBAL.iter().find(|b| b.action == super::action::Action::Help).map(hint);
-    let budget = (area.width as usize).saturating_sub(help.as_ref().map(width).unwrap_or(0));
-    let mut spans = Vec::new();
-    let mut used = 0usize;
-    let all = bindings
+    let hints: Vec<(String, String)> = bindings
         .iter()
         .chain(super::keymap::GLOBAL.iter())
-        .filter(|b| b.footer && b.action != super::action::Action::Help);
-    for b in all {
-        let h = hint(b);
+        .filter(|b| b.footer && b.action != super::action::Action::Help)
+        .map(hint)
+        .collect();
+    footer_hints(f, area, &hints, help, theme);
+}
+
+/// The keys an open dialog takes, for the footer: while it is open no key reaches the screen
+/// beneath, so the footer names only these.
+pub fn overlay_keys(overlay: &Overlay) -> Vec<(String, String)> {
+    match overlay {
+        Overlay::Help { .. } => vec![(crate::t!("common-key-any"), crate::t!("common-close"))],
+        Overlay::Confirm(c) => vec![("Enter".into(), c.yes_label.into()), ("Esc".into(), c.no_label.into())],
+        Overlay::Message { .. } => vec![("Enter".into(), crate::t!("common-ok"))],
+    }
+}
+
+/// A footer of (key, what it does) pairs, as many as fit, with `right` (the help key) at the right.
+pub fn footer_hints(
+    f: &mut Frame,
+    area: Rect,
+    hints: &[(String, String)],
+    right: Option<(String, String)>,
+    theme: &Theme,
+) {
+    let pad = |(k, l): &(String, String)| (format!(" {k} "), format!(" {l} "));
+    let width = |(k, l): &(String, String)| k.chars().count() + l.chars().count() + 1;
+    let right = right.as_ref().map(pad);
+    let budget = (area.width as usize).saturating_sub(right.as_ref().map(width).unwrap_or(0));
+    let mut spans = Vec::new();
+    let mut used = 0usize;
+    for h in hints.iter().map(pad) {
         if used + width(&h) > budget {
             break;
         }
@@ -245,7 +269,7 @@ pub fn footer(f: &mut Frame, area: Rect, bindings: &[Binding], theme: &Theme) {
         spans.push(Span::styled(h.1, theme.key_label));
         spans.push(Span::raw(" "));
     }
-    if let Some((k, l)) = help {
+    if let Some((k, l)) = right {
         spans.push(Span::raw(" ".repeat(budget.saturating_sub(used))));
         spans.push(Span::styled(k, theme.key));
         spans.push(Span::styled(l, theme.key_label));

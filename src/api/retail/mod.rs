@@ -93,8 +93,14 @@ fn require_admin(p: &Principal) -> ApiResult<()> {
 // ---------------------------------------------------------------------------------------------
 // Idempotency
 
-/// The client's scope: a hash of its bearer token (keys of different tokens never meet).
-fn token_scope(headers: &HeaderMap) -> String {
+/// The client's scope: who authenticated, not the token they hold, so a cashier who logs in again
+/// (a new session token) still gets her own keys' replies. An API token is a client of its own
+/// (names are not unique), scoped by a hash of the token as before; keys of different clients
+/// never meet.
+fn client_scope(p: &Principal, headers: &HeaderMap) -> String {
+    if let Principal::User { number, .. } = p {
+        return format!("user:{number}");
+    }
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -130,7 +136,14 @@ fn body_bytes(body: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
 
 /// Runs a POST under the idempotency rules. `run` gets the body and the client-scoped key (from
 /// which operations derive their ids, so a re-run after a crash finds the first run's work).
-async fn idempotent<F, Fut>(state: &AppState, headers: &HeaderMap, uri: &Uri, body: Bytes, run: F) -> Response
+async fn idempotent<F, Fut>(
+    state: &AppState,
+    p: &Principal,
+    headers: &HeaderMap,
+    uri: &Uri,
+    body: Bytes,
+    run: F,
+) -> Response
 where
     F: FnOnce(Bytes, String) -> Fut,
     Fut: Future<Output = Response>,
@@ -139,7 +152,7 @@ where
         Ok(k) => k,
         Err(e) => return e.into_response(),
     };
-    let scope = token_scope(headers);
+    let scope = client_scope(p, headers);
     let hash = idempotency::request_hash(Method::POST.as_str(), uri.path(), &body);
     let engine = &state.engine;
     let guard = match idempotency::begin(engine, &scope, &key, &hash).await {
@@ -265,7 +278,7 @@ async fn create_top_up(
         Err(e) => return e.into_response(),
     };
     let engine = state.engine.clone();
-    idempotent(&state, &headers, &uri, body, |bytes, key| async move {
+    idempotent(&state, &p, &headers, &uri, body, |bytes, key| async move {
         let result = async {
             let req: TopUp = json_body(&bytes)?;
             let amount = DecimalMoney::from(req.amount).parse("amount")?;
@@ -344,7 +357,7 @@ async fn create_store(
         Err(e) => return e.into_response(),
     };
     let engine = state.engine.clone();
-    idempotent(&state, &headers, &uri, body, |bytes, _key| async move {
+    idempotent(&state, &p, &headers, &uri, body, |bytes, _key| async move {
         let result = async {
             let req: CreateStore = json_body(&bytes)?;
             let new = NewStore { id: req.id, name: req.name, address: req.address.into(), country: req.country };
@@ -399,7 +412,7 @@ async fn get_store(State(state): State<AppState>, _p: Principal, Path(id): Path<
         (status = 422, description = "A preliminary check failed (nothing was held), or idempotency_key_reused", body = ErrorBody)))]
 async fn create_order(
     State(state): State<AppState>,
-    _p: Principal,
+    p: Principal,
     headers: HeaderMap,
     uri: Uri,
     body: Result<Bytes, BytesRejection>,
@@ -409,7 +422,7 @@ async fn create_order(
         Err(e) => return e.into_response(),
     };
     let engine = state.engine.clone();
-    idempotent(&state, &headers, &uri, body, |bytes, key| async move {
+    idempotent(&state, &p, &headers, &uri, body, |bytes, key| async move {
         let result = async {
             let req: CreateOrder = json_body(&bytes)?;
             Ok::<_, ApiError>(orders::create(&engine, req.into(), Some(&key)).await?)
@@ -470,7 +483,7 @@ async fn get_order(State(state): State<AppState>, _p: Principal, Path(id): Path<
         (status = 422, description = "receipt_value refused, or idempotency_key_reused", body = ErrorBody)))]
 async fn confirm_order(
     State(state): State<AppState>,
-    _p: Principal,
+    p: Principal,
     Path(id): Path<String>,
     headers: HeaderMap,
     uri: Uri,
@@ -481,7 +494,7 @@ async fn confirm_order(
         Err(e) => return e.into_response(),
     };
     let engine = state.engine.clone();
-    idempotent(&state, &headers, &uri, body, |bytes, _key| async move {
+    idempotent(&state, &p, &headers, &uri, body, |bytes, _key| async move {
         let result = async {
             // The confirmation's fields are optional: an empty body is a confirmation without them.
             let req: ConfirmOrder = optional_body(&bytes)?;
@@ -501,7 +514,7 @@ async fn confirm_order(
         (status = 422, description = "idempotency_key_reused", body = ErrorBody)))]
 async fn invalidate_order(
     State(state): State<AppState>,
-    _p: Principal,
+    p: Principal,
     Path(id): Path<String>,
     headers: HeaderMap,
     uri: Uri,
@@ -512,7 +525,7 @@ async fn invalidate_order(
         Err(e) => return e.into_response(),
     };
     let engine = state.engine.clone();
-    idempotent(&state, &headers, &uri, body, |bytes, _key| async move {
+    idempotent(&state, &p, &headers, &uri, body, |bytes, _key| async move {
         // No fields, but a body that is there must still be a JSON object.
         let result = async {
             optional_body::<InvalidateOrder>(&bytes)?;
@@ -560,7 +573,7 @@ async fn create_webhook(
         Err(e) => return e.into_response(),
     };
     let engine = state.engine.clone();
-    idempotent(&state, &headers, &uri, body, |bytes, key| async move {
+    idempotent(&state, &p, &headers, &uri, body, |bytes, key| async move {
         let result = async {
             let req: CreateWebhook = json_body(&bytes)?;
             let new = NewSubscription { url: req.url, events: req.events };

@@ -309,22 +309,14 @@ impl Setup {
     }
 }
 
-/// Setups are cached per data directory: the configuration is read once when the engine opens.
+/// The engine's setup, read from its configuration once (it does not change while it runs).
 fn setup(engine: &Engine) -> Result<Arc<Setup>, GiftError> {
-    use std::collections::HashMap;
-    use std::path::PathBuf;
-    use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Setup>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let key = engine.data_dir().to_path_buf();
-    if let Some(s) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return Ok(s);
+    if let Some(s) = engine.memory().gift_setup.get() {
+        return Ok(Arc::clone(s));
     }
     let s = Arc::new(Setup::from_engine(engine)?);
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key, s.clone());
-    }
-    Ok(s)
+    // Two first calls at once both read it; the first stored wins and both are equal.
+    Ok(Arc::clone(engine.memory().gift_setup.get_or_init(|| s)))
 }
 
 /// The program of this engine (for parsing amounts in its currency).

@@ -9,7 +9,7 @@
 //! second run finds what the first one committed instead of doing it twice.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use sha2::{Digest, Sha256};
 
@@ -31,24 +31,29 @@ pub enum Begin {
     Running,
 }
 
-type Running = HashMap<String, String>;
+/// The requests running in this engine: slot (client and key) → request hash. A field of the
+/// engine's memory, so it lives and dies with the engine.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Running(Arc<Mutex<HashMap<String, String>>>);
 
-fn running() -> MutexGuard<'static, Running> {
-    static RUNNING: OnceLock<Mutex<Running>> = OnceLock::new();
-    // A poisoned lock only means another request panicked while holding it; the map is still valid.
-    RUNNING.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner())
+impl Running {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, String>> {
+        // A poisoned lock only means another request panicked while holding it; the map is still valid.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 /// Marks a request as running in this process until dropped (also when the client goes away and
 /// the handler's future is dropped mid-way).
 #[derive(Debug)]
 pub struct InFlight {
+    running: Running,
     slot: String,
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        running().remove(&self.slot);
+        self.running.lock().remove(&self.slot);
     }
 }
 
@@ -70,15 +75,16 @@ pub fn request_hash(method: &str, path: &str, body: &[u8]) -> String {
 
 /// Starts a request under `key` for the client `scope`.
 pub async fn begin(engine: &Engine, scope: &str, key: &str, hash: &str) -> Result<Begin, RetailError> {
-    let slot = format!("{}\u{0}{scope}\u{0}{key}", engine.data_dir().display());
+    let slot = format!("{scope}\u{0}{key}");
+    let running = engine.memory().in_flight.clone();
     {
-        let mut map = running();
+        let mut map = running.lock();
         if let Some(running_hash) = map.get(&slot) {
             return Ok(if running_hash == hash { Begin::Running } else { Begin::Mismatch });
         }
         map.insert(slot.clone(), hash.to_string());
     }
-    let guard = InFlight { slot };
+    let guard = InFlight { running, slot };
     let (scope, key, wanted) = (scope.to_string(), key.to_string(), hash.to_string());
     let found = engine
         .ledger()
