@@ -304,3 +304,54 @@ async fn a_declined_cash_out_says_why_and_changes_nothing() {
     t.hotkey('b').await;
     t.expect("25,00 €");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_with_a_pin_asks_for_it_masked_and_a_wrong_one_is_asked_again() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(1)).await; // 50,00 €, PIN 1234
+    t.expect("50,00 €");
+    t.hotkey('r').await;
+    t.type_text("10").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await; // confirm the redeem
+    // The engine wants the PIN: the screen asks for it instead of declining.
+    t.expect("Card PIN");
+    t.expect("needs its PIN");
+    t.expect_not("Redeem not done");
+    t.type_text("9999").await;
+    t.expect("••••");
+    t.expect_not("9999");
+    t.press(KeyCode::Enter).await;
+    t.expect("Wrong PIN");
+    t.expect("2 tries left");
+    t.expect("Card PIN");
+    t.type_text("1234").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Redeem done");
+    t.expect_row("New balance", "40,00 €");
+    // The PIN stays with the card for the next operation: a second redeem asks nothing.
+    t.press(KeyCode::Esc).await;
+    t.hotkey('r').await;
+    t.type_text("5").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Redeem done");
+    t.expect_row("New balance", "35,00 €");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esc_at_the_pin_prompt_goes_back_and_moves_no_money() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(1)).await;
+    t.hotkey('r').await;
+    t.type_text("10").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Card PIN");
+    t.press(KeyCode::Esc).await;
+    t.expect_not("Card PIN");
+    t.hotkey('b').await;
+    t.expect("50,00 €");
+}

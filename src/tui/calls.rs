@@ -66,7 +66,8 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
     let cashier = link.user().map(|u| u.number.to_string());
     let terminal_id = Some(t.terminal_id.clone());
     let ext = Some(call.external_id.clone());
-    let info = card_info(&call.card);
+    let mut info = card_info(&call.card);
+    info.card_reg_code = call.pin.clone();
     let success: GiftSuccess = match call.kind {
         GiftKind::Balance => c
             .gift_balance(&BalanceRequest {

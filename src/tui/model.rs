@@ -112,6 +112,8 @@ pub struct CardView {
     pub status: CardStatus,
     pub balance: Option<Money>,
     pub program: String,
+    /// The PIN the customer typed for this card, sent with every later call on it.
+    pub pin: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +213,8 @@ pub struct GiftCall {
     pub refund_of: Option<i64>,
     /// For a redeem the card does not cover: what the customer pays on top, and how.
     pub rest: Option<(Tender, Money)>,
+    /// The card's PIN (`cardRegCode`), when the customer typed it.
+    pub pin: Option<String>,
 }
 
 /// How an operation to reverse is named.

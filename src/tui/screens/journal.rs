@@ -118,6 +118,7 @@ impl Journal {
             reverses: Some(ext),
             refund_of: None,
             rest: None,
+            pin: None,
         };
         cx.send(Request::Gift { op: self.op, call });
     }

@@ -59,7 +59,7 @@ impl Gift {
                 b.push(Binding::ch('2', Action::TenderCard));
                 b.push(Binding::new(KeyCode::Esc, Action::Back));
             }
-            Step::NewCard => {
+            Step::NewCard | Step::Pin => {
                 b.push(Binding::new(KeyCode::Enter, Action::Submit));
                 b.push(Binding::new(KeyCode::Esc, Action::Back));
             }
@@ -84,6 +84,7 @@ impl Gift {
             Step::Amount(_) if self.tip_focus => &mut self.tip,
             Step::Amount(_) => &mut self.amount,
             Step::NewCard => &mut self.new_card,
+            Step::Pin => &mut self.pin,
             _ => return,
         };
         field.edit(key);
@@ -115,6 +116,8 @@ impl Gift {
     }
 
     fn lookup(&mut self, card: CardRef, cx: &mut Cx) {
+        // Re-reading the same card keeps the PIN the customer already typed.
+        let pin = self.card.as_ref().filter(|c| c.card == card).and_then(|c| c.pin.clone());
         self.card = None;
         self.done = None;
         self.note = None;
@@ -130,6 +133,7 @@ impl Gift {
             reverses: None,
             refund_of: None,
             rest: None,
+            pin,
         };
         self.pending =
             Some(Pending { op, call: call.clone(), lookup: true, split: None, resolving: None, retry_in: 0 });
@@ -156,6 +160,7 @@ impl Gift {
                     status: CardStatus::Inactive,
                     balance: None,
                     program: String::new(),
+                    pin: None,
                 });
                 self.start_amount(GiftKind::Sell);
             }
@@ -212,6 +217,13 @@ impl Gift {
                 }
                 self.ask(kind, cx);
             }
+            (Step::Pin, Action::Submit) => self.pin_entered(cx),
+            (Step::Pin, Action::Back) => {
+                self.pending = None;
+                self.pin.clear();
+                self.note = None;
+                self.step = if self.card.is_some() { Step::Menu } else { Step::Card };
+            }
             (Step::NewCard, Action::Submit) => {
                 if self.new_card.value.len() < 8 {
                     self.note = Some(("Scan, swipe or type the new card.".into(), true));
@@ -222,6 +234,30 @@ impl Gift {
             }
             _ => {}
         }
+    }
+
+    /// The customer typed the PIN: send the refused call again with it, under a new id (the
+    /// refused one is spent), and keep the PIN for the next operations on this card.
+    fn pin_entered(&mut self, cx: &mut Cx) {
+        if self.pin.value.len() < 4 {
+            self.note = Some(("The PIN has at least 4 digits.".into(), true));
+            return;
+        }
+        let Some(mut p) = self.pending.take() else {
+            self.step = Step::Menu;
+            return;
+        };
+        let pin = std::mem::take(&mut self.pin.value);
+        p.op = cx.ctx.next_op();
+        p.call.external_id = cx.ctx.next_external_id(&call_prefix(p.call.kind, p.lookup));
+        p.call.pin = Some(pin.clone());
+        if let Some(c) = self.card.as_mut().filter(|c| c.card == p.call.card) {
+            c.pin = Some(pin);
+        }
+        self.note = None;
+        self.step = Step::Working;
+        cx.send(Request::Gift { op: p.op, call: p.call.clone() });
+        self.pending = Some(p);
     }
 
     fn reset(&mut self) {
@@ -307,7 +343,7 @@ impl Gift {
             amount = Some(Money::from_minor(card_amount, a.currency()));
             tip = if card_tip > 0 { Some(Money::from_minor(card_tip, a.currency())) } else { None };
         }
-        let prefix = kind.label().to_lowercase().replace(' ', "");
+        let prefix = call_prefix(kind, false);
         Some(GiftCall {
             kind,
             card,
@@ -323,6 +359,7 @@ impl Gift {
                 .split
                 .filter(|_| kind == GiftKind::Redeem)
                 .map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
+            pin: self.card.as_ref().and_then(|c| c.pin.clone()),
         })
     }
 
@@ -410,6 +447,7 @@ impl Gift {
             reverses: Some(ReverseKey::External(last.external_id.clone())),
             refund_of: None,
             rest: None,
+            pin: None,
         };
         let what = match last.amount {
             Some(a) => format!("{} {} on card {}", last.kind.label(), cx.ctx.fmt(a), last.masked),
@@ -425,4 +463,9 @@ impl Gift {
             ask: ASK_REVERSE,
         });
     }
+}
+
+/// The prefix of an operation's `externalTransactionId` (`bal` for a card lookup).
+fn call_prefix(kind: GiftKind, lookup: bool) -> String {
+    if lookup { "bal".to_string() } else { kind.label().to_lowercase().replace(' ', "") }
 }

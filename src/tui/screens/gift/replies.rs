@@ -48,9 +48,16 @@ impl Gift {
         if p.op != op {
             return;
         }
+        if let Err(CallError::Refused { code, message }) = &result
+            && code == "invalid_pin"
+            && p.resolving.is_none()
+        {
+            self.ask_pin(p, message, cx);
+            return;
+        }
         if p.lookup {
             self.pending = None;
-            self.looked_up(p.call.card, result);
+            self.looked_up(p.call.card, p.call.pin, result);
             return;
         }
         if let Some(original) = &p.resolving {
@@ -87,6 +94,7 @@ impl Gift {
                     reverses: Some(ReverseKey::External(p.call.external_id.clone())),
                     refund_of: None,
                     rest: None,
+                    pin: None,
                 };
                 self.note = Some((format!("No answer from the engine ({why})."), true));
                 self.pending = Some(Pending {
@@ -115,7 +123,19 @@ impl Gift {
         }
     }
 
-    fn looked_up(&mut self, card: CardRef, result: Result<GiftOutcome, CallError>) {
+    /// The engine wants the card's PIN (none was sent, or it was wrong): ask the customer for it
+    /// and keep the refused call, to send again once it is typed. Nothing happened on the card.
+    fn ask_pin(&mut self, p: Pending, message: &str, _cx: &mut Cx) {
+        if let Some(c) = &mut self.card {
+            c.pin = None;
+        }
+        self.pin.clear();
+        self.note = Some((sentence(message), true));
+        self.pending = Some(p);
+        self.step = Step::Pin;
+    }
+
+    fn looked_up(&mut self, card: CardRef, pin: Option<String>, result: Result<GiftOutcome, CallError>) {
         let resume = self.resume.take();
         match result {
             Ok(o) => {
@@ -125,6 +145,7 @@ impl Gift {
                     status: CardStatus::Active,
                     balance: Some(o.current),
                     program: o.messages.first().cloned().unwrap_or_default(),
+                    pin,
                 });
                 self.step = Step::Menu;
             }
@@ -135,6 +156,7 @@ impl Gift {
                     status: CardStatus::Inactive,
                     balance: None,
                     program: String::new(),
+                    pin: None,
                 });
                 self.note = Some((format!("{} Sell or activate it.", sentence(&message)), false));
                 self.step = Step::Menu;
@@ -147,6 +169,7 @@ impl Gift {
                     status: CardStatus::Blocked,
                     balance: None,
                     program: String::new(),
+                    pin: None,
                 });
                 self.note = Some((format!("{} Activate it to use it again.", sentence(&message)), true));
                 self.step = Step::Menu;

@@ -16,6 +16,9 @@ pub enum Step {
     Tender(GiftKind),
     /// Exchange: waiting for the replacement card.
     NewCard,
+    /// The card has a PIN and the engine asked for it: the customer types it (masked), and the
+    /// call that was refused is sent again with it.
+    Pin,
     /// A call is out.
     Working,
     /// An answer never came; undoing the operation.
@@ -71,6 +74,8 @@ pub struct Gift {
     pub tip: Field,
     pub(super) tip_focus: bool,
     pub new_card: Field,
+    /// The card's PIN, typed by the customer when the engine asks for it.
+    pub pin: Field,
     pub(super) new_card_ref: Option<CardRef>,
     pub(super) tender: Option<Tender>,
     pub(super) split: Option<Split>,
@@ -100,6 +105,7 @@ impl Gift {
             tip: Field::new("Tip", FieldKind::Amount, 10),
             tip_focus: false,
             new_card: Field::new("New card", FieldKind::Digits, 19),
+            pin: Field::new("PIN", FieldKind::Digits, 8).secret(),
             new_card_ref: None,
             tender: None,
             split: None,
@@ -113,7 +119,7 @@ impl Gift {
     }
 
     pub fn text_focus(&self) -> bool {
-        matches!(self.step, Step::Card | Step::Amount(_) | Step::NewCard)
+        matches!(self.step, Step::Card | Step::Amount(_) | Step::NewCard | Step::Pin)
     }
 
     pub fn busy(&self) -> bool {

@@ -72,6 +72,7 @@ impl Gift {
             Step::Menu => "Choose an operation",
             Step::Amount(k) | Step::Tender(k) => k.label(),
             Step::NewCard => "Exchange",
+            Step::Pin => "Card PIN",
             Step::Working => "Working",
             Step::Resolving => "Checking",
             Step::Result => "Done",
@@ -137,6 +138,13 @@ impl Gift {
                 lines.push(self.new_card.line(true, theme, 8));
                 lines.push(Line::raw(""));
                 lines.push(Line::from(Span::styled(" Scan, swipe or type the replacement card.", theme.muted)));
+            }
+            Step::Pin => {
+                lines.push(Line::raw(""));
+                lines.push(self.pin.line(true, theme, 8));
+                lines.push(Line::raw(""));
+                lines.push(Line::from(Span::styled(" The customer types the card's PIN, then Enter.", theme.muted)));
+                lines.push(Line::from(Span::styled(" Esc goes back; nothing has happened on the card.", theme.muted)));
             }
             Step::Working => {
                 lines.push(Line::raw(""));
