@@ -293,7 +293,7 @@ async fn a_deactivated_card_is_blocked_and_can_be_activated_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_declined_cash_out_says_why_and_changes_nothing() {
     let mut t = Till::start().await;
-    t.login("1001", "1234").await;
+    t.login("9001", "9999").await; // a manager: cash-out needs one
     t.scan(&demo_card(2)).await; // 25,00 €, over the demo program's 10,00 cash-out limit
     t.hotkey('c').await;
     t.expect("Cash out?");
@@ -354,4 +354,34 @@ async fn esc_at_the_pin_prompt_goes_back_and_moves_no_money() {
     t.expect_not("Card PIN");
     t.hotkey('b').await;
     t.expect("50,00 €");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cashiers_deactivation_asks_a_manager_to_the_till() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await;
+    t.hotkey('d').await;
+    t.press(KeyCode::Enter).await; // confirm
+    t.expect("Manager approval");
+    t.expect("A manager approves this");
+    t.expect_not("Deactivate done");
+    // A wrong PIN is refused and asked again; the PIN never shows.
+    t.type_text("9001").await;
+    t.press(KeyCode::Enter).await;
+    t.type_text("0000").await;
+    t.expect_not("0000");
+    t.press(KeyCode::Enter).await;
+    t.expect("not a manager's number and PIN");
+    t.expect("Manager approval");
+    t.type_text("9001").await;
+    t.press(KeyCode::Enter).await;
+    t.type_text("9999").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Deactivate done");
+    // The approval was for that one operation: the next one asks again.
+    t.press(KeyCode::Esc).await;
+    t.hotkey('a').await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Manager approval");
 }

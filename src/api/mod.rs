@@ -9,9 +9,11 @@
 //! | `till`      | `/till/v1/...` (sessions, receipts, journal)                   | bearer session token    |
 //! | `openapi`   | `GET /openapi.json`, generated from the handlers (utoipa)      | none                    |
 //! | `auth`      | bearer token extractors                                        |                         |
+//! | `access`    | roles on every surface, a manager's approval of a cashier's action |                   |
 //! | `error`     | the error model: JSON with a stable code, never a stack trace  |                         |
 //! | `serve`     | binding, body limit, request timeout, tracing, graceful shutdown |                       |
 
+pub mod access;
 pub mod auth;
 pub mod error;
 pub mod gift;

@@ -337,6 +337,7 @@ fn run_till(global: &Global, till: &TillArgs) -> CliResult {
     let data_dir = data_dir(global)?;
     // Held until the till quits, so the last lines reach the file.
     let _log = serve::init_file_logging(&data_dir)?;
+    let training = till.training;
     let opts = crate::tui::RunOptions {
         server: till.server.clone(),
         training: till.training,
@@ -346,7 +347,7 @@ fn run_till(global: &Global, till: &TillArgs) -> CliResult {
         settings_path: None,
     };
     let host = crate::tui::Host {
-        start_engine: Box::new(|dir, demo| Box::pin(start_embedded(dir, demo))),
+        start_engine: Box::new(move |dir, demo| Box::pin(start_embedded(dir, demo, training))),
         shutdown_signal: Box::pin(crate::api::serve::shutdown_signal()),
     };
     crate::tui::run(opts, host)?;
@@ -354,8 +355,16 @@ fn run_till(global: &Global, till: &TillArgs) -> CliResult {
 }
 
 /// The till's own engine: opened on the data directory, serving the API on an ephemeral local port.
-async fn start_embedded(dir: PathBuf, demo: bool) -> Result<crate::tui::EmbeddedEngine, String> {
-    let opened = tokio::task::spawn_blocking(move || Engine::open(&dir, OpenOptions { demo })).await;
+/// `practice`: the training ledger, the one a trainer may work on (engine::roles).
+async fn start_embedded(dir: PathBuf, demo: bool, practice: bool) -> Result<crate::tui::EmbeddedEngine, String> {
+    let opened = tokio::task::spawn_blocking(move || {
+        if practice {
+            Engine::open_practice(&dir, OpenOptions { demo })
+        } else {
+            Engine::open(&dir, OpenOptions { demo })
+        }
+    })
+    .await;
     let engine = match opened {
         Ok(Ok(e)) => e,
         Ok(Err(e)) => return Err(format!("the engine could not open its data: {e}")),

@@ -34,6 +34,7 @@ pub mod outbox;
 pub mod receipts;
 pub mod reports;
 pub mod retail;
+pub mod roles;
 pub mod secrets;
 pub mod shifts;
 pub mod spots;
@@ -86,6 +87,8 @@ struct Inner {
     config: EngineConfig,
     data_dir: PathBuf,
     secrets: secrets::Secrets,
+    /// The practice ledger of training (`till --training`): trainers may work here, and only here.
+    practice: bool,
 }
 
 /// The ledger file inside a data directory.
@@ -116,6 +119,26 @@ impl Engine {
         Engine::open_with_clock(data_dir, options, Arc::new(SystemClock))
     }
 
+    /// [`Engine::open`] for the practice ledger of training: the one engine a trainer may move
+    /// money on ([`roles`]).
+    pub fn open_practice(data_dir: &Path, options: OpenOptions) -> Result<Engine, EngineError> {
+        let engine = Engine::open(data_dir, options)?;
+        let inner = Inner {
+            ledger: engine.inner.ledger.clone(),
+            clock: Arc::clone(&engine.inner.clock),
+            config: engine.inner.config.clone(),
+            data_dir: engine.inner.data_dir.clone(),
+            secrets: engine.inner.secrets.clone(),
+            practice: true,
+        };
+        Ok(Engine { inner: Arc::new(inner) })
+    }
+
+    /// Whether this is the practice ledger of training.
+    pub fn is_practice(&self) -> bool {
+        self.inner.practice
+    }
+
     /// [`Engine::open`] on a given clock (tests and training scenarios move time with a
     /// `ManualClock`); the ledger runs on the same clock.
     pub fn open_with_clock(
@@ -128,8 +151,16 @@ impl Engine {
         let config = EngineConfig::load_or_init(data_dir)?;
         let ledger = Ledger::open_with_clock(&data_dir.join(LEDGER_FILE), &migrations(), Arc::clone(&clock))?;
         let secrets = secrets::Secrets::open_or_create(data_dir)?;
-        let engine =
-            Engine { inner: Arc::new(Inner { ledger, clock, config, data_dir: data_dir.to_path_buf(), secrets }) };
+        let engine = Engine {
+            inner: Arc::new(Inner {
+                ledger,
+                clock,
+                config,
+                data_dir: data_dir.to_path_buf(),
+                secrets,
+                practice: false,
+            }),
+        };
         if fresh && options.demo {
             demo::seed(&engine)?;
         }

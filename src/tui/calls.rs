@@ -58,7 +58,10 @@ fn money(s: &str, c: Currency) -> Result<Money, CallError> {
 
 /// One gift call, its receipt stored and laid out.
 pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOutcome, CallError> {
-    let c = link.client().await?;
+    let mut c = link.client().await?;
+    if let Some((manager, pin)) = &call.approval {
+        c = c.with_approval(manager, pin);
+    }
     let t = link.terminal().await?;
     let cur = currency(&t)?;
     let merchant_id = t.merchant_id;

@@ -215,6 +215,8 @@ pub struct GiftCall {
     pub rest: Option<(Tender, Money)>,
     /// The card's PIN (`cardRegCode`), when the customer typed it.
     pub pin: Option<String>,
+    /// A manager's number and PIN approving this one call (a cashier's refund, cash-out, …).
+    pub approval: Option<(String, String)>,
 }
 
 /// How an operation to reverse is named.

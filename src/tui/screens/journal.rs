@@ -119,6 +119,7 @@ impl Journal {
             refund_of: None,
             rest: None,
             pin: None,
+            approval: None,
         };
         cx.send(Request::Gift { op: self.op, call });
     }

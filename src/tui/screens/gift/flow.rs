@@ -63,6 +63,12 @@ impl Gift {
                 b.push(Binding::new(KeyCode::Enter, Action::Submit));
                 b.push(Binding::new(KeyCode::Esc, Action::Back));
             }
+            Step::Approve => {
+                b.push(Binding::new(KeyCode::Enter, Action::Submit));
+                b.push(Binding::new(KeyCode::Tab, Action::NextField));
+                b.push(Binding::hidden(KeyCode::BackTab, Action::PrevField));
+                b.push(Binding::new(KeyCode::Esc, Action::Back));
+            }
             Step::Working | Step::Resolving => {}
             Step::Result => {
                 b.push(Binding::hidden(KeyCode::Up, Action::Up));
@@ -85,6 +91,8 @@ impl Gift {
             Step::Amount(_) => &mut self.amount,
             Step::NewCard => &mut self.new_card,
             Step::Pin => &mut self.pin,
+            Step::Approve if self.manager_pin_focus => &mut self.manager_pin,
+            Step::Approve => &mut self.manager,
             _ => return,
         };
         field.edit(key);
@@ -134,6 +142,7 @@ impl Gift {
             refund_of: None,
             rest: None,
             pin,
+            approval: None,
         };
         self.pending =
             Some(Pending { op, call: call.clone(), lookup: true, split: None, resolving: None, retry_in: 0 });
@@ -218,7 +227,18 @@ impl Gift {
                 self.ask(kind, cx);
             }
             (Step::Pin, Action::Submit) => self.pin_entered(cx),
-            (Step::Pin, Action::Back) => {
+            (Step::Approve, Action::NextField | Action::PrevField) => self.manager_pin_focus = !self.manager_pin_focus,
+            (Step::Approve, Action::Submit) if !self.manager_pin_focus => {
+                if self.manager.value.is_empty() {
+                    self.note = Some(("The manager types their user number first.".into(), true));
+                } else {
+                    self.manager_pin_focus = true;
+                }
+            }
+            (Step::Approve, Action::Submit) => self.approval_entered(cx),
+            (Step::Pin | Step::Approve, Action::Back) => {
+                self.manager.clear();
+                self.manager_pin.clear();
                 self.pending = None;
                 self.pin.clear();
                 self.note = None;
@@ -257,6 +277,30 @@ impl Gift {
         self.note = None;
         self.step = Step::Working;
         cx.send(Request::Gift { op: p.op, call: p.call.clone() });
+        self.pending = Some(p);
+    }
+
+    /// The manager typed number and PIN: send the operation again, approved, under a new id. The
+    /// approval is for this one call; it is not kept.
+    fn approval_entered(&mut self, cx: &mut Cx) {
+        if self.manager_pin.value.len() < 4 {
+            self.note = Some(("The PIN has at least 4 digits.".into(), true));
+            return;
+        }
+        let Some(mut p) = self.pending.take() else {
+            self.step = Step::Menu;
+            return;
+        };
+        let manager = std::mem::take(&mut self.manager.value);
+        let pin = std::mem::take(&mut self.manager_pin.value);
+        self.manager_pin_focus = false;
+        p.op = cx.ctx.next_op();
+        p.call.external_id = cx.ctx.next_external_id(&call_prefix(p.call.kind, p.lookup));
+        p.call.approval = Some((manager, pin));
+        self.note = None;
+        self.step = Step::Working;
+        cx.send(Request::Gift { op: p.op, call: p.call.clone() });
+        p.call.approval = None;
         self.pending = Some(p);
     }
 
@@ -360,6 +404,7 @@ impl Gift {
                 .filter(|_| kind == GiftKind::Redeem)
                 .map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
             pin: self.card.as_ref().and_then(|c| c.pin.clone()),
+            approval: None,
         })
     }
 
@@ -448,6 +493,7 @@ impl Gift {
             refund_of: None,
             rest: None,
             pin: None,
+            approval: None,
         };
         let what = match last.amount {
             Some(a) => format!("{} {} on card {}", last.kind.label(), cx.ctx.fmt(a), last.masked),

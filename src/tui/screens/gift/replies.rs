@@ -55,6 +55,18 @@ impl Gift {
             self.ask_pin(p, message, cx);
             return;
         }
+        if let Err(CallError::Refused { code, message }) = &result
+            && (code == "needs_approval" || code == "approval_refused")
+            && p.resolving.is_none()
+        {
+            self.manager.clear();
+            self.manager_pin.clear();
+            self.manager_pin_focus = false;
+            self.note = Some((sentence(message), true));
+            self.pending = Some(p);
+            self.step = Step::Approve;
+            return;
+        }
         if p.lookup {
             self.pending = None;
             self.looked_up(p.call.card, p.call.pin, result);
@@ -95,6 +107,7 @@ impl Gift {
                     refund_of: None,
                     rest: None,
                     pin: None,
+                    approval: None,
                 };
                 self.note = Some((format!("No answer from the engine ({why})."), true));
                 self.pending = Some(Pending {

@@ -19,6 +19,9 @@ pub enum Step {
     /// The card has a PIN and the engine asked for it: the customer types it (masked), and the
     /// call that was refused is sent again with it.
     Pin,
+    /// The operation needs a manager: the manager types their number and PIN at this till, which
+    /// approves this one operation (the journal names them).
+    Approve,
     /// A call is out.
     Working,
     /// An answer never came; undoing the operation.
@@ -76,6 +79,10 @@ pub struct Gift {
     pub new_card: Field,
     /// The card's PIN, typed by the customer when the engine asks for it.
     pub pin: Field,
+    /// The approving manager's number and PIN.
+    pub manager: Field,
+    pub manager_pin: Field,
+    pub(super) manager_pin_focus: bool,
     pub(super) new_card_ref: Option<CardRef>,
     pub(super) tender: Option<Tender>,
     pub(super) split: Option<Split>,
@@ -106,6 +113,9 @@ impl Gift {
             tip_focus: false,
             new_card: Field::new("New card", FieldKind::Digits, 19),
             pin: Field::new("PIN", FieldKind::Digits, 8).secret(),
+            manager: Field::new("Manager", FieldKind::Digits, 8),
+            manager_pin: Field::new("PIN", FieldKind::Digits, 8).secret(),
+            manager_pin_focus: false,
             new_card_ref: None,
             tender: None,
             split: None,
@@ -119,7 +129,7 @@ impl Gift {
     }
 
     pub fn text_focus(&self) -> bool {
-        matches!(self.step, Step::Card | Step::Amount(_) | Step::NewCard | Step::Pin)
+        matches!(self.step, Step::Card | Step::Amount(_) | Step::NewCard | Step::Pin | Step::Approve)
     }
 
     pub fn busy(&self) -> bool {

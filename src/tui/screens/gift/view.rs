@@ -73,6 +73,7 @@ impl Gift {
             Step::Amount(k) | Step::Tender(k) => k.label(),
             Step::NewCard => "Exchange",
             Step::Pin => "Card PIN",
+            Step::Approve => "Manager approval",
             Step::Working => "Working",
             Step::Resolving => "Checking",
             Step::Result => "Done",
@@ -145,6 +146,14 @@ impl Gift {
                 lines.push(Line::raw(""));
                 lines.push(Line::from(Span::styled(" The customer types the card's PIN, then Enter.", theme.muted)));
                 lines.push(Line::from(Span::styled(" Esc goes back; nothing has happened on the card.", theme.muted)));
+            }
+            Step::Approve => {
+                lines.push(Line::raw(""));
+                lines.push(self.manager.line(!self.manager_pin_focus, theme, 8));
+                lines.push(self.manager_pin.line(self.manager_pin_focus, theme, 8));
+                lines.push(Line::raw(""));
+                lines.push(Line::from(Span::styled(" A manager approves this operation here:", theme.muted)));
+                lines.push(Line::from(Span::styled(" their number, Enter, their PIN, Enter.", theme.muted)));
             }
             Step::Working => {
                 lines.push(Line::raw(""));
