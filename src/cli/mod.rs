@@ -218,6 +218,19 @@ pub enum TokenCommand {
         #[arg(long)]
         name: String,
     },
+    /// List the API tokens (id, name, created; never the token itself).
+    List {
+        /// Also the revoked ones.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Revoke an API token by its id (from `till token list`), or every token of a name.
+    Revoke {
+        #[arg(long, conflicts_with = "name", required_unless_present = "name")]
+        id: Option<i64>,
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -271,6 +284,26 @@ pub enum UserCommand {
         #[arg(long)]
         number: u32,
     },
+    /// List the users: number, name, role, and whether locked or disabled.
+    List,
+    /// Take a user out of service: no login, no approvals; their sessions end.
+    Disable {
+        #[arg(long)]
+        number: u32,
+    },
+    /// Put a disabled user back in service.
+    Enable {
+        #[arg(long)]
+        number: u32,
+    },
+    /// Give a user a new PIN (and lift any lock).
+    Reset {
+        #[arg(long)]
+        number: u32,
+        /// The new PIN (4 to 8 digits). Read from TILL_PIN when omitted.
+        #[arg(long, env = "TILL_PIN")]
+        pin: String,
+    },
 }
 
 /// Parses the command line and runs the command.
@@ -280,6 +313,8 @@ pub fn main() -> ExitCode {
         None => run_till(&cli.global, &cli.till),
         Some(Command::Serve { listen }) => serve::run(&cli.global, &listen),
         Some(Command::Token(TokenCommand::Create { name })) => token::create(&cli.global, &name),
+        Some(Command::Token(TokenCommand::List { all })) => token::list(&cli.global, all),
+        Some(Command::Token(TokenCommand::Revoke { id, name })) => token::revoke(&cli.global, id, name),
         Some(Command::Cards(CardsCommand::Generate { count })) => cards::generate(&cli.global, count),
         Some(Command::Verify) => verify::run(&cli.global),
         Some(Command::PrintTest { printer, locale, width }) => {
@@ -302,6 +337,10 @@ pub fn main() -> ExitCode {
             report::run(&cli.global, report::ReportArgs { kind, store, date, format, width, number, close })
         }
         Some(Command::User(UserCommand::Unlock { number })) => user::unlock(&cli.global, number),
+        Some(Command::User(UserCommand::List)) => user::list(&cli.global),
+        Some(Command::User(UserCommand::Disable { number })) => user::set_disabled(&cli.global, number, true),
+        Some(Command::User(UserCommand::Enable { number })) => user::set_disabled(&cli.global, number, false),
+        Some(Command::User(UserCommand::Reset { number, pin })) => user::reset(&cli.global, number, &pin),
         Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),
         Some(Command::Wallet(cmd)) => {
             let (app, action) = match cmd {

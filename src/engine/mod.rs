@@ -24,6 +24,7 @@
 //! | `extensions` | the payment extensions of `/instore`: card simulator, stored value, pay on account |
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod cards;
 pub mod catalog;
 pub mod config;
@@ -39,6 +40,7 @@ pub mod secrets;
 pub mod shifts;
 pub mod spots;
 pub mod tokens;
+pub mod user_admin;
 pub mod users;
 
 use std::path::{Path, PathBuf};
