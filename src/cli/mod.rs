@@ -59,6 +59,10 @@ pub struct TillArgs {
     /// Printer: tcp://HOST[:PORT], file:///dev/usb/lp0, serial:///dev/ttyUSB0?baud=19200, or none.
     #[arg(long, value_name = "SPEC")]
     pub printer: Option<String>,
+    /// This till's terminal id (e.g. T02), for this run; else `terminal` in the till's settings
+    /// file, else the engine's `[store] terminal_id` (T01).
+    #[arg(long, value_name = "ID")]
+    pub terminal: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -381,6 +385,7 @@ fn run_till(global: &Global, till: &TillArgs) -> CliResult {
         server: till.server.clone(),
         training: till.training,
         printer: till.printer.clone(),
+        terminal: till.terminal.clone(),
         data_dir,
         demo: !global.no_demo,
         settings_path: None,

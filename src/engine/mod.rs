@@ -39,6 +39,7 @@ pub mod roles;
 pub mod secrets;
 pub mod shifts;
 pub mod spots;
+pub mod terminals;
 pub mod tokens;
 pub mod user_admin;
 pub mod users;
@@ -111,6 +112,7 @@ fn migrations() -> Vec<Migration> {
         extensions::MIGRATIONS,
         shifts::MIGRATIONS,
         reports::MIGRATIONS,
+        terminals::MIGRATIONS,
     ]
     .concat()
 }

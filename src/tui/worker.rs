@@ -23,6 +23,8 @@ pub struct Link {
     user: Arc<Mutex<Option<UserView>>>,
     /// The till's merchant credential file for `/rest/v1` (the spots board).
     spots_credential: Option<std::path::PathBuf>,
+    /// This till's own terminal id (`--terminal` or its settings), over the engine's default.
+    terminal_id: Option<String>,
 }
 
 impl Link {
@@ -45,12 +47,19 @@ impl Link {
             terminal: Arc::new(Mutex::new(None)),
             user: Arc::new(Mutex::new(None)),
             spots_credential: None,
+            terminal_id: None,
         }
     }
 
     /// Where the spots board finds the till's merchant credential (`<data>/spots-merchant.json`).
     pub fn with_spots_credential(mut self, path: std::path::PathBuf) -> Link {
         self.spots_credential = Some(path);
+        self
+    }
+
+    /// This till's terminal id, over the one the engine's configuration names.
+    pub fn with_terminal(mut self, id: String) -> Link {
+        self.terminal_id = Some(id);
         self
     }
 
@@ -73,7 +82,10 @@ impl Link {
         if let Some(t) = self.terminal.lock().ok().and_then(|t| t.clone()) {
             return Ok(t);
         }
-        let t = self.client().await?.terminal_info().await.map_err(call_error)?;
+        let mut t = self.client().await?.terminal_info().await.map_err(call_error)?;
+        if let Some(id) = &self.terminal_id {
+            t.terminal_id = id.clone();
+        }
         if let Ok(mut slot) = self.terminal.lock() {
             *slot = Some(t.clone());
         }
@@ -332,7 +344,9 @@ async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
 
 async fn login(link: &Link, number: u32, pin: &str) -> Result<UserView, CallError> {
     let c = link.client().await?;
-    let s = c.login(number, pin).await.map_err(|e| match e {
+    // The till registers its terminal id with the engine at login (two tills, two ids).
+    let terminal = link.terminal().await.ok().map(|t| t.terminal_id);
+    let s = c.login(number, pin, terminal.as_deref()).await.map_err(|e| match e {
         // A wrong PIN is a refusal with a message for the cashier, not a lost session.
         ClientError::Declined { code, message, .. } => CallError::Refused { code, message },
         other => call_error(other),

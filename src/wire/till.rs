@@ -30,6 +30,9 @@ pub struct TerminalInfo {
 pub struct LoginRequest {
     pub user: u32,
     pub pin: String,
+    /// The till's terminal id (`T02`), registered with the engine; absent: the engine's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
