@@ -73,3 +73,33 @@ async fn two_tills_on_one_engine_keep_their_own_terminal_receipts_and_journal() 
     let ids: Vec<String> = till::engine::terminals::list(&a.engine).unwrap().into_iter().map(|t| t.id).collect();
     assert_eq!(ids, ["T01", "T02"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_changed_at_another_till_shows_its_fresh_balance_before_money_moves() {
+    let mut a = Till::start().await;
+    let mut b = a.second_till("T02").await;
+    a.login("1001", "1234").await;
+    b.login("9001", "9999").await;
+    let card = tui_common::demo_card(2); // 25,00 €
+    a.scan(&card).await;
+    a.expect("25,00 €");
+    // Meanwhile the customer's partner spends 20,00 at the other till.
+    b.scan(&card).await;
+    b.hotkey('r').await;
+    b.type_text("20").await;
+    b.press(KeyCode::Enter).await;
+    b.press(KeyCode::Enter).await;
+    b.expect("Redeem done");
+    // This till still shows 25,00; a 10,00 redeem reads the card again first and splits on 5,00.
+    a.expect("25,00 €");
+    a.hotkey('r').await;
+    a.type_text("10").await;
+    a.press(KeyCode::Enter).await;
+    a.expect("The balance changed since it was shown: now 5,00 €.");
+    a.expect("The card covers 5,00 €.");
+    a.expect_not("not done");
+    // `b` says it read the card again.
+    a.press(KeyCode::Esc).await;
+    a.hotkey('b').await;
+    a.expect("Balance read again: 5,00 €.");
+}

@@ -123,6 +123,26 @@ impl Gift {
         self.lookup(card, cx);
     }
 
+    /// Reads the card's balance again, then carries on with `kind` on it: a card changed at another
+    /// till since it was shown is never charged from a stale screen.
+    fn refresh_then(&mut self, kind: GiftKind, cx: &mut Cx) {
+        self.refresh(cx);
+        if let Some(p) = &mut self.pending {
+            p.then = Some(kind);
+        }
+    }
+
+    /// Reads the card on the panel again (`b`); the panel keeps showing it meanwhile, and the
+    /// answer says it was read again.
+    fn refresh(&mut self, cx: &mut Cx) {
+        let Some(card) = self.card.as_ref().map(|c| c.card.clone()) else {
+            return;
+        };
+        let keep = self.card.clone();
+        self.lookup(card, cx);
+        self.card = keep;
+    }
+
     fn lookup(&mut self, card: CardRef, cx: &mut Cx) {
         // Re-reading the same card keeps the PIN the customer already typed.
         let pin = self.card.as_ref().filter(|c| c.card == card).and_then(|c| c.pin.clone());
@@ -145,7 +165,7 @@ impl Gift {
             approval: None,
         };
         self.pending =
-            Some(Pending { op, call: call.clone(), lookup: true, split: None, resolving: None, retry_in: 0 });
+            Some(Pending { op, call: call.clone(), lookup: true, split: None, resolving: None, retry_in: 0, then: None });
         self.step = Step::Working;
         cx.send(Request::Gift { op, call });
     }
@@ -182,16 +202,13 @@ impl Gift {
                     self.reset();
                 }
             }
-            (Step::Menu, Action::GiftBalance) => {
-                if let Some(c) = &self.card {
-                    self.lookup(c.card.clone(), cx);
-                }
-            }
+            (Step::Menu, Action::GiftBalance) => self.refresh(cx),
             (Step::Menu, Action::GiftSell) => self.start_amount(GiftKind::Sell),
             (Step::Menu, Action::GiftReload) => self.start_amount(GiftKind::Reload),
             (Step::Menu, Action::GiftRedeem) => self.start_amount(GiftKind::Redeem),
             (Step::Menu, Action::GiftRefund) => self.start_amount(GiftKind::Refund),
             (Step::Menu, Action::GiftActivate) => self.ask(GiftKind::Activate, cx),
+            (Step::Menu, Action::GiftCashOut) if !self.fresh => self.refresh_then(GiftKind::CashOut, cx),
             (Step::Menu, Action::GiftCashOut) => self.ask(GiftKind::CashOut, cx),
             (Step::Menu, Action::GiftDeactivate) => self.ask(GiftKind::Deactivate, cx),
             (Step::Menu, Action::GiftExchange) => {
@@ -328,7 +345,7 @@ impl Gift {
         Ok(m)
     }
 
-    fn amount_entered(&mut self, kind: GiftKind, cx: &mut Cx) {
+    pub(super) fn amount_entered(&mut self, kind: GiftKind, cx: &mut Cx) {
         let amount = match self.parse(&self.amount, cx) {
             Ok(a) => a,
             Err(e) => {
@@ -351,6 +368,7 @@ impl Gift {
         }
         self.note = None;
         match kind {
+            GiftKind::Redeem if !self.fresh => self.refresh_then(kind, cx),
             GiftKind::Redeem => {
                 let total = match (amount, tip) {
                     (Some(a), Some(t)) => a.checked_add(t).ok(),
@@ -408,7 +426,7 @@ impl Gift {
         })
     }
 
-    fn ask(&mut self, kind: GiftKind, cx: &mut Cx) {
+    pub(super) fn ask(&mut self, kind: GiftKind, cx: &mut Cx) {
         let Some(call) = self.build_call(kind, cx) else {
             return;
         };
@@ -460,7 +478,7 @@ impl Gift {
             ));
         }
         let op = cx.ctx.next_op();
-        self.pending = Some(Pending { op, call, lookup: false, split: self.split, resolving: None, retry_in: 0 });
+        self.pending = Some(Pending { op, call, lookup: false, split: self.split, resolving: None, retry_in: 0, then: None });
         cx.confirm(Confirm {
             title: format!("{}?", kind.label()),
             body,
@@ -499,7 +517,7 @@ impl Gift {
             Some(a) => format!("{} {} on card {}", last.kind.label(), cx.ctx.fmt(a), last.masked),
             None => format!("{} on card {}", last.kind.label(), last.masked),
         };
-        self.pending = Some(Pending { op, call, lookup: false, split: None, resolving: None, retry_in: 0 });
+        self.pending = Some(Pending { op, call, lookup: false, split: None, resolving: None, retry_in: 0, then: None });
         cx.confirm(Confirm {
             title: "Reverse the last operation?".into(),
             body: vec![what, "It is undone completely; money taken or paid must be given back.".into()],

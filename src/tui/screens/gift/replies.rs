@@ -69,7 +69,37 @@ impl Gift {
         }
         if p.lookup {
             self.pending = None;
+            let before = self.card.as_ref().and_then(|c| c.balance);
+            let read = result.is_ok();
             self.looked_up(p.call.card, p.call.pin, result);
+            let now = self.card.as_ref().and_then(|c| c.balance);
+            match p.then {
+                Some(kind) if read => {
+                    if before.is_some() && before != now {
+                        let now = now.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
+                        self.note = Some((format!("The balance changed since it was shown: now {now}."), true));
+                    }
+                    // Carry on with the operation on the fresh balance, from where it was asked.
+                    self.step = if kind == GiftKind::CashOut { Step::Menu } else { Step::Amount(kind) };
+                    let note = self.note.take();
+                    self.fresh = true;
+                    if kind == GiftKind::CashOut {
+                        self.ask(kind, cx);
+                    } else {
+                        self.amount_entered(kind, cx);
+                    }
+                    self.fresh = false;
+                    if self.note.is_none() {
+                        self.note = note;
+                    }
+                }
+                Some(_) => {}
+                None if before.is_some() && read => {
+                    let now = now.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
+                    self.note = Some((format!("Balance read again: {now}."), false));
+                }
+                None => {}
+            }
             return;
         }
         if let Some(original) = &p.resolving {
@@ -117,6 +147,7 @@ impl Gift {
                     split: None,
                     resolving: Some(p.call),
                     retry_in: 0,
+                    then: None,
                 });
                 self.step = Step::Resolving;
                 cx.send(Request::Gift { op, call });

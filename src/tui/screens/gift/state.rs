@@ -46,6 +46,8 @@ pub(super) struct Pending {
     /// For a resolution: the call that got no answer.
     pub(super) resolving: Option<GiftCall>,
     pub(super) retry_in: u8,
+    /// For a lookup before money moves: the operation to carry on with on the fresh balance.
+    pub(super) then: Option<GiftKind>,
 }
 
 /// A finished operation, as the result panel shows it.
@@ -89,6 +91,9 @@ pub struct Gift {
     pub(super) pending: Option<Pending>,
     /// What to go back to after a card swiped mid-operation has been looked up.
     pub(super) resume: Option<GiftKind>,
+    /// The balance on the panel was read just now (another till may have changed the card since
+    /// it was first shown): money-moving operations read it again first.
+    pub(super) fresh: bool,
     pub done: Option<Done>,
     /// Lines of the receipt preview scrolled away.
     pub(super) scroll: u16,
@@ -121,6 +126,7 @@ impl Gift {
             split: None,
             pending: None,
             resume: None,
+            fresh: false,
             done: None,
             scroll: 0,
             last: None,
