@@ -231,12 +231,12 @@ async fn a_tender_from_a_declined_reload_does_not_stick_to_an_exchange() {
     let fresh = new_card(&t.engine);
     t.scan(&demo_card(2)).await;
     t.hotkey('l').await;
-    t.type_text("99999").await; // over the program's largest load
+    t.type_text("20").await;
     t.press(KeyCode::Enter).await;
     t.hotkey('1').await; // cash
-    t.press(KeyCode::Enter).await;
-    t.expect("Reload not done");
-    t.press(KeyCode::Enter).await;
+    t.expect("Reload?");
+    t.press(KeyCode::Esc).await; // the customer changes their mind at the confirmation
+    t.expect_not("Reload done");
     t.hotkey('x').await;
     t.scan(&fresh).await;
     t.press(KeyCode::Enter).await;
@@ -296,11 +296,9 @@ async fn a_declined_cash_out_says_why_and_changes_nothing() {
     t.login("9001", "9999").await; // a manager: cash-out needs one
     t.scan(&demo_card(2)).await; // 25,00 €, over the demo program's 10,00 cash-out limit
     t.hotkey('c').await;
-    t.expect("Cash out?");
-    t.press(KeyCode::Enter).await;
-    t.expect("Cash out not done");
-    t.expect("Nothing was changed.");
-    t.press(KeyCode::Enter).await;
+    // Refused before anything is confirmed or paid out, with the program's rule.
+    t.expect("Cash-out is only for a balance of 10,00 € or less");
+    t.expect_not("Cash out?");
     t.hotkey('b').await;
     t.expect("25,00 €");
 }
@@ -384,4 +382,26 @@ async fn a_cashiers_deactivation_asks_a_manager_to_the_till() {
     t.hotkey('a').await;
     t.press(KeyCode::Enter).await;
     t.expect("Manager approval");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_load_over_the_programs_limits_is_refused_before_the_tender_step() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    let card = new_card(&t.engine);
+    t.scan(&card).await;
+    t.hotkey('s').await;
+    t.type_text("600").await; // the demo program loads at most 500,00
+    t.press(KeyCode::Enter).await;
+    t.expect("The largest load is 500,00 €");
+    t.expect("Amount  600▏"); // still on the amount: no tender step, nothing paid
+    // On a card holding 25,00, a 990,00 reload would pass the 1.000,00 balance limit.
+    t.press(KeyCode::Esc).await;
+    t.press(KeyCode::Esc).await;
+    t.scan(&demo_card(2)).await;
+    t.hotkey('l').await;
+    t.type_text("490").await;
+    t.press(KeyCode::Enter).await;
+    t.expect_not("takes");
+    t.expect_not("Amount  490▏"); // on to the tender step
 }

@@ -48,6 +48,18 @@ pub struct TerminalView {
     pub locale: Locale,
     /// The engine still holds the demo users (the login screen then shows them).
     pub demo: bool,
+    /// The gift card program's limits, when the engine told them.
+    pub limits: Option<GiftLimits>,
+}
+
+/// The gift card program's limits: what the till refuses before the customer pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GiftLimits {
+    pub min_load: Money,
+    pub max_load: Money,
+    pub max_balance: Money,
+    /// `None`: cash-out never; `Some(None)`: always; `Some(Some(t))`: only at or under `t`.
+    pub cash_out: Option<Option<Money>>,
 }
 
 /// The engine connection, as the status bar shows it.

@@ -331,6 +331,19 @@ async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
     let currency = Currency::from_code(&t.currency)
         .map_err(|e| CallError::Refused { code: "config".into(), message: e.to_string() })?;
     let locale = Locale::parse(&t.locale).unwrap_or(Locale::EnUs);
+    let limits = t.gift_limits.as_ref().and_then(|l| {
+        let m = |s: &str| crate::money::Money::parse(s, currency).ok();
+        Some(GiftLimits {
+            min_load: m(&l.min_load)?,
+            max_load: m(&l.max_load)?,
+            max_balance: m(&l.max_balance)?,
+            cash_out: match l.cash_out.as_str() {
+                "never" => None,
+                "always" => Some(None),
+                _ => Some(Some(m(&l.cash_out_threshold)?)),
+            },
+        })
+    });
     Ok(TerminalView {
         merchant: t.merchant,
         store: t.store_id,
@@ -339,6 +352,7 @@ async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
         currency,
         locale,
         demo: t.demo_users,
+        limits,
     })
 }
 

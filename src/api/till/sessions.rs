@@ -61,6 +61,18 @@ pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo
         currency: m.currency.clone(),
         locale: m.locale.clone(),
         demo_users,
+        gift_limits: crate::engine::gift::program(engine).ok().map(|p| wire::GiftLimits {
+            min_load: p.min_load.to_plain_string(),
+            max_load: p.max_load.to_plain_string(),
+            max_balance: p.max_balance.to_plain_string(),
+            cash_out: match p.cash_out {
+                crate::engine::cards::CashOutRule::Never => "never",
+                crate::engine::cards::CashOutRule::Always => "always",
+                crate::engine::cards::CashOutRule::AtOrUnder => "at_or_under",
+            }
+            .to_string(),
+            cash_out_threshold: p.cash_out_threshold.to_plain_string(),
+        }),
     }))
 }
 

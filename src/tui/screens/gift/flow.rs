@@ -164,8 +164,15 @@ impl Gift {
             pin,
             approval: None,
         };
-        self.pending =
-            Some(Pending { op, call: call.clone(), lookup: true, split: None, resolving: None, retry_in: 0, then: None });
+        self.pending = Some(Pending {
+            op,
+            call: call.clone(),
+            lookup: true,
+            split: None,
+            resolving: None,
+            retry_in: 0,
+            then: None,
+        });
         self.step = Step::Working;
         cx.send(Request::Gift { op, call });
     }
@@ -367,6 +374,10 @@ impl Gift {
             return;
         }
         self.note = None;
+        if let Some(why) = self.refused_before_tender(kind, amount, cx) {
+            self.note = Some((why, true));
+            return;
+        }
         match kind {
             GiftKind::Redeem if !self.fresh => self.refresh_then(kind, cx),
             GiftKind::Redeem => {
@@ -427,6 +438,12 @@ impl Gift {
     }
 
     pub(super) fn ask(&mut self, kind: GiftKind, cx: &mut Cx) {
+        if kind == GiftKind::CashOut
+            && let Some(why) = self.refused_before_tender(kind, None, cx)
+        {
+            self.note = Some((why, true));
+            return;
+        }
         let Some(call) = self.build_call(kind, cx) else {
             return;
         };
@@ -478,7 +495,8 @@ impl Gift {
             ));
         }
         let op = cx.ctx.next_op();
-        self.pending = Some(Pending { op, call, lookup: false, split: self.split, resolving: None, retry_in: 0, then: None });
+        self.pending =
+            Some(Pending { op, call, lookup: false, split: self.split, resolving: None, retry_in: 0, then: None });
         cx.confirm(Confirm {
             title: format!("{}?", kind.label()),
             body,
