@@ -8,6 +8,7 @@
 //!
 //! | module      | owns                                                                                   |
 //! |-------------|----------------------------------------------------------------------------------------|
+//! | [`i18n`]    | the message catalogue (Fluent files in `assets/i18n`, English and German), [`t!`]       |
 //! | [`money`]   | currencies (ISO 4217), [`money::Money`] in integer minor units, parsing, locale formats  |
 //! | [`ledger`]  | accounts, transfers, two-phase holds, linked chains, history, invariants; SQLite store  |
 //! | [`engine`]  | the business: gift cards, catalogue and retail orders, users, receipts, demo data       |
@@ -21,8 +22,8 @@
 //! | [`cli`]     | the command line (clap): `till`, `till serve`, `till verify`, admin commands             |
 //!
 //! Layering (held by `tests/architecture.rs`): `tui` → `client` → `wire`; `api` → `engine`, `wire`;
-//! `engine` → `ledger`, `store`; `ledger` → `store`; `money` and `receipt` (→ `money`) are below them
-//! all, `cli` (with `main.rs`) wires everything together. The screen reaches the engine only over
+//! `engine` → `ledger`, `store`; `ledger` → `store`; `money`, `i18n` (→ `money`, used by `tui`) and
+//! `receipt` (→ `money`) are below them all, `cli` (with `main.rs`) wires everything together. The screen reaches the engine only over
 //! HTTP through `client`, and starts its embedded engine through the [`tui::Host`] that `cli` hands it;
 //! the engine never names `api`, `wire`, `client` or `tui`; nothing edits a balance except a ledger
 //! transfer.
@@ -31,6 +32,7 @@ pub mod api;
 pub mod cli;
 pub mod client;
 pub mod engine;
+pub mod i18n;
 pub mod ledger;
 pub mod money;
 pub mod receipt;

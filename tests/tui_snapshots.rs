@@ -33,7 +33,10 @@ fn terminal_view() -> TerminalView {
 
 /// A till on the login screen with the terminal known.
 fn fresh(training: bool) -> App {
-    let mut app = App::new(Ctx::new(Settings::default(), training, "snap".into()), Theme::MONO);
+    let mut ctx = Ctx::new(Settings::default(), training, "snap".into());
+    // The store is de-DE; these pictures are the English ones (German ones set `Lang::De`).
+    ctx.lang_override = Some(till::i18n::Lang::En);
+    let mut app = App::new(ctx, Theme::MONO);
     app.take_requests();
     app.update(Msg::Tick("12:00".into()));
     app.update(reply(Reply::TerminalInfo(Ok(terminal_view()))));

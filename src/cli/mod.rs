@@ -63,6 +63,14 @@ pub struct TillArgs {
     /// file, else the engine's `[store] terminal_id` (T01).
     #[arg(long, value_name = "ID")]
     pub terminal: Option<String>,
+    /// Language of the screen for this run: en or de (default: the settings file's `language`,
+    /// else the store's locale: de-DE speaks German).
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+    pub lang: Option<crate::i18n::Lang>,
+}
+
+fn parse_lang(s: &str) -> Result<crate::i18n::Lang, String> {
+    crate::i18n::Lang::parse(s).ok_or_else(|| format!("`{s}` is not a language the till speaks (en, de)"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -389,6 +397,7 @@ fn run_till(global: &Global, till: &TillArgs) -> CliResult {
         data_dir,
         demo: !global.no_demo,
         settings_path: None,
+        lang: till.lang,
     };
     let host = crate::tui::Host {
         start_engine: Box::new(move |dir, demo| Box::pin(start_embedded(dir, demo, training))),

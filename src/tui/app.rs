@@ -14,6 +14,7 @@ use super::screens::{self, Screen};
 use super::settings::Settings;
 use super::theme::Theme;
 use super::widgets;
+use crate::i18n::Lang;
 use crate::money::{Currency, Locale, Money};
 
 /// Something for the app to take in.
@@ -165,6 +166,8 @@ pub struct Ctx {
     pub settings: Settings,
     /// Distinguishes this till process in operation ids.
     pub run_tag: String,
+    /// The screen's language for this run (`--lang`), over the settings and the store's locale.
+    pub lang_override: Option<Lang>,
     seq: u64,
 }
 
@@ -181,6 +184,7 @@ impl Ctx {
             clock: String::new(),
             settings,
             run_tag,
+            lang_override: None,
             seq: 0,
         }
     }
@@ -195,6 +199,19 @@ impl Ctx {
             return l;
         }
         self.terminal.as_ref().map(|t| t.locale).unwrap_or(Locale::EnUs)
+    }
+
+    /// The screen's language: `--lang`, else the settings' `language`, else the locale's (the
+    /// store's, or the settings' `locale`): a de-DE store speaks German.
+    pub fn lang(&self) -> Lang {
+        self.lang_override
+            .or_else(|| self.settings.language.as_deref().and_then(Lang::parse))
+            .unwrap_or_else(|| Lang::for_locale(self.locale()))
+    }
+
+    /// Puts this till's language and number format in force for the catalogue ([`crate::t!`]).
+    pub fn speak(&self) {
+        crate::i18n::set(self.lang(), self.locale());
     }
 
     /// An amount in the store's locale.
@@ -337,6 +354,7 @@ impl App {
     }
 
     pub fn update(&mut self, msg: Msg) {
+        self.ctx.speak();
         match msg {
             Msg::Input(input) => {
                 self.idle_secs = 0;
@@ -506,7 +524,11 @@ impl App {
             _ => self.ctx.link = Link::Online,
         }
         match reply {
-            Reply::TerminalInfo(Ok(t)) => self.ctx.terminal = Some(t),
+            Reply::TerminalInfo(Ok(t)) => {
+                self.ctx.terminal = Some(t);
+                // The store's locale may change the language for what this reply's handling says.
+                self.ctx.speak();
+            }
             Reply::TerminalInfo(Err(e)) => {
                 if let Screen::Login(l) = &mut self.screen {
                     l.notice = Some(format!("The engine is not available: {}", e.message()));
@@ -629,6 +651,7 @@ impl App {
 
     /// Draws the whole till.
     pub fn render(&self, f: &mut Frame) {
+        self.ctx.speak();
         let area = f.area();
         f.render_widget(ratatui::widgets::Block::default().style(self.theme.base), area);
         let banner = if self.ctx.training { 1 } else { 0 };

@@ -35,6 +35,8 @@ pub struct RunOptions {
     pub demo: bool,
     /// The settings file (default: the platform config directory).
     pub settings_path: Option<PathBuf>,
+    /// The screen's language for this run (`--lang`), over the settings file's `language`.
+    pub lang: Option<crate::i18n::Lang>,
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -99,7 +101,8 @@ pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
         // The engine starts in the background so the login screen is up at once.
         let Host { start_engine: start, shutdown_signal } = host;
         let server = start_engine(&opts, start, client_tx);
-        let ctx = Ctx::new(settings, opts.training, run_tag());
+        let mut ctx = Ctx::new(settings, opts.training, run_tag());
+        ctx.lang_override = opts.lang;
         let mut app = App::new(ctx, Theme::from_env());
         if let Some(e) = settings_error {
             app.overlay =
@@ -280,6 +283,7 @@ mod tests {
             data_dir: PathBuf::from("/srv/till"),
             demo: false,
             settings_path: None,
+            lang: None,
         }
     }
 

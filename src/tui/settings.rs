@@ -1,4 +1,4 @@
-//! The till's own settings (printer, paper width, locale, receipt header, auto-lock), kept in
+//! The till's own settings (printer, paper width, locale, language, receipt header, auto-lock), kept in
 //! `settings.toml` in the platform config directory (`directories`), apart from the engine's data.
 
 use std::path::{Path, PathBuf};
@@ -17,6 +17,8 @@ pub struct Settings {
     pub width: u16,
     /// Locale for amounts; `None` uses the store's.
     pub locale: Option<String>,
+    /// Language of the screen (`en`, `de`); `None` speaks the locale's language (de-DE: German).
+    pub language: Option<String>,
     /// Extra lines printed at the top of every receipt.
     pub header: Vec<String>,
     /// Lock the till after this many idle seconds (0 = never).
@@ -37,6 +39,7 @@ impl Default for Settings {
             printer: "none".into(),
             width: 42,
             locale: None,
+            language: None,
             header: Vec::new(),
             lock_after_secs: 300,
             auto_print: true,
@@ -115,6 +118,7 @@ mod tests {
             printer: "tcp://10.0.0.9:9100".into(),
             width: 32,
             locale: Some("en-GB".into()),
+            language: Some("de".into()),
             header: vec!["Open 8-18".into()],
             lock_after_secs: 60,
             auto_print: false,

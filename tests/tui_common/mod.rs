@@ -96,7 +96,10 @@ impl Till {
         terminal: Option<String>,
     ) -> Till {
         let settings_path = dir.path().join("config").join("settings.toml");
-        let ctx = Ctx::new(settings.clone(), training, "test".into());
+        let mut ctx = Ctx::new(settings.clone(), training, "test".into());
+        // The demo store is de-DE, which speaks German; tests read English unless they ask for
+        // German with `Till::speak(Lang::De)` (amounts stay in the store's format either way).
+        ctx.lang_override = Some(till::i18n::Lang::En);
         let mut app = App::new(ctx, Theme::MONO);
         app.update(Msg::Tick("12:00".into()));
         let local = Local::new(Some(settings_path), time::UtcOffset::UTC, settings, training);
@@ -183,6 +186,11 @@ impl Till {
             }
         }
         self.settle().await;
+    }
+
+    /// Sets the till's language, as `--lang` does.
+    pub fn speak(&mut self, lang: till::i18n::Lang) {
+        self.app.ctx.lang_override = Some(lang);
     }
 
     /// A clock tick.

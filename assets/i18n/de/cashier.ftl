@@ -1,0 +1,2 @@
+### Deutsch: cashier (owner: cashier). Same ids and parameters as en/cashier.ftl.
+

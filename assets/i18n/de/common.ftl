@@ -1,0 +1,2 @@
+### Deutsch: common (owner: i18n). Same ids and parameters as en/common.ftl.
+

@@ -1,0 +1,2 @@
+### Deutsch: reports (owner: manager). Same ids and parameters as en/reports.ftl.
+

@@ -1,0 +1,2 @@
+### Deutsch: retail (owner: i18n). Same ids and parameters as en/retail.ftl.
+

@@ -1,0 +1,2 @@
+### Deutsch: shift (owner: manager). Same ids and parameters as en/shift.ftl.
+

@@ -1,0 +1,2 @@
+### Deutsch: spots (owner: spots). Same ids and parameters as en/spots.ftl.
+

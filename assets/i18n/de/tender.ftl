@@ -1,0 +1,2 @@
+### Deutsch: tender (owner: extensions). Same ids and parameters as en/tender.ftl.
+

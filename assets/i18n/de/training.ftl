@@ -1,0 +1,2 @@
+### Deutsch: training (owner: spots). Same ids and parameters as en/training.ftl.
+

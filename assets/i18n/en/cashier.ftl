@@ -1,0 +1,2 @@
+### English: cashier (owner: cashier). Ids start with "cashier-". See assets/i18n/README.md.
+

@@ -1,0 +1,2 @@
+### English: home (owner: i18n). Ids start with "home-". See assets/i18n/README.md.
+

@@ -1,0 +1,2 @@
+### English: spots (owner: spots). Ids start with "spots-". See assets/i18n/README.md.
+

@@ -1,0 +1,2 @@
+### English: tender (owner: extensions). Ids start with "tender-". See assets/i18n/README.md.
+

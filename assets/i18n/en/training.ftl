@@ -1,0 +1,2 @@
+### English: training (owner: spots). Ids start with "training-". See assets/i18n/README.md.
+
