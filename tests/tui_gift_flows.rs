@@ -405,3 +405,13 @@ async fn a_load_over_the_programs_limits_is_refused_before_the_tender_step() {
     t.expect_not("takes");
     t.expect_not("Amount  490▏"); // on to the tender step
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trainer_logging_into_a_live_till_is_sent_to_training() {
+    let mut t = Till::start().await;
+    t.login("7001", "7777").await;
+    t.expect("Trainers practise on the training till");
+    t.expect_not("Demo Trainer (trainer)");
+    // The session was ended: nothing is open under the trainer's name.
+    t.expect("PIN");
+}

@@ -11,34 +11,29 @@ impl Gift {
     /// Why the program refuses `kind` for `amount` on the card on the panel; `None`: go ahead.
     pub(super) fn refused_before_tender(&self, kind: GiftKind, amount: Option<Money>, cx: &Cx) -> Option<String> {
         let limits = cx.ctx.terminal.as_ref()?.limits?;
-        let fmt = |m: Money| cx.ctx.fmt(m);
         let balance = self.card.as_ref().and_then(|c| c.balance);
         match kind {
             GiftKind::Sell | GiftKind::Reload => {
                 let a = amount?;
                 if a.minor() < limits.min_load.minor() {
-                    return Some(format!("The smallest load is {}.", fmt(limits.min_load)));
+                    return Some(crate::t!("cashier-load-min", amount = limits.min_load));
                 }
                 if a.minor() > limits.max_load.minor() {
-                    return Some(format!("The largest load is {}: load less.", fmt(limits.max_load)));
+                    return Some(crate::t!("cashier-load-max", amount = limits.max_load));
                 }
                 let after = balance.map_or(a.minor(), |b| b.minor().saturating_add(a.minor()));
                 if after > limits.max_balance.minor() {
                     let room = limits.max_balance.minor().saturating_sub(balance.map_or(0, |b| b.minor())).max(0);
-                    return Some(format!(
-                        "A card holds at most {}: this one takes {} more.",
-                        fmt(limits.max_balance),
-                        fmt(Money::from_minor(room, limits.max_balance.currency()))
-                    ));
+                    let room = Money::from_minor(room, limits.max_balance.currency());
+                    return Some(crate::t!("cashier-load-balance-limit", limit = limits.max_balance, room = room));
                 }
                 None
             }
             GiftKind::CashOut => match limits.cash_out {
-                None => Some("This gift card program never pays out in cash.".into()),
-                Some(Some(threshold)) if balance.is_some_and(|b| b.minor() > threshold.minor()) => Some(format!(
-                    "Cash-out is only for a balance of {} or less; spend it on the card instead.",
-                    fmt(threshold)
-                )),
+                None => Some(crate::t!("cashier-cash-out-never")),
+                Some(Some(threshold)) if balance.is_some_and(|b| b.minor() > threshold.minor()) => {
+                    Some(crate::t!("cashier-cash-out-threshold", threshold = threshold))
+                }
                 _ => None,
             },
             _ => None,

@@ -254,7 +254,7 @@ impl Gift {
             (Step::Approve, Action::NextField | Action::PrevField) => self.manager_pin_focus = !self.manager_pin_focus,
             (Step::Approve, Action::Submit) if !self.manager_pin_focus => {
                 if self.manager.value.is_empty() {
-                    self.note = Some(("The manager types their user number first.".into(), true));
+                    self.note = Some((crate::t!("cashier-approve-number-first"), true));
                 } else {
                     self.manager_pin_focus = true;
                 }
@@ -284,7 +284,7 @@ impl Gift {
     /// refused one is spent), and keep the PIN for the next operations on this card.
     fn pin_entered(&mut self, cx: &mut Cx) {
         if self.pin.value.len() < 4 {
-            self.note = Some(("The PIN has at least 4 digits.".into(), true));
+            self.note = Some((crate::t!("cashier-pin-short"), true));
             return;
         }
         let Some(mut p) = self.pending.take() else {
@@ -308,7 +308,7 @@ impl Gift {
     /// approval is for this one call; it is not kept.
     fn approval_entered(&mut self, cx: &mut Cx) {
         if self.manager_pin.value.len() < 4 {
-            self.note = Some(("The PIN has at least 4 digits.".into(), true));
+            self.note = Some((crate::t!("cashier-pin-short"), true));
             return;
         }
         let Some(mut p) = self.pending.take() else {

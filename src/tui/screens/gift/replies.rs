@@ -62,7 +62,14 @@ impl Gift {
             self.manager.clear();
             self.manager_pin.clear();
             self.manager_pin_focus = false;
-            self.note = Some((sentence(message), true));
+            // The engine's words are for integrators; the screen says it in the till's language.
+            let why = if code == "needs_approval" {
+                crate::t!("cashier-approve-needed")
+            } else {
+                crate::t!("cashier-approve-refused")
+            };
+            let _ = message;
+            self.note = Some((why, true));
             self.pending = Some(p);
             self.step = Step::Approve;
             return;
@@ -76,8 +83,9 @@ impl Gift {
             match p.then {
                 Some(kind) if read => {
                     if before.is_some() && before != now {
-                        let now = now.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
-                        self.note = Some((format!("The balance changed since it was shown: now {now}."), true));
+                        if let Some(now) = now {
+                            self.note = Some((crate::t!("cashier-balance-changed", balance = now), true));
+                        }
                     }
                     // Carry on with the operation on the fresh balance, from where it was asked.
                     self.step = if kind == GiftKind::CashOut { Step::Menu } else { Step::Amount(kind) };
@@ -95,8 +103,9 @@ impl Gift {
                 }
                 Some(_) => {}
                 None if before.is_some() && read => {
-                    let now = now.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
-                    self.note = Some((format!("Balance read again: {now}."), false));
+                    if let Some(now) = now {
+                        self.note = Some((crate::t!("cashier-balance-reread", balance = now), false));
+                    }
                 }
                 None => {}
             }
