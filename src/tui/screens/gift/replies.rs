@@ -82,10 +82,11 @@ impl Gift {
             let now = self.card.as_ref().and_then(|c| c.balance);
             match p.then {
                 Some(kind) if read => {
-                    if before.is_some() && before != now {
-                        if let Some(now) = now {
-                            self.note = Some((crate::t!("cashier-balance-changed", balance = now), true));
-                        }
+                    if before.is_some()
+                        && before != now
+                        && let Some(now) = now
+                    {
+                        self.note = Some((crate::t!("cashier-balance-changed", balance = now), true));
                     }
                     // Carry on with the operation on the fresh balance, from where it was asked.
                     self.step = if kind == GiftKind::CashOut { Step::Menu } else { Step::Amount(kind) };
