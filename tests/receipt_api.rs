@@ -16,7 +16,7 @@ use till::client::receipts::ReceiptQuery;
 async fn receipts_through_the_api() {
     let server = common::TestServer::start();
     let api_client = server.client();
-    let session = api_client.login(1001, "1234").await.expect("demo cashier logs in");
+    let session = api_client.login(1001, "1234", None).await.expect("demo cashier logs in");
     let cashier = api_client.with_token(&session.token);
 
     let setup = cashier.receipt_setup().await.unwrap();

@@ -231,12 +231,12 @@ async fn a_tender_from_a_declined_reload_does_not_stick_to_an_exchange() {
     let fresh = new_card(&t.engine);
     t.scan(&demo_card(2)).await;
     t.hotkey('l').await;
-    t.type_text("99999").await; // over the program's largest load
+    t.type_text("20").await;
     t.press(KeyCode::Enter).await;
     t.hotkey('1').await; // cash
-    t.press(KeyCode::Enter).await;
-    t.expect("Reload not done");
-    t.press(KeyCode::Enter).await;
+    t.expect("Reload?");
+    t.press(KeyCode::Esc).await; // the customer changes their mind at the confirmation
+    t.expect_not("Reload done");
     t.hotkey('x').await;
     t.scan(&fresh).await;
     t.press(KeyCode::Enter).await;
@@ -293,14 +293,125 @@ async fn a_deactivated_card_is_blocked_and_can_be_activated_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_declined_cash_out_says_why_and_changes_nothing() {
     let mut t = Till::start().await;
-    t.login("1001", "1234").await;
+    t.login("9001", "9999").await; // a manager: cash-out needs one
     t.scan(&demo_card(2)).await; // 25,00 €, over the demo program's 10,00 cash-out limit
     t.hotkey('c').await;
-    t.expect("Cash out?");
-    t.press(KeyCode::Enter).await;
-    t.expect("Cash out not done");
-    t.expect("Nothing was changed.");
-    t.press(KeyCode::Enter).await;
+    // Refused before anything is confirmed or paid out, with the program's rule.
+    t.expect("Cash-out is only for a balance of 10,00 € or less");
+    t.expect_not("Cash out?");
     t.hotkey('b').await;
     t.expect("25,00 €");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_with_a_pin_asks_for_it_masked_and_a_wrong_one_is_asked_again() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(1)).await; // 50,00 €, PIN 1234
+    t.expect("50,00 €");
+    t.hotkey('r').await;
+    t.type_text("10").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await; // confirm the redeem
+    // The engine wants the PIN: the screen asks for it instead of declining.
+    t.expect("Card PIN");
+    t.expect("needs its PIN");
+    t.expect_not("Redeem not done");
+    t.type_text("9999").await;
+    t.expect("••••");
+    t.expect_not("9999");
+    t.press(KeyCode::Enter).await;
+    t.expect("Wrong PIN");
+    t.expect("2 tries left");
+    t.expect("Card PIN");
+    t.type_text("1234").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Redeem done");
+    t.expect_row("New balance", "40,00 €");
+    // The PIN stays with the card for the next operation: a second redeem asks nothing.
+    t.press(KeyCode::Esc).await;
+    t.hotkey('r').await;
+    t.type_text("5").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Redeem done");
+    t.expect_row("New balance", "35,00 €");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esc_at_the_pin_prompt_goes_back_and_moves_no_money() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(1)).await;
+    t.hotkey('r').await;
+    t.type_text("10").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Card PIN");
+    t.press(KeyCode::Esc).await;
+    t.expect_not("Card PIN");
+    t.hotkey('b').await;
+    t.expect("50,00 €");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cashiers_deactivation_asks_a_manager_to_the_till() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await;
+    t.hotkey('d').await;
+    t.press(KeyCode::Enter).await; // confirm
+    t.expect("Manager approval");
+    t.expect("A manager approves this");
+    t.expect_not("Deactivate done");
+    // A wrong PIN is refused and asked again; the PIN never shows.
+    t.type_text("9001").await;
+    t.press(KeyCode::Enter).await;
+    t.type_text("0000").await;
+    t.expect_not("0000");
+    t.press(KeyCode::Enter).await;
+    t.expect("not a manager's number and PIN");
+    t.expect("Manager approval");
+    t.type_text("9001").await;
+    t.press(KeyCode::Enter).await;
+    t.type_text("9999").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Deactivate done");
+    // The approval was for that one operation: the next one asks again.
+    t.press(KeyCode::Esc).await;
+    t.hotkey('a').await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Manager approval");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_load_over_the_programs_limits_is_refused_before_the_tender_step() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    let card = new_card(&t.engine);
+    t.scan(&card).await;
+    t.hotkey('s').await;
+    t.type_text("600").await; // the demo program loads at most 500,00
+    t.press(KeyCode::Enter).await;
+    t.expect("The largest load is 500,00 €");
+    t.expect("Amount  600▏"); // still on the amount: no tender step, nothing paid
+    // On a card holding 25,00, a 990,00 reload would pass the 1.000,00 balance limit.
+    t.press(KeyCode::Esc).await;
+    t.press(KeyCode::Esc).await;
+    t.scan(&demo_card(2)).await;
+    t.hotkey('l').await;
+    t.type_text("490").await;
+    t.press(KeyCode::Enter).await;
+    t.expect_not("takes");
+    t.expect_not("Amount  490▏"); // on to the tender step
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trainer_logging_into_a_live_till_is_sent_to_training() {
+    let mut t = Till::start().await;
+    t.login("7001", "7777").await;
+    t.expect("Trainers practise on the training till");
+    t.expect_not("Demo Trainer (trainer)");
+    // The session was ended: nothing is open under the trainer's name.
+    t.expect("PIN");
 }

@@ -25,7 +25,7 @@ async fn a_user_added_on_the_command_line_logs_in_and_out() {
     ]);
     assert!(out.contains("4711 Ada Lovelace (manager)"), "{out}");
     let anon = till::client::Client::new(&server.base_url(), "").unwrap();
-    let s = anon.login(4711, "2468").await.unwrap();
+    let s = anon.login(4711, "2468", None).await.unwrap();
     assert_eq!(s.user.name, "Ada Lovelace");
     let me = anon.with_token(&s.token);
     let who = me.whoami().await.unwrap();
@@ -67,7 +67,7 @@ async fn five_wrong_pins_lock_the_user_even_for_the_right_pin() {
     let server = TestServer::start();
     let c = till::client::Client::new(&server.base_url(), "").unwrap();
     for _ in 0..5 {
-        match c.login(9001, "0000").await {
+        match c.login(9001, "0000", None).await {
             Err(ClientError::Declined { status: 401, code, message }) => {
                 assert_eq!(code, "wrong_pin");
                 assert!(message.contains("After 5 wrong PINs"), "{message}");
@@ -76,12 +76,12 @@ async fn five_wrong_pins_lock_the_user_even_for_the_right_pin() {
         }
     }
     // Locked: the right PIN gets the same refusal (a lock never shows, so it tells nothing).
-    match c.login(9001, "9999").await {
+    match c.login(9001, "9999", None).await {
         Err(ClientError::Declined { status: 401, code, .. }) => assert_eq!(code, "wrong_pin"),
         other => panic!("the right PIN got in while locked: {other:?}"),
     }
     // Another user is not affected.
-    assert!(c.login(1001, "1234").await.is_ok());
+    assert!(c.login(1001, "1234", None).await.is_ok());
 }
 
 #[tokio::test]

@@ -27,6 +27,7 @@ fn terminal_view() -> TerminalView {
         currency: Currency::from_code("EUR").unwrap(),
         locale: Locale::DeDe,
         demo: true,
+        limits: None,
     }
 }
 

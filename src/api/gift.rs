@@ -21,16 +21,18 @@
 //! without `cardInfo` (or with only `phoneNumber`) issues a new e-gift card.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
 use super::AppState;
+use super::access;
 use super::auth::Principal;
 use super::error::{GiftFailure, GiftJson};
 use crate::engine::cards::{CardInfo, Program};
 use crate::engine::gift::{self, Decline, GiftError, Meta, Op, Tender};
+use crate::engine::roles::{self, Act};
 use crate::money::{Money, MoneyError};
 use crate::wire::error::FailureBody;
 use crate::wire::gift::{
@@ -143,6 +145,7 @@ impl Common<'_> {
             check_number: self.check_number.clone(),
             external_id: self.external_transaction_id.clone(),
             principal: principal.label(),
+            approver: None,
         })
     }
 }
@@ -314,9 +317,14 @@ async fn redeem(State(state): State<AppState>, principal: Principal, GiftJson(r)
         nothing; reversing an unseen externalTransactionId answers transaction_not_found and blocks that id.",
     responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
     security(("bearer" = [])))]
-async fn reverse(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<ReverseRequest>) -> Reply {
+async fn reverse(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    GiftJson(r): GiftJson<ReverseRequest>,
+) -> Reply {
     let none = None;
-    let meta = Common {
+    let mut meta = Common {
         merchant_id: r.merchant_id,
         store_code: &r.store_code,
         check_number: &r.check_number,
@@ -330,6 +338,11 @@ async fn reverse(State(state): State<AppState>, principal: Principal, GiftJson(r
         return Err(GiftFailure::invalid("pxTransactionId must be a positive integer."));
     }
     let ext = r.external_transaction_id.clone().filter(|e| !e.trim().is_empty());
+    // A cashier undoes what was just done; an older operation needs a manager (engine::roles).
+    let age = gift::age_secs(&state.engine, r.px_transaction_id, ext.clone()).await.map_err(GiftFailure::from)?;
+    if let Some(act) = roles::reverse_act(age) {
+        meta.approver = access::approve(&state, &principal, &headers, act).await?;
+    }
     let result = gift::reverse(&state.engine, meta, r.px_transaction_id, ext).await;
     log_outcome("reverse", &r.store_code, &result);
     result.map(|s| Json(Success::from(s))).map_err(GiftFailure::from)
@@ -339,9 +352,15 @@ async fn reverse(State(state): State<AppState>, principal: Principal, GiftJson(r
     description = "Pays the whole balance out in cash, under the program's cash-out rule.",
     responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
     security(("bearer" = [])))]
-async fn cash_out(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<CashOutRequest>) -> Reply {
-    let meta = common!(r).meta(&principal)?;
+async fn cash_out(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    GiftJson(r): GiftJson<CashOutRequest>,
+) -> Reply {
+    let mut meta = common!(r).meta(&principal)?;
     check_card(&r.card_info, "cardInfo")?;
+    meta.approver = access::approve(&state, &principal, &headers, Act::CashOut).await?;
     run(&state, meta, Op::CashOut { card: card_domain(&r.card_info), tender: tender(r.tender) }).await
 }
 
@@ -364,9 +383,15 @@ async fn exchange(
     description = "Activates an inactive (or deactivated) card without loading it; also lifts a PIN lock.",
     responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
     security(("bearer" = [])))]
-async fn activate(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<CardRequest>) -> Reply {
-    let meta = common!(r).meta(&principal)?;
+async fn activate(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    GiftJson(r): GiftJson<CardRequest>,
+) -> Reply {
+    let mut meta = common!(r).meta(&principal)?;
     check_card(&r.card_info, "cardInfo")?;
+    meta.approver = access::approve(&state, &principal, &headers, Act::Activate).await?;
     run(&state, meta, Op::Activate { card: card_domain(&r.card_info) }).await
 }
 
@@ -374,9 +399,15 @@ async fn activate(State(state): State<AppState>, principal: Principal, GiftJson(
     description = "Blocks a card; its balance is kept (still owed) until it is activated again.",
     responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
     security(("bearer" = [])))]
-async fn deactivate(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<CardRequest>) -> Reply {
-    let meta = common!(r).meta(&principal)?;
+async fn deactivate(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    GiftJson(r): GiftJson<CardRequest>,
+) -> Reply {
+    let mut meta = common!(r).meta(&principal)?;
     check_card(&r.card_info, "cardInfo")?;
+    meta.approver = access::approve(&state, &principal, &headers, Act::Deactivate).await?;
     run(&state, meta, Op::Deactivate { card: card_domain(&r.card_info) }).await
 }
 
@@ -384,9 +415,15 @@ async fn deactivate(State(state): State<AppState>, principal: Principal, GiftJso
     description = "Returns money to the card against an earlier redeem (never more than it took).",
     responses((status = 200, body = Success), (status = "4XX", body = FailureBody)),
     security(("bearer" = [])))]
-async fn refund(State(state): State<AppState>, principal: Principal, GiftJson(r): GiftJson<RefundRequest>) -> Reply {
-    let meta = common!(r).meta(&principal)?;
+async fn refund(
+    State(state): State<AppState>,
+    principal: Principal,
+    headers: HeaderMap,
+    GiftJson(r): GiftJson<RefundRequest>,
+) -> Reply {
+    let mut meta = common!(r).meta(&principal)?;
     check_card(&r.card_info, "cardInfo")?;
+    meta.approver = access::approve(&state, &principal, &headers, Act::Refund).await?;
     let p = program(&state)?;
     let amount = money(&p, "amount", &r.amount)?;
     let op = Op::Refund { card: card_domain(&r.card_info), amount, original_px: r.px_transaction_id };

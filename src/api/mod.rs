@@ -9,11 +9,13 @@
 //! | `till`      | `/till/v1/...` (sessions, receipts, journal)                   | bearer session token    |
 //! | `openapi`   | `GET /openapi.json`, generated from the handlers (utoipa)      | none                    |
 //! | `auth`      | bearer token extractors                                        |                         |
+//! | `access`    | roles on every surface, a manager's approval of a cashier's action |                   |
 //! | `error`     | the error model: JSON with a stable code, never a stack trace  |                         |
 //! | `serve`     | binding, body limit, request timeout, tracing, graceful shutdown |                       |
 //! | `rejections`| any error that is not JSON (axum's rejections) becomes the surface's JSON error |  |
 //! | `storage`   | a write refused by a full disk answers `507 storage_full`     |                         |
 
+pub mod access;
 pub mod auth;
 pub mod error;
 pub mod gift;

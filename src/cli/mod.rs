@@ -66,6 +66,10 @@ pub struct TillArgs {
     /// Printer: tcp://HOST[:PORT], file:///dev/usb/lp0, serial:///dev/ttyUSB0?baud=19200, or none.
     #[arg(long, value_name = "SPEC")]
     pub printer: Option<String>,
+    /// This till's terminal id (e.g. T02), for this run; else `terminal` in the till's settings
+    /// file, else the engine's `[store] terminal_id` (T01).
+    #[arg(long, value_name = "ID")]
+    pub terminal: Option<String>,
     /// Language of the screen for this run: en or de (default: the settings file's `language`,
     /// else the store's locale: de-DE speaks German).
     #[arg(long, value_name = "LANG", value_parser = parse_lang)]
@@ -262,6 +266,19 @@ pub enum TokenCommand {
         #[arg(long)]
         name: String,
     },
+    /// List the API tokens (id, name, created; never the token itself).
+    List {
+        /// Also the revoked ones.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Revoke an API token by its id (from `till token list`), or every token of a name.
+    Revoke {
+        #[arg(long, conflicts_with = "name", required_unless_present = "name")]
+        id: Option<i64>,
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -315,6 +332,26 @@ pub enum UserCommand {
         #[arg(long)]
         number: u32,
     },
+    /// List the users: number, name, role, and whether locked or disabled.
+    List,
+    /// Take a user out of service: no login, no approvals; their sessions end.
+    Disable {
+        #[arg(long)]
+        number: u32,
+    },
+    /// Put a disabled user back in service.
+    Enable {
+        #[arg(long)]
+        number: u32,
+    },
+    /// Give a user a new PIN (and lift any lock).
+    Reset {
+        #[arg(long)]
+        number: u32,
+        /// The new PIN (4 to 8 digits). Read from TILL_PIN when omitted.
+        #[arg(long, env = "TILL_PIN")]
+        pin: String,
+    },
 }
 
 /// Parses the command line and runs the command.
@@ -324,6 +361,8 @@ pub fn main() -> ExitCode {
         None => run_till(&cli.global, &cli.till),
         Some(Command::Serve { listen }) => serve::run(&cli.global, &listen),
         Some(Command::Token(TokenCommand::Create { name })) => token::create(&cli.global, &name),
+        Some(Command::Token(TokenCommand::List { all })) => token::list(&cli.global, all),
+        Some(Command::Token(TokenCommand::Revoke { id, name })) => token::revoke(&cli.global, id, name),
         Some(Command::Cards(CardsCommand::Generate { count })) => cards::generate(&cli.global, count),
         Some(Command::Verify) => verify::run(&cli.global),
         Some(Command::Backup { to }) => backup::backup(&cli.global, &to),
@@ -355,6 +394,10 @@ pub fn main() -> ExitCode {
             report::run(&cli.global, report::ReportArgs { kind, store, date, format, width, number, close })
         }
         Some(Command::User(UserCommand::Unlock { number })) => user::unlock(&cli.global, number),
+        Some(Command::User(UserCommand::List)) => user::list(&cli.global),
+        Some(Command::User(UserCommand::Disable { number })) => user::set_disabled(&cli.global, number, true),
+        Some(Command::User(UserCommand::Enable { number })) => user::set_disabled(&cli.global, number, false),
+        Some(Command::User(UserCommand::Reset { number, pin })) => user::reset(&cli.global, number, &pin),
         Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),
         Some(Command::Wallet(cmd)) => {
             let (app, action) = match cmd {
@@ -390,17 +433,19 @@ fn run_till(global: &Global, till: &TillArgs) -> CliResult {
     let data_dir = data_dir(global)?;
     // Held until the till quits, so the last lines reach the file.
     let _log = serve::init_file_logging(&data_dir)?;
+    let training = till.training;
     let opts = crate::tui::RunOptions {
         server: till.server.clone(),
         training: till.training,
         printer: till.printer.clone(),
+        terminal: till.terminal.clone(),
         data_dir,
         demo: !global.no_demo,
         settings_path: None,
         lang: till.lang,
     };
     let host = crate::tui::Host {
-        start_engine: Box::new(|dir, demo| Box::pin(start_embedded(dir, demo))),
+        start_engine: Box::new(move |dir, demo| Box::pin(start_embedded(dir, demo, training))),
         shutdown_signal: Box::pin(crate::api::serve::shutdown_signal()),
     };
     crate::tui::run(opts, host)?;
@@ -408,8 +453,16 @@ fn run_till(global: &Global, till: &TillArgs) -> CliResult {
 }
 
 /// The till's own engine: opened on the data directory, serving the API on an ephemeral local port.
-async fn start_embedded(dir: PathBuf, demo: bool) -> Result<crate::tui::EmbeddedEngine, String> {
-    let opened = tokio::task::spawn_blocking(move || Engine::open(&dir, OpenOptions { demo })).await;
+/// `practice`: the training ledger, the one a trainer may work on (engine::roles).
+async fn start_embedded(dir: PathBuf, demo: bool, practice: bool) -> Result<crate::tui::EmbeddedEngine, String> {
+    let opened = tokio::task::spawn_blocking(move || {
+        if practice {
+            Engine::open_practice(&dir, OpenOptions { demo })
+        } else {
+            Engine::open(&dir, OpenOptions { demo })
+        }
+    })
+    .await;
     let engine = match opened {
         Ok(Ok(e)) => e,
         Ok(Err(e)) => return Err(format!("the engine could not open its data: {e}")),

@@ -82,6 +82,8 @@ pub struct Client {
     token: String,
     timeouts: Timeouts,
     http: reqwest::Client,
+    /// A manager's number and PIN approving the next call (`X-Till-Approver`, `X-Till-Approver-Pin`).
+    approval: Option<(String, String)>,
 }
 
 impl Client {
@@ -104,7 +106,7 @@ impl Client {
             .user_agent(concat!("till/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Connect(format!("cannot set up HTTP: {e}")))?;
-        Ok(Client { base, token: token.to_string(), timeouts, http })
+        Ok(Client { base, token: token.to_string(), timeouts, http, approval: None })
     }
 
     pub fn base_url(&self) -> &str {
@@ -122,6 +124,12 @@ impl Client {
     /// The same engine with another token (e.g. a session token after login).
     pub fn with_token(&self, token: &str) -> Client {
         Client { token: token.to_string(), ..self.clone() }
+    }
+
+    /// The same engine, with a manager's number and PIN approving the calls made through it (one
+    /// action: the screen makes such a client for that call only).
+    pub fn with_approval(&self, manager: &str, pin: &str) -> Client {
+        Client { approval: Some((manager.to_string(), pin.to_string())), ..self.clone() }
     }
 
     /// `GET /healthz`: Ok when the engine answers.
@@ -171,6 +179,9 @@ impl Client {
         let mut req = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
         for (name, value) in headers {
             req = req.header(*name, *value);
+        }
+        if let Some((manager, pin)) = &self.approval {
+            req = req.header("X-Till-Approver", manager).header("X-Till-Approver-Pin", pin);
         }
         if let Some(body) = body {
             req = req.json(body);

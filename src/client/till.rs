@@ -12,8 +12,10 @@ impl Client {
     }
 
     /// `POST /till/v1/sessions`: logs a user in. The reply's token is for [`Client::with_token`].
-    pub async fn login(&self, user: u32, pin: &str) -> Result<SessionReply, ClientError> {
-        self.post_json("/till/v1/sessions", &LoginRequest { user, pin: pin.to_string() }).await
+    /// `terminal`: the till's terminal id, registered with the engine.
+    pub async fn login(&self, user: u32, pin: &str, terminal: Option<&str>) -> Result<SessionReply, ClientError> {
+        let req = LoginRequest { user, pin: pin.to_string(), terminal: terminal.map(str::to_string) };
+        self.post_json("/till/v1/sessions", &req).await
     }
 
     /// `GET /till/v1/session`: the user this client's token belongs to.

@@ -24,6 +24,7 @@
 //! | `extensions` | the payment extensions of `/instore`: card simulator, stored value, pay on account |
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod cards;
 pub mod catalog;
 pub mod config;
@@ -34,10 +35,13 @@ pub mod outbox;
 pub mod receipts;
 pub mod reports;
 pub mod retail;
+pub mod roles;
 pub mod secrets;
 pub mod shifts;
 pub mod spots;
+pub mod terminals;
 pub mod tokens;
+pub mod user_admin;
 pub mod users;
 
 use std::path::{Path, PathBuf};
@@ -110,6 +114,8 @@ struct Inner {
     config: EngineConfig,
     data_dir: PathBuf,
     secrets: secrets::Secrets,
+    /// The practice ledger of training (`till --training`): trainers may work here, and only here.
+    practice: bool,
 }
 
 /// The engine's memory, built in [`Engine::open_with_clock`].
@@ -142,6 +148,7 @@ pub fn migrations() -> Vec<Migration> {
         extensions::MIGRATIONS,
         shifts::MIGRATIONS,
         reports::MIGRATIONS,
+        terminals::MIGRATIONS,
     ]
     .concat()
 }
@@ -150,6 +157,27 @@ impl Engine {
     /// Opens the data directory, creating and seeding it when it is new.
     pub fn open(data_dir: &Path, options: OpenOptions) -> Result<Engine, EngineError> {
         Engine::open_with_clock(data_dir, options, Arc::new(SystemClock))
+    }
+
+    /// [`Engine::open`] for the practice ledger of training: the one engine a trainer may move
+    /// money on ([`roles`]).
+    pub fn open_practice(data_dir: &Path, options: OpenOptions) -> Result<Engine, EngineError> {
+        let engine = Engine::open(data_dir, options)?;
+        let inner = Inner {
+            ledger: engine.inner.ledger.clone(),
+            clock: Arc::clone(&engine.inner.clock),
+            config: engine.inner.config.clone(),
+            data_dir: engine.inner.data_dir.clone(),
+            secrets: engine.inner.secrets.clone(),
+            memory: Memory::default(),
+            practice: true,
+        };
+        Ok(Engine { inner: Arc::new(inner) })
+    }
+
+    /// Whether this is the practice ledger of training.
+    pub fn is_practice(&self) -> bool {
+        self.inner.practice
     }
 
     /// [`Engine::open`] on a given clock (tests and training scenarios move time with a
@@ -179,8 +207,15 @@ impl Engine {
         // Before any engine write, so every group's transfers are summarised for the reports.
         ledger.set_group_hook(Arc::new(reports::flow::summarise))?;
         let secrets = secrets::Secrets::open_or_create(data_dir)?;
-        let inner =
-            Inner { ledger, memory: Memory::default(), clock, config, data_dir: data_dir.to_path_buf(), secrets };
+        let inner = Inner {
+            ledger,
+            memory: Memory::default(),
+            clock,
+            config,
+            data_dir: data_dir.to_path_buf(),
+            secrets,
+            practice: false,
+        };
         let engine = Engine { inner: Arc::new(inner) };
         if fresh && options.demo {
             demo::seed(&engine)?;

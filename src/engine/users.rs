@@ -15,10 +15,11 @@ use crate::ledger::{LedgerError, Migration};
 use crate::store::{Sql, params};
 
 /// Domain tables of this area, applied once each, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    component: "users",
-    version: 1,
-    sql: "CREATE TABLE users (
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        component: "users",
+        version: 1,
+        sql: "CREATE TABLE users (
             number INTEGER PRIMARY KEY,
             name TEXT NOT NULL,
             role TEXT NOT NULL CHECK (role IN ('cashier', 'manager', 'trainer')),
@@ -28,7 +29,14 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             demo INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL
           );",
-}];
+    },
+    // `till user disable`: a disabled user cannot log in (nor approve) until enabled again.
+    Migration {
+        component: "users",
+        version: 2,
+        sql: "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;",
+    },
+];
 
 /// Wrong PINs in a row before a user is locked.
 pub const MAX_ATTEMPTS: u32 = 5;
@@ -283,7 +291,7 @@ fn claim_attempt(sql: Sql<'_>, number: u32, now: i64) -> Result<Option<(String, 
              locked_until = CASE
                  WHEN (CASE WHEN locked_until IS NULL THEN failed_attempts + 1 ELSE 1 END) >= ?3 THEN CAST(?4 AS BIGINT)
                  ELSE NULL END
-         WHERE number = ?1 AND (locked_until IS NULL OR locked_until <= ?2)
+         WHERE number = ?1 AND disabled = 0 AND (locked_until IS NULL OR locked_until <= ?2)
          RETURNING name, role, pin_hash",
         params![number, now, MAX_ATTEMPTS, now.saturating_add(LOCK_SECS)],
         |r| Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<String>(2)?)),

@@ -564,6 +564,14 @@ impl App {
                     }
                 };
             }
+            // A trainer moves no money on the live ledger (engine::roles): the live till sends them
+            // to the training till instead of opening screens that would refuse everything.
+            Reply::Login(Ok(user)) if user.role == super::model::Role::Trainer && !self.ctx.training => {
+                self.outbox.push(Request::Logout);
+                let mut login = screens::login::Login::new();
+                login.notice = Some(crate::t!("cashier-trainer-live"));
+                self.screen = Screen::Login(login);
+            }
             Reply::Login(Ok(user)) => {
                 self.ctx.user = Some(user);
                 self.outbox.push(Request::TerminalInfo);

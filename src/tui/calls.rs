@@ -58,7 +58,10 @@ fn money(s: &str, c: Currency) -> Result<Money, CallError> {
 
 /// One gift call, its receipt stored and laid out.
 pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOutcome, CallError> {
-    let c = link.client().await?;
+    let mut c = link.client().await?;
+    if let Some((manager, pin)) = &call.approval {
+        c = c.with_approval(manager, pin);
+    }
     let t = link.terminal().await?;
     let cur = currency(&t)?;
     let merchant_id = t.merchant_id;
@@ -66,7 +69,8 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
     let cashier = link.user().map(|u| u.number.to_string());
     let terminal_id = Some(t.terminal_id.clone());
     let ext = Some(call.external_id.clone());
-    let info = card_info(&call.card);
+    let mut info = card_info(&call.card);
+    info.card_reg_code = call.pin.clone();
     let success: GiftSuccess = match call.kind {
         GiftKind::Balance => c
             .gift_balance(&BalanceRequest {

@@ -48,6 +48,18 @@ pub struct TerminalView {
     pub locale: Locale,
     /// The engine still holds the demo users (the login screen then shows them).
     pub demo: bool,
+    /// The gift card program's limits, when the engine told them.
+    pub limits: Option<GiftLimits>,
+}
+
+/// The gift card program's limits: what the till refuses before the customer pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GiftLimits {
+    pub min_load: Money,
+    pub max_load: Money,
+    pub max_balance: Money,
+    /// `None`: cash-out never; `Some(None)`: always; `Some(Some(t))`: only at or under `t`.
+    pub cash_out: Option<Option<Money>>,
 }
 
 /// The engine connection, as the status bar shows it.
@@ -112,6 +124,8 @@ pub struct CardView {
     pub status: CardStatus,
     pub balance: Option<Money>,
     pub program: String,
+    /// The PIN the customer typed for this card, sent with every later call on it.
+    pub pin: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +225,10 @@ pub struct GiftCall {
     pub refund_of: Option<i64>,
     /// For a redeem the card does not cover: what the customer pays on top, and how.
     pub rest: Option<(Tender, Money)>,
+    /// The card's PIN (`cardRegCode`), when the customer typed it.
+    pub pin: Option<String>,
+    /// A manager's number and PIN approving this one call (a cashier's refund, cash-out, …).
+    pub approval: Option<(String, String)>,
 }
 
 /// How an operation to reverse is named.

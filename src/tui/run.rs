@@ -27,6 +27,8 @@ pub struct RunOptions {
     pub training: bool,
     /// Printer spec from the command line (overrides the settings file for this run).
     pub printer: Option<String>,
+    /// Terminal id from the command line (overrides the settings file for this run).
+    pub terminal: Option<String>,
     /// Data directory for the embedded engine.
     pub data_dir: PathBuf,
     /// Seed a fresh data directory with the demo data.
@@ -81,11 +83,21 @@ pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
     if let Some(p) = &opts.printer {
         settings.printer = p.clone();
     }
+    // The terminal id stamps every operation, receipt and journal row of this till; one given
+    // for this run is never written to the settings file.
+    let terminal = match opts.terminal.clone().or_else(|| settings.terminal.clone()) {
+        Some(t) => Some(super::settings::check_terminal_id(&t)?),
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(async move {
         let (client_tx, link) = Link::pending();
         // The spots board signs with the till's merchant credential, kept in the data directory.
         let link = link.with_spots_credential(opts.data_dir.join(crate::client::spots::TILL_CREDENTIAL_FILE));
+        let link = match terminal {
+            Some(t) => link.with_terminal(t),
+            None => link,
+        };
         // The engine starts in the background so the login screen is up at once.
         let Host { start_engine: start, shutdown_signal } = host;
         let server = start_engine(&opts, start, client_tx);
@@ -267,6 +279,7 @@ mod tests {
             server: server.map(str::to_string),
             training,
             printer: None,
+            terminal: None,
             data_dir: PathBuf::from("/srv/till"),
             demo: false,
             settings_path: None,

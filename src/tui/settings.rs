@@ -28,6 +28,9 @@ pub struct Settings {
     /// Receipt kinds shown on the screen only, never printed by themselves (`p` still prints
     /// them): `gift_balance` (balance enquiries, activation), `gift_sale`, `retail_order`, …
     pub preview_only: Vec<String>,
+    /// This till's terminal id (`T02`); `None` takes the engine's `[store] terminal_id`. Two
+    /// tills on one server each need their own.
+    pub terminal: Option<String>,
 }
 
 impl Default for Settings {
@@ -41,8 +44,21 @@ impl Default for Settings {
             lock_after_secs: 300,
             auto_print: true,
             preview_only: vec!["gift_balance".into()],
+            terminal: None,
         }
     }
+}
+
+/// A terminal id as receipts and journals carry it: 1 to 16 letters, digits, `-` or `_`.
+pub fn check_terminal_id(id: &str) -> Result<String, String> {
+    let id = id.trim();
+    if id.is_empty()
+        || id.chars().count() > 16
+        || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(format!("terminal id {id:?}: use 1 to 16 letters, digits, - or _ (e.g. T02)"));
+    }
+    Ok(id.to_string())
 }
 
 /// The widths receipt printers come in.
@@ -107,6 +123,7 @@ mod tests {
             lock_after_secs: 60,
             auto_print: false,
             preview_only: vec!["gift_sale".into()],
+            terminal: Some("T02".into()),
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);

@@ -23,6 +23,8 @@ pub struct Link {
     user: Arc<Mutex<Option<UserView>>>,
     /// The till's merchant credential file for `/rest/v1` (the spots board).
     spots_credential: Option<std::path::PathBuf>,
+    /// This till's own terminal id (`--terminal` or its settings), over the engine's default.
+    terminal_id: Option<String>,
 }
 
 impl Link {
@@ -45,12 +47,19 @@ impl Link {
             terminal: Arc::new(Mutex::new(None)),
             user: Arc::new(Mutex::new(None)),
             spots_credential: None,
+            terminal_id: None,
         }
     }
 
     /// Where the spots board finds the till's merchant credential (`<data>/spots-merchant.json`).
     pub fn with_spots_credential(mut self, path: std::path::PathBuf) -> Link {
         self.spots_credential = Some(path);
+        self
+    }
+
+    /// This till's terminal id, over the one the engine's configuration names.
+    pub fn with_terminal(mut self, id: String) -> Link {
+        self.terminal_id = Some(id);
         self
     }
 
@@ -73,7 +82,10 @@ impl Link {
         if let Some(t) = self.terminal.lock().ok().and_then(|t| t.clone()) {
             return Ok(t);
         }
-        let t = self.client().await?.terminal_info().await.map_err(call_error)?;
+        let mut t = self.client().await?.terminal_info().await.map_err(call_error)?;
+        if let Some(id) = &self.terminal_id {
+            t.terminal_id = id.clone();
+        }
         if let Ok(mut slot) = self.terminal.lock() {
             *slot = Some(t.clone());
         }
@@ -321,6 +333,19 @@ async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
     let currency = Currency::from_code(&t.currency)
         .map_err(|e| CallError::Refused { code: "config".into(), message: e.to_string() })?;
     let locale = Locale::parse(&t.locale).unwrap_or(Locale::EnUs);
+    let limits = t.gift_limits.as_ref().and_then(|l| {
+        let m = |s: &str| crate::money::Money::parse(s, currency).ok();
+        Some(GiftLimits {
+            min_load: m(&l.min_load)?,
+            max_load: m(&l.max_load)?,
+            max_balance: m(&l.max_balance)?,
+            cash_out: match l.cash_out.as_str() {
+                "never" => None,
+                "always" => Some(None),
+                _ => Some(Some(m(&l.cash_out_threshold)?)),
+            },
+        })
+    });
     Ok(TerminalView {
         merchant: t.merchant,
         store: t.store_id,
@@ -329,12 +354,15 @@ async fn terminal_info(link: &Link) -> Result<TerminalView, CallError> {
         currency,
         locale,
         demo: t.demo_users,
+        limits,
     })
 }
 
 async fn login(link: &Link, number: u32, pin: &str) -> Result<UserView, CallError> {
     let c = link.client().await?;
-    let s = c.login(number, pin).await.map_err(|e| match e {
+    // The till registers its terminal id with the engine at login (two tills, two ids).
+    let terminal = link.terminal().await.ok().map(|t| t.terminal_id);
+    let s = c.login(number, pin, terminal.as_deref()).await.map_err(|e| match e {
         // A wrong PIN is a refusal with a message for the cashier, not a lost session.
         ClientError::Declined { code, message, .. } => CallError::Refused { code, message },
         other => call_error(other),

@@ -23,6 +23,20 @@ pub struct TerminalInfo {
     pub locale: String,
     /// The demo users (with their published PINs) still exist.
     pub demo_users: bool,
+    /// The gift card program's limits, so the till refuses an amount before the customer pays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_limits: Option<GiftLimits>,
+}
+
+/// The gift card program's limits, as decimal amounts in the till's currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GiftLimits {
+    pub min_load: String,
+    pub max_load: String,
+    pub max_balance: String,
+    /// `never`, `always`, or `at_or_under` (only at or under `cash_out_threshold`).
+    pub cash_out: String,
+    pub cash_out_threshold: String,
 }
 
 /// `POST /till/v1/sessions` body.
@@ -30,6 +44,9 @@ pub struct TerminalInfo {
 pub struct LoginRequest {
     pub user: u32,
     pub pin: String,
+    /// The till's terminal id (`T02`), registered with the engine; absent: the engine's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -65,6 +65,16 @@ impl Till {
         Till::build(dir, engine, server, client, Settings::default(), false).await
     }
 
+    /// Another till on this till's engine (two tills on one server), with its own terminal id.
+    pub async fn second_till(&self, terminal: &str) -> Till {
+        let dir = tempfile::tempdir().unwrap();
+        // Unused: the second till talks to the first till's server, as two tills to one `till serve`.
+        let idle = till::api::serve::spawn(self.engine.clone(), "127.0.0.1:0").await.unwrap();
+        let client = Client::new(&self.server.base_url(), "").unwrap();
+        let settings = Settings { terminal: Some(terminal.to_string()), ..Settings::default() };
+        Till::build_as(dir, self.engine.clone(), idle, client, settings, false, Some(terminal.to_string())).await
+    }
+
     async fn build(
         dir: tempfile::TempDir,
         engine: till::engine::Engine,
@@ -72,6 +82,18 @@ impl Till {
         client: Client,
         settings: Settings,
         training: bool,
+    ) -> Till {
+        Till::build_as(dir, engine, server, client, settings, training, None).await
+    }
+
+    async fn build_as(
+        dir: tempfile::TempDir,
+        engine: till::engine::Engine,
+        server: till::api::serve::ServerHandle,
+        client: Client,
+        settings: Settings,
+        training: bool,
+        terminal: Option<String>,
     ) -> Till {
         let settings_path = dir.path().join("config").join("settings.toml");
         let mut ctx = Ctx::new(settings.clone(), training, "test".into());
@@ -81,7 +103,11 @@ impl Till {
         let mut app = App::new(ctx, Theme::MONO);
         app.update(Msg::Tick("12:00".into()));
         let local = Local::new(Some(settings_path), time::UtcOffset::UTC, settings, training);
-        let mut t = Till { app, link: Link::ready(client), local, server, engine, dir, keys: 0 };
+        let link = match terminal {
+            Some(id) => Link::ready(client).with_terminal(id),
+            None => Link::ready(client),
+        };
+        let mut t = Till { app, link, local, server, engine, dir, keys: 0 };
         t.settle().await;
         t
     }

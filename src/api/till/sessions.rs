@@ -13,8 +13,8 @@ use serde::Deserialize;
 use crate::api::AppState;
 use crate::api::auth::{Principal, Role};
 use crate::api::error::{ApiError, ApiJson, ErrorBody};
-use crate::engine::tokens;
 use crate::engine::users::{self, LOCK_SECS, LoginError, MAX_ATTEMPTS};
+use crate::engine::{terminals, tokens};
 use crate::wire::till::{self as wire, LoginRequest, SessionReply, TerminalInfo, UserInfo};
 
 /// How long a session lasts without logging in again (a long shift).
@@ -61,6 +61,18 @@ pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo
         currency: m.currency.clone(),
         locale: m.locale.clone(),
         demo_users,
+        gift_limits: crate::engine::gift::program(engine).ok().map(|p| wire::GiftLimits {
+            min_load: p.min_load.to_plain_string(),
+            max_load: p.max_load.to_plain_string(),
+            max_balance: p.max_balance.to_plain_string(),
+            cash_out: match p.cash_out {
+                crate::engine::cards::CashOutRule::Never => "never",
+                crate::engine::cards::CashOutRule::Always => "always",
+                crate::engine::cards::CashOutRule::AtOrUnder => "at_or_under",
+            }
+            .to_string(),
+            cash_out_threshold: p.cash_out_threshold.to_plain_string(),
+        }),
     }))
 }
 
@@ -88,6 +100,9 @@ pub async fn login(
     if users::check_pin(&req.pin).is_err() {
         return Err(ApiError::bad_request("invalid_request", "A PIN has 4 to 8 digits."));
     }
+    if let Some(t) = &req.terminal {
+        terminals::check_id(t).map_err(|m| ApiError::bad_request("invalid_request", m))?;
+    }
     let engine = &state.engine;
     let user = match users::login(engine, req.user, &req.pin).await {
         Ok(u) => u,
@@ -108,7 +123,10 @@ pub async fn login(
     let token = tokens::create_session(engine, user.number, user.role, SESSION_TTL)
         .await
         .map_err(|e| ApiError::internal(&e))?;
-    tracing::info!(user = user.number, role = %user.role, "login");
+    if let Some(t) = &req.terminal {
+        terminals::register(engine, t, user.number).await.map_err(|e| ApiError::internal(&e))?;
+    }
+    tracing::info!(user = user.number, role = %user.role, terminal = req.terminal.as_deref(), "login");
     Ok((
         StatusCode::CREATED,
         Json(SessionReply {

@@ -344,6 +344,7 @@ fn meta(setup: &Setup, tenant: &str, p: &Payload, ext: String) -> Meta {
         check_number: None,
         external_id: Some(ext),
         principal: format!("instore:{tenant}"),
+        approver: None,
     }
 }
 

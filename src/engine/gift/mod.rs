@@ -210,6 +210,16 @@ impl Tender {
     }
 }
 
+/// How long ago (seconds, engine clock) the operation named by `px` or `ext` was done; `None` when
+/// the journal does not know it.
+pub async fn age_secs(engine: &Engine, px: Option<i64>, ext: Option<String>) -> Result<Option<i64>, GiftError> {
+    let at = engine
+        .read_async(move |e| e.ledger().read_sql(|sql| store::created_at(sql, px, ext.as_deref())))
+        .await
+        .map_err(|e: LedgerError| GiftError::Internal(e.to_string()))?;
+    Ok(at.map(|at| engine.now_secs().saturating_sub(at)))
+}
+
 /// The fields every request carries.
 #[derive(Debug, Clone, Default)]
 pub struct Meta {
@@ -221,6 +231,8 @@ pub struct Meta {
     pub external_id: Option<String>,
     /// Who asked (token name or user), for the journal.
     pub principal: String,
+    /// The manager whose number and PIN approved a cashier's operation (engine::roles).
+    pub approver: Option<u32>,
 }
 
 /// An operation that changes a card.

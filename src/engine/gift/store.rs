@@ -47,6 +47,8 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: "DROP INDEX IF EXISTS gift_txns_card;
           DROP INDEX IF EXISTS gift_txns_original;",
     },
+    // The manager who approved a cashier's operation at the till (engine::roles).
+    Migration { component: "gift", version: 3, sql: "ALTER TABLE gift_txns ADD COLUMN approver TEXT;" },
 ];
 
 /// One transfer of an operation, as needed to mirror it.
@@ -100,10 +102,13 @@ pub struct TxnRow {
     pub cashier: Option<String>,
     pub check_number: Option<String>,
     pub principal: Option<String>,
+    /// `user:NUMBER` of the manager who approved the operation, when a cashier needed one.
+    pub approver: Option<String>,
 }
 
 const COLUMNS: &str = "px_id, ext_id, op, status, fingerprint, card, new_card, amount, tip, refunded, prev_state,
-    prev_new_state, phone_set, original_px, reversed_by, legs, reply, store, terminal, cashier, check_number, principal";
+    prev_new_state, phone_set, original_px, reversed_by, legs, reply, store, terminal, cashier, check_number, principal,
+    approver";
 
 fn from_row(r: &Row<'_, '_>) -> Result<TxnRow, StoreError> {
     let legs: String = r.get(15)?;
@@ -133,6 +138,7 @@ fn from_row(r: &Row<'_, '_>) -> Result<TxnRow, StoreError> {
         cashier: r.get(19)?,
         check_number: r.get(20)?,
         principal: r.get(21)?,
+        approver: r.get(22)?,
     })
 }
 
@@ -142,6 +148,25 @@ pub fn by_ext(sql: Sql<'_>, ext: &str) -> Result<Option<TxnRow>, LedgerError> {
 
 pub fn by_px(sql: Sql<'_>, px: i64) -> Result<Option<TxnRow>, LedgerError> {
     Ok(sql.query_one(&format!("SELECT {COLUMNS} FROM gift_txns WHERE px_id = ?1"), params![px], from_row)?)
+}
+
+/// When the operation named by `px` or `ext` was journaled (Unix seconds on the engine's clock);
+/// `None` when the journal does not know it. A reversal's rule depends on it (engine::roles).
+pub fn created_at(sql: Sql<'_>, px: Option<i64>, ext: Option<&str>) -> Result<Option<i64>, LedgerError> {
+    let at = match (px, ext) {
+        (Some(px), _) => sql.query_one(
+            "SELECT created_at FROM gift_txns WHERE px_id = ?1 AND op <> 'tombstone'",
+            params![px],
+            |r| r.get(0),
+        )?,
+        (None, Some(ext)) => sql.query_one(
+            "SELECT created_at FROM gift_txns WHERE ext_id = ?1 AND op <> 'tombstone'",
+            params![ext],
+            |r| r.get(0),
+        )?,
+        (None, None) => None,
+    };
+    Ok(at)
 }
 
 /// A fresh transaction id: increasing (the journal's rows then append at the end of its B-tree
@@ -178,9 +203,9 @@ pub fn insert(sql: Sql<'_>, t: &TxnRow, now_secs: i64) -> Result<(), LedgerError
     sql.execute(
         "INSERT INTO gift_txns (px_id, ext_id, op, status, fingerprint, card, new_card, amount, tip, refunded,
             prev_state, prev_new_state, phone_set, original_px, reversed_by, legs, reply, store, terminal, cashier,
-            check_number, principal, created_at)
+            check_number, principal, created_at, approver)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-            ?22, ?23)",
+            ?22, ?23, ?24)",
         params![
             t.px_id,
             t.ext_id.as_deref(),
@@ -205,6 +230,7 @@ pub fn insert(sql: Sql<'_>, t: &TxnRow, now_secs: i64) -> Result<(), LedgerError
             t.check_number.as_deref(),
             t.principal.as_deref(),
             now_secs,
+            t.approver.as_deref(),
         ],
     )?;
     Ok(())

@@ -118,6 +118,8 @@ impl Journal {
             reverses: Some(ext),
             refund_of: None,
             rest: None,
+            pin: None,
+            approval: None,
         };
         cx.send(Request::Gift { op: self.op, call });
     }

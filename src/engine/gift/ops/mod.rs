@@ -325,6 +325,7 @@ fn finish(tx: &WriteTx<'_>, meta: &Meta, mut row: TxnRow, reply: Success) -> Out
     row.cashier = meta.cashier.clone();
     row.check_number = meta.check_number.clone();
     row.principal = Some(meta.principal.clone());
+    row.approver = meta.approver.map(|n| format!("user:{n}"));
     store::insert(tx.sql(), &row, cards::tx_secs(tx))?;
     Ok(Ok(reply))
 }

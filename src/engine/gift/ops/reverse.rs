@@ -171,6 +171,7 @@ pub(in crate::engine::gift) fn reverse(
         cashier: meta.cashier.clone(),
         check_number: meta.check_number.clone(),
         principal: Some(meta.principal.clone()),
+        approver: meta.approver.map(|n| format!("user:{n}")),
         ..TxnRow::default()
     };
     store::insert(tx.sql(), &row, cards::tx_secs(tx))?;

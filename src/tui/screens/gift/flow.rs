@@ -59,8 +59,14 @@ impl Gift {
                 b.push(Binding::ch('2', Action::TenderCard));
                 b.push(Binding::new(KeyCode::Esc, Action::Back));
             }
-            Step::NewCard => {
+            Step::NewCard | Step::Pin => {
                 b.push(Binding::new(KeyCode::Enter, Action::Submit));
+                b.push(Binding::new(KeyCode::Esc, Action::Back));
+            }
+            Step::Approve => {
+                b.push(Binding::new(KeyCode::Enter, Action::Submit));
+                b.push(Binding::new(KeyCode::Tab, Action::NextField));
+                b.push(Binding::hidden(KeyCode::BackTab, Action::PrevField));
                 b.push(Binding::new(KeyCode::Esc, Action::Back));
             }
             Step::Working | Step::Resolving => {}
@@ -84,6 +90,9 @@ impl Gift {
             Step::Amount(_) if self.tip_focus => &mut self.tip,
             Step::Amount(_) => &mut self.amount,
             Step::NewCard => &mut self.new_card,
+            Step::Pin => &mut self.pin,
+            Step::Approve if self.manager_pin_focus => &mut self.manager_pin,
+            Step::Approve => &mut self.manager,
             _ => return,
         };
         field.edit(key);
@@ -114,7 +123,29 @@ impl Gift {
         self.lookup(card, cx);
     }
 
+    /// Reads the card's balance again, then carries on with `kind` on it: a card changed at another
+    /// till since it was shown is never charged from a stale screen.
+    fn refresh_then(&mut self, kind: GiftKind, cx: &mut Cx) {
+        self.refresh(cx);
+        if let Some(p) = &mut self.pending {
+            p.then = Some(kind);
+        }
+    }
+
+    /// Reads the card on the panel again (`b`); the panel keeps showing it meanwhile, and the
+    /// answer says it was read again.
+    fn refresh(&mut self, cx: &mut Cx) {
+        let Some(card) = self.card.as_ref().map(|c| c.card.clone()) else {
+            return;
+        };
+        let keep = self.card.clone();
+        self.lookup(card, cx);
+        self.card = keep;
+    }
+
     fn lookup(&mut self, card: CardRef, cx: &mut Cx) {
+        // Re-reading the same card keeps the PIN the customer already typed.
+        let pin = self.card.as_ref().filter(|c| c.card == card).and_then(|c| c.pin.clone());
         self.card = None;
         self.done = None;
         self.note = None;
@@ -130,9 +161,18 @@ impl Gift {
             reverses: None,
             refund_of: None,
             rest: None,
+            pin,
+            approval: None,
         };
-        self.pending =
-            Some(Pending { op, call: call.clone(), lookup: true, split: None, resolving: None, retry_in: 0 });
+        self.pending = Some(Pending {
+            op,
+            call: call.clone(),
+            lookup: true,
+            split: None,
+            resolving: None,
+            retry_in: 0,
+            then: None,
+        });
         self.step = Step::Working;
         cx.send(Request::Gift { op, call });
     }
@@ -156,6 +196,7 @@ impl Gift {
                     status: CardStatus::Inactive,
                     balance: None,
                     program: String::new(),
+                    pin: None,
                 });
                 self.start_amount(GiftKind::Sell);
             }
@@ -168,16 +209,13 @@ impl Gift {
                     self.reset();
                 }
             }
-            (Step::Menu, Action::GiftBalance) => {
-                if let Some(c) = &self.card {
-                    self.lookup(c.card.clone(), cx);
-                }
-            }
+            (Step::Menu, Action::GiftBalance) => self.refresh(cx),
             (Step::Menu, Action::GiftSell) => self.start_amount(GiftKind::Sell),
             (Step::Menu, Action::GiftReload) => self.start_amount(GiftKind::Reload),
             (Step::Menu, Action::GiftRedeem) => self.start_amount(GiftKind::Redeem),
             (Step::Menu, Action::GiftRefund) => self.start_amount(GiftKind::Refund),
             (Step::Menu, Action::GiftActivate) => self.ask(GiftKind::Activate, cx),
+            (Step::Menu, Action::GiftCashOut) if !self.fresh => self.refresh_then(GiftKind::CashOut, cx),
             (Step::Menu, Action::GiftCashOut) => self.ask(GiftKind::CashOut, cx),
             (Step::Menu, Action::GiftDeactivate) => self.ask(GiftKind::Deactivate, cx),
             (Step::Menu, Action::GiftExchange) => {
@@ -212,6 +250,24 @@ impl Gift {
                 }
                 self.ask(kind, cx);
             }
+            (Step::Pin, Action::Submit) => self.pin_entered(cx),
+            (Step::Approve, Action::NextField | Action::PrevField) => self.manager_pin_focus = !self.manager_pin_focus,
+            (Step::Approve, Action::Submit) if !self.manager_pin_focus => {
+                if self.manager.value.is_empty() {
+                    self.note = Some((crate::t!("cashier-approve-number-first"), true));
+                } else {
+                    self.manager_pin_focus = true;
+                }
+            }
+            (Step::Approve, Action::Submit) => self.approval_entered(cx),
+            (Step::Pin | Step::Approve, Action::Back) => {
+                self.manager.clear();
+                self.manager_pin.clear();
+                self.pending = None;
+                self.pin.clear();
+                self.note = None;
+                self.step = if self.card.is_some() { Step::Menu } else { Step::Card };
+            }
             (Step::NewCard, Action::Submit) => {
                 if self.new_card.value.len() < 8 {
                     self.note = Some(("Scan, swipe or type the new card.".into(), true));
@@ -222,6 +278,54 @@ impl Gift {
             }
             _ => {}
         }
+    }
+
+    /// The customer typed the PIN: send the refused call again with it, under a new id (the
+    /// refused one is spent), and keep the PIN for the next operations on this card.
+    fn pin_entered(&mut self, cx: &mut Cx) {
+        if self.pin.value.len() < 4 {
+            self.note = Some((crate::t!("cashier-pin-short"), true));
+            return;
+        }
+        let Some(mut p) = self.pending.take() else {
+            self.step = Step::Menu;
+            return;
+        };
+        let pin = std::mem::take(&mut self.pin.value);
+        p.op = cx.ctx.next_op();
+        p.call.external_id = cx.ctx.next_external_id(&call_prefix(p.call.kind, p.lookup));
+        p.call.pin = Some(pin.clone());
+        if let Some(c) = self.card.as_mut().filter(|c| c.card == p.call.card) {
+            c.pin = Some(pin);
+        }
+        self.note = None;
+        self.step = Step::Working;
+        cx.send(Request::Gift { op: p.op, call: p.call.clone() });
+        self.pending = Some(p);
+    }
+
+    /// The manager typed number and PIN: send the operation again, approved, under a new id. The
+    /// approval is for this one call; it is not kept.
+    fn approval_entered(&mut self, cx: &mut Cx) {
+        if self.manager_pin.value.len() < 4 {
+            self.note = Some((crate::t!("cashier-pin-short"), true));
+            return;
+        }
+        let Some(mut p) = self.pending.take() else {
+            self.step = Step::Menu;
+            return;
+        };
+        let manager = std::mem::take(&mut self.manager.value);
+        let pin = std::mem::take(&mut self.manager_pin.value);
+        self.manager_pin_focus = false;
+        p.op = cx.ctx.next_op();
+        p.call.external_id = cx.ctx.next_external_id(&call_prefix(p.call.kind, p.lookup));
+        p.call.approval = Some((manager, pin));
+        self.note = None;
+        self.step = Step::Working;
+        cx.send(Request::Gift { op: p.op, call: p.call.clone() });
+        p.call.approval = None;
+        self.pending = Some(p);
     }
 
     fn reset(&mut self) {
@@ -248,7 +352,7 @@ impl Gift {
         Ok(m)
     }
 
-    fn amount_entered(&mut self, kind: GiftKind, cx: &mut Cx) {
+    pub(super) fn amount_entered(&mut self, kind: GiftKind, cx: &mut Cx) {
         let amount = match self.parse(&self.amount, cx) {
             Ok(a) => a,
             Err(e) => {
@@ -270,7 +374,12 @@ impl Gift {
             return;
         }
         self.note = None;
+        if let Some(why) = self.refused_before_tender(kind, amount, cx) {
+            self.note = Some((why, true));
+            return;
+        }
         match kind {
+            GiftKind::Redeem if !self.fresh => self.refresh_then(kind, cx),
             GiftKind::Redeem => {
                 let total = match (amount, tip) {
                     (Some(a), Some(t)) => a.checked_add(t).ok(),
@@ -307,7 +416,7 @@ impl Gift {
             amount = Some(Money::from_minor(card_amount, a.currency()));
             tip = if card_tip > 0 { Some(Money::from_minor(card_tip, a.currency())) } else { None };
         }
-        let prefix = kind.label().to_lowercase().replace(' ', "");
+        let prefix = call_prefix(kind, false);
         Some(GiftCall {
             kind,
             card,
@@ -323,10 +432,18 @@ impl Gift {
                 .split
                 .filter(|_| kind == GiftKind::Redeem)
                 .map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
+            pin: self.card.as_ref().and_then(|c| c.pin.clone()),
+            approval: None,
         })
     }
 
-    fn ask(&mut self, kind: GiftKind, cx: &mut Cx) {
+    pub(super) fn ask(&mut self, kind: GiftKind, cx: &mut Cx) {
+        if kind == GiftKind::CashOut
+            && let Some(why) = self.refused_before_tender(kind, None, cx)
+        {
+            self.note = Some((why, true));
+            return;
+        }
         let Some(call) = self.build_call(kind, cx) else {
             return;
         };
@@ -378,7 +495,8 @@ impl Gift {
             ));
         }
         let op = cx.ctx.next_op();
-        self.pending = Some(Pending { op, call, lookup: false, split: self.split, resolving: None, retry_in: 0 });
+        self.pending =
+            Some(Pending { op, call, lookup: false, split: self.split, resolving: None, retry_in: 0, then: None });
         cx.confirm(Confirm {
             title: format!("{}?", kind.label()),
             body,
@@ -410,12 +528,14 @@ impl Gift {
             reverses: Some(ReverseKey::External(last.external_id.clone())),
             refund_of: None,
             rest: None,
+            pin: None,
+            approval: None,
         };
         let what = match last.amount {
             Some(a) => format!("{} {} on card {}", last.kind.label(), cx.ctx.fmt(a), last.masked),
             None => format!("{} on card {}", last.kind.label(), last.masked),
         };
-        self.pending = Some(Pending { op, call, lookup: false, split: None, resolving: None, retry_in: 0 });
+        self.pending = Some(Pending { op, call, lookup: false, split: None, resolving: None, retry_in: 0, then: None });
         cx.confirm(Confirm {
             title: "Reverse the last operation?".into(),
             body: vec![what, "It is undone completely; money taken or paid must be given back.".into()],
@@ -425,4 +545,9 @@ impl Gift {
             ask: ASK_REVERSE,
         });
     }
+}
+
+/// The prefix of an operation's `externalTransactionId` (`bal` for a card lookup).
+fn call_prefix(kind: GiftKind, lookup: bool) -> String {
+    if lookup { "bal".to_string() } else { kind.label().to_lowercase().replace(' ', "") }
 }

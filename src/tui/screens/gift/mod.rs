@@ -6,10 +6,12 @@
 //! | file    | owns                                                                          |
 //! |---------|-------------------------------------------------------------------------------|
 //! | `state` | the screen's state: where the cashier is ([`Step`]), the fields, the pending call |
+//! | `checks` | what the program refuses before the tender step (load limits, cash-out rule) |
 //! | `flow`  | keys, scans and typed amounts: what each does to the state, the call it asks for |
 //! | `replies` | the dialog's answer, the resolver's ticks and the engine's replies            |
 //! | `view`  | drawing the card panel, the step's form and the result with its receipt        |
 
+mod checks;
 mod flow;
 mod replies;
 mod state;

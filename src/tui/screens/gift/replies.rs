@@ -48,9 +48,68 @@ impl Gift {
         if p.op != op {
             return;
         }
+        if let Err(CallError::Refused { code, message }) = &result
+            && code == "invalid_pin"
+            && p.resolving.is_none()
+        {
+            self.ask_pin(p, message, cx);
+            return;
+        }
+        if let Err(CallError::Refused { code, message }) = &result
+            && (code == "needs_approval" || code == "approval_refused")
+            && p.resolving.is_none()
+        {
+            self.manager.clear();
+            self.manager_pin.clear();
+            self.manager_pin_focus = false;
+            // The engine's words are for integrators; the screen says it in the till's language.
+            let why = if code == "needs_approval" {
+                crate::t!("cashier-approve-needed")
+            } else {
+                crate::t!("cashier-approve-refused")
+            };
+            let _ = message;
+            self.note = Some((why, true));
+            self.pending = Some(p);
+            self.step = Step::Approve;
+            return;
+        }
         if p.lookup {
             self.pending = None;
-            self.looked_up(p.call.card, result);
+            let before = self.card.as_ref().and_then(|c| c.balance);
+            let read = result.is_ok();
+            self.looked_up(p.call.card, p.call.pin, result);
+            let now = self.card.as_ref().and_then(|c| c.balance);
+            match p.then {
+                Some(kind) if read => {
+                    if before.is_some()
+                        && before != now
+                        && let Some(now) = now
+                    {
+                        self.note = Some((crate::t!("cashier-balance-changed", balance = now), true));
+                    }
+                    // Carry on with the operation on the fresh balance, from where it was asked.
+                    self.step = if kind == GiftKind::CashOut { Step::Menu } else { Step::Amount(kind) };
+                    let note = self.note.take();
+                    self.fresh = true;
+                    if kind == GiftKind::CashOut {
+                        self.ask(kind, cx);
+                    } else {
+                        self.amount_entered(kind, cx);
+                    }
+                    self.fresh = false;
+                    if self.note.is_none() {
+                        self.note = note;
+                    }
+                }
+                Some(_) => {}
+                None if before.is_some() && read => {
+                    if let Some(now) = now {
+                        self.note = Some((crate::t!("cashier-balance-reread", balance = now), false));
+                    }
+                }
+                None => {}
+            }
             return;
         }
         if let Some(original) = &p.resolving {
@@ -87,6 +146,8 @@ impl Gift {
                     reverses: Some(ReverseKey::External(p.call.external_id.clone())),
                     refund_of: None,
                     rest: None,
+                    pin: None,
+                    approval: None,
                 };
                 self.note = Some((format!("No answer from the engine ({why})."), true));
                 self.pending = Some(Pending {
@@ -96,6 +157,7 @@ impl Gift {
                     split: None,
                     resolving: Some(p.call),
                     retry_in: 0,
+                    then: None,
                 });
                 self.step = Step::Resolving;
                 cx.send(Request::Gift { op, call });
@@ -115,7 +177,19 @@ impl Gift {
         }
     }
 
-    fn looked_up(&mut self, card: CardRef, result: Result<GiftOutcome, CallError>) {
+    /// The engine wants the card's PIN (none was sent, or it was wrong): ask the customer for it
+    /// and keep the refused call, to send again once it is typed. Nothing happened on the card.
+    fn ask_pin(&mut self, p: Pending, message: &str, _cx: &mut Cx) {
+        if let Some(c) = &mut self.card {
+            c.pin = None;
+        }
+        self.pin.clear();
+        self.note = Some((sentence(message), true));
+        self.pending = Some(p);
+        self.step = Step::Pin;
+    }
+
+    fn looked_up(&mut self, card: CardRef, pin: Option<String>, result: Result<GiftOutcome, CallError>) {
         let resume = self.resume.take();
         match result {
             Ok(o) => {
@@ -125,6 +199,7 @@ impl Gift {
                     status: CardStatus::Active,
                     balance: Some(o.current),
                     program: o.messages.first().cloned().unwrap_or_default(),
+                    pin,
                 });
                 self.step = Step::Menu;
             }
@@ -135,6 +210,7 @@ impl Gift {
                     status: CardStatus::Inactive,
                     balance: None,
                     program: String::new(),
+                    pin: None,
                 });
                 self.note = Some((format!("{} Sell or activate it.", sentence(&message)), false));
                 self.step = Step::Menu;
@@ -147,6 +223,7 @@ impl Gift {
                     status: CardStatus::Blocked,
                     balance: None,
                     program: String::new(),
+                    pin: None,
                 });
                 self.note = Some((format!("{} Activate it to use it again.", sentence(&message)), true));
                 self.step = Step::Menu;

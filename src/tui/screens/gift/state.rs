@@ -16,6 +16,12 @@ pub enum Step {
     Tender(GiftKind),
     /// Exchange: waiting for the replacement card.
     NewCard,
+    /// The card has a PIN and the engine asked for it: the customer types it (masked), and the
+    /// call that was refused is sent again with it.
+    Pin,
+    /// The operation needs a manager: the manager types their number and PIN at this till, which
+    /// approves this one operation (the journal names them).
+    Approve,
     /// A call is out.
     Working,
     /// An answer never came; undoing the operation.
@@ -40,6 +46,8 @@ pub(super) struct Pending {
     /// For a resolution: the call that got no answer.
     pub(super) resolving: Option<GiftCall>,
     pub(super) retry_in: u8,
+    /// For a lookup before money moves: the operation to carry on with on the fresh balance.
+    pub(super) then: Option<GiftKind>,
 }
 
 /// A finished operation, as the result panel shows it.
@@ -71,12 +79,21 @@ pub struct Gift {
     pub tip: Field,
     pub(super) tip_focus: bool,
     pub new_card: Field,
+    /// The card's PIN, typed by the customer when the engine asks for it.
+    pub pin: Field,
+    /// The approving manager's number and PIN.
+    pub manager: Field,
+    pub manager_pin: Field,
+    pub(super) manager_pin_focus: bool,
     pub(super) new_card_ref: Option<CardRef>,
     pub(super) tender: Option<Tender>,
     pub(super) split: Option<Split>,
     pub(super) pending: Option<Pending>,
     /// What to go back to after a card swiped mid-operation has been looked up.
     pub(super) resume: Option<GiftKind>,
+    /// The balance on the panel was read just now (another till may have changed the card since
+    /// it was first shown): money-moving operations read it again first.
+    pub(super) fresh: bool,
     pub done: Option<Done>,
     /// Lines of the receipt preview scrolled away.
     pub(super) scroll: u16,
@@ -100,11 +117,16 @@ impl Gift {
             tip: Field::new("Tip", FieldKind::Amount, 10),
             tip_focus: false,
             new_card: Field::new("New card", FieldKind::Digits, 19),
+            pin: Field::new("PIN", FieldKind::Digits, 8).secret(),
+            manager: Field::new("Manager", FieldKind::Digits, 8),
+            manager_pin: Field::new("PIN", FieldKind::Digits, 8).secret(),
+            manager_pin_focus: false,
             new_card_ref: None,
             tender: None,
             split: None,
             pending: None,
             resume: None,
+            fresh: false,
             done: None,
             scroll: 0,
             last: None,
@@ -113,7 +135,7 @@ impl Gift {
     }
 
     pub fn text_focus(&self) -> bool {
-        matches!(self.step, Step::Card | Step::Amount(_) | Step::NewCard)
+        matches!(self.step, Step::Card | Step::Amount(_) | Step::NewCard | Step::Pin | Step::Approve)
     }
 
     pub fn busy(&self) -> bool {

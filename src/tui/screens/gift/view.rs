@@ -67,11 +67,14 @@ impl Gift {
 
     fn render_main(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
         let mut lines: Vec<Line> = Vec::new();
+        let (pin_title, approve_title) = (crate::t!("cashier-pin-title"), crate::t!("cashier-approve-title"));
         let title = match self.step {
             Step::Card => "Gift card",
             Step::Menu => "Choose an operation",
             Step::Amount(k) | Step::Tender(k) => k.label(),
             Step::NewCard => "Exchange",
+            Step::Pin => pin_title.as_str(),
+            Step::Approve => approve_title.as_str(),
             Step::Working => "Working",
             Step::Resolving => "Checking",
             Step::Result => "Done",
@@ -137,6 +140,24 @@ impl Gift {
                 lines.push(self.new_card.line(true, theme, 8));
                 lines.push(Line::raw(""));
                 lines.push(Line::from(Span::styled(" Scan, swipe or type the replacement card.", theme.muted)));
+            }
+            Step::Pin => {
+                lines.push(Line::raw(""));
+                lines.push(self.pin.line(true, theme, 8));
+                lines.push(Line::raw(""));
+                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("cashier-pin-hint-type")), theme.muted)));
+                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("cashier-pin-hint-back")), theme.muted)));
+            }
+            Step::Approve => {
+                lines.push(Line::raw(""));
+                lines.push(self.manager.line(!self.manager_pin_focus, theme, 8));
+                lines.push(self.manager_pin.line(self.manager_pin_focus, theme, 8));
+                lines.push(Line::raw(""));
+                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("cashier-approve-hint")), theme.muted)));
+                lines.push(Line::from(Span::styled(
+                    format!(" {}", crate::t!("cashier-approve-hint-keys")),
+                    theme.muted,
+                )));
             }
             Step::Working => {
                 lines.push(Line::raw(""));
