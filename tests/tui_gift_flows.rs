@@ -299,7 +299,9 @@ async fn a_declined_cash_out_says_why_and_changes_nothing() {
     t.expect("Cash out?");
     t.press(KeyCode::Enter).await;
     t.expect("Cash out not done");
-    t.expect("Nothing was changed.");
+    // The reason wraps inside the dialog; its start and the reassurance are both there.
+    t.expect("Declined: This card cannot be paid out in cash");
+    t.expect("changed.");
     t.press(KeyCode::Enter).await;
     t.hotkey('b').await;
     t.expect("25,00 €");
