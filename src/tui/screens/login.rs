@@ -154,11 +154,13 @@ impl Login {
             Some(t) => crate::t!("login-title", merchant = t.merchant.as_str(), terminal = t.terminal.as_str()),
             None => crate::t!("login-title-unknown"),
         };
+        // German labels are longer: the column fits the longer one.
+        let lw = self.number.label.chars().count().max(self.pin.label.chars().count()).max(11) + 1;
         let mut lines = vec![
             Line::raw(""),
-            self.number.line(!self.pin_focus, theme, 12),
+            self.number.line(!self.pin_focus, theme, lw),
             Line::raw(""),
-            self.pin.line(self.pin_focus, theme, 12),
+            self.pin.line(self.pin_focus, theme, lw),
             Line::raw(""),
         ];
         // Every message wraps inside the panel (the lockout explanation is three lines at 80x24).
