@@ -202,6 +202,7 @@ fn outcome(receipt: Option<ReceiptView>) -> GiftOutcome {
         auth_code: "123456".into(),
         external_id: "x".into(),
         messages: vec![],
+        local_notes: vec![],
         receipt,
     }
 }

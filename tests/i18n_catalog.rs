@@ -19,14 +19,14 @@ struct Use {
     args: BTreeSet<String>,
 }
 
-/// Finds `t!("id", a = …, b = …)` in `src`: the literal id and the parameter names.
+/// Finds `t!("id", a = …, b = …)` and `ts!("id")` in `src`: the literal id and the parameter names.
 fn uses_in(file: &str, src: &str) -> Vec<Use> {
     let b = src.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    while let Some(off) = src[i..].find("t!(") {
+    while let Some(off) = src[i..].find("t!(").into_iter().chain(src[i..].find("ts!(")).min() {
         let start = i + off;
-        i = start + 3;
+        i = start + if src[start..].starts_with("ts!(") { 4 } else { 3 };
         // `t!` must stand alone: not `format!`'s tail or `assert!`.
         if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_') {
             continue;
@@ -178,9 +178,10 @@ fn inv(pairs: &[(&str, &[&str])]) -> Inventory {
 
 #[test]
 fn a_use_is_read_with_its_id_and_parameter_names() {
-    let src = "let a = t!(\"gift-sold\", card = mask(&n, 4), amount = m);\nformat!(\"x\");\n// t!(\"doc-only\")\nlet b = crate::t!(\"home-title\");\n";
+    let src = "let a = t!(\"gift-sold\", card = mask(&n, 4), amount = m);\nformat!(\"x\");\n// t!(\"doc-only\")\nlet b = crate::t!(\"home-title\");\nlet c = ts!(\"key-ok\");\n";
     let u = uses_in("f.rs", src);
-    assert_eq!(u.len(), 2, "{u:?}");
+    assert_eq!(u.len(), 3, "{u:?}");
+    assert_eq!((u[2].id.as_str(), u[2].at.as_str()), ("key-ok", "f.rs:5"));
     assert_eq!(u[0].id, "gift-sold");
     assert_eq!(u[0].args, ["amount", "card"].iter().map(|s| s.to_string()).collect());
     assert_eq!(u[0].at, "f.rs:1");

@@ -96,6 +96,7 @@ fn outcome(kind: GiftKind, prev: Option<i64>, amount: Option<i64>, cur: i64) -> 
         auth_code: "123456".into(),
         external_id: "x".into(),
         messages: vec![],
+        local_notes: vec![],
         receipt: None,
     }
 }

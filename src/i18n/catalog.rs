@@ -3,8 +3,9 @@
 //! One file per area and language, so engineers adding strings to different areas never edit the
 //! same file. A new area adds one line per language to [`FILES`] and the two `.ftl` files.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -21,6 +22,8 @@ macro_rules! area {
 /// Every catalogue file: language, area, text.
 pub const FILES: &[(&str, &str, &str)] = &[
     area!("en", "common"),
+    area!("de", "keys"),
+    area!("en", "keys"),
     area!("de", "common"),
     area!("en", "login"),
     area!("de", "login"),
@@ -116,6 +119,28 @@ pub(super) fn format(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
     }
     tracing::warn!(lang = lang.tag(), id, "message missing from the catalogue");
     id.to_string()
+}
+
+/// `format` for a message without parameters, as a `&'static str`: borrowed from the bundle
+/// (which lives for the whole process) when the message is plain text, else formatted once per
+/// language and kept.
+pub(super) fn format_static(lang: Lang, id: &str) -> &'static str {
+    static KEPT: Mutex<BTreeMap<(Lang, String), &'static str>> = Mutex::new(BTreeMap::new());
+    for l in [lang, Lang::En] {
+        let b: &'static FluentBundle<FluentResource> = of(l);
+        if let Some(pattern) = b.get_message(id).and_then(|m| m.value()) {
+            let mut errors = Vec::new();
+            return match b.format_pattern(pattern, None, &mut errors) {
+                Cow::Borrowed(s) => s,
+                Cow::Owned(s) => {
+                    let mut kept = KEPT.lock().unwrap_or_else(|p| p.into_inner());
+                    kept.entry((l, id.to_string())).or_insert_with(|| Box::leak(s.into_boxed_str()))
+                }
+            };
+        }
+    }
+    tracing::warn!(lang = lang.tag(), id, "message missing from the catalogue");
+    "?"
 }
 
 /// What the catalogue test reads: each message id of a language with the parameters it names,

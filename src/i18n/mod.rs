@@ -133,6 +133,12 @@ pub fn text_in(lang: Lang, id: &str, args: &[(&str, Arg)]) -> String {
     catalog::format(lang, id, args)
 }
 
+/// A message without parameters as a `&'static str`, for the places that keep one (field labels,
+/// dialog key labels); see [`ts!`](crate::ts).
+pub fn text_static(id: &str) -> &'static str {
+    catalog::format_static(lang(), id)
+}
+
 /// An amount in the store's number format (`9,66 €` in de-DE, `€9.66` in en-GB).
 pub fn amount(m: Money) -> String {
     m.format(locale())
@@ -189,6 +195,16 @@ macro_rules! t {
     };
     ($id:literal, $($name:ident = $value:expr),+ $(,)?) => {
         $crate::i18n::text($id, &[$((stringify!($name), $crate::i18n::Arg::from($value))),+])
+    };
+}
+
+/// A message without parameters as a `&'static str`: `ts!("id")`. For fields that keep a
+/// `&'static str` (a [`Field`](crate::tui::widgets::Field) label, a dialog's key labels); it is
+/// taken in the language in force when called.
+#[macro_export]
+macro_rules! ts {
+    ($id:literal $(,)?) => {
+        $crate::i18n::text_static($id)
     };
 }
 

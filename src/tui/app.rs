@@ -258,7 +258,7 @@ pub enum Ask {
 /// Drawn over the screen; takes keys first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    Help { title: String, rows: Vec<(String, &'static str)> },
+    Help { title: String, rows: Vec<(String, String)> },
     Confirm(Confirm),
     Message { title: String, body: Vec<String>, danger: bool },
 }
@@ -329,6 +329,7 @@ const HEALTH_EVERY: u64 = 10;
 
 impl App {
     pub fn new(ctx: Ctx, theme: Theme) -> App {
+        ctx.speak();
         let mut app = App {
             ctx,
             screen: Screen::Login(screens::login::Login::new()),
@@ -422,13 +423,10 @@ impl App {
             Action::Quit => {
                 if self.busy() {
                     self.overlay = Some(Overlay::Confirm(Confirm {
-                        title: "Quit with an operation unfinished?".into(),
-                        body: vec![
-                            "An operation has not finished yet.".into(),
-                            "If you quit now, check the journal when the till is back.".into(),
-                        ],
-                        yes_label: "quit anyway",
-                        no_label: "stay",
+                        title: crate::t!("common-quit-unfinished-title"),
+                        body: vec![crate::t!("common-quit-unfinished"), crate::t!("common-quit-unfinished-check")],
+                        yes_label: crate::ts!("common-quit-anyway"),
+                        no_label: crate::ts!("common-stay"),
                         danger: true,
                         ask: Ask::Quit,
                     }));
@@ -438,8 +436,10 @@ impl App {
             }
             Action::Logout => {
                 if self.busy() {
-                    self.overlay =
-                        Some(Overlay::error("Finish first", "Finish or cancel the operation before logging out."));
+                    self.overlay = Some(Overlay::error(
+                        &crate::t!("common-finish-first"),
+                        crate::t!("common-finish-before-logout"),
+                    ));
                 } else {
                     self.confirmed(Ask::Logout);
                 }
@@ -500,15 +500,15 @@ impl App {
                 self.ctx.print = Some(PrintJob { receipt_id, state: PrintState::Failed(e.clone()) });
                 // Never sent again by itself: the cashier looks at the printer, then one key prints it.
                 self.overlay = Some(Overlay::Confirm(Confirm {
-                    title: "The receipt did not print".into(),
+                    title: crate::t!("common-receipt-not-printed-title"),
                     body: vec![
                         format!("{}.", e.trim_end_matches('.')),
-                        "It is kept and was not printed twice.".into(),
-                        "Fix the printer (paper, cover, cable), then press Enter to print it.".into(),
-                        "Later: p on the result prints it.".into(),
+                        crate::t!("common-receipt-kept"),
+                        crate::t!("common-receipt-fix-printer"),
+                        crate::t!("common-receipt-print-later"),
                     ],
-                    yes_label: "print it",
-                    no_label: "later",
+                    yes_label: crate::ts!("common-print-it"),
+                    no_label: crate::ts!("common-later"),
                     danger: true,
                     ask: Ask::RetryPrint,
                 }));
@@ -526,12 +526,17 @@ impl App {
         match reply {
             Reply::TerminalInfo(Ok(t)) => {
                 self.ctx.terminal = Some(t);
-                // The store's locale may change the language for what this reply's handling says.
+                // The store's locale may change the language for what this reply's handling says,
+                // and for the labels of the login screen already up.
                 self.ctx.speak();
+                if let Screen::Login(l) = &mut self.screen {
+                    l.relabel();
+                }
             }
             Reply::TerminalInfo(Err(e)) => {
                 if let Screen::Login(l) = &mut self.screen {
-                    l.notice = Some(format!("The engine is not available: {}", e.message()));
+                    l.notice = Some(crate::t!("login-engine-unavailable", reason = e.message()));
+                    l.engine_notice = true;
                 }
             }
             Reply::Health(Ok(())) => {
@@ -540,9 +545,10 @@ impl App {
                     self.outbox.push(Request::TerminalInfo);
                 }
                 if let Screen::Login(l) = &mut self.screen
-                    && l.notice.as_deref().is_some_and(|n| n.starts_with("The engine is not available"))
+                    && l.engine_notice
                 {
                     l.notice = None;
+                    l.engine_notice = false;
                 }
             }
             Reply::Health(Err(_)) | Reply::LoggedOut => {}
@@ -559,7 +565,10 @@ impl App {
                 self.ctx.printer = match r {
                     Ok(()) => PrinterState::Ready,
                     Err(e) => {
-                        self.overlay = Some(Overlay::error("Printer", format!("The receipt did not print: {e}")));
+                        self.overlay = Some(Overlay::error(
+                            &crate::t!("common-printer"),
+                            crate::t!("common-receipt-did-not-print", reason = e.clone()),
+                        ));
                         PrinterState::Failed(e)
                     }
                 };
@@ -583,7 +592,7 @@ impl App {
                 {
                     self.ctx.user = None;
                     let mut login = screens::login::Login::new();
-                    login.notice = Some("Your session ended. Please log in again.".into());
+                    login.notice = Some(crate::t!("login-session-ended"));
                     self.screen = Screen::Login(login);
                     return;
                 }
@@ -622,7 +631,7 @@ impl App {
             if let Some(n) = number {
                 login.prefill(n);
             }
-            login.notice = Some("Locked after inactivity. Enter your PIN to continue.".into());
+            login.notice = Some(crate::t!("login-locked-idle"));
             self.overlay = None;
             self.screen = Screen::Login(login);
         }

@@ -221,6 +221,7 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
         auth_code: success.px_auth_code.clone(),
         external_id: call.external_id.clone(),
         messages: success.pos_messages.clone(),
+        local_notes: Vec::new(),
         receipt: None,
     };
     if call.kind != GiftKind::Balance {
@@ -229,9 +230,9 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
         match gift_receipt(call, &success, &outcome, &t, link, local) {
             Ok(r) => match c.create_receipt(&r, Some(&call.external_id)).await {
                 Ok(stored) => outcome.receipt = Some(view(&stored, local)),
-                Err(e) => outcome.messages.push(format!("The receipt could not be stored: {e}")),
+                Err(e) => outcome.local_notes.push(crate::t!("gift-receipt-not-stored", reason = e.to_string())),
             },
-            Err(e) => outcome.messages.push(format!("No receipt: {e}")),
+            Err(e) => outcome.local_notes.push(crate::t!("gift-no-receipt", reason = e.to_string())),
         }
     }
     Ok(outcome)

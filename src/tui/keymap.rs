@@ -50,24 +50,24 @@ impl Binding {
     /// The key as the cashier reads it: "F2", "Enter", "s", "Ctrl+Q".
     pub fn key_label(&self) -> String {
         let base = match self.code {
-            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(' ') => crate::t!("key-name-space"),
             KeyCode::Char(c) if self.ctrl => c.to_ascii_uppercase().to_string(),
             KeyCode::Char(c) => c.to_string(),
             KeyCode::F(n) => format!("F{n}"),
             KeyCode::Enter => "Enter".to_string(),
             KeyCode::Esc => "Esc".to_string(),
             KeyCode::Tab => "Tab".to_string(),
-            KeyCode::BackTab => "Shift+Tab".to_string(),
+            KeyCode::BackTab => crate::t!("key-name-shift-tab"),
             KeyCode::Up => "↑".to_string(),
             KeyCode::Down => "↓".to_string(),
             KeyCode::Left => "←".to_string(),
             KeyCode::Right => "→".to_string(),
-            KeyCode::PageUp => "PgUp".to_string(),
-            KeyCode::PageDown => "PgDn".to_string(),
-            KeyCode::Backspace => "Backspace".to_string(),
+            KeyCode::PageUp => crate::t!("key-name-page-up"),
+            KeyCode::PageDown => crate::t!("key-name-page-down"),
+            KeyCode::Backspace => crate::t!("key-name-backspace"),
             other => format!("{other:?}"),
         };
-        if self.ctrl { format!("Ctrl+{base}") } else { base }
+        if self.ctrl { crate::t!("key-name-ctrl", key = base) } else { base }
     }
 }
 
@@ -92,7 +92,7 @@ pub fn resolve(bindings: &[Binding], ev: &KeyEvent, text_focus: bool) -> Option<
 }
 
 /// Help overlay rows: key label and description, one per action (keys for the same action joined).
-pub fn help_rows(bindings: &[Binding]) -> Vec<(String, &'static str)> {
+pub fn help_rows(bindings: &[Binding]) -> Vec<(String, String)> {
     let mut rows: Vec<(String, Action)> = Vec::new();
     for b in bindings.iter().chain(GLOBAL.iter()) {
         match rows.iter_mut().find(|(_, a)| *a == b.action) {
@@ -131,8 +131,12 @@ mod tests {
 
     #[test]
     fn help_joins_keys_of_one_action() {
+        crate::i18n::set(crate::i18n::Lang::En, crate::money::Locale::EnGb);
         let rows = help_rows(&[]);
-        assert_eq!(rows[0], ("F1 / ?".to_string(), "help"));
-        assert_eq!(rows[1], ("Ctrl+Q / Ctrl+C".to_string(), "quit"));
+        assert_eq!(rows[0], ("F1 / ?".to_string(), "help".to_string()));
+        assert_eq!(rows[1], ("Ctrl+Q / Ctrl+C".to_string(), "quit".to_string()));
+        crate::i18n::set(crate::i18n::Lang::De, crate::money::Locale::DeDe);
+        let rows = help_rows(&[]);
+        assert_eq!(rows[1], ("Strg+Q / Strg+C".to_string(), "beenden".to_string()));
     }
 }

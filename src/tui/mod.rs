@@ -11,12 +11,14 @@
 //! | `theme`       | named styles; `NO_COLOR` gives a monochrome theme                        |
 //! | `settings`    | the till's settings file in the platform config directory               |
 //! | `model`       | view data the screens show                                               |
+//! | `declines`    | the screen's words for an engine refusal code                            |
 //! | `worker`      | carries out requests through `client` (and the local printer, settings)  |
 //! | `run`         | the terminal, the event loop, starting the embedded engine              |
 
 pub mod action;
 pub mod app;
 pub mod calls;
+pub mod declines;
 pub mod input;
 pub mod keymap;
 pub mod manager_calls;

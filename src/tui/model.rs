@@ -14,9 +14,9 @@ pub enum Role {
 impl Role {
     pub fn label(self) -> &'static str {
         match self {
-            Role::Cashier => "cashier",
-            Role::Manager => "manager",
-            Role::Trainer => "trainer",
+            Role::Cashier => crate::ts!("common-role-cashier"),
+            Role::Manager => crate::ts!("common-role-manager"),
+            Role::Trainer => crate::ts!("common-role-trainer"),
         }
     }
     pub fn parse(s: &str) -> Option<Role> {
@@ -103,7 +103,7 @@ impl CardRef {
     /// `•••• 7897`: never more than the last four digits.
     pub fn masked(&self) -> String {
         match self {
-            CardRef::NewEgift => "new e-gift card".into(),
+            CardRef::NewEgift => crate::t!("gift-new-egift-card"),
             other => mask(other.digits()),
         }
     }
@@ -140,10 +140,10 @@ pub enum CardStatus {
 impl CardStatus {
     pub fn label(self) -> &'static str {
         match self {
-            CardStatus::Active => "active",
-            CardStatus::Inactive => "not activated",
-            CardStatus::Blocked => "blocked",
-            CardStatus::Unknown => "unknown card",
+            CardStatus::Active => crate::ts!("gift-status-active"),
+            CardStatus::Inactive => crate::ts!("gift-status-inactive"),
+            CardStatus::Blocked => crate::ts!("gift-status-blocked"),
+            CardStatus::Unknown => crate::ts!("gift-status-unknown"),
         }
     }
 }
@@ -166,16 +166,16 @@ pub enum GiftKind {
 impl GiftKind {
     pub fn label(self) -> &'static str {
         match self {
-            GiftKind::Sell => "Sell",
-            GiftKind::Reload => "Reload",
-            GiftKind::Redeem => "Redeem",
-            GiftKind::Balance => "Balance",
-            GiftKind::CashOut => "Cash out",
-            GiftKind::Exchange => "Exchange",
-            GiftKind::Reverse => "Reverse",
-            GiftKind::Activate => "Activate",
-            GiftKind::Deactivate => "Deactivate",
-            GiftKind::Refund => "Refund",
+            GiftKind::Sell => crate::ts!("gift-kind-sell"),
+            GiftKind::Reload => crate::ts!("gift-kind-reload"),
+            GiftKind::Redeem => crate::ts!("gift-kind-redeem"),
+            GiftKind::Balance => crate::ts!("gift-kind-balance"),
+            GiftKind::CashOut => crate::ts!("gift-kind-cashout"),
+            GiftKind::Exchange => crate::ts!("gift-kind-exchange"),
+            GiftKind::Reverse => crate::ts!("gift-kind-reverse"),
+            GiftKind::Activate => crate::ts!("gift-kind-activate"),
+            GiftKind::Deactivate => crate::ts!("gift-kind-deactivate"),
+            GiftKind::Refund => crate::ts!("gift-kind-refund"),
         }
     }
     /// Whether the operation needs an amount typed in.
@@ -202,8 +202,8 @@ pub enum Tender {
 impl Tender {
     pub fn label(self) -> &'static str {
         match self {
-            Tender::Cash => "cash",
-            Tender::Card => "card",
+            Tender::Cash => crate::ts!("common-tender-cash"),
+            Tender::Card => crate::ts!("common-tender-card"),
         }
     }
 }
@@ -262,7 +262,11 @@ pub struct GiftOutcome {
     pub tx_id: i64,
     pub auth_code: String,
     pub external_id: String,
+    /// The engine's `posMessages` (English, for the wire and the receipt); the screen says its
+    /// own notes from the figures instead.
     pub messages: Vec<String>,
+    /// What the till itself has to say about the operation (a receipt it could not store).
+    pub local_notes: Vec<String>,
     pub receipt: Option<ReceiptView>,
 }
 
@@ -389,11 +393,18 @@ pub enum CallError {
 impl CallError {
     pub fn message(&self) -> String {
         match self {
-            CallError::Refused { message, .. } => message.clone(),
-            CallError::Uncertain(m) => format!("no answer from the engine ({m})"),
-            CallError::Unreachable(m) => format!("the engine cannot be reached ({m})"),
-            CallError::Unauthorized(m) => format!("please log in again ({m})"),
-            CallError::Undone { .. } => "no answer from the engine; the operation was undone".into(),
+            CallError::Refused { code, message } => super::declines::decline(code, message),
+            // The detail (a URL, a socket error) is for the log, not the cashier.
+            CallError::Uncertain(m) => {
+                tracing::warn!(detail = %m, "no answer from the engine");
+                crate::t!("common-error-uncertain")
+            }
+            CallError::Unreachable(m) => {
+                tracing::warn!(detail = %m, "engine unreachable");
+                crate::t!("common-error-unreachable")
+            }
+            CallError::Unauthorized(_) => crate::t!("common-error-unauthorized"),
+            CallError::Undone { .. } => crate::t!("common-error-undone"),
         }
     }
 }

@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Padding, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Padding, Paragraph};
 
 use super::keymap::Binding;
 use super::model::{Link, PrinterState};
@@ -23,6 +23,7 @@ pub enum FieldKind {
 /// A one-line text field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
+    /// Taken from the catalogue when the field is made (`crate::ts!`).
     pub label: &'static str,
     pub value: String,
     pub kind: FieldKind,
@@ -138,11 +139,9 @@ pub enum AmountError {
 impl std::fmt::Display for AmountError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AmountError::Connecting => {
-                f.write_str("The till is still connecting to the engine; try again in a moment.")
-            }
+            AmountError::Connecting => f.write_str(&crate::t!("common-amount-connecting")),
             AmountError::NotAnAmount { typed, example } => {
-                write!(f, "\"{typed}\" is not an amount. Type it as on a price tag, e.g. {example}")
+                f.write_str(&crate::t!("common-not-an-amount", typed = typed.as_str(), example = example.as_str()))
             }
         }
     }
@@ -161,30 +160,35 @@ pub fn panel<'a>(title: &'a str, focused: bool, theme: &Theme) -> Block<'a> {
 pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
     let where_ = match &ctx.terminal {
         Some(t) => format!(" {} · {} ", t.store, t.terminal),
-        None => " till ".to_string(),
+        None => format!(" {} ", crate::t!("common-status-till")),
     };
     let mut who = match &ctx.user {
         Some(u) => format!(" {} {} ({}) ", u.number, u.name, u.role.label()),
-        None => " not logged in ".to_string(),
+        None => format!(" {} ", crate::t!("common-status-not-logged-in")),
     };
     let mode = if ctx.training {
-        Span::styled(" TRAINING ", theme.status_training)
+        Span::styled(format!(" {} ", crate::t!("common-status-training")), theme.status_training)
     } else {
-        Span::styled(" LIVE ", theme.status_live)
+        Span::styled(format!(" {} ", crate::t!("common-status-live")), theme.status_live)
     };
     let engine = match &ctx.link {
-        Link::Online => Span::styled(" engine ● ", theme.status_bar),
-        Link::Connecting => Span::styled(" engine … ", theme.status_bar),
-        Link::Lost(_) => Span::styled(" ENGINE OFFLINE ", theme.danger),
+        Link::Online => Span::styled(format!(" {} ● ", crate::t!("common-status-engine")), theme.status_bar),
+        Link::Connecting => Span::styled(format!(" {} … ", crate::t!("common-status-engine")), theme.status_bar),
+        Link::Lost(_) => Span::styled(format!(" {} ", crate::t!("common-status-engine-offline")), theme.danger),
     };
     let printer = match &ctx.printer {
-        PrinterState::PreviewOnly => Span::styled(" no printer ", theme.status_bar),
-        PrinterState::Ready => Span::styled(" printer ● ", theme.status_bar),
-        PrinterState::Printing => Span::styled(" printing… ", theme.status_bar),
-        PrinterState::Failed(why) if why.len() <= 14 => {
-            Span::styled(format!(" PRINTER: {} ", why.to_uppercase()), theme.danger)
+        PrinterState::PreviewOnly => {
+            Span::styled(format!(" {} ", crate::t!("common-status-no-printer")), theme.status_bar)
         }
-        PrinterState::Failed(_) => Span::styled(" PRINTER FAULT ", theme.danger),
+        PrinterState::Ready => Span::styled(format!(" {} ● ", crate::t!("common-status-printer")), theme.status_bar),
+        PrinterState::Printing => Span::styled(format!(" {} ", crate::t!("common-status-printing")), theme.status_bar),
+        PrinterState::Failed(why) if why.len() <= 14 => Span::styled(
+            format!(" {} ", crate::t!("common-status-printer-failed", reason = why.to_uppercase())),
+            theme.danger,
+        ),
+        PrinterState::Failed(_) => {
+            Span::styled(format!(" {} ", crate::t!("common-status-printer-fault")), theme.danger)
+        }
     };
     let clock = Span::styled(format!(" {} ", ctx.clock), theme.status_bar);
     let right_width = (1 + mode.width() + engine.width() + printer.width() + clock.width()) as u16;
@@ -215,7 +219,7 @@ pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
 /// The training banner under the status bar.
 pub fn training_banner(f: &mut Frame, area: Rect, theme: &Theme) {
     f.render_widget(
-        Paragraph::new(Line::from(" TRAINING MODE — practice ledger, no real money · receipts are marked TRAINING "))
+        Paragraph::new(Line::from(format!(" {} ", crate::t!("common-training-banner"))))
             .centered()
             .style(theme.training_banner),
         area,
@@ -298,15 +302,16 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
                     Line::from(vec![Span::styled(format!(" {k:>key_w$} "), theme.key), Span::raw(format!("  {d}"))])
                 })
                 .collect();
-            lines.push(Line::from(Span::styled(" any key closes this help", theme.muted)));
-            let title = format!("Help · {title}");
+            lines.push(Line::from(Span::styled(format!(" {}", crate::t!("common-help-close")), theme.muted)));
+            let title = crate::t!("common-help-title", screen = title.as_str());
             f.render_widget(Paragraph::new(lines).block(panel(&title, true, theme)).style(theme.dialog), r);
         }
         Overlay::Confirm(c) => {
             let w = dialog_width(area);
-            let r = centered(area, w, dialog_height(&c.body, w, area.height));
+            let body = wrap_all(&c.body, dialog_inner(w));
+            let r = centered(area, w, dialog_height(&body, area.height));
             f.render_widget(Clear, r);
-            let mut lines: Vec<Line> = c.body.iter().map(|l| Line::from(l.as_str())).collect();
+            let mut lines: Vec<Line> = body.into_iter().map(Line::from).collect();
             lines.push(Line::raw(""));
             lines.push(Line::from(vec![
                 Span::styled("Enter", theme.key),
@@ -316,26 +321,26 @@ pub fn overlay(f: &mut Frame, area: Rect, overlay: &Overlay, theme: &Theme) {
             ]));
             let style = if c.danger { theme.dialog_danger } else { theme.dialog };
             f.render_widget(
-                Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
-                    .block(panel(&c.title, true, theme).padding(Padding::horizontal(1)))
-                    .style(style),
+                Paragraph::new(lines).block(panel(&c.title, true, theme).padding(Padding::horizontal(1))).style(style),
                 r,
             );
         }
         Overlay::Message { title, body, danger } => {
             let w = dialog_width(area);
-            let r = centered(area, w, dialog_height(body, w, area.height));
+            let body = wrap_all(body, dialog_inner(w));
+            let r = centered(area, w, dialog_height(&body, area.height));
             f.render_widget(Clear, r);
             let mut lines: Vec<Line> = body
-                .iter()
-                .map(|l| Line::from(Span::styled(l.as_str(), if *danger { theme.danger } else { theme.value })))
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, if *danger { theme.danger } else { theme.value })))
                 .collect();
             lines.push(Line::raw(""));
-            lines.push(Line::from(vec![Span::styled("Enter", theme.key), Span::raw(" ok")]));
+            lines.push(Line::from(vec![
+                Span::styled("Enter", theme.key),
+                Span::raw(format!(" {}", crate::t!("key-ok"))),
+            ]));
             f.render_widget(
                 Paragraph::new(lines)
-                    .wrap(Wrap { trim: false })
                     .block(panel(title, true, theme).padding(Padding::horizontal(1)))
                     .style(theme.dialog),
                 r,
@@ -366,9 +371,9 @@ pub fn receipt_scrolled_by(
     let scroll = scroll.min(max_scroll);
     let (up, down) = keys;
     let title = match (scroll > 0, scroll < max_scroll) {
-        (false, true) => format!("{title} · {down} more"),
-        (true, true) => format!("{title} · {up} {down} more"),
-        (true, false) => format!("{title} · {up} more"),
+        (false, true) => crate::t!("common-more", title = title, keys = down),
+        (true, true) => crate::t!("common-more", title = title, keys = format!("{up} {down}")),
+        (true, false) => crate::t!("common-more", title = title, keys = up),
         (false, false) => title.to_string(),
     };
     let block = panel(&title, false, theme);
@@ -381,11 +386,14 @@ pub fn receipt_scrolled_by(
     f.render_widget(Paragraph::new(text).style(theme.receipt), strip);
 }
 
-/// Rows a dialog of `width` needs for `body` once wrapped, plus borders and the key line.
-fn dialog_height(body: &[String], width: u16, max: u16) -> u16 {
-    let inner = width.saturating_sub(4).max(1) as usize;
-    let rows: usize = body.iter().map(|l| l.chars().count().div_ceil(inner).max(1)).sum();
-    (rows as u16 + 4).min(max)
+/// Rows a dialog needs for its wrapped `body`, plus borders, a blank line and the key line.
+fn dialog_height(body: &[String], max: u16) -> u16 {
+    (body.len() as u16).saturating_add(4).min(max)
+}
+
+/// The text width inside a dialog of `width` (borders and one column of padding each side).
+fn dialog_inner(width: u16) -> usize {
+    usize::from(width.saturating_sub(4)).max(1)
 }
 
 /// Dialogs use more of a wide screen, up to 76 columns.
@@ -393,19 +401,80 @@ fn dialog_width(area: Rect) -> u16 {
     area.width.saturating_sub(8).clamp(40, 76)
 }
 
-/// Text for a panel whose lines may wrap: each line's one-space indent becomes the panel's left
-/// padding, so wrapped continuation lines line up with their first line.
-pub fn wrapped<'a>(lines: Vec<Line<'a>>, block: Block<'a>) -> Paragraph<'a> {
-    let lines = lines
-        .into_iter()
-        .map(|mut l| {
-            if let Some(first) = l.spans.first_mut()
-                && first.content.starts_with(' ')
-            {
-                first.content = first.content[1..].to_string().into();
+/// The screen's one word wrap (the `textwrap` crate): `text` in lines of at most `width`
+/// columns, broken at spaces, a word longer than a line (a card number on a narrow pane) broken
+/// inside, explicit newlines kept. Always at least one line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let opts = textwrap::Options::new(width.max(1))
+        .break_words(true)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+    textwrap::wrap(text, opts).into_iter().map(|l| l.into_owned()).collect()
+}
+
+/// Every line of `lines` wrapped to `width`.
+pub fn wrap_all(lines: &[String], width: usize) -> Vec<String> {
+    lines.iter().flat_map(|l| wrap(l, width)).collect()
+}
+
+/// A panel whose lines wrap (with [`wrap`], styles kept) to the width it is drawn at: each
+/// line's one-space indent becomes the panel's left padding, so wrapped continuation lines line
+/// up with their first line. Nothing is cut at the right edge.
+pub fn wrapped<'a>(lines: Vec<Line<'a>>, block: Block<'a>) -> Wrapped<'a> {
+    Wrapped { lines, block: block.padding(Padding::left(1)) }
+}
+
+/// See [`wrapped`].
+pub struct Wrapped<'a> {
+    lines: Vec<Line<'a>>,
+    block: Block<'a>,
+}
+
+impl ratatui::widgets::Widget for Wrapped<'_> {
+    fn render(self, area: Rect, buf: &mut ratatui::buffer::Buffer) {
+        let width = usize::from(self.block.inner(area).width).max(1);
+        let mut out: Vec<Line> = Vec::new();
+        for line in self.lines {
+            out.extend(wrap_line(line, width));
+        }
+        Paragraph::new(out).block(self.block).render(area, buf);
+    }
+}
+
+/// One styled line wrapped to `width`: the text is wrapped as a whole, then each piece takes the
+/// styles of the characters it came from.
+fn wrap_line(line: Line<'_>, width: usize) -> Vec<Line<'static>> {
+    let mut text = String::new();
+    let mut styles = Vec::new();
+    for (i, s) in line.spans.iter().enumerate() {
+        let content = if i == 0 { s.content.strip_prefix(' ').unwrap_or(&s.content) } else { &s.content };
+        for c in content.chars() {
+            text.push(c);
+            styles.push(line.style.patch(s.style));
+        }
+    }
+    if text.is_empty() {
+        return vec![Line::raw("")];
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    for piece in wrap(&text, width) {
+        // Find the piece from where the last one ended (the break's spaces are skipped).
+        let piece_chars: Vec<char> = piece.chars().collect();
+        let start = (at..=chars.len().saturating_sub(piece_chars.len()))
+            .find(|&i| chars[i..].starts_with(&piece_chars))
+            .unwrap_or(at);
+        let mut spans: Vec<Span<'static>> = Vec::new();
+        for (k, c) in piece_chars.iter().enumerate() {
+            let style = styles.get(start + k).copied().unwrap_or_default();
+            match spans.last_mut() {
+                Some(last) if last.style == style => last.content.to_mut().push(*c),
+                _ => spans.push(Span::styled(c.to_string(), style)),
             }
-            l
-        })
-        .collect::<Vec<_>>();
-    Paragraph::new(lines).wrap(Wrap { trim: false }).block(block.padding(Padding::left(1)))
+        }
+        at = start + piece_chars.len();
+        out.push(Line::from(spans));
+    }
+    out
 }

@@ -18,3 +18,5 @@ cashier-load-balance-limit = Eine Karte fasst höchstens { $limit }: auf diese p
 cashier-cash-out-never = Dieses Gutscheinprogramm zahlt nie bar aus.
 cashier-cash-out-threshold = Barauszahlung nur bei einem Guthaben bis { $threshold }; sonst bitte mit der Karte bezahlen.
 cashier-trainer-live = Trainer üben an der Trainingskasse: mit till --training starten. Hier wurde nichts geöffnet.
+cashier-field-pin = PIN
+cashier-field-manager = Leitung

@@ -1,2 +1,22 @@
 ### Deutsch: journal (owner: i18n). Same ids and parameters as en/journal.ftl.
 
+journal-reverse-what = { $what } { $amount } auf Karte { $card } um { $time }
+journal-not-loaded = Das Journal konnte nicht geladen werden: { $reason }
+journal-reprinted = Nachgedruckt, als DUPLIKAT markiert.
+journal-duplicate-failed = Das Duplikat wurde nicht gedruckt: { $reason }
+journal-duplicate-shown = Duplikat angezeigt (kein Drucker eingerichtet).
+journal-reprint = Nachdruck
+journal-reversed = Storniert. Karte { $card } hat jetzt { $balance } Guthaben.
+journal-not-reversed = Nicht storniert
+journal-title = Heute an dieser Kasse · { $count ->
+    [one] { $count } Vorgang
+   *[other] { $count } Vorgänge
+}
+journal-loading = Wird geladen…
+journal-empty = Heute noch nichts.
+journal-col-time = Zeit
+journal-col-what = Vorgang
+journal-col-card = Karte
+journal-col-amount = Betrag
+journal-col-receipt = Beleg
+journal-col-user = Benutzer

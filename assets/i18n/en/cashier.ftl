@@ -18,3 +18,5 @@ cashier-load-balance-limit = A card holds at most { $limit }: this one takes { $
 cashier-cash-out-never = This gift card program never pays out in cash.
 cashier-cash-out-threshold = Cash-out is only for a balance of { $threshold } or less; spend it on the card instead.
 cashier-trainer-live = Trainers practise on the training till: start it with till --training. Nothing was opened here.
+cashier-field-pin = PIN
+cashier-field-manager = Manager

@@ -13,24 +13,19 @@ use crate::tui::widgets::panel;
 
 pub struct Home;
 
-/// The areas: key, action, name, what it is for.
-const AREAS: &[(char, Action, &str, &str)] = &[
-    ('g', Action::OpenGift, "Gift card", "sell, reload, redeem, check balance, cash out, exchange"),
-    ('r', Action::OpenRetail, "Retail gift cards", "sell third-party cards: print a code or activate a card"),
-    ('t', Action::OpenSpots, "Spots", "tables: who waits where, put the bill on, confirm wallet payments"),
-    ('j', Action::OpenJournal, "Journal", "today's operations on this till, reprint, reverse last"),
-    ('s', Action::OpenSettings, "Settings", "printer, paper width, locale, receipt header"),
-    ('f', Action::OpenShift, "Shift", "open or close your shift: count the drawer, paid in and out"),
-];
-
-/// Only managers see this area.
-const MANAGER_AREA: (char, Action, &str, &str) =
-    ('m', Action::OpenReports, "Reports", "X and Z reports, past Zs, gift card liability, settlement");
-
-fn areas(ctx: &Ctx) -> Vec<(char, Action, &'static str, &'static str)> {
-    let mut a = AREAS.to_vec();
+/// The areas: key, action, name, what it is for (in the language in force).
+fn areas(ctx: &Ctx) -> Vec<(char, Action, String, String)> {
+    let mut a = vec![
+        ('g', Action::OpenGift, crate::t!("home-gift"), crate::t!("home-gift-what")),
+        ('r', Action::OpenRetail, crate::t!("home-retail"), crate::t!("home-retail-what")),
+        ('t', Action::OpenSpots, crate::t!("home-spots"), crate::t!("home-spots-what")),
+        ('j', Action::OpenJournal, crate::t!("home-journal"), crate::t!("home-journal-what")),
+        ('s', Action::OpenSettings, crate::t!("home-settings"), crate::t!("home-settings-what")),
+        ('f', Action::OpenShift, crate::t!("home-shift"), crate::t!("home-shift-what")),
+    ];
+    // Only managers see the reports.
     if ctx.user.as_ref().is_some_and(|u| u.role == crate::tui::model::Role::Manager) {
-        a.push(MANAGER_AREA);
+        a.push(('m', Action::OpenReports, crate::t!("home-reports"), crate::t!("home-reports-what")));
     }
     a
 }
@@ -59,8 +54,8 @@ impl Home {
 
     pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
         let greeting = match &ctx.user {
-            Some(u) => format!("Hello {}", u.name),
-            None => "Home".to_string(),
+            Some(u) => crate::t!("home-hello", name = u.name.as_str()),
+            None => crate::t!("home-title"),
         };
         let block = panel(&greeting, true, theme);
         let inner = block.inner(area);
@@ -74,13 +69,13 @@ impl Home {
                 Line::from(vec![
                     Span::styled(format!(" {key} "), theme.key),
                     Span::raw("  "),
-                    Span::styled(*name, theme.title),
+                    Span::styled(name.as_str(), theme.title),
                 ]),
                 Line::from(Span::styled(format!("      {what}"), theme.muted)),
             ];
             f.render_widget(Paragraph::new(lines), rows[i]);
         }
-        let hint = Line::from(Span::styled(" Scan or swipe a gift card here to go straight to it.", theme.muted));
+        let hint = Line::from(Span::styled(format!(" {}", crate::t!("home-scan-hint")), theme.muted));
         if let Some(last) = rows.last() {
             f.render_widget(Paragraph::new(hint), *last);
         }

@@ -74,13 +74,19 @@ impl Journal {
                 if let Some(e) = self.current() {
                     let amount = e.amount.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
                     cx.confirm(Confirm {
-                        title: "Reverse the last operation?".into(),
+                        title: crate::t!("gift-reverse-title"),
                         body: vec![
-                            format!("{} {amount} on card {} at {}", e.what, e.card, e.time),
-                            "It is undone completely; money taken or paid must be given back.".into(),
+                            crate::t!(
+                                "journal-reverse-what",
+                                what = e.what.as_str(),
+                                amount = amount,
+                                card = e.card.as_str(),
+                                time = e.time.as_str()
+                            ),
+                            crate::t!("gift-reverse-body"),
                         ],
-                        yes_label: "reverse",
-                        no_label: "keep it",
+                        yes_label: crate::ts!("gift-reverse-yes"),
+                        no_label: crate::ts!("gift-reverse-no"),
                         danger: true,
                         ask: ASK_REVERSE,
                     });
@@ -133,25 +139,25 @@ impl Journal {
             }
             Reply::Journal(Err(e)) => {
                 self.loading = false;
-                self.note = Some((format!("The journal could not be loaded: {}", e.message()), true));
+                self.note = Some((crate::t!("journal-not-loaded", reason = e.message()), true));
             }
             Reply::Reprint(Ok(r), printed) => {
                 self.preview = Some(r);
                 self.scroll = 0;
                 self.note = Some(match printed {
-                    Some(Ok(())) => ("Reprinted, marked DUPLICATE.".into(), false),
-                    Some(Err(e)) => (format!("The duplicate did not print: {e}"), true),
-                    None => ("Duplicate shown (no printer is set up).".into(), false),
+                    Some(Ok(())) => (crate::t!("journal-reprinted"), false),
+                    Some(Err(e)) => (crate::t!("journal-duplicate-failed", reason = e.to_string()), true),
+                    None => (crate::t!("journal-duplicate-shown"), false),
                 });
             }
-            Reply::Reprint(Err(e), _) => cx.error("Reprint", e.message()),
+            Reply::Reprint(Err(e), _) => cx.error(&crate::t!("journal-reprint"), e.message()),
             Reply::Gift { op, result } if op == self.op => match result {
                 Ok(o) => {
                     self.note =
-                        Some((format!("Reversed. Card {} balance now {}.", o.masked, cx.ctx.fmt(o.current)), false));
+                        Some((crate::t!("journal-reversed", card = o.masked.as_str(), balance = o.current), false));
                     cx.send(Request::Journal);
                 }
-                Err(e) => cx.error("Not reversed", e.message()),
+                Err(e) => cx.error(&crate::t!("journal-not-reversed"), e.message()),
             },
             _ => {}
         }
@@ -174,19 +180,26 @@ impl Journal {
             None => Layout::horizontal([Constraint::Min(0), Constraint::Length(0)]).areas(area),
         };
         let n = self.entries.len();
-        let title = format!("Today on this till · {n} operation{}", if n == 1 { "" } else { "s" });
+        let title = crate::t!("journal-title", count = n);
         let block = panel(&title, true, theme);
         let inner = block.inner(list_area);
         f.render_widget(block, list_area);
         // The note wraps rather than being cut at the panel's edge (at most three lines).
         let note_width = usize::from(inner.width.saturating_sub(1).max(1));
-        let note_lines = self.note.as_ref().map_or(1, |(n, _)| n.chars().count().div_ceil(note_width).clamp(1, 3));
+        let note = self.note.as_ref().map(|(n, danger)| (widgets::wrap(n, note_width), *danger));
+        let note_lines = note.as_ref().map_or(1, |(l, _)| l.len().clamp(1, 3));
         let [table_area, note_area] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(note_lines as u16)]).areas(inner);
         if self.loading {
-            f.render_widget(Paragraph::new(Span::styled(" Loading…", theme.muted)), table_area);
+            f.render_widget(
+                Paragraph::new(Span::styled(format!(" {}", crate::t!("journal-loading")), theme.muted)),
+                table_area,
+            );
         } else if self.entries.is_empty() {
-            f.render_widget(Paragraph::new(Span::styled(" Nothing yet today.", theme.muted)), table_area);
+            f.render_widget(
+                Paragraph::new(Span::styled(format!(" {}", crate::t!("journal-empty")), theme.muted)),
+                table_area,
+            );
         } else {
             let wide = area.width >= 100;
             // Only the rows that fit are built: a full day's journal costs no more per frame.
@@ -203,12 +216,17 @@ impl Journal {
             });
             let mut widths =
                 vec![Constraint::Length(5), Constraint::Min(10), Constraint::Length(9), Constraint::Length(12)];
-            let mut header = vec!["Time", "Operation", "Card", "Amount"];
+            let mut header = vec![
+                crate::t!("journal-col-time"),
+                crate::t!("journal-col-what"),
+                crate::t!("journal-col-card"),
+                crate::t!("journal-col-amount"),
+            ];
             if wide {
                 widths.push(Constraint::Length(16));
                 widths.push(Constraint::Length(6));
-                header.push("Receipt");
-                header.push("User");
+                header.push(crate::t!("journal-col-receipt"));
+                header.push(crate::t!("journal-col-user"));
             }
             let table = Table::new(rows, widths)
                 .header(Row::new(header).style(theme.label))
@@ -216,17 +234,20 @@ impl Journal {
             let mut state = TableState::default().with_selected(Some(self.selected - start));
             f.render_stateful_widget(table, table_area, &mut state);
         }
-        if let Some((n, danger)) = &self.note {
+        if let Some((lines, danger)) = note {
+            let style = if danger { theme.danger } else { theme.ok };
+            let lines: Vec<Line> = lines.into_iter().map(|l| Line::from(Span::styled(l, style))).collect();
             f.render_widget(
-                Paragraph::new(Line::from(Span::styled(n.clone(), if *danger { theme.danger } else { theme.ok })))
-                    .wrap(ratatui::widgets::Wrap { trim: true })
+                Paragraph::new(lines)
                     .block(ratatui::widgets::Block::default().padding(ratatui::widgets::Padding::left(1))),
                 note_area,
             );
         }
         if let Some(p) = &self.preview {
             // ↑/↓ move through the list here; the reprint scrolls with PgUp/PgDn.
-            widgets::receipt_scrolled_by(f, preview_area, "Reprint", &p.lines, self.scroll, theme, ("PgUp", "PgDn"));
+            let (up, down) = (crate::t!("key-name-page-up"), crate::t!("key-name-page-down"));
+            let title = crate::t!("journal-reprint");
+            widgets::receipt_scrolled_by(f, preview_area, &title, &p.lines, self.scroll, theme, (&up, &down));
         }
     }
 }

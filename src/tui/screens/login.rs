@@ -12,7 +12,7 @@ use crate::tui::input::Input;
 use crate::tui::keymap::Binding;
 use crate::tui::model::CallError;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{Field, FieldKind, centered, panel};
+use crate::tui::widgets::{Field, FieldKind, centered, panel, wrap};
 
 pub struct Login {
     pub number: Field,
@@ -20,8 +20,14 @@ pub struct Login {
     pin_focus: bool,
     pub error: Option<String>,
     pub notice: Option<String>,
+    /// The notice says the engine is unavailable (cleared when it is back).
+    pub engine_notice: bool,
     pub waiting: bool,
 }
+
+/// The login policy the engine enforces (`engine::users`), for the refusal's words.
+const LOGIN_TRIES: u32 = 5;
+const LOGIN_LOCK_MINUTES: u32 = 15;
 
 impl Default for Login {
     fn default() -> Self {
@@ -32,13 +38,21 @@ impl Default for Login {
 impl Login {
     pub fn new() -> Login {
         Login {
-            number: Field::new("User number", FieldKind::Digits, 8),
-            pin: Field::new("PIN", FieldKind::Digits, 8).secret(),
+            number: Field::new(crate::ts!("login-user-number"), FieldKind::Digits, 8),
+            pin: Field::new(crate::ts!("login-pin"), FieldKind::Digits, 8).secret(),
             pin_focus: false,
             error: None,
             notice: None,
+            engine_notice: false,
             waiting: false,
         }
+    }
+
+    /// Takes the field labels again in the language now in force (the store's locale arrives
+    /// after the login screen is up).
+    pub fn relabel(&mut self) {
+        self.number.label = crate::ts!("login-user-number");
+        self.pin.label = crate::ts!("login-pin");
     }
 
     /// Fills the user number and puts the cursor on the PIN (unlocking after inactivity).
@@ -75,12 +89,12 @@ impl Login {
 
     fn submit(&mut self, cx: &mut Cx) {
         let Ok(number) = self.number.value.parse::<u32>() else {
-            self.error = Some("Type your user number first.".into());
+            self.error = Some(crate::t!("login-number-first"));
             self.pin_focus = false;
             return;
         };
         if self.pin.value.len() < 4 {
-            self.error = Some("A PIN has 4 to 8 digits.".into());
+            self.error = Some(crate::t!("login-pin-length"));
             return;
         }
         self.error = None;
@@ -121,39 +135,58 @@ impl Login {
             self.pin.clear();
             self.pin_focus = true;
             self.error = Some(match e {
-                CallError::Refused { message, .. } | CallError::Unauthorized(message) => message,
+                // One refusal for an unknown number, a wrong PIN and a locked user.
+                CallError::Refused { code, .. } if code == "wrong_pin" => {
+                    crate::t!("login-refused", tries = LOGIN_TRIES, minutes = LOGIN_LOCK_MINUTES)
+                }
+                CallError::Unauthorized(_) => {
+                    crate::t!("login-refused", tries = LOGIN_TRIES, minutes = LOGIN_LOCK_MINUTES)
+                }
                 other => other.message(),
             });
         }
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
-        let r = centered(area, 56, 13);
+        let w = 56u16.min(area.width);
+        let text_width = usize::from(w.saturating_sub(6)).max(10);
         let title = match &ctx.terminal {
-            Some(t) => format!("{} · till {}", t.merchant, t.terminal),
-            None => "till".to_string(),
+            Some(t) => crate::t!("login-title", merchant = t.merchant.as_str(), terminal = t.terminal.as_str()),
+            None => crate::t!("login-title-unknown"),
         };
+        // German labels are longer: the column fits the longer one.
+        let lw = self.number.label.chars().count().max(self.pin.label.chars().count()).max(11) + 1;
         let mut lines = vec![
             Line::raw(""),
-            self.number.line(!self.pin_focus, theme, 12),
+            self.number.line(!self.pin_focus, theme, lw),
             Line::raw(""),
-            self.pin.line(self.pin_focus, theme, 12),
+            self.pin.line(self.pin_focus, theme, lw),
             Line::raw(""),
         ];
-        if self.waiting {
-            lines.push(Line::from(Span::styled("  Checking…", theme.muted)));
+        // Every message wraps inside the panel (the lockout explanation is three lines at 80x24).
+        let (text, style) = if self.waiting {
+            (crate::t!("login-checking"), theme.muted)
         } else if let Some(e) = &self.error {
-            lines.push(Line::from(Span::styled(format!("  {e}"), theme.danger)));
+            (e.clone(), theme.danger)
         } else if let Some(n) = &self.notice {
-            lines.push(Line::from(Span::styled(format!("  {n}"), theme.warn)));
+            (n.clone(), theme.warn)
         } else {
-            lines.push(Line::from(Span::styled("  Type or scan your user number, then your PIN.", theme.muted)));
+            (crate::t!("login-hint"), theme.muted)
+        };
+        for l in wrap(&text, text_width) {
+            lines.push(Line::from(Span::styled(format!("  {l}"), style)));
         }
         if ctx.terminal.as_ref().is_some_and(|t| t.demo) {
             lines.push(Line::raw(""));
-            lines.push(Line::from(Span::styled("  Demo users: cashier 1001/1234 · manager 9001/9999", theme.muted)));
-            lines.push(Line::from(Span::styled("              trainer 7001/7777", theme.muted)));
+            for l in [crate::t!("login-demo-users"), crate::t!("login-demo-trainer")]
+                .iter()
+                .flat_map(|t| wrap(t, text_width))
+            {
+                lines.push(Line::from(Span::styled(format!("  {l}"), theme.muted)));
+            }
         }
+        let h = (lines.len() as u16 + 2).max(13);
+        let r = centered(area, w, h);
         f.render_widget(Paragraph::new(lines).block(panel(&title, true, theme)), r);
     }
 }

@@ -51,15 +51,15 @@ impl Screen {
 
     pub fn title(&self) -> &'static str {
         match self {
-            Screen::Login(_) => "Log in",
-            Screen::Home(_) => "Home",
-            Screen::Gift(_) => "Gift card",
-            Screen::Retail(_) => "Retail gift cards",
-            Screen::Journal(_) => "Journal",
-            Screen::Settings(_) => "Settings",
-            Screen::Shift(_) => "Shift",
-            Screen::Reports(_) => "Reports",
-            Screen::Spots(_) => "Spots",
+            Screen::Login(_) => crate::ts!("common-screen-login"),
+            Screen::Home(_) => crate::ts!("home-title"),
+            Screen::Gift(_) => crate::ts!("home-gift"),
+            Screen::Retail(_) => crate::ts!("home-retail"),
+            Screen::Journal(_) => crate::ts!("home-journal"),
+            Screen::Settings(_) => crate::ts!("home-settings"),
+            Screen::Shift(_) => crate::ts!("home-shift"),
+            Screen::Reports(_) => crate::ts!("home-reports"),
+            Screen::Spots(_) => crate::ts!("home-spots"),
         }
     }
 
@@ -208,15 +208,11 @@ pub fn receipt_note(ctx: &Ctx, receipt: Option<&super::model::ReceiptView>) -> O
     use super::model::PrintState;
     let id = receipt.and_then(|r| r.id.as_deref())?;
     match ctx.print.as_ref().filter(|j| j.receipt_id == id).map(|j| &j.state) {
-        Some(PrintState::Printing) => Some(("Printing the receipt…".into(), false)),
-        Some(PrintState::Printed) => Some(("Receipt printed: hand it over.".into(), false)),
-        Some(PrintState::Failed(why)) => {
-            Some((format!("The receipt did not print ({}). p prints it once the printer is fixed.", why), true))
-        }
-        None if !ctx.settings.printer_configured() => {
-            Some(("No printer: the receipt is on the screen only.".into(), false))
-        }
-        None => Some(("p prints the receipt.".into(), false)),
+        Some(PrintState::Printing) => Some((crate::t!("common-receipt-printing"), false)),
+        Some(PrintState::Printed) => Some((crate::t!("common-receipt-printed"), false)),
+        Some(PrintState::Failed(why)) => Some((crate::t!("common-receipt-failed", reason = why.as_str()), true)),
+        None if !ctx.settings.printer_configured() => Some((crate::t!("common-receipt-screen-only"), false)),
+        None => Some((crate::t!("common-receipt-press-p"), false)),
     }
 }
 
@@ -225,13 +221,13 @@ pub fn receipt_note(ctx: &Ctx, receipt: Option<&super::model::ReceiptView>) -> O
 pub fn print_key(cx: &mut Cx, receipt: Option<&super::model::ReceiptView>) {
     use super::model::PrintState;
     let Some(id) = receipt.and_then(|r| r.id.clone()) else {
-        cx.error("Receipt", "There is no stored receipt for this operation.");
+        cx.error(&crate::t!("common-receipt"), crate::t!("common-receipt-none-stored"));
         return;
     };
     if !cx.ctx.settings.printer_configured() {
         cx.message(
-            "Receipt",
-            vec!["No printer is set up: the receipt is on the screen only.".into(), "Set one in Settings (s).".into()],
+            &crate::t!("common-receipt"),
+            vec![crate::t!("common-receipt-no-printer"), crate::t!("common-receipt-set-printer")],
         );
         return;
     }
@@ -239,18 +235,12 @@ pub fn print_key(cx: &mut Cx, receipt: Option<&super::model::ReceiptView>) {
     match state {
         Some(PrintState::Printing) => {}
         Some(PrintState::Printed) => cx.message(
-            "Receipt",
-            vec![
-                "This receipt has printed.".into(),
-                "A copy is a reprint marked DUPLICATE: Journal (j), then p.".into(),
-            ],
+            &crate::t!("common-receipt"),
+            vec![crate::t!("common-receipt-has-printed"), crate::t!("common-receipt-copy")],
         ),
         _ if receipt.is_some_and(|r| r.printed) => cx.message(
-            "Receipt",
-            vec![
-                "This receipt has printed.".into(),
-                "A copy is a reprint marked DUPLICATE: Journal (j), then p.".into(),
-            ],
+            &crate::t!("common-receipt"),
+            vec![crate::t!("common-receipt-has-printed"), crate::t!("common-receipt-copy")],
         ),
         _ => cx.send(super::app::Request::Print { receipt_id: id }),
     }

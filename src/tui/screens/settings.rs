@@ -5,7 +5,6 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use crate::money::Locale;
 use crate::tui::action::Action;
@@ -39,11 +38,11 @@ pub struct SettingsScreen {
 
 impl SettingsScreen {
     pub fn new(s: &Settings) -> SettingsScreen {
-        let mut printer = Field::new("Printer", FieldKind::Text, 60);
+        let mut printer = Field::new(crate::ts!("settings-printer"), FieldKind::Text, 60);
         printer.value = s.printer.clone();
-        let mut header = Field::new("Header", FieldKind::Text, 48);
+        let mut header = Field::new(crate::ts!("settings-header"), FieldKind::Text, 48);
         header.value = s.header.join(" | ");
-        let mut lock = Field::new("Lock after", FieldKind::Digits, 5);
+        let mut lock = Field::new(crate::ts!("settings-lock-after"), FieldKind::Digits, 5);
         lock.value = s.lock_after_secs.to_string();
         SettingsScreen { draft: s.clone(), printer, header, lock, row: 0, note: None, dirty: false }
     }
@@ -129,12 +128,12 @@ impl SettingsScreen {
             }
             Action::TestPrint => {
                 let s = self.collect();
-                self.note = Some(("Sending a test receipt…".into(), false));
+                self.note = Some((crate::t!("settings-test-sending"), false));
                 cx.send(Request::TestPrint { settings: s });
             }
             Action::Back => {
                 if self.dirty {
-                    self.note = Some(("Not saved: F2 saves, Esc again leaves without saving.".into(), true));
+                    self.note = Some((crate::t!("settings-unsaved"), true));
                     self.dirty = false;
                 } else {
                     cx.go(Goto::Home);
@@ -154,10 +153,12 @@ impl SettingsScreen {
                     crate::tui::model::PrinterState::PreviewOnly
                 };
                 self.dirty = false;
-                self.note = Some((format!("Saved to {path}"), false));
+                self.note = Some((crate::t!("settings-saved", path = path.as_str()), false));
             }
-            Reply::SettingsSaved(Err(e)) => self.note = Some((format!("Not saved: {e}"), true)),
-            Reply::Printed(Ok(())) => self.note = Some(("Test receipt printed.".into(), false)),
+            Reply::SettingsSaved(Err(e)) => {
+                self.note = Some((crate::t!("settings-not-saved", reason = e.to_string()), true))
+            }
+            Reply::Printed(Ok(())) => self.note = Some((crate::t!("settings-test-printed"), false)),
             _ => {}
         }
     }
@@ -172,31 +173,39 @@ impl SettingsScreen {
         };
         let locale = match &self.draft.locale {
             Some(l) => l.clone(),
-            None => format!("store default ({})", ctx.terminal.as_ref().map(|t| t.locale.tag()).unwrap_or("—")),
+            None => crate::t!(
+                "settings-locale-default",
+                locale = ctx.terminal.as_ref().map(|t| t.locale.tag()).unwrap_or("—")
+            ),
         };
         let mut lines = vec![
             Line::raw(""),
             self.printer.line(self.row() == Row::Printer, theme, w),
             Line::from(Span::styled(
-                "              none (screen only) · tcp://HOST:9100 · file:///dev/usb/lp0",
+                format!("              {} · tcp://HOST:9100 · file:///dev/usb/lp0", crate::t!("settings-printer-none")),
                 theme.muted,
             )),
             Line::from(Span::styled("              serial:///dev/ttyUSB0?baud=19200", theme.muted)),
             Line::raw(""),
-            choice("Paper width", format!("{} characters", self.draft.width), self.row() == Row::Width),
+            choice(
+                &crate::t!("settings-width"),
+                crate::t!("settings-width-chars", count = self.draft.width),
+                self.row() == Row::Width,
+            ),
             Line::raw(""),
-            choice("Locale", locale, self.row() == Row::Locale),
+            choice(&crate::t!("settings-locale"), locale, self.row() == Row::Locale),
             Line::raw(""),
             self.header.line(self.row() == Row::Header, theme, w),
-            Line::from(Span::styled("              lines printed on top of receipts, separated by |", theme.muted)),
+            Line::from(Span::styled(format!("              {}", crate::t!("settings-header-hint")), theme.muted)),
             Line::raw(""),
             self.lock.line(self.row() == Row::Lock, theme, w),
-            Line::from(Span::styled("              seconds idle before the till locks (0 = never)", theme.muted)),
+            Line::from(Span::styled(format!("              {}", crate::t!("settings-lock-hint")), theme.muted)),
         ];
         if let Some((n, danger)) = &self.note {
             lines.push(Line::raw(""));
             lines.push(Line::from(Span::styled(format!(" {n}"), if *danger { theme.danger } else { theme.ok })));
         }
-        f.render_widget(Paragraph::new(lines).block(panel("Settings", true, theme)), area);
+        let title = crate::t!("home-settings");
+        f.render_widget(crate::tui::widgets::wrapped(lines, panel(&title, true, theme)), area);
     }
 }

@@ -182,7 +182,7 @@ impl Gift {
             (Step::Card, Action::Submit) => {
                 let digits = self.card_field.value.clone();
                 if digits.len() < 8 {
-                    self.note = Some(("Type the whole card number, or scan the card.".into(), true));
+                    self.note = Some((crate::t!("gift-type-whole-number"), true));
                 } else {
                     self.card_field.set_card(&digits);
                     self.lookup(CardRef::Typed(digits), cx);
@@ -270,7 +270,7 @@ impl Gift {
             }
             (Step::NewCard, Action::Submit) => {
                 if self.new_card.value.len() < 8 {
-                    self.note = Some(("Scan, swipe or type the new card.".into(), true));
+                    self.note = Some((crate::t!("gift-present-new-card"), true));
                 } else {
                     self.new_card_ref = Some(CardRef::Typed(self.new_card.value.clone()));
                     self.ask_exchange(cx);
@@ -347,7 +347,7 @@ impl Gift {
     fn parse(&self, f: &Field, cx: &Cx) -> Result<Option<Money>, String> {
         let m = f.amount(cx.ctx).map_err(|e| e.to_string())?;
         if m.is_some_and(|m| m.minor() < 0) {
-            return Err("The amount cannot be negative.".into());
+            return Err(crate::t!("gift-amount-negative"));
         }
         Ok(m)
     }
@@ -369,8 +369,8 @@ impl Gift {
         };
         let positive = amount.is_some_and(|m| m.minor() > 0);
         if !positive {
-            let msg = if amount.is_some() { "The amount must be more than zero." } else { "Type the amount first." };
-            self.note = Some((msg.into(), true));
+            let msg = if amount.is_some() { crate::t!("gift-amount-zero") } else { crate::t!("gift-amount-first") };
+            self.note = Some((msg, true));
             return;
         }
         self.note = None;
@@ -389,7 +389,7 @@ impl Gift {
                 match (total, balance) {
                     (Some(total), Some(bal)) if total.minor() > bal.minor() => {
                         if bal.minor() <= 0 {
-                            self.note = Some(("The card is empty: take another payment.".into(), true));
+                            self.note = Some((crate::t!("gift-card-empty"), true));
                             return;
                         }
                         let rest = Money::from_minor(total.minor() - bal.minor(), bal.currency());
@@ -450,58 +450,50 @@ impl Gift {
         let masked = self.card.as_ref().map(|c| c.masked.clone()).unwrap_or_default();
         let money = |m: Option<Money>| m.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
         let balance = self.card.as_ref().and_then(|c| c.balance);
-        let mut body = vec![format!("{} · card {masked}", kind.label())];
+        let mut body = vec![crate::t!("gift-confirm-head", kind = kind.label(), card = masked.as_str())];
         match kind {
-            GiftKind::Sell | GiftKind::Reload => body.push(format!("Load {} onto the card.", money(call.amount))),
-            GiftKind::Activate if self.status() == CardStatus::Blocked => {
-                body.push("The card works again, with the balance it kept.".into())
-            }
-            GiftKind::Activate => body.push("Activate the card with no balance (to load it, use sell).".into()),
-            GiftKind::Redeem => {
-                let mut l = format!("Take {} from the card", money(call.amount));
-                if let Some(t) = call.tip {
-                    l.push_str(&format!(" plus {} tip", cx.ctx.fmt(t)));
-                }
-                body.push(l + ".");
-            }
-            GiftKind::Refund => body.push(format!("Put {} back on the card.", money(call.amount))),
-            GiftKind::CashOut => {
-                body.push(format!("Pay the customer {} in cash; the card is emptied.", money(balance)))
-            }
-            GiftKind::Deactivate => body.push("The card will no longer work.".into()),
-            GiftKind::Exchange => body.push(format!(
-                "Move {} to the new card {}; the old card stops working.",
-                money(balance),
-                self.new_card_ref.as_ref().map(|c| c.masked()).unwrap_or_default()
+            GiftKind::Sell | GiftKind::Reload => body.push(crate::t!("gift-confirm-load", amount = money(call.amount))),
+            GiftKind::Activate if self.status() == CardStatus::Blocked => body.push(crate::t!("gift-confirm-unblock")),
+            GiftKind::Activate => body.push(crate::t!("gift-confirm-activate")),
+            GiftKind::Redeem => body.push(match call.tip {
+                Some(t) => crate::t!("gift-confirm-redeem-tip", amount = money(call.amount), tip = cx.ctx.fmt(t)),
+                None => crate::t!("gift-confirm-redeem", amount = money(call.amount)),
+            }),
+            GiftKind::Refund => body.push(crate::t!("gift-confirm-refund", amount = money(call.amount))),
+            GiftKind::CashOut => body.push(crate::t!("gift-confirm-cash-out", amount = money(balance))),
+            GiftKind::Deactivate => body.push(crate::t!("gift-confirm-deactivate")),
+            GiftKind::Exchange => body.push(crate::t!(
+                "gift-confirm-exchange",
+                amount = money(balance),
+                card = self.new_card_ref.as_ref().map(|c| c.masked()).unwrap_or_default()
             )),
             GiftKind::Balance | GiftKind::Reverse => {}
         }
         if let (Some(t), Some(a)) = (call.tender, call.amount) {
-            body.push(format!("Customer pays {} by {}.", cx.ctx.fmt(a), t.label()));
+            body.push(crate::t!("gift-confirm-customer-pays", amount = cx.ctx.fmt(a), tender = t.label()));
         }
         if let Some(s) = self.split {
             // The tip is paid last, so it may sit wholly or partly in the rest: say so, or the
             // cashier cannot tell where it went.
             let tip = self.tip.amount(cx.ctx).ok().flatten().filter(|t| t.minor() > 0);
-            let tip_note = match (tip, call.tip) {
-                (Some(t), None) => format!(" (the {} tip included)", cx.ctx.fmt(t)),
-                (Some(_), Some(_)) => " (the rest of the tip included)".to_string(),
-                _ => String::new(),
-            };
-            body.push(format!(
-                "The card does not cover it: customer pays the remaining {} by {}{tip_note}.",
-                cx.ctx.fmt(s.rest),
-                s.rest_tender.map(|t| t.label()).unwrap_or("cash")
-            ));
+            let rest = cx.ctx.fmt(s.rest);
+            let tender = s.rest_tender.unwrap_or(Tender::Cash).label();
+            body.push(match (tip, call.tip) {
+                (Some(t), None) => {
+                    crate::t!("gift-confirm-rest-tip", amount = rest, tender = tender, tip = cx.ctx.fmt(t))
+                }
+                (Some(_), Some(_)) => crate::t!("gift-confirm-rest-tip-part", amount = rest, tender = tender),
+                _ => crate::t!("gift-confirm-rest", amount = rest, tender = tender),
+            });
         }
         let op = cx.ctx.next_op();
         self.pending =
             Some(Pending { op, call, lookup: false, split: self.split, resolving: None, retry_in: 0, then: None });
         cx.confirm(Confirm {
-            title: format!("{}?", kind.label()),
+            title: crate::t!("gift-confirm-title", kind = kind.label()),
             body,
-            yes_label: "do it",
-            no_label: "go back",
+            yes_label: crate::ts!("gift-do-it"),
+            no_label: crate::ts!("gift-go-back"),
             danger: matches!(kind, GiftKind::CashOut | GiftKind::Deactivate),
             ask: ASK_RUN,
         });
@@ -532,15 +524,20 @@ impl Gift {
             approval: None,
         };
         let what = match last.amount {
-            Some(a) => format!("{} {} on card {}", last.kind.label(), cx.ctx.fmt(a), last.masked),
-            None => format!("{} on card {}", last.kind.label(), last.masked),
+            Some(a) => crate::t!(
+                "gift-reverse-what-amount",
+                kind = last.kind.label(),
+                amount = cx.ctx.fmt(a),
+                card = last.masked.as_str()
+            ),
+            None => crate::t!("gift-reverse-what", kind = last.kind.label(), card = last.masked.as_str()),
         };
         self.pending = Some(Pending { op, call, lookup: false, split: None, resolving: None, retry_in: 0, then: None });
         cx.confirm(Confirm {
-            title: "Reverse the last operation?".into(),
-            body: vec![what, "It is undone completely; money taken or paid must be given back.".into()],
-            yes_label: "reverse",
-            no_label: "keep it",
+            title: crate::t!("gift-reverse-title"),
+            body: vec![what, crate::t!("gift-reverse-body")],
+            yes_label: crate::ts!("gift-reverse-yes"),
+            no_label: crate::ts!("gift-reverse-no"),
             danger: true,
             ask: ASK_REVERSE,
         });

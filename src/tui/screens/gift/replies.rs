@@ -126,11 +126,11 @@ impl Gift {
                 self.step = Step::Menu;
                 let what = p.call.kind.label();
                 let first = if applied {
-                    format!("The engine did not answer in time, so the {what} was reversed.")
+                    crate::t!("gift-undone-reversed", kind = what)
                 } else {
-                    format!("The {what} never reached the card.")
+                    crate::t!("gift-undone-never", kind = what)
                 };
-                cx.message(&format!("{what} did not happen"), did_not_happen(first));
+                cx.message(&crate::t!("gift-did-not-happen", kind = what), did_not_happen(first));
             }
             Err(CallError::Uncertain(why)) => {
                 // The call may have happened. Undo it by its own id; a late original is then declined.
@@ -149,7 +149,8 @@ impl Gift {
                     pin: None,
                     approval: None,
                 };
-                self.note = Some((format!("No answer from the engine ({why})."), true));
+                tracing::warn!(detail = %why, "gift call without an answer; reversing it by its id");
+                self.note = Some((crate::t!("gift-no-answer-checking"), true));
                 self.pending = Some(Pending {
                     op,
                     call: call.clone(),
@@ -166,13 +167,11 @@ impl Gift {
                 self.pending = None;
                 self.step = Step::Menu;
                 let body = match &e {
-                    CallError::Refused { message, .. } => {
-                        format!("Declined: {} Nothing was changed.", sentence(message))
-                    }
-                    CallError::Unreachable(_) => format!("{}. Nothing was changed; try again.", e.message()),
+                    CallError::Refused { .. } => crate::t!("gift-declined", reason = sentence(&e.message())),
+                    CallError::Unreachable(_) => crate::t!("gift-unreachable-nothing-changed", reason = e.message()),
                     _ => e.message(),
                 };
-                cx.error(&format!("{} not done", p.call.kind.label()), body);
+                cx.error(&crate::t!("gift-not-done", kind = p.call.kind.label()), body);
             }
         }
     }
@@ -191,6 +190,7 @@ impl Gift {
 
     fn looked_up(&mut self, card: CardRef, pin: Option<String>, result: Result<GiftOutcome, CallError>) {
         let resume = self.resume.take();
+        let card_masked = card.masked();
         match result {
             Ok(o) => {
                 self.card = Some(CardView {
@@ -198,12 +198,13 @@ impl Gift {
                     masked: o.masked.clone(),
                     status: CardStatus::Active,
                     balance: Some(o.current),
-                    program: o.messages.first().cloned().unwrap_or_default(),
+                    // The only note a balance enquiry carries is that the card has expired.
+                    program: if o.messages.is_empty() { String::new() } else { crate::t!("gift-card-expired-note") },
                     pin,
                 });
                 self.step = Step::Menu;
             }
-            Err(CallError::Refused { code, message }) if is_inactive(&code) => {
+            Err(CallError::Refused { code, .. }) if is_inactive(&code) => {
                 self.card = Some(CardView {
                     masked: card.masked(),
                     card,
@@ -212,11 +213,11 @@ impl Gift {
                     program: String::new(),
                     pin: None,
                 });
-                self.note = Some((format!("{} Sell or activate it.", sentence(&message)), false));
+                self.note = Some((crate::t!("gift-lookup-inactive", card = card_masked.as_str()), false));
                 self.step = Step::Menu;
             }
             // A deactivated card keeps its balance; a manager can activate it again from here.
-            Err(CallError::Refused { code, message }) if code == "card_deactivated" => {
+            Err(CallError::Refused { code, .. }) if code == "card_deactivated" => {
                 self.card = Some(CardView {
                     masked: card.masked(),
                     card,
@@ -225,18 +226,12 @@ impl Gift {
                     program: String::new(),
                     pin: None,
                 });
-                self.note = Some((format!("{} Activate it to use it again.", sentence(&message)), true));
+                self.note = Some((crate::t!("gift-lookup-blocked", card = card_masked.as_str()), true));
                 self.step = Step::Menu;
             }
             Err(e) => {
                 self.card = None;
-                self.note = Some((
-                    match e {
-                        CallError::Refused { message, .. } => message,
-                        other => other.message(),
-                    },
-                    true,
-                ));
+                self.note = Some((e.message(), true));
                 self.step = Step::Card;
                 return;
             }
@@ -247,6 +242,7 @@ impl Gift {
     }
 
     fn finished(&mut self, outcome: GiftOutcome, split: Option<Split>) {
+        let notes = self.notes(&outcome);
         if let Some(c) = &mut self.card
             && c.card == CardRef::NewEgift
             && !outcome.card_number.is_empty()
@@ -290,7 +286,7 @@ impl Gift {
         };
         let tender = self.tender.take().filter(|_| outcome.kind.takes_tender());
         self.split = None;
-        self.done = Some(Done { outcome, tender, split });
+        self.done = Some(Done { outcome, notes, tender, split });
         self.scroll = 0;
         self.step = Step::Result;
     }
@@ -303,28 +299,49 @@ impl Gift {
                 self.step = Step::Menu;
                 self.note = None;
                 let first = match result {
-                    Ok(_) => format!("The engine did not answer in time, so the {what} was reversed."),
-                    _ => format!("The {what} never reached the card."),
+                    Ok(_) => crate::t!("gift-undone-reversed", kind = what),
+                    _ => crate::t!("gift-undone-never", kind = what),
                 };
-                cx.message(
-                    &format!("{what} did not happen"),
-                    vec![
-                        first,
-                        "Nothing was charged to or loaded on the card.".into(),
-                        "Tell the customer: \"Sorry, that did not go through — one moment, I will do it again.\""
-                            .into(),
-                    ],
-                );
+                cx.message(&crate::t!("gift-did-not-happen", kind = what), did_not_happen(first));
             }
             Err(_) => {
                 // Still no answer: keep trying every few seconds; the screen says so.
-                self.note = Some((
-                    format!("Still checking the {what} with the engine… do not hand over money or the card yet."),
-                    true,
-                ));
+                self.note = Some((crate::t!("gift-still-checking", kind = what), true));
                 self.pending = Some(Pending { retry_in: 3, ..p });
             }
         }
+    }
+}
+
+impl Gift {
+    /// The result's notes, from what the till knows of the operation (taken before the card
+    /// panel moves on, so an exchange still knows the old card).
+    fn notes(&self, o: &GiftOutcome) -> Vec<String> {
+        let old = self.card.as_ref().map(|c| c.masked.clone()).unwrap_or_default();
+        let mut notes = Vec::new();
+        match o.kind {
+            GiftKind::Sell if self.card.as_ref().is_some_and(|c| c.card == CardRef::NewEgift) => {
+                // The customer keeps this number: shown whole, never masked or cut.
+                notes.push(crate::t!("gift-note-new-egift", number = o.card_number.as_str()));
+            }
+            GiftKind::CashOut => {
+                notes.push(crate::t!("gift-note-pay-out", amount = o.amount.or(o.previous).unwrap_or(o.current)))
+            }
+            GiftKind::Exchange => notes.push(crate::t!(
+                "gift-note-exchanged",
+                old = old.as_str(),
+                amount = o.current,
+                new = o.masked.as_str()
+            )),
+            GiftKind::Deactivate => {
+                notes.push(crate::t!("gift-note-blocked", card = o.masked.as_str(), balance = o.current))
+            }
+            GiftKind::Reverse => notes.push(crate::t!("gift-note-reversed", id = o.tx_id.to_string())),
+            _ => {}
+        }
+        // What the till itself adds (a receipt that could not be stored).
+        notes.extend(o.local_notes.iter().cloned());
+        notes
     }
 }
 
@@ -341,9 +358,5 @@ fn is_inactive(code: &str) -> bool {
 
 /// What the cashier reads when an operation without an answer was undone.
 fn did_not_happen(first: String) -> Vec<String> {
-    vec![
-        first,
-        "Nothing was charged to or loaded on the card, and no money should change hands.".into(),
-        "Tell the customer: \"Sorry, that did not go through. One moment, I will do it again.\"".into(),
-    ]
+    vec![first, crate::t!("gift-nothing-charged"), crate::t!("gift-tell-customer")]
 }

@@ -54,6 +54,9 @@ pub(super) struct Pending {
 #[derive(Debug, Clone)]
 pub struct Done {
     pub outcome: GiftOutcome,
+    /// What the result says besides its figures (a new card's number, cash to pay out…), in the
+    /// screen's words: the engine's `posMessages` are for the wire and the receipt.
+    pub notes: Vec<String>,
     pub tender: Option<Tender>,
     pub split: Option<Split>,
 }
@@ -111,15 +114,15 @@ impl Gift {
     pub fn new() -> Gift {
         Gift {
             step: Step::Card,
-            card_field: Field::new("Card", FieldKind::Digits, 19),
+            card_field: Field::new(crate::ts!("gift-field-card"), FieldKind::Digits, 19),
             card: None,
-            amount: Field::new("Amount", FieldKind::Amount, 10),
-            tip: Field::new("Tip", FieldKind::Amount, 10),
+            amount: Field::new(crate::ts!("gift-field-amount"), FieldKind::Amount, 10),
+            tip: Field::new(crate::ts!("gift-field-tip"), FieldKind::Amount, 10),
             tip_focus: false,
-            new_card: Field::new("New card", FieldKind::Digits, 19),
-            pin: Field::new("PIN", FieldKind::Digits, 8).secret(),
-            manager: Field::new("Manager", FieldKind::Digits, 8),
-            manager_pin: Field::new("PIN", FieldKind::Digits, 8).secret(),
+            new_card: Field::new(crate::ts!("gift-field-new-card"), FieldKind::Digits, 19),
+            pin: Field::new(crate::ts!("cashier-field-pin"), FieldKind::Digits, 8).secret(),
+            manager: Field::new(crate::ts!("cashier-field-manager"), FieldKind::Digits, 8),
+            manager_pin: Field::new(crate::ts!("cashier-field-pin"), FieldKind::Digits, 8).secret(),
             manager_pin_focus: false,
             new_card_ref: None,
             tender: None,

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 
 use super::state::*;
 use crate::money::Money;
@@ -33,7 +32,7 @@ impl Gift {
         match &self.card {
             Some(c) => {
                 lines.push(Line::from(vec![
-                    Span::styled("  Number  ", theme.label),
+                    Span::styled(format!("  {:<8}", crate::t!("gift-panel-number")), theme.label),
                     Span::styled(c.masked.clone(), theme.value),
                 ]));
                 let st = match c.status {
@@ -42,11 +41,11 @@ impl Gift {
                     CardStatus::Blocked | CardStatus::Unknown => theme.danger,
                 };
                 lines.push(Line::from(vec![
-                    Span::styled("  Status  ", theme.label),
+                    Span::styled(format!("  {:<8}", crate::t!("gift-panel-status")), theme.label),
                     Span::styled(c.status.label(), st),
                 ]));
                 lines.push(Line::raw(""));
-                lines.push(Line::from(Span::styled("  Balance", theme.label)));
+                lines.push(Line::from(Span::styled(format!("  {}", crate::t!("gift-panel-balance")), theme.label)));
                 let bal = c.balance.map(|b| ctx.fmt(b)).unwrap_or_else(|| "—".into());
                 lines.push(Line::from(Span::styled(format!("  {bal}"), theme.amount_big)));
                 if !c.program.is_empty() {
@@ -55,41 +54,40 @@ impl Gift {
                 }
             }
             None if self.step == Step::Working => {
-                lines.push(Line::from(Span::styled("  Looking the card up…", theme.muted)));
+                lines.push(Line::from(Span::styled(format!("  {}", crate::t!("gift-looking-up")), theme.muted)));
             }
             None => {
-                lines.push(Line::from(Span::styled("  Scan, swipe or type", theme.muted)));
-                lines.push(Line::from(Span::styled("  the gift card, then Enter.", theme.muted)));
+                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("gift-panel-hint")), theme.muted)));
             }
         }
-        f.render_widget(Paragraph::new(lines).block(panel("Card", self.step == Step::Card, theme)), area);
+        let title = crate::t!("gift-panel-title");
+        f.render_widget(widgets::wrapped(lines, panel(&title, self.step == Step::Card, theme)), area);
     }
 
     fn render_main(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
         let mut lines: Vec<Line> = Vec::new();
         let (pin_title, approve_title) = (crate::t!("cashier-pin-title"), crate::t!("cashier-approve-title"));
         let title = match self.step {
-            Step::Card => "Gift card",
-            Step::Menu => "Choose an operation",
-            Step::Amount(k) | Step::Tender(k) => k.label(),
-            Step::NewCard => "Exchange",
-            Step::Pin => pin_title.as_str(),
-            Step::Approve => approve_title.as_str(),
-            Step::Working => "Working",
-            Step::Resolving => "Checking",
-            Step::Result => "Done",
+            Step::Card => crate::t!("gift-title-card"),
+            Step::Menu => crate::t!("gift-title-menu"),
+            Step::Amount(k) | Step::Tender(k) => k.label().to_string(),
+            Step::NewCard => GiftKind::Exchange.label().to_string(),
+            Step::Pin => pin_title,
+            Step::Approve => approve_title,
+            Step::Working => crate::t!("gift-title-working"),
+            Step::Resolving => crate::t!("gift-title-checking"),
+            Step::Result => crate::t!("gift-title-done"),
         };
         match self.step {
             Step::Card => {
                 lines.push(Line::raw(""));
-                lines.push(Line::from(" Present the card: scan its barcode, swipe it, or type its number."));
-                lines.push(Line::from(" The balance shows as soon as the card is read."));
+                lines.push(Line::from(format!(" {}", crate::t!("gift-card-step-present"))));
+                lines.push(Line::from(format!(" {}", crate::t!("gift-card-step-balance"))));
                 lines.push(Line::raw(""));
-                lines.push(Line::from(" No card? F2 sells a new e-gift card; its number prints on the receipt."));
+                lines.push(Line::from(format!(" {}", crate::t!("gift-card-step-egift"))));
                 if ctx.terminal.as_ref().is_some_and(|t| t.demo) {
                     lines.push(Line::raw(""));
-                    lines.push(Line::from(Span::styled(" Demo cards: 6036280000000011 (PIN 1234)", theme.muted)));
-                    lines.push(Line::from(Span::styled("             6036280000000029", theme.muted)));
+                    lines.push(Line::from(Span::styled(format!(" {}", crate::t!("gift-demo-cards")), theme.muted)));
                 }
             }
             Step::Menu => {
@@ -111,35 +109,41 @@ impl Gift {
                 lines.push(Line::raw(""));
                 let example = ctx.currency().map(|c| ctx.fmt(Money::from_minor(2500, c))).unwrap_or_default();
                 let hint = match kind {
-                    GiftKind::Refund => format!(" Amount to put back on the card, e.g. {example}"),
-                    _ => format!(" Type the amount as on a price tag, e.g. {example}"),
+                    GiftKind::Refund => crate::t!("gift-amount-hint-refund", example = example),
+                    _ => crate::t!("gift-amount-hint", example = example),
                 };
-                lines.push(Line::from(Span::styled(hint, theme.muted)));
+                lines.push(Line::from(Span::styled(format!(" {hint}"), theme.muted)));
             }
             Step::Tender(kind) => {
                 lines.push(Line::raw(""));
                 if let Some(s) = self.split {
-                    lines.push(Line::from(format!(" The card covers {}.", ctx.fmt(s.from_card))));
+                    lines.push(Line::from(format!(" {}", crate::t!("gift-card-covers", amount = s.from_card))));
                     lines.push(Line::from(vec![
-                        Span::raw(" Still to pay: "),
+                        Span::raw(format!(" {} ", crate::t!("gift-still-to-pay"))),
                         Span::styled(ctx.fmt(s.rest), theme.amount_big),
                     ]));
                 } else if let Ok(Some(a)) = self.amount.amount(ctx) {
                     lines.push(Line::from(vec![
-                        Span::raw(format!(" {} — customer pays ", kind.label())),
+                        Span::raw(format!(" {} ", crate::t!("gift-customer-pays-for", kind = kind.label()))),
                         Span::styled(ctx.fmt(a), theme.amount_big),
                     ]));
                 }
                 lines.push(Line::raw(""));
-                lines.push(Line::from(" How does the customer pay?"));
-                lines.push(Line::from(vec![Span::styled(" 1 ", theme.key), Span::raw("  cash")]));
-                lines.push(Line::from(vec![Span::styled(" 2 ", theme.key), Span::raw("  card")]));
+                lines.push(Line::from(format!(" {}", crate::t!("gift-how-pays"))));
+                lines.push(Line::from(vec![
+                    Span::styled(" 1 ", theme.key),
+                    Span::raw(format!("  {}", Tender::Cash.label())),
+                ]));
+                lines.push(Line::from(vec![
+                    Span::styled(" 2 ", theme.key),
+                    Span::raw(format!("  {}", Tender::Card.label())),
+                ]));
             }
             Step::NewCard => {
                 lines.push(Line::raw(""));
                 lines.push(self.new_card.line(true, theme, 8));
                 lines.push(Line::raw(""));
-                lines.push(Line::from(Span::styled(" Scan, swipe or type the replacement card.", theme.muted)));
+                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("gift-replacement-hint")), theme.muted)));
             }
             Step::Pin => {
                 lines.push(Line::raw(""));
@@ -161,11 +165,11 @@ impl Gift {
             }
             Step::Working => {
                 lines.push(Line::raw(""));
-                lines.push(Line::from(Span::styled(" Talking to the engine…", theme.muted)));
+                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("gift-working")), theme.muted)));
             }
             Step::Resolving => {
                 lines.push(Line::raw(""));
-                lines.push(Line::from(Span::styled(" Making sure nothing was charged twice…", theme.warn)));
+                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("gift-resolving")), theme.warn)));
             }
             Step::Result => {
                 if let Some(d) = &self.done {
@@ -177,7 +181,7 @@ impl Gift {
             lines.push(Line::raw(""));
             lines.push(Line::from(Span::styled(format!(" {note}"), if *danger { theme.danger } else { theme.warn })));
         }
-        f.render_widget(widgets::wrapped(lines, panel(title, self.step != Step::Card, theme)), area);
+        f.render_widget(widgets::wrapped(lines, panel(&title, self.step != Step::Card, theme)), area);
     }
 
     fn render_result(&self, f: &mut Frame, area: Rect, d: &Done, ctx: &Ctx, theme: &Theme) {
@@ -195,39 +199,48 @@ impl Gift {
             }
             _ => (area, None),
         };
+        let labels = [
+            crate::t!("gift-result-before"),
+            crate::t!("gift-result-amount"),
+            crate::t!("gift-result-new-balance"),
+            crate::t!("gift-result-paid"),
+            crate::t!("gift-result-still-to-pay"),
+            crate::t!("gift-result-auth-code"),
+        ];
+        let label_w = labels.iter().map(|l| l.chars().count()).max().unwrap_or(12) + 1;
         let row = |label: &str, value: String, style| {
-            Line::from(vec![Span::styled(format!(" {label:<13}"), theme.label), Span::styled(value, style)])
+            Line::from(vec![Span::styled(format!(" {label:<label_w$}"), theme.label), Span::styled(value, style)])
         };
-        let mut lines = vec![Line::from(Span::styled(format!(" {} done · {}", o.kind.label(), o.masked), theme.ok))];
+        let [before, amount, new_balance, paid, still, auth] = &labels;
+        let head = crate::t!("gift-result-head", kind = o.kind.label(), card = o.masked.as_str());
+        let mut lines = vec![Line::from(Span::styled(format!(" {head}"), theme.ok))];
         if let Some(p) = o.previous {
-            lines.push(row("Before", ctx.fmt(p), theme.value));
+            lines.push(row(before, ctx.fmt(p), theme.value));
         }
         if let Some(a) = o.amount {
-            lines.push(row("Amount", ctx.fmt(a), theme.amount));
+            lines.push(row(amount, ctx.fmt(a), theme.amount));
         }
-        lines.push(row("New balance", ctx.fmt(o.current), theme.amount_big));
+        lines.push(row(new_balance, ctx.fmt(o.current), theme.amount_big));
         if let Some(t) = d.tender
             && let Some(a) = o.amount
         {
-            lines.push(row("Paid", format!("{} by {}", ctx.fmt(a), t.label()), theme.value));
+            lines.push(row(paid, crate::t!("gift-result-by", amount = ctx.fmt(a), tender = t.label()), theme.value));
         }
         if let Some(s) = d.split {
-            lines.push(row(
-                "Still to pay",
-                format!("{} by {}", ctx.fmt(s.rest), s.rest_tender.map(|t| t.label()).unwrap_or("cash")),
-                theme.warn,
-            ));
+            let tender = s.rest_tender.unwrap_or(Tender::Cash).label();
+            lines.push(row(still, crate::t!("gift-result-by", amount = ctx.fmt(s.rest), tender = tender), theme.warn));
         }
-        lines.push(row("Auth code", o.auth_code.clone(), theme.muted));
-        for m in &o.messages {
-            lines.push(Line::from(Span::styled(format!(" {m}"), theme.muted)));
+        lines.push(row(auth, o.auth_code.clone(), theme.muted));
+        for m in &d.notes {
+            lines.push(Line::from(Span::styled(format!(" {m}"), theme.value)));
         }
         if let Some((note, act)) = crate::tui::screens::receipt_note(ctx, o.receipt.as_ref()) {
             lines.push(Line::from(Span::styled(format!(" {note}"), if act { theme.danger } else { theme.muted })));
         }
-        f.render_widget(widgets::wrapped(lines, panel("Done", true, theme)), info);
+        let title = crate::t!("gift-title-done");
+        f.render_widget(widgets::wrapped(lines, panel(&title, true, theme)), info);
         if let (Some(r), Some(paper)) = (&o.receipt, paper) {
-            widgets::receipt(f, paper, "Receipt", &r.lines, self.scroll, theme);
+            widgets::receipt(f, paper, &crate::t!("common-receipt"), &r.lines, self.scroll, theme);
         }
     }
 }

@@ -1,0 +1,51 @@
+//! The screen's words for an engine refusal: the engine answers with a stable code (the wire's
+//! `errorCode`), the screen says it in its language. A code this till does not know yet shows
+//! the engine's own message, so nothing is lost.
+
+/// The cashier's sentence for refusal `code`; `engine_message` when the code is not known here.
+pub fn decline(code: &str, engine_message: &str) -> String {
+    match code {
+        "invalid_request" => crate::t!("decline-invalid-request"),
+        "invalid_card_number" => crate::t!("decline-invalid-card-number"),
+        "unsupported_card_identifier" => crate::t!("decline-unsupported-card-identifier"),
+        "unknown_merchant" => crate::t!("decline-unknown-merchant"),
+        "unknown_store" => crate::t!("decline-unknown-store"),
+        "card_not_found" => crate::t!("decline-card-not-found"),
+        "transaction_not_found" => crate::t!("decline-transaction-not-found"),
+        "invalid_pin" => crate::t!("decline-invalid-pin"),
+        "card_locked" => crate::t!("decline-card-locked"),
+        "card_inactive" => crate::t!("decline-card-inactive"),
+        "card_already_active" => crate::t!("decline-card-already-active"),
+        "card_deactivated" => crate::t!("decline-card-deactivated"),
+        "card_closed" => crate::t!("decline-card-closed"),
+        "card_expired" => crate::t!("decline-card-expired"),
+        "duplicate_transaction_id" => crate::t!("decline-duplicate-transaction-id"),
+        "transaction_reversed" => crate::t!("decline-transaction-reversed"),
+        "not_reversible" => crate::t!("decline-not-reversible"),
+        "insufficient_funds" => crate::t!("decline-insufficient-funds"),
+        "amount_below_minimum" => crate::t!("decline-amount-below-minimum"),
+        "amount_above_maximum" => crate::t!("decline-amount-above-maximum"),
+        "balance_limit_exceeded" => crate::t!("decline-balance-limit-exceeded"),
+        "cash_out_not_allowed" => crate::t!("decline-cash-out-not-allowed"),
+        "nothing_to_cash_out" => crate::t!("decline-nothing-to-cash-out"),
+        "refund_exceeds_redeemed" => crate::t!("decline-refund-exceeds-redeemed"),
+        "phone_already_registered" => crate::t!("decline-phone-already-registered"),
+        "no_open_shift" => crate::t!("decline-no-open-shift"),
+        "insufficient_balance" => crate::t!("decline-insufficient-balance"),
+        "out_of_stock" => crate::t!("decline-out-of-stock"),
+        "order_expired" => crate::t!("decline-order-expired"),
+        "order_invalidated" => crate::t!("decline-order-invalidated"),
+        "order_not_found" => crate::t!("decline-order-not-found"),
+        "product_not_found" => crate::t!("decline-product-not-found"),
+        "product_inactive" => crate::t!("decline-product-inactive"),
+        "product_not_sold_in_country" => crate::t!("decline-product-not-sold-in-country"),
+        "amount_out_of_range" => crate::t!("decline-amount-out-of-range"),
+        "amount_not_a_denomination" => crate::t!("decline-amount-not-a-denomination"),
+        "card_already_used" => crate::t!("decline-card-already-used"),
+        "forbidden" => crate::t!("decline-forbidden"),
+        "manager_approval_required" => crate::t!("decline-manager-approval-required"),
+        "period_closed" => crate::t!("decline-period-closed"),
+        "timeout" => crate::t!("decline-timeout"),
+        _ => engine_message.to_string(),
+    }
+}
