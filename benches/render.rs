@@ -44,6 +44,7 @@ fn home() -> App {
             currency: Currency::from_code("EUR").expect("EUR"),
             locale: Locale::DeDe,
             demo: true,
+            limits: None,
         })),
     );
     reply(&mut app, Reply::Login(Ok(UserView { number: 1001, name: "Demo Cashier".into(), role: Role::Cashier })));

@@ -42,6 +42,7 @@ fn till(lang: Lang) -> App {
         currency: Currency::from_code("EUR").unwrap(),
         locale: Locale::DeDe,
         demo: true,
+        limits: None,
     }))));
     app.update(reply(Reply::Login(Ok(UserView { number: 1001, name: "Demo Cashier".into(), role: Role::Cashier }))));
     app.take_requests();
@@ -158,11 +159,21 @@ fn a_blocked_card_says_so_with_its_kept_balance() {
     }
 }
 
+/// Before money moves the till reads the card again (another till may have changed it): answer
+/// that read with the balance the card still has.
+fn reread(app: &mut App, balance: i64) {
+    answer_gift(app, |c| {
+        assert_eq!(c.kind, GiftKind::Balance, "the re-read comes first");
+        Ok(outcome(GiftKind::Balance, "•••• 9572", None, None, balance))
+    });
+}
+
 #[test]
 fn a_cash_out_says_what_to_pay_in_the_stores_format() {
     for (lang, want) in [(Lang::En, "Pay out 9,66 € in cash."), (Lang::De, "9,66 € bar auszahlen.")] {
         let mut app = card(lang, 966);
         key(&mut app, KeyCode::Char('c'));
+        reread(&mut app, 966);
         key(&mut app, KeyCode::Enter);
         answer_gift(&mut app, |_| Ok(outcome(GiftKind::CashOut, "•••• 9572", Some(966), Some(966), 0)));
         check("cash_out_done", lang, &app, &[want]);
@@ -179,6 +190,7 @@ fn a_decline_dialog_shows_the_whole_reason() {
         key(&mut app, KeyCode::Char('r'));
         text(&mut app, "12,50");
         key(&mut app, KeyCode::Enter);
+        reread(&mut app, 2000);
         key(&mut app, KeyCode::Enter);
         answer_gift(&mut app, |_| {
             Err(CallError::Refused { code: "card_locked".into(), message: "English engine text".into() })
@@ -199,6 +211,7 @@ fn an_unreachable_engine_says_what_to_do_not_its_internals() {
         key(&mut app, KeyCode::Char('r'));
         text(&mut app, "5");
         key(&mut app, KeyCode::Enter);
+        reread(&mut app, 2000);
         key(&mut app, KeyCode::Enter);
         answer_gift(&mut app, |_| {
             Err(CallError::Unreachable("error sending request for url (http://127.0.0.1:1/gift/redeem.json)".into()))
@@ -221,6 +234,7 @@ fn an_undone_operation_tells_the_cashier_what_to_say() {
         key(&mut app, KeyCode::Char('r'));
         text(&mut app, "5");
         key(&mut app, KeyCode::Enter);
+        reread(&mut app, 2000);
         key(&mut app, KeyCode::Enter);
         answer_gift(&mut app, |_| Err(CallError::Undone { applied: true }));
         check("undone", lang, &app, &[want]);

@@ -151,7 +151,7 @@ async fn a_backup_under_load_restores_and_verifies() {
     assert!(in_backup.len() < total);
 
     // The restored directory serves: a card's balance there is what the journal in it says.
-    let restored_server = DataDir { dir: restored, token: server.data.token.clone() }.serve();
+    let restored_server = DataDir { dir: restored, token: server.data.token.clone(), database: None }.serve();
     let (status, b) =
         restored_server.post("/gift/balance.json", &gift_body(json!({"cardInfo": card(&cards[0])}))).await;
     assert_eq!(status, 200, "{b}");

@@ -66,7 +66,7 @@ async fn a_full_disk_refuses_writes_clearly_and_loses_nothing_acknowledged() {
         Err(why) => return skips::tool_missing("ops_full_disk", "mount", &why),
     };
     let data = tempfile::TempDir::new_in(fs.path()).unwrap();
-    let mut dir = DataDir { dir: data, token: String::new() };
+    let mut dir = DataDir { dir: data, token: String::new(), database: None };
     dir.token = dir.till(&["token", "create", "--name", "full-disk"]).trim().to_string();
     let cards = dir.generate_cards(2);
     let mut server = dir.serve();

@@ -54,12 +54,12 @@ async fn cash_at_the_till_closes_the_order_and_books_the_drawer_once() {
     )
     .unwrap();
     let anon = Client::new(&url, "").unwrap();
-    let cashier = anon.with_token(&anon.login(1001, "1234").await.unwrap().token);
+    let cashier = anon.with_token(&anon.login(1001, "1234", None).await.unwrap().token);
     let before = x(&engine);
 
     // A cashier without an open shift takes no money.
     till::engine::users::add_user_blocking(&engine, 1002, "No Shift", "cashier", "4321").unwrap();
-    let no_shift = anon.with_token(&anon.login(1002, "4321").await.unwrap().token);
+    let no_shift = anon.with_token(&anon.login(1002, "4321", None).await.unwrap().token);
     let o = order(&pos, 5, 650).await;
     let e = no_shift.spot_cash(o.id, &w::CashRequest::default()).await.unwrap_err();
     assert_eq!(declined(e), (409, "no_open_shift".into()));

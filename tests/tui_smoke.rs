@@ -87,7 +87,8 @@ fn sell_a_gift_card_in_the_real_binary() {
     let data = dir.path().join("data");
     let card = till(&data, &["cards", "generate", "--count", "1"]).trim().to_string();
     let cmd = format!(
-        "env TILL_SETTINGS={} NO_COLOR=1 {} --data {}; echo TILL_EXIT=$?; sleep 30",
+        // English on purpose (the demo store is de-DE): this test reads the English words.
+        "env TILL_SETTINGS={} NO_COLOR=1 {} --lang en --data {}; echo TILL_EXIT=$?; sleep 30",
         dir.path().join("settings.toml").display(),
         env!("CARGO_BIN_EXE_till"),
         data.display()
@@ -138,7 +139,7 @@ fn a_till_with_server_sells_on_a_separately_started_till_serve() {
     let dir = tempfile::tempdir().unwrap();
     let own = dir.path().join("own-data");
     let cmd = format!(
-        "env TILL_SETTINGS={} NO_COLOR=1 {} --server {} --data {}; echo TILL_EXIT=$?; sleep 30",
+        "env TILL_SETTINGS={} NO_COLOR=1 {} --lang en --server {} --data {}; echo TILL_EXIT=$?; sleep 30",
         dir.path().join("settings.toml").display(),
         env!("CARGO_BIN_EXE_till"),
         server.base_url(),

@@ -198,6 +198,11 @@ fn gift_redeem_split_tender() {
     text(&mut app, "2");
     snap!("gift_redeem_amount_tip", app);
     key(&mut app, KeyCode::Enter);
+    // Before money moves the till reads the card again (another till may have changed it).
+    answer_gift(&mut app, |c| {
+        assert_eq!(c.kind, GiftKind::Balance, "the re-read comes first");
+        Ok(outcome(GiftKind::Balance, None, None, 2000))
+    });
     snap!("gift_redeem_split", app);
     key(&mut app, KeyCode::Char('2'));
     snap!("gift_redeem_confirm", app);
@@ -207,6 +212,10 @@ fn gift_redeem_split_tender() {
 fn gift_declined() {
     let mut app = gift_menu();
     key(&mut app, KeyCode::Char('c'));
+    answer_gift(&mut app, |c| {
+        assert_eq!(c.kind, GiftKind::Balance, "the re-read comes first");
+        Ok(outcome(GiftKind::Balance, None, None, 2000))
+    });
     snap!("gift_cashout_confirm", app);
     key(&mut app, KeyCode::Enter);
     answer_gift(&mut app, |_| {

@@ -165,7 +165,7 @@ pub fn summarise(tx: &mut WriteTx<'_>, since: u64) -> Result<(), LedgerError> {
     for (bucket, n) in seen {
         sql.execute(
             "INSERT INTO reports_flow_seen (bucket, transfers) VALUES (?1, ?2)
-             ON CONFLICT (bucket) DO UPDATE SET transfers = transfers + excluded.transfers",
+             ON CONFLICT (bucket) DO UPDATE SET transfers = reports_flow_seen.transfers + excluded.transfers",
             params![bucket, n],
         )?;
     }
