@@ -7,7 +7,7 @@
 
 mod common;
 mod instore_util;
-mod skips;
+use common::skips;
 
 use std::process::Command;
 

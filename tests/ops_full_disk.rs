@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-mod skips;
+use common::skips;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-mod skips;
+use common::skips;
 mod spots_util;
 
 use std::process::Command;

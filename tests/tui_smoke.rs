@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-mod skips;
+use common::skips;
 
 use std::path::Path;
 use std::process::Command;

@@ -22,6 +22,9 @@ use std::time::{Duration, Instant};
 
 #[path = "../pg_util/mod.rs"]
 pub mod pg_util;
+// One copy of the skip log for every test that uses this harness (clippy refuses a second `mod`).
+#[allow(unused_imports)]
+pub use pg_util::skips;
 
 /// The `till` binary under test.
 pub fn till_bin() -> PathBuf {

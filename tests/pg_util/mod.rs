@@ -11,7 +11,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 
 #[path = "../skips/mod.rs"]
-mod skips;
+pub mod skips;
 
 /// Whether the parameterised suites run on PostgreSQL in this run.
 pub fn postgres_selected() -> bool {
