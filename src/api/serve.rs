@@ -202,6 +202,28 @@ pub async fn truncate_log_at_exit(engine: &Engine) {
     }
 }
 
+/// [`shutdown_signal`] with its handlers installed now, not when first polled: a server that has
+/// said it is listening must stop gracefully (flushing its log) on a SIGTERM sent right after.
+/// Call it inside the runtime.
+#[cfg(unix)]
+pub fn shutdown_signal_installed() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => tracing::info!("SIGINT: shutting down"),
+            _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
+        }
+    })
+}
+
+/// [`shutdown_signal`] where there are no Unix signals.
+#[cfg(not(unix))]
+pub fn shutdown_signal_installed() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(shutdown_signal())
+}
+
 /// Resolves on SIGINT or SIGTERM (Ctrl-C elsewhere).
 pub async fn shutdown_signal() {
     let ctrl_c = async {

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use super::{CliResult, Global, open_engine};
-use crate::api::serve::{app, serve_until, shutdown_signal};
+use crate::api::serve::{app, serve_until};
 
 /// The log files inside the data directory: `till.YYYY-MM-DD[.N].log` (see `cli::logfile`).
 pub const LOG_PREFIX: &str = "till";
@@ -58,6 +58,8 @@ pub fn run(g: &Global, listen: &str) -> CliResult {
         let listener =
             tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr()?;
+        // Before saying it listens, so a SIGTERM from then on is a graceful stop.
+        let shutdown = crate::api::serve::shutdown_signal_installed()?;
         tracing::info!(%addr, data = %engine.data_dir().display(), "till serve started");
         {
             let mut out = std::io::stdout().lock();
@@ -70,7 +72,7 @@ pub fn run(g: &Global, listen: &str) -> CliResult {
         let _spots = crate::engine::spots::background::start(&engine).await?;
         // Payment extensions: stored-value work and callback delivery.
         let _instore = crate::engine::extensions::background::start(&engine)?;
-        serve_until(listener, app(engine.clone()), shutdown_signal()).await?;
+        serve_until(listener, app(engine.clone()), shutdown).await?;
         crate::api::serve::truncate_log_at_exit(&engine).await;
         tracing::info!("till serve stopped; every acknowledged request is on disk");
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
