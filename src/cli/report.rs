@@ -68,11 +68,37 @@ pub fn run(g: &Global, a: ReportArgs) -> CliResult {
         "text" => {
             let width = Width::new(a.width)?;
             let locale = Locale::parse(&engine.config().merchant.locale).unwrap_or(Locale::EnUs);
-            let header = crate::engine::receipts::store_header(engine.config())?;
+            let header = header_for(&engine, a.store.as_deref(), &site)?;
             let receipt = crate::client::reports::printable(&wire_sheet(&sh), header, &site.terminal, locale);
             print!("{}", layout(&receipt, width).preview());
         }
         other => return Err(format!("unknown format {other:?}: use text, csv or json").into()),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The printout's header: this server's own store from `till.toml`; another store of the chain
+/// from the database's catalogue (head office prints any store's report); every store under the
+/// merchant's name.
+fn header_for(
+    engine: &crate::engine::Engine,
+    store: Option<&str>,
+    site: &Site,
+) -> Result<crate::receipt::StoreHeader, Box<dyn std::error::Error + Send + Sync>> {
+    let own = crate::engine::receipts::store_header(engine.config())?;
+    match store {
+        None => Ok(own),
+        Some(s) if s == site.store => Ok(own),
+        Some(reports::ALL_STORES) => {
+            Ok(crate::receipt::StoreHeader { name: engine.config().merchant.name.clone(), address: vec![], ..own })
+        }
+        Some(s) => match crate::engine::catalog::stores::get_store(engine, s)? {
+            Some(st) => Ok(crate::receipt::StoreHeader {
+                name: st.name,
+                address: vec![st.address.street, format!("{} {}", st.address.postal_code, st.address.city)],
+                ..own
+            }),
+            None => Err(format!("store {s:?} is not registered in this database").into()),
+        },
+    }
 }

@@ -55,6 +55,11 @@ pub fn run(g: &Global, listen: &str) -> CliResult {
     let _log = init_file_logging(engine.data_dir())?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
+        // This server's store joins the database's catalogue (a chain's servers share one), so
+        // every server accepts every store's operations.
+        if let Some(warning) = crate::engine::catalog::stores::join_chain(&engine).await? {
+            tracing::warn!("{warning}");
+        }
         let listener =
             tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let addr = listener.local_addr()?;

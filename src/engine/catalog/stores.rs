@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ns_i64, parse_country, repo};
-use crate::engine::Engine;
 use crate::engine::retail::RetailError;
+use crate::engine::{Engine, EngineError};
 use crate::ledger::LedgerError;
 use crate::store::Sql;
 
@@ -113,6 +113,62 @@ fn validated(new: NewStore) -> Result<(StoreId, String, Address, String), Retail
         city: a.city.trim().to_string(),
     };
     Ok((id, name, address, country))
+}
+
+/// `[store]` of till.toml: the store this server stands in.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct StoreSection {
+    #[serde(default)]
+    store_id: String,
+    #[serde(default)]
+    name: String,
+    /// Lines: street, then "postal code and city".
+    #[serde(default)]
+    address: Vec<String>,
+    #[serde(default)]
+    country: String,
+}
+
+/// The store `[store]` of till.toml describes, as a registration (`None` without a store id).
+pub fn configured(engine: &Engine) -> Result<Option<NewStore>, EngineError> {
+    let store: StoreSection = engine.config().section("store")?;
+    if store.store_id.is_empty() {
+        return Ok(None);
+    }
+    let street = store.address.first().cloned().unwrap_or_else(|| "-".into());
+    let second = store.address.get(1).cloned().unwrap_or_default();
+    let (postal_code, city) = second.split_once(' ').unwrap_or(("-", second.as_str()));
+    Ok(Some(NewStore {
+        id: store.store_id.clone(),
+        name: store.name.clone(),
+        address: Address {
+            street,
+            postal_code: postal_code.to_string(),
+            city: if city.is_empty() { "-".into() } else { city.to_string() },
+        },
+        country: store.country.clone(),
+    }))
+}
+
+/// Registers this server's own store in the catalogue when it is not there yet, so that on a
+/// chain's shared database every server accepts every store's `storeCode` and head office's
+/// reports know each store by its details. A store registered with other details is left as it
+/// is (the catalogue, not one server's file, is the chain's record) and reported back.
+pub async fn join_chain(engine: &Engine) -> Result<Option<String>, EngineError> {
+    let Some(new) = configured(engine)? else { return Ok(None) };
+    let id = new.id.clone();
+    match register_store(engine, new).await {
+        Ok(_) => Ok(None),
+        Err(RetailError::Rejected { code: "store_exists", .. }) => Ok(Some(format!(
+            "store {id} is registered in the database with other details than [store] of till.toml; the database's are used"
+        ))),
+        // A [store] the catalogue cannot take (say, no ISO country) leaves the server as it was
+        // before chains: its own store still works, other servers do not know it.
+        Err(RetailError::Rejected { message, .. }) => {
+            Ok(Some(format!("store {id} from [store] of till.toml is not registered in the database: {message}")))
+        }
+        Err(e) => Err(EngineError::Config(format!("[store]: {e}"))),
+    }
 }
 
 /// Registers a store inside a write. Registering the same id again with the same details returns

@@ -80,11 +80,41 @@ pub fn day_window(day: &str) -> Result<(i64, i64), ManagerError> {
     Ok((start - 1, start + 86_400 * 1_000_000_000 - 1))
 }
 
+/// The store name that asks for every store at once: head office's view of a chain on one
+/// database (`till report x --store '*'`, `GET /till/v1/reports/x?store=*`).
+pub const ALL_STORES: &str = "*";
+
 /// The X report of the open period (since the store's last Z), of a terminal or of a shift.
+/// For [`ALL_STORES`] it is every store's business day (`date`, else today, UTC): stores close
+/// their days with their own Zs, so there is no common open period.
 pub fn x_report(engine: &Engine, q: XQuery) -> Result<XReport, ManagerError> {
     let site = Site::of(engine)?;
     let store = q.store.clone().unwrap_or(site.store.clone());
     let now = now_ns();
+    if store == ALL_STORES {
+        let day = match &q.date {
+            Some(d) => d.clone(),
+            None => {
+                let at = time::OffsetDateTime::from_unix_timestamp(now / 1_000_000_000)
+                    .map_err(|e| ManagerError::internal(e.to_string()))?;
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                at.date().format(&format).map_err(|e| ManagerError::internal(e.to_string()))?
+            }
+        };
+        let (from, to) = day_window(&day)?;
+        let scope = Scope {
+            store: None,
+            terminal: q.terminal.clone(),
+            shift: q.shift,
+            from,
+            to: to.min(now),
+            currency: site.currency,
+            default_terminal: site.terminal.clone(),
+            spots: Some((site.spots_location, site.store.clone())),
+        };
+        let totals = engine.ledger().read_sql(|sql| Ok::<_, ManagerError>(compute::compute(sql, &scope)?))?;
+        return Ok(XReport { store, terminal: q.terminal, shift: q.shift, after_z: 0, generated_at: now, totals });
+    }
     engine.ledger().read_sql(|sql| {
         let last = repo::last_z(sql, &store)?;
         let after_z = last.as_ref().map_or(0, |z| z.number);

@@ -80,6 +80,14 @@ fn hash_prefix(hash: &str) -> u128 {
 pub async fn close_day(engine: &Engine, manager: u32, store: Option<String>) -> Result<ZReport, ManagerError> {
     let site = Site::of(engine)?;
     let store = store.unwrap_or(site.store.clone());
+    if store == super::ALL_STORES {
+        // Each store closes its own day; head office reads them, it does not close them.
+        return Err(ManagerError::new(
+            ErrorKind::Invalid,
+            "one_store_only",
+            "A Z report closes one store's day: name the store.".to_string(),
+        ));
+    }
     engine
         .ledger()
         .write(move |tx| {
