@@ -165,3 +165,89 @@ async fn a_sigkilled_server_loses_nothing_it_or_the_others_acknowledged() {
     let out = servers[0].data.till_output(&["verify"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// A webhook receiver that takes its time (so overlapping deliveries would show) and records
+/// every attempt.
+async fn slow_receiver(seen: Arc<std::sync::Mutex<Vec<String>>>) -> String {
+    use axum::http::{HeaderMap, StatusCode};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap| {
+            let seen = Arc::clone(&seen);
+            async move {
+                tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+                let id = headers.get("till-webhook-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+                seen.lock().unwrap().push(id);
+                StatusCode::OK
+            }
+        }),
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/hook")
+}
+
+#[tokio::test]
+async fn three_servers_deliver_each_webhook_event_once() {
+    let Some(url) = pg_util::scratch("pg_three_outbox") else { return };
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let hook = slow_receiver(Arc::clone(&seen)).await;
+    // Fast sweeps on every server, so all three compete for every event; the receiver on
+    // 127.0.0.1 is let through the outbox's address guard.
+    let fast = "webhook_retry_base_ms = 100\nwebhook_retry_max_ms = 400\nsweep_interval_ms = 50\n\n[outbox]\nallow = [\"127.0.0.1\"]";
+    let mut dirs = vec![DataDir::on(Some(url.clone()))];
+    dirs.push(DataDir::on(Some(url.clone())));
+    dirs.push(DataDir::on(Some(url.clone())));
+    let token = dirs[0].token.clone();
+    for d in &dirs {
+        retail_util::set_retail_config(d.path(), fast);
+    }
+    let servers: Vec<Arc<TestServer>> = dirs.into_iter().map(|d| Arc::new(d.serve())).collect();
+
+    let (status, sub) = retail_util::post_as(
+        &servers[0],
+        &token,
+        "/v1/webhooks",
+        &retail_util::key(),
+        &json!({"url": hook, "events": ["retail_order.created"]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{sub}");
+    // 30 orders, created through all three servers at once: 30 events.
+    let orders = 30;
+    let mut tasks = Vec::new();
+    for i in 0..orders {
+        let server = Arc::clone(&servers[i % 3]);
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut body = retail_util::seed_order();
+            body["receipt_id"] = json!(format!("R{i:010}"));
+            retail_util::post_as(&server, &token, "/v1/retail_orders", &retail_util::key(), &body).await
+        }));
+    }
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        assert_eq!(status, 201, "{body}");
+    }
+    retail_util::eventually(std::time::Duration::from_secs(60), "every event delivered", || async {
+        let ids: std::collections::HashSet<String> = seen.lock().unwrap().iter().cloned().collect();
+        (ids.len() >= orders).then_some(())
+    })
+    .await;
+    // Long enough for a second server's sweep to pick an event up again if the leases did not hold.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let seen = seen.lock().unwrap().clone();
+    let mut by_id: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for id in &seen {
+        *by_id.entry(id.as_str()).or_default() += 1;
+    }
+    assert_eq!(by_id.len(), orders, "one event per order: {by_id:?}");
+    for (id, deliveries) in &by_id {
+        assert!(id.starts_with("evt_"), "{id}");
+        // The receiver took every attempt: one delivery each, from one server.
+        assert_eq!(*deliveries, 1, "event {id} was delivered {deliveries} times");
+    }
+    let (_, s) = retail_util::get(&servers[1], &format!("/v1/webhooks/{}", sub["id"].as_str().unwrap())).await;
+    assert_eq!((&s["pending_deliveries"], &s["failed_deliveries"]), (&json!(0), &json!(0)), "{s}");
+}
