@@ -144,3 +144,57 @@ pub fn text(s: &wire::Sheet, locale: Locale, width: usize) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// The sheet names its messages at run time (`w!` in `engine/reports/sheet.rs`), out of reach
+    /// of `tests/i18n_catalog.rs`: each must exist in both languages.
+    #[test]
+    fn every_message_the_sheet_names_is_in_both_catalogues() {
+        let src = include_str!("../../engine/reports/sheet.rs");
+        let ids: Vec<&str> = src
+            .split("w!(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            // Not the macro's own documentation (`w!("reports-…")`).
+            .filter(|id| id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+            .collect();
+        assert!(ids.len() > 60, "{ids:?}");
+        for id in ids {
+            for lang in Lang::ALL {
+                let text = i18n::text_in(lang, id, &[]);
+                assert!(!text.is_empty() && text != id, "{id} is missing in {lang}");
+            }
+        }
+    }
+
+    #[test]
+    fn csv_follows_the_locale_and_quotes_what_needs_it() {
+        let s = wire::Sheet {
+            kind: "x".into(),
+            title: "X".into(),
+            currency: "EUR".into(),
+            store: "A1234".into(),
+            number: None,
+            at: String::new(),
+            duplicate: false,
+            sections: vec![wire::SheetSection {
+                title: "Kasse".into(),
+                rows: vec![wire::SheetRow {
+                    label: "Einlage: Wechselgeld; Bank".into(),
+                    count: Some(2),
+                    amount: Some(-123_450),
+                    text: None,
+                }],
+            }],
+        };
+        let de = i18n::with(Lang::De, Locale::DeDe, || csv(&s, Locale::DeDe));
+        assert_eq!(de.lines().nth(1), Some("x;;Kasse;\"Einlage: Wechselgeld; Bank\";2;-1234,50;EUR;"), "{de}");
+        let en = i18n::with(Lang::En, Locale::EnGb, || csv(&s, Locale::EnGb));
+        assert_eq!(en.lines().next(), Some("report,number,section,label,count,amount,currency,text"));
+        assert_eq!(en.lines().nth(1), Some("x,,Kasse,Einlage: Wechselgeld; Bank,2,-1234.50,EUR,"), "{en}");
+    }
+}
