@@ -22,7 +22,7 @@
 //! | [`cli`]     | the command line (clap): `till`, `till serve`, `till verify`, admin commands             |
 //!
 //! Layering (held by `tests/architecture.rs`): `tui` → `client` → `wire`; `api` → `engine`, `wire`;
-//! `engine` → `ledger`, `store`; `ledger` → `store`; `money`, `i18n` (→ `money`, used by `tui`) and
+//! `engine` → `ledger`, `store`; `ledger` → `store`; `money`, `i18n` (→ `money`, used by `tui`, and by `api` to word reports) and
 //! `receipt` (→ `money`) are below them all, `cli` (with `main.rs`) wires everything together. The screen reaches the engine only over
 //! HTTP through `client`, and starts its embedded engine through the [`tui::Host`] that `cli` hands it;
 //! the engine never names `api`, `wire`, `client` or `tui`; nothing edits a balance except a ledger

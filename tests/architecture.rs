@@ -9,7 +9,7 @@
 //! ```text
 //! tui     → client, i18n, money, receipt  the screen reaches the engine only through client
 //! client  → wire, money, receipt          typed HTTP calls; prints receipts locally
-//! api     → engine, wire, money, receipt  maps wire ↔ engine
+//! api     → engine, wire, money, receipt, i18n  maps wire ↔ engine; words reports in the asked language
 //! wire    → money, receipt                request/response types of every surface
 //! engine  → ledger, store, money, receipt the business; never api, wire, client or tui
 //! ledger  → store, money
@@ -34,7 +34,7 @@ fn allowed(layer: &str) -> Option<&'static [&'static str]> {
     Some(match layer {
         "tui" => &["client", "i18n", "money", "receipt"],
         "client" => &["wire", "money", "receipt"],
-        "api" => &["engine", "wire", "money", "receipt"],
+        "api" => &["engine", "wire", "money", "receipt", "i18n"],
         "wire" => &["money", "receipt"],
         "engine" => &["ledger", "store", "money", "receipt"],
         "ledger" => &["store", "money"],

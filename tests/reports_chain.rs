@@ -96,17 +96,26 @@ fn till_report_prints_the_z_at_every_width_and_as_csv() {
         String::from_utf8(out.stdout).unwrap()
     };
     for w in ["32", "42", "48"] {
-        let text = run(&["report", "z", "--width", w]);
+        let text = run(&["report", "z", "--width", w, "--lang", "en"]);
         let cols: usize = w.parse().unwrap();
         assert!(text.lines().all(|l| l.chars().count() <= cols), "wider than {w}:\n{text}");
         assert!(text.contains("Z REPORT 1"), "{text}");
+        // The store is de-DE: without --lang the printout speaks German.
+        let german = run(&["report", "z", "--width", w]);
+        assert!(german.lines().all(|l| l.chars().count() <= cols), "wider than {w}:\n{german}");
+        assert!(german.contains("Z-BERICHT 1") && german.contains("Zahlungsarten"), "{german}");
+        assert!(!german.contains("Tenders") && !german.contains("Paid in"), "{german}");
         // A Z printed again is a reprint.
         let squeezed = text.replace(' ', "");
         assert!(squeezed.contains("DUPLIKAT") || squeezed.contains("DUPLICATE"), "{text}");
         assert!(text.contains("12,50 €"), "{text}");
     }
-    let csv = run(&["report", "z", "--format", "csv"]);
+    let csv = run(&["report", "z", "--format", "csv", "--lang", "en", "--locale", "en-GB"]);
     assert!(csv.contains("z,1,Cash drawer,Paid in,,12.50,EUR,"), "{csv}");
+    // The store's locale: `;`, decimal commas, German words.
+    let csv = run(&["report", "z", "--format", "csv"]);
+    assert!(csv.starts_with("Bericht;Nummer;Abschnitt;Posten;Anzahl;Betrag;Währung;Text\n"), "{csv}");
+    assert!(csv.contains("z;1;Kassenlade;Einlagen;;12,50;EUR;"), "{csv}");
     let json: serde_json::Value = serde_json::from_str(&run(&["report", "x", "--format", "json"])).unwrap();
     assert_eq!(json["sheet"]["kind"], "x");
     let liab = run(&["report", "liability", "--format", "json"]);
@@ -114,5 +123,5 @@ fn till_report_prints_the_z_at_every_width_and_as_csv() {
     assert_eq!(liab["data"]["matches_ledger"], true);
     assert_eq!(liab["data"]["outstanding"]["amount"], 7500, "the demo cards hold 50,00 + 25,00");
     let settle = run(&["report", "settlement", "--width", "32"]);
-    assert!(settle.contains("SETTLEMENT"), "{settle}");
+    assert!(settle.contains("ABRECHNUNG"), "{settle}");
 }

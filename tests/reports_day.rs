@@ -145,7 +145,7 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     assert_eq!(s, 403, "{cashier_x}");
     let (s, x) = day.get("/till/v1/reports/x", &m).await;
     assert_eq!(s, 200, "{x}");
-    let (s, z) = day.post("/till/v1/reports/z", &m, json!({})).await;
+    let (s, z) = day.post("/till/v1/reports/z?lang=en", &m, json!({})).await;
     assert_eq!(s, 201, "{z}");
     let mut xt = x["data"]["totals"].clone();
     let mut zt = z["data"]["totals"].clone();
@@ -223,13 +223,23 @@ async fn a_scripted_day_ties_out_to_the_ledger_and_the_z_closes_it() {
     assert_eq!((s, &reprint["sheet"]["duplicate"]), (200, &json!(true)));
     let (s, list) = day.get("/till/v1/reports/z", &m).await;
     assert_eq!((s, list.as_array().map(Vec::len)), (200, Some(1)));
-    let (s, csv) = day.get("/till/v1/reports/z/1?format=csv", &m).await;
+    let cash = gift_cash + retail_cash;
+    let (s, csv) = day.get("/till/v1/reports/z/1?format=csv&lang=en&locale=en-GB", &m).await;
     assert_eq!(s, 200);
     let csv = csv.as_str().unwrap();
     assert!(csv.starts_with("report,number,section,label,count,amount,currency,text\n"), "{csv}");
-    let cash_line =
-        format!("z,1,Tenders,Cash,,{}.{:02},EUR,", (gift_cash + retail_cash) / 100, (gift_cash + retail_cash) % 100);
+    let cash_line = format!("z,1,Tenders,Cash,,{}.{:02},EUR,", cash / 100, cash % 100);
     assert!(csv.contains(&cash_line), "{cash_line} not in\n{csv}");
+    // The store's own (de-DE): German columns, `;` between fields, decimal commas, no grouping.
+    let (s, csv) = day.get("/till/v1/reports/z/1?format=csv", &m).await;
+    assert_eq!(s, 200);
+    let csv = csv.as_str().unwrap();
+    assert!(csv.starts_with("Bericht;Nummer;Abschnitt;Posten;Anzahl;Betrag;Währung;Text\n"), "{csv}");
+    let cash_line = format!("z;1;Zahlungsarten;Bar;;{},{:02};EUR;", cash / 100, cash % 100);
+    assert!(csv.contains(&cash_line), "{cash_line} not in\n{csv}");
+    assert!(csv.lines().all(|l| l.split(';').count() == 8 || l.contains('"')), "{csv}");
+    let (s, bad) = day.get("/till/v1/reports/z/1?format=csv&lang=fr", &m).await;
+    assert_eq!((s, bad["error"]["code"].as_str()), (400, Some("invalid_lang")), "{bad}");
 
     // The ledger and the chain verify; the liability equals the ledger.
     let report = e.ledger().verify().unwrap();

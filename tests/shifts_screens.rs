@@ -133,7 +133,7 @@ async fn the_manager_tops_up_the_prepaid_balance_from_the_settlement_screen() {
     t.press(KeyCode::Enter).await;
     t.expect("Top-up recorded. Prepaid balance available: 5.250,00 €.");
     t.expect_row("Available", "5.250,00 €");
-    // The same reference again is the same top-up: answered as recorded, counted once.
+    // The same reference again is the same top-up: it says so, and counts it once.
     t.hotkey('t').await;
     t.type_text("250,00").await;
     t.press(KeyCode::Tab).await;
@@ -141,6 +141,124 @@ async fn the_manager_tops_up_the_prepaid_balance_from_the_settlement_screen() {
     t.press(KeyCode::Enter).await;
     t.expect("Record this top-up?");
     t.press(KeyCode::Enter).await;
-    t.expect("Top-up recorded. Prepaid balance available: 5.250,00 €.");
+    t.expect("Recorded before: nothing was booked again. Available: 5.250,00 €.");
+    let screen = t.screen(80, 24);
+    assert!(!screen.contains("Top-up recorded"), "a replay must not say recorded:\n{screen}");
     t.expect_row("Available", "5.250,00 €");
+}
+
+/// Scrolls a report down past its head (period, times), whose clock figures change every run.
+async fn past_the_head(t: &mut Till, lines: usize) {
+    for _ in 0..lines {
+        t.press(KeyCode::Down).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_managers_day_in_german_blind_close_x_z_list_liability_settlement_and_csv() {
+    let mut t = Till::start().await;
+    t.speak(till::i18n::Lang::De);
+    t.login("1001", "1234").await;
+    sell_25(&t).await;
+    t.hotkey('f').await;
+    t.expect("Schicht 1 · Kasse T01 · 1001 Demo Cashier");
+    t.expect_row("Wechselgeld", "0,00 €");
+    t.hotkey('c').await;
+    t.expect("Schicht schließen · blind zählen");
+    count_tens(&mut t, "5").await; // 50,00 €: 25,00 over, beyond the tolerance
+    t.expect_row("Gezählt", "50,00 €");
+    let counter = t.screen(80, 24);
+    assert!(!counter.contains("25,00"), "the counter leaks the expected amount:\n{counter}");
+    insta::assert_snapshot!("blind_close_counter_de_80x24", tui_common::terminal(&t.app, 80, 24).backend());
+    t.press(KeyCode::Enter).await;
+    t.expect("Schicht mit diesem Zählergebnis schließen?");
+    let confirm = t.screen(80, 24);
+    assert!(!confirm.contains("25,00"), "the confirmation leaks the expected amount:\n{confirm}");
+    insta::assert_snapshot!("blind_close_confirm_de_80x24", tui_common::terminal(&t.app, 80, 24).backend());
+    t.press(KeyCode::Enter).await;
+    t.expect("Filialleitung muss den Abschluss freigeben");
+    t.expect("Freigabe durch die Filialleitung");
+    insta::assert_snapshot!("blind_close_approval_de_80x24", tui_common::terminal(&t.app, 80, 24).backend());
+    t.type_text("9001").await;
+    t.press(KeyCode::Tab).await;
+    t.type_text("9999").await;
+    t.press(KeyCode::Tab).await;
+    t.type_text("Trinkgeld in der Lade").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Schicht 1 geschlossen");
+    t.expect_row("Soll", "25,00 €");
+    t.expect_row("Differenz", "25,00 €");
+
+    t.press(KeyCode::Esc).await;
+    t.hotkey('l').await;
+    t.login("9001", "9999").await;
+    t.hotkey('m').await;
+    t.expect("X-BERICHT");
+    t.expect_row("Geschenkkarten verkauft", "3 × 100,00 €");
+    t.expect_row("Bar", "100,00 €");
+    t.expect_not("Gift card");
+    let x = t.screen(80, 24);
+    assert!(x.lines().all(|l| l.chars().count() <= 80) && x.contains("↓ mehr"), "the X scrolls at 80×24:\n{x}");
+    past_the_head(&mut t, 4).await;
+    insta::assert_snapshot!("x_report_de_80x24", tui_common::terminal(&t.app, 80, 24).backend());
+    t.hotkey('z').await;
+    t.expect("Geschäftstag abschließen?");
+    t.press(KeyCode::Enter).await;
+    t.expect("Z-BERICHT 1");
+    t.expect_row("Differenz", "25,00 €");
+    past_the_head(&mut t, 5).await;
+    insta::assert_snapshot!("z_report_de_80x24", tui_common::terminal(&t.app, 80, 24).backend());
+    // The Z as CSV: a file beside the till's settings, in German with `;` and decimal commas.
+    t.hotkey('e').await;
+    t.expect("CSV gespeichert unter");
+    let dir = t.dir.path().join("config").join("exports");
+    let file = std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path();
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert!(csv.starts_with("\u{feff}Bericht;Nummer;Abschnitt;Posten;Anzahl;Betrag;Währung;Text\n"), "{csv}");
+    assert!(csv.contains("z;1;Vorgänge;Geschenkkarten verkauft;3;100,00;EUR;"), "{csv}");
+    assert!(csv.contains("z;1;Kassenlade;Differenz;;25,00;EUR;"), "{csv}");
+    t.hotkey('h').await;
+    t.expect("Frühere Z-Berichte");
+    t.press(KeyCode::Enter).await;
+    t.expect("Z-BERICHT 1 · DUPLIKAT");
+    t.hotkey('l').await;
+    t.expect("GESCHENKKARTEN-VERBINDLICHKEIT");
+    t.expect_row("Stimmt mit Hauptbuch", "ja");
+    t.hotkey('s').await;
+    t.expect("ABRECHNUNG");
+    t.expect_row("Verfügbar", "5.000,00 €");
+    insta::assert_snapshot!("settlement_de_80x24", tui_common::terminal(&t.app, 80, 24).backend());
+    t.hotkey('t').await;
+    t.expect("Prepaid-Guthaben beim Distributor aufladen");
+    t.type_text("250,00").await;
+    t.press(KeyCode::Tab).await;
+    t.type_text("BANK-0815").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Diese Aufladung buchen?");
+    t.expect("250,00 € an den Distributor überwiesen, Referenz BANK-0815.");
+    insta::assert_snapshot!("top_up_confirm_de_80x24", tui_common::terminal(&t.app, 80, 24).backend());
+    t.press(KeyCode::Enter).await;
+    t.expect("Aufladung gebucht. Verfügbares Prepaid-Guthaben: 5.250,00 €.");
+    // The same reference again: said so, booked once.
+    t.hotkey('t').await;
+    t.type_text("250,00").await;
+    t.press(KeyCode::Tab).await;
+    t.type_text("BANK-0815").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Schon gebucht: Nichts wurde erneut gebucht. Verfügbar: 5.250,00 €.");
+    t.expect_row("Verfügbar", "5.250,00 €");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_x_and_the_settlement_in_english_at_80x24() {
+    let mut t = Till::start().await;
+    t.login("9001", "9999").await;
+    t.hotkey('m').await;
+    t.expect("X REPORT");
+    past_the_head(&mut t, 4).await;
+    insta::assert_snapshot!("x_report_en_80x24", tui_common::terminal(&t.app, 80, 24).backend());
+    t.hotkey('s').await;
+    t.expect("SETTLEMENT");
+    insta::assert_snapshot!("settlement_en_80x24", tui_common::terminal(&t.app, 80, 24).backend());
 }

@@ -155,6 +155,12 @@ pub enum Command {
         /// z: close the business day now and print its Z (every shift must be closed).
         #[arg(long)]
         close: bool,
+        /// Language of the words: en or de (default: the store locale's).
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<crate::i18n::Lang>,
+        /// Number format of amounts and CSV (de-DE: `;` and decimal commas); default: the store's.
+        #[arg(long, value_name = "LOCALE")]
+        locale: Option<String>,
     },
     /// MAC clients of /rest/v1 (merchant side).
     #[command(subcommand, name = "mac-client")]
@@ -390,9 +396,10 @@ pub fn main() -> ExitCode {
         Some(Command::User(UserCommand::Add { number, name, role, pin })) => {
             user::add(&cli.global, number, &name, &role, &pin)
         }
-        Some(Command::Report { kind, store, date, format, width, number, close }) => {
-            report::run(&cli.global, report::ReportArgs { kind, store, date, format, width, number, close })
-        }
+        Some(Command::Report { kind, store, date, format, width, number, close, lang, locale }) => report::run(
+            &cli.global,
+            report::ReportArgs { kind, store, date, format, width, number, close, lang, locale },
+        ),
         Some(Command::User(UserCommand::Unlock { number })) => user::unlock(&cli.global, number),
         Some(Command::User(UserCommand::List)) => user::list(&cli.global),
         Some(Command::User(UserCommand::Disable { number })) => user::set_disabled(&cli.global, number, true),

@@ -1,6 +1,8 @@
 //! `till report x|z|liability|settlement [--store S] [--date D] [--format text|csv|json]`: the
 //! manager's reports from the command line, from the same computation and sheets as the screen.
-//! `text` is the paper printout's preview at `--width` (32, 42 or 48 columns).
+//! `text` is the paper printout's preview at `--width` (32, 42 or 48 columns). Words and numbers
+//! follow the store's locale unless `--lang` / `--locale` say otherwise; CSV for a decimal-comma
+//! locale (de-DE) is `;`-separated with `1234,50` amounts (see `api::till::sheet_words::csv`).
 
 use std::process::ExitCode;
 
@@ -8,6 +10,7 @@ use super::{CliResult, Global};
 use crate::api::till::reports::wire_sheet;
 use crate::engine::reports::{self, XQuery, liability, settlement, sheet, z};
 use crate::engine::shifts::Site;
+use crate::i18n::Lang;
 use crate::money::Locale;
 use crate::receipt::{Width, layout};
 
@@ -19,11 +22,18 @@ pub struct ReportArgs {
     pub width: u16,
     pub number: Option<i64>,
     pub close: bool,
+    pub lang: Option<Lang>,
+    pub locale: Option<String>,
 }
 
 pub fn run(g: &Global, a: ReportArgs) -> CliResult {
     let engine = super::open_engine(g)?;
     let site = Site::of(&engine)?;
+    let locale = match &a.locale {
+        Some(tag) => Locale::parse(tag)?,
+        None => Locale::parse(&engine.config().merchant.locale).unwrap_or(Locale::EnUs),
+    };
+    crate::i18n::set(a.lang.unwrap_or(Lang::for_locale(locale)), locale);
     let (sh, data) = match a.kind.as_str() {
         "x" => {
             let r = reports::x_report(
@@ -60,14 +70,13 @@ pub fn run(g: &Global, a: ReportArgs) -> CliResult {
         other => return Err(format!("unknown report {other:?}: use x, z, liability or settlement").into()),
     };
     match a.format.as_str() {
-        "csv" => print!("{}", sh.csv()),
+        "csv" => print!("{}", crate::api::till::sheet_words::csv(&wire_sheet(&sh), locale)),
         "json" => println!(
             "{}",
             serde_json::to_string_pretty(&crate::wire::reports::Report { sheet: wire_sheet(&sh), data })?
         ),
         "text" => {
             let width = Width::new(a.width)?;
-            let locale = Locale::parse(&engine.config().merchant.locale).unwrap_or(Locale::EnUs);
             let header = header_for(&engine, a.store.as_deref(), &site)?;
             let receipt = crate::client::reports::printable(&wire_sheet(&sh), header, &site.terminal, locale);
             print!("{}", layout(&receipt, width).preview());

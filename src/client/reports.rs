@@ -40,17 +40,19 @@ impl Client {
     pub async fn shifts(&self) -> Result<Vec<Shift>, ClientError> {
         self.get_json("/till/v1/shifts").await
     }
-    /// A report as JSON (`csv: true` gives the CSV text in `Err`-free form via [`Client::report_csv`]).
-    pub async fn report(&self, kind: &ReportKind) -> Result<Report, ClientError> {
-        self.get_json(&path(kind, "json")).await
+    /// A report as JSON, worded in `speech`'s language.
+    pub async fn report(&self, kind: &ReportKind, speech: &Speech) -> Result<Report, ClientError> {
+        self.get_json(&path(kind, "json", speech)).await
     }
-    pub async fn report_csv(&self, kind: &ReportKind) -> Result<String, ClientError> {
-        let bytes = self.send_raw::<()>(Method::GET, &path(kind, "csv"), None, &[]).await?;
+    /// A report as CSV in `speech`'s language and locale (de-DE: `;` and decimal commas).
+    pub async fn report_csv(&self, kind: &ReportKind, speech: &Speech) -> Result<String, ClientError> {
+        let bytes = self.send_raw::<()>(Method::GET, &path(kind, "csv", speech), None, &[]).await?;
         String::from_utf8(bytes).map_err(|e| ClientError::BadReply(e.to_string()))
     }
     /// Closes the business day: the Z report.
-    pub async fn close_day(&self) -> Result<Report, ClientError> {
-        self.post_json("/till/v1/reports/z", &serde_json::json!({})).await
+    pub async fn close_day(&self, speech: &Speech) -> Result<Report, ClientError> {
+        let path = format!("/till/v1/reports/z?{}", speech.query());
+        self.post_json(&path, &serde_json::json!({})).await
     }
     pub async fn z_reports(&self) -> Result<Vec<ZSummary>, ClientError> {
         self.get_json("/till/v1/reports/z").await
@@ -63,13 +65,29 @@ impl Client {
     }
 }
 
-fn path(kind: &ReportKind, format: &str) -> String {
+/// The language (`en`, `de`) and locale (`de-DE`) a report is asked in: the till's own, which
+/// may differ from the store's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Speech {
+    pub lang: String,
+    pub locale: Locale,
+}
+
+impl Speech {
+    fn query(&self) -> String {
+        // Both are plain ASCII tags (`en`, `de-DE`): nothing to escape.
+        format!("lang={}&locale={}", self.lang, self.locale.tag())
+    }
+}
+
+fn path(kind: &ReportKind, format: &str, speech: &Speech) -> String {
+    let q = speech.query();
     match kind {
-        ReportKind::X => format!("/till/v1/reports/x?format={format}"),
-        ReportKind::Z(n) => format!("/till/v1/reports/z/{n}?format={format}"),
-        ReportKind::Shift(id) => format!("/till/v1/shifts/{id}/report?format={format}"),
-        ReportKind::Liability => format!("/till/v1/reports/liability?format={format}"),
-        ReportKind::Settlement => format!("/till/v1/reports/settlement?format={format}"),
+        ReportKind::X => format!("/till/v1/reports/x?format={format}&{q}"),
+        ReportKind::Z(n) => format!("/till/v1/reports/z/{n}?format={format}&{q}"),
+        ReportKind::Shift(id) => format!("/till/v1/shifts/{id}/report?format={format}&{q}"),
+        ReportKind::Liability => format!("/till/v1/reports/liability?format={format}&{q}"),
+        ReportKind::Settlement => format!("/till/v1/reports/settlement?format={format}&{q}"),
     }
 }
 

@@ -168,6 +168,21 @@ pub fn set(lang: Lang, locale: Locale) {
     }
 }
 
+/// Runs `f` with `lang` and `locale` in force on this thread only, then puts back what was in
+/// force before: for work done on a shared thread in a language of its own (an API reply in the
+/// language the caller asked for, next to a screen speaking another).
+pub fn with<R>(lang: Lang, locale: Locale, f: impl FnOnce() -> R) -> R {
+    let before = THREAD.with(|t| t.replace(Some(Speech { lang, locale })));
+    struct Restore(Option<Speech>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            THREAD.with(|t| t.set(self.0));
+        }
+    }
+    let _restore = Restore(before);
+    f()
+}
+
 fn current() -> Speech {
     THREAD.with(|t| t.get()).unwrap_or_else(|| match PROCESS.read() {
         Ok(p) => *p,

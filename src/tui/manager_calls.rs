@@ -3,7 +3,7 @@
 
 use crate::client::reports::{
     Booked, CloseShift, CurrentShift, Denominations, DrawerMovement, OpenShift, Prepaid, Report, ReportKind, Sheet,
-    Shift, TopUp, ZSummary, printable,
+    Shift, Speech, TopUp, ZSummary, printable,
 };
 use crate::receipt::{self, Width};
 use crate::tui::model::CallError;
@@ -17,11 +17,12 @@ pub enum ManagerCall {
     /// `paid-in`, `paid-out` or `no-sale`.
     Movement(&'static str, DrawerMovement),
     CloseShift(CloseShift),
-    Report(ReportKind),
-    CloseDay,
+    /// Reports come worded in the language the screen spoke when it asked (see [`speech`]).
+    Report(ReportKind, Speech),
+    CloseDay(Speech),
     ZList,
     Print(Box<Sheet>),
-    Export(ReportKind),
+    Export(ReportKind, Speech),
     BookBreakage(i64),
     TopUp(TopUp),
 }
@@ -56,17 +57,27 @@ pub async fn perform(link: &Link, local: &Local, call: ManagerCall) -> Result<Ma
         ManagerCall::CloseShift(req) => {
             ManagerReply::ShiftChanged(Box::new(c.close_shift(&req).await.map_err(call_error)?))
         }
-        ManagerCall::Report(kind) => ManagerReply::Report(Box::new(c.report(&kind).await.map_err(call_error)?)),
-        ManagerCall::CloseDay => ManagerReply::Report(Box::new(c.close_day().await.map_err(call_error)?)),
+        ManagerCall::Report(kind, speech) => {
+            ManagerReply::Report(Box::new(c.report(&kind, &speech).await.map_err(call_error)?))
+        }
+        ManagerCall::CloseDay(speech) => {
+            ManagerReply::Report(Box::new(c.close_day(&speech).await.map_err(call_error)?))
+        }
         ManagerCall::ZList => ManagerReply::ZList(c.z_reports().await.map_err(call_error)?),
         ManagerCall::BookBreakage(amount) => ManagerReply::Booked(c.book_breakage(amount).await.map_err(call_error)?),
         ManagerCall::TopUp(req) => ManagerReply::ToppedUp(c.top_up(&req).await.map_err(call_error)?),
         ManagerCall::Print(sheet) => ManagerReply::Printed(print(&c, local, &sheet).await),
-        ManagerCall::Export(kind) => {
-            let csv = c.report_csv(&kind).await.map_err(call_error)?;
+        ManagerCall::Export(kind, speech) => {
+            let csv = c.report_csv(&kind, &speech).await.map_err(call_error)?;
             ManagerReply::Exported(export(local, &kind, &csv))
         }
     })
+}
+
+/// The till's language and number format in force: call it from a screen (the app puts them in
+/// force before every update), not from the worker, whose thread may speak another.
+pub fn speech() -> Speech {
+    Speech { lang: crate::i18n::lang().tag().to_string(), locale: crate::i18n::locale() }
 }
 
 async fn print(c: &crate::client::Client, local: &Local, sheet: &Sheet) -> Result<(), String> {
@@ -87,7 +98,8 @@ async fn print(c: &crate::client::Client, local: &Local, sheet: &Sheet) -> Resul
     .map_err(|e| e.to_string())?
 }
 
-/// Writes the CSV beside the till's settings (or into the working directory); the path written.
+/// Writes the CSV into `exports/` beside the till's settings (or into the working directory);
+/// the path written.
 fn export(local: &Local, kind: &ReportKind, csv: &str) -> Result<String, String> {
     let name = match kind {
         ReportKind::X => "x-report".to_string(),
@@ -104,6 +116,8 @@ fn export(local: &Local, kind: &ReportKind, csv: &str) -> Result<String, String>
         .unwrap_or_else(|| std::path::PathBuf::from("."));
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let path = dir.join(format!("{name}-{stamp}.csv"));
-    std::fs::write(&path, csv).map_err(|e| format!("{}: {e}", path.display()))?;
+    // A byte order mark first: a spreadsheet opening the file by double-click then reads it as
+    // UTF-8 (umlauts, €) instead of the system's code page.
+    std::fs::write(&path, format!("\u{feff}{csv}")).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path.display().to_string())
 }

@@ -179,4 +179,7 @@ pub struct Prepaid {
     pub available: i64,
     pub on_hold: i64,
     pub posted: i64,
+    /// The reference had been recorded before: this call booked nothing.
+    #[serde(default)]
+    pub already_recorded: bool,
 }

@@ -4,6 +4,7 @@
 pub mod receipts;
 pub mod reports;
 pub mod sessions;
+pub mod sheet_words;
 pub mod shifts;
 
 use axum::Router;

@@ -1,7 +1,8 @@
 //! `/till/v1/reports`: X (the open period, changes nothing), Z (closes the business day; list and
 //! reprint), gift card liability (and booking the breakage estimate on confirmation), settlements
 //! (and recording a prepaid top-up). Manager role. `?format=csv` exports CSV, `?format=text` the
-//! plain sheet; JSON by default.
+//! plain sheet; JSON by default. `?lang=en|de` words the sheet and `?locale=de-DE|…` sets the CSV's
+//! separators and the text's amounts; both default to the store's locale (and its language).
 
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -15,8 +16,12 @@ use crate::api::auth::{Principal, Role};
 use crate::api::error::{ApiError, ApiJson, ErrorBody};
 use crate::engine::reports::{self, XQuery, liability, settlement, sheet, z};
 use crate::engine::shifts::{ErrorKind, ManagerError, Site};
+use crate::i18n::Lang;
 use crate::money::{Locale, Money};
 use crate::wire::reports as wire;
+
+use super::sheet_words::{csv, text};
+pub use super::sheet_words::{ts, wire_sheet};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -59,59 +64,56 @@ pub fn engine_error(e: ManagerError) -> ApiError {
     ApiError::new(status, e.code, e.message)
 }
 
-/// RFC 3339 of a ledger timestamp.
-pub fn ts(ns: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ns))
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
-        .unwrap_or_default()
-}
-
-/// `?format=json|csv|text`.
+/// `?format=json|csv|text&lang=en|de&locale=de-DE`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct Format {
     #[serde(default)]
     pub format: Option<String>,
+    /// The sheet's language: `en` or `de` (default: the language of `locale`).
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// The number format of CSV and text: `de-DE`, `en-GB`… (default: the store's locale).
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
-/// The wire form of a sheet.
-pub fn wire_sheet(s: &sheet::Sheet) -> wire::Sheet {
-    wire::Sheet {
-        kind: s.kind.clone(),
-        title: s.title.clone(),
-        currency: s.currency.clone(),
-        store: s.store.clone(),
-        number: s.number,
-        at: ts(s.at_ns),
-        duplicate: s.duplicate,
-        sections: s
-            .sections
-            .iter()
-            .map(|sec| wire::SheetSection {
-                title: sec.title.clone(),
-                rows: sec
-                    .rows
-                    .iter()
-                    .map(|r| wire::SheetRow {
-                        label: r.label.clone(),
-                        count: r.count,
-                        amount: r.amount,
-                        text: r.text.clone(),
-                    })
-                    .collect(),
-            })
-            .collect(),
+impl Format {
+    pub fn of(format: Option<String>, lang: Option<String>, locale: Option<String>) -> Format {
+        Format { format, lang, locale }
+    }
+
+    /// The language and number format asked for, else the store's.
+    pub fn speech(&self, engine: &crate::engine::Engine) -> Result<(Lang, Locale), ApiError> {
+        let locale = match &self.locale {
+            Some(tag) => Locale::parse(tag).map_err(|e| ApiError::bad_request("invalid_locale", e.to_string()))?,
+            None => Locale::parse(&engine.config().merchant.locale).unwrap_or(Locale::EnUs),
+        };
+        let lang = match &self.lang {
+            Some(tag) => Lang::parse(tag)
+                .ok_or_else(|| ApiError::bad_request("invalid_lang", format!("lang {tag:?}: use en or de")))?,
+            None => Lang::for_locale(locale),
+        };
+        Ok((lang, locale))
     }
 }
 
-/// Answers a report in the asked format.
-pub fn render(s: &sheet::Sheet, data: serde_json::Value, f: &Format) -> Result<Response, ApiError> {
-    match f.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(wire::Report { sheet: wire_sheet(s), data }).into_response()),
-        "csv" => Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], s.csv()).into_response()),
-        "text" => Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], s.text(Locale::EnUs, 48)).into_response()),
-        other => Err(ApiError::bad_request("invalid_format", format!("format {other:?}: use json, csv or text"))),
-    }
+/// Answers a report in the asked format, its sheet made by `build` in the asked language.
+pub fn render(
+    engine: &crate::engine::Engine,
+    f: &Format,
+    data: serde_json::Value,
+    build: impl FnOnce() -> sheet::Sheet,
+) -> Result<Response, ApiError> {
+    let (lang, locale) = f.speech(engine)?;
+    crate::i18n::with(lang, locale, || {
+        let s = wire_sheet(&build());
+        match f.format.as_deref().unwrap_or("json") {
+            "json" => Ok(Json(wire::Report { sheet: s, data }).into_response()),
+            "csv" => Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv(&s, locale)).into_response()),
+            "text" => Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text(&s, locale, 48)).into_response()),
+            other => Err(ApiError::bad_request("invalid_format", format!("format {other:?}: use json, csv or text"))),
+        }
+    })
 }
 
 fn manager(p: &Principal) -> Result<u32, ApiError> {
@@ -127,6 +129,8 @@ pub struct XParams {
     /// A past business day, `YYYY-MM-DD`.
     pub date: Option<String>,
     pub format: Option<String>,
+    pub lang: Option<String>,
+    pub locale: Option<String>,
 }
 
 /// The X report: the open period (or a day) of the store, a terminal or a shift. Changes nothing.
@@ -144,7 +148,8 @@ pub async fn x(
         .await
         .map_err(|e| ApiError::internal(&e))?;
     let r = r.map_err(engine_error)?;
-    render(&sheet::x(&r), serde_json::to_value(&r).unwrap_or_default(), &Format { format: q.format })
+    let f = Format::of(q.format, q.lang, q.locale);
+    render(&state.engine, &f, serde_json::to_value(&r).unwrap_or_default(), || sheet::x(&r))
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -152,6 +157,14 @@ pub struct StoreParams {
     pub store: Option<String>,
     pub date: Option<String>,
     pub format: Option<String>,
+    pub lang: Option<String>,
+    pub locale: Option<String>,
+}
+
+impl StoreParams {
+    fn format(&self) -> Format {
+        Format::of(self.format.clone(), self.lang.clone(), self.locale.clone())
+    }
 }
 
 /// Closes the business day with its Z report (every shift of the store must be closed).
@@ -163,8 +176,11 @@ pub async fn close_z(
     Query(q): Query<StoreParams>,
 ) -> Result<Response, ApiError> {
     let number = manager(&principal)?;
+    let f = q.format();
+    // Checked before the day is closed: a typo in `lang` must not cost the Z its answer.
+    f.speech(&state.engine)?;
     let r = z::close_day(&state.engine, number, q.store).await.map_err(engine_error)?;
-    let mut resp = render(&sheet::z(&r), serde_json::to_value(&r).unwrap_or_default(), &Format { format: q.format })?;
+    let mut resp = render(&state.engine, &f, serde_json::to_value(&r).unwrap_or_default(), || sheet::z(&r))?;
     *resp.status_mut() = StatusCode::CREATED;
     Ok(resp)
 }
@@ -203,8 +219,9 @@ pub async fn get_z(
     Query(q): Query<StoreParams>,
 ) -> Result<Response, ApiError> {
     manager(&principal)?;
+    let f = q.format();
     let r = z::get(&state.engine, q.store, Some(number), None).map_err(engine_error)?;
-    render(&sheet::z(&r), serde_json::to_value(&r).unwrap_or_default(), &Format { format: q.format })
+    render(&state.engine, &f, serde_json::to_value(&r).unwrap_or_default(), || sheet::z(&r))
 }
 
 fn period(engine: &crate::engine::Engine, date: Option<&str>) -> Result<(i64, i64), ApiError> {
@@ -235,11 +252,9 @@ pub async fn get_liability(
         .await
         .map_err(|e| ApiError::internal(&e))?;
     let l = l.map_err(engine_error)?;
-    render(
-        &sheet::liability(&l, &site.store),
-        serde_json::to_value(&l).unwrap_or_default(),
-        &Format { format: q.format },
-    )
+    render(&state.engine, &q.format(), serde_json::to_value(&l).unwrap_or_default(), || {
+        sheet::liability(&l, &site.store)
+    })
 }
 
 /// Books the breakage estimate (card → breakage) on the manager's confirmation of its amount.
@@ -267,11 +282,9 @@ pub async fn get_settlement(
     let site = Site::of(&state.engine).map_err(engine_error)?;
     let s = settlement::settlement(&state.engine, q.date.clone(), q.store.clone()).map_err(engine_error)?;
     let store = q.store.clone().unwrap_or(site.store);
-    render(
-        &sheet::settlement(&s, &store, reports::now_ns()),
-        serde_json::to_value(&s).unwrap_or_default(),
-        &Format { format: q.format },
-    )
+    render(&state.engine, &q.format(), serde_json::to_value(&s).unwrap_or_default(), || {
+        sheet::settlement(&s, &store, reports::now_ns())
+    })
 }
 
 /// Records a top-up of the prepaid balance with the distributor.
@@ -286,6 +299,7 @@ pub async fn top_up(
     let site = Site::of(&state.engine).map_err(engine_error)?;
     let amount = Money::parse(&req.amount, site.currency)
         .map_err(|e| ApiError::bad_request("invalid_amount", format!("amount: {e}")))?;
-    let p = settlement::top_up(&state.engine, amount, &req.reference).await.map_err(engine_error)?;
-    Ok(Json(wire::Prepaid { available: p.available, on_hold: p.on_hold, posted: p.posted }))
+    let (p, already_recorded) =
+        settlement::top_up(&state.engine, amount, &req.reference).await.map_err(engine_error)?;
+    Ok(Json(wire::Prepaid { available: p.available, on_hold: p.on_hold, posted: p.posted, already_recorded }))
 }

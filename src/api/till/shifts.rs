@@ -262,14 +262,16 @@ pub async fn report(
             return Err(ApiError::forbidden("A cashier sees only their own shift, once it is closed."));
         }
         let data = serde_json::to_value(to_wire(s.clone())).unwrap_or_default();
-        return render(&sheet::shift(&s), data, &f);
+        return render(&state.engine, &f, data, || sheet::shift(&s));
     }
     let x = crate::engine::reports::x_report(
         &state.engine,
         crate::engine::reports::XQuery { shift: Some(id), ..Default::default() },
     )
     .map_err(engine_error)?;
-    let mut sh = sheet::x(&x);
-    sh.sections.splice(0..0, sheet::shift(&s).sections);
-    render(&sh, serde_json::to_value(&x).unwrap_or_default(), &f)
+    render(&state.engine, &f, serde_json::to_value(&x).unwrap_or_default(), || {
+        let mut sh = sheet::x(&x);
+        sh.sections.splice(0..0, sheet::shift(&s).sections);
+        sh
+    })
 }

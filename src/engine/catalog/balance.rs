@@ -98,6 +98,12 @@ pub const MAX_PARTNER_BALANCE_MINOR: i128 = 1_000_000_000_000_000;
 /// Records a top-up of the prepaid balance: a transfer from the funding account. `reference`
 /// identifies the top-up: the same reference twice records it once.
 pub async fn add_balance(engine: &Engine, amount: Money, reference: &str) -> Result<Balance, RetailError> {
+    add_balance_once(engine, amount, reference).await.map(|(b, _)| b)
+}
+
+/// [`add_balance`], also saying whether `reference` had been recorded before: a replay books
+/// nothing and must not be shown as a new top-up.
+pub async fn add_balance_once(engine: &Engine, amount: Money, reference: &str) -> Result<(Balance, bool), RetailError> {
     let cfg = crate::engine::retail::RetailConfig::of(engine).map_err(|e| RetailError::internal(e.to_string()))?;
     let max = Money::parse(cfg.max_top_up.trim(), amount.currency())
         .map_err(|e| RetailError::internal(format!("[retail] max_top_up: {e}")))?;
@@ -108,7 +114,17 @@ pub async fn add_balance(engine: &Engine, amount: Money, reference: &str) -> Res
         ));
     }
     let reference = reference.to_string();
-    engine.ledger().write(move |tx| top_up(tx, amount, &reference)).await
+    engine
+        .ledger()
+        .write(move |tx| {
+            let existed = tx.lookup_transfer(top_up_id(&reference))?.is_some();
+            Ok((top_up(tx, amount, &reference)?, existed))
+        })
+        .await
+}
+
+fn top_up_id(reference: &str) -> u128 {
+    transfer_id(&format!("retail:topup:{reference}"))
 }
 
 /// [`add_balance`] inside a write.
@@ -127,7 +143,7 @@ pub fn top_up(tx: &mut WriteTx<'_>, amount: Money, reference: &str) -> Result<Ba
             "this top-up would take the partner balance over the largest amount the till keeps",
         ));
     }
-    let id = transfer_id(&format!("retail:topup:{reference}"));
+    let id = top_up_id(reference);
     let transfer = NewTransfer {
         id,
         debit_account_id: prepaid_account(c),

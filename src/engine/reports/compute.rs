@@ -51,6 +51,9 @@ pub struct Scope {
 /// The pseudo-terminal (and client) table orders paid from a wallet are reported under.
 pub const SPOTS: &str = "spots";
 
+/// The prefix of the pseudo-terminal (and client) a payment extension tenant is reported under.
+pub const INSTORE: &str = "instore:";
+
 /// A count and an amount in minor units.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
@@ -123,6 +126,9 @@ pub const KINDS: &[&str] = &[
     "retail_posa_invalidated",
     "spot_order",
     "spot_refund",
+    "pos_card_payment",
+    "pos_card_refund",
+    "pos_on_account",
     "paid_in",
     "paid_out",
 ];
@@ -157,10 +163,21 @@ pub fn kind_of(code: u16) -> Option<&'static str> {
         | tc::Z_MARKER
         // A wallet's funding and its pending reserve are not till operations; the charge is.
         | tc::WALLET_FUND
-        | tc::WALLET_RESERVE => return None,
-        // A spot order paid from a wallet, or in cash at the till (`engine::spots::cash`).
-        tc::WALLET_CHARGE | tc::SPOT_CASH => "spot_order",
+        // Card clearing paid out by the processor, and the money moving into or out of a
+        // pay-on-account line (its credit limit, the customer paying the bill): no sale.
+        | tc::CARD_SETTLE
+        | tc::POA_CREDIT_LINE
+        | tc::POA_PAYMENT => return None,
+        // A spot order paid from a wallet (charged at once, or reserved and then confirmed: only
+        // posted transfers reach here, so a 302 row is the confirmed part of a reservation), or
+        // in cash at the till (`engine::spots::cash`).
+        tc::WALLET_CHARGE | tc::WALLET_RESERVE | tc::SPOT_CASH => "spot_order",
         tc::WALLET_REFUND => "spot_refund",
+        // A store POS's payments through the payment extensions (`engine::extensions`): a card
+        // payment captured (or taken at once), given back, and an order charged on account.
+        tc::CARD_AUTH => "pos_card_payment",
+        tc::CARD_REFUND | tc::CARD_CANCEL => "pos_card_refund",
+        tc::POA_CHARGE => "pos_on_account",
         _ => return Some("other"),
     })
 }
@@ -190,6 +207,14 @@ pub fn tender_of(debit: u128, credit: u128) -> Option<(&'static str, i8)> {
     }
     if c == code::WALLET {
         return (d != code::WALLET_FUNDING).then_some(("wallet", -1));
+    }
+    // An order charged to a pay-on-account line (extension sales ← the line); its payments in
+    // and its credit limit come from the tenant's funding and credit-line accounts, no tender.
+    if d == code::POA_ACCOUNT && c == code::EXTENSION_SALES {
+        return Some(("on_account", 1));
+    }
+    if c == code::POA_ACCOUNT && d == code::EXTENSION_SALES {
+        return Some(("on_account", -1));
     }
     if let Some(t) = tender_account(d) {
         return Some((t, 1));
@@ -236,6 +261,20 @@ impl Terminals {
         if let Some((location, store)) = spots {
             let clearing = account_id(code::WALLET_CLEARING, ledger, &format!("location:{location}"));
             by_account.insert(clearing, (SPOTS.to_string(), Some(store.clone())));
+        }
+        // A store POS using the payment extensions is a client of the site's store, not a till:
+        // its card clearing and its extension sales account point back to `instore:<tenant>`.
+        if let Some(store) = default_store.or(spots.map(|s| s.1.as_str())) {
+            for tenant in repo::extension_tenants(sql)? {
+                let name = format!("{INSTORE}{tenant}");
+                for id in
+                    [account_id(code::CARD_CLEARING, ledger, &name), account_id(code::EXTENSION_SALES, ledger, &tenant)]
+                {
+                    by_account.insert(id, (name.clone(), Some(store.to_string())));
+                }
+            }
+            // Summarised minutes of older data keep only the kind of an extension sales account.
+            by_account.insert(u128::from(code::EXTENSION_SALES) << 112, (INSTORE.to_string(), Some(store.to_string())));
         }
         let mut list = repo::known_terminals(sql)?;
         if let Some(s) = default_store {
@@ -341,7 +380,9 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
             .and_then(|term| cashier_at(term, row.timestamp))
             .or_else(|| row.cashier.clone().filter(|c| !c.is_empty()))
             .or_else(|| row.principal.clone())
-            .or_else(|| (terminal.as_deref() == Some(SPOTS)).then(|| format!("client:{SPOTS}")))
+            .or_else(|| {
+                terminal.as_deref().filter(|t| *t == SPOTS || t.starts_with(INSTORE)).map(|t| format!("client:{t}"))
+            })
             .unwrap_or_else(|| "unknown".into());
         // Shift bookkeeping: float, paid-in/out, over/short, drop.
         if is_shift {
@@ -380,7 +421,11 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
                 t.cashiers.entry(who.clone()).or_default().operations += firsts;
             }
         }
-        if !is_shift && let Some((tender, sign)) = tender_of(row.debit, row.credit) {
+        // A settlement batch moves card clearing to the bank: money already counted when taken.
+        if !is_shift
+            && row.code != tc::CARD_SETTLE
+            && let Some((tender, sign)) = tender_of(row.debit, row.credit)
+        {
             let signed = if sign > 0 { amount } else { -amount };
             add(t.tenders.entry(tender.to_string()).or_default(), signed)?;
             add(t.cashiers.entry(who.clone()).or_default().tenders.entry(tender.to_string()).or_default(), signed)?;

@@ -26,7 +26,7 @@ use crate::store::{Sql, StoreError, StoreErrorKind};
 pub const BUCKET_NS: i64 = 60_000_000_000;
 
 /// Account kinds whose ids are kept in the summary.
-pub const KEEP_IDS: &[u16] = &[code::CASH_DRAWER, code::CARD_CLEARING, code::WALLET_CLEARING];
+pub const KEEP_IDS: &[u16] = &[code::CASH_DRAWER, code::CARD_CLEARING, code::WALLET_CLEARING, code::EXTENSION_SALES];
 
 pub const MIGRATION_SQL: &str = "
     -- The reports' per-minute flows (flow.rs). Text dimensions are '' for none, else '=' || value.

@@ -157,6 +157,11 @@ pub fn known_terminals(sql: Sql<'_>) -> Result<Vec<(String, String)>, StoreError
     )
 }
 
+/// The payment extensions' tenants (store POS systems calling `/instore`).
+pub fn extension_tenants(sql: Sql<'_>) -> Result<Vec<String>, StoreError> {
+    sql.query_all("SELECT id FROM instore_tenants", params![], |r| r.get(0))
+}
+
 /// Every terminal the till knows by name: shifts, retail orders and gift operations.
 pub fn terminal_names(sql: Sql<'_>) -> Result<Vec<String>, StoreError> {
     sql.query_all(

@@ -162,13 +162,14 @@ pub fn settlement(
     })
 }
 
-/// Records a top-up of the prepaid balance (the same `reference` twice records it once).
-pub async fn top_up(engine: &Engine, amount: Money, reference: &str) -> Result<Prepaid, ManagerError> {
+/// Records a top-up of the prepaid balance (the same `reference` twice records it once); `true`
+/// when `reference` was recorded before and nothing was booked now.
+pub async fn top_up(engine: &Engine, amount: Money, reference: &str) -> Result<(Prepaid, bool), ManagerError> {
     let reference = reference.trim();
     if reference.is_empty() || reference.len() > 64 {
         return Err(ManagerError::invalid("Give the top-up a reference of 1 to 64 characters (the bank transfer's)."));
     }
-    let b = balance::add_balance(engine, amount, reference).await.map_err(|e| {
+    let (b, replayed) = balance::add_balance_once(engine, amount, reference).await.map_err(|e| {
         let code = e.code();
         if code == "top_up_exists" {
             ManagerError::new(ErrorKind::Conflict, "top_up_exists", e.to_string())
@@ -178,5 +179,5 @@ pub async fn top_up(engine: &Engine, amount: Money, reference: &str) -> Result<P
             ManagerError::internal(e.to_string())
         }
     })?;
-    Ok(Prepaid { available: b.available, on_hold: b.on_hold, posted: b.posted })
+    Ok((Prepaid { available: b.available, on_hold: b.on_hold, posted: b.posted }, replayed))
 }

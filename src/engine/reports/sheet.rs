@@ -1,6 +1,10 @@
 //! A report as a sheet: a title, a few header facts and titled sections of rows (a label, maybe a
 //! count, an amount or a text). The screen shows it, the receipt printer prints it, CSV exports it,
 //! so every surface shows the same figures in the same order.
+//!
+//! Words come from the catalogue (`reports.ftl`) in the language in force on the calling thread
+//! (the API builds a sheet inside [`crate::i18n::with`] in the language the caller asked for);
+//! amounts stay minor units until a surface formats them in its locale.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,32 +14,80 @@ use super::liability::Liability;
 use super::settlement::SettlementReport;
 use super::z::ZReport;
 use crate::engine::shifts::Shift;
-use crate::money::{Currency, Locale, Money};
+
+/// Words of a sheet, not yet in a language: a catalogue message (`reports.ftl`) with its
+/// parameters, or text that is the same in every language (a date, a card number, a terminal).
+/// The surfaces that speak (the API, the command line) put them in words; the engine never does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Words {
+    Msg {
+        id: String,
+        args: Vec<(String, String)>,
+    },
+    Raw(String),
+    /// Printed two spaces in: a sub-row (a day's figures, a clearing account).
+    Indented(Box<Words>),
+}
+
+impl Words {
+    pub fn msg(id: &str, args: Vec<(String, String)>) -> Words {
+        Words::Msg { id: id.to_string(), args }
+    }
+    pub fn indented(self) -> Words {
+        Words::Indented(Box::new(self))
+    }
+}
+
+impl From<String> for Words {
+    fn from(s: String) -> Words {
+        Words::Raw(s)
+    }
+}
+impl From<&str> for Words {
+    fn from(s: &str) -> Words {
+        Words::Raw(s.to_string())
+    }
+}
+impl From<&String> for Words {
+    fn from(s: &String) -> Words {
+        Words::Raw(s.clone())
+    }
+}
+
+/// `w!("reports-…")` or `w!("reports-…", name = value, …)`: a catalogue message of this sheet.
+macro_rules! w {
+    ($id:literal) => {
+        Words::msg($id, Vec::new())
+    };
+    ($id:literal, $($name:ident = $value:expr),+ $(,)?) => {
+        Words::msg($id, vec![$((stringify!($name).to_string(), $value.to_string())),+])
+    };
+}
 
 /// One row: a label and a count, an amount (minor units) or a text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Row {
-    pub label: String,
+    pub label: Words,
     pub count: Option<u64>,
     pub amount: Option<i64>,
-    pub text: Option<String>,
+    pub text: Option<Words>,
 }
 
 impl Row {
-    fn amount(label: &str, amount: i64) -> Row {
-        Row { label: label.into(), count: None, amount: Some(amount), text: None }
+    fn amount(label: Words, amount: i64) -> Row {
+        Row { label, count: None, amount: Some(amount), text: None }
     }
-    fn counted(label: &str, count: u64, amount: i64) -> Row {
-        Row { label: label.into(), count: Some(count), amount: Some(amount), text: None }
+    fn counted(label: Words, count: u64, amount: i64) -> Row {
+        Row { label, count: Some(count), amount: Some(amount), text: None }
     }
-    fn text(label: &str, text: impl Into<String>) -> Row {
-        Row { label: label.into(), count: None, amount: None, text: Some(text.into()) }
+    fn text(label: Words, text: impl Into<Words>) -> Row {
+        Row { label, count: None, amount: None, text: Some(text.into()) }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
-    pub title: String,
+    pub title: Words,
     pub rows: Vec<Row>,
 }
 
@@ -43,7 +95,7 @@ pub struct Section {
 pub struct Sheet {
     /// `x`, `z`, `shift`, `liability`, `settlement`.
     pub kind: String,
-    pub title: String,
+    pub title: Words,
     pub currency: String,
     pub store: String,
     /// Z number, shift id.
@@ -54,33 +106,47 @@ pub struct Sheet {
     pub sections: Vec<Section>,
 }
 
-/// How a kind is called on paper.
-pub fn kind_label(kind: &str) -> String {
+/// How an operation kind or a tender is called on paper.
+pub fn kind_label(kind: &str) -> Words {
     match kind {
-        "gift_sell" => "Gift card sales".into(),
-        "gift_reload" => "Gift card reloads".into(),
-        "gift_redeem" => "Gift card redemptions".into(),
-        "gift_tip" => "Tips on gift cards".into(),
-        "gift_cash_out" => "Gift card cash-outs".into(),
-        "gift_exchange" => "Gift card exchanges".into(),
-        "gift_refund" => "Gift card refunds".into(),
-        "gift_reversal" => "Gift card reversals".into(),
-        "gift_breakage" => "Breakage booked".into(),
-        "retail_por_confirmed" => "Retail POR sold".into(),
-        "retail_posa_confirmed" => "Retail POSA sold".into(),
-        "retail_por_invalidated" => "Retail POR invalidated".into(),
-        "retail_posa_invalidated" => "Retail POSA invalidated".into(),
-        "spot_order" => "Spot orders".into(),
-        "spot_refund" => "Spot refunds".into(),
-        "paid_in" => "Paid in".into(),
-        "paid_out" => "Paid out".into(),
-        "cash" => "Cash".into(),
-        "card" => "Card".into(),
-        "wallet" => "Wallet".into(),
-        "on_account" => "On account".into(),
-        "gift_card" => "Gift card".into(),
-        "other" => "Other".into(),
-        k => k.replace('_', " "),
+        "gift_sell" => w!("reports-kind-gift-sell"),
+        "gift_reload" => w!("reports-kind-gift-reload"),
+        "gift_redeem" => w!("reports-kind-gift-redeem"),
+        "gift_tip" => w!("reports-kind-gift-tip"),
+        "gift_cash_out" => w!("reports-kind-gift-cash-out"),
+        "gift_exchange" => w!("reports-kind-gift-exchange"),
+        "gift_refund" => w!("reports-kind-gift-refund"),
+        "gift_reversal" => w!("reports-kind-gift-reversal"),
+        "gift_breakage" => w!("reports-kind-gift-breakage"),
+        "retail_por_confirmed" => w!("reports-kind-retail-por-confirmed"),
+        "retail_posa_confirmed" => w!("reports-kind-retail-posa-confirmed"),
+        "retail_por_invalidated" => w!("reports-kind-retail-por-invalidated"),
+        "retail_posa_invalidated" => w!("reports-kind-retail-posa-invalidated"),
+        "spot_order" => w!("reports-kind-spot-order"),
+        "spot_refund" => w!("reports-kind-spot-refund"),
+        "pos_card_payment" => w!("reports-kind-pos-card-payment"),
+        "pos_card_refund" => w!("reports-kind-pos-card-refund"),
+        "pos_on_account" => w!("reports-kind-pos-on-account"),
+        "paid_in" => w!("reports-kind-paid-in"),
+        "paid_out" => w!("reports-kind-paid-out"),
+        "cash" => w!("reports-tender-cash"),
+        "card" => w!("reports-tender-card"),
+        "wallet" => w!("reports-tender-wallet"),
+        "on_account" => w!("reports-tender-on-account"),
+        "gift_card" => w!("reports-tender-gift-card"),
+        "other" => w!("reports-tender-other"),
+        k => Words::Raw(k.replace('_', " ")),
+    }
+}
+
+/// Who a cashier line is: a cashier's number, or an API client (`client:NAME`).
+fn who_label(who: &str) -> Words {
+    if who.chars().all(|ch| ch.is_ascii_digit()) {
+        w!("reports-cashier", number = who)
+    } else if let Some(name) = who.strip_prefix("client:") {
+        w!("reports-client", name = name)
+    } else {
+        Words::Raw(who.to_string())
     }
 }
 
@@ -88,61 +154,64 @@ fn totals_sections(t: &Totals) -> Vec<Section> {
     let mut ops = Vec::new();
     for k in KINDS.iter().copied().chain(t.operations.keys().map(String::as_str).filter(|k| !KINDS.contains(k))) {
         if let Some(l) = t.operations.get(k) {
-            ops.push(Row::counted(&kind_label(k), l.count, l.amount));
+            ops.push(Row::counted(kind_label(k), l.count, l.amount));
         }
     }
     if ops.is_empty() {
-        ops.push(Row::text("No operations", ""));
+        ops.push(Row::text(w!("reports-no-operations"), ""));
     }
     let mut tenders = Vec::new();
     for k in TENDERS.iter().copied().chain(t.tenders.keys().map(String::as_str).filter(|k| !TENDERS.contains(k))) {
         if let Some(a) = t.tenders.get(k) {
-            tenders.push(Row::amount(&kind_label(k), *a));
+            tenders.push(Row::amount(kind_label(k), *a));
         }
     }
     let c = &t.cash;
     let mut cash = vec![
-        Row::amount("Opening float", c.float),
-        Row::amount("Cash sales (net)", c.sales),
-        Row::amount("Paid in", c.paid_in),
-        Row::amount("Paid out", c.paid_out),
-        Row::amount("Expected in drawer", c.expected),
+        Row::amount(w!("reports-opening-float"), c.float),
+        Row::amount(w!("reports-cash-sales"), c.sales),
+        Row::amount(w!("reports-kind-paid-in"), c.paid_in),
+        Row::amount(w!("reports-kind-paid-out"), c.paid_out),
+        Row::amount(w!("reports-expected-in-drawer"), c.expected),
     ];
     if c.closed_shifts > 0 {
-        cash.push(Row::amount("Counted", c.counted));
-        cash.push(Row::amount("Over/short", c.over_short));
+        cash.push(Row::amount(w!("reports-counted"), c.counted));
+        cash.push(Row::amount(w!("reports-over-short"), c.over_short));
     }
-    cash.push(Row::text("Shifts closed/open", format!("{}/{}", c.closed_shifts, c.open_shifts)));
-    cash.push(Row::text("No-sale openings", t.no_sales.to_string()));
+    cash.push(Row::text(w!("reports-shifts-closed-open"), format!("{}/{}", c.closed_shifts, c.open_shifts)));
+    cash.push(Row::text(w!("reports-no-sales"), t.no_sales.to_string()));
     let mut cashiers = Vec::new();
     for (who, line) in &t.cashiers {
-        let label = if who.chars().all(|ch| ch.is_ascii_digit()) { format!("Cashier {who}") } else { who.clone() };
         let net: i64 = line.tenders.values().fold(0i64, |a, b| a.saturating_add(*b));
-        cashiers.push(Row::counted(&label, line.operations, net));
+        cashiers.push(Row::counted(who_label(who), line.operations, net));
         if line.over_short != 0 {
-            cashiers.push(Row::amount("  over/short", line.over_short));
+            cashiers.push(Row::amount(w!("reports-over-short-of-cashier").indented(), line.over_short));
         }
     }
     let summary = vec![
-        Row::amount("Gross", t.gross),
-        Row::amount("Returns", t.returns),
-        Row::amount("Net", t.gross.saturating_sub(t.returns)),
+        Row::amount(w!("reports-gross"), t.gross),
+        Row::amount(w!("reports-returns"), t.returns),
+        Row::amount(w!("reports-net"), t.gross.saturating_sub(t.returns)),
     ];
     let mut out = vec![
-        Section { title: "Operations".into(), rows: ops },
-        Section { title: "Tenders".into(), rows: tenders },
-        Section { title: "Cash drawer".into(), rows: cash },
-        Section { title: "Totals".into(), rows: summary },
+        Section { title: w!("reports-section-operations"), rows: ops },
+        Section { title: w!("reports-section-tenders"), rows: tenders },
+        Section { title: w!("reports-section-cash-drawer"), rows: cash },
+        Section { title: w!("reports-section-totals"), rows: summary },
     ];
     if !cashiers.is_empty() {
-        out.push(Section { title: "By cashier".into(), rows: cashiers });
+        out.push(Section { title: w!("reports-section-by-cashier"), rows: cashiers });
     }
     out
 }
 
 fn window(from: i64, to: i64) -> Row {
-    let start = if from <= 0 { "start".to_string() } else { stamp(from) };
-    Row::text("Period", format!("{start} – {}", stamp(to)))
+    let range = if from <= 0 {
+        w!("reports-period-from-start", to = stamp(to))
+    } else {
+        Words::Raw(format!("{} – {}", stamp(from), stamp(to)))
+    };
+    Row::text(w!("reports-period"), range)
 }
 
 /// `2026-11-21 18:04` (UTC) of a ledger timestamp.
@@ -155,15 +224,16 @@ pub fn stamp(ns: i64) -> String {
 }
 
 pub fn x(r: &XReport) -> Sheet {
-    let mut head = vec![window(r.totals.from_ns, r.totals.to_ns), Row::text("After Z", r.after_z.to_string())];
+    let mut head =
+        vec![window(r.totals.from_ns, r.totals.to_ns), Row::text(w!("reports-after-z"), r.after_z.to_string())];
     if let Some(t) = &r.terminal {
-        head.push(Row::text("Terminal", t));
+        head.push(Row::text(w!("reports-terminal"), t));
     }
     let (kind, title) = match r.shift {
-        Some(id) => ("shift", format!("SHIFT REPORT {id}")),
-        None => ("x", "X REPORT".to_string()),
+        Some(id) => ("shift", w!("reports-title-shift-report", number = id.to_string())),
+        None => ("x", w!("reports-title-x")),
     };
-    let mut sections = vec![Section { title: "Report".into(), rows: head }];
+    let mut sections = vec![Section { title: w!("reports-section-report"), rows: head }];
     sections.extend(totals_sections(&r.totals));
     Sheet {
         kind: kind.into(),
@@ -180,28 +250,31 @@ pub fn x(r: &XReport) -> Sheet {
 pub fn z(r: &ZReport) -> Sheet {
     let b = &r.body;
     let head = vec![
-        Row::text("Business day", &b.business_day),
+        Row::text(w!("reports-business-day"), &b.business_day),
         window(b.from_ns, b.to_ns),
-        Row::text("Manager", b.manager.to_string()),
+        Row::text(w!("reports-manager"), b.manager.to_string()),
     ];
-    let mut sections = vec![Section { title: "Report".into(), rows: head }];
+    let mut sections = vec![Section { title: w!("reports-section-report"), rows: head }];
     sections.extend(totals_sections(&b.totals));
     sections.push(Section {
-        title: "Grand totals".into(),
+        title: w!("reports-section-grand-totals"),
         rows: vec![
-            Row::amount("Gross", b.grand.gross),
-            Row::amount("Returns", b.grand.returns),
-            Row::amount("Net", b.grand.net),
-            Row::text("Operations", b.grand.operations.to_string()),
+            Row::amount(w!("reports-gross"), b.grand.gross),
+            Row::amount(w!("reports-returns"), b.grand.returns),
+            Row::amount(w!("reports-net"), b.grand.net),
+            Row::text(w!("reports-section-operations"), b.grand.operations.to_string()),
         ],
     });
     sections.push(Section {
-        title: "Chain".into(),
-        rows: vec![Row::text("Previous", short(&b.prev_hash)), Row::text("SHA-256", short(&r.hash))],
+        title: w!("reports-section-chain"),
+        rows: vec![
+            Row::text(w!("reports-chain-previous"), short(&b.prev_hash)),
+            Row::text("SHA-256".into(), short(&r.hash)),
+        ],
     });
     Sheet {
         kind: "z".into(),
-        title: format!("Z REPORT {}", b.number),
+        title: w!("reports-title-z", number = b.number.to_string()),
         currency: b.totals.currency.clone(),
         store: b.store.clone(),
         number: Some(b.number),
@@ -217,85 +290,89 @@ fn short(hash: &str) -> String {
 
 pub fn shift(s: &Shift) -> Sheet {
     let mut rows = vec![
-        Row::text("Terminal", &s.terminal),
-        Row::text("Cashier", format!("{} {}", s.cashier, s.cashier_name)),
-        Row::text("Opened", stamp(s.opened_at)),
-        Row::amount("Opening float", s.float),
+        Row::text(w!("reports-terminal"), &s.terminal),
+        Row::text(w!("reports-cashier-of-shift"), format!("{} {}", s.cashier, s.cashier_name)),
+        Row::text(w!("reports-opened"), stamp(s.opened_at)),
+        Row::amount(w!("reports-opening-float"), s.float),
     ];
     for e in &s.events {
         match e.kind.as_str() {
-            "paid_in" => rows.push(Row::amount(&format!("Paid in: {}", e.reason), e.amount)),
-            "paid_out" => rows.push(Row::amount(&format!("Paid out: {}", e.reason), e.amount)),
-            "no_sale" => rows.push(Row::text("No sale", &e.reason)),
+            "paid_in" => rows.push(Row::amount(w!("reports-paid-in-for", reason = &e.reason), e.amount)),
+            "paid_out" => rows.push(Row::amount(w!("reports-paid-out-for", reason = &e.reason), e.amount)),
+            "no_sale" => rows.push(Row::text(w!("reports-no-sale"), &e.reason)),
             _ => {}
         }
     }
     if let Some(c) = s.closed_at {
-        rows.push(Row::text("Closed", stamp(c)));
-        rows.push(Row::amount("Counted", s.counted.unwrap_or(0)));
-        rows.push(Row::amount("Expected", s.expected.unwrap_or(0)));
-        rows.push(Row::amount("Over/short", s.over_short.unwrap_or(0)));
+        rows.push(Row::text(w!("reports-closed"), stamp(c)));
+        rows.push(Row::amount(w!("reports-counted"), s.counted.unwrap_or(0)));
+        rows.push(Row::amount(w!("reports-expected"), s.expected.unwrap_or(0)));
+        rows.push(Row::amount(w!("reports-over-short"), s.over_short.unwrap_or(0)));
         if let Some(m) = s.approved_by {
-            rows.push(Row::text("Approved by", m.to_string()));
+            rows.push(Row::text(w!("reports-approved-by"), m.to_string()));
         }
         if let Some(n) = &s.note {
-            rows.push(Row::text("Note", n));
+            rows.push(Row::text(w!("reports-note"), n));
         }
     }
     Sheet {
         kind: "shift".into(),
-        title: format!("SHIFT {}", s.id),
+        title: w!("reports-title-shift", number = s.id.to_string()),
         currency: s.currency.clone(),
         store: s.store.clone(),
         number: Some(s.id),
         at_ns: s.closed_at.unwrap_or(s.opened_at),
         duplicate: false,
-        sections: vec![Section { title: "Drawer".into(), rows }],
+        sections: vec![Section { title: w!("reports-section-drawer"), rows }],
     }
 }
 
 pub fn liability(l: &Liability, store: &str) -> Sheet {
     let m = &l.movements;
-    let ageing = ["0–12 months", "12–24 months", "24–36 months", "over 36 months"];
+    let ageing = [w!("reports-age-0-12"), w!("reports-age-12-24"), w!("reports-age-24-36"), w!("reports-age-over-36")];
+    let matches = if l.matches_ledger { w!("reports-yes") } else { w!("reports-no") };
     let mut sections = vec![
         Section {
-            title: "Outstanding".into(),
+            title: w!("reports-section-outstanding"),
             rows: vec![
-                Row::counted("Cards with a balance", l.outstanding.count, l.outstanding.amount),
-                Row::amount("Ledger liability", l.ledger_total),
-                Row::text("Matches the ledger", if l.matches_ledger { "yes" } else { "NO" }),
+                Row::counted(w!("reports-cards-with-balance"), l.outstanding.count, l.outstanding.amount),
+                Row::amount(w!("reports-ledger-liability"), l.ledger_total),
+                Row::text(w!("reports-matches-ledger"), matches),
             ],
         },
         Section {
-            title: "Movements".into(),
+            title: w!("reports-section-movements"),
             rows: vec![
                 window(l.from_ns, l.as_of_ns),
-                Row::amount("Issued", m.issued),
-                Row::amount("Loaded", m.loaded),
-                Row::amount("Redeemed", m.redeemed),
-                Row::amount("Cashed out", m.cashed_out),
-                Row::amount("Refunded", m.refunded),
-                Row::amount("Reversals (net)", m.reversed_net),
-                Row::amount("Expired", m.expired),
-                Row::amount("Net change", m.net),
+                Row::amount(w!("reports-issued"), m.issued),
+                Row::amount(w!("reports-loaded"), m.loaded),
+                Row::amount(w!("reports-redeemed"), m.redeemed),
+                Row::amount(w!("reports-cashed-out"), m.cashed_out),
+                Row::amount(w!("reports-refunded"), m.refunded),
+                Row::amount(w!("reports-reversals-net"), m.reversed_net),
+                Row::amount(w!("reports-expired"), m.expired),
+                Row::amount(w!("reports-net-change"), m.net),
             ],
         },
         Section {
-            title: "Ageing by last use".into(),
+            title: w!("reports-section-ageing"),
             rows: l.ageing.iter().zip(ageing).map(|(b, label)| Row::counted(label, b.count, b.amount)).collect(),
         },
     ];
     let mut b = vec![
-        Row::text("Rule", format!("{} ({} months)", l.breakage.rule, l.breakage.months)),
-        Row::counted("Estimate (not booked)", l.breakage.estimate.count, l.breakage.estimate.amount),
+        Row::text(
+            w!("reports-breakage-rule"),
+            w!("reports-breakage-rule-months", rule = &l.breakage.rule, months = l.breakage.months),
+        ),
+        Row::counted(w!("reports-breakage-estimate"), l.breakage.estimate.count, l.breakage.estimate.amount),
     ];
     for c in l.breakage.cards.iter().take(5) {
-        b.push(Row::amount(&format!("  {}", c.masked), c.amount));
+        b.push(Row::amount(Words::Raw(c.masked.clone()).indented(), c.amount));
     }
-    sections.push(Section { title: "Breakage".into(), rows: b });
+    sections.push(Section { title: w!("reports-section-breakage"), rows: b });
     Sheet {
         kind: "liability".into(),
-        title: "GIFT CARD LIABILITY".into(),
+        title: w!("reports-title-liability"),
         currency: l.currency.clone(),
         store: store.into(),
         number: None,
@@ -308,14 +385,15 @@ pub fn liability(l: &Liability, store: &str) -> Sheet {
 /// Card and wallet clearing, each with its ledger accounts (the id's last 8 hex digits).
 fn clearing_rows(s: &SettlementReport) -> Vec<Row> {
     let mut rows = Vec::new();
-    for (title, c) in [("Card clearing", &s.card_clearing), ("Wallet clearing", &s.wallet_clearing)] {
-        rows.push(Row::amount(title, c.awaiting));
+    let titles = [w!("reports-card-clearing"), w!("reports-wallet-clearing")];
+    for (title, c) in titles.iter().zip([&s.card_clearing, &s.wallet_clearing]) {
+        rows.push(Row::amount(title.clone(), c.awaiting));
         if c.held != 0 {
-            rows.push(Row::amount("  Authorised, not captured", c.held));
+            rows.push(Row::amount(w!("reports-authorised-not-captured").indented(), c.held));
         }
         for l in &c.lines {
             let tail = l.account.get(l.account.len().saturating_sub(8)..).unwrap_or("");
-            rows.push(Row::amount(&format!("  {} #{tail}", l.name), l.awaiting));
+            rows.push(Row::amount(Words::Raw(format!("{} #{tail}", l.name)).indented(), l.awaiting));
         }
     }
     rows
@@ -325,41 +403,41 @@ pub fn settlement(s: &SettlementReport, store: &str, at_ns: i64) -> Sheet {
     let mut days = Vec::new();
     for d in &s.days {
         days.push(Row::text(
-            &format!("{} {}", d.date, d.store),
-            format!("{} orders, {} invalidated", d.orders, d.invalidations),
+            Words::Raw(format!("{} {}", d.date, d.store)),
+            w!("reports-day-orders", orders = d.orders, invalidated = d.invalidations),
         ));
-        days.push(Row::amount("  Face value", d.face_value));
-        days.push(Row::amount("  Commission", d.commission));
-        days.push(Row::amount("  Net payable", d.net_payable));
+        days.push(Row::amount(w!("reports-face-value").indented(), d.face_value));
+        days.push(Row::amount(w!("reports-commission").indented(), d.commission));
+        days.push(Row::amount(w!("reports-net-payable").indented(), d.net_payable));
     }
     if days.is_empty() {
-        days.push(Row::text("No retail orders", ""));
+        days.push(Row::text(w!("reports-no-retail-orders"), ""));
     }
     let t = &s.total;
     let sections = vec![
-        Section { title: "Distributor: retail orders".into(), rows: days },
+        Section { title: w!("reports-section-distributor"), rows: days },
         Section {
-            title: "Total".into(),
+            title: w!("reports-section-total"),
             rows: vec![
-                Row::counted("Orders", t.orders, t.face_value),
-                Row::text("Invalidations", t.invalidations.to_string()),
-                Row::amount("Commission", t.commission),
-                Row::amount("Net payable", t.net_payable),
+                Row::counted(w!("reports-orders"), t.orders, t.face_value),
+                Row::text(w!("reports-invalidations"), t.invalidations.to_string()),
+                Row::amount(w!("reports-commission"), t.commission),
+                Row::amount(w!("reports-net-payable"), t.net_payable),
             ],
         },
         Section {
-            title: "Prepaid balance".into(),
+            title: w!("reports-section-prepaid"),
             rows: vec![
-                Row::amount("Available", s.prepaid.available),
-                Row::amount("On hold", s.prepaid.on_hold),
-                Row::amount("Posted", s.prepaid.posted),
+                Row::amount(w!("reports-prepaid-available"), s.prepaid.available),
+                Row::amount(w!("reports-prepaid-on-hold"), s.prepaid.on_hold),
+                Row::amount(w!("reports-prepaid-posted"), s.prepaid.posted),
             ],
         },
-        Section { title: "Awaiting settlement".into(), rows: clearing_rows(s) },
+        Section { title: w!("reports-section-awaiting"), rows: clearing_rows(s) },
     ];
     let title = match &s.date {
-        Some(d) => format!("SETTLEMENT {d}"),
-        None => "SETTLEMENT".into(),
+        Some(d) => w!("reports-title-settlement-day", date = d),
+        None => w!("reports-title-settlement"),
     };
     Sheet {
         kind: "settlement".into(),
@@ -370,73 +448,5 @@ pub fn settlement(s: &SettlementReport, store: &str, at_ns: i64) -> Sheet {
         at_ns,
         duplicate: false,
         sections,
-    }
-}
-
-impl Sheet {
-    fn money(&self, minor: i64, locale: Locale) -> String {
-        match Currency::from_code(&self.currency) {
-            Ok(c) => Money::from_minor(minor, c).format(locale),
-            Err(_) => minor.to_string(),
-        }
-    }
-
-    /// Plain text for a terminal, `width` columns, figures in `locale`.
-    pub fn text(&self, locale: Locale, width: usize) -> String {
-        let mut out = String::new();
-        let mut line = |l: &str, r: &str| {
-            let used = l.chars().count() + r.chars().count();
-            let pad = width.saturating_sub(used).max(1);
-            out.push_str(&format!("{l}{}{r}\n", " ".repeat(pad)));
-        };
-        let title = if self.duplicate { format!("{} (DUPLICATE)", self.title) } else { self.title.clone() };
-        line(&title, &format!("Store {}", self.store));
-        for s in &self.sections {
-            line(&format!("-- {}", s.title), "");
-            for r in &s.rows {
-                let mut right = String::new();
-                if let Some(c) = r.count {
-                    right.push_str(&format!("{c} × "));
-                }
-                if let Some(a) = r.amount {
-                    right.push_str(&self.money(a, locale));
-                }
-                if let Some(t) = &r.text {
-                    right.push_str(t);
-                }
-                line(&r.label, &right);
-            }
-        }
-        out
-    }
-
-    /// CSV: `section,label,count,amount,currency,text`, amounts as plain decimals (`1234.50`).
-    pub fn csv(&self) -> String {
-        let esc = |s: &str| {
-            if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-        };
-        let currency = Currency::from_code(&self.currency).ok();
-        let mut out = String::from("report,number,section,label,count,amount,currency,text\n");
-        for s in &self.sections {
-            for r in &s.rows {
-                let amount = match (r.amount, currency) {
-                    (Some(a), Some(c)) => Money::from_minor(a, c).to_plain_string(),
-                    (Some(a), None) => a.to_string(),
-                    _ => String::new(),
-                };
-                out.push_str(&format!(
-                    "{},{},{},{},{},{},{},{}\n",
-                    esc(&self.kind),
-                    self.number.map(|n| n.to_string()).unwrap_or_default(),
-                    esc(&s.title),
-                    esc(r.label.trim()),
-                    r.count.map(|c| c.to_string()).unwrap_or_default(),
-                    amount,
-                    if r.amount.is_some() { self.currency.as_str() } else { "" },
-                    esc(r.text.as_deref().unwrap_or("")),
-                ));
-            }
-        }
-        out
     }
 }

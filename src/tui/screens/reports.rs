@@ -1,8 +1,10 @@
 //! The manager's reports: the X report (changes nothing), the Z report behind a confirmation, the
 //! past Zs with reprint (DUPLICATE), gift card liability (with booking the breakage estimate behind
 //! a confirmation), the settlement with recording a top-up of the distributor's prepaid balance
-//! (amount and the bank transfer's reference, behind a confirmation). Each prints on the receipt printer and exports as CSV. The
-//! figures are the engine's sheet, in the store's locale; long sheets scroll.
+//! (amount and the bank transfer's reference, behind a confirmation). Each prints on the receipt
+//! printer and exports as CSV (`e`: a file under `exports/` beside the till's settings, in the
+//! till's language and locale). The sheet comes worded in the till's language; its figures are
+//! shown in the store's locale; long sheets scroll. Every word here is in `reports.ftl`.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -15,7 +17,7 @@ use crate::money::{Currency, Money};
 use crate::tui::action::Action;
 use crate::tui::app::{Ask, Confirm, Ctx, Cx, Goto, Reply, Request};
 use crate::tui::keymap::Binding;
-use crate::tui::manager_calls::{ManagerCall, ManagerReply};
+use crate::tui::manager_calls::{ManagerCall, ManagerReply, speech};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{Field, FieldKind, panel};
 
@@ -46,7 +48,7 @@ pub struct Reports {
 
 impl Reports {
     pub fn open(cx: &mut Cx) -> Reports {
-        cx.send(Request::Manager(ManagerCall::Report(ReportKind::X)));
+        cx.send(Request::Manager(ManagerCall::Report(ReportKind::X, speech())));
         Reports {
             kind: ReportKind::X,
             report: None,
@@ -65,7 +67,7 @@ impl Reports {
         self.scroll = 0;
         self.loading = true;
         self.note = None;
-        cx.send(Request::Manager(ManagerCall::Report(kind)));
+        cx.send(Request::Manager(ManagerCall::Report(kind, speech())));
     }
 
     fn breakage_estimate(&self) -> Option<i64> {
@@ -144,7 +146,7 @@ impl Reports {
                 let amount = match f.amount.amount(cx.ctx) {
                     Ok(Some(m)) if m.minor() > 0 => m,
                     Ok(_) => {
-                        self.note = Some(("Type the amount transferred to the distributor.".into(), true));
+                        self.note = Some((crate::t!("reports-screen-type-amount"), true));
                         return;
                     }
                     Err(e) => {
@@ -155,19 +157,19 @@ impl Reports {
                 let reference = f.reference.value.trim().to_string();
                 if reference.is_empty() {
                     f.focus = 1;
-                    self.note = Some(("Type the bank transfer's reference.".into(), true));
+                    self.note = Some((crate::t!("reports-screen-type-reference"), true));
                     return;
                 }
                 self.note = None;
                 f.pending = Some(TopUp { amount: amount.to_plain_string(), reference: reference.clone() });
                 cx.confirm(Confirm {
-                    title: "Record this top-up?".into(),
+                    title: crate::t!("reports-screen-top-up-title"),
                     body: vec![
-                        format!("{} paid to the distributor, reference {reference}.", cx.ctx.fmt(amount)),
-                        "It is added to the prepaid balance; the same reference is recorded once.".into(),
+                        crate::t!("reports-screen-top-up-paid", amount = amount, reference = &reference),
+                        crate::t!("reports-screen-top-up-once"),
                     ],
-                    yes_label: "record it",
-                    no_label: "change it",
+                    yes_label: crate::ts!("reports-screen-top-up-yes"),
+                    no_label: crate::ts!("reports-screen-top-up-no"),
                     danger: false,
                     ask: ASK_TOP_UP,
                 });
@@ -185,8 +187,8 @@ impl Reports {
             Action::TopUp if self.is_settlement() => {
                 self.note = None;
                 self.top_up = Some(TopUpForm {
-                    amount: Field::new("Amount", FieldKind::Amount, 12),
-                    reference: Field::new("Reference", FieldKind::Text, 64),
+                    amount: Field::new(crate::ts!("reports-screen-field-amount"), FieldKind::Amount, 12),
+                    reference: Field::new(crate::ts!("reports-screen-field-reference"), FieldKind::Text, 64),
                     focus: 0,
                     pending: None,
                 });
@@ -201,13 +203,10 @@ impl Reports {
                 cx.send(Request::Manager(ManagerCall::ZList));
             }
             Action::ReportZ => cx.confirm(Confirm {
-                title: "Close the business day?".into(),
-                body: vec![
-                    "The Z report closes today for the whole store: it is numbered, kept for good, and nothing more can be booked into today.".into(),
-                    "Every shift must be closed first.".into(),
-                ],
-                yes_label: "close the day",
-                no_label: "not yet",
+                title: crate::t!("reports-screen-z-title"),
+                body: vec![crate::t!("reports-screen-z-body"), crate::t!("reports-screen-z-shifts")],
+                yes_label: crate::ts!("reports-screen-z-yes"),
+                no_label: crate::ts!("reports-screen-z-no"),
                 danger: true,
                 ask: ASK_Z,
             }),
@@ -215,10 +214,13 @@ impl Reports {
                 if let Some(amount) = self.breakage_estimate().filter(|a| *a > 0) {
                     let shown = self.fmt(cx.ctx, amount);
                     cx.confirm(Confirm {
-                        title: "Book the breakage estimate?".into(),
-                        body: vec![format!("{shown} of lapsed gift card balances move to breakage in the ledger."), "Cards used meanwhile are left out; the estimate must still match.".into()],
-                        yes_label: "book it",
-                        no_label: "not now",
+                        title: crate::t!("reports-screen-breakage-title"),
+                        body: vec![
+                            crate::t!("reports-screen-breakage-body", amount = shown),
+                            crate::t!("reports-screen-breakage-meanwhile"),
+                        ],
+                        yes_label: crate::ts!("reports-screen-breakage-yes"),
+                        no_label: crate::ts!("reports-screen-breakage-no"),
                         danger: true,
                         ask: ASK_BREAKAGE,
                     });
@@ -245,7 +247,7 @@ impl Reports {
                 }
             }
             Action::Export if self.report.is_some() => {
-                cx.send(Request::Manager(ManagerCall::Export(self.kind.clone())));
+                cx.send(Request::Manager(ManagerCall::Export(self.kind.clone(), speech())));
             }
             _ => {}
         }
@@ -254,7 +256,7 @@ impl Reports {
     pub fn on_confirmed(&mut self, ask: Ask, cx: &mut Cx) {
         if ask == ASK_Z {
             self.loading = true;
-            cx.send(Request::Manager(ManagerCall::CloseDay));
+            cx.send(Request::Manager(ManagerCall::CloseDay(speech())));
         } else if ask == ASK_TOP_UP
             && let Some(req) = self.top_up.as_mut().and_then(|f| f.pending.take())
         {
@@ -283,33 +285,45 @@ impl Reports {
                 self.selected = 0;
                 self.history = Some(list);
             }
-            Ok(ManagerReply::Printed(Ok(()))) => self.note = Some(("Printed.".into(), false)),
-            Ok(ManagerReply::Printed(Err(e))) => self.note = Some((format!("Not printed: {e}"), true)),
-            Ok(ManagerReply::Exported(Ok(path))) => self.note = Some((format!("CSV written to {path}"), false)),
-            Ok(ManagerReply::Exported(Err(e))) => self.note = Some((format!("CSV not written: {e}"), true)),
+            Ok(ManagerReply::Printed(Ok(()))) => self.note = Some((crate::t!("reports-screen-printed"), false)),
+            Ok(ManagerReply::Printed(Err(e))) => {
+                self.note = Some((crate::t!("reports-screen-not-printed", error = e), true))
+            }
+            Ok(ManagerReply::Exported(Ok(path))) => {
+                self.note = Some((crate::t!("reports-screen-csv-written", path = path), false))
+            }
+            Ok(ManagerReply::Exported(Err(e))) => {
+                self.note = Some((crate::t!("reports-screen-csv-not-written", error = e), true))
+            }
             Ok(ManagerReply::ToppedUp(p)) => {
                 self.top_up = None;
                 let shown = self.fmt(cx.ctx, p.available);
                 self.load(ReportKind::Settlement, cx);
-                self.note = Some((format!("Top-up recorded. Prepaid balance available: {shown}."), false));
+                // A reference recorded before books nothing: say so, never "recorded" twice.
+                let note = if p.already_recorded {
+                    crate::t!("reports-screen-top-up-already", available = shown)
+                } else {
+                    crate::t!("reports-screen-top-up-done", available = shown)
+                };
+                self.note = Some((note, false));
             }
             Ok(ManagerReply::Booked(b)) => {
                 let shown = self.fmt(cx.ctx, b.amount);
-                self.note = Some((format!("Breakage booked: {} cards, {shown}.", b.count), false));
+                self.note = Some((crate::t!("reports-screen-breakage-booked", count = b.count, amount = shown), false));
                 self.load(ReportKind::Liability, cx);
             }
             Ok(_) => {}
             Err(e) if self.top_up.is_some() => self.note = Some((e.message(), true)),
-            Err(e) => cx.error("Report", e.message()),
+            Err(e) => cx.error(&crate::t!("reports-screen-error-title"), e.message()),
         }
     }
 
     pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
         let title = match (&self.history, &self.report) {
-            (Some(_), _) => "Past Z reports".to_string(),
-            (None, Some(r)) if r.sheet.duplicate => format!("{} · DUPLICATE", r.sheet.title),
+            (Some(_), _) => crate::t!("reports-screen-past-z"),
+            (None, Some(r)) if r.sheet.duplicate => crate::t!("reports-screen-duplicate", title = &r.sheet.title),
             (None, Some(r)) => r.sheet.title.clone(),
-            (None, None) => "Reports".to_string(),
+            (None, None) => crate::t!("reports-screen-title"),
         };
         let block = panel(&title, true, theme);
         let inner = block.inner(area);
@@ -318,29 +332,27 @@ impl Reports {
         let width = body.width as usize;
         let mut lines: Vec<Line> = Vec::new();
         if let Some(form) = &self.top_up {
-            lines.push(Line::from(Span::styled(" Top up the distributor's prepaid balance", theme.title)));
+            lines.push(Line::from(Span::styled(format!(" {}", crate::t!("reports-screen-top-up-head")), theme.title)));
             lines.push(Line::from(""));
             lines.push(form.amount.line(form.focus == 0, theme, 10));
             lines.push(form.reference.line(form.focus == 1, theme, 10));
             lines.push(Line::from(""));
-            lines.push(Line::from(Span::styled(
-                " Record it once the bank transfer has gone out; its reference makes it count once.",
-                theme.muted,
-            )));
+            lines.push(Line::from(Span::styled(format!(" {}", crate::t!("reports-screen-top-up-hint")), theme.muted)));
         } else if self.loading {
-            lines.push(Line::from(Span::styled(" Loading…", theme.muted)));
+            lines.push(Line::from(Span::styled(format!(" {}", crate::t!("reports-screen-loading")), theme.muted)));
         } else if let Some(h) = &self.history {
             if h.is_empty() {
-                lines.push(Line::from(Span::styled(" No Z report yet.", theme.muted)));
+                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("reports-screen-no-z")), theme.muted)));
             }
             let visible = body.height.max(1) as usize;
             let start = (self.selected + 1).saturating_sub(visible);
             for (i, z) in h.iter().enumerate().skip(start).take(visible) {
                 let net = self.fmt(ctx, z.net);
                 let text = format!(
-                    " Z {:>4}  {}  net {:>14}  {}",
+                    " Z {:>4}  {}  {} {:>14}  {}",
                     z.number,
                     z.business_day,
+                    crate::t!("reports-screen-z-net"),
                     net,
                     z.hash.get(..12).unwrap_or("")
                 );
@@ -370,13 +382,15 @@ impl Reports {
             let max = all.len().saturating_sub(rows);
             let scroll = (self.scroll as usize).min(max);
             if max > 0 {
-                let more = if scroll < max { "↓ more" } else { "↑ more" };
+                let (line, of) = (scroll + 1, max + rows);
+                let more = if scroll < max {
+                    crate::t!("reports-screen-more-below", line = line, lines = of)
+                } else {
+                    crate::t!("reports-screen-more-above", line = line, lines = of)
+                };
                 all.truncate(scroll + rows.saturating_sub(1));
                 lines.extend(all.into_iter().skip(scroll));
-                lines.push(Line::from(Span::styled(
-                    format!(" {more} · line {}/{}", scroll + 1, max + rows),
-                    theme.muted,
-                )));
+                lines.push(Line::from(Span::styled(format!(" {more}"), theme.muted)));
             } else {
                 lines = all;
             }

@@ -150,8 +150,8 @@ impl ShiftScreen {
                 self.note = None;
                 self.mode = Mode::Movement {
                     kind,
-                    amount: Field::new("Amount", FieldKind::Amount, 12),
-                    reason: Field::new("Reason", FieldKind::Text, 60),
+                    amount: Field::new(crate::ts!("shift-field-amount"), FieldKind::Amount, 12),
+                    reason: Field::new(crate::ts!("shift-field-reason"), FieldKind::Text, 60),
                     focus,
                 };
             }
@@ -165,20 +165,17 @@ impl ShiftScreen {
                 let shown = self.money(total).map(|m| cx.ctx.fmt(m)).unwrap_or_default();
                 let (title, body) = if closing {
                     (
-                        "Close the shift with this count?".to_string(),
-                        vec![
-                            format!("Counted: {shown}"),
-                            "The expected amount is shown once the shift is closed.".into(),
-                        ],
+                        crate::t!("shift-close-title"),
+                        vec![crate::t!("shift-close-counted", amount = shown), crate::t!("shift-close-expected-later")],
                     )
                 } else {
-                    ("Open the shift?".to_string(), vec![format!("Opening float: {shown}")])
+                    (crate::t!("shift-open-title"), vec![crate::t!("shift-open-float", amount = shown)])
                 };
                 cx.confirm(Confirm {
                     title,
                     body,
-                    yes_label: if closing { "close" } else { "open" },
-                    no_label: "count again",
+                    yes_label: if closing { crate::ts!("shift-close-yes") } else { crate::ts!("shift-open-yes") },
+                    no_label: crate::ts!("shift-count-again"),
                     danger: closing,
                     ask: ASK_COUNT,
                 });
@@ -195,7 +192,7 @@ impl ShiftScreen {
                     match Money::parse_localized(amount.value.trim(), c, cx.ctx.locale()) {
                         Ok(m) if m.minor() > 0 => Some(m.to_plain_string()),
                         _ => {
-                            self.note = Some(("Type the amount, e.g. 12,50.".into(), true));
+                            self.note = Some((crate::t!("shift-type-amount"), true));
                             return;
                         }
                     }
@@ -206,7 +203,7 @@ impl ShiftScreen {
             }
             (Mode::Approval { counted, manager, pin, note, .. }, Action::Submit) => {
                 let Ok(number) = manager.value.trim().parse::<u32>() else {
-                    self.note = Some(("Type the manager's number.".into(), true));
+                    self.note = Some((crate::t!("shift-type-manager"), true));
                     return;
                 };
                 let approval =
@@ -285,11 +282,11 @@ impl ShiftScreen {
             Ok(ManagerReply::ShiftChanged(s)) => {
                 let s = *s;
                 self.note = Some(match &self.mode {
-                    Mode::Movement { kind: "paid-in", .. } => ("Paid in recorded.".into(), false),
-                    Mode::Movement { kind: "paid-out", .. } => ("Paid out recorded.".into(), false),
-                    Mode::Movement { .. } => ("No-sale opening recorded.".into(), false),
-                    _ if s.open => ("Shift open. Good luck!".into(), false),
-                    _ => ("Shift closed.".into(), false),
+                    Mode::Movement { kind: "paid-in", .. } => (crate::t!("shift-paid-in-recorded"), false),
+                    Mode::Movement { kind: "paid-out", .. } => (crate::t!("shift-paid-out-recorded"), false),
+                    Mode::Movement { .. } => (crate::t!("shift-no-sale-recorded"), false),
+                    _ if s.open => (crate::t!("shift-opened"), false),
+                    _ => (crate::t!("shift-closed"), false),
                 });
                 if s.open {
                     self.shift = Some(s);
@@ -303,17 +300,16 @@ impl ShiftScreen {
                 let refused_for_manager = matches!(&e, crate::tui::model::CallError::Refused { code, .. } if code == "manager_approval_required");
                 if refused_for_manager && let Mode::Count { .. } = self.mode {
                     let (counted, _) = self.counted();
-                    self.note =
-                        Some(("The count is outside the tolerance: a manager must approve the close.".into(), true));
+                    self.note = Some((crate::t!("shift-needs-manager"), true));
                     self.mode = Mode::Approval {
                         counted,
-                        manager: Field::new("Manager", FieldKind::Digits, 8),
-                        pin: Field::new("PIN", FieldKind::Digits, 8).secret(),
-                        note: Field::new("Note", FieldKind::Text, 80),
+                        manager: Field::new(crate::ts!("shift-field-manager"), FieldKind::Digits, 8),
+                        pin: Field::new(crate::ts!("shift-field-pin"), FieldKind::Digits, 8).secret(),
+                        note: Field::new(crate::ts!("shift-field-note"), FieldKind::Text, 80),
                         focus: 0,
                     };
                 } else {
-                    cx.error("Shift", e.message());
+                    cx.error(&crate::t!("shift-error-title"), e.message());
                 }
             }
             Ok(_) => {}
@@ -323,13 +319,13 @@ impl ShiftScreen {
     pub fn render(&self, f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
         let fmt = |minor: i64| self.money(minor).map(|m| ctx.fmt(m)).unwrap_or_else(|| minor.to_string());
         let title = match &self.mode {
-            Mode::Count { closing: true, .. } => "Close the shift · blind count".to_string(),
-            Mode::Count { closing: false, .. } => "Open a shift · count the float".to_string(),
-            Mode::Movement { kind: "paid-in", .. } => "Paid in".to_string(),
-            Mode::Movement { kind: "paid-out", .. } => "Paid out".to_string(),
-            Mode::Movement { .. } => "No sale".to_string(),
-            Mode::Approval { .. } => "Manager approval".to_string(),
-            _ => "Your shift".to_string(),
+            Mode::Count { closing: true, .. } => crate::t!("shift-title-close"),
+            Mode::Count { closing: false, .. } => crate::t!("shift-title-open"),
+            Mode::Movement { kind: "paid-in", .. } => crate::t!("shift-paid-in"),
+            Mode::Movement { kind: "paid-out", .. } => crate::t!("shift-paid-out"),
+            Mode::Movement { .. } => crate::t!("shift-no-sale"),
+            Mode::Approval { .. } => crate::t!("shift-title-approval"),
+            _ => crate::t!("shift-title"),
         };
         let block = panel(&title, true, theme);
         let inner = block.inner(area);
@@ -337,31 +333,37 @@ impl ShiftScreen {
         let [body, note_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
         let mut lines: Vec<Line> = Vec::new();
         match &self.mode {
-            Mode::Loading => lines.push(Line::from(Span::styled(" Loading…", theme.muted))),
+            Mode::Loading => {
+                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("shift-loading")), theme.muted)))
+            }
             Mode::View => {
                 match &self.shift {
                     None => {
-                        lines.push(Line::from(" You have no open shift on this till."));
-                        lines.push(Line::from(Span::styled(
-                            " Press o to open one: count the float first.",
-                            theme.muted,
-                        )));
+                        lines.push(Line::from(format!(" {}", crate::t!("shift-none-open"))));
+                        lines.push(Line::from(Span::styled(format!(" {}", crate::t!("shift-press-o")), theme.muted)));
                     }
                     Some(s) => {
                         lines.push(Line::from(format!(
-                            " Shift {} · till {} · {} {}",
-                            s.id, s.terminal, s.cashier, s.cashier_name
+                            " {}",
+                            crate::t!(
+                                "shift-head",
+                                id = s.id.to_string(),
+                                terminal = &s.terminal,
+                                cashier = s.cashier.to_string(),
+                                name = &s.cashier_name
+                            )
                         )));
-                        lines.push(Line::from(format!(" Opened {}", s.opened_at.get(11..16).unwrap_or(""))));
+                        let opened = s.opened_at.get(11..16).unwrap_or("");
+                        lines.push(Line::from(format!(" {}", crate::t!("shift-opened-at", time = opened))));
                         lines.push(Line::from(vec![
-                            Span::styled(" Opening float  ", theme.label),
+                            Span::styled(format!(" {:<14} ", crate::t!("shift-opening-float")), theme.label),
                             Span::styled(fmt(s.float), theme.amount),
                         ]));
                         for e in &s.events {
                             let what = match e.kind.as_str() {
-                                "paid_in" => "Paid in",
-                                "paid_out" => "Paid out",
-                                "no_sale" => "No sale",
+                                "paid_in" => crate::t!("shift-paid-in"),
+                                "paid_out" => crate::t!("shift-paid-out"),
+                                "no_sale" => crate::t!("shift-no-sale"),
                                 _ => continue,
                             };
                             let amount = if e.kind == "no_sale" { String::new() } else { fmt(e.amount) };
@@ -371,16 +373,19 @@ impl ShiftScreen {
                 }
                 if let Some(c) = &self.closed {
                     lines.push(Line::from(""));
-                    lines.push(Line::from(Span::styled(format!(" Shift {} closed", c.id), theme.title)));
+                    lines.push(Line::from(Span::styled(
+                        format!(" {}", crate::t!("shift-closed-head", id = c.id.to_string())),
+                        theme.title,
+                    )));
                     let row = |l: &str, v: String| {
                         Line::from(vec![Span::styled(format!(" {l:<14} "), theme.label), Span::styled(v, theme.amount)])
                     };
-                    lines.push(row("Counted", fmt(c.counted.unwrap_or(0))));
-                    lines.push(row("Expected", fmt(c.expected.unwrap_or(0))));
+                    lines.push(row(&crate::t!("shift-counted"), fmt(c.counted.unwrap_or(0))));
+                    lines.push(row(&crate::t!("shift-expected"), fmt(c.expected.unwrap_or(0))));
                     let os = c.over_short.unwrap_or(0);
                     let style = if os == 0 { theme.ok } else { theme.danger };
                     lines.push(Line::from(vec![
-                        Span::styled(format!(" {:<14} ", "Over/short"), theme.label),
+                        Span::styled(format!(" {:<14} ", crate::t!("shift-over-short")), theme.label),
                         Span::styled(fmt(os), style),
                     ]));
                 }
@@ -396,25 +401,21 @@ impl ShiftScreen {
                     lines.push(Line::from(Span::styled(text, style)));
                 }
                 lines.push(Line::from(vec![
-                    Span::styled(" Counted        ", theme.label),
+                    Span::styled(format!(" {:<14} ", crate::t!("shift-counted")), theme.label),
                     Span::styled(fmt(total), theme.amount_big),
                 ]));
-                let hint = if *closing {
-                    " Type how many of each; the expected amount is shown after the close."
-                } else {
-                    " Type how many of each note and coin."
-                };
-                lines.push(Line::from(Span::styled(hint, theme.muted)));
+                let hint = if *closing { crate::t!("shift-hint-close") } else { crate::t!("shift-hint-open") };
+                lines.push(Line::from(Span::styled(format!(" {hint}"), theme.muted)));
             }
             Mode::Movement { kind, amount, reason, focus } => {
                 if *kind != "no-sale" {
                     lines.push(amount.line(*focus == 0, theme, 8));
                 }
                 lines.push(reason.line(*focus == 1, theme, 8));
-                lines.push(Line::from(Span::styled(" Enter records it; the drawer opens.", theme.muted)));
+                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("shift-enter-records")), theme.muted)));
             }
             Mode::Approval { manager, pin, note, focus, .. } => {
-                lines.push(Line::from(" A manager approves this close with their number, PIN and a note."));
+                lines.push(Line::from(format!(" {}", crate::t!("shift-approval-hint"))));
                 lines.push(manager.line(*focus == 0, theme, 8));
                 lines.push(pin.line(*focus == 1, theme, 8));
                 lines.push(note.line(*focus == 2, theme, 8));
