@@ -174,3 +174,19 @@ fn a_till_with_server_sells_on_a_separately_started_till_serve() {
     assert_eq!((status, &balance["currentBalance"]), (200, &serde_json::json!("12.00")), "{balance}");
     assert!(!own.join("till.sqlite").exists(), "the till with --server opened a ledger of its own");
 }
+
+/// Without a terminal (stdin and stdout not a tty, as under a pipe or a service manager) the till
+/// says what to do instead and exits 1; it never panics.
+#[test]
+fn without_a_terminal_the_till_says_so_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(common::till_bin())
+        .args(["--server", "http://127.0.0.1:9", "--data"])
+        .arg(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("till serve") && !err.contains("panicked"), "{err}");
+}

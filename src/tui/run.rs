@@ -109,7 +109,14 @@ pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
                 Some(super::app::Overlay::error("Settings", format!("The settings file could not be read: {e}")));
         }
         let local = worker::Local::new(settings_path, offset, app.ctx.settings.clone(), opts.training);
-        let mut terminal = ratatui::init();
+        // Without a terminal (output piped, no tty) say so instead of panicking.
+        let mut terminal = match ratatui::try_init() {
+            Ok(t) => t,
+            Err(e) => {
+                ratatui::restore();
+                return Err(crate::t!("common-no-terminal", error = e.to_string()).into());
+            }
+        };
         let result = event_loop(&mut terminal, &mut app, link, local, offset, started, shutdown_signal).await;
         ratatui::restore();
         if let Ok(Some(shutdown)) = server.await {

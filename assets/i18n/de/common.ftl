@@ -58,3 +58,6 @@ common-receipt-copy = Eine Kopie ist ein als DUPLIKAT markierter Nachdruck: Jour
 common-key-any = beliebige Taste
 common-close = schließen
 common-ok = OK
+
+# The till was started where there is no terminal to draw on (output piped, no tty).
+common-no-terminal = Die Kasse braucht ein Terminal, um ihren Bildschirm zu zeichnen ({ $error }). Starten Sie sie in einem Terminalfenster, oder nutzen Sie `till serve` für die Engine ohne Bildschirm.

@@ -58,3 +58,6 @@ common-receipt-copy = A copy is a reprint marked DUPLICATE: Journal (j), then p.
 common-key-any = any key
 common-close = close
 common-ok = ok
+
+# The till was started where there is no terminal to draw on (output piped, no tty).
+common-no-terminal = The till needs a terminal to draw its screen ({ $error }). Start it in a terminal window, or run `till serve` for the engine without a screen.
