@@ -181,9 +181,14 @@ async fn the_managers_day_in_german_blind_close_x_z_list_liability_settlement_an
     insta::assert_snapshot!("blind_close_approval_de_80x24", tui_common::terminal(&t.app, 80, 24).backend());
     t.type_text("9001").await;
     t.press(KeyCode::Tab).await;
-    t.type_text("9999").await;
+    t.type_text("0000").await;
     t.press(KeyCode::Tab).await;
     t.type_text("Trinkgeld in der Lade").await;
+    t.press(KeyCode::Enter).await;
+    // A wrong PIN: said so on the form, which stays with the PIN to type again; nothing booked.
+    t.expect("Nummer oder PIN der Filialleitung stimmt nicht");
+    t.expect("Freigabe durch die Filialleitung");
+    t.type_text("9999").await;
     t.press(KeyCode::Enter).await;
     t.expect("Schicht 1 geschlossen");
     t.expect_row("Soll", "25,00 €");
@@ -206,7 +211,7 @@ async fn the_managers_day_in_german_blind_close_x_z_list_liability_settlement_an
     t.press(KeyCode::Enter).await;
     t.expect("Z-BERICHT 1");
     t.expect_row("Differenz", "25,00 €");
-    past_the_head(&mut t, 5).await;
+    past_the_head(&mut t, 9).await;
     insta::assert_snapshot!("z_report_de_80x24", tui_common::terminal(&t.app, 80, 24).backend());
     // The Z as CSV: a file beside the till's settings, in German with `;` and decimal commas.
     t.hotkey('e').await;

@@ -43,3 +43,4 @@ shift-opened = Shift open. Good luck!
 shift-closed = Shift closed.
 shift-needs-manager = The count is outside the tolerance: a manager must approve the close.
 shift-error-title = Shift
+shift-approval-refused = That is not a manager's number and PIN: type them again.

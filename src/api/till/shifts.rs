@@ -208,13 +208,21 @@ pub async fn close(
     let approval = match req.approval {
         None => None,
         Some(a) => {
-            let refused = || ApiError::forbidden("The manager number or PIN is wrong.");
+            // Its own code, so the till keeps the approval form open and says what was wrong.
+            let refused =
+                || ApiError::new(StatusCode::FORBIDDEN, "approval_refused", "The manager number or PIN is wrong.");
             if users::check_pin(&a.pin).is_err() {
                 return Err(refused());
             }
             match users::login(&state.engine, a.manager, &a.pin).await {
                 Ok(u) if u.role == Role::Manager => Some(Approval { manager: u.number, note: a.note }),
-                Ok(_) => return Err(ApiError::forbidden("Only a manager can approve this close.")),
+                Ok(_) => {
+                    return Err(ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "approval_refused",
+                        "Only a manager can approve this close.",
+                    ));
+                }
                 Err(users::LoginError::Engine(e)) => return Err(ApiError::internal(&e)),
                 Err(_) => return Err(refused()),
             }

@@ -185,7 +185,8 @@ fn totals_sections(t: &Totals) -> Vec<Section> {
         let net: i64 = line.tenders.values().fold(0i64, |a, b| a.saturating_add(*b));
         cashiers.push(Row::counted(who_label(who), line.operations, net));
         if line.over_short != 0 {
-            cashiers.push(Row::amount(w!("reports-over-short-of-cashier").indented(), line.over_short));
+            // Named with its cashier: a CSV line stands on its own.
+            cashiers.push(Row::amount(w!("reports-over-short-of-cashier", number = who).indented(), line.over_short));
         }
     }
     let summary = vec![
@@ -362,7 +363,12 @@ pub fn liability(l: &Liability, store: &str) -> Sheet {
     let mut b = vec![
         Row::text(
             w!("reports-breakage-rule"),
-            w!("reports-breakage-rule-months", rule = &l.breakage.rule, months = l.breakage.months),
+            match l.breakage.rule.as_str() {
+                "never" => w!("reports-breakage-never"),
+                "inactivity" => w!("reports-breakage-inactivity", months = l.breakage.months),
+                "de_limitation" => w!("reports-breakage-de-limitation"),
+                other => Words::Raw(other.to_string()),
+            },
         ),
         Row::counted(w!("reports-breakage-estimate"), l.breakage.estimate.count, l.breakage.estimate.amount),
     ];

@@ -256,6 +256,8 @@ impl Reports {
     pub fn on_confirmed(&mut self, ask: Ask, cx: &mut Cx) {
         if ask == ASK_Z {
             self.loading = true;
+            // The Z starts at its top, not where the X was scrolled to.
+            self.scroll = 0;
             cx.send(Request::Manager(ManagerCall::CloseDay(speech())));
         } else if ask == ASK_TOP_UP
             && let Some(req) = self.top_up.as_mut().and_then(|f| f.pending.take())

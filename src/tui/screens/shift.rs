@@ -296,6 +296,16 @@ impl ShiftScreen {
                 }
                 self.mode = Mode::View;
             }
+            Err(crate::tui::model::CallError::Refused { code, .. })
+                if code == "approval_refused" && matches!(self.mode, Mode::Approval { .. }) =>
+            {
+                // A wrong number or PIN: the form stays, the PIN is typed again.
+                if let Mode::Approval { pin, focus, .. } = &mut self.mode {
+                    pin.clear();
+                    *focus = 1;
+                }
+                self.note = Some((crate::t!("shift-approval-refused"), true));
+            }
             Err(e) => {
                 let refused_for_manager = matches!(&e, crate::tui::model::CallError::Refused { code, .. } if code == "manager_approval_required");
                 if refused_for_manager && let Mode::Count { .. } = self.mode {
