@@ -1,7 +1,6 @@
 //! The demo catalogue: the configured store (A1234), the products of
 //! `assets/catalog/products.json` with generated POR codes, and a prepaid balance per currency.
 
-use serde::Deserialize;
 
 use super::{codes, ns_i64, products};
 use crate::engine::retail::RetailError;
@@ -14,27 +13,13 @@ pub const DEMO_CATALOG: &str = include_str!("../../../assets/catalog/products.js
 /// The demo balance per currency, in major units.
 const DEMO_BALANCES: &[(&str, i64)] = &[("EUR", 5_000), ("GBP", 2_000), ("USD", 2_000)];
 
-/// `[store]` of till.toml: the store this till stands in.
-#[derive(Debug, Clone, Default, Deserialize)]
-struct StoreSection {
-    #[serde(default)]
-    store_id: String,
-    #[serde(default)]
-    name: String,
-    /// Lines: street, then "postal code and city".
-    #[serde(default)]
-    address: Vec<String>,
-    #[serde(default)]
-    country: String,
-}
-
 fn demo_error(e: RetailError) -> EngineError {
     EngineError::Config(format!("demo catalogue: {e}"))
 }
 
 /// Seeds the demo catalogue (blocking: runs at data-directory creation).
 pub fn seed(engine: &Engine) -> Result<(), EngineError> {
-    let store: StoreSection = engine.config().section("store")?;
+    let store = &engine.config().store;
     let catalog = products::parse_catalog(DEMO_CATALOG).map_err(demo_error)?;
     let new_store = (!store.store_id.is_empty()).then(|| {
         let street = store.address.first().cloned().unwrap_or_else(|| "-".into());
@@ -42,7 +27,7 @@ pub fn seed(engine: &Engine) -> Result<(), EngineError> {
         let (postal_code, city) = second.split_once(' ').unwrap_or(("-", second.as_str()));
         super::stores::NewStore {
             id: store.store_id.clone(),
-            name: store.name.clone(),
+            name: store.name.clone().unwrap_or_default(),
             address: super::stores::Address {
                 street,
                 postal_code: postal_code.to_string(),
