@@ -138,12 +138,8 @@ pub async fn x(
     Query(q): Query<XParams>,
 ) -> Result<Response, ApiError> {
     manager(&principal)?;
-    let engine = state.engine.clone();
     let query = XQuery { store: q.store, terminal: q.terminal, shift: q.shift, date: q.date };
-    let r = tokio::task::spawn_blocking(move || reports::x_report(&engine, query))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    let r = r.map_err(engine_error)?;
+    let r = state.engine.read_async(move |e| reports::x_report(e, query)).await.map_err(engine_error)?;
     render(&sheet::x(&r), serde_json::to_value(&r).unwrap_or_default(), &Format { format: q.format })
 }
 
@@ -178,7 +174,7 @@ pub async fn list_z(
     Query(q): Query<StoreParams>,
 ) -> Result<Json<Vec<wire::ZSummary>>, ApiError> {
     manager(&principal)?;
-    let rows = z::list(&state.engine, q.store, 100).map_err(engine_error)?;
+    let rows = state.engine.read_async(move |e| z::list(e, q.store, 100)).await.map_err(engine_error)?;
     Ok(Json(
         rows.into_iter()
             .map(|r| wire::ZSummary {
@@ -203,16 +199,17 @@ pub async fn get_z(
     Query(q): Query<StoreParams>,
 ) -> Result<Response, ApiError> {
     manager(&principal)?;
-    let r = z::get(&state.engine, q.store, Some(number), None).map_err(engine_error)?;
+    let store = q.store.clone();
+    let r = state.engine.read_async(move |e| z::get(e, store, Some(number), None)).await.map_err(engine_error)?;
     render(&sheet::z(&r), serde_json::to_value(&r).unwrap_or_default(), &Format { format: q.format })
 }
 
-fn period(engine: &crate::engine::Engine, date: Option<&str>) -> Result<(i64, i64), ApiError> {
+async fn period(engine: &crate::engine::Engine, date: Option<&str>) -> Result<(i64, i64), ApiError> {
     match date {
         Some(d) => reports::day_window(d).map_err(engine_error),
         None => {
             let site = Site::of(engine).map_err(engine_error)?;
-            let last = z::get(engine, Some(site.store), None, None).ok();
+            let last = engine.read_async(move |e| z::get(e, Some(site.store), None, None)).await.ok();
             Ok((last.map_or(0, |z| z.body.to_ns), reports::now_ns()))
         }
     }
@@ -228,13 +225,9 @@ pub async fn get_liability(
     Query(q): Query<StoreParams>,
 ) -> Result<Response, ApiError> {
     manager(&principal)?;
-    let engine = state.engine.clone();
-    let (from, to) = period(&engine, q.date.as_deref())?;
-    let site = Site::of(&engine).map_err(engine_error)?;
-    let l = tokio::task::spawn_blocking(move || liability::liability(&engine, from, to))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    let l = l.map_err(engine_error)?;
+    let (from, to) = period(&state.engine, q.date.as_deref()).await?;
+    let site = Site::of(&state.engine).map_err(engine_error)?;
+    let l = state.engine.read_async(move |e| liability::liability(e, from, to)).await.map_err(engine_error)?;
     render(
         &sheet::liability(&l, &site.store),
         serde_json::to_value(&l).unwrap_or_default(),
@@ -265,7 +258,8 @@ pub async fn get_settlement(
 ) -> Result<Response, ApiError> {
     manager(&principal)?;
     let site = Site::of(&state.engine).map_err(engine_error)?;
-    let s = settlement::settlement(&state.engine, q.date.clone(), q.store.clone()).map_err(engine_error)?;
+    let (date, store) = (q.date.clone(), q.store.clone());
+    let s = state.engine.read_async(move |e| settlement::settlement(e, date, store)).await.map_err(engine_error)?;
     let store = q.store.clone().unwrap_or(site.store);
     render(
         &sheet::settlement(&s, &store, reports::now_ns()),
