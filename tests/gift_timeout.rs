@@ -221,8 +221,7 @@ async fn a_transient_failure_of_the_reversal_is_retried_once() {
     let server = dir.serve();
     server.post("/gift/sell.json", &gift_body(json!({"cardInfo": card(&n), "amount": "30.00"}))).await;
 
-    let (base, accepted) =
-        proxy_seq(server.addr(), vec![FirstConnection::SwallowReply, FirstConnection::Cut]).await;
+    let (base, accepted) = proxy_seq(server.addr(), vec![FirstConnection::SwallowReply, FirstConnection::Cut]).await;
     let client = Client::with_timeouts(&base, server.token(), long_timeouts()).unwrap();
     let err = client.gift_redeem(&redeem(&n, "12.00", "transient-1")).await.unwrap_err();
     assert!(matches!(err, GiftCallError::TimedOutReversed { .. }), "{err:?}");

@@ -18,8 +18,8 @@ use crate::store::{Row, Sql, StoreError, params};
 
 mod parse;
 mod pin;
-pub use pin::{CARD_PIN_TRIES, PIN_COOL_DOWN_SECS, PIN_TRIES, PinAttempts, PinFailure, PinGate, pin_matches, set_pin};
 pub use parse::{CardInfo, CardKey, card_key, luhn_check_digit, luhn_valid, mask, normalize_phone, pan_from_track};
+pub use pin::{CARD_PIN_TRIES, PIN_COOL_DOWN_SECS, PIN_TRIES, PinAttempts, PinFailure, PinGate, pin_matches, set_pin};
 
 /// Domain tables of this area, applied once each, in order.
 pub const MIGRATIONS: &[Migration] = &[
@@ -54,7 +54,6 @@ pub const MIGRATIONS: &[Migration] = &[
               );",
     },
 ];
-
 
 /// When value may be paid out in cash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -1,7 +1,6 @@
 //! The demo catalogue: the configured store (A1234), the products of
 //! `assets/catalog/products.json` with generated POR codes, and a prepaid balance per currency.
 
-
 use super::{codes, ns_i64, products};
 use crate::engine::retail::RetailError;
 use crate::engine::{Engine, EngineError};

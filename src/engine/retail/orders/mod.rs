@@ -26,7 +26,9 @@ mod transitions;
 mod types;
 mod validate;
 
-pub use types::{ConfirmOrder, CreateOrder, OrderFilter, OrderState, OrderView, ReceiptPrinting, ReceiptPrintingRequest};
+pub use types::{
+    ConfirmOrder, CreateOrder, OrderFilter, OrderState, OrderView, ReceiptPrinting, ReceiptPrintingRequest,
+};
 
 use repo::{COLUMNS, as_seen_now, from_row, load, order_or_404};
 use transitions::{confirm_in, create_in, expire_in, invalidate_in};

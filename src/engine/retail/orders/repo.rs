@@ -150,4 +150,3 @@ pub(super) fn as_seen_now(mut order: Order, now: i64) -> Order {
     }
     order
 }
-

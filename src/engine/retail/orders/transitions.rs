@@ -23,7 +23,12 @@ fn transfer_refused(what: &str, r: CreateTransferResult) -> RetailError {
     RetailError::internal(format!("{what} refused by the ledger: {r:?}"))
 }
 
-pub(super) fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: u32) -> Result<(OrderView, bool), RetailError> {
+pub(super) fn create_in(
+    tx: &mut WriteTx<'_>,
+    id: &str,
+    v: ValidCreate,
+    expiry: u32,
+) -> Result<(OrderView, bool), RetailError> {
     if let Some(existing) = load(tx.sql(), id)? {
         return Ok((existing.view(), false));
     }
@@ -163,7 +168,11 @@ pub(super) fn create_in(tx: &mut WriteTx<'_>, id: &str, v: ValidCreate, expiry: 
 }
 
 /// `Ok(Err(view))`: the order turned out to be expired (that change is committed).
-pub(super) fn confirm_in(tx: &mut WriteTx<'_>, id: &str, req: &ConfirmOrder) -> Result<Result<OrderView, OrderView>, RetailError> {
+pub(super) fn confirm_in(
+    tx: &mut WriteTx<'_>,
+    id: &str,
+    req: &ConfirmOrder,
+) -> Result<Result<OrderView, OrderView>, RetailError> {
     let order = order_or_404(tx, id)?;
     match order.state {
         OrderState::Confirmed => return Ok(Ok(order.view())),
@@ -391,4 +400,3 @@ fn settlement_entry(tx: &WriteTx<'_>, order: &Order, kind: &str, now: i64) -> Re
     )?;
     Ok(())
 }
-

@@ -128,4 +128,3 @@ pub struct OrderFilter {
     pub after: Option<String>,
     pub limit: u32,
 }
-

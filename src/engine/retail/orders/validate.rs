@@ -71,7 +71,10 @@ pub(super) fn validate_create(req: &CreateOrder) -> Result<ValidCreate, RetailEr
     Ok(ValidCreate { product_code, store_id, terminal_id, receipt_id, country, face, width, locale, card_number })
 }
 
-pub(super) fn check_confirm(order: &Order, req: &ConfirmOrder) -> Result<(Option<String>, Option<DecimalMoney>), RetailError> {
+pub(super) fn check_confirm(
+    order: &Order,
+    req: &ConfirmOrder,
+) -> Result<(Option<String>, Option<DecimalMoney>), RetailError> {
     let method = req.payment_method.as_deref().map(|m| ident("payment_method", m, 32)).transpose()?;
     let value = match &req.receipt_value {
         None => None,
@@ -94,4 +97,3 @@ pub(super) fn check_confirm(order: &Order, req: &ConfirmOrder) -> Result<(Option
     };
     Ok((method, value))
 }
-

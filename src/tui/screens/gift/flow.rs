@@ -538,7 +538,8 @@ impl Gift {
             ),
             None => crate::t!("gift-reverse-what", kind = last.kind.label(), card = last.masked.as_str()),
         };
-        self.pending = Some(Pending { op, call, lookup: false, split: None, resolving: None, asking: false, then: None });
+        self.pending =
+            Some(Pending { op, call, lookup: false, split: None, resolving: None, asking: false, then: None });
         cx.confirm(Confirm {
             title: crate::t!("gift-reverse-title"),
             body: vec![what, crate::t!("gift-reverse-body")],

@@ -151,8 +151,15 @@ impl Gift {
                 };
                 tracing::warn!(detail = %why, "gift call without an answer; its reversal waits for the cashier");
                 self.note = Some((crate::t!("gift-no-answer-checking"), true));
-                self.pending =
-                    Some(Pending { op, call, lookup: false, split: None, resolving: Some(p.call), asking: false, then: None });
+                self.pending = Some(Pending {
+                    op,
+                    call,
+                    lookup: false,
+                    split: None,
+                    resolving: Some(p.call),
+                    asking: false,
+                    then: None,
+                });
                 self.step = Step::Resolving;
             }
             Err(e) => {
