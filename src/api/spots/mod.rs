@@ -498,7 +498,11 @@ async fn wallet_balance(
     if id != own {
         return Err(SpotsError::Forbidden(format!("Wallet {id} is not this client's wallet.")).into());
     }
-    let b = wallets::balance(&state.engine, id)?.ok_or_else(|| SpotsError::NotFound(format!("No wallet {id}.")))?;
+    let b = state
+        .engine
+        .read_async(move |e| wallets::balance(e, id))
+        .await?
+        .ok_or_else(|| SpotsError::NotFound(format!("No wallet {id}.")))?;
     let mut out = w::WalletBalance::new();
     out.insert(
         b.at_disposal.currency().code().into(),
