@@ -12,6 +12,8 @@
 
 mod common;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::{DataDir, TestServer, card, gift_body};
@@ -30,6 +32,8 @@ enum FirstConnection {
     /// Keep the request (cutting the client off at once) until `release` fires, then forward it
     /// and hand the raw reply to `late`.
     HoldRequest { release: oneshot::Receiver<()>, late: mpsc::Sender<String> },
+    /// Read the request and cut the client off without forwarding it: a transient failure.
+    Cut,
 }
 
 /// Reads one HTTP/1.1 request (headers plus Content-Length body).
@@ -56,13 +60,28 @@ async fn read_request(s: &mut TcpStream) -> Vec<u8> {
 }
 
 async fn proxy(upstream: std::net::SocketAddr, first: FirstConnection) -> String {
+    proxy_seq(upstream, vec![first]).await.0
+}
+
+/// A proxy whose first connections misbehave as `first` says, in order, and whose later ones
+/// pass through; it counts the connections it accepted.
+async fn proxy_seq(upstream: std::net::SocketAddr, first: Vec<FirstConnection>) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
     tokio::spawn(async move {
-        let mut first = Some(first);
+        let mut first = first.into_iter();
         loop {
             let Ok((mut client, _)) = listener.accept().await else { return };
-            match first.take() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            match first.next() {
+                Some(FirstConnection::Cut) => {
+                    tokio::spawn(async move {
+                        let _ = read_request(&mut client).await;
+                        drop(client);
+                    });
+                }
                 Some(FirstConnection::SwallowReply) => {
                     tokio::spawn(async move {
                         let req = read_request(&mut client).await;
@@ -102,7 +121,7 @@ async fn proxy(upstream: std::net::SocketAddr, first: FirstConnection) -> String
             }
         }
     });
-    format!("http://{addr}")
+    (format!("http://{addr}"), accepted)
 }
 
 /// Far beyond what a correct server needs, however loaded the machine: no step waits for them.
@@ -191,4 +210,22 @@ async fn a_late_original_after_its_reversal_is_declined() {
         server.post("/gift/reverse.json", &gift_body(json!({"externalTransactionId": "held-1"}))).await;
     assert_eq!((status, body["errorCode"].as_str()), (404, Some("transaction_not_found")));
     assert_eq!(common::ledger_digest(server.data.path()).transfers, before.transfers);
+}
+
+/// The client is the one retry layer: a reversal cut off once is tried once more (and only
+/// once), and nothing above it sends another.
+#[tokio::test]
+async fn a_transient_failure_of_the_reversal_is_retried_once() {
+    let dir = DataDir::new();
+    let n = dir.generate_cards(1).remove(0);
+    let server = dir.serve();
+    server.post("/gift/sell.json", &gift_body(json!({"cardInfo": card(&n), "amount": "30.00"}))).await;
+
+    let (base, accepted) = proxy_seq(server.addr(), vec![FirstConnection::SwallowReply, FirstConnection::Cut]).await;
+    let client = Client::with_timeouts(&base, server.token(), long_timeouts()).unwrap();
+    let err = client.gift_redeem(&redeem(&n, "12.00", "transient-1")).await.unwrap_err();
+    assert!(matches!(err, GiftCallError::TimedOutReversed { .. }), "{err:?}");
+    // The redeem, the reversal that was cut off, and its one retry.
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    assert_eq!(balance(&server, &n).await, "30.00");
 }

@@ -1,4 +1,5 @@
-//! `receipt_printing.lines` over a real socket at 24, 32, 42, 48 and 64 columns in each locale:
+//! `receipt_printing.lines` through the whole API in process (`Router::oneshot`; the catalogue
+//! and codes come in through the real CLI first) at 24, 32, 42, 48 and 64 columns in each locale:
 //! no line longer than the paper (in characters), the amount in the locale's format, the code
 //! grouped for reading aloud, long words split, redemption and support text present; POSA lines
 //! carry the masked card.
@@ -6,15 +7,32 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod inproc;
 mod retail_util;
 
 use common::DataDir;
-use retail_util::*;
-use serde_json::json;
+use inproc::InProc;
+use retail_util::key;
+use serde_json::{Value, json};
 use till::engine::retail::lines::group_code;
 use till::money::{Currency, Locale, Money};
 
 const LONG_WORD: &str = "Gutscheinbedingungenvereinbarungsübersichtsseitehttpswwwbeispielshopdegutscheineinloesen";
+
+/// Creates an order (fresh key) and asserts 201; returns the order.
+async fn create(api: &InProc, body: &Value) -> Value {
+    let (status, order) = api.call("POST", "/v1/retail_orders", Some(&key()), Some(body)).await;
+    assert_eq!(status, 201, "create: {order}");
+    order
+}
+
+/// Confirms an order (fresh key) and asserts 200; returns the order.
+async fn confirm(api: &InProc, id: &str) -> Value {
+    let path = format!("/v1/retail_orders/{id}/actions/confirm");
+    let (status, order) = api.call("POST", &path, Some(&key()), Some(&json!({}))).await;
+    assert_eq!(status, 200, "confirm: {order}");
+    order
+}
 
 fn catalog() -> String {
     json!({"products": [
@@ -46,7 +64,7 @@ async fn lines_fit_every_width_in_every_locale() {
     dir.till(&["codes", "import", "--product", "4006381333931", codes_file.to_str().unwrap()]);
     let topped = dir.till(&["balance", "add", "50000.00", "EUR"]);
     assert!(topped.contains("55000.00 available"), "{topped}");
-    let server = dir.serve();
+    let server = InProc::open_dir(dir.dir).await;
 
     let eur = Currency::from_code("EUR").unwrap();
     let face = Money::parse("1234.50", eur).unwrap();
@@ -86,7 +104,7 @@ async fn lines_fit_every_width_in_every_locale() {
 
 #[tokio::test]
 async fn posa_lines_show_the_masked_card_and_support() {
-    let server = common::TestServer::start();
+    let server = InProc::open("").await;
     for (i, (locale, width)) in [("fr-FR", 24), ("nl-NL", 42), ("en-US", 64)].into_iter().enumerate() {
         let card = format!("60360000111122{i:02}");
         let order = create(

@@ -236,7 +236,11 @@ fn gift_timeout_is_resolved() {
     key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Enter);
     answer_gift(&mut app, |_| Err(CallError::Uncertain("timed out".into())));
+    // The client's own reversals got no answer: the screen waits for the cashier, it never
+    // retries by itself.
+    assert!(app.take_requests().is_empty(), "the screen sent a call of its own");
     snap!("gift_resolving", app);
+    key(&mut app, KeyCode::Enter);
     answer_gift(&mut app, |c| {
         assert_eq!(c.kind, GiftKind::Reverse);
         Ok(outcome(GiftKind::Reverse, Some(3000), Some(1000), 2000))

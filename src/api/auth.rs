@@ -59,6 +59,7 @@ impl FromRequestParts<AppState> for Principal {
                 super::access::surface_guard(state, &parts.method, parts.uri.path(), &principal)
                     .map_err(|d| reject(d.status, d.code, &d.message))?;
                 shift_guard(parts, state, &principal)
+                    .await
                     .map_err(|(status, code, message)| reject(status, code, &message))?;
                 Ok(principal)
             }
@@ -98,7 +99,7 @@ pub fn needs_open_shift(method: &axum::http::Method, path: &str) -> bool {
 /// The till's shift rule, in the one place every request's principal becomes known: a user's
 /// money-moving request needs an open shift (see `engine::shifts::guard`). API clients (partner
 /// systems, other tills' servers) are not bound to shifts.
-fn shift_guard(
+async fn shift_guard(
     parts: &Parts,
     state: &AppState,
     principal: &Principal,
@@ -111,7 +112,9 @@ fn shift_guard(
     if !needs_open_shift(&parts.method, parts.uri.path()) {
         return Ok(());
     }
-    crate::engine::shifts::guard(&state.engine, *number, *role).map_err(|e| match e.kind {
+    let (number, role) = (*number, *role);
+    let checked = state.engine.read_async(move |e| crate::engine::shifts::guard(e, number, role)).await;
+    checked.map_err(|e| match e.kind {
         crate::engine::shifts::ErrorKind::Internal => {
             tracing::error!(error = %e, "shift check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The shift could not be checked; try again.".to_string())

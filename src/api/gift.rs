@@ -165,32 +165,7 @@ macro_rules! common {
 
 /// The HTTP status of each decline (the table in this module's docs).
 pub fn decline_status(d: &Decline) -> StatusCode {
-    match d {
-        Decline::Invalid(_) | Decline::InvalidCardNumber(_) | Decline::UnsupportedIdentifier(_) => {
-            StatusCode::BAD_REQUEST
-        }
-        Decline::InvalidPin(_) => StatusCode::FORBIDDEN,
-        Decline::CardNotFound(_) | Decline::TransactionNotFound(_) => StatusCode::NOT_FOUND,
-        Decline::CardInactive(_)
-        | Decline::CardAlreadyActive(_)
-        | Decline::CardDeactivated(_)
-        | Decline::CardClosed(_)
-        | Decline::CardExpired(_)
-        | Decline::DuplicateTransactionId(_)
-        | Decline::TransactionReversed(_)
-        | Decline::NotReversible(_) => StatusCode::CONFLICT,
-        Decline::CardLocked(_) => StatusCode::LOCKED,
-        Decline::UnknownMerchant(_)
-        | Decline::UnknownStore(_)
-        | Decline::InsufficientFunds(_)
-        | Decline::AmountBelowMinimum(_)
-        | Decline::AmountAboveMaximum(_)
-        | Decline::BalanceLimitExceeded(_)
-        | Decline::CashOutNotAllowed(_)
-        | Decline::NothingToCashOut(_)
-        | Decline::RefundExceedsRedeemed(_)
-        | Decline::PhoneAlreadyRegistered(_) => StatusCode::UNPROCESSABLE_ENTITY,
-    }
+    StatusCode::from_u16(d.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 impl From<GiftError> for GiftFailure {

@@ -1,12 +1,17 @@
 //! Typed calls for `/gift/*.json`.
 //!
-//! Money-moving calls (sell, reload, redeem, cashOut, exchange, refund) always carry an
-//! `externalTransactionId` (one is made up when the caller gave none). When such a call times out,
-//! the client reverses it by that id at once and reports exactly what happened:
+//! Calls that change a card (sell, reload, redeem, cashOut, exchange, refund, activate,
+//! deactivate) always carry an `externalTransactionId` (one is made up when the caller gave none).
+//! When such a call gets no readable answer (a timeout, or a reply that cannot be read), the client
+//! reverses it by that id at once and reports exactly what happened:
 //! [`GiftCallError::TimedOutReversed`] (the server had done it; now undone),
 //! [`GiftCallError::TimedOutNotApplied`] (the server had not; the id is now blocked so it never
 //! will), or [`GiftCallError::TimedOutUnresolved`] (the reversal itself got no answer: retry
 //! [`Client::gift_reverse`] with that id until it does).
+//!
+//! This is the till's one retry layer: the reversal by id is idempotent, so the client retries it
+//! on its own schedule ([`REVERSAL_DELAYS_MS`]); the screen never retries by itself, it shows what
+//! the client reports and lets the cashier check again.
 
 use std::time::Duration;
 
@@ -52,6 +57,9 @@ pub fn new_external_id() -> String {
     format!("till-{:032x}", rand::rng().random::<u128>())
 }
 
+/// Before each try of the reversal after a timeout, in milliseconds: one at once, then two more.
+pub const REVERSAL_DELAYS_MS: [u64; 3] = [0, 200, 1000];
+
 fn ensure_id(id: &mut Option<String>) -> String {
     id.get_or_insert_with(new_external_id).clone()
 }
@@ -67,14 +75,18 @@ impl Client {
         self.post_json("/gift/reverse.json", req).await
     }
 
-    /// `POST /gift/activate.json`.
-    pub async fn gift_activate(&self, req: &CardRequest) -> Result<GiftSuccess, ClientError> {
-        self.post_json("/gift/activate.json", req).await
+    /// `POST /gift/activate.json`; reversed automatically on timeout.
+    pub async fn gift_activate(&self, req: &CardRequest) -> Result<GiftSuccess, GiftCallError> {
+        let mut req = req.clone();
+        let id = ensure_id(&mut req.external_transaction_id);
+        self.money_call("/gift/activate.json", &req, req.merchant_id, &req.store_code, id).await
     }
 
-    /// `POST /gift/deactivate.json`.
-    pub async fn gift_deactivate(&self, req: &CardRequest) -> Result<GiftSuccess, ClientError> {
-        self.post_json("/gift/deactivate.json", req).await
+    /// `POST /gift/deactivate.json`; reversed automatically on timeout.
+    pub async fn gift_deactivate(&self, req: &CardRequest) -> Result<GiftSuccess, GiftCallError> {
+        let mut req = req.clone();
+        let id = ensure_id(&mut req.external_transaction_id);
+        self.money_call("/gift/deactivate.json", &req, req.merchant_id, &req.store_code, id).await
     }
 
     /// `POST /gift/sell.json`; reversed automatically on timeout.
@@ -129,7 +141,7 @@ impl Client {
     ) -> Result<GiftSuccess, GiftCallError> {
         match self.post_json::<B, GiftSuccess>(path, body).await {
             Ok(s) => Ok(s),
-            Err(e) if e.outcome_unknown() => {
+            Err(e) if e.outcome_unknown() || matches!(e, ClientError::BadReply(_)) => {
                 tracing::warn!(path, id = %external_transaction_id, error = %e, "gift call timed out; reversing");
                 Err(self.reverse_after_timeout(merchant_id, store_code, external_transaction_id).await)
             }
@@ -137,7 +149,8 @@ impl Client {
         }
     }
 
-    /// Reverses by `externalTransactionId` after a timeout, a few times if the reversal times out too.
+    /// Reverses by `externalTransactionId` after a timeout, again after each of
+    /// [`REVERSAL_DELAYS_MS`] while the reversal gets no answer either.
     async fn reverse_after_timeout(&self, merchant_id: i64, store_code: &str, id: String) -> GiftCallError {
         let req = ReverseRequest {
             merchant_id,
@@ -146,7 +159,7 @@ impl Client {
             ..ReverseRequest::default()
         };
         let mut last = ClientError::Timeout("not tried".into());
-        for delay_ms in [0u64, 200, 1000] {
+        for delay_ms in REVERSAL_DELAYS_MS {
             if delay_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(delay_ms)).await;
             }

@@ -28,10 +28,46 @@ pub struct Merchant {
     pub locale: String,
 }
 
+/// The terminal id of a till whose `[store]` names none.
+pub const DEFAULT_TERMINAL_ID: &str = "T01";
+
+/// `[store]`: the store this till stands in and the terminal it is. Read once, here, for every
+/// area (gift journal, shifts, receipts, the demo catalogue, the till's terminal info).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreConfig {
+    /// Empty when the till is not configured for a store.
+    pub store_id: String,
+    /// The receipt header's first line; the merchant's name when absent.
+    pub name: Option<String>,
+    /// Lines: street, then "postal code and city".
+    pub address: Vec<String>,
+    pub country: String,
+    /// Never empty: [`DEFAULT_TERMINAL_ID`] when `till.toml` names none.
+    pub terminal_id: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StoreSection {
+    store_id: String,
+    name: Option<String>,
+    address: Vec<String>,
+    country: String,
+    terminal_id: Option<String>,
+}
+
+impl From<StoreSection> for StoreConfig {
+    fn from(s: StoreSection) -> StoreConfig {
+        let terminal_id = s.terminal_id.filter(|t| !t.is_empty()).unwrap_or_else(|| DEFAULT_TERMINAL_ID.to_string());
+        StoreConfig { store_id: s.store_id, name: s.name, address: s.address, country: s.country, terminal_id }
+    }
+}
+
 /// The parsed configuration.
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
     pub merchant: Merchant,
+    pub store: StoreConfig,
     raw: toml::Table,
 }
 
@@ -55,7 +91,11 @@ impl EngineConfig {
             .ok_or_else(|| "missing [merchant] section".to_string())?
             .try_into::<Merchant>()
             .map_err(|e| format!("[merchant]: {e}"))?;
-        Ok(EngineConfig { merchant, raw })
+        let store = match raw.get("store") {
+            None => StoreSection::default(),
+            Some(v) => v.clone().try_into::<StoreSection>().map_err(|e| format!("[store]: {e}"))?,
+        };
+        Ok(EngineConfig { merchant, store: store.into(), raw })
     }
 
     /// Deserializes one section (e.g. `gift_program`, `retail`, `receipt`); a missing section gives

@@ -22,6 +22,7 @@
 //! | `spots`      | table spots, wallets, MAC clients, wallet transactions (`/rest/v1`)  |
 //! | `secrets`    | the data directory's key file; sealing of stored secrets (MAC keys)   |
 //! | `extensions` | the payment extensions of `/instore`: card simulator, stored value, pay on account |
+//! | `tasks`      | the handle of an area's background tasks (dropping it stops them)     |
 
 pub mod accounts;
 pub mod api_tokens;
@@ -39,6 +40,7 @@ pub mod roles;
 pub mod secrets;
 pub mod shifts;
 pub mod spots;
+pub mod tasks;
 pub mod terminals;
 pub mod tokens;
 pub mod user_admin;

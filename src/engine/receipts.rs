@@ -32,17 +32,6 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
           CREATE UNIQUE INDEX receipts_op_key ON receipts (terminal, training, op_key) WHERE op_key IS NOT NULL;",
 }];
 
-/// The `[store]` section of `till.toml`: what the receipt header says.
-#[derive(Debug, Clone, Default, Deserialize)]
-struct StoreSection {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    address: Vec<String>,
-    #[serde(default)]
-    terminal_id: Option<String>,
-}
-
 /// The optional `[receipt]` section of `till.toml`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ReceiptConfig {
@@ -57,19 +46,18 @@ pub struct ReceiptConfig {
 /// The receipt header from `[store]` (name, address; the merchant's name when the store has none)
 /// and `[receipt]` (extra lines).
 pub fn store_header(config: &EngineConfig) -> Result<StoreHeader, super::EngineError> {
-    let store: StoreSection = config.section("store")?;
+    let store = &config.store;
     let receipt: ReceiptConfig = config.section("receipt")?;
     Ok(StoreHeader {
-        name: store.name.unwrap_or_else(|| config.merchant.name.clone()),
-        address: store.address,
+        name: store.name.clone().unwrap_or_else(|| config.merchant.name.clone()),
+        address: store.address.clone(),
         extra: receipt.header_extra,
     })
 }
 
 /// This till's terminal id from `[store]`, `T01` when none is configured.
 pub fn terminal_id(config: &EngineConfig) -> Result<String, super::EngineError> {
-    let store: StoreSection = config.section("store")?;
-    Ok(store.terminal_id.unwrap_or_else(|| "T01".to_string()))
+    Ok(config.store.terminal_id.clone())
 }
 
 /// What every receipt of this till starts from: the configured header, terminal, language and

@@ -63,7 +63,7 @@ pub fn set_disabled_blocking(engine: &Engine, number: u32, disabled: bool) -> Re
 /// Gives a user a new PIN and lifts any lock (`till user reset`). `false`: no such user.
 pub fn reset_pin_blocking(engine: &Engine, number: u32, pin: &str) -> Result<bool, UserError> {
     users::check_pin(pin).map_err(UserError::Invalid)?;
-    let hash = users::hash_pin(pin).map_err(UserError::Invalid)?;
+    let hash = users::hash_pin(pin);
     let n = engine.ledger().write_blocking(move |tx| {
         tx.sql()
             .execute(

@@ -4,7 +4,6 @@
 //! [`LOCK_SECS`] (see [`login`] for why this holds under any concurrency).
 
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -96,32 +95,21 @@ pub fn check_pin(pin: &str) -> Result<(), String> {
     }
 }
 
-fn pbkdf2(pin: &[u8], salt: &[u8], rounds: u32) -> Result<[u8; 32], String> {
-    let prf = Hmac::<Sha256>::new_from_slice(pin).map_err(|e| e.to_string())?;
-    let mut mac = prf.clone();
-    mac.update(salt);
-    mac.update(&1u32.to_be_bytes());
-    let mut u: [u8; 32] = mac.finalize().into_bytes().into();
-    let mut out = u;
-    for _ in 1..rounds {
-        let mut mac = prf.clone();
-        mac.update(&u);
-        u = mac.finalize().into_bytes().into();
-        for (o, x) in out.iter_mut().zip(u.iter()) {
-            *o ^= x;
-        }
-    }
-    Ok(out)
+/// PBKDF2-HMAC-SHA256 with a 32-byte output (the `pbkdf2` crate).
+fn pbkdf2(pin: &[u8], salt: &[u8], rounds: u32) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<Sha256>(pin, salt, rounds, &mut out);
+    out
 }
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD_NO_PAD;
 
 /// `pbkdf2-sha256$ROUNDS$SALT$HASH` (base64 without padding).
-pub fn hash_pin(pin: &str) -> Result<String, String> {
+pub fn hash_pin(pin: &str) -> String {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
-    let h = pbkdf2(pin.as_bytes(), &salt, ROUNDS)?;
-    Ok(format!("pbkdf2-sha256${ROUNDS}${}${}", B64.encode(salt), B64.encode(h)))
+    let h = pbkdf2(pin.as_bytes(), &salt, ROUNDS);
+    format!("pbkdf2-sha256${ROUNDS}${}${}", B64.encode(salt), B64.encode(h))
 }
 
 /// Checks a PIN against a stored hash, in constant time.
@@ -138,10 +126,7 @@ pub fn verify_pin(pin: &str, stored: &str) -> bool {
     if rounds == 0 || rounds > 10_000_000 {
         return false;
     }
-    match pbkdf2(pin.as_bytes(), &salt, rounds) {
-        Ok(h) => h.ct_eq(&hash[..]).into(),
-        Err(_) => false,
-    }
+    pbkdf2(pin.as_bytes(), &salt, rounds).ct_eq(&hash[..]).into()
 }
 
 struct NewUser {
@@ -163,7 +148,7 @@ fn prepare(number: u32, name: &str, role: &str, pin: &str, demo: bool) -> Result
     let role = Role::parse(role)
         .ok_or_else(|| UserError::Invalid(format!("unknown role {role:?}: use cashier, manager or trainer")))?;
     check_pin(pin).map_err(UserError::Invalid)?;
-    let pin_hash = hash_pin(pin).map_err(UserError::Invalid)?;
+    let pin_hash = hash_pin(pin);
     Ok(NewUser { number, name: name.to_string(), role, pin_hash, demo })
 }
 
@@ -315,8 +300,8 @@ mod tests {
 
     #[test]
     fn pins_hash_with_salt_and_verify() {
-        let a = hash_pin("1234").unwrap();
-        let b = hash_pin("1234").unwrap();
+        let a = hash_pin("1234");
+        let b = hash_pin("1234");
         assert_ne!(a, b, "same PIN, different salt, different hash");
         assert!(!a.contains("1234"));
         assert!(verify_pin("1234", &a));
@@ -324,10 +309,19 @@ mod tests {
         assert!(!verify_pin("1234", "plain$1234"));
     }
 
+    /// A PIN hash as stored by the hand-written PBKDF2 this module used before the `pbkdf2` crate
+    /// (PIN 1234, salt 00..0f, 20,000 rounds): hashes already in users tables must keep verifying.
+    #[test]
+    fn hashes_stored_before_the_crate_still_verify() {
+        let stored = "pbkdf2-sha256$20000$AAECAwQFBgcICQoLDA0ODw$362gcf8kfmvsN3NtvtG6k6WK+JqggRdqGgJsrAOCI74";
+        assert!(verify_pin("1234", stored));
+        assert!(!verify_pin("1235", stored));
+    }
+
     #[test]
     fn pbkdf2_matches_the_rfc_7914_vector() {
         // RFC 7914 §11: PBKDF2-HMAC-SHA256, P="passwd", S="salt", c=1, first 32 bytes.
-        let h = pbkdf2(b"passwd", b"salt", 1).unwrap();
+        let h = pbkdf2(b"passwd", b"salt", 1);
         assert_eq!(hex::encode(h), "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc");
     }
 

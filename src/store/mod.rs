@@ -28,7 +28,7 @@ mod value;
 
 pub use ledger::Migration;
 pub use ledger_store::Location;
-pub use value::{FromColumn, StoreError, StoreErrorKind, Value};
+pub use value::{Column, FromColumn, StoreError, StoreErrorKind, Value};
 
 /// A handle on one open transaction (a write inside the ledger's group commit, or a read
 /// snapshot). Cheap to copy; borrow it for as long as the transaction lives.

@@ -190,7 +190,7 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
             } else {
                 c.gift_deactivate(&req).await
             };
-            r.map_err(call_error)?
+            r.map_err(gift_error)?
         }
         GiftKind::Reverse => {
             let mut req = ReverseRequest { merchant_id, store_code, cashier, terminal_id, ..Default::default() };

@@ -97,7 +97,7 @@ async fn initialize(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<InitializeCreditProcessorReply> {
-    signature::plain(&s.engine, &headers, &body)?;
+    signature::plain(&s.engine, &headers, &body).await?;
     let _: InitializeCreditProcessorRequest = parse_object(&body)?;
     let (capture_enabled, simulated) = engine_card::initialize(&s.engine)?;
     Ok(Json(InitializeCreditProcessorReply {
@@ -111,7 +111,7 @@ async fn initialize(
     description = "Looks the PED up in the registry ([[instore.peds]] of till.toml): unknown or inactive is \"Device Offline\".",
     responses((status = 200, body = ResultReply), (status = "4XX", body = InstoreError)))]
 async fn connect(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<ResultReply> {
-    signature::plain(&s.engine, &headers, &body)?;
+    signature::plain(&s.engine, &headers, &body).await?;
     let r: ConnectCardReaderRequest = parse_object(&body)?;
     let code = r.ped.as_ref().and_then(|p| p.registration_code.as_deref());
     let said_inactive =
@@ -128,7 +128,7 @@ async fn connect(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> 
         Capturing again answers the captured payment again.",
     responses((status = 200, body = CardReply), (status = "4XX", body = InstoreError)))]
 async fn capture(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<CardReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: CapturePaymentRequest = parse_object(&body)?;
     if r.cart_key.trim().is_empty() {
         return Err(InstoreFailure::invalid("cartKey is required"));
@@ -150,7 +150,7 @@ fn money(a: &MinorAmount, field: &str) -> std::result::Result<Money, InstoreFail
         status timeout; a reference closed by cancel_credit_payment answers status canceled and charges nothing.",
     responses((status = 200, body = CardReply), (status = "4XX", body = InstoreError)))]
 async fn collect(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<CardReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: CollectCreditPaymentRequest = parse_object(&body)?;
     let amount = money(&r.amount, "amount")?;
     if r.ped.as_ref().and_then(|p| p.status.as_deref()).is_some_and(|s| s.eq_ignore_ascii_case("Inactive")) {
@@ -176,6 +176,20 @@ async fn collect(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> 
     Ok(Json(out))
 }
 
+/// The payment `id` of the tenant whose signature covers the query, read off the async workers.
+async fn signed_payment(
+    s: &AppState,
+    headers: &HeaderMap,
+    q: &[(String, String)],
+    id: String,
+) -> std::result::Result<Payment, InstoreFailure> {
+    let tenant = signature::query(&s.engine, headers, q).await?.id;
+    s.engine
+        .read_async(move |e| engine_card::payment(e, &tenant, &id))
+        .await?
+        .ok_or_else(|| InstoreFailure::not_found("no such payment"))
+}
+
 #[utoipa::path(get, path = "/instore/payment_transaction/{transaction_id}", tag = "instore",
     params(("transaction_id" = String, Path, description = "The processor_id")),
     description = "Ours: the payment (CardReply). The signature covers JSON.stringify of the query parameters ({} when none).",
@@ -186,8 +200,7 @@ async fn transaction(
     Path(id): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Result<CardReply> {
-    let t = signature::query(&s.engine, &headers, &q)?;
-    let p = engine_card::payment(&s.engine, &t.id, &id)?.ok_or_else(|| InstoreFailure::not_found("no such payment"))?;
+    let p = signed_payment(&s, &headers, &q, id).await?;
     let status = p.status.clone();
     Ok(Json(reply(Reply {
         ok: true,
@@ -209,8 +222,7 @@ async fn available_refund(
     Path(id): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Result<AvailableRefundReply> {
-    let t = signature::query(&s.engine, &headers, &q)?;
-    let p = engine_card::payment(&s.engine, &t.id, &id)?.ok_or_else(|| InstoreFailure::not_found("no such payment"))?;
+    let p = signed_payment(&s, &headers, &q, id).await?;
     Ok(Json(AvailableRefundReply {
         result: "Success".into(),
         error: None,
@@ -240,7 +252,7 @@ fn refund_amount(amount: &str, currency: &str) -> std::result::Result<Money, Ins
         (ours), else reference, else saleId. An identical request is a replay.",
     responses((status = 200, body = CardReply), (status = "4XX", body = InstoreError)))]
 async fn refund(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<CardReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: CreateCreditRefundRequest = parse_object(&body)?;
     let amount = refund_amount(&r.amount, &r.currency)?;
     let refund = Refund { processor_id: r.processor_id, reference: r.reference, sale_id: r.sale_id, amount };
@@ -255,7 +267,7 @@ async fn refund(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> R
         and a collect with that reference arriving later charges nothing.",
     responses((status = 200, body = CardReply), (status = "4XX", body = InstoreError)))]
 async fn cancel(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<CardReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: CancelCreditPaymentRequest = parse_object(&body)?;
     let by = engine_card::CancelBy {
         processor_id: r.processor_id.filter(|s| !s.trim().is_empty()),

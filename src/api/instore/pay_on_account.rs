@@ -53,7 +53,7 @@ fn money(a: &StringAmount, field: &str) -> std::result::Result<Money, InstoreFai
         Update by the request's content.",
     responses((status = 200, body = PayOnAccountProcessReply), (status = "4XX", body = InstoreError)))]
 async fn process(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<PayOnAccountProcessReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: PayOnAccountProcessRequest = parse_object(&body)?;
     let req = ProcessRequest {
         action: r.action.clone(),
@@ -99,7 +99,7 @@ fn log_reply(l: PoaLogRow, error: Option<String>, balance: Option<StringAmount>)
         credit limit, declined otherwise, whatever status the request proposes. Idempotent by account_number + order_id.",
     responses((status = 200, body = PayOnAccountLogReply), (status = "4XX", body = InstoreError)))]
 async fn charge(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<PayOnAccountLogReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: PayOnAccountLogRequest = parse_object(&body)?;
     let c = Charge {
         action: r.action.clone().unwrap_or_default(),
@@ -125,13 +125,18 @@ async fn log(
     headers: HeaderMap,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Result<PayOnAccountLogList> {
-    let t = signature::query(&s.engine, &headers, &q)?;
+    let t = signature::query(&s.engine, &headers, &q).await?;
     let number = q
         .iter()
         .find(|(k, _)| k == "account_number")
         .map(|(_, v)| v.clone())
         .ok_or_else(|| InstoreFailure::invalid("account_number is required"))?;
-    let st = poa::log(&s.engine, &t.id, &number)?.ok_or_else(|| InstoreFailure::not_found("no such account"))?;
+    let tenant = t.id.clone();
+    let st = s
+        .engine
+        .read_async(move |e| poa::log(e, &tenant, &number))
+        .await?
+        .ok_or_else(|| InstoreFailure::not_found("no such account"))?;
     let cur = st.line.currency.clone();
     Ok(Json(PayOnAccountLogList {
         result: "Success".into(),

@@ -23,9 +23,9 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn tenant(engine: &Engine, headers: &HeaderMap, named: Option<&str>) -> Result<Tenant, InstoreFailure> {
-    let named = named.or_else(|| header(headers, "X-Tenant-Id"));
-    let t = tenants::find(engine, named).map_err(|e| match e {
+async fn tenant(engine: &Engine, headers: &HeaderMap, named: Option<&str>) -> Result<Tenant, InstoreFailure> {
+    let named = named.or_else(|| header(headers, "X-Tenant-Id")).map(str::to_string);
+    let t = engine.read_async(move |e| tenants::find(e, named.as_deref())).await.map_err(|e| match e {
         crate::engine::extensions::ExtError::Unauthorized(m) => InstoreFailure::unauthorized(m),
         other => InstoreFailure::from(other),
     })?;
@@ -44,19 +44,19 @@ fn mismatch() -> InstoreFailure {
 }
 
 /// A plain POST: the signature covers the raw body.
-pub fn plain(engine: &Engine, headers: &HeaderMap, body: &[u8]) -> Result<Tenant, InstoreFailure> {
+pub async fn plain(engine: &Engine, headers: &HeaderMap, body: &[u8]) -> Result<Tenant, InstoreFailure> {
     #[derive(Deserialize)]
     struct Named {
         tenant_id: Option<String>,
     }
     let named = serde_json::from_slice::<Named>(body).ok().and_then(|n| n.tenant_id);
     let sig = signature(headers)?;
-    let t = tenant(engine, headers, named.as_deref())?;
+    let t = tenant(engine, headers, named.as_deref()).await?;
     if t.verifies(body, sig) { Ok(t) } else { Err(mismatch()) }
 }
 
 /// A stored-value envelope: the signature covers `JSON.stringify(payload)`.
-pub fn envelope(engine: &Engine, headers: &HeaderMap, body: &[u8]) -> Result<Tenant, InstoreFailure> {
+pub async fn envelope(engine: &Engine, headers: &HeaderMap, body: &[u8]) -> Result<Tenant, InstoreFailure> {
     #[derive(Deserialize)]
     struct Raw<'a> {
         #[serde(borrow)]
@@ -68,7 +68,7 @@ pub fn envelope(engine: &Engine, headers: &HeaderMap, body: &[u8]) -> Result<Ten
     let raw: Raw<'_> = serde_json::from_slice(body)
         .map_err(|_| InstoreFailure::unauthorized("the envelope cannot be read, so its signature cannot be checked"))?;
     let payload = raw.payload.ok_or_else(|| InstoreFailure::unauthorized("the envelope has no payload to verify"))?;
-    let t = tenant(engine, headers, raw.tenant_id.as_deref())?;
+    let t = tenant(engine, headers, raw.tenant_id.as_deref()).await?;
     if let Some(dup) = &raw.verification_signature
         && !dup.trim().eq_ignore_ascii_case(sig)
     {
@@ -83,10 +83,10 @@ pub fn envelope(engine: &Engine, headers: &HeaderMap, body: &[u8]) -> Result<Ten
 }
 
 /// A GET: the signature covers `JSON.stringify` of the query parameters, in their order.
-pub fn query(engine: &Engine, headers: &HeaderMap, pairs: &[(String, String)]) -> Result<Tenant, InstoreFailure> {
+pub async fn query(engine: &Engine, headers: &HeaderMap, pairs: &[(String, String)]) -> Result<Tenant, InstoreFailure> {
     let sig = signature(headers)?;
     let named = pairs.iter().find(|(k, _)| k == "tenant_id").map(|(_, v)| v.as_str());
-    let t = tenant(engine, headers, named)?;
+    let t = tenant(engine, headers, named).await?;
     if t.verifies(stringify_pairs(pairs).as_bytes(), sig) { Ok(t) } else { Err(mismatch()) }
 }
 

@@ -55,7 +55,7 @@ async fn accept<W: DeserializeOwned>(
     action: SvAction,
     path_number: Option<String>,
 ) -> Result<Response, InstoreFailure> {
-    let tenant = signature::envelope(&s.engine, headers, body)?;
+    let tenant = signature::envelope(&s.engine, headers, body).await?;
     let env: StoredValueEnvelope = parse_object(body)?;
     serde_json::from_value::<W>(env.payload.clone()).map_err(|e| InstoreFailure::invalid(format!("payload: {e}")))?;
     let mut payload: Payload =
@@ -160,13 +160,14 @@ async fn log(
     Path(number): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
 ) -> Result<Json<StoredValueLogReply>, InstoreFailure> {
-    signature::query(&s.engine, &headers, &q)?;
+    signature::query(&s.engine, &headers, &q).await?;
     let request_id = q
         .iter()
         .find(|(k, _)| k == "requestId")
         .map(|(_, v)| v.clone())
         .ok_or_else(|| InstoreFailure::invalid("requestId is required"))?;
-    let entries = sv::log(&s.engine, &number)?;
+    let n = number.clone();
+    let entries = s.engine.read_async(move |e| sv::log(e, &n)).await?;
     let Some(entries) = entries else {
         return Ok(Json(StoredValueLogReply {
             request_id,

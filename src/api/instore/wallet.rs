@@ -67,7 +67,7 @@ fn short(r: WalletReply) -> WalletResultReply {
 #[utoipa::path(post, path = "/instore/initialize_wallet", tag = "instore", request_body = InitializeWalletRequest,
     responses((status = 200, body = WalletResultReply), (status = "4XX", body = InstoreError)))]
 async fn initialize(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<WalletResultReply> {
-    signature::plain(&s.engine, &headers, &body)?;
+    signature::plain(&s.engine, &headers, &body).await?;
     let _: InitializeWalletRequest = parse_object(&body)?;
     Ok(Json(WalletResultReply { result: "Success".into(), error: None, code: "00".into() }))
 }
@@ -77,7 +77,7 @@ async fn initialize(State(s): State<AppState>, headers: HeaderMap, body: Bytes) 
         same payment (idempotent by barcode); a used or expired code is declined.",
     responses((status = 200, body = PayWalletReply), (status = "4XX", body = InstoreError)))]
 async fn pay(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<PayWalletReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: PayWalletRequest = parse_object(&body)?;
     let cur = Currency::from_code(&r.currency).map_err(|e| InstoreFailure::invalid(format!("currency: {e}")))?;
     if r.barcode.trim().is_empty() || r.barcode.len() > 64 {
@@ -110,9 +110,10 @@ async fn pay(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Resu
 #[utoipa::path(post, path = "/instore/available_wallet_refund", tag = "instore", request_body = AvailableWalletRefundRequest,
     responses((status = 200, body = AvailableWalletRefundReply), (status = "4XX", body = InstoreError)))]
 async fn available(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<AvailableWalletRefundReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: AvailableWalletRefundRequest = parse_object(&body)?;
-    Ok(Json(match engine_wallet::payment(&s.engine, &t.id, &r.transaction_id)? {
+    let (tenant, id) = (t.id.clone(), r.transaction_id.clone());
+    Ok(Json(match s.engine.read_async(move |e| engine_wallet::payment(e, &tenant, &id)).await? {
         Some(p) => AvailableWalletRefundReply {
             result: "Success".into(),
             error: None,
@@ -135,7 +136,7 @@ async fn available(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -
         barcode, ours). Cancelling again answers the same.",
     responses((status = 200, body = WalletResultReply), (status = "4XX", body = InstoreError)))]
 async fn cancel(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<WalletResultReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: CancelWalletPaymentRequest = parse_object(&body)?;
     let (key, by_barcode) = match (r.transaction_id, r.barcode) {
         (Some(id), _) => (id, false),
@@ -150,7 +151,7 @@ async fn cancel(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> R
         is still paid.",
     responses((status = 200, body = WalletResultReply), (status = "4XX", body = InstoreError)))]
 async fn log_cancel(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<WalletResultReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: LogCancelWalletRequest = parse_object(&body)?;
     let c = CancelLog {
         transaction_id: r.transaction_id,
@@ -167,7 +168,7 @@ async fn log_cancel(State(s): State<AppState>, headers: HeaderMap, body: Bytes) 
         was refunded. An identical request is a replay.",
     responses((status = 200, body = RefundWalletPaymentReply), (status = "4XX", body = InstoreError)))]
 async fn refund(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<RefundWalletPaymentReply> {
-    let t = signature::plain(&s.engine, &headers, &body)?;
+    let t = signature::plain(&s.engine, &headers, &body).await?;
     let r: RefundWalletPaymentRequest = parse_object(&body)?;
     let amount = match r.amount.as_deref().map(str::trim) {
         None => None,

@@ -447,8 +447,8 @@ async fn list_orders(
     let q = query(q)?;
     let (cursor, limit) = page(q.cursor, q.limit)?;
     // A cursor is an order this list showed: one naming no order is a mistake, not an empty page.
-    if let Some(c) = &cursor
-        && orders::get(&state.engine, c).is_err()
+    if let Some(c) = cursor.clone()
+        && state.engine.read_async(move |e| orders::get(e, &c)).await.is_err()
     {
         return Err(ApiError::bad_request("invalid_cursor", "cursor names no order: use a next_cursor"));
     }

@@ -146,7 +146,8 @@ pub async fn authenticate(State(state): State<AppState>, req: Request, next: Nex
         Ok(a) => a,
         Err(why) => return refuse(Refusal::Malformed(why)),
     };
-    let (caller, key) = match clients::lookup(&state.engine, &auth.id) {
+    let id = auth.id.clone();
+    let (caller, key) = match state.engine.read_async(move |e| clients::lookup(e, &id)).await {
         Ok(Some(found)) => found,
         Ok(None) => return refuse(Refusal::UnknownClient),
         Err(e) => return SpotsFailure(e).into_response(),

@@ -279,7 +279,8 @@ async fn spot(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Reply<w::Spot> {
-    Ok(Json(spot_wire(&places::spot(&state.engine, &caller, id_of(&id, "spot")?)?)))
+    let id = id_of(&id, "spot")?;
+    Ok(Json(spot_wire(&state.engine.read_async(move |e| places::spot(e, &caller, id)).await?)))
 }
 
 #[utoipa::path(put, path = "/rest/v1/spot/{id}/check-in", tag = "spots", params(("id" = i64, Path)),
@@ -337,7 +338,8 @@ async fn spots(
             })
             .transpose()
     };
-    let page = places::list(&state.engine, &caller, status, int("limit")?, int("offset")?)?;
+    let (limit, offset) = (int("limit")?, int("offset")?);
+    let page = state.engine.read_async(move |e| places::list(e, &caller, status, limit, offset)).await?;
     Ok(Json(w::SpotList {
         spots: page.spots.iter().map(spot_wire).collect(),
         metadata: w::Metadata { total: page.total, offset: page.offset, limit: page.limit },
@@ -366,7 +368,8 @@ async fn order(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Reply<w::Order> {
-    Ok(Json(order_wire(&places::order(&state.engine, &caller, id_of(&id, "order")?)?)))
+    let id = id_of(&id, "order")?;
+    Ok(Json(order_wire(&state.engine.read_async(move |e| places::order(e, &caller, id)).await?)))
 }
 
 #[utoipa::path(put, path = "/rest/v1/order/{id}", tag = "spots", params(("id" = i64, Path)), request_body = w::OrderRequest,
@@ -415,7 +418,7 @@ async fn transaction(
     Extension(caller): Extension<Caller>,
     Path(key): Path<String>,
 ) -> Reply<w::Transaction> {
-    Ok(Json(transaction_wire(&transactions::get(&state.engine, &caller, &key)?)))
+    Ok(Json(transaction_wire(&state.engine.read_async(move |e| transactions::get(e, &caller, &key)).await?)))
 }
 
 #[utoipa::path(put, path = "/rest/v1/transaction/{key}/reserve", tag = "spots", params(("key" = String, Path)),
@@ -495,7 +498,11 @@ async fn wallet_balance(
     if id != own {
         return Err(SpotsError::Forbidden(format!("Wallet {id} is not this client's wallet.")).into());
     }
-    let b = wallets::balance(&state.engine, id)?.ok_or_else(|| SpotsError::NotFound(format!("No wallet {id}.")))?;
+    let b = state
+        .engine
+        .read_async(move |e| wallets::balance(e, id))
+        .await?
+        .ok_or_else(|| SpotsError::NotFound(format!("No wallet {id}.")))?;
     let mut out = w::WalletBalance::new();
     out.insert(
         b.at_disposal.currency().code().into(),

@@ -142,12 +142,8 @@ pub async fn x(
     Query(q): Query<XParams>,
 ) -> Result<Response, ApiError> {
     manager(&principal)?;
-    let engine = state.engine.clone();
     let query = XQuery { store: q.store, terminal: q.terminal, shift: q.shift, date: q.date };
-    let r = tokio::task::spawn_blocking(move || reports::x_report(&engine, query))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    let r = r.map_err(engine_error)?;
+    let r = state.engine.read_async(move |e| reports::x_report(e, query)).await.map_err(engine_error)?;
     let f = Format::of(q.format, q.lang, q.locale);
     render(&state.engine, &f, serde_json::to_value(&r).unwrap_or_default(), || sheet::x(&r))
 }
@@ -194,7 +190,7 @@ pub async fn list_z(
     Query(q): Query<StoreParams>,
 ) -> Result<Json<Vec<wire::ZSummary>>, ApiError> {
     manager(&principal)?;
-    let rows = z::list(&state.engine, q.store, 100).map_err(engine_error)?;
+    let rows = state.engine.read_async(move |e| z::list(e, q.store, 100)).await.map_err(engine_error)?;
     Ok(Json(
         rows.into_iter()
             .map(|r| wire::ZSummary {
@@ -220,16 +216,17 @@ pub async fn get_z(
 ) -> Result<Response, ApiError> {
     manager(&principal)?;
     let f = q.format();
-    let r = z::get(&state.engine, q.store, Some(number), None).map_err(engine_error)?;
+    let store = q.store.clone();
+    let r = state.engine.read_async(move |e| z::get(e, store, Some(number), None)).await.map_err(engine_error)?;
     render(&state.engine, &f, serde_json::to_value(&r).unwrap_or_default(), || sheet::z(&r))
 }
 
-fn period(engine: &crate::engine::Engine, date: Option<&str>) -> Result<(i64, i64), ApiError> {
+async fn period(engine: &crate::engine::Engine, date: Option<&str>) -> Result<(i64, i64), ApiError> {
     match date {
         Some(d) => reports::day_window(d).map_err(engine_error),
         None => {
             let site = Site::of(engine).map_err(engine_error)?;
-            let last = z::get(engine, Some(site.store), None, None).ok();
+            let last = engine.read_async(move |e| z::get(e, Some(site.store), None, None)).await.ok();
             Ok((last.map_or(0, |z| z.body.to_ns), reports::now_ns()))
         }
     }
@@ -245,13 +242,9 @@ pub async fn get_liability(
     Query(q): Query<StoreParams>,
 ) -> Result<Response, ApiError> {
     manager(&principal)?;
-    let engine = state.engine.clone();
-    let (from, to) = period(&engine, q.date.as_deref())?;
-    let site = Site::of(&engine).map_err(engine_error)?;
-    let l = tokio::task::spawn_blocking(move || liability::liability(&engine, from, to))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    let l = l.map_err(engine_error)?;
+    let (from, to) = period(&state.engine, q.date.as_deref()).await?;
+    let site = Site::of(&state.engine).map_err(engine_error)?;
+    let l = state.engine.read_async(move |e| liability::liability(e, from, to)).await.map_err(engine_error)?;
     render(&state.engine, &q.format(), serde_json::to_value(&l).unwrap_or_default(), || {
         sheet::liability(&l, &site.store)
     })
@@ -280,7 +273,8 @@ pub async fn get_settlement(
 ) -> Result<Response, ApiError> {
     manager(&principal)?;
     let site = Site::of(&state.engine).map_err(engine_error)?;
-    let s = settlement::settlement(&state.engine, q.date.clone(), q.store.clone()).map_err(engine_error)?;
+    let (date, store) = (q.date.clone(), q.store.clone());
+    let s = state.engine.read_async(move |e| settlement::settlement(e, date, store)).await.map_err(engine_error)?;
     let store = q.store.clone().unwrap_or(site.store);
     render(&state.engine, &q.format(), serde_json::to_value(&s).unwrap_or_default(), || {
         sheet::settlement(&s, &store, reports::now_ns())

@@ -8,7 +8,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
 
 use crate::api::AppState;
 use crate::api::auth::{Principal, Role};
@@ -34,20 +33,12 @@ pub fn router() -> Router<AppState> {
         .route("/till/v1/session", get(whoami).delete(logout))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct StoreSection {
-    store_id: String,
-    terminal_id: String,
-    country: String,
-}
-
 /// This till's merchant, store and terminal, for the screen before anyone logs in.
 #[utoipa::path(get, path = "/till/v1/terminal", tag = "till",
     responses((status = 200, body = TerminalInfo)))]
 pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo>, ApiError> {
     let engine = &state.engine;
-    let store: StoreSection = engine.config().section("store").map_err(|e| ApiError::internal(&e))?;
+    let store = engine.config().store.clone();
     let m = &engine.config().merchant;
     let demo_users = engine.read_async(users::has_demo_users).await.map_err(|e| ApiError::internal(&e))?;
     let receipt_header = crate::engine::receipts::store_header(engine.config()).map_err(|e| ApiError::internal(&e))?;

@@ -116,7 +116,7 @@ pub async fn current(
 ) -> Result<Json<wire::CurrentShift>, ApiError> {
     principal.require_role(ANY_USER)?;
     let (number, _) = principal.require_user()?;
-    let shift = shifts::current(&state.engine, number).map_err(engine_error)?;
+    let shift = state.engine.read_async(move |e| shifts::current(e, number)).await.map_err(engine_error)?;
     Ok(Json(wire::CurrentShift { shift: shift.map(to_wire) }))
 }
 
@@ -130,8 +130,8 @@ pub async fn open(
 ) -> Result<(StatusCode, Json<wire::Shift>), ApiError> {
     principal.require_role(ANY_USER)?;
     let (number, _) = principal.require_user()?;
-    let name =
-        users::get(&state.engine, number).map_err(|e| ApiError::internal(&e))?.map(|u| u.name).unwrap_or_default();
+    let user = state.engine.read_async(move |e| users::get(e, number)).await.map_err(|e| ApiError::internal(&e))?;
+    let name = user.map(|u| u.name).unwrap_or_default();
     let req =
         shifts::OpenShift { terminal: req.terminal, cashier: number, cashier_name: name, float: counts(&req.float) };
     let s = shifts::open(&state.engine, req).await.map_err(engine_error)?;
@@ -249,7 +249,8 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<wire::Shift>>, ApiError> {
     principal.require_role(&[Role::Manager])?;
-    let rows = shifts::recent(&state.engine, q.limit.unwrap_or(50)).map_err(engine_error)?;
+    let limit = q.limit.unwrap_or(50);
+    let rows = state.engine.read_async(move |e| shifts::recent(e, limit)).await.map_err(engine_error)?;
     Ok(Json(rows.into_iter().map(to_wire).collect()))
 }
 
@@ -264,7 +265,7 @@ pub async fn report(
 ) -> Result<Response, ApiError> {
     principal.require_role(ANY_USER)?;
     let (number, role) = principal.require_user()?;
-    let s = shifts::get(&state.engine, id).map_err(engine_error)?;
+    let s = state.engine.read_async(move |e| shifts::get(e, id)).await.map_err(engine_error)?;
     if role != Role::Manager {
         if s.cashier != number || s.open {
             return Err(ApiError::forbidden("A cashier sees only their own shift, once it is closed."));
@@ -272,11 +273,8 @@ pub async fn report(
         let data = serde_json::to_value(to_wire(s.clone())).unwrap_or_default();
         return render(&state.engine, &f, data, || sheet::shift(&s));
     }
-    let x = crate::engine::reports::x_report(
-        &state.engine,
-        crate::engine::reports::XQuery { shift: Some(id), ..Default::default() },
-    )
-    .map_err(engine_error)?;
+    let query = crate::engine::reports::XQuery { shift: Some(id), ..Default::default() };
+    let x = state.engine.read_async(move |e| crate::engine::reports::x_report(e, query)).await.map_err(engine_error)?;
     render(&state.engine, &f, serde_json::to_value(&x).unwrap_or_default(), || {
         let mut sh = sheet::x(&x);
         sh.sections.splice(0..0, sheet::shift(&s).sections);

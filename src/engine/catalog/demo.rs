@@ -18,7 +18,7 @@ fn demo_error(e: RetailError) -> EngineError {
 
 /// Seeds the demo catalogue (blocking: runs at data-directory creation).
 pub fn seed(engine: &Engine) -> Result<(), EngineError> {
-    let new_store = super::stores::configured(engine)?;
+    let new_store = super::stores::configured(engine);
     let catalog = products::parse_catalog(DEMO_CATALOG).map_err(demo_error)?;
     engine
         .ledger()

@@ -115,39 +115,25 @@ fn validated(new: NewStore) -> Result<(StoreId, String, Address, String), Retail
     Ok((id, name, address, country))
 }
 
-/// `[store]` of till.toml: the store this server stands in.
-#[derive(Debug, Clone, Default, Deserialize)]
-struct StoreSection {
-    #[serde(default)]
-    store_id: String,
-    #[serde(default)]
-    name: String,
-    /// Lines: street, then "postal code and city".
-    #[serde(default)]
-    address: Vec<String>,
-    #[serde(default)]
-    country: String,
-}
-
 /// The store `[store]` of till.toml describes, as a registration (`None` without a store id).
-pub fn configured(engine: &Engine) -> Result<Option<NewStore>, EngineError> {
-    let store: StoreSection = engine.config().section("store")?;
+pub fn configured(engine: &Engine) -> Option<NewStore> {
+    let store = &engine.config().store;
     if store.store_id.is_empty() {
-        return Ok(None);
+        return None;
     }
     let street = store.address.first().cloned().unwrap_or_else(|| "-".into());
     let second = store.address.get(1).cloned().unwrap_or_default();
     let (postal_code, city) = second.split_once(' ').unwrap_or(("-", second.as_str()));
-    Ok(Some(NewStore {
+    Some(NewStore {
         id: store.store_id.clone(),
-        name: store.name.clone(),
+        name: store.name.clone().unwrap_or_default(),
         address: Address {
             street,
             postal_code: postal_code.to_string(),
             city: if city.is_empty() { "-".into() } else { city.to_string() },
         },
         country: store.country.clone(),
-    }))
+    })
 }
 
 /// Registers this server's own store in the catalogue when it is not there yet, so that on a
@@ -155,7 +141,7 @@ pub fn configured(engine: &Engine) -> Result<Option<NewStore>, EngineError> {
 /// reports know each store by its details. A store registered with other details is left as it
 /// is (the catalogue, not one server's file, is the chain's record) and reported back.
 pub async fn join_chain(engine: &Engine) -> Result<Option<String>, EngineError> {
-    let Some(new) = configured(engine)? else { return Ok(None) };
+    let Some(new) = configured(engine) else { return Ok(None) };
     let id = new.id.clone();
     match register_store(engine, new).await {
         Ok(_) => Ok(None),

@@ -5,24 +5,10 @@
 
 use std::time::Duration;
 
-use tokio::task::JoinHandle;
-
 use super::{ExtError, config, settlement, stored_value};
 use crate::engine::Engine;
 
-/// The running tasks; dropping this stops them.
-#[derive(Debug)]
-pub struct Background {
-    tasks: Vec<JoinHandle<()>>,
-}
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        for t in &self.tasks {
-            t.abort();
-        }
-    }
-}
+pub use crate::engine::tasks::Background;
 
 /// Starts the worker on the current tokio runtime.
 pub fn start(engine: &Engine) -> Result<Background, ExtError> {
@@ -32,7 +18,7 @@ pub fn start(engine: &Engine) -> Result<Background, ExtError> {
             .ok_or_else(|| ExtError::Invalid(format!("[instore.card] settle_at_utc: {text:?} is not HH:MM")))?;
         tasks.push(tokio::spawn(settle_daily(engine.clone(), minute)));
     }
-    Ok(Background { tasks })
+    Ok(Background::new(tasks))
 }
 
 /// Settles once per cutoff passed (on the engine's clock). A cutoff that passed while the server

@@ -63,35 +63,47 @@ pub enum Decline {
 }
 
 impl Decline {
+    /// The stable machine code (the wire's `errorCode`) and the HTTP status it is answered with:
+    /// the one place a decline's kind is matched. 400 malformed, 403 wrong PIN, 404 unknown,
+    /// 409 the card or transaction is in the wrong state, 423 locked, 422 a business refusal.
+    fn kind(&self) -> (&'static str, u16) {
+        match self {
+            Decline::Invalid(_) => ("invalid_request", 400),
+            Decline::InvalidCardNumber(_) => ("invalid_card_number", 400),
+            Decline::UnsupportedIdentifier(_) => ("unsupported_card_identifier", 400),
+            Decline::UnknownMerchant(_) => ("unknown_merchant", 422),
+            Decline::UnknownStore(_) => ("unknown_store", 422),
+            Decline::CardNotFound(_) => ("card_not_found", 404),
+            Decline::TransactionNotFound(_) => ("transaction_not_found", 404),
+            Decline::InvalidPin(_) => ("invalid_pin", 403),
+            Decline::CardLocked(_) => ("card_locked", 423),
+            Decline::CardInactive(_) => ("card_inactive", 409),
+            Decline::CardAlreadyActive(_) => ("card_already_active", 409),
+            Decline::CardDeactivated(_) => ("card_deactivated", 409),
+            Decline::CardClosed(_) => ("card_closed", 409),
+            Decline::CardExpired(_) => ("card_expired", 409),
+            Decline::DuplicateTransactionId(_) => ("duplicate_transaction_id", 409),
+            Decline::TransactionReversed(_) => ("transaction_reversed", 409),
+            Decline::NotReversible(_) => ("not_reversible", 409),
+            Decline::InsufficientFunds(_) => ("insufficient_funds", 422),
+            Decline::AmountBelowMinimum(_) => ("amount_below_minimum", 422),
+            Decline::AmountAboveMaximum(_) => ("amount_above_maximum", 422),
+            Decline::BalanceLimitExceeded(_) => ("balance_limit_exceeded", 422),
+            Decline::CashOutNotAllowed(_) => ("cash_out_not_allowed", 422),
+            Decline::NothingToCashOut(_) => ("nothing_to_cash_out", 422),
+            Decline::RefundExceedsRedeemed(_) => ("refund_exceeds_redeemed", 422),
+            Decline::PhoneAlreadyRegistered(_) => ("phone_already_registered", 422),
+        }
+    }
+
     /// The stable machine code.
     pub fn code(&self) -> &'static str {
-        match self {
-            Decline::Invalid(_) => "invalid_request",
-            Decline::InvalidCardNumber(_) => "invalid_card_number",
-            Decline::UnsupportedIdentifier(_) => "unsupported_card_identifier",
-            Decline::UnknownMerchant(_) => "unknown_merchant",
-            Decline::UnknownStore(_) => "unknown_store",
-            Decline::CardNotFound(_) => "card_not_found",
-            Decline::TransactionNotFound(_) => "transaction_not_found",
-            Decline::InvalidPin(_) => "invalid_pin",
-            Decline::CardLocked(_) => "card_locked",
-            Decline::CardInactive(_) => "card_inactive",
-            Decline::CardAlreadyActive(_) => "card_already_active",
-            Decline::CardDeactivated(_) => "card_deactivated",
-            Decline::CardClosed(_) => "card_closed",
-            Decline::CardExpired(_) => "card_expired",
-            Decline::DuplicateTransactionId(_) => "duplicate_transaction_id",
-            Decline::TransactionReversed(_) => "transaction_reversed",
-            Decline::NotReversible(_) => "not_reversible",
-            Decline::InsufficientFunds(_) => "insufficient_funds",
-            Decline::AmountBelowMinimum(_) => "amount_below_minimum",
-            Decline::AmountAboveMaximum(_) => "amount_above_maximum",
-            Decline::BalanceLimitExceeded(_) => "balance_limit_exceeded",
-            Decline::CashOutNotAllowed(_) => "cash_out_not_allowed",
-            Decline::NothingToCashOut(_) => "nothing_to_cash_out",
-            Decline::RefundExceedsRedeemed(_) => "refund_exceeds_redeemed",
-            Decline::PhoneAlreadyRegistered(_) => "phone_already_registered",
-        }
+        self.kind().0
+    }
+
+    /// The HTTP status the API answers this decline with.
+    pub fn http_status(&self) -> u16 {
+        self.kind().1
     }
 
     /// The message for people.
@@ -279,17 +291,24 @@ pub enum Op {
 }
 
 impl Op {
-    pub fn name(&self) -> &'static str {
+    /// What the journal records this operation as.
+    pub fn journal_op(&self) -> store::JournalOp {
+        use store::JournalOp as J;
         match self {
-            Op::Sell { .. } => "sell",
-            Op::Reload { .. } => "reload",
-            Op::Redeem { .. } => "redeem",
-            Op::CashOut { .. } => "cashOut",
-            Op::Exchange { .. } => "exchange",
-            Op::Activate { .. } => "activate",
-            Op::Deactivate { .. } => "deactivate",
-            Op::Refund { .. } => "refund",
+            Op::Sell { .. } => J::Sell,
+            Op::Reload { .. } => J::Reload,
+            Op::Redeem { .. } => J::Redeem,
+            Op::CashOut { .. } => J::CashOut,
+            Op::Exchange { .. } => J::Exchange,
+            Op::Activate { .. } => J::Activate,
+            Op::Deactivate { .. } => J::Deactivate,
+            Op::Refund { .. } => J::Refund,
         }
+    }
+
+    /// The operation's wire name (`cashOut`, `redeem`, …).
+    pub fn name(&self) -> &'static str {
+        self.journal_op().as_str()
     }
 }
 
@@ -302,21 +321,14 @@ pub struct Setup {
     pub terminal_id: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-struct StoreSection {
-    store_id: String,
-    terminal_id: String,
-}
-
 impl Setup {
     pub fn from_engine(engine: &Engine) -> Result<Setup, EngineError> {
-        let store: StoreSection = engine.config().section("store")?;
+        let store = &engine.config().store;
         Ok(Setup {
             program: Program::from_engine(engine)?,
             merchant_id: engine.config().merchant.merchant_id,
-            store_id: store.store_id,
-            terminal_id: if store.terminal_id.is_empty() { "T01".into() } else { store.terminal_id },
+            store_id: store.store_id.clone(),
+            terminal_id: store.terminal_id.clone(),
         })
     }
 }

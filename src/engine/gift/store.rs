@@ -6,7 +6,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::ledger::{LedgerError, Migration};
-use crate::store::{Row, Sql, StoreError, StoreErrorKind, params};
+use crate::store::{Column, FromColumn, Row, Sql, StoreError, StoreErrorKind, Value, params};
 
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -51,6 +51,109 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { component: "gift", version: 3, sql: "ALTER TABLE gift_txns ADD COLUMN approver TEXT;" },
 ];
 
+/// What a journal row records: one of the changing operations, a reversal, or a tombstone (an
+/// `externalTransactionId` reversed before it arrived). Stored as its wire name in `op`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JournalOp {
+    Sell,
+    Reload,
+    Redeem,
+    CashOut,
+    Exchange,
+    Activate,
+    Deactivate,
+    Refund,
+    Reverse,
+    /// The default only so rows can be built field by field; every writer names its operation.
+    #[default]
+    Tombstone,
+}
+
+impl JournalOp {
+    const ALL: [JournalOp; 10] = [
+        JournalOp::Sell,
+        JournalOp::Reload,
+        JournalOp::Redeem,
+        JournalOp::CashOut,
+        JournalOp::Exchange,
+        JournalOp::Activate,
+        JournalOp::Deactivate,
+        JournalOp::Refund,
+        JournalOp::Reverse,
+        JournalOp::Tombstone,
+    ];
+
+    /// The operation's name on the wire and in the `op` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JournalOp::Sell => "sell",
+            JournalOp::Reload => "reload",
+            JournalOp::Redeem => "redeem",
+            JournalOp::CashOut => "cashOut",
+            JournalOp::Exchange => "exchange",
+            JournalOp::Activate => "activate",
+            JournalOp::Deactivate => "deactivate",
+            JournalOp::Refund => "refund",
+            JournalOp::Reverse => "reverse",
+            JournalOp::Tombstone => "tombstone",
+        }
+    }
+}
+
+/// Where a journal row stands (the `status` column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JournalStatus {
+    #[default]
+    Done,
+    Reversed,
+    Tombstone,
+}
+
+impl JournalStatus {
+    const ALL: [JournalStatus; 3] = [JournalStatus::Done, JournalStatus::Reversed, JournalStatus::Tombstone];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JournalStatus::Done => "done",
+            JournalStatus::Reversed => "reversed",
+            JournalStatus::Tombstone => "tombstone",
+        }
+    }
+}
+
+/// A journal column holding one of `all`, by name; anything else is a damaged row, never a guess.
+fn named_column<T: Copy>(c: Column<'_>, all: &[T], name: fn(T) -> &'static str, what: &str) -> Result<T, StoreError> {
+    let text = String::from_column(c)?;
+    all.iter()
+        .copied()
+        .find(|v| name(*v) == text)
+        .ok_or_else(|| StoreError::new(StoreErrorKind::Decode, format!("unknown gift journal {what} {text:?}")))
+}
+
+impl FromColumn for JournalOp {
+    fn from_column(c: Column<'_>) -> Result<Self, StoreError> {
+        named_column(c, &JournalOp::ALL, JournalOp::as_str, "op")
+    }
+}
+
+impl FromColumn for JournalStatus {
+    fn from_column(c: Column<'_>) -> Result<Self, StoreError> {
+        named_column(c, &JournalStatus::ALL, JournalStatus::as_str, "status")
+    }
+}
+
+impl From<JournalOp> for Value<'static> {
+    fn from(v: JournalOp) -> Self {
+        Value::Text(v.as_str())
+    }
+}
+
+impl From<JournalStatus> for Value<'static> {
+    fn from(v: JournalStatus) -> Self {
+        Value::Text(v.as_str())
+    }
+}
+
 /// One transfer of an operation, as needed to mirror it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Leg {
@@ -82,8 +185,8 @@ fn parse_id(s: &str) -> Result<u128, LedgerError> {
 pub struct TxnRow {
     pub px_id: i64,
     pub ext_id: Option<String>,
-    pub op: String,
-    pub status: String,
+    pub op: JournalOp,
+    pub status: JournalStatus,
     pub fingerprint: String,
     pub card: Option<String>,
     pub new_card: Option<String>,
@@ -209,8 +312,8 @@ pub fn insert(sql: Sql<'_>, t: &TxnRow, now_secs: i64) -> Result<(), LedgerError
         params![
             t.px_id,
             t.ext_id.as_deref(),
-            &t.op,
-            &t.status,
+            t.op,
+            t.status,
             &t.fingerprint,
             t.card.as_deref(),
             t.new_card.as_deref(),
@@ -237,7 +340,10 @@ pub fn insert(sql: Sql<'_>, t: &TxnRow, now_secs: i64) -> Result<(), LedgerError
 }
 
 pub fn mark_reversed(sql: Sql<'_>, px: i64, by: i64) -> Result<(), LedgerError> {
-    sql.execute("UPDATE gift_txns SET status = 'reversed', reversed_by = ?2 WHERE px_id = ?1", params![px, by])?;
+    sql.execute(
+        "UPDATE gift_txns SET status = ?3, reversed_by = ?2 WHERE px_id = ?1",
+        params![px, by, JournalStatus::Reversed],
+    )?;
     Ok(())
 }
 

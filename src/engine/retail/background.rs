@@ -5,24 +5,10 @@
 
 use std::time::Duration;
 
-use tokio::task::JoinHandle;
-
 use super::{RetailConfig, RetailError, idempotency, orders, webhooks};
 use crate::engine::{Engine, outbox};
 
-/// The running tasks; dropping this stops them.
-#[derive(Debug)]
-pub struct Background {
-    tasks: Vec<JoinHandle<()>>,
-}
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        for t in &self.tasks {
-            t.abort();
-        }
-    }
-}
+pub use crate::engine::tasks::Background;
 
 /// Starts the sweeper and the deliverer on the current tokio runtime.
 pub fn start(engine: &Engine) -> Result<Background, RetailError> {
@@ -31,7 +17,7 @@ pub fn start(engine: &Engine) -> Result<Background, RetailError> {
         .map_err(|e| RetailError::internal(e.to_string()))?
         .policy(webhooks::LANE_PREFIX, webhooks::retry(&cfg));
     let sweeper = tokio::spawn(sweep(engine.clone(), cfg));
-    Ok(Background { tasks: vec![sweeper, outbox::start(deliverer)] })
+    Ok(Background::new(vec![sweeper, outbox::start(deliverer)]))
 }
 
 async fn sweep(engine: Engine, cfg: RetailConfig) {

@@ -190,20 +190,13 @@ pub struct Site {
     pub spots_location: i64,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct StoreSection {
-    store_id: String,
-    terminal_id: String,
-}
-
 impl Site {
     pub fn of(engine: &Engine) -> Result<Site, ManagerError> {
-        let s: StoreSection = engine.config().section("store")?;
+        let s = &engine.config().store;
         let currency = Currency::from_code(&engine.config().merchant.currency).map_err(ManagerError::internal)?;
         Ok(Site {
-            store: s.store_id,
-            terminal: if s.terminal_id.is_empty() { "T01".into() } else { s.terminal_id },
+            store: s.store_id.clone(),
+            terminal: s.terminal_id.clone(),
             currency,
             spots_location: crate::engine::spots::SpotsConfig::of(engine)?.location_id,
         })

@@ -5,24 +5,10 @@
 
 use std::time::Duration;
 
-use tokio::task::JoinHandle;
-
 use super::{SpotsConfig, SpotsError, clients, places, transactions};
 use crate::engine::Engine;
 
-/// The running tasks; dropping this stops them.
-#[derive(Debug)]
-pub struct Background {
-    tasks: Vec<JoinHandle<()>>,
-}
-
-impl Drop for Background {
-    fn drop(&mut self) {
-        for t in &self.tasks {
-            t.abort();
-        }
-    }
-}
+pub use crate::engine::tasks::Background;
 
 /// Registers the configured spots and the till's credential, then starts the sweeper on the
 /// current tokio runtime.
@@ -31,7 +17,7 @@ pub async fn start(engine: &Engine) -> Result<Background, SpotsError> {
     places::register_configured(engine).await?;
     clients::till_credential(engine).await?;
     let sweeper = tokio::spawn(sweep(engine.clone(), cfg));
-    Ok(Background { tasks: vec![sweeper] })
+    Ok(Background::new(vec![sweeper]))
 }
 
 async fn sweep(engine: Engine, cfg: SpotsConfig) {

@@ -180,7 +180,6 @@ impl Screen {
     pub fn on_tick(&mut self, cx: &mut Cx) {
         match self {
             Screen::Retail(s) => s.on_tick(cx),
-            Screen::Gift(s) => s.on_tick(cx),
             Screen::Spots(s) => s.on_tick(cx),
             _ => {}
         }

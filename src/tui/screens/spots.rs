@@ -20,7 +20,7 @@ use crate::tui::app::{Ask, Confirm, Ctx, Cx, Goto, Reply, Request};
 use crate::tui::keymap::Binding;
 use crate::tui::model::{CallError, ReceiptView};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{Field, FieldKind, panel};
+use crate::tui::widgets::{AmountError, Field, FieldKind, panel};
 
 /// Seconds between refreshes.
 pub const REFRESH_EVERY: u64 = 3;
@@ -202,16 +202,17 @@ impl Board {
                 Action::NextField | Action::PrevField => *on_description = !*on_description,
                 Action::Submit if !*on_description => *on_description = true,
                 Action::Submit => {
-                    let Some(currency) = cx.ctx.currency() else {
-                        self.notice = Some((crate::t!("spots-currency-unknown"), true));
-                        return;
-                    };
-                    let parsed = Money::parse_localized(amount.value.trim(), currency, cx.ctx.locale());
-                    let amount = match parsed {
-                        Ok(m) if m.minor() > 0 => m,
+                    // The amount field's own reader, as on every screen that takes an amount.
+                    let amount = match amount.amount(cx.ctx) {
+                        Ok(Some(m)) if m.minor() > 0 => m,
+                        Err(AmountError::Connecting) => {
+                            self.notice = Some((crate::t!("spots-currency-unknown"), true));
+                            return;
+                        }
                         _ => {
-                            let example = cx.ctx.fmt(Money::from_minor(1250, currency));
-                            self.notice = Some((crate::t!("spots-amount-like", example = example), true));
+                            let example = cx.ctx.currency().map(|c| cx.ctx.fmt(Money::from_minor(1250, c)));
+                            self.notice =
+                                Some((crate::t!("spots-amount-like", example = example.unwrap_or_default()), true));
                             *on_description = false;
                             return;
                         }

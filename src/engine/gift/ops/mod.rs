@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::store::{self, Leg, TxnRow};
+use super::store::{self, JournalOp, JournalStatus, Leg, TxnRow};
 use super::{Decline, GiftError, Meta, Op, Setup, Success, Tender};
 use crate::engine::Engine;
 use crate::engine::accounts::{account_id, code, transfer_code, transfer_id};
@@ -318,7 +318,7 @@ fn success(program: &Program, px: i64, r: Reply<'_>) -> Success {
 fn finish(tx: &WriteTx<'_>, meta: &Meta, mut row: TxnRow, reply: Success) -> Outcome {
     row.px_id = reply.px_transaction_id;
     row.ext_id = meta.external_id.clone();
-    row.status = "done".into();
+    row.status = JournalStatus::Done;
     row.reply = serde_json::to_string(&reply).map_err(|e| GiftError::Internal(e.to_string()))?;
     row.store = Some(meta.store_code.clone());
     row.terminal = meta.terminal_id.clone();
@@ -331,9 +331,9 @@ fn finish(tx: &WriteTx<'_>, meta: &Meta, mut row: TxnRow, reply: Success) -> Out
 }
 
 /// The stored reply for a replayed `externalTransactionId`, or why it cannot be replayed.
-fn replay(row: TxnRow, op: &str, fp: &str) -> Outcome {
+fn replay(row: TxnRow, op: JournalOp, fp: &str) -> Outcome {
     let ext = row.ext_id.clone().unwrap_or_default();
-    if row.op == "tombstone" {
+    if row.op == JournalOp::Tombstone {
         return decline(Decline::TransactionReversed(format!(
             "externalTransactionId {ext:?} was reversed before this request arrived; nothing was done."
         )));
@@ -354,9 +354,9 @@ pub(super) fn apply(tx: &mut WriteTx<'_>, setup: &Arc<Setup>, meta: &Meta, op: &
     if let Some(ext) = meta.external_id.as_deref()
         && let Some(row) = store::by_ext(tx.sql(), ext)?
     {
-        return replay(row, op.name(), &fp);
+        return replay(row, op.journal_op(), &fp);
     }
-    let row = TxnRow { op: op.name().into(), fingerprint: fp, ..TxnRow::default() };
+    let row = TxnRow { op: op.journal_op(), fingerprint: fp, ..TxnRow::default() };
     let now = cards::tx_secs(tx);
     match op {
         Op::Sell { card, amount, tender } => load::sell(tx, setup, meta, row, card.as_ref(), *amount, *tender, now),

@@ -27,8 +27,8 @@ pub(in crate::engine::gift) fn reverse(
             let row = TxnRow {
                 px_id: store::new_px(tx.sql(), tx.now())?,
                 ext_id: Some(e.to_string()),
-                op: "tombstone".into(),
-                status: "tombstone".into(),
+                op: JournalOp::Tombstone,
+                status: JournalStatus::Tombstone,
                 store: Some(meta.store_code.clone()),
                 terminal: meta.terminal_id.clone(),
                 principal: Some(meta.principal.clone()),
@@ -49,13 +49,13 @@ pub(in crate::engine::gift) fn reverse(
             "pxTransactionId and externalTransactionId name different transactions.".into(),
         ));
     }
-    if t.op == "tombstone" {
+    if t.op == JournalOp::Tombstone {
         return decline(Decline::TransactionNotFound(tombstone_msg(t.ext_id.as_deref().unwrap_or(""))));
     }
-    if t.op == "reverse" {
+    if t.op == JournalOp::Reverse {
         return decline(Decline::NotReversible("A reversal cannot itself be reversed.".into()));
     }
-    if t.status == "reversed" {
+    if t.status == JournalStatus::Reversed {
         // Reversing twice changes nothing: the first reversal's reply again.
         let by = t.reversed_by.unwrap_or_default();
         let r = store::by_px(tx.sql(), by)?
@@ -64,7 +64,7 @@ pub(in crate::engine::gift) fn reverse(
             serde_json::from_str(&r.reply).map_err(|e| GiftError::Internal(format!("stored reply of {by}: {e}")))?;
         return Ok(Ok(reply));
     }
-    if t.op == "redeem" && t.refunded > 0 {
+    if t.op == JournalOp::Redeem && t.refunded > 0 {
         return decline(Decline::NotReversible(format!(
             "Redeem {} has refunds; refund the rest instead of reversing it.",
             t.px_id
@@ -104,8 +104,8 @@ pub(in crate::engine::gift) fn reverse(
     })?;
     let current = previous + delta;
     let state = |s: &Option<String>| s.as_deref().and_then(CardState::parse);
-    match t.op.as_str() {
-        "sell" if current == 0 => {
+    match t.op {
+        JournalOp::Sell if current == 0 => {
             if let Some(s) = state(&t.prev_state) {
                 cards::set_state(tx.sql(), &number, s)?;
             }
@@ -113,7 +113,7 @@ pub(in crate::engine::gift) fn reverse(
                 cards::clear_phone(tx.sql(), &number)?;
             }
         }
-        "exchange" => {
+        JournalOp::Exchange => {
             let new_number = t.new_card.clone().unwrap_or_default();
             if let Some(phone) = &t.phone_set {
                 cards::clear_phone(tx.sql(), &new_number)?;
@@ -126,12 +126,12 @@ pub(in crate::engine::gift) fn reverse(
                 cards::set_state(tx.sql(), &number, s)?;
             }
         }
-        "activate" | "deactivate" => {
+        JournalOp::Activate | JournalOp::Deactivate => {
             if let Some(s) = state(&t.prev_state) {
                 cards::set_state(tx.sql(), &number, s)?;
             }
         }
-        "refund" => {
+        JournalOp::Refund => {
             if let Some(orig) = t.original_px {
                 store::add_refunded(tx.sql(), orig, -t.amount)?;
             }
@@ -143,7 +143,7 @@ pub(in crate::engine::gift) fn reverse(
         serde_json::from_str::<Success>(&t.reply).map(|s| !s.printed_card_number.contains('*')).unwrap_or(false);
     let moved: u64 = mirrored.iter().map(|l| l.amount).sum();
     let mut messages = vec![format!("Transaction {} reversed.", t.px_id)];
-    if t.op == "exchange" {
+    if t.op == JournalOp::Exchange {
         messages.push(format!("Card {} is open again.", mask(&number)));
     }
     let reply = success(
@@ -160,8 +160,8 @@ pub(in crate::engine::gift) fn reverse(
     );
     let row = TxnRow {
         px_id: new_px,
-        op: "reverse".into(),
-        status: "done".into(),
+        op: JournalOp::Reverse,
+        status: JournalStatus::Done,
         card: Some(number),
         original_px: Some(t.px_id),
         legs: mirrored,

@@ -136,7 +136,7 @@ pub(super) fn refund(
     require_active(&card, now)?;
     let not_found = || Decline::TransactionNotFound(format!("There is no redeem with pxTransactionId {original_px}."));
     let Some(orig) = store::by_px(tx.sql(), original_px)? else { return decline(not_found()) };
-    if orig.op != "redeem" {
+    if orig.op != JournalOp::Redeem {
         return decline(not_found());
     }
     if orig.card.as_deref() != Some(card.number.as_str()) {
@@ -145,7 +145,7 @@ pub(super) fn refund(
             mask(&card.number)
         )));
     }
-    if orig.status == "reversed" {
+    if orig.status == JournalStatus::Reversed {
         return decline(Decline::TransactionReversed(format!("Redeem {original_px} was reversed; nothing to refund.")));
     }
     let remaining = orig.amount + orig.tip - orig.refunded;

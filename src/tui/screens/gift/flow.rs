@@ -69,7 +69,12 @@ impl Gift {
                 b.push(Binding::hidden(KeyCode::BackTab, Action::PrevField));
                 b.push(Binding::new(KeyCode::Esc, Action::Back));
             }
-            Step::Working | Step::Resolving => {}
+            Step::Resolving => {
+                if self.pending.as_ref().is_some_and(|p| !p.asking) {
+                    b.push(Binding::new(KeyCode::Enter, Action::Submit));
+                }
+            }
+            Step::Working => {}
             Step::Result => {
                 b.push(Binding::hidden(KeyCode::Up, Action::Up));
                 b.push(Binding::hidden(KeyCode::Down, Action::Down));
@@ -170,7 +175,7 @@ impl Gift {
             lookup: true,
             split: None,
             resolving: None,
-            retry_in: 0,
+            asking: false,
             then: None,
         });
         self.step = Step::Working;
@@ -189,6 +194,7 @@ impl Gift {
                 }
             }
             (Step::Card, Action::Back) => cx.go(Goto::Home),
+            (Step::Resolving, Action::Submit) => self.check_again(cx),
             (Step::Card, Action::NewEgift) => {
                 self.card = Some(CardView {
                     card: CardRef::NewEgift,
@@ -488,7 +494,7 @@ impl Gift {
         }
         let op = cx.ctx.next_op();
         self.pending =
-            Some(Pending { op, call, lookup: false, split: self.split, resolving: None, retry_in: 0, then: None });
+            Some(Pending { op, call, lookup: false, split: self.split, resolving: None, asking: false, then: None });
         cx.confirm(Confirm {
             title: crate::t!("gift-confirm-title", kind = kind.label()),
             body,
@@ -532,7 +538,8 @@ impl Gift {
             ),
             None => crate::t!("gift-reverse-what", kind = last.kind.label(), card = last.masked.as_str()),
         };
-        self.pending = Some(Pending { op, call, lookup: false, split: None, resolving: None, retry_in: 0, then: None });
+        self.pending =
+            Some(Pending { op, call, lookup: false, split: None, resolving: None, asking: false, then: None });
         cx.confirm(Confirm {
             title: crate::t!("gift-reverse-title"),
             body: vec![what, crate::t!("gift-reverse-body")],

@@ -24,17 +24,15 @@ impl Gift {
         }
     }
 
-    pub fn on_tick(&mut self, cx: &mut Cx) {
-        if self.step != Step::Resolving {
-            return;
-        }
+    /// The cashier asks again whether the call without an answer happened: its reversal by id,
+    /// sent once (the client retries on its own; the screen never does).
+    pub(super) fn check_again(&mut self, cx: &mut Cx) {
         if let Some(p) = &mut self.pending
-            && p.retry_in > 0
+            && p.resolving.is_some()
+            && !p.asking
         {
-            p.retry_in -= 1;
-            if p.retry_in == 0 {
-                cx.send(Request::Gift { op: p.op, call: p.call.clone() });
-            }
+            p.asking = true;
+            cx.send(Request::Gift { op: p.op, call: p.call.clone() });
         }
     }
 
@@ -133,7 +131,9 @@ impl Gift {
                 cx.message(&crate::t!("gift-did-not-happen", kind = what), did_not_happen(first));
             }
             Err(CallError::Uncertain(why)) => {
-                // The call may have happened. Undo it by its own id; a late original is then declined.
+                // The call may have happened and the client's own reversals got no answer either.
+                // Its reversal by id is ready; the cashier sends it with Enter (a late original is
+                // then declined).
                 let op = cx.ctx.next_op();
                 let call = GiftCall {
                     kind: GiftKind::Reverse,
@@ -149,19 +149,18 @@ impl Gift {
                     pin: None,
                     approval: None,
                 };
-                tracing::warn!(detail = %why, "gift call without an answer; reversing it by its id");
+                tracing::warn!(detail = %why, "gift call without an answer; its reversal waits for the cashier");
                 self.note = Some((crate::t!("gift-no-answer-checking"), true));
                 self.pending = Some(Pending {
                     op,
-                    call: call.clone(),
+                    call,
                     lookup: false,
                     split: None,
                     resolving: Some(p.call),
-                    retry_in: 0,
+                    asking: false,
                     then: None,
                 });
                 self.step = Step::Resolving;
-                cx.send(Request::Gift { op, call });
             }
             Err(e) => {
                 self.pending = None;
@@ -305,9 +304,9 @@ impl Gift {
                 cx.message(&crate::t!("gift-did-not-happen", kind = what), did_not_happen(first));
             }
             Err(_) => {
-                // Still no answer: keep trying every few seconds; the screen says so.
+                // Still no answer: the cashier checks again with Enter; the screen says so.
                 self.note = Some((crate::t!("gift-still-checking", kind = what), true));
-                self.pending = Some(Pending { retry_in: 3, ..p });
+                self.pending = Some(Pending { asking: false, ..p });
             }
         }
     }

@@ -45,7 +45,9 @@ pub(super) struct Pending {
     pub(super) split: Option<Split>,
     /// For a resolution: the call that got no answer.
     pub(super) resolving: Option<GiftCall>,
-    pub(super) retry_in: u8,
+    /// For a resolution: a check is on its way. When it is not, Enter sends the next one (the
+    /// client did the automatic retries; the screen only checks again when the cashier asks).
+    pub(super) asking: bool,
     /// For a lookup before money moves: the operation to carry on with on the fresh balance.
     pub(super) then: Option<GiftKind>,
 }

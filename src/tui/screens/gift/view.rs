@@ -168,8 +168,13 @@ impl Gift {
                 lines.push(Line::from(Span::styled(format!(" {}", crate::t!("gift-working")), theme.muted)));
             }
             Step::Resolving => {
+                let line = if self.pending.as_ref().is_some_and(|p| p.asking) {
+                    crate::t!("gift-resolving")
+                } else {
+                    crate::t!("gift-resolve-enter")
+                };
                 lines.push(Line::raw(""));
-                lines.push(Line::from(Span::styled(format!(" {}", crate::t!("gift-resolving")), theme.warn)));
+                lines.push(Line::from(Span::styled(format!(" {line}"), theme.warn)));
             }
             Step::Result => {
                 if let Some(d) = &self.done {
