@@ -519,7 +519,8 @@ impl Gift {
             external_id: cx.ctx.next_external_id("rev"),
             reverses: Some(ReverseKey::External(last.external_id.clone())),
             refund_of: None,
-            rest: None,
+            // A split redeem: its receipt shows the rest going back in its own tender.
+            rest: last.split.map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
             pin: None,
             approval: None,
         };
@@ -532,10 +533,18 @@ impl Gift {
             ),
             None => crate::t!("gift-reverse-what", kind = last.kind.label(), card = last.masked.as_str()),
         };
+        let mut body = vec![what];
+        if let (Some((tender, rest)), Some(card_amount)) = (call.rest, last.amount) {
+            body.push(match tender {
+                Tender::Cash => crate::t!("gift-reverse-split-cash", card_amount = card_amount, rest = rest),
+                Tender::Card => crate::t!("gift-reverse-split-card", card_amount = card_amount, rest = rest),
+            });
+        }
+        body.push(crate::t!("gift-reverse-body"));
         self.pending = Some(Pending { op, call, lookup: false, split: None, resolving: None, retry_in: 0, then: None });
         cx.confirm(Confirm {
             title: crate::t!("gift-reverse-title"),
-            body: vec![what, crate::t!("gift-reverse-body")],
+            body,
             yes_label: crate::ts!("gift-reverse-yes"),
             no_label: crate::ts!("gift-reverse-no"),
             danger: true,
