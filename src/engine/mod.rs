@@ -25,6 +25,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod approvals;
 pub mod cards;
 pub mod catalog;
 pub mod config;
@@ -149,6 +150,7 @@ pub fn migrations() -> Vec<Migration> {
         shifts::MIGRATIONS,
         reports::MIGRATIONS,
         terminals::MIGRATIONS,
+        approvals::MIGRATIONS,
     ]
     .concat()
 }

@@ -28,6 +28,7 @@ pub mod screens;
 pub mod settings;
 pub mod spots_calls;
 pub mod theme;
+pub mod users_calls;
 pub mod widgets;
 pub mod worker;
 
