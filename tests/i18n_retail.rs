@@ -325,3 +325,17 @@ fn a_manager_unlocks_without_asking_anyone() {
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(app.screen.title(), "Einstellungen");
 }
+
+#[test]
+fn a_badge_scan_or_a_fast_manager_fills_the_approval_form() {
+    // The scanner gap takes fast typing with its Enter for a scan: it must still be typing here.
+    let mut app = till(Role::Cashier);
+    key(&mut app, KeyCode::Char('s'));
+    app.update(Msg::Input(Input::Scan("9001".into())));
+    app.update(Msg::Input(Input::Scan("9999".into())));
+    let asked = app.take_requests();
+    assert!(
+        asked.iter().any(|r| matches!(r, Request::Users(UsersCall::Approve { manager, pin, .. }) if manager == "9001" && pin == "9999")),
+        "{asked:?}"
+    );
+}

@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Cx, Goto, Reply, Request};
+use crate::tui::input::Input;
 use crate::tui::keymap::Binding;
 use crate::tui::model::{CallError, Role};
 use crate::tui::theme::Theme;
@@ -50,6 +51,24 @@ impl ApprovalForm {
         } else {
             self.manager.edit(key)
         };
+    }
+
+    /// A burst (a badge scan, or a manager typing faster than the scanner gap, Enter included):
+    /// its digits go to the focused field, as if typed. Whether there was anything to take.
+    pub fn burst(&mut self, input: &Input) -> bool {
+        let Input::Scan(s) = input else {
+            return false;
+        };
+        let digits: String = s.chars().filter(|c| c.is_ascii_digit()).take(8).collect();
+        if digits.is_empty() {
+            return false;
+        }
+        if self.pin_focus {
+            self.pin.value = digits
+        } else {
+            self.manager.value = digits
+        };
+        true
     }
 
     pub fn toggle(&mut self) {
@@ -148,6 +167,12 @@ impl Approve {
     pub fn on_text(&mut self, key: &KeyEvent) {
         self.form.edit(key);
         self.note = None;
+    }
+
+    pub fn on_input(&mut self, input: Input, cx: &mut Cx) {
+        if !self.checking && self.form.burst(&input) {
+            self.on_action(Action::Submit, cx);
+        }
     }
 
     pub fn on_action(&mut self, a: Action, cx: &mut Cx) {

@@ -155,13 +155,9 @@ impl Screen {
                 g.on_input(input, cx);
                 *self = Screen::Gift(Box::new(g));
             }
-            Screen::Journal(_)
-            | Screen::Settings(_)
-            | Screen::Shift(_)
-            | Screen::Reports(_)
-            | Screen::Spots(_)
-            | Screen::Users(_)
-            | Screen::Approve(_) => {}
+            Screen::Journal(_) | Screen::Settings(_) | Screen::Shift(_) | Screen::Reports(_) | Screen::Spots(_) => {}
+            Screen::Users(s) => s.on_input(input, cx),
+            Screen::Approve(s) => s.on_input(input, cx),
         }
     }
 

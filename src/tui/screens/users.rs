@@ -12,6 +12,7 @@ use super::approve::{self, ApprovalForm};
 use crate::client::till::{Role as WireRole, UserRow};
 use crate::tui::action::Action;
 use crate::tui::app::{Ctx, Cx, Goto, Reply, Request};
+use crate::tui::input::Input;
 use crate::tui::keymap::Binding;
 use crate::tui::model::CallError;
 use crate::tui::theme::Theme;
@@ -65,6 +66,13 @@ impl Users {
         if matches!(self.mode, Mode::Approve(_)) {
             self.form.edit(key);
             self.note = None;
+        }
+    }
+
+    /// A burst in the approval form: typed, then Enter.
+    pub fn on_input(&mut self, input: Input, cx: &mut Cx) {
+        if matches!(self.mode, Mode::Approve(_)) && self.form.burst(&input) {
+            self.on_action(Action::Submit, cx);
         }
     }
 

@@ -104,6 +104,23 @@ impl Gift {
         if self.busy() {
             return;
         }
+        // In the PIN and the approval forms a burst is typing (a badge scan, a fast manager), never
+        // a card: its digits go to the focused field and count as submitted.
+        if matches!(self.step, Step::Pin | Step::Approve) {
+            if let Input::Scan(s) = &input {
+                let digits: String = s.chars().filter(|c| c.is_ascii_digit()).take(8).collect();
+                let field = match self.step {
+                    Step::Pin => &mut self.pin,
+                    _ if self.manager_pin_focus => &mut self.manager_pin,
+                    _ => &mut self.manager,
+                };
+                if !digits.is_empty() {
+                    field.value = digits;
+                    self.on_action(Action::Submit, cx);
+                }
+            }
+            return;
+        }
         let card = match input {
             Input::Scan(s) => CardRef::Barcode(s.trim().to_string()),
             Input::Swipe(s) => CardRef::Track(s.data),
