@@ -390,6 +390,7 @@ fn journal_entries(n: usize) -> Vec<JournalEntry> {
             card: "•••• 7897".into(),
             amount: Some(eur(500 + i as i64 * 125)),
             receipt_id: Some(format!("T01-{:06}", n - i)),
+            rest: None,
             reversible: (i == 0).then_some(ReverseKey::Px(4242)),
             user: "1001".into(),
         })

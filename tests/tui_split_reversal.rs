@@ -60,3 +60,23 @@ async fn reversing_a_split_redeem_paid_partly_by_card_refunds_the_card() {
     t.expect_row("Karte", "-7,00 €");
     t.expect_not("Bar ");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reversing_a_split_redeem_from_the_journal_says_the_same() {
+    let mut t = split_redeem('1').await;
+    for _ in 0..3 {
+        t.press(KeyCode::Esc).await;
+    }
+    t.expect("Hello Demo Cashier");
+    t.hotkey('j').await;
+    t.expect("Gift card redeem");
+    t.hotkey('v').await;
+    t.expect("This redeem was split: 25,00 € goes back onto the gift card");
+    t.expect("7,00 € back in cash.");
+    t.press(KeyCode::Enter).await;
+    let Screen::Journal(j) = &t.app.screen else { panic!("still on the journal") };
+    let note = j.note.as_ref().map(|(n, _)| n.clone()).unwrap_or_default();
+    assert!(note.ends_with("Give the customer 7,00 € back in cash."), "{note}");
+    // Its receipt, the newest of the journal, shows both parts.
+    t.expect("Reversal");
+}

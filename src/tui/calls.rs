@@ -402,9 +402,22 @@ pub async fn journal(link: &Link, local: &Local) -> Result<Vec<JournalEntry>, Ca
             receipt_id: Some(s.id.to_string()),
             reversible,
             user: s.receipt.cashier.clone().unwrap_or_default().split(' ').next().unwrap_or_default().to_string(),
+            rest: split_rest(s),
         });
     }
     Ok(out)
+}
+
+/// A split redeem's part paid in cash or by card, as its receipt lists it.
+fn split_rest(s: &StoredReceipt) -> Option<(Tender, Money)> {
+    if s.kind != ReceiptKind::GiftRedeem {
+        return None;
+    }
+    s.receipt.tenders.iter().find_map(|t| match t.kind {
+        TenderKind::Cash => Some((Tender::Cash, t.amount)),
+        TenderKind::Card => Some((Tender::Card, t.amount)),
+        _ => None,
+    })
 }
 
 /// The gift operation behind a receipt, if it is one that can be reversed.

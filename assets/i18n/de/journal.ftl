@@ -22,6 +22,8 @@ journal-maybe-partly = { $reason }. Er könnte teilweise gedruckt sein: vor eine
 journal-not-a-receipt = { $id } ist keine Belegnummer
 journal-reprint = Nachdruck
 journal-reversed = Storniert. Karte { $card } hat jetzt { $balance } Guthaben.
+journal-reversed-rest-cash = Dem Kunden { $rest } bar zurückgeben.
+journal-reversed-rest-card = { $rest } auf die Zahlungskarte des Kunden erstatten.
 journal-not-reversed = Nicht storniert
 journal-title = Heute an dieser Kasse · { $count ->
     [one] { $count } Vorgang

@@ -22,6 +22,8 @@ journal-no-printer = no printer is set up: the receipt is on the screen only (se
 journal-maybe-partly = { $reason }. It may have printed partly: look at the printer before reprinting
 journal-not-a-receipt = { $id } is not a receipt number
 journal-reversed = Reversed. Card { $card } balance now { $balance }.
+journal-reversed-rest-cash = Give the customer { $rest } back in cash.
+journal-reversed-rest-card = Refund { $rest } to the customer's payment card.
 journal-not-reversed = Not reversed
 journal-title = Today on this till · { $count ->
     [one] { $count } operation
