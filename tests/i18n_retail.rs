@@ -70,7 +70,7 @@ fn products() -> Vec<ProductView> {
             name: "Bookwise Gift Card".into(),
             brand: "Bookwise".into(),
             kind: ProductKind::Por,
-            denominations: vec![eur(1500), eur(2500), eur(5000)],
+            denominations: vec![eur(1500), eur(2500), eur(5000), eur(10000)],
             min: None,
             max: None,
         },
@@ -149,6 +149,8 @@ fn a_retail_sale_in_german() {
     snap("retail_search", &app);
     let screen = tui_common::terminal(&app, 80, 24).backend().to_string();
     assert!(screen.contains("Geschenkkarte verkaufen") && screen.contains("15,00 € · 25,00 € · 50,00 €"), "{screen}");
+    // The line wraps before "100,00 €", never between the figure and its sign.
+    assert!(screen.contains("│ 100,00 €"), "{screen}");
     text(&mut app, "book");
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Down);
