@@ -178,6 +178,7 @@ fn screens() -> Vec<(&'static str, App)> {
                 receipt_id: Some(i.to_string()),
                 reversible: None,
                 user: "1001".into(),
+                rest: None,
             })
             .collect();
         answer(&mut a, move |r| matches!(r, Request::Journal).then(|| Reply::Journal(Ok(entries.clone()))));

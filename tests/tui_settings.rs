@@ -16,7 +16,15 @@ async fn the_settings_screen_saves_to_the_file_and_the_till_uses_them() {
     assert!(!path.exists(), "nothing saved before F2");
     t.login("1001", "1234").await;
     t.hotkey('s').await;
+    // The settings are a manager's: the demo manager approves at the cashier's till, audited.
+    t.expect("a manager approves opening them");
+    t.type_text("9001").await;
+    t.press(KeyCode::Enter).await;
+    t.type_text("9999").await;
+    t.press(KeyCode::Enter).await;
     t.expect("Lock after");
+    let audit = till::engine::approvals::recent(&t.engine, 5).unwrap();
+    assert_eq!((audit[0].act.as_str(), audit[0].user, audit[0].approver), ("settings", 1001, Some(9001)));
 
     // Printer first (the field shows "none"): a file spec instead.
     let lp = t.dir.path().join("lp0");

@@ -394,6 +394,7 @@ fn journal_entries(n: usize) -> Vec<JournalEntry> {
             card: "•••• 7897".into(),
             amount: Some(eur(500 + i as i64 * 125)),
             receipt_id: Some(format!("T01-{:06}", n - i)),
+            rest: None,
             reversible: (i == 0).then_some(ReverseKey::Px(4242)),
             user: "1001".into(),
         })
@@ -424,8 +425,21 @@ fn journal_and_settings() {
     key(&mut app, KeyCode::Char('v'));
     snap!("journal_reverse_confirm", app);
 
+    // A cashier's manager approves at the till before the settings open.
     let mut app = home(false);
     key(&mut app, KeyCode::Char('s'));
+    text(&mut app, "9001");
+    key(&mut app, KeyCode::Enter);
+    text(&mut app, "9999");
+    key(&mut app, KeyCode::Enter);
+    answer_orders(&mut app, |r| {
+        matches!(r, Request::Users(till::tui::users_calls::UsersCall::Approve { .. })).then(|| {
+            Reply::Users(Ok(till::tui::users_calls::UsersReply::Approved {
+                act: "settings".into(),
+                approver: Some(9001),
+            }))
+        })
+    });
     snap!("settings", app);
 }
 

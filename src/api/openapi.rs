@@ -19,6 +19,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(super::till::receipts::Doc::openapi());
     doc.merge(super::till::shifts::Doc::openapi());
     doc.merge(super::till::reports::Doc::openapi());
+    doc.merge(super::till::users::Doc::openapi());
     doc.merge(super::spots::Doc::openapi());
     doc.merge(super::spots::till::Doc::openapi());
     doc.merge(super::instore::doc());

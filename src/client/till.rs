@@ -3,7 +3,9 @@
 use reqwest::Method;
 
 use super::{Client, ClientError};
-pub use crate::wire::till::{LoginRequest, Role, SessionReply, TerminalInfo, UserInfo};
+pub use crate::wire::till::{
+    ApprovalReply, ApprovalRequest, LoginRequest, Role, SessionReply, TerminalInfo, UserInfo, UserRow,
+};
 
 impl Client {
     /// `GET /till/v1/terminal`: who and where this till is (no login needed).
@@ -26,5 +28,22 @@ impl Client {
     /// `DELETE /till/v1/session`: ends this client's session.
     pub async fn logout(&self) -> Result<(), ClientError> {
         self.send_raw::<()>(Method::DELETE, "/till/v1/session", None, &[]).await.map(|_| ())
+    }
+
+    /// `GET /till/v1/users`: every user, with who is locked.
+    pub async fn users(&self) -> Result<Vec<UserRow>, ClientError> {
+        self.get_json("/till/v1/users").await
+    }
+
+    /// `POST /till/v1/users/{number}/unlock`: lifts a lock (a manager, or with a manager's
+    /// approval: [`Client::with_approval`]).
+    pub async fn unlock_user(&self, number: u32) -> Result<UserRow, ClientError> {
+        self.post_json(&format!("/till/v1/users/{number}/unlock"), &serde_json::json!({})).await
+    }
+
+    /// `POST /till/v1/approvals`: a manager's approval of `act` (`settings`), checked and audited
+    /// by the engine; the reply names the approver.
+    pub async fn approve(&self, act: &str) -> Result<ApprovalReply, ClientError> {
+        self.post_json("/till/v1/approvals", &ApprovalRequest { act: act.to_string() }).await
     }
 }

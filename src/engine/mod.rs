@@ -15,6 +15,8 @@
 //! | `retail`     | two-step retail orders, receipt lines, settlements, webhooks          |
 //! | `outbox`     | durable, signed, retried HTTP callbacks behind the address guard (SSRF) |
 //! | `users`      | cashiers, managers, trainers, PINs, sessions                          |
+//! | `roles`      | who may do what at the till: the acts a cashier needs a manager for   |
+//! | `approvals`  | the audit of gated acts that move no money (settings, unlocks), with the approver |
 //! | `receipts`   | stored receipts with per-terminal numbering, for reprints             |
 //! | `shifts`     | shifts, the drawer: float, paid-in/out, no-sale, blind close          |
 //! | `reports`    | X and Z reports (Z chain), liability and breakage, settlements        |
@@ -26,6 +28,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod approvals;
 pub mod cards;
 pub mod catalog;
 pub mod config;
@@ -151,6 +154,7 @@ pub fn migrations() -> Vec<Migration> {
         shifts::MIGRATIONS,
         reports::MIGRATIONS,
         terminals::MIGRATIONS,
+        approvals::MIGRATIONS,
     ]
     .concat()
 }

@@ -236,6 +236,24 @@ impl Receipt {
         Ok(rc)
     }
 
+    /// A split redeem undone: the card's part (`r.amount`) back on the gift card, `rest` (as it
+    /// was paid, positive) back to the customer in its tender; the total is the whole purchase.
+    pub fn gift_split_reversal(
+        ctx: &Context,
+        r: &GiftResult,
+        original: &str,
+        rest: Tender,
+    ) -> Result<Receipt, MoneyError> {
+        let card_part = Tender { kind: TenderKind::GiftCard, amount: r.amount.checked_neg()? };
+        let back = Tender { kind: rest.kind, amount: rest.amount.checked_neg()? };
+        let mut rc = Receipt::gift_reversal(ctx, r, original, &[card_part, back])?;
+        let whole = r.amount.checked_add(rest.amount)?.checked_neg()?;
+        if let Some(t) = rc.totals.first_mut() {
+            t.amount = whole;
+        }
+        Ok(rc)
+    }
+
     /// Funds returned to the card (a refund of a purchase paid with it).
     pub fn gift_refund(ctx: &Context, r: &GiftResult, original: Option<&str>) -> Receipt {
         let mut rc = base(ctx, ReceiptKind::GiftRefund);

@@ -28,6 +28,9 @@ pub enum Action {
     OpenSettings,
     OpenShift,
     OpenReports,
+    /// The users screen (unlock a locked user).
+    OpenUsers,
+    UnlockUser,
     // Shift and drawer.
     ShiftOpen,
     ShiftClose,
@@ -110,6 +113,8 @@ impl Action {
             Action::OpenSettings => crate::t!("key-settings"),
             Action::OpenShift => crate::t!("key-shift"),
             Action::OpenReports => crate::t!("key-reports"),
+            Action::OpenUsers => crate::t!("key-users"),
+            Action::UnlockUser => crate::t!("key-unlock-user"),
             Action::ShiftOpen => crate::t!("key-open-shift"),
             Action::ShiftClose => crate::t!("key-close-shift"),
             Action::PaidIn => crate::t!("key-paid-in"),

@@ -84,6 +84,8 @@ pub enum Request {
     },
     /// Shifts, the drawer and the manager's reports.
     Manager(super::manager_calls::ManagerCall),
+    /// The users screen and a manager's approval at the till.
+    Users(super::users_calls::UsersCall),
     /// A spots board call (`/rest/v1`, the till's merchant credential).
     Spots {
         op: u64,
@@ -148,6 +150,7 @@ pub enum Reply {
     },
     SettingsSaved(Result<String, String>),
     Manager(Result<super::manager_calls::ManagerReply, CallError>),
+    Users(Result<super::users_calls::UsersReply, CallError>),
     Spots {
         op: u64,
         result: Result<screens::spots::SpotsOutcome, CallError>,
@@ -283,6 +286,10 @@ pub enum Goto {
     Shift,
     Reports,
     Spots,
+    /// The users, to unlock one.
+    Users,
+    /// A manager approves at the till before the settings open.
+    ApproveSettings,
 }
 
 /// What a screen handler may do besides changing its own state.
@@ -662,7 +669,8 @@ fn reply_error(r: &Reply) -> Option<&CallError> {
         | Reply::Order { result: Err(e), .. }
         | Reply::Journal(Err(e))
         | Reply::Reprint(Err(e), _)
-        | Reply::Spots { result: Err(e), .. } => Some(e),
+        | Reply::Spots { result: Err(e), .. }
+        | Reply::Users(Err(e)) => Some(e),
         _ => None,
     }
 }

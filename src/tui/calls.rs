@@ -140,7 +140,7 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
             .map_err(gift_error)?,
         GiftKind::Exchange => {
             let new = call.new_card.as_ref().ok_or_else(|| CallError::Refused {
-                code: "invalid_request".into(),
+                code: "new_card_required".into(),
                 message: "Scan the new card first.".into(),
             })?;
             c.gift_exchange(&ExchangeRequest {
@@ -158,7 +158,7 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
         }
         GiftKind::Refund => {
             let px = call.refund_of.ok_or_else(|| CallError::Refused {
-                code: "invalid_request".into(),
+                code: "refund_needs_redeem".into(),
                 message: "A refund goes back against a redeem; redeem first.".into(),
             })?;
             c.gift_refund(&RefundRequest {
@@ -199,7 +199,7 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
                 Some(ReverseKey::Px(p)) => req.px_transaction_id = Some(*p),
                 None => {
                     return Err(CallError::Refused {
-                        code: "invalid_request".into(),
+                        code: "nothing_to_reverse".into(),
                         message: "Nothing to reverse.".into(),
                     });
                 }
@@ -311,7 +311,14 @@ fn gift_receipt(
         GiftKind::Refund => Receipt::gift_refund(&ctx, &r, call.refund_of.map(|p| p.to_string()).as_deref()),
         GiftKind::Reverse => {
             let original = call.reverses.as_ref().map(|k| k.label()).unwrap_or_default();
-            Receipt::gift_reversal(&ctx, &r, &original, &[])?
+            match call.rest {
+                // A split redeem undone: both parts, each back where it came from.
+                Some((tender, rest)) => {
+                    let kind = if tender == Tender::Card { TenderKind::Card } else { TenderKind::Cash };
+                    Receipt::gift_split_reversal(&ctx, &r, &original, receipt::Tender { kind, amount: rest })?
+                }
+                None => Receipt::gift_reversal(&ctx, &r, &original, &[])?,
+            }
         }
         // No money moves: the card and its balance, never a sale the customer did not pay for.
         GiftKind::Activate | GiftKind::Deactivate | GiftKind::Balance => {
@@ -389,15 +396,28 @@ pub async fn journal(link: &Link, local: &Local) -> Result<Vec<JournalEntry>, Ca
         let reversible = if i == 0 { reversible(s) } else { None };
         out.push(JournalEntry {
             time: format!("{:02}:{:02}", at.hour(), at.minute()),
-            what: kind_label(s.kind).to_string(),
+            what: kind_label(s.kind),
             card: s.receipt.cards.first().map(|c| c.masked_number.clone()).unwrap_or_default(),
             amount: s.receipt.totals.first().map(|t| t.amount),
             receipt_id: Some(s.id.to_string()),
             reversible,
             user: s.receipt.cashier.clone().unwrap_or_default().split(' ').next().unwrap_or_default().to_string(),
+            rest: split_rest(s),
         });
     }
     Ok(out)
+}
+
+/// A split redeem's part paid in cash or by card, as its receipt lists it.
+fn split_rest(s: &StoredReceipt) -> Option<(Tender, Money)> {
+    if s.kind != ReceiptKind::GiftRedeem {
+        return None;
+    }
+    s.receipt.tenders.iter().find_map(|t| match t.kind {
+        TenderKind::Cash => Some((Tender::Cash, t.amount)),
+        TenderKind::Card => Some((Tender::Card, t.amount)),
+        _ => None,
+    })
 }
 
 /// The gift operation behind a receipt, if it is one that can be reversed.
@@ -419,27 +439,28 @@ fn reversible(s: &StoredReceipt) -> Option<ReverseKey> {
     })
 }
 
-fn kind_label(k: ReceiptKind) -> &'static str {
+/// The journal's name for a receipt's kind, in the screen's language.
+fn kind_label(k: ReceiptKind) -> String {
     match k {
-        ReceiptKind::GiftSale => "Gift card sale",
-        ReceiptKind::GiftReload => "Gift card reload",
-        ReceiptKind::GiftRedeem => "Gift card redeem",
-        ReceiptKind::GiftBalance => "Gift card",
-        ReceiptKind::GiftCashOut => "Gift card cash out",
-        ReceiptKind::GiftExchange => "Gift card exchange",
-        ReceiptKind::GiftReversal => "Reversal",
-        ReceiptKind::GiftRefund => "Gift card refund",
-        ReceiptKind::RetailOrder => "Retail gift card",
-        ReceiptKind::PrintTest => "Test print",
-        ReceiptKind::Report => "Report",
-        ReceiptKind::SpotOrder => "Table bill",
+        ReceiptKind::GiftSale => crate::t!("journal-kind-gift-sale"),
+        ReceiptKind::GiftReload => crate::t!("journal-kind-gift-reload"),
+        ReceiptKind::GiftRedeem => crate::t!("journal-kind-gift-redeem"),
+        ReceiptKind::GiftBalance => crate::t!("journal-kind-gift-balance"),
+        ReceiptKind::GiftCashOut => crate::t!("journal-kind-gift-cash-out"),
+        ReceiptKind::GiftExchange => crate::t!("journal-kind-gift-exchange"),
+        ReceiptKind::GiftReversal => crate::t!("journal-kind-reversal"),
+        ReceiptKind::GiftRefund => crate::t!("journal-kind-gift-refund"),
+        ReceiptKind::RetailOrder => crate::t!("journal-kind-retail"),
+        ReceiptKind::PrintTest => crate::t!("journal-kind-print-test"),
+        ReceiptKind::Report => crate::t!("journal-kind-report"),
+        ReceiptKind::SpotOrder => crate::t!("journal-kind-spot-order"),
     }
 }
 
 fn printer(local: &Local) -> Result<PrinterSpec, String> {
     let s = local.settings();
     if !s.printer_configured() {
-        return Err("no printer is set up: the receipt is on the screen only (set one in Settings)".into());
+        return Err(crate::t!("journal-no-printer"));
     }
     s.printer.parse::<PrinterSpec>().map_err(|e| e.to_string())
 }
@@ -450,7 +471,7 @@ async fn print_stored(link: &Link, local: &Local, stored: StoredReceipt) -> Resu
     match c.print_stored(stored, width(local), spec, PRINT_TIMEOUT).await {
         Ok(PrintOutcome::Printed(_)) => Ok(()),
         Ok(PrintOutcome::NotPrinted { reason, uncertain: true, .. }) => {
-            Err(format!("{reason}. It may have printed partly: look at the printer before reprinting"))
+            Err(crate::t!("journal-maybe-partly", reason = reason.trim_end_matches('.')))
         }
         Ok(PrintOutcome::NotPrinted { reason, .. }) => Err(reason),
         Err(e) => Err(e.to_string()),
@@ -459,7 +480,7 @@ async fn print_stored(link: &Link, local: &Local, stored: StoredReceipt) -> Resu
 
 /// Prints a stored receipt once.
 pub async fn print(link: &Link, local: &Local, receipt_id: String) -> Result<(), String> {
-    let id: i64 = receipt_id.parse().map_err(|_| format!("{receipt_id:?} is not a receipt number"))?;
+    let id: i64 = receipt_id.parse().map_err(|_| crate::t!("journal-not-a-receipt", id = receipt_id.as_str()))?;
     let c = link.client().await.map_err(|e| e.message())?;
     let stored = c.receipt(id).await.map_err(|e| e.to_string())?;
     print_stored(link, local, stored).await
@@ -472,7 +493,10 @@ pub async fn reprint(
     receipt_id: &str,
 ) -> (Result<ReceiptView, CallError>, Option<Result<(), String>>) {
     let Ok(id) = receipt_id.parse::<i64>() else {
-        return (Err(CallError::Refused { code: "not_found".into(), message: "No such receipt.".into() }), None);
+        return (
+            Err(CallError::Refused { code: "receipt_not_found".into(), message: "No such receipt.".into() }),
+            None,
+        );
     };
     let c = match link.client().await {
         Ok(c) => c,

@@ -46,6 +46,22 @@ pub fn decline(code: &str, engine_message: &str) -> String {
         "manager_approval_required" => crate::t!("decline-manager-approval-required"),
         "period_closed" => crate::t!("decline-period-closed"),
         "timeout" => crate::t!("decline-timeout"),
+        "needs_approval" => crate::t!("cashier-approve-needed"),
+        "approval_refused" => crate::t!("cashier-approve-refused"),
+        "training_only" => crate::t!("decline-training-only"),
+        "card_number_required" => crate::t!("decline-card-number-required"),
+        "invalid_amount" => crate::t!("decline-invalid-amount"),
+        "store_country_mismatch" => crate::t!("decline-store-country-mismatch"),
+        "store_not_registered" => crate::t!("decline-store-not-registered"),
+        "user_not_found" => crate::t!("decline-user-not-found"),
+        "internal_error" => crate::t!("decline-internal-error"),
+        "unavailable" => crate::t!("decline-unavailable"),
+        // The till's own refusals, before any call.
+        "new_card_required" => crate::t!("decline-new-card-required"),
+        "refund_needs_redeem" => crate::t!("decline-refund-needs-redeem"),
+        "nothing_to_reverse" => crate::t!("decline-nothing-to-reverse"),
+        "receipt_not_found" => crate::t!("decline-receipt-not-found"),
+        "no_credential" => crate::t!("decline-no-credential"),
         _ => engine_message.to_string(),
     }
 }

@@ -372,6 +372,8 @@ pub struct JournalEntry {
     /// A gift operation that may still be reversed.
     pub reversible: Option<ReverseKey>,
     pub user: String,
+    /// A split redeem: the part the customer paid in another tender (given back on a reversal).
+    pub rest: Option<(Tender, Money)>,
 }
 
 /// Why a call did not give an answer.

@@ -409,7 +409,10 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         .break_words(true)
         .word_separator(textwrap::WordSeparator::AsciiSpace)
         .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
-    textwrap::wrap(text, opts).into_iter().map(|l| l.into_owned()).collect()
+    // An amount's figure and its euro sign stay on one line ("100,00 €", never "100,00" then "€").
+    const GLUE: char = '\u{a0}';
+    let glued = text.replace(" €", "\u{a0}€");
+    textwrap::wrap(&glued, opts).into_iter().map(|l| l.replace(GLUE, " ")).collect()
 }
 
 /// Every line of `lines` wrapped to `width`.

@@ -247,6 +247,7 @@ pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
         }
         Request::TestPrint { settings } => Reply::Printed(calls::test_print(local, &settings).await),
         Request::Manager(call) => Reply::Manager(super::manager_calls::perform(link, local, call).await),
+        Request::Users(call) => Reply::Users(super::users_calls::perform(link, call).await),
     }
 }
 

@@ -158,3 +158,33 @@ pub struct ReceiptQuery {
     /// At most this many (default 50, at most 500).
     pub limit: Option<u32>,
 }
+
+/// A user as `GET /till/v1/users` lists them (never the PIN).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UserRow {
+    pub number: u32,
+    pub name: String,
+    pub role: Role,
+    /// Locked after wrong PINs, until `locked_until` (Unix seconds).
+    pub locked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_until: Option<i64>,
+    /// Wrong PINs in a row.
+    pub failed_attempts: u32,
+    pub disabled: bool,
+}
+
+/// `POST /till/v1/approvals` body: the action a manager approves at the till (`settings`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApprovalRequest {
+    pub act: String,
+}
+
+/// Who approved: `approver` is the manager whose number and PIN came with the request, absent
+/// when the caller's own role sufficed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ApprovalReply {
+    pub act: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<u32>,
+}

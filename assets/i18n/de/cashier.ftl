@@ -20,3 +20,19 @@ cashier-cash-out-threshold = Barauszahlung nur bei einem Guthaben bis { $thresho
 cashier-trainer-live = Trainer üben an der Trainingskasse: mit till --training starten. Hier wurde nichts geöffnet.
 cashier-field-pin = PIN
 cashier-field-manager = Leitung
+cashier-approve-settings = Die Einstellungen der Kasse sind Sache der Filialleitung: Sie gibt das Öffnen hier frei.
+cashier-approve-checking = Freigabe wird geprüft …
+cashier-users-title = Benutzer
+cashier-users-loading = Benutzer werden geladen …
+cashier-users-unlock-title = Benutzer entsperren
+cashier-users-hint = ↑/↓ gesperrten Benutzer wählen, u entsperrt ihn (eine Filialleitung gibt frei).
+cashier-users-hint-cli = Deaktivieren, aktivieren und neue PINs: till user auf dem Server.
+cashier-users-not-locked = { $number } { $name } ist nicht gesperrt.
+cashier-users-unlocked = { $number } { $name } ist entsperrt und kann sich wieder anmelden.
+cashier-users-approve-unlock = Eine Filialleitung gibt das Entsperren von Benutzer { $number } frei.
+cashier-users-unlocking = Wird entsperrt …
+cashier-users-disabled = deaktiviert
+cashier-users-locked = { $count ->
+    [one] gesperrt (1 falsche PIN)
+   *[other] gesperrt ({ $count } falsche PINs)
+}

@@ -20,3 +20,19 @@ cashier-cash-out-threshold = Cash-out is only for a balance of { $threshold } or
 cashier-trainer-live = Trainers practise on the training till: start it with till --training. Nothing was opened here.
 cashier-field-pin = PIN
 cashier-field-manager = Manager
+cashier-approve-settings = The till's settings are a manager's: a manager approves opening them.
+cashier-approve-checking = Checking the approval…
+cashier-users-title = Users
+cashier-users-loading = Loading the users…
+cashier-users-unlock-title = Unlock a user
+cashier-users-hint = ↑/↓ choose a locked user, u unlocks them (a manager approves).
+cashier-users-hint-cli = Disable, enable and new PINs: till user on the server.
+cashier-users-not-locked = { $number } { $name } is not locked.
+cashier-users-unlocked = { $number } { $name } is unlocked and can log in again.
+cashier-users-approve-unlock = A manager approves unlocking user { $number }.
+cashier-users-unlocking = Unlocking…
+cashier-users-disabled = disabled
+cashier-users-locked = { $count ->
+    [one] locked (1 wrong PIN)
+   *[other] locked ({ $count } wrong PINs)
+}

@@ -104,7 +104,7 @@ pub async fn login(
                 "wrong_pin",
                 format!(
                     "Wrong user number or PIN. After {MAX_ATTEMPTS} wrong PINs in a row a user is locked for {} minutes \
-                     (a manager can lift it: till user unlock).",
+                     (a manager can lift it: Users on the till, or till user unlock).",
                     LOCK_SECS / 60
                 ),
             ));

@@ -22,6 +22,7 @@ fn areas(ctx: &Ctx) -> Vec<(char, Action, String, String)> {
         ('j', Action::OpenJournal, crate::t!("home-journal"), crate::t!("home-journal-what")),
         ('s', Action::OpenSettings, crate::t!("home-settings"), crate::t!("home-settings-what")),
         ('f', Action::OpenShift, crate::t!("home-shift"), crate::t!("home-shift-what")),
+        ('u', Action::OpenUsers, crate::t!("home-users"), crate::t!("home-users-what")),
     ];
     // Only managers see the reports.
     if ctx.user.as_ref().is_some_and(|u| u.role == crate::tui::model::Role::Manager) {
@@ -42,7 +43,10 @@ impl Home {
             Action::OpenGift => cx.go(Goto::Gift),
             Action::OpenRetail => cx.go(Goto::Retail),
             Action::OpenJournal => cx.go(Goto::Journal),
-            Action::OpenSettings => cx.go(Goto::Settings),
+            // The settings are a manager's: a cashier's manager approves at the till first.
+            Action::OpenSettings if super::approve::may_alone(cx.ctx) => cx.go(Goto::Settings),
+            Action::OpenSettings => cx.go(Goto::ApproveSettings),
+            Action::OpenUsers => cx.go(Goto::Users),
             Action::OpenShift => cx.go(Goto::Shift),
             Action::OpenReports if cx.ctx.user.as_ref().is_some_and(|u| u.role == crate::tui::model::Role::Manager) => {
                 cx.go(Goto::Reports)
@@ -61,7 +65,9 @@ impl Home {
         let inner = block.inner(area);
         f.render_widget(block, area);
         let areas = areas(ctx);
-        let rows = Layout::vertical(areas.iter().map(|_| Constraint::Length(3)).chain([Constraint::Min(0)]))
+        // A blank line between areas while they fit (inside the margin), none when they would not.
+        let height = if areas.len() as u16 * 3 + 2 <= inner.height { 3 } else { 2 };
+        let rows = Layout::vertical(areas.iter().map(|_| Constraint::Length(height)).chain([Constraint::Min(0)]))
             .margin(1)
             .split(inner);
         for (i, (key, _, name, what)) in areas.iter().enumerate() {

@@ -7,6 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
 
+use crate::money::Money;
 use crate::tui::action::Action;
 use crate::tui::app::{Ask, Confirm, Ctx, Cx, Goto, Reply, Request};
 use crate::tui::keymap::Binding;
@@ -25,12 +26,23 @@ pub struct Journal {
     op: u64,
     /// Lines of the reprint preview scrolled away (PgUp/PgDn).
     scroll: u16,
+    /// The reversal out undoes a split redeem: the part to give back in its tender.
+    rest: Option<(Tender, Money)>,
 }
 
 impl Journal {
     pub fn open(cx: &mut Cx) -> Journal {
         cx.send(Request::Journal);
-        Journal { entries: Vec::new(), loading: true, selected: 0, preview: None, note: None, op: 0, scroll: 0 }
+        Journal {
+            entries: Vec::new(),
+            loading: true,
+            selected: 0,
+            preview: None,
+            note: None,
+            op: 0,
+            scroll: 0,
+            rest: None,
+        }
     }
 
     fn current(&self) -> Option<&JournalEntry> {
@@ -73,18 +85,28 @@ impl Journal {
             Action::GiftReverseLast if self.can_reverse() => {
                 if let Some(e) = self.current() {
                     let amount = e.amount.map(|m| cx.ctx.fmt(m)).unwrap_or_default();
+                    let mut body = vec![crate::t!(
+                        "journal-reverse-what",
+                        what = e.what.as_str(),
+                        amount = amount,
+                        card = e.card.as_str(),
+                        time = e.time.as_str()
+                    )];
+                    // A split redeem: what goes back onto the card, what back to the customer.
+                    if let (Some((tender, rest)), Some(card_amount)) = (e.rest, e.amount) {
+                        body.push(match tender {
+                            Tender::Cash => {
+                                crate::t!("gift-reverse-split-cash", card_amount = card_amount, rest = rest)
+                            }
+                            Tender::Card => {
+                                crate::t!("gift-reverse-split-card", card_amount = card_amount, rest = rest)
+                            }
+                        });
+                    }
+                    body.push(crate::t!("gift-reverse-body"));
                     cx.confirm(Confirm {
                         title: crate::t!("gift-reverse-title"),
-                        body: vec![
-                            crate::t!(
-                                "journal-reverse-what",
-                                what = e.what.as_str(),
-                                amount = amount,
-                                card = e.card.as_str(),
-                                time = e.time.as_str()
-                            ),
-                            crate::t!("gift-reverse-body"),
-                        ],
+                        body,
                         yes_label: crate::ts!("gift-reverse-yes"),
                         no_label: crate::ts!("gift-reverse-no"),
                         danger: true,
@@ -112,6 +134,8 @@ impl Journal {
         let Some(ext) = self.current().and_then(|e| e.reversible.clone()) else {
             return;
         };
+        let rest = self.current().and_then(|e| e.rest);
+        self.rest = rest;
         self.op = cx.ctx.next_op();
         let call = GiftCall {
             kind: GiftKind::Reverse,
@@ -123,7 +147,7 @@ impl Journal {
             external_id: cx.ctx.next_external_id("rev"),
             reverses: Some(ext),
             refund_of: None,
-            rest: None,
+            rest,
             pin: None,
             approval: None,
         };
@@ -153,8 +177,15 @@ impl Journal {
             Reply::Reprint(Err(e), _) => cx.error(&crate::t!("journal-reprint"), e.message()),
             Reply::Gift { op, result } if op == self.op => match result {
                 Ok(o) => {
-                    self.note =
-                        Some((crate::t!("journal-reversed", card = o.masked.as_str(), balance = o.current), false));
+                    let mut note = crate::t!("journal-reversed", card = o.masked.as_str(), balance = o.current);
+                    if let Some((tender, rest)) = self.rest.take() {
+                        let give = match tender {
+                            Tender::Cash => crate::t!("journal-reversed-rest-cash", rest = rest),
+                            Tender::Card => crate::t!("journal-reversed-rest-card", rest = rest),
+                        };
+                        note = format!("{note} {give}");
+                    }
+                    self.note = Some((note, false));
                     cx.send(Request::Journal);
                 }
                 Err(e) => cx.error(&crate::t!("journal-not-reversed"), e.message()),

@@ -1,6 +1,7 @@
 //! One enum of screens and one `match` per thing a screen does: handle an action, take typing or
 //! a scan, take an engine reply, draw itself.
 
+pub mod approve;
 pub mod gift;
 pub mod home;
 pub mod journal;
@@ -10,6 +11,7 @@ pub mod retail;
 pub mod settings;
 pub mod shift;
 pub mod spots;
+pub mod users;
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -31,6 +33,8 @@ pub enum Screen {
     Shift(Box<shift::ShiftScreen>),
     Reports(Box<reports::Reports>),
     Spots(Box<spots::Board>),
+    Users(Box<users::Users>),
+    Approve(Box<approve::Approve>),
 }
 
 impl Screen {
@@ -46,6 +50,8 @@ impl Screen {
             Goto::Shift => Screen::Shift(Box::new(shift::ShiftScreen::open(cx))),
             Goto::Reports => Screen::Reports(Box::new(reports::Reports::open(cx))),
             Goto::Spots => Screen::Spots(Box::new(spots::Board::open(cx))),
+            Goto::Users => Screen::Users(Box::new(users::Users::open(cx))),
+            Goto::ApproveSettings => Screen::Approve(Box::new(approve::Approve::settings())),
         }
     }
 
@@ -60,6 +66,8 @@ impl Screen {
             Screen::Shift(_) => crate::ts!("home-shift"),
             Screen::Reports(_) => crate::ts!("home-reports"),
             Screen::Spots(_) => crate::ts!("home-spots"),
+            Screen::Users(_) => crate::ts!("home-users"),
+            Screen::Approve(_) => crate::ts!("cashier-approve-title"),
         }
     }
 
@@ -74,6 +82,8 @@ impl Screen {
             Screen::Shift(s) => s.bindings(),
             Screen::Reports(s) => s.bindings(),
             Screen::Spots(s) => s.bindings(),
+            Screen::Users(s) => s.bindings(),
+            Screen::Approve(s) => s.bindings(),
         }
     }
 
@@ -89,6 +99,8 @@ impl Screen {
             Screen::Shift(s) => s.text_focus(),
             Screen::Reports(s) => s.text_focus(),
             Screen::Spots(s) => s.text_focus(),
+            Screen::Users(s) => s.text_focus(),
+            Screen::Approve(s) => s.text_focus(),
         }
     }
 
@@ -111,6 +123,8 @@ impl Screen {
             Screen::Shift(s) => s.on_action(a, cx),
             Screen::Reports(s) => s.on_action(a, cx),
             Screen::Spots(s) => s.on_action(a, cx),
+            Screen::Users(s) => s.on_action(a, cx),
+            Screen::Approve(s) => s.on_action(a, cx),
         }
     }
 
@@ -123,6 +137,8 @@ impl Screen {
             Screen::Shift(s) => s.on_text(key),
             Screen::Spots(s) => s.on_text(key),
             Screen::Reports(s) => s.on_text(key),
+            Screen::Users(s) => s.on_text(key),
+            Screen::Approve(s) => s.on_text(key),
             Screen::Home(_) | Screen::Journal(_) => {}
         }
     }
@@ -140,6 +156,8 @@ impl Screen {
                 *self = Screen::Gift(Box::new(g));
             }
             Screen::Journal(_) | Screen::Settings(_) | Screen::Shift(_) | Screen::Reports(_) | Screen::Spots(_) => {}
+            Screen::Users(s) => s.on_input(input, cx),
+            Screen::Approve(s) => s.on_input(input, cx),
         }
     }
 
@@ -153,6 +171,8 @@ impl Screen {
             Screen::Shift(s) => s.on_reply(r, cx),
             Screen::Reports(s) => s.on_reply(r, cx),
             Screen::Spots(s) => s.on_reply(r, cx),
+            Screen::Users(s) => s.on_reply(r, cx),
+            Screen::Approve(s) => s.on_reply(r, cx),
             Screen::Home(_) => {}
         }
     }
@@ -196,6 +216,8 @@ impl Screen {
             Screen::Shift(s) => s.render(f, area, ctx, theme),
             Screen::Reports(s) => s.render(f, area, ctx, theme),
             Screen::Spots(s) => s.render(f, area, ctx, theme),
+            Screen::Users(s) => s.render(f, area, ctx, theme),
+            Screen::Approve(s) => s.render(f, area, ctx, theme),
         }
     }
 }

@@ -236,8 +236,8 @@ impl Board {
             Action::Refresh => self.call(SpotsCall::Refresh, cx),
             Action::SpotOrder if self.current().is_some() => {
                 self.mode = Mode::NewOrder {
-                    amount: Field::new("Amount", FieldKind::Amount, 12),
-                    description: Field::new("For", FieldKind::Text, 40),
+                    amount: Field::new(crate::ts!("spots-field-amount"), FieldKind::Amount, 12),
+                    description: Field::new(crate::ts!("spots-field-for"), FieldKind::Text, 40),
                     on_description: false,
                 };
             }
@@ -266,8 +266,8 @@ impl Board {
                     cx.confirm(Confirm {
                         title: crate::t!("spots-cancel-title", order = o.id.to_string(), table = &s.identifier),
                         body: vec![format!("{amount} {}", o.description), crate::t!("spots-cancel-body")],
-                        yes_label: "cancel order",
-                        no_label: "keep",
+                        yes_label: crate::ts!("spots-cancel-yes"),
+                        no_label: crate::ts!("spots-keep"),
                         danger: true,
                         ask: ASK_CANCEL,
                     });
@@ -279,8 +279,8 @@ impl Board {
                     cx.confirm(Confirm {
                         title: crate::t!("spots-close-title", table = &s.identifier),
                         body: vec![crate::t!("spots-close-body-1"), crate::t!("spots-close-body-2")],
-                        yes_label: "close table",
-                        no_label: "keep",
+                        yes_label: crate::ts!("spots-close-yes"),
+                        no_label: crate::ts!("spots-keep"),
                         danger: true,
                         ask: ASK_CLOSE,
                     });

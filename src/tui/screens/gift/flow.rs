@@ -109,6 +109,23 @@ impl Gift {
         if self.busy() {
             return;
         }
+        // In the PIN and the approval forms a burst is typing (a badge scan, a fast manager), never
+        // a card: its digits go to the focused field and count as submitted.
+        if matches!(self.step, Step::Pin | Step::Approve) {
+            if let Input::Scan(s) = &input {
+                let digits: String = s.chars().filter(|c| c.is_ascii_digit()).take(8).collect();
+                let field = match self.step {
+                    Step::Pin => &mut self.pin,
+                    _ if self.manager_pin_focus => &mut self.manager_pin,
+                    _ => &mut self.manager,
+                };
+                if !digits.is_empty() {
+                    field.value = digits;
+                    self.on_action(Action::Submit, cx);
+                }
+            }
+            return;
+        }
         let card = match input {
             Input::Scan(s) => CardRef::Barcode(s.trim().to_string()),
             Input::Swipe(s) => CardRef::Track(s.data),
@@ -525,7 +542,8 @@ impl Gift {
             external_id: cx.ctx.next_external_id("rev"),
             reverses: Some(ReverseKey::External(last.external_id.clone())),
             refund_of: None,
-            rest: None,
+            // A split redeem: its receipt shows the rest going back in its own tender.
+            rest: last.split.map(|s| (s.rest_tender.unwrap_or(Tender::Cash), s.rest)),
             pin: None,
             approval: None,
         };
@@ -538,11 +556,19 @@ impl Gift {
             ),
             None => crate::t!("gift-reverse-what", kind = last.kind.label(), card = last.masked.as_str()),
         };
+        let mut body = vec![what];
+        if let (Some((tender, rest)), Some(card_amount)) = (call.rest, last.amount) {
+            body.push(match tender {
+                Tender::Cash => crate::t!("gift-reverse-split-cash", card_amount = card_amount, rest = rest),
+                Tender::Card => crate::t!("gift-reverse-split-card", card_amount = card_amount, rest = rest),
+            });
+        }
+        body.push(crate::t!("gift-reverse-body"));
         self.pending =
             Some(Pending { op, call, lookup: false, split: None, resolving: None, asking: false, then: None });
         cx.confirm(Confirm {
             title: crate::t!("gift-reverse-title"),
-            body: vec![what, crate::t!("gift-reverse-body")],
+            body,
             yes_label: crate::ts!("gift-reverse-yes"),
             no_label: crate::ts!("gift-reverse-no"),
             danger: true,

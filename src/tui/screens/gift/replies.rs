@@ -2,6 +2,7 @@
 //! engine's replies (a looked-up card, a finished operation, a resolved timeout).
 
 use super::state::*;
+use crate::money::Money;
 use crate::tui::app::{Ask, Cx, Reply, Request};
 use crate::tui::model::*;
 
@@ -117,7 +118,7 @@ impl Gift {
         match result {
             Ok(outcome) => {
                 self.pending = None;
-                self.finished(outcome, p.split);
+                self.finished(outcome, p.split, p.call.rest);
             }
             Err(CallError::Undone { applied }) => {
                 self.pending = None;
@@ -240,8 +241,9 @@ impl Gift {
         }
     }
 
-    fn finished(&mut self, outcome: GiftOutcome, split: Option<Split>) {
-        let notes = self.notes(&outcome);
+    /// `rest`: for a reversal of a split redeem, the part to give back in the other tender.
+    fn finished(&mut self, outcome: GiftOutcome, split: Option<Split>, rest: Option<(Tender, Money)>) {
+        let notes = self.notes(&outcome, rest);
         if let Some(c) = &mut self.card
             && c.card == CardRef::NewEgift
             && !outcome.card_number.is_empty()
@@ -281,6 +283,7 @@ impl Gift {
                 kind: outcome.kind,
                 masked: outcome.masked.clone(),
                 amount: outcome.amount,
+                split: split.filter(|_| outcome.kind == GiftKind::Redeem),
             })
         };
         let tender = self.tender.take().filter(|_| outcome.kind.takes_tender());
@@ -315,7 +318,7 @@ impl Gift {
 impl Gift {
     /// The result's notes, from what the till knows of the operation (taken before the card
     /// panel moves on, so an exchange still knows the old card).
-    fn notes(&self, o: &GiftOutcome) -> Vec<String> {
+    fn notes(&self, o: &GiftOutcome, rest: Option<(Tender, Money)>) -> Vec<String> {
         let old = self.card.as_ref().map(|c| c.masked.clone()).unwrap_or_default();
         let mut notes = Vec::new();
         match o.kind {
@@ -335,7 +338,29 @@ impl Gift {
             GiftKind::Deactivate => {
                 notes.push(crate::t!("gift-note-blocked", card = o.masked.as_str(), balance = o.current))
             }
-            GiftKind::Reverse => notes.push(crate::t!("gift-note-reversed", id = o.tx_id.to_string())),
+            GiftKind::Reverse => {
+                notes.push(crate::t!("gift-note-reversed", id = o.tx_id.to_string()));
+                // A split redeem undone: the card got its part back; the customer gets the rest
+                // back in the tender they paid it with.
+                if let Some((tender, rest)) = rest {
+                    let card_amount = o.amount.unwrap_or(Money::zero(rest.currency()));
+                    let card = o.masked.as_str();
+                    notes.push(match tender {
+                        Tender::Cash => crate::t!(
+                            "gift-note-reversed-split-cash",
+                            card_amount = card_amount,
+                            card = card,
+                            rest = rest
+                        ),
+                        Tender::Card => crate::t!(
+                            "gift-note-reversed-split-card",
+                            card_amount = card_amount,
+                            card = card,
+                            rest = rest
+                        ),
+                    });
+                }
+            }
             _ => {}
         }
         // What the till itself adds (a receipt that could not be stored).

@@ -71,6 +71,8 @@ pub(super) struct LastOp {
     pub(super) kind: GiftKind,
     pub(super) masked: String,
     pub(super) amount: Option<Money>,
+    /// A split redeem: the part the customer paid in another tender, given back on a reversal.
+    pub(super) split: Option<Split>,
 }
 
 pub(super) const ASK_RUN: Ask = Ask::Screen(1);
