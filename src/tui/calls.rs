@@ -313,10 +313,11 @@ fn gift_receipt(
             let original = call.reverses.as_ref().map(|k| k.label()).unwrap_or_default();
             Receipt::gift_reversal(&ctx, &r, &original, &[])?
         }
-        // No money moves: the card and its balance, never a sale the customer did not pay for.
-        GiftKind::Activate | GiftKind::Deactivate | GiftKind::Balance => {
-            Receipt::gift_balance(&ctx, &r.card_number, o.current)
-        }
+        // No money moves: the card and its balance, never a sale the customer did not pay for;
+        // each says what happened to the card in its title.
+        GiftKind::Activate => Receipt::gift_activate(&ctx, &r),
+        GiftKind::Deactivate => Receipt::gift_deactivate(&ctx, &r),
+        GiftKind::Balance => Receipt::gift_balance(&ctx, &r.card_number, o.current),
     })
 }
 
@@ -389,9 +390,9 @@ pub async fn journal(link: &Link, local: &Local) -> Result<Vec<JournalEntry>, Ca
         let reversible = if i == 0 { reversible(s) } else { None };
         out.push(JournalEntry {
             time: format!("{:02}:{:02}", at.hour(), at.minute()),
-            what: kind_label(s.kind).to_string(),
+            what: kind_label(s.kind),
             card: s.receipt.cards.first().map(|c| c.masked_number.clone()).unwrap_or_default(),
-            amount: s.receipt.totals.first().map(|t| t.amount),
+            amount: journal_amount(&s.receipt),
             receipt_id: Some(s.id.to_string()),
             reversible,
             user: s.receipt.cashier.clone().unwrap_or_default().split(' ').next().unwrap_or_default().to_string(),
@@ -419,20 +420,35 @@ fn reversible(s: &StoredReceipt) -> Option<ReverseKey> {
     })
 }
 
-fn kind_label(k: ReceiptKind) -> &'static str {
+/// The amount a journal row shows: the receipt's total, else what an exchange moved, else the
+/// balance the card was left with (activation, blocking, a balance enquiry).
+fn journal_amount(r: &Receipt) -> Option<Money> {
+    if let Some(t) = r.totals.first() {
+        return Some(t.amount);
+    }
+    let moved = r.lines.iter().find_map(|l| match l {
+        Line::Amount { label: Label::Transferred, amount } => Some(*amount),
+        _ => None,
+    });
+    moved.or_else(|| r.cards.iter().rev().find_map(|c| c.balance))
+}
+
+fn kind_label(k: ReceiptKind) -> String {
     match k {
-        ReceiptKind::GiftSale => "Gift card sale",
-        ReceiptKind::GiftReload => "Gift card reload",
-        ReceiptKind::GiftRedeem => "Gift card redeem",
-        ReceiptKind::GiftBalance => "Gift card",
-        ReceiptKind::GiftCashOut => "Gift card cash out",
-        ReceiptKind::GiftExchange => "Gift card exchange",
-        ReceiptKind::GiftReversal => "Reversal",
-        ReceiptKind::GiftRefund => "Gift card refund",
-        ReceiptKind::RetailOrder => "Retail gift card",
-        ReceiptKind::PrintTest => "Test print",
-        ReceiptKind::Report => "Report",
-        ReceiptKind::SpotOrder => "Table bill",
+        ReceiptKind::GiftSale => crate::t!("journal-kind-sale"),
+        ReceiptKind::GiftReload => crate::t!("journal-kind-reload"),
+        ReceiptKind::GiftRedeem => crate::t!("journal-kind-redeem"),
+        ReceiptKind::GiftBalance => crate::t!("journal-kind-balance"),
+        ReceiptKind::GiftActivate => crate::t!("journal-kind-activate"),
+        ReceiptKind::GiftDeactivate => crate::t!("journal-kind-deactivate"),
+        ReceiptKind::GiftCashOut => crate::t!("journal-kind-cash-out"),
+        ReceiptKind::GiftExchange => crate::t!("journal-kind-exchange"),
+        ReceiptKind::GiftReversal => crate::t!("journal-kind-reversal"),
+        ReceiptKind::GiftRefund => crate::t!("journal-kind-refund"),
+        ReceiptKind::RetailOrder => crate::t!("journal-kind-retail"),
+        ReceiptKind::PrintTest => crate::t!("journal-kind-test"),
+        ReceiptKind::Report => crate::t!("journal-kind-report"),
+        ReceiptKind::SpotOrder => crate::t!("journal-kind-spot"),
     }
 }
 
