@@ -170,6 +170,8 @@ pub struct Ctx {
     pub run_tag: String,
     /// The screen's language for this run (`--lang`), over the settings and the store's locale.
     pub lang_override: Option<Lang>,
+    /// The printer given with `--printer` for this run (in use, never saved to the settings file).
+    pub printer_for_run: Option<String>,
     seq: u64,
 }
 
@@ -187,6 +189,7 @@ impl Ctx {
             settings,
             run_tag,
             lang_override: None,
+            printer_for_run: None,
             seq: 0,
         }
     }
@@ -517,6 +520,14 @@ impl App {
                 }
             }
             Reply::ReceiptPrinted { receipt_id, result } => self.receipt_printed(receipt_id, result),
+            // A test print from the settings screen: its outcome is said there, in place of "sending".
+            Reply::Printed(r) if matches!(self.screen, Screen::Settings(_)) => {
+                self.ctx.printer = match &r {
+                    Ok(()) => PrinterState::Ready,
+                    Err(e) => PrinterState::Failed(e.clone()),
+                };
+                self.with_screen(|s, cx| s.on_reply(Reply::Printed(r), cx));
+            }
             Reply::Printed(r) => {
                 self.ctx.printer = match r {
                     Ok(()) => PrinterState::Ready,

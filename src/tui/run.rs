@@ -80,6 +80,8 @@ pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
         },
         None => (Settings::default(), None),
     };
+    // A printer given for this run is used, never written to the settings file.
+    let printer_for_run = opts.printer.as_ref().map(|p| (p.clone(), settings.printer.clone()));
     if let Some(p) = &opts.printer {
         settings.printer = p.clone();
     }
@@ -103,12 +105,16 @@ pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
         let server = start_engine(&opts, start, client_tx);
         let mut ctx = Ctx::new(settings, opts.training, run_tag());
         ctx.lang_override = opts.lang;
+        ctx.printer_for_run = printer_for_run.as_ref().map(|(given, _)| given.clone());
         let mut app = App::new(ctx, Theme::from_env());
         if let Some(e) = settings_error {
             app.overlay =
                 Some(super::app::Overlay::error("Settings", format!("The settings file could not be read: {e}")));
         }
-        let local = worker::Local::new(settings_path, offset, app.ctx.settings.clone(), opts.training);
+        let mut local = worker::Local::new(settings_path, offset, app.ctx.settings.clone(), opts.training);
+        if let Some((given, in_file)) = printer_for_run {
+            local = local.with_printer_for_run(given, in_file);
+        }
         let mut terminal = ratatui::init();
         let result = event_loop(&mut terminal, &mut app, link, local, offset, started, shutdown_signal).await;
         ratatui::restore();
