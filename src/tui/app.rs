@@ -172,6 +172,8 @@ pub struct Ctx {
     pub lang_override: Option<Lang>,
     /// The printer given with `--printer` for this run (in use, never saved to the settings file).
     pub printer_for_run: Option<String>,
+    /// A product code scanned on home, for the retail screen once its catalogue has loaded.
+    pub pending_scan: Option<String>,
     seq: u64,
 }
 
@@ -190,6 +192,7 @@ impl Ctx {
             run_tag,
             lang_override: None,
             printer_for_run: None,
+            pending_scan: None,
             seq: 0,
         }
     }
@@ -430,6 +433,15 @@ impl App {
                     self.overlay = Some(Overlay::Confirm(Confirm {
                         title: crate::t!("common-quit-unfinished-title"),
                         body: vec![crate::t!("common-quit-unfinished"), crate::t!("common-quit-unfinished-check")],
+                        yes_label: crate::ts!("common-quit-anyway"),
+                        no_label: crate::ts!("common-stay"),
+                        danger: true,
+                        ask: Ask::Quit,
+                    }));
+                } else if self.screen.started() {
+                    self.overlay = Some(Overlay::Confirm(Confirm {
+                        title: crate::t!("common-quit-typed-title"),
+                        body: vec![crate::t!("common-quit-typed")],
                         yes_label: crate::ts!("common-quit-anyway"),
                         no_label: crate::ts!("common-stay"),
                         danger: true,

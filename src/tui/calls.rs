@@ -230,7 +230,9 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
         match gift_receipt(call, &success, &outcome, &t, link, local) {
             Ok(r) => match c.create_receipt(&r, Some(&call.external_id)).await {
                 Ok(stored) => outcome.receipt = Some(view(&stored, local)),
-                Err(e) => outcome.local_notes.push(crate::t!("gift-receipt-not-stored", reason = e.to_string())),
+                Err(e) => {
+                    outcome.local_notes.push(crate::t!("gift-receipt-not-stored", reason = call_error(e).message()))
+                }
             },
             Err(e) => outcome.local_notes.push(crate::t!("gift-no-receipt", reason = e.to_string())),
         }
@@ -469,7 +471,8 @@ async fn print_stored(link: &Link, local: &Local, stored: StoredReceipt) -> Resu
             Err(format!("{reason}. It may have printed partly: look at the printer before reprinting"))
         }
         Ok(PrintOutcome::NotPrinted { reason, .. }) => Err(reason),
-        Err(e) => Err(e.to_string()),
+        // Recording the print failed: the engine's words, not the client's (no URLs on screen).
+        Err(e) => Err(call_error(e).message()),
     }
 }
 
@@ -477,7 +480,7 @@ async fn print_stored(link: &Link, local: &Local, stored: StoredReceipt) -> Resu
 pub async fn print(link: &Link, local: &Local, receipt_id: String) -> Result<(), String> {
     let id: i64 = receipt_id.parse().map_err(|_| format!("{receipt_id:?} is not a receipt number"))?;
     let c = link.client().await.map_err(|e| e.message())?;
-    let stored = c.receipt(id).await.map_err(|e| e.to_string())?;
+    let stored = c.receipt(id).await.map_err(|e| call_error(e).message())?;
     print_stored(link, local, stored).await
 }
 

@@ -116,7 +116,10 @@ pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
             local = local.with_printer_for_run(given, in_file);
         }
         let mut terminal = ratatui::init();
+        // Pastes arrive as one event rather than as keys typed at scanner speed.
+        let _ = ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::event::EnableBracketedPaste);
         let result = event_loop(&mut terminal, &mut app, link, local, offset, started, shutdown_signal).await;
+        let _ = ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::event::DisableBracketedPaste);
         ratatui::restore();
         if let Ok(Some(shutdown)) = server.await {
             shutdown.await;
@@ -239,6 +242,13 @@ async fn event_loop(
             ev = input_rx.recv() => match ev {
                 Some((Event::Key(key), at)) if key.kind != KeyEventKind::Release => {
                     for input in resolver.push(key, at) {
+                        app.update(Msg::Input(input));
+                    }
+                }
+                // A paste is one event: held keys go first, then the paste, and nothing is left
+                // waiting for a key that may never come (an Esc after it acts at once).
+                Some((Event::Paste(text), at)) => {
+                    for input in resolver.flush_due(at + Resolver::GAP).into_iter().chain(super::input::paste(&text)) {
                         app.update(Msg::Input(input));
                     }
                 }

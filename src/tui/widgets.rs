@@ -72,7 +72,8 @@ impl Field {
             KeyCode::Char(c) => {
                 let ok = match self.kind {
                     FieldKind::Digits => c.is_ascii_digit(),
-                    FieldKind::Amount => c.is_ascii_digit() || c == ',' || c == '.',
+                    // A sign is kept, so "-5" is refused as it was typed rather than read as 5,00.
+                    FieldKind::Amount => c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+'),
                     FieldKind::Text => !c.is_control(),
                 };
                 if ok && self.value.chars().count() < self.max {
@@ -93,6 +94,9 @@ impl Field {
             return Ok(None);
         }
         let currency = ctx.currency().ok_or(AmountError::Connecting)?;
+        if typed.contains(['-', '+']) {
+            return Err(AmountError::Signed { typed: typed.to_string() });
+        }
         crate::money::Money::parse_localized(typed, currency, ctx.locale()).map(Some).map_err(|_| {
             // The parser's own reason speaks of separators in the programmer's notation; the
             // cashier gets an example in the store's format instead.
@@ -134,6 +138,10 @@ pub enum AmountError {
         typed: String,
         example: String,
     },
+    /// Typed with a sign: the operation says which way the money goes, the amount never does.
+    Signed {
+        typed: String,
+    },
 }
 
 impl std::fmt::Display for AmountError {
@@ -143,6 +151,7 @@ impl std::fmt::Display for AmountError {
             AmountError::NotAnAmount { typed, example } => {
                 f.write_str(&crate::t!("common-not-an-amount", typed = typed.as_str(), example = example.as_str()))
             }
+            AmountError::Signed { typed } => f.write_str(&crate::t!("common-amount-signed", typed = typed.as_str())),
         }
     }
 }
@@ -192,12 +201,25 @@ pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
     };
     let clock = Span::styled(format!(" {} ", ctx.clock), theme.status_bar);
     let right_width = (1 + mode.width() + engine.width() + printer.width() + clock.width()) as u16;
-    // On a narrow screen the user's name gives way before anything else.
-    let room = (area.width as usize).saturating_sub(right_width as usize + where_.chars().count() + 1);
-    if who.chars().count() > room
-        && let Some(u) = &ctx.user
-    {
-        who = format!(" {} ({}) ", u.number, u.role.label());
+    // On a narrow screen (German words, "engine offline" while reconnecting) the role gives way
+    // first, then the store's id (the terminal stays), then the name: who is at the till goes last.
+    let mut where_ = where_;
+    if let Some(u) = &ctx.user {
+        let fits = |w: &str, who: &str| {
+            w.chars().count() + 1 + who.chars().count() <= (area.width as usize).saturating_sub(right_width as usize)
+        };
+        let named = format!(" {} {} ", u.number, u.name);
+        let terminal_only =
+            ctx.terminal.as_ref().map(|t| format!(" {} ", t.terminal)).unwrap_or_else(|| where_.clone());
+        let choices = [
+            (where_.clone(), who.clone()),
+            (where_.clone(), named.clone()),
+            (terminal_only.clone(), named),
+            (where_.clone(), format!(" {} ({}) ", u.number, u.role.label())),
+            (terminal_only, format!(" {} ", u.number)),
+        ];
+        let last = choices[choices.len() - 1].clone();
+        (where_, who) = choices.into_iter().find(|(w, who)| fits(w, who)).unwrap_or(last);
     }
     let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     f.render_widget(

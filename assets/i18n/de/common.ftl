@@ -58,3 +58,6 @@ common-receipt-copy = Eine Kopie ist ein als DUPLIKAT markierter Nachdruck: Jour
 common-key-any = beliebige Taste
 common-close = schließen
 common-ok = OK
+common-quit-typed-title = Mitten im Vorgang beenden?
+common-quit-typed = Die Eingabe geht verloren; es wurde noch kein Geld bewegt.
+common-amount-signed = „{ $typed }“: den Betrag ohne Vorzeichen eingeben; der Vorgang bestimmt, in welche Richtung das Geld geht.

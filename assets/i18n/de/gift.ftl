@@ -101,3 +101,4 @@ gift-result-still-to-pay = Noch zu zahlen
 gift-result-auth-code = Autorisierung
 gift-result-head = { $kind } erledigt · { $card }
 gift-result-by = { $amount } ({ $tender })
+gift-scan-not-a-card = „{ $typed }“ ist nicht nur eine Kartennummer: die Karte scannen oder nur ihre Nummer eingeben.

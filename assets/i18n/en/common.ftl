@@ -58,3 +58,6 @@ common-receipt-copy = A copy is a reprint marked DUPLICATE: Journal (j), then p.
 common-key-any = any key
 common-close = close
 common-ok = ok
+common-quit-typed-title = Quit in the middle of an operation?
+common-quit-typed = What you typed is lost; no money has moved yet.
+common-amount-signed = “{ $typed }”: type the amount without a sign; the operation says which way the money goes.

@@ -101,3 +101,4 @@ gift-result-still-to-pay = Still to pay
 gift-result-auth-code = Auth code
 gift-result-head = { $kind } done · { $card }
 gift-result-by = { $amount } by { $tender }
+gift-scan-not-a-card = “{ $typed }” is not a card number on its own: scan the card, or type just its number.

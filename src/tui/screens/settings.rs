@@ -175,7 +175,8 @@ impl SettingsScreen {
                             None => 0,
                         };
                         let j = (i + step).rem_euclid(n);
-                        self.draft.language = if j == 0 { None } else { Some(Lang::ALL[j as usize - 1].tag().to_string()) };
+                        self.draft.language =
+                            if j == 0 { None } else { Some(Lang::ALL[j as usize - 1].tag().to_string()) };
                     }
                     _ => {}
                 }
@@ -275,7 +276,10 @@ impl SettingsScreen {
         let mut lines = vec![Line::raw(""), self.printer.line(self.row() == Row::Printer, theme, w)];
         lines.extend(problems(Row::Printer));
         if ctx.printer_for_run.as_deref().is_some_and(|p| p == self.printer.value.trim()) {
-            lines.push(Line::from(Span::styled(format!("              {}", crate::t!("settings-printer-for-run")), theme.warn)));
+            lines.push(Line::from(Span::styled(
+                format!("              {}", crate::t!("settings-printer-for-run")),
+                theme.warn,
+            )));
         }
         lines.extend([
             hint(format!("{} · tcp://HOST:9100 · file:///dev/usb/lp0", crate::t!("settings-printer-none"))),

@@ -105,6 +105,13 @@ impl Gift {
             return;
         }
         let card = match input {
+            // A card's barcode is its number, perhaps grouped; a paste with more around the
+            // number is refused whole rather than guessed at (the wrong card would be charged).
+            Input::Scan(s) if !is_card_code(&s) => {
+                let shown: String = s.trim().chars().take(40).collect();
+                self.note = Some((crate::t!("gift-scan-not-a-card", typed = shown), true));
+                return;
+            }
             Input::Scan(s) => CardRef::Barcode(s.trim().to_string()),
             Input::Swipe(s) => CardRef::Track(s.data),
             Input::Key(_) => return,
@@ -547,4 +554,12 @@ impl Gift {
 /// The prefix of an operation's `externalTransactionId` (`bal` for a card lookup).
 fn call_prefix(kind: GiftKind, lookup: bool) -> String {
     if lookup { "bal".to_string() } else { kind.label().to_lowercase().replace(' ', "") }
+}
+
+/// Whether a scan or paste is a card number alone: digits, grouped by spaces or dashes, or a
+/// whole track 2 some combined barcodes deliver.
+pub fn is_card_code(s: &str) -> bool {
+    let t = s.trim();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    digits >= 4 && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '=' | ';' | '?'))
 }
