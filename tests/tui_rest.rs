@@ -132,3 +132,87 @@ async fn an_unreachable_engine_says_what_to_do_and_no_internals() {
     t.expect_not("error sending request");
     t.expect_not("http://");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unlocking_after_the_automatic_lock_gives_back_the_open_dialog() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    let fresh = tui_common::new_card(&t.engine);
+    t.scan(&demo_card(2)).await;
+    t.hotkey('x').await;
+    t.scan(&fresh).await;
+    t.expect("Exchange?");
+    for _ in 0..300 {
+        t.tick().await;
+    }
+    t.expect("Locked after inactivity");
+    t.expect_not("Exchange?");
+    t.type_text("1234").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Exchange?");
+    t.expect("•••• 0029");
+    // The dialog works as before: Esc declines it, nothing moved.
+    t.press(KeyCode::Esc).await;
+    t.expect_not("Exchange done");
+    // Another user unlocking starts from home, never with the first one's dialog.
+    for _ in 0..300 {
+        t.tick().await;
+    }
+    t.press(KeyCode::Up).await; // to the user number
+    for _ in 0..4 {
+        t.press(KeyCode::Backspace).await;
+    }
+    t.type_text("9001").await;
+    t.press(KeyCode::Enter).await;
+    t.type_text("9999").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("9001 Demo Manager");
+    t.expect_not("Exchange?");
+    t.expect_not("•••• 0029");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refund_is_always_offered_and_says_how_without_a_redeem() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await;
+    t.press(KeyCode::F(1)).await;
+    t.expect_row("f", "refund");
+    t.press(KeyCode::Esc).await;
+    t.hotkey('f').await;
+    t.expect("A refund goes back against a payment made with this card");
+    t.press(KeyCode::Enter).await;
+    // After a redeem, f starts the refund of it.
+    t.hotkey('r').await;
+    t.type_text("5").await;
+    t.press(KeyCode::Enter).await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Redeem done");
+    t.press(KeyCode::Esc).await;
+    t.hotkey('f').await;
+    t.expect("Refund");
+    t.expect_not("A refund goes back against");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn b_says_it_read_the_balance_again() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await;
+    t.hotkey('b').await;
+    t.expect("Balance read again: 25,00 €.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_footer_too_narrow_for_every_key_says_f1_has_them_all() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.scan(&demo_card(2)).await;
+    let narrow = t.screen(80, 24);
+    let footer = narrow.lines().last().unwrap();
+    assert!(footer.contains("F1  all keys"), "{footer}");
+    insta::assert_snapshot!("gift_menu_footer_80x24", narrow);
+    let wide = t.screen(200, 40);
+    let footer = wide.lines().last().unwrap();
+    assert!(footer.contains("F1  help") && !footer.contains("all keys"), "{footer}");
+}

@@ -330,6 +330,9 @@ pub struct App {
     outbox: Vec<Request>,
     idle_secs: u64,
     ticks: u64,
+    /// What was open when the till locked itself: the user's number, the screen and its dialog,
+    /// given back when that user unlocks (anyone else starts from home).
+    locked: Option<(u32, Screen, Option<Overlay>)>,
 }
 
 /// How often the engine connection is checked, in seconds.
@@ -347,6 +350,7 @@ impl App {
             outbox: vec![Request::TerminalInfo],
             idle_secs: 0,
             ticks: 0,
+            locked: None,
         };
         app.ctx.link = Link::Connecting;
         app
@@ -561,9 +565,17 @@ impl App {
                 self.screen = Screen::Login(login);
             }
             Reply::Login(Ok(user)) => {
+                let resume = self.locked.take().filter(|(n, _, _)| *n == user.number);
                 self.ctx.user = Some(user);
                 self.outbox.push(Request::TerminalInfo);
-                self.goto(Goto::Home);
+                match resume {
+                    // Unlocked by the user it locked on: back where they were, dialog and all.
+                    Some((_, screen, overlay)) => {
+                        self.screen = screen;
+                        self.overlay = overlay;
+                    }
+                    None => self.goto(Goto::Home),
+                }
             }
             other => {
                 if let Some(CallError::Unauthorized(_)) = reply_error(&other)
@@ -611,8 +623,9 @@ impl App {
                 login.prefill(n);
             }
             login.notice = Some(crate::t!("login-locked-idle"));
-            self.overlay = None;
-            self.screen = Screen::Login(login);
+            let overlay = self.overlay.take();
+            let open = std::mem::replace(&mut self.screen, Screen::Login(login));
+            self.locked = number.map(|n| (n, open, overlay));
         }
     }
 

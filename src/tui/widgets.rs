@@ -273,6 +273,7 @@ pub fn overlay_keys(overlay: &Overlay) -> Vec<(String, String)> {
 }
 
 /// A footer of (key, what it does) pairs, as many as fit, with `right` (the help key) at the right.
+/// When some do not fit, the help key says it has the rest ("F1 all keys").
 pub fn footer_hints(
     f: &mut Frame,
     area: Rect,
@@ -282,17 +283,26 @@ pub fn footer_hints(
 ) {
     let pad = |(k, l): &(String, String)| (format!(" {k} "), format!(" {l} "));
     let width = |(k, l): &(String, String)| k.chars().count() + l.chars().count() + 1;
-    let right = right.as_ref().map(pad);
-    let budget = (area.width as usize).saturating_sub(right.as_ref().map(width).unwrap_or(0));
+    let hints: Vec<(String, String)> = hints.iter().map(pad).collect();
+    let needed: usize = hints.iter().map(width).sum();
+    let mut right = right.as_ref().map(pad);
+    let budget =
+        |r: &Option<(String, String)>| (area.width as usize).saturating_sub(r.as_ref().map(width).unwrap_or(0));
+    if needed > budget(&right)
+        && let Some((k, _)) = &right
+    {
+        right = Some((k.clone(), format!(" {} ", crate::t!("common-key-more"))));
+    }
+    let budget = budget(&right);
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for h in hints.iter().map(pad) {
-        if used + width(&h) > budget {
+    for h in &hints {
+        if used + width(h) > budget {
             break;
         }
-        used += width(&h);
-        spans.push(Span::styled(h.0, theme.key));
-        spans.push(Span::styled(h.1, theme.key_label));
+        used += width(h);
+        spans.push(Span::styled(h.0.clone(), theme.key));
+        spans.push(Span::styled(h.1.clone(), theme.key_label));
         spans.push(Span::raw(" "));
     }
     if let Some((k, l)) = right {

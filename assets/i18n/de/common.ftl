@@ -61,3 +61,4 @@ common-ok = OK
 common-quit-typed-title = Mitten im Vorgang beenden?
 common-quit-typed = Die Eingabe geht verloren; es wurde noch kein Geld bewegt.
 common-amount-signed = „{ $typed }“: den Betrag ohne Vorzeichen eingeben; der Vorgang bestimmt, in welche Richtung das Geld geht.
+common-key-more = alle Tasten

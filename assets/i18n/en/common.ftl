@@ -61,3 +61,4 @@ common-ok = ok
 common-quit-typed-title = Quit in the middle of an operation?
 common-quit-typed = What you typed is lost; no money has moved yet.
 common-amount-signed = “{ $typed }”: type the amount without a sign; the operation says which way the money goes.
+common-key-more = all keys

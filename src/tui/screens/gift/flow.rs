@@ -28,9 +28,8 @@ impl Gift {
                         b.push(Binding::ch('b', Action::GiftBalance));
                         b.push(Binding::ch('c', Action::GiftCashOut));
                         b.push(Binding::ch('x', Action::GiftExchange));
-                        if self.last.as_ref().is_some_and(|l| l.kind == GiftKind::Redeem) {
-                            b.push(Binding::ch('f', Action::GiftRefund));
-                        }
+                        // Always offered (and so in the help): without a redeem to refund it says how.
+                        b.push(Binding::ch('f', Action::GiftRefund));
                         b.push(Binding::ch('d', Action::GiftDeactivate));
                     }
                     CardStatus::Inactive => {
@@ -220,7 +219,12 @@ impl Gift {
             (Step::Menu, Action::GiftSell) => self.start_amount(GiftKind::Sell),
             (Step::Menu, Action::GiftReload) => self.start_amount(GiftKind::Reload),
             (Step::Menu, Action::GiftRedeem) => self.start_amount(GiftKind::Redeem),
-            (Step::Menu, Action::GiftRefund) => self.start_amount(GiftKind::Refund),
+            (Step::Menu, Action::GiftRefund) if self.last.as_ref().is_some_and(|l| l.kind == GiftKind::Redeem) => {
+                self.start_amount(GiftKind::Refund)
+            }
+            (Step::Menu, Action::GiftRefund) => {
+                cx.message(&crate::t!("gift-refund-how-title"), vec![crate::t!("gift-refund-how")]);
+            }
             (Step::Menu, Action::GiftActivate) => self.ask(GiftKind::Activate, cx),
             (Step::Menu, Action::GiftCashOut) if !self.fresh => self.refresh_then(GiftKind::CashOut, cx),
             (Step::Menu, Action::GiftCashOut) => self.ask(GiftKind::CashOut, cx),
