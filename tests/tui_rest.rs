@@ -1,7 +1,9 @@
 //! Issue 14 item 9, the rest of what a cashier trips over, each as they would notice it: quitting
 //! mid-operation asks, a signed amount is refused, a track-1 swipe shows the card's own last four,
 //! a paste with more than a card number in it is refused, a product's EAN scanned on home opens
-//! its retail sale, the status bar keeps the user's name, an unreachable engine is said plainly.
+//! its retail sale, the status bar keeps the user's name, an unreachable engine is said plainly,
+//! refund and the footer's keys are findable, unlocking keeps the open dialog, and a retail order
+//! left open at quit is in the journal after the restart.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -215,4 +217,25 @@ async fn a_footer_too_narrow_for_every_key_says_f1_has_them_all() {
     let wide = t.screen(200, 40);
     let footer = wide.lines().last().unwrap();
     assert!(footer.contains("F1  help") && !footer.contains("all keys"), "{footer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retail_order_left_open_at_quit_is_in_the_journal_after_restart() {
+    let mut t = Till::start().await;
+    t.login("1001", "1234").await;
+    t.hotkey('r').await;
+    t.type_text("bookwise gift").await;
+    t.press(KeyCode::Enter).await;
+    t.type_text("25").await;
+    t.press(KeyCode::Enter).await;
+    t.expect("Preliminary check passed");
+    ctrl(&mut t, 'q').await;
+    t.press(KeyCode::Enter).await; // quit anyway
+    assert!(t.app.quit);
+    // The till starts again (same terminal, same engine): the journal still has the order.
+    let mut again = t.second_till("T01").await;
+    again.login("1001", "1234").await;
+    again.hotkey('j').await;
+    again.expect_row("Not sold, left open", "25,00 €");
+    assert!(again.screen(80, 24).contains("Not sold, left open: Bookwise Gift Card"), "at 80 columns too");
 }

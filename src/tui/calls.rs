@@ -383,6 +383,15 @@ pub async fn journal(link: &Link, local: &Local) -> Result<Vec<JournalEntry>, Ca
     };
     let rows = c.list_receipts(&q).await.map_err(call_error)?;
     let today = time::OffsetDateTime::now_utc().to_offset(local.offset).date();
+    // Retail orders that never became a sale (left open when the till quit, expired, cancelled)
+    // have no receipt; they are listed all the same, so none vanishes from the day.
+    let unsold = if local.training {
+        Vec::new()
+    } else {
+        c.retail_orders_for_terminal(&t.store_id, &t.terminal_id).await.unwrap_or_default()
+    };
+    let mut unsold: Vec<(time::OffsetDateTime, JournalEntry)> =
+        unsold.iter().filter_map(|o| unsold_entry(o, local, today)).collect();
     let mut out = Vec::new();
     for (i, s) in rows.iter().enumerate() {
         let at = s.receipt.issued_at.to_offset(local.offset);
@@ -390,6 +399,10 @@ pub async fn journal(link: &Link, local: &Local) -> Result<Vec<JournalEntry>, Ca
             continue;
         }
         let reversible = if i == 0 { reversible(s) } else { None };
+        // Newest first: unsold orders newer than this receipt go before it.
+        while unsold.first().is_some_and(|(t, _)| *t > at) {
+            out.push(unsold.remove(0).1);
+        }
         out.push(JournalEntry {
             time: format!("{:02}:{:02}", at.hour(), at.minute()),
             what: kind_label(s.kind),
@@ -400,7 +413,42 @@ pub async fn journal(link: &Link, local: &Local) -> Result<Vec<JournalEntry>, Ca
             user: s.receipt.cashier.clone().unwrap_or_default().split(' ').next().unwrap_or_default().to_string(),
         });
     }
+    out.extend(unsold.into_iter().map(|(_, e)| e));
     Ok(out)
+}
+
+/// A journal row for a retail order of today that was never sold, with when it was made.
+fn unsold_entry(
+    o: &crate::client::retail::OrderView,
+    local: &Local,
+    today: time::Date,
+) -> Option<(time::OffsetDateTime, JournalEntry)> {
+    use crate::client::retail::OrderState;
+    let what = match o.state {
+        OrderState::Created => crate::t!("journal-kind-retail-open", product = o.product_name.as_str()),
+        OrderState::Expired => crate::t!("journal-kind-retail-expired", product = o.product_name.as_str()),
+        // Cancelled before it was paid; one reversed after confirming has its receipt.
+        OrderState::Invalidated if o.confirmed_at.is_none() => {
+            crate::t!("journal-kind-retail-cancelled", product = o.product_name.as_str())
+        }
+        _ => return None,
+    };
+    let at = time::OffsetDateTime::parse(&o.created_at, &time::format_description::well_known::Rfc3339)
+        .ok()?
+        .to_offset(local.offset);
+    if at.date() != today {
+        return None;
+    }
+    let entry = JournalEntry {
+        time: format!("{:02}:{:02}", at.hour(), at.minute()),
+        what,
+        card: o.card_number.as_deref().map(crate::tui::model::mask).unwrap_or_default(),
+        amount: wire_money(&o.face_value).ok(),
+        receipt_id: None,
+        reversible: None,
+        user: String::new(),
+    };
+    Some((at, entry))
 }
 
 /// The gift operation behind a receipt, if it is one that can be reversed.

@@ -35,3 +35,6 @@ journal-kind-retail = Gutscheinkarte
 journal-kind-test = Testdruck
 journal-kind-report = Bericht
 journal-kind-spot = Tischrechnung
+journal-kind-retail-open = Nicht verkauft, offen: { $product }
+journal-kind-retail-expired = Nicht verkauft, abgelaufen: { $product }
+journal-kind-retail-cancelled = Nicht verkauft, storniert: { $product }

@@ -35,3 +35,6 @@ journal-kind-retail = Retail gift card
 journal-kind-test = Test print
 journal-kind-report = Report
 journal-kind-spot = Table bill
+journal-kind-retail-open = Not sold, left open: { $product }
+journal-kind-retail-expired = Not sold, expired: { $product }
+journal-kind-retail-cancelled = Not sold, cancelled: { $product }
