@@ -130,7 +130,11 @@ async fn a_printer_given_for_one_run_is_used_but_never_saved() {
     let path = t.dir.path().join("config").join("settings.toml");
     t.login("1001", "1234").await;
     t.hotkey('s').await;
-    t.expect("Given with --printer for this run");
+    t.expect("from --printer for this run only: not saved");
+    insta::assert_snapshot!(
+        "settings_printer_for_run_80x24",
+        t.screen(80, 24).replace(&given, &"#".repeat(given.chars().count()))
+    );
     for _ in 0..5 {
         t.press(KeyCode::Down).await;
     }

@@ -25,4 +25,4 @@ settings-bad-lock = „{ $typed }“ Sekunden: 0 (nie sperren) oder { $min } bis
 settings-fix-first = Nicht gespeichert: zuerst die rot markierten Felder berichtigen.
 settings-fix-printer-first = Kein Testdruck: zuerst die Druckeradresse berichtigen.
 settings-test-failed = Der Testbeleg wurde nicht gedruckt: { $reason }
-settings-printer-for-run = Mit --printer für diesen Lauf angegeben: jetzt benutzt, nicht in der Einstellungsdatei gespeichert.
+settings-printer-for-run = aus --printer nur für diesen Lauf: nicht gespeichert

@@ -25,4 +25,4 @@ settings-bad-lock = “{ $typed }” seconds: type 0 (never lock) or { $min } to
 settings-fix-first = Not saved: correct the fields marked in red first.
 settings-fix-printer-first = No test print: correct the printer address first.
 settings-test-failed = The test receipt did not print: { $reason }
-settings-printer-for-run = Given with --printer for this run: used now, not saved to the settings file.
+settings-printer-for-run = from --printer for this run only: not saved
