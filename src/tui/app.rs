@@ -433,27 +433,19 @@ impl App {
                 self.overlay = Some(Overlay::Help { title: self.screen.title().to_string(), rows });
             }
             Action::Quit => {
-                if self.busy() {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
-                        title: crate::t!("common-quit-unfinished-title"),
-                        body: vec![crate::t!("common-quit-unfinished"), crate::t!("common-quit-unfinished-check")],
-                        yes_label: crate::ts!("common-quit-anyway"),
-                        no_label: crate::ts!("common-stay"),
-                        danger: true,
-                        ask: Ask::Quit,
-                    }));
+                // A call out, or something typed for one not yet sent: ask before losing it.
+                let (title, body) = if self.busy() {
+                    let check = crate::t!("common-quit-unfinished-check");
+                    (crate::t!("common-quit-unfinished-title"), vec![crate::t!("common-quit-unfinished"), check])
                 } else if self.screen.started() {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
-                        title: crate::t!("common-quit-typed-title"),
-                        body: vec![crate::t!("common-quit-typed")],
-                        yes_label: crate::ts!("common-quit-anyway"),
-                        no_label: crate::ts!("common-stay"),
-                        danger: true,
-                        ask: Ask::Quit,
-                    }));
+                    (crate::t!("common-quit-typed-title"), vec![crate::t!("common-quit-typed")])
                 } else {
                     self.quit = true;
-                }
+                    return;
+                };
+                let (yes_label, no_label) = (crate::ts!("common-quit-anyway"), crate::ts!("common-stay"));
+                let ask = Ask::Quit;
+                self.overlay = Some(Overlay::Confirm(Confirm { title, body, yes_label, no_label, danger: true, ask }));
             }
             Action::Logout => {
                 if self.busy() {
