@@ -5,7 +5,9 @@
 #![allow(dead_code)]
 
 use till::money::{Currency, Locale, Money};
-use till::receipt::{Activation, Context, GiftResult, Receipt, RetailResult, StoreHeader, Tender, TenderKind};
+use till::receipt::{
+    Activation, Context, GiftResult, Receipt, RetailResult, SpotResult, StoreHeader, Tender, TenderKind,
+};
 use time::macros::datetime;
 
 pub fn eur(minor: i64) -> Money {
@@ -96,6 +98,61 @@ pub fn all() -> Vec<(&'static str, Receipt, bool)> {
         &[card(5000)],
     )
     .unwrap();
+    // A POR order whose engine lines were laid out for 42 columns, as the retail engine renders
+    // them: its reprint on other paper must keep rules across and pairs apart.
+    let engine_lines = till::engine::retail::lines::render(&till::engine::retail::lines::ReceiptInput {
+        width: 42,
+        locale: Locale::DeDe,
+        brand: "Stream",
+        product_name: "Streaming Gift Card 25 EUR",
+        face_value: eur(2500),
+        code: Some("X7K2-9QPL-44MZ-TT81"),
+        card_number: None,
+        redemption_text: "Einlösen unter example.com/redeem",
+        support_text: "+49 30 1234567",
+        receipt_id: "T01-000013",
+        order_id: "ro_01HZX3K8Q4",
+    });
+    let por42 = Receipt::retail_order(
+        &de,
+        &RetailResult {
+            order_id: "ro_01HZX3K8Q4".into(),
+            product: "Streaming Gift Card 25 EUR".into(),
+            face_value: eur(2500),
+            lines: engine_lines,
+            activation: Activation::Por { code: None, serial: None },
+        },
+        &[card(2500)],
+    )
+    .unwrap();
+    let activate = Receipt::gift_activate(&de, &gift(0, 2500));
+    let deactivate = Receipt::gift_deactivate(&de, &gift(0, 4210));
+    let spot = Receipt::spot_order(
+        &de,
+        &SpotResult {
+            table: "TABLE2".into(),
+            order_id: 4711,
+            items: vec![("Cappuccino".into(), eur(390)), ("Käsekuchen".into(), eur(450))],
+            total: eur(840),
+            wallet: None,
+        },
+        &[cash(1000)],
+    )
+    .unwrap();
+    let report = till::receipt::report::report(
+        de.header.clone(),
+        "T01",
+        de.issued_at,
+        Locale::DeDe,
+        false,
+        &till::receipt::report::ReportPrint {
+            title: "X-BERICHT · A1234".into(),
+            sections: vec![
+                ("Umsatz".into(), vec![("Kartenverkauf".into(), "3 × 100,00 €".into())]),
+                ("Zahlarten".into(), vec![("Bar".into(), "1.234,50 €".into()), ("Karte".into(), "65,50 €".into())]),
+            ],
+        },
+    );
     let training = Receipt::gift_sale(&context(Locale::DeDe, true), &gift(2500, 2500), &[cash(5000)]).unwrap();
     let duplicate = numbered(reload.clone(), 2).as_duplicate();
     let us = Receipt::gift_redeem(&context(Locale::EnUs, false), &gift(123456, 200000), None).unwrap();
@@ -115,6 +172,13 @@ pub fn all() -> Vec<(&'static str, Receipt, bool)> {
         ("duplicate_reload", duplicate, false),
         ("redeem_en_us", numbered(us, 11), false),
         ("sale_fr_fr", numbered(fr, 12), true),
+        ("gift_activate", numbered(activate, 14), false),
+        ("gift_deactivate", numbered(deactivate, 15), false),
+        ("spot_order", numbered(spot, 16), true),
+        ("report", report, false),
+        ("retail_por_engine42", numbered(por42.clone(), 13), false),
+        // Stored at 42 columns, reprinted on every paper (the golden test lays it out at 32 and 48 too).
+        ("duplicate_retail_por_engine42", numbered(por42, 13).as_duplicate(), false),
         ("print_test", Receipt::print_test(&context(Locale::DeDe, false), eur(123456)), false),
     ]
 }

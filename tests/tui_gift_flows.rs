@@ -212,6 +212,10 @@ async fn exchange_moves_the_balance_to_the_new_card() {
     t.press(KeyCode::Enter).await;
     t.expect("Exchange done");
     t.expect_row("New balance", "25,00 €");
+    // The receipt: the old card closed with nothing on it, the new one holding what moved.
+    t.expect_row("Alte Karte (gesperrt)", "**** 0029");
+    t.expect_row("Guthaben", "0,00 €");
+    t.expect_row("Neue Karte", &format!("**** {}", &fresh[fresh.len() - 4..]));
     // The card panel follows the balance to the new card; the closed one offers no sale.
     t.expect_row("Number", &format!("•••• {}", &fresh[fresh.len() - 4..]));
     t.press(KeyCode::Esc).await;
@@ -222,6 +226,11 @@ async fn exchange_moves_the_balance_to_the_new_card() {
     t.press(KeyCode::Enter).await;
     t.scan(&demo_card(2)).await;
     t.expect_not("25,00 €");
+    // The journal says what moved.
+    t.press(KeyCode::Esc).await;
+    t.press(KeyCode::Esc).await;
+    t.hotkey('j').await;
+    t.expect_row("Card exchange", "25,00 €");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -270,6 +279,9 @@ async fn a_deactivated_card_is_blocked_and_can_be_activated_again() {
     t.hotkey('d').await;
     t.press(KeyCode::Enter).await;
     t.expect("Deactivate done");
+    // Its receipt says the card was blocked, not that its balance was asked for.
+    t.expect("KARTE GESPERRT");
+    t.expect_not("GUTHABENABFRAGE");
     t.press(KeyCode::Esc).await;
     t.expect_row("Status", "blocked");
     t.expect_not("sell");
@@ -283,11 +295,19 @@ async fn a_deactivated_card_is_blocked_and_can_be_activated_again() {
     t.press(KeyCode::Enter).await;
     t.expect("Activate done");
     // No money moved: the receipt is no sale and shows no payment.
+    t.expect("KARTENAKTIVIERUNG");
     t.expect_not("VERKAUF");
+    t.expect_not("GUTHABENABFRAGE");
     t.expect_not("Bar ");
     t.press(KeyCode::Esc).await;
     t.expect_row("Status", "active");
     t.expect("25,00 €");
+    // The journal lists both with the balance they concern.
+    t.press(KeyCode::Esc).await;
+    t.press(KeyCode::Esc).await;
+    t.hotkey('j').await;
+    t.expect_row("Card activated", "25,00 €");
+    t.expect_row("Card blocked", "25,00 €");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -122,6 +122,21 @@ impl Client {
         Ok(self.get_json::<ListOf<OrderView>>(&format!("/v1/retail_orders{q}")).await?.data)
     }
 
+    /// `GET /v1/retail_orders?store_id&terminal_id`: one terminal's orders, newest first (the
+    /// journal shows the ones never sold: still open, expired, cancelled).
+    pub async fn retail_orders_for_terminal(
+        &self,
+        store_id: &str,
+        terminal_id: &str,
+    ) -> Result<Vec<OrderView>, ClientError> {
+        let q = query_string(&[
+            ("store_id", Some(store_id.to_string())),
+            ("terminal_id", Some(terminal_id.to_string())),
+            ("limit", Some("100".to_string())),
+        ]);
+        Ok(self.get_json::<ListOf<OrderView>>(&format!("/v1/retail_orders{q}")).await?.data)
+    }
+
     /// `POST /v1/retail_orders/{id}/actions/confirm`: after payment; the reply has the receipt lines.
     pub async fn confirm_retail_order(
         &self,

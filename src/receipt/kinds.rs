@@ -207,12 +207,34 @@ impl Receipt {
         Ok(rc)
     }
 
-    /// The balance of `old` moved onto `new`.
+    /// A card activated at the till: no money moves; the card, its authorisation and balance.
+    pub fn gift_activate(ctx: &Context, r: &GiftResult) -> Receipt {
+        let mut rc = base(ctx, ReceiptKind::GiftActivate);
+        rc.lines.extend(transaction_line(r));
+        rc.cards.push(card(Label::GiftCard, r));
+        rc
+    }
+
+    /// A card blocked at the till: no money moves; the balance it keeps while blocked.
+    pub fn gift_deactivate(ctx: &Context, r: &GiftResult) -> Receipt {
+        let mut rc = base(ctx, ReceiptKind::GiftDeactivate);
+        rc.lines.extend(transaction_line(r));
+        rc.cards.push(card(Label::GiftCard, r));
+        rc
+    }
+
+    /// The balance of `old` moved onto `new`: the old card closed with nothing left on it, the
+    /// new one holding what moved (whatever balance `old` carries, it is no longer on it).
     pub fn gift_exchange(ctx: &Context, old: &GiftResult, new: &GiftResult) -> Receipt {
         let mut rc = base(ctx, ReceiptKind::GiftExchange);
         rc.lines.push(Line::Amount { label: Label::Transferred, amount: new.amount });
         rc.lines.extend(transaction_line(new));
-        rc.cards.push(card(Label::OldCard, old));
+        rc.cards.push(CardLine {
+            label: Label::OldCardClosed,
+            masked_number: mask_card_number(&old.card_number),
+            auth_code: None,
+            balance: Some(Money::zero(new.amount.currency())),
+        });
         rc.cards.push(card(Label::NewCard, new));
         rc.codes.extend(gift_code(new));
         rc

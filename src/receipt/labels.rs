@@ -49,6 +49,9 @@ pub fn label(locale: Locale, label: &Label) -> String {
         Label::Reversed => ["Reversed", "Storniert", "Annulé", "Geannuleerd"],
         Label::Transferred => ["Transferred", "Übertragen", "Transféré", "Overgezet"],
         Label::OldCard => ["Old card", "Alte Karte", "Ancienne carte", "Oude kaart"],
+        Label::OldCardClosed => {
+            ["Old card (closed)", "Alte Karte (gesperrt)", "Ancienne carte (fermée)", "Oude kaart (gesloten)"]
+        }
         Label::NewCard => ["New card", "Neue Karte", "Nouvelle carte", "Nieuwe kaart"],
         Label::GiftCard => ["Gift card", "Geschenkkarte", "Carte cadeau", "Cadeaukaart"],
         Label::Card => ["Card", "Karte", "Carte", "Kaart"],
@@ -81,6 +84,12 @@ pub fn title(locale: Locale, kind: ReceiptKind) -> &'static str {
             ["GIFT CARD PAYMENT", "ZAHLUNG GESCHENKKARTE", "PAIEMENT CARTE CADEAU", "BETALING CADEAUKAART"]
         }
         ReceiptKind::GiftBalance => ["GIFT CARD BALANCE", "GUTHABENABFRAGE", "SOLDE CARTE CADEAU", "SALDO CADEAUKAART"],
+        ReceiptKind::GiftActivate => {
+            ["GIFT CARD ACTIVATION", "KARTENAKTIVIERUNG", "ACTIVATION CARTE CADEAU", "ACTIVERING CADEAUKAART"]
+        }
+        ReceiptKind::GiftDeactivate => {
+            ["GIFT CARD BLOCKED", "KARTE GESPERRT", "CARTE CADEAU BLOQUÉE", "CADEAUKAART GEBLOKKEERD"]
+        }
         ReceiptKind::GiftCashOut => {
             ["GIFT CARD CASH-OUT", "AUSZAHLUNG GESCHENKKARTE", "REMBOURSEMENT CARTE CADEAU", "UITBETALING CADEAUKAART"]
         }

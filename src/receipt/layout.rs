@@ -151,7 +151,7 @@ pub fn layout(receipt: &Receipt, width: Width) -> Document {
     for line in &receipt.lines {
         match line {
             Line::Text { text } => b.left(text, false),
-            Line::Preformatted { text } => b.left(text, false),
+            Line::Preformatted { text } => b.preformatted(text),
             Line::Pair { label, value } => b.pair(&labels::label(locale, label), value, false),
             Line::Amount { label, amount } => b.pair(&labels::label(locale, label), &money(amount), false),
             Line::Item { description, quantity, unit_price, amount } => {
@@ -213,9 +213,7 @@ pub fn layout(receipt: &Receipt, width: Width) -> Document {
         b.blank();
         b.blocks.push(Block::Code128(number));
     }
-    if receipt.duplicate {
-        b.banner(labels::duplicate_banner(locale));
-    }
+    // A duplicate says so once, on top where it is seen first (twice read as two copies).
     if receipt.training {
         b.banner(labels::training_banner(locale));
     }
@@ -255,6 +253,34 @@ impl Builder {
             let c = centre(&line, self.cols);
             self.push(c, bold);
         }
+    }
+
+    /// A line the engine laid out for the width it was asked for, which need not be this one (a
+    /// reprint after the paper changed): a rule is drawn across this paper, a label and value
+    /// padded apart are set as a pair, anything else wraps.
+    fn preformatted(&mut self, text: &str) {
+        let t = text.trim();
+        let rule_char = t.chars().next().filter(|c| matches!(c, '-' | '=' | '_' | '*' | '~'));
+        if let Some(c) = rule_char
+            && t.chars().count() >= 8
+            && t.chars().all(|x| x == c)
+        {
+            self.rule(c);
+            return;
+        }
+        if let Some((label, value)) = t.split_once("  ")
+            && !label.is_empty()
+            && !text.starts_with(' ')
+        {
+            self.pair(label.trim(), value.trim(), false);
+            return;
+        }
+        if text.starts_with(' ') {
+            // Centred for the engine's width: centred again for this one.
+            self.centred(t, false);
+            return;
+        }
+        self.left(text, false);
     }
 
     fn blank(&mut self) {

@@ -17,6 +17,10 @@ pub enum ReceiptKind {
     GiftReload,
     GiftRedeem,
     GiftBalance,
+    /// A card activated at the till (no money moves).
+    GiftActivate,
+    /// A card blocked at the till; its balance stays on it, untouched.
+    GiftDeactivate,
     GiftCashOut,
     GiftExchange,
     GiftReversal,
@@ -32,11 +36,13 @@ pub enum ReceiptKind {
 }
 
 impl ReceiptKind {
-    pub const ALL: [ReceiptKind; 12] = [
+    pub const ALL: [ReceiptKind; 14] = [
         ReceiptKind::GiftSale,
         ReceiptKind::GiftReload,
         ReceiptKind::GiftRedeem,
         ReceiptKind::GiftBalance,
+        ReceiptKind::GiftActivate,
+        ReceiptKind::GiftDeactivate,
         ReceiptKind::GiftCashOut,
         ReceiptKind::GiftExchange,
         ReceiptKind::GiftReversal,
@@ -54,6 +60,8 @@ impl ReceiptKind {
             ReceiptKind::GiftReload => "gift_reload",
             ReceiptKind::GiftRedeem => "gift_redeem",
             ReceiptKind::GiftBalance => "gift_balance",
+            ReceiptKind::GiftActivate => "gift_activate",
+            ReceiptKind::GiftDeactivate => "gift_deactivate",
             ReceiptKind::GiftCashOut => "gift_cash_out",
             ReceiptKind::GiftExchange => "gift_exchange",
             ReceiptKind::GiftReversal => "gift_reversal",
@@ -94,6 +102,8 @@ pub enum Label {
     Reversed,
     Transferred,
     OldCard,
+    /// The card an exchange emptied and closed.
+    OldCardClosed,
     NewCard,
     GiftCard,
     Card,
@@ -122,8 +132,9 @@ pub enum Line {
     Text {
         text: String,
     },
-    /// Text printed as the engine returned it, centred when shorter than the width (retail
-    /// `receipt_printing.lines` are already formatted for a width).
+    /// A line the engine already laid out for a width (retail `receipt_printing.lines`); the
+    /// layout fits it to the paper it prints on: rules across, padded pairs as pairs, centred
+    /// lines centred again, so a reprint on other paper keeps its shape.
     Preformatted {
         text: String,
     },
@@ -243,7 +254,7 @@ pub struct Receipt {
     /// Made in training mode: banner at top and bottom, no drawer, own numbering.
     #[serde(default)]
     pub training: bool,
-    /// A reprint: says DUPLICATE at top and bottom.
+    /// A reprint: says DUPLICATE once, at the top.
     #[serde(default)]
     pub duplicate: bool,
 }

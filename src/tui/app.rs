@@ -173,6 +173,10 @@ pub struct Ctx {
     pub run_tag: String,
     /// The screen's language for this run (`--lang`), over the settings and the store's locale.
     pub lang_override: Option<Lang>,
+    /// The printer given with `--printer` for this run (in use, never saved to the settings file).
+    pub printer_for_run: Option<String>,
+    /// A product code scanned on home, for the retail screen once its catalogue has loaded.
+    pub pending_scan: Option<String>,
     seq: u64,
 }
 
@@ -190,6 +194,8 @@ impl Ctx {
             settings,
             run_tag,
             lang_override: None,
+            printer_for_run: None,
+            pending_scan: None,
             seq: 0,
         }
     }
@@ -331,6 +337,9 @@ pub struct App {
     outbox: Vec<Request>,
     idle_secs: u64,
     ticks: u64,
+    /// What was open when the till locked itself: the user's number, the screen and its dialog,
+    /// given back when that user unlocks (anyone else starts from home).
+    locked: Option<(u32, Screen, Option<Overlay>)>,
 }
 
 /// How often the engine connection is checked, in seconds.
@@ -348,6 +357,7 @@ impl App {
             outbox: vec![Request::TerminalInfo],
             idle_secs: 0,
             ticks: 0,
+            locked: None,
         };
         app.ctx.link = Link::Connecting;
         app
@@ -430,18 +440,19 @@ impl App {
                 self.overlay = Some(Overlay::Help { title: self.screen.title().to_string(), rows });
             }
             Action::Quit => {
-                if self.busy() {
-                    self.overlay = Some(Overlay::Confirm(Confirm {
-                        title: crate::t!("common-quit-unfinished-title"),
-                        body: vec![crate::t!("common-quit-unfinished"), crate::t!("common-quit-unfinished-check")],
-                        yes_label: crate::ts!("common-quit-anyway"),
-                        no_label: crate::ts!("common-stay"),
-                        danger: true,
-                        ask: Ask::Quit,
-                    }));
+                // A call out, or something typed for one not yet sent: ask before losing it.
+                let (title, body) = if self.busy() {
+                    let check = crate::t!("common-quit-unfinished-check");
+                    (crate::t!("common-quit-unfinished-title"), vec![crate::t!("common-quit-unfinished"), check])
+                } else if self.screen.started() {
+                    (crate::t!("common-quit-typed-title"), vec![crate::t!("common-quit-typed")])
                 } else {
                     self.quit = true;
-                }
+                    return;
+                };
+                let (yes_label, no_label) = (crate::ts!("common-quit-anyway"), crate::ts!("common-stay"));
+                let ask = Ask::Quit;
+                self.overlay = Some(Overlay::Confirm(Confirm { title, body, yes_label, no_label, danger: true, ask }));
             }
             Action::Logout => {
                 if self.busy() {
@@ -524,6 +535,14 @@ impl App {
                 }
             }
             Reply::ReceiptPrinted { receipt_id, result } => self.receipt_printed(receipt_id, result),
+            // A test print from the settings screen: its outcome is said there, in place of "sending".
+            Reply::Printed(r) if matches!(self.screen, Screen::Settings(_)) => {
+                self.ctx.printer = match &r {
+                    Ok(()) => PrinterState::Ready,
+                    Err(e) => PrinterState::Failed(e.clone()),
+                };
+                self.with_screen(|s, cx| s.on_reply(Reply::Printed(r), cx));
+            }
             Reply::Printed(r) => {
                 self.ctx.printer = match r {
                     Ok(()) => PrinterState::Ready,
@@ -545,9 +564,17 @@ impl App {
                 self.screen = Screen::Login(login);
             }
             Reply::Login(Ok(user)) => {
+                let resume = self.locked.take().filter(|(n, _, _)| *n == user.number);
                 self.ctx.user = Some(user);
                 self.outbox.push(Request::TerminalInfo);
-                self.goto(Goto::Home);
+                match resume {
+                    // Unlocked by the user it locked on: back where they were, dialog and all.
+                    Some((_, screen, overlay)) => {
+                        self.screen = screen;
+                        self.overlay = overlay;
+                    }
+                    None => self.goto(Goto::Home),
+                }
             }
             other => {
                 if let Some(CallError::Unauthorized(_)) = reply_error(&other)
@@ -595,8 +622,9 @@ impl App {
                 login.prefill(n);
             }
             login.notice = Some(crate::t!("login-locked-idle"));
-            self.overlay = None;
-            self.screen = Screen::Login(login);
+            let overlay = self.overlay.take();
+            let open = std::mem::replace(&mut self.screen, Screen::Login(login));
+            self.locked = number.map(|n| (n, open, overlay));
         }
     }
 

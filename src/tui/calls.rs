@@ -230,7 +230,9 @@ pub async fn gift(link: &Link, local: &Local, call: &GiftCall) -> Result<GiftOut
         match gift_receipt(call, &success, &outcome, &t, link, local) {
             Ok(r) => match c.create_receipt(&r, Some(&call.external_id)).await {
                 Ok(stored) => outcome.receipt = Some(view(&stored, local)),
-                Err(e) => outcome.local_notes.push(crate::t!("gift-receipt-not-stored", reason = e.to_string())),
+                Err(e) => {
+                    outcome.local_notes.push(crate::t!("gift-receipt-not-stored", reason = call_error(e).message()))
+                }
             },
             Err(e) => outcome.local_notes.push(crate::t!("gift-no-receipt", reason = e.to_string())),
         }
@@ -320,10 +322,11 @@ fn gift_receipt(
                 None => Receipt::gift_reversal(&ctx, &r, &original, &[])?,
             }
         }
-        // No money moves: the card and its balance, never a sale the customer did not pay for.
-        GiftKind::Activate | GiftKind::Deactivate | GiftKind::Balance => {
-            Receipt::gift_balance(&ctx, &r.card_number, o.current)
-        }
+        // No money moves: the card and its balance, never a sale the customer did not pay for;
+        // each says what happened to the card in its title.
+        GiftKind::Activate => Receipt::gift_activate(&ctx, &r),
+        GiftKind::Deactivate => Receipt::gift_deactivate(&ctx, &r),
+        GiftKind::Balance => Receipt::gift_balance(&ctx, &r.card_number, o.current),
     })
 }
 
@@ -387,6 +390,15 @@ pub async fn journal(link: &Link, local: &Local) -> Result<Vec<JournalEntry>, Ca
     };
     let rows = c.list_receipts(&q).await.map_err(call_error)?;
     let today = time::OffsetDateTime::now_utc().to_offset(local.offset).date();
+    // Retail orders that never became a sale (left open when the till quit, expired, cancelled)
+    // have no receipt; they are listed all the same, so none vanishes from the day.
+    let unsold = if local.training {
+        Vec::new()
+    } else {
+        c.retail_orders_for_terminal(&t.store_id, &t.terminal_id).await.unwrap_or_default()
+    };
+    let mut unsold: Vec<(time::OffsetDateTime, JournalEntry)> =
+        unsold.iter().filter_map(|o| unsold_entry(o, local, today)).collect();
     let mut out = Vec::new();
     for (i, s) in rows.iter().enumerate() {
         let at = s.receipt.issued_at.to_offset(local.offset);
@@ -394,17 +406,22 @@ pub async fn journal(link: &Link, local: &Local) -> Result<Vec<JournalEntry>, Ca
             continue;
         }
         let reversible = if i == 0 { reversible(s) } else { None };
+        // Newest first: unsold orders newer than this receipt go before it.
+        while unsold.first().is_some_and(|(t, _)| *t > at) {
+            out.push(unsold.remove(0).1);
+        }
         out.push(JournalEntry {
             time: format!("{:02}:{:02}", at.hour(), at.minute()),
             what: kind_label(s.kind),
             card: s.receipt.cards.first().map(|c| c.masked_number.clone()).unwrap_or_default(),
-            amount: s.receipt.totals.first().map(|t| t.amount),
+            amount: journal_amount(&s.receipt),
             receipt_id: Some(s.id.to_string()),
             reversible,
             user: s.receipt.cashier.clone().unwrap_or_default().split(' ').next().unwrap_or_default().to_string(),
             rest: split_rest(s),
         });
     }
+    out.extend(unsold.into_iter().map(|(_, e)| e));
     Ok(out)
 }
 
@@ -418,6 +435,41 @@ fn split_rest(s: &StoredReceipt) -> Option<(Tender, Money)> {
         TenderKind::Card => Some((Tender::Card, t.amount)),
         _ => None,
     })
+}
+
+/// A journal row for a retail order of today that was never sold, with when it was made.
+fn unsold_entry(
+    o: &crate::client::retail::OrderView,
+    local: &Local,
+    today: time::Date,
+) -> Option<(time::OffsetDateTime, JournalEntry)> {
+    use crate::client::retail::OrderState;
+    let what = match o.state {
+        OrderState::Created => crate::t!("journal-kind-retail-open", product = o.product_name.as_str()),
+        OrderState::Expired => crate::t!("journal-kind-retail-expired", product = o.product_name.as_str()),
+        // Cancelled before it was paid; one reversed after confirming has its receipt.
+        OrderState::Invalidated if o.confirmed_at.is_none() => {
+            crate::t!("journal-kind-retail-cancelled", product = o.product_name.as_str())
+        }
+        _ => return None,
+    };
+    let at = time::OffsetDateTime::parse(&o.created_at, &time::format_description::well_known::Rfc3339)
+        .ok()?
+        .to_offset(local.offset);
+    if at.date() != today {
+        return None;
+    }
+    let entry = JournalEntry {
+        time: format!("{:02}:{:02}", at.hour(), at.minute()),
+        what,
+        card: o.card_number.as_deref().map(crate::tui::model::mask).unwrap_or_default(),
+        amount: wire_money(&o.face_value).ok(),
+        receipt_id: None,
+        reversible: None,
+        user: String::new(),
+        rest: None,
+    };
+    Some((at, entry))
 }
 
 /// The gift operation behind a receipt, if it is one that can be reversed.
@@ -439,21 +491,35 @@ fn reversible(s: &StoredReceipt) -> Option<ReverseKey> {
     })
 }
 
-/// The journal's name for a receipt's kind, in the screen's language.
+/// The amount a journal row shows: the receipt's total, else what an exchange moved, else the
+/// balance the card was left with (activation, blocking, a balance enquiry).
+fn journal_amount(r: &Receipt) -> Option<Money> {
+    if let Some(t) = r.totals.first() {
+        return Some(t.amount);
+    }
+    let moved = r.lines.iter().find_map(|l| match l {
+        Line::Amount { label: Label::Transferred, amount } => Some(*amount),
+        _ => None,
+    });
+    moved.or_else(|| r.cards.iter().rev().find_map(|c| c.balance))
+}
+
 fn kind_label(k: ReceiptKind) -> String {
     match k {
-        ReceiptKind::GiftSale => crate::t!("journal-kind-gift-sale"),
-        ReceiptKind::GiftReload => crate::t!("journal-kind-gift-reload"),
-        ReceiptKind::GiftRedeem => crate::t!("journal-kind-gift-redeem"),
-        ReceiptKind::GiftBalance => crate::t!("journal-kind-gift-balance"),
-        ReceiptKind::GiftCashOut => crate::t!("journal-kind-gift-cash-out"),
-        ReceiptKind::GiftExchange => crate::t!("journal-kind-gift-exchange"),
+        ReceiptKind::GiftSale => crate::t!("journal-kind-sale"),
+        ReceiptKind::GiftReload => crate::t!("journal-kind-reload"),
+        ReceiptKind::GiftRedeem => crate::t!("journal-kind-redeem"),
+        ReceiptKind::GiftBalance => crate::t!("journal-kind-balance"),
+        ReceiptKind::GiftActivate => crate::t!("journal-kind-activate"),
+        ReceiptKind::GiftDeactivate => crate::t!("journal-kind-deactivate"),
+        ReceiptKind::GiftCashOut => crate::t!("journal-kind-cash-out"),
+        ReceiptKind::GiftExchange => crate::t!("journal-kind-exchange"),
         ReceiptKind::GiftReversal => crate::t!("journal-kind-reversal"),
-        ReceiptKind::GiftRefund => crate::t!("journal-kind-gift-refund"),
+        ReceiptKind::GiftRefund => crate::t!("journal-kind-refund"),
         ReceiptKind::RetailOrder => crate::t!("journal-kind-retail"),
-        ReceiptKind::PrintTest => crate::t!("journal-kind-print-test"),
+        ReceiptKind::PrintTest => crate::t!("journal-kind-test"),
         ReceiptKind::Report => crate::t!("journal-kind-report"),
-        ReceiptKind::SpotOrder => crate::t!("journal-kind-spot-order"),
+        ReceiptKind::SpotOrder => crate::t!("journal-kind-spot"),
     }
 }
 
@@ -474,7 +540,8 @@ async fn print_stored(link: &Link, local: &Local, stored: StoredReceipt) -> Resu
             Err(crate::t!("journal-maybe-partly", reason = reason.trim_end_matches('.')))
         }
         Ok(PrintOutcome::NotPrinted { reason, .. }) => Err(reason),
-        Err(e) => Err(e.to_string()),
+        // Recording the print failed: the engine's words, not the client's (no URLs on screen).
+        Err(e) => Err(call_error(e).message()),
     }
 }
 
@@ -482,7 +549,7 @@ async fn print_stored(link: &Link, local: &Local, stored: StoredReceipt) -> Resu
 pub async fn print(link: &Link, local: &Local, receipt_id: String) -> Result<(), String> {
     let id: i64 = receipt_id.parse().map_err(|_| crate::t!("journal-not-a-receipt", id = receipt_id.as_str()))?;
     let c = link.client().await.map_err(|e| e.message())?;
-    let stored = c.receipt(id).await.map_err(|e| e.to_string())?;
+    let stored = c.receipt(id).await.map_err(|e| call_error(e).message())?;
     print_stored(link, local, stored).await
 }
 

@@ -55,6 +55,22 @@ impl Swipe {
     }
 }
 
+/// A paste (the terminal's bracketed paste: one event, however long, so nothing waits on the
+/// burst timing). Something code-like (8 or more digits in it) is handed over whole as a scan, so
+/// the screen reads it as one code and refuses it whole when there is more than a code in it; a
+/// short paste (an amount) is typed into the focused field, line breaks dropped.
+pub fn paste(text: &str) -> Vec<Input> {
+    let t = text.trim();
+    let longest_digits = t.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+    if longest_digits >= 8 || t.chars().filter(char::is_ascii_digit).count() >= 12 {
+        return vec![Input::Scan(t.to_string())];
+    }
+    t.chars()
+        .filter(|c| !c.is_control())
+        .map(|c| Input::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+        .collect()
+}
+
 fn is_pan(s: &str) -> bool {
     (8..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -236,6 +252,13 @@ mod tests {
         assert_eq!(out.len(), track.chars().count() + 1, "{out:?}");
         assert!(out.iter().all(|i| matches!(i, Input::Key(_))), "{out:?}");
         assert_eq!(out.last(), Some(&Input::Key(enter())));
+    }
+
+    #[test]
+    fn a_paste_of_a_code_is_one_scan_and_a_short_one_is_typing() {
+        assert_eq!(paste(" 6036 2800 0000 0011\n"), vec![Input::Scan("6036 2800 0000 0011".into())]);
+        assert_eq!(paste("Karte: 6036280000000011!"), vec![Input::Scan("Karte: 6036280000000011!".into())]);
+        assert_eq!(paste("12,5"), "12,5".chars().map(|c| Input::Key(ch(c))).collect::<Vec<_>>());
     }
 
     #[test]

@@ -96,7 +96,11 @@ impl CardRef {
     pub fn digits(&self) -> &str {
         match self {
             CardRef::Typed(s) | CardRef::Barcode(s) => s,
-            CardRef::Track(t) => t.split('=').next().unwrap_or(t),
+            // Track 2 `PAN=YYMM…`; track 1 `BPAN^NAME^YYMM…` (its tail is not the card's number).
+            CardRef::Track(t) => match t.strip_prefix(['B', 'b']).and_then(|r| r.split_once('^')) {
+                Some((pan, _)) => pan,
+                None => t.split('=').next().unwrap_or(t),
+            },
             CardRef::NewEgift => "",
         }
     }

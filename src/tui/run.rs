@@ -80,6 +80,8 @@ pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
         },
         None => (Settings::default(), None),
     };
+    // A printer given for this run is used, never written to the settings file.
+    let printer_for_run = opts.printer.as_ref().map(|p| (p.clone(), settings.printer.clone()));
     if let Some(p) = &opts.printer {
         settings.printer = p.clone();
     }
@@ -103,12 +105,16 @@ pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
         let server = start_engine(&opts, start, client_tx);
         let mut ctx = Ctx::new(settings, opts.training, run_tag());
         ctx.lang_override = opts.lang;
+        ctx.printer_for_run = printer_for_run.as_ref().map(|(given, _)| given.clone());
         let mut app = App::new(ctx, Theme::from_env());
         if let Some(e) = settings_error {
             app.overlay =
                 Some(super::app::Overlay::error("Settings", format!("The settings file could not be read: {e}")));
         }
-        let local = worker::Local::new(settings_path, offset, app.ctx.settings.clone(), opts.training);
+        let mut local = worker::Local::new(settings_path, offset, app.ctx.settings.clone(), opts.training);
+        if let Some((given, in_file)) = printer_for_run {
+            local = local.with_printer_for_run(given, in_file);
+        }
         // Without a terminal (output piped, no tty) say so instead of panicking.
         let mut terminal = match ratatui::try_init() {
             Ok(t) => t,
@@ -117,7 +123,10 @@ pub fn run(opts: RunOptions, host: Host) -> Result<(), BoxError> {
                 return Err(crate::t!("common-no-terminal", error = e.to_string()).into());
             }
         };
+        // Pastes arrive as one event rather than as keys typed at scanner speed.
+        let _ = ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::event::EnableBracketedPaste);
         let result = event_loop(&mut terminal, &mut app, link, local, offset, started, shutdown_signal).await;
+        let _ = ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::event::DisableBracketedPaste);
         ratatui::restore();
         if let Ok(Some(shutdown)) = server.await {
             shutdown.await;
@@ -240,6 +249,13 @@ async fn event_loop(
             ev = input_rx.recv() => match ev {
                 Some((Event::Key(key), at)) if key.kind != KeyEventKind::Release => {
                     for input in resolver.push(key, at) {
+                        app.update(Msg::Input(input));
+                    }
+                }
+                // A paste is one event: held keys go first, then the paste, and nothing is left
+                // waiting for a key that may never come (an Esc after it acts at once).
+                Some((Event::Paste(text), at)) => {
+                    for input in resolver.flush_due(at + Resolver::GAP).into_iter().chain(super::input::paste(&text)) {
                         app.update(Msg::Input(input));
                     }
                 }

@@ -26,7 +26,7 @@ pub struct Settings {
     /// Print a receipt by itself when its operation completes (with a printer set up).
     pub auto_print: bool,
     /// Receipt kinds shown on the screen only, never printed by themselves (`p` still prints
-    /// them): `gift_balance` (balance enquiries, activation), `gift_sale`, `retail_order`, …
+    /// them): `gift_balance` (balance enquiries), `gift_activate`, `gift_sale`, `retail_order`, …
     pub preview_only: Vec<String>,
     /// This till's terminal id (`T02`); `None` takes the engine's `[store] terminal_id`. Two
     /// tills on one server each need their own.

@@ -72,7 +72,8 @@ impl Field {
             KeyCode::Char(c) => {
                 let ok = match self.kind {
                     FieldKind::Digits => c.is_ascii_digit(),
-                    FieldKind::Amount => c.is_ascii_digit() || c == ',' || c == '.',
+                    // A sign is kept, so "-5" is refused as it was typed rather than read as 5,00.
+                    FieldKind::Amount => c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+'),
                     FieldKind::Text => !c.is_control(),
                 };
                 if ok && self.value.chars().count() < self.max {
@@ -93,6 +94,9 @@ impl Field {
             return Ok(None);
         }
         let currency = ctx.currency().ok_or(AmountError::Connecting)?;
+        if typed.contains(['-', '+']) {
+            return Err(AmountError::Signed { typed: typed.to_string() });
+        }
         crate::money::Money::parse_localized(typed, currency, ctx.locale()).map(Some).map_err(|_| {
             // The parser's own reason speaks of separators in the programmer's notation; the
             // cashier gets an example in the store's format instead.
@@ -134,6 +138,10 @@ pub enum AmountError {
         typed: String,
         example: String,
     },
+    /// Typed with a sign: the operation says which way the money goes, the amount never does.
+    Signed {
+        typed: String,
+    },
 }
 
 impl std::fmt::Display for AmountError {
@@ -143,6 +151,7 @@ impl std::fmt::Display for AmountError {
             AmountError::NotAnAmount { typed, example } => {
                 f.write_str(&crate::t!("common-not-an-amount", typed = typed.as_str(), example = example.as_str()))
             }
+            AmountError::Signed { typed } => f.write_str(&crate::t!("common-amount-signed", typed = typed.as_str())),
         }
     }
 }
@@ -192,12 +201,25 @@ pub fn status_bar(f: &mut Frame, area: Rect, ctx: &Ctx, theme: &Theme) {
     };
     let clock = Span::styled(format!(" {} ", ctx.clock), theme.status_bar);
     let right_width = (1 + mode.width() + engine.width() + printer.width() + clock.width()) as u16;
-    // On a narrow screen the user's name gives way before anything else.
-    let room = (area.width as usize).saturating_sub(right_width as usize + where_.chars().count() + 1);
-    if who.chars().count() > room
-        && let Some(u) = &ctx.user
-    {
-        who = format!(" {} ({}) ", u.number, u.role.label());
+    // On a narrow screen (German words, "engine offline" while reconnecting) the role gives way
+    // first, then the store's id (the terminal stays), then the name: who is at the till goes last.
+    let mut where_ = where_;
+    if let Some(u) = &ctx.user {
+        let fits = |w: &str, who: &str| {
+            w.chars().count() + 1 + who.chars().count() <= (area.width as usize).saturating_sub(right_width as usize)
+        };
+        let named = format!(" {} {} ", u.number, u.name);
+        let terminal_only =
+            ctx.terminal.as_ref().map(|t| format!(" {} ", t.terminal)).unwrap_or_else(|| where_.clone());
+        let choices = [
+            (where_.clone(), who.clone()),
+            (where_.clone(), named.clone()),
+            (terminal_only.clone(), named),
+            (where_.clone(), format!(" {} ({}) ", u.number, u.role.label())),
+            (terminal_only, format!(" {} ", u.number)),
+        ];
+        let last = choices[choices.len() - 1].clone();
+        (where_, who) = choices.into_iter().find(|(w, who)| fits(w, who)).unwrap_or(last);
     }
     let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(right_width)]).areas(area);
     f.render_widget(
@@ -251,6 +273,7 @@ pub fn overlay_keys(overlay: &Overlay) -> Vec<(String, String)> {
 }
 
 /// A footer of (key, what it does) pairs, as many as fit, with `right` (the help key) at the right.
+/// When some do not fit, the help key says it has the rest ("F1 all keys").
 pub fn footer_hints(
     f: &mut Frame,
     area: Rect,
@@ -260,17 +283,26 @@ pub fn footer_hints(
 ) {
     let pad = |(k, l): &(String, String)| (format!(" {k} "), format!(" {l} "));
     let width = |(k, l): &(String, String)| k.chars().count() + l.chars().count() + 1;
-    let right = right.as_ref().map(pad);
-    let budget = (area.width as usize).saturating_sub(right.as_ref().map(width).unwrap_or(0));
+    let hints: Vec<(String, String)> = hints.iter().map(pad).collect();
+    let needed: usize = hints.iter().map(width).sum();
+    let mut right = right.as_ref().map(pad);
+    let budget =
+        |r: &Option<(String, String)>| (area.width as usize).saturating_sub(r.as_ref().map(width).unwrap_or(0));
+    if needed > budget(&right)
+        && let Some((k, _)) = &right
+    {
+        right = Some((k.clone(), format!(" {} ", crate::t!("common-key-more"))));
+    }
+    let budget = budget(&right);
     let mut spans = Vec::new();
     let mut used = 0usize;
-    for h in hints.iter().map(pad) {
-        if used + width(&h) > budget {
+    for h in &hints {
+        if used + width(h) > budget {
             break;
         }
-        used += width(&h);
-        spans.push(Span::styled(h.0, theme.key));
-        spans.push(Span::styled(h.1, theme.key_label));
+        used += width(h);
+        spans.push(Span::styled(h.0.clone(), theme.key));
+        spans.push(Span::styled(h.1.clone(), theme.key_label));
         spans.push(Span::raw(" "));
     }
     if let Some((k, l)) = right {

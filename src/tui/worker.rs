@@ -143,6 +143,9 @@ pub struct Local {
     /// The settings in force (printer, width), kept current by the app.
     pub settings: Arc<Mutex<super::settings::Settings>>,
     pub training: bool,
+    /// `--printer` for this run: (the printer given, the one the settings file holds). Saving
+    /// keeps the file's printer unless the cashier typed another.
+    pub printer_for_run: Option<(String, String)>,
 }
 
 impl Local {
@@ -152,7 +155,25 @@ impl Local {
         settings: super::settings::Settings,
         training: bool,
     ) -> Local {
-        Local { settings_path, offset, settings: Arc::new(Mutex::new(settings)), training }
+        Local { settings_path, offset, settings: Arc::new(Mutex::new(settings)), training, printer_for_run: None }
+    }
+
+    /// This run prints to `given` (`--printer`); the settings file keeps `in_file`.
+    pub fn with_printer_for_run(mut self, given: String, in_file: String) -> Local {
+        self.printer_for_run = Some((given, in_file));
+        self
+    }
+
+    /// What goes into the settings file for `settings` in force: a printer given for this run
+    /// only stays out of it.
+    pub fn to_save(&self, settings: &super::settings::Settings) -> super::settings::Settings {
+        let mut out = settings.clone();
+        if let Some((given, in_file)) = &self.printer_for_run
+            && settings.printer.trim() == given.trim()
+        {
+            out.printer = in_file.clone();
+        }
+        out
     }
     pub fn settings(&self) -> super::settings::Settings {
         self.settings.lock().map(|s| s.clone()).unwrap_or_default()
@@ -164,7 +185,7 @@ pub async fn perform(link: &Link, local: &Local, req: Request) -> Reply {
     match req {
         Request::SaveSettings { settings } => {
             let saved = match &local.settings_path {
-                Some(p) => settings.save(p).map(|()| p.display().to_string()),
+                Some(p) => local.to_save(&settings).save(p).map(|()| p.display().to_string()),
                 None => Err("there is no config directory on this machine".into()),
             };
             if saved.is_ok()

@@ -58,6 +58,10 @@ common-receipt-copy = Eine Kopie ist ein als DUPLIKAT markierter Nachdruck: Jour
 common-key-any = beliebige Taste
 common-close = schließen
 common-ok = OK
+common-quit-typed-title = Mitten im Vorgang beenden?
+common-quit-typed = Die Eingabe geht verloren; es wurde noch kein Geld bewegt.
+common-amount-signed = „{ $typed }“: den Betrag ohne Vorzeichen eingeben; der Vorgang bestimmt, in welche Richtung das Geld geht.
+common-key-more = alle Tasten
 
 # The till was started where there is no terminal to draw on (output piped, no tty).
 common-no-terminal = Die Kasse braucht ein Terminal, um ihren Bildschirm zu zeichnen ({ $error }). Starten Sie sie in einem Terminalfenster, oder nutzen Sie `till serve` für die Engine ohne Bildschirm.

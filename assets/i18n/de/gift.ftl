@@ -106,3 +106,6 @@ gift-result-still-to-pay = Noch zu zahlen
 gift-result-auth-code = Autorisierung
 gift-result-head = { $kind } erledigt · { $card }
 gift-result-by = { $amount } ({ $tender })
+gift-scan-not-a-card = „{ $typed }“ ist nicht nur eine Kartennummer: die Karte scannen oder nur ihre Nummer eingeben.
+gift-refund-how-title = Erstattung
+gift-refund-how = Eine Erstattung bezieht sich auf eine Zahlung mit dieser Karte auf diesem Bildschirm: nach der Einlösung f drücken. Eine frühere Zahlung lässt sich im Journal (j) stornieren, solange das noch erlaubt ist.

@@ -13,5 +13,16 @@ settings-printer-none = none (nur Bildschirm)
 settings-width = Papierbreite
 settings-width-chars = { $count } Zeichen
 settings-locale = Zahlenformat
-settings-header-hint = Zeilen oben auf jedem Beleg, getrennt durch |
-settings-lock-hint = Sekunden ohne Eingabe, bis die Kasse sperrt (0 = nie)
+settings-header-hint = Zeilen oben auf Belegen, getrennt durch |, je bis { $max } Zeichen
+settings-lock-hint = Sekunden ohne Eingabe bis zur Sperre (0 = nie, sonst { $min }–{ $max })
+settings-language = Sprache
+settings-language-default = wie das Zahlenformat
+settings-language-en = English
+settings-language-de = Deutsch
+settings-bad-printer = „{ $printer }“ ist keine Druckeradresse: eine wie unten eingeben.
+settings-bad-header = Zeile { $line } hat { $count } Zeichen; das Papier fasst { $max }.
+settings-bad-lock = „{ $typed }“ Sekunden: 0 (nie sperren) oder { $min } bis { $max } eingeben.
+settings-fix-first = Nicht gespeichert: zuerst die rot markierten Felder berichtigen.
+settings-fix-printer-first = Kein Testdruck: zuerst die Druckeradresse berichtigen.
+settings-test-failed = Der Testbeleg wurde nicht gedruckt: { $reason }
+settings-printer-for-run = aus --printer nur für diesen Lauf: nicht gespeichert

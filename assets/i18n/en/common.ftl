@@ -58,6 +58,10 @@ common-receipt-copy = A copy is a reprint marked DUPLICATE: Journal (j), then p.
 common-key-any = any key
 common-close = close
 common-ok = ok
+common-quit-typed-title = Quit in the middle of an operation?
+common-quit-typed = What you typed is lost; no money has moved yet.
+common-amount-signed = “{ $typed }”: type the amount without a sign; the operation says which way the money goes.
+common-key-more = all keys
 
 # The till was started where there is no terminal to draw on (output piped, no tty).
 common-no-terminal = The till needs a terminal to draw its screen ({ $error }). Start it in a terminal window, or run `till serve` for the engine without a screen.

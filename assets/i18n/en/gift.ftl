@@ -106,3 +106,6 @@ gift-result-still-to-pay = Still to pay
 gift-result-auth-code = Auth code
 gift-result-head = { $kind } done · { $card }
 gift-result-by = { $amount } by { $tender }
+gift-scan-not-a-card = “{ $typed }” is not a card number on its own: scan the card, or type just its number.
+gift-refund-how-title = Refund
+gift-refund-how = A refund goes back against a payment made with this card on this screen: after the redeem, press f. A payment made earlier can be reversed from the journal (j) while that is still allowed.

@@ -112,6 +112,14 @@ impl Screen {
         }
     }
 
+    /// Something typed for an operation not yet sent (an amount, say): quitting asks first.
+    pub fn started(&self) -> bool {
+        match self {
+            Screen::Gift(s) => s.started(),
+            _ => false,
+        }
+    }
+
     pub fn on_action(&mut self, a: Action, cx: &mut Cx) {
         match self {
             Screen::Login(s) => s.on_action(a, cx),
@@ -149,12 +157,20 @@ impl Screen {
             Screen::Login(s) => s.on_input(input, cx),
             Screen::Gift(s) => s.on_input(input, cx),
             Screen::Retail(s) => s.on_input(input, cx),
-            Screen::Home(_) => {
+            Screen::Home(_) => match input {
+                // A product's EAN from the shelf opens the retail sale on that product, once the
+                // catalogue is there to find it in.
+                Input::Scan(code) if is_product_code(&code) => {
+                    cx.ctx.pending_scan = Some(code.trim().to_string());
+                    *self = Screen::Retail(Box::new(retail::Retail::open(cx)));
+                }
                 // Scanning a card on the home screen is the fastest way to the gift screen.
-                let mut g = gift::Gift::new();
-                g.on_input(input, cx);
-                *self = Screen::Gift(Box::new(g));
-            }
+                input => {
+                    let mut g = gift::Gift::new();
+                    g.on_input(input, cx);
+                    *self = Screen::Gift(Box::new(g));
+                }
+            },
             Screen::Journal(_) | Screen::Settings(_) | Screen::Shift(_) | Screen::Reports(_) | Screen::Spots(_) => {}
             Screen::Users(s) => s.on_input(input, cx),
             Screen::Approve(s) => s.on_input(input, cx),
@@ -165,7 +181,14 @@ impl Screen {
         match self {
             Screen::Login(s) => s.on_reply(r, cx),
             Screen::Gift(s) => s.on_reply(r, cx),
-            Screen::Retail(s) => s.on_reply(r, cx),
+            Screen::Retail(s) => {
+                let catalogue = matches!(r, Reply::Products(Ok(_)));
+                s.on_reply(r, cx);
+                // The EAN scanned on home, now that the products are known.
+                if catalogue && let Some(code) = cx.ctx.pending_scan.take() {
+                    s.on_input(Input::Scan(code), cx);
+                }
+            }
             Screen::Journal(s) => s.on_reply(r, cx),
             Screen::Settings(s) => s.on_reply(r, cx),
             Screen::Shift(s) => s.on_reply(r, cx),
@@ -220,6 +243,14 @@ impl Screen {
             Screen::Approve(s) => s.render(f, area, ctx, theme),
         }
     }
+}
+
+/// The shape of a product code (EAN-8, UPC-A, EAN-13, GTIN-14): never a gift card, whose numbers
+/// are longer. The check digit is not asked for: some distributors' codes get it wrong, and the
+/// catalogue is what says whether the product exists.
+pub fn is_product_code(code: &str) -> bool {
+    let t = code.trim();
+    matches!(t.len(), 8 | 12 | 13 | 14) && t.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What the result pane says about its receipt: printing, printed (only once the printer took

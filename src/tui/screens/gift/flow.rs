@@ -28,9 +28,8 @@ impl Gift {
                         b.push(Binding::ch('b', Action::GiftBalance));
                         b.push(Binding::ch('c', Action::GiftCashOut));
                         b.push(Binding::ch('x', Action::GiftExchange));
-                        if self.last.as_ref().is_some_and(|l| l.kind == GiftKind::Redeem) {
-                            b.push(Binding::ch('f', Action::GiftRefund));
-                        }
+                        // Always offered (and so in the help): without a redeem to refund it says how.
+                        b.push(Binding::ch('f', Action::GiftRefund));
                         b.push(Binding::ch('d', Action::GiftDeactivate));
                     }
                     CardStatus::Inactive => {
@@ -127,6 +126,13 @@ impl Gift {
             return;
         }
         let card = match input {
+            // A card's barcode is its number, perhaps grouped; a paste with more around the
+            // number is refused whole rather than guessed at (the wrong card would be charged).
+            Input::Scan(s) if !is_card_code(&s) => {
+                let shown: String = s.trim().chars().take(40).collect();
+                self.note = Some((crate::t!("gift-scan-not-a-card", typed = shown), true));
+                return;
+            }
             Input::Scan(s) => CardRef::Barcode(s.trim().to_string()),
             Input::Swipe(s) => CardRef::Track(s.data),
             Input::Key(_) => return,
@@ -236,7 +242,12 @@ impl Gift {
             (Step::Menu, Action::GiftSell) => self.start_amount(GiftKind::Sell),
             (Step::Menu, Action::GiftReload) => self.start_amount(GiftKind::Reload),
             (Step::Menu, Action::GiftRedeem) => self.start_amount(GiftKind::Redeem),
-            (Step::Menu, Action::GiftRefund) => self.start_amount(GiftKind::Refund),
+            (Step::Menu, Action::GiftRefund) if self.last.as_ref().is_some_and(|l| l.kind == GiftKind::Redeem) => {
+                self.start_amount(GiftKind::Refund)
+            }
+            (Step::Menu, Action::GiftRefund) => {
+                cx.message(&crate::t!("gift-refund-how-title"), vec![crate::t!("gift-refund-how")]);
+            }
             (Step::Menu, Action::GiftActivate) => self.ask(GiftKind::Activate, cx),
             (Step::Menu, Action::GiftCashOut) if !self.fresh => self.refresh_then(GiftKind::CashOut, cx),
             (Step::Menu, Action::GiftCashOut) => self.ask(GiftKind::CashOut, cx),
@@ -580,4 +591,12 @@ impl Gift {
 /// The prefix of an operation's `externalTransactionId` (`bal` for a card lookup).
 fn call_prefix(kind: GiftKind, lookup: bool) -> String {
     if lookup { "bal".to_string() } else { kind.label().to_lowercase().replace(' ', "") }
+}
+
+/// Whether a scan or paste is a card number alone: digits, grouped by spaces or dashes, or a
+/// whole track 2 some combined barcodes deliver.
+pub fn is_card_code(s: &str) -> bool {
+    let t = s.trim();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    digits >= 4 && t.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '=' | ';' | '?'))
 }

@@ -149,6 +149,16 @@ impl Gift {
         matches!(self.step, Step::Working | Step::Resolving)
     }
 
+    /// An operation started and not yet sent: an amount typed, a tender or the new card awaited,
+    /// a PIN or an approval being typed. Quitting then loses what the cashier was doing.
+    pub fn started(&self) -> bool {
+        match self.step {
+            Step::Amount(_) => !self.amount.value.trim().is_empty() || !self.tip.value.trim().is_empty(),
+            Step::Tender(_) | Step::NewCard | Step::Pin | Step::Approve => true,
+            _ => false,
+        }
+    }
+
     pub(super) fn status(&self) -> CardStatus {
         self.card.as_ref().map(|c| c.status).unwrap_or(CardStatus::Unknown)
     }
