@@ -78,7 +78,7 @@ async fn wrong_settings_are_named_field_by_field_and_nothing_is_saved() {
     let mut t = Till::start().await;
     let path = t.dir.path().join("config").join("settings.toml");
     t.login("1001", "1234").await;
-    t.hotkey('s').await;
+    open_settings(&mut t).await;
     retype(&mut t, "tcp:/10.0.0.9").await; // a slash short
     t.press(KeyCode::Down).await;
     t.press(KeyCode::Left).await; // 42 → 32 columns
@@ -114,7 +114,7 @@ async fn the_test_print_says_how_it_went_when_it_is_done() {
     let printer = tui_common::CapturePrinter::new();
     let mut t = Till::with_settings(printer.settings(), false).await;
     t.login("1001", "1234").await;
-    t.hotkey('s').await;
+    open_settings(&mut t).await;
     t.press(KeyCode::F(3)).await;
     t.expect("Test receipt printed.");
     t.expect_not("Sending a test receipt");
@@ -137,7 +137,7 @@ async fn a_printer_given_for_one_run_is_used_but_never_saved() {
     t.app.ctx.printer_for_run = Some(given.clone());
     let path = t.dir.path().join("config").join("settings.toml");
     t.login("1001", "1234").await;
-    t.hotkey('s').await;
+    open_settings(&mut t).await;
     t.expect("from --printer for this run only: not saved");
     insta::assert_snapshot!(
         "settings_printer_for_run_80x24",
@@ -164,7 +164,7 @@ async fn the_language_row_switches_the_screen_between_german_and_english() {
     t.app.ctx.lang_override = None;
     let path = t.dir.path().join("config").join("settings.toml");
     t.login("1001", "1234").await;
-    t.hotkey('s').await;
+    open_settings(&mut t).await;
     t.expect("Sprache");
     t.expect("wie das Zahlenformat");
     insta::assert_snapshot!("settings_german_80x24", t.screen(80, 24));
@@ -182,4 +182,14 @@ async fn the_language_row_switches_the_screen_between_german_and_english() {
     t.press(KeyCode::F(2)).await;
     t.expect("Gespeichert in");
     t.expect("Sperren nach");
+}
+
+/// `s` on home as the cashier: the settings are a manager's, so the demo manager approves at the
+/// till (number, Enter, PIN, Enter) before the screen opens.
+async fn open_settings(t: &mut Till) {
+    t.hotkey('s').await;
+    t.type_text("9001").await;
+    t.press(KeyCode::Enter).await;
+    t.type_text("9999").await;
+    t.press(KeyCode::Enter).await;
 }
