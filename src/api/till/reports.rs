@@ -25,6 +25,7 @@ use crate::wire::reports as wire;
         wire::Sheet,
         wire::SheetSection,
         wire::SheetRow,
+        wire::SheetHour,
         wire::Report,
         wire::ZSummary,
         wire::BreakageConfirm,
@@ -101,6 +102,7 @@ pub fn wire_sheet(s: &sheet::Sheet) -> wire::Sheet {
                     .collect(),
             })
             .collect(),
+        hours: s.hours.iter().map(|h| wire::SheetHour { hour: h.hour, count: h.count, amount: h.amount }).collect(),
     }
 }
 

@@ -52,6 +52,28 @@ pub struct Sheet {
     pub at_ns: i64,
     pub duplicate: bool,
     pub sections: Vec<Section>,
+    /// X, Z and shift reports: sales per hour of the day, first to last hour with sales
+    /// (`hourly.rs`), which the screen and the printout draw as a chart beside the figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hours: Vec<Hour>,
+}
+
+/// One hour of the day's sales: the hour (0–23, UTC), how many, how much (minor units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hour {
+    pub hour: u8,
+    pub count: u64,
+    pub amount: i64,
+}
+
+/// `09:00–10:00`: an hour of the day as the sheets name it.
+pub fn hour_label(hour: u8) -> String {
+    format!("{hour:02}:00–{:02}:00", (hour + 1) % 24)
+}
+
+/// The chart's hours of a report's totals.
+pub fn hours(t: &Totals) -> Vec<Hour> {
+    super::hourly::span(&t.hours).into_iter().map(|(hour, l)| Hour { hour, count: l.count, amount: l.amount }).collect()
 }
 
 /// How a kind is called on paper.
@@ -174,6 +196,7 @@ pub fn x(r: &XReport) -> Sheet {
         at_ns: r.generated_at,
         duplicate: false,
         sections,
+        hours: hours(&r.totals),
     }
 }
 
@@ -208,6 +231,7 @@ pub fn z(r: &ZReport) -> Sheet {
         at_ns: b.to_ns,
         duplicate: r.duplicate,
         sections,
+        hours: hours(&b.totals),
     }
 }
 
@@ -251,6 +275,7 @@ pub fn shift(s: &Shift) -> Sheet {
         at_ns: s.closed_at.unwrap_or(s.opened_at),
         duplicate: false,
         sections: vec![Section { title: "Drawer".into(), rows }],
+        hours: Vec::new(),
     }
 }
 
@@ -302,6 +327,7 @@ pub fn liability(l: &Liability, store: &str) -> Sheet {
         at_ns: l.as_of_ns,
         duplicate: false,
         sections,
+        hours: Vec::new(),
     }
 }
 
@@ -370,6 +396,7 @@ pub fn settlement(s: &SettlementReport, store: &str, at_ns: i64) -> Sheet {
         at_ns,
         duplicate: false,
         sections,
+        hours: Vec::new(),
     }
 }
 
@@ -407,6 +434,12 @@ impl Sheet {
                 line(&r.label, &right);
             }
         }
+        if !self.hours.is_empty() {
+            line("-- Sales per hour", "");
+            for h in &self.hours {
+                line(&hour_label(h.hour), &format!("{} × {}", h.count, self.money(h.amount, locale)));
+            }
+        }
         out
     }
 
@@ -436,6 +469,18 @@ impl Sheet {
                     esc(r.text.as_deref().unwrap_or("")),
                 ));
             }
+        }
+        for h in &self.hours {
+            let amount =
+                currency.map_or_else(|| h.amount.to_string(), |c| Money::from_minor(h.amount, c).to_plain_string());
+            out.push_str(&format!(
+                "{},{},Sales per hour,{},{},{amount},{},\n",
+                esc(&self.kind),
+                self.number.map(|n| n.to_string()).unwrap_or_default(),
+                hour_label(h.hour),
+                h.count,
+                self.currency,
+            ));
         }
         out
     }
