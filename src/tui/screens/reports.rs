@@ -4,6 +4,8 @@
 //! (amount and the bank transfer's reference, behind a confirmation). Each prints on the receipt printer and exports as CSV. The
 //! figures are the engine's sheet, in the store's locale; long sheets scroll.
 
+mod charts;
+
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -316,6 +318,8 @@ impl Reports {
         f.render_widget(block, area);
         let [body, note_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
         let width = body.width as usize;
+        // The sheet's rows go below the charts, when the report has any (charts.rs).
+        let mut sheet_area = body;
         let mut lines: Vec<Line> = Vec::new();
         if let Some(form) = &self.top_up {
             lines.push(Line::from(Span::styled(" Top up the distributor's prepaid balance", theme.title)));
@@ -351,6 +355,12 @@ impl Reports {
             }
         } else if let Some(r) = &self.report {
             let locale = ctx.locale();
+            let chart_rows = charts::height(r, body);
+            if chart_rows > 0 {
+                let [top, rest] = Layout::vertical([Constraint::Length(chart_rows), Constraint::Min(0)]).areas(body);
+                charts::render(f, top, r, ctx, theme);
+                sheet_area = rest;
+            }
             let mut all: Vec<Line> = Vec::new();
             for s in &r.sheet.sections {
                 all.push(Line::from(Span::styled(format!(" {}", s.title), theme.title)));
@@ -366,7 +376,8 @@ impl Reports {
                     ]));
                 }
             }
-            let rows = body.height as usize;
+            all.extend(charts::hour_rows(r, ctx, theme, width));
+            let rows = sheet_area.height as usize;
             let max = all.len().saturating_sub(rows);
             let scroll = (self.scroll as usize).min(max);
             if max > 0 {
@@ -381,7 +392,7 @@ impl Reports {
                 lines = all;
             }
         }
-        f.render_widget(Paragraph::new(lines), body);
+        f.render_widget(Paragraph::new(lines), sheet_area);
         if let Some((n, danger)) = &self.note {
             f.render_widget(
                 Paragraph::new(Span::styled(format!(" {n}"), if *danger { theme.danger } else { theme.ok })),
