@@ -38,9 +38,13 @@ impl Progress {
     pub fn bar(g: &Global, what: &str, total: u64, unit: &str) -> Progress {
         let bar = shown(g).then(|| {
             let style = ProgressStyle::with_template(&format!(
-                "{{prefix}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} · {{per_sec}} · {{eta}} left {{msg}}"
+                "{{prefix}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} · {{rate}}/s · {{eta}} left {{msg}}"
             ))
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            // Whole things per second: the float indicatif shows by default reads as noise.
+            .with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}", indicatif::HumanCount(s.per_sec().max(0.0) as u64));
+            })
             .progress_chars("=> ");
             let b = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr()).with_style(style);
             b.set_prefix(what.to_string());

@@ -355,12 +355,7 @@ impl Reports {
             }
         } else if let Some(r) = &self.report {
             let locale = ctx.locale();
-            let chart_rows = charts::height(r, body);
-            if chart_rows > 0 {
-                let [top, rest] = Layout::vertical([Constraint::Length(chart_rows), Constraint::Min(0)]).areas(body);
-                charts::render(f, top, r, ctx, theme);
-                sheet_area = rest;
-            }
+            sheet_area = charts::render(f, body, r, ctx, theme);
             let mut all: Vec<Line> = Vec::new();
             for s in &r.sheet.sections {
                 all.push(Line::from(Span::styled(format!(" {}", s.title), theme.title)));
@@ -378,16 +373,15 @@ impl Reports {
             }
             all.extend(charts::hour_rows(r, ctx, theme, width));
             let rows = sheet_area.height as usize;
-            let max = all.len().saturating_sub(rows);
+            // When it scrolls, one row is the "more" line: the last scroll shows the last row.
+            let total = all.len();
+            let max = if total > rows { total + 1 - rows.max(1) } else { 0 };
             let scroll = (self.scroll as usize).min(max);
             if max > 0 {
                 let more = if scroll < max { "↓ more" } else { "↑ more" };
                 all.truncate(scroll + rows.saturating_sub(1));
                 lines.extend(all.into_iter().skip(scroll));
-                lines.push(Line::from(Span::styled(
-                    format!(" {more} · line {}/{}", scroll + 1, max + rows),
-                    theme.muted,
-                )));
+                lines.push(Line::from(Span::styled(format!(" {more} · line {}/{total}", scroll + 1), theme.muted)));
             } else {
                 lines = all;
             }

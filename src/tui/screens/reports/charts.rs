@@ -63,12 +63,6 @@ fn plan(f: &Figures, body: Rect) -> (u16, u16, u16) {
     }
 }
 
-/// Rows the charts take at the top of the report's `body` (0: no charts).
-pub fn height(r: &Report, body: Rect) -> u16 {
-    let (a, b, c) = plan(&figures(r), body);
-    a + b + c
-}
-
 fn money(r: &Report, ctx: &Ctx, minor: i64) -> String {
     match Currency::from_code(&r.sheet.currency).ok().or(ctx.currency()) {
         Some(c) => ctx.fmt(Money::from_minor(minor, c)),
@@ -81,12 +75,14 @@ fn hour_span(hour: u8) -> String {
     format!("{hour:02}:00–{:02}:00", (hour + 1) % 24)
 }
 
-/// Draws the charts into `area` (as tall as [`height`] said).
-pub fn render(f: &mut Frame, area: Rect, r: &Report, ctx: &Ctx, theme: &Theme) {
+/// Draws the report's charts at the top of its `body` and returns what is left for the sheet
+/// (all of it when the report has nothing to chart or the body is too small).
+pub fn render(f: &mut Frame, body: Rect, r: &Report, ctx: &Ctx, theme: &Theme) -> Rect {
     let figs = figures(r);
-    let (hh, th, ah) = plan(&figs, area);
-    let [hourly, tenders, ageing] =
-        Layout::vertical([Constraint::Length(hh), Constraint::Length(th), Constraint::Length(ah)]).areas(area);
+    let (hh, th, ah) = plan(&figs, body);
+    let [hourly, tenders, ageing, rest] =
+        Layout::vertical([Constraint::Length(hh), Constraint::Length(th), Constraint::Length(ah), Constraint::Min(0)])
+            .areas(body);
     if hh > 0 {
         render_hours(f, hourly, &figs.hours, r, ctx, theme);
     }
@@ -112,6 +108,7 @@ pub fn render(f: &mut Frame, area: Rect, r: &Report, ctx: &Ctx, theme: &Theme) {
             .collect();
         render_shares(f, ageing, &crate::t!("charts-outstanding-by-age"), &rows, theme);
     }
+    rest
 }
 
 fn tender_label(k: &str) -> String {
@@ -132,14 +129,16 @@ fn render_hours(f: &mut Frame, area: Rect, hours: &[(u8, u64, i64)], r: &Report,
         Paragraph::new(Span::styled(format!(" {}", crate::t!("charts-sales-per-hour")), theme.title)),
         title,
     );
-    let legend_w = if area.width >= 100 { 32 } else { 26 };
-    let [chart, legend] =
-        Layout::horizontal([Constraint::Min(10), Constraint::Length(legend_w.min(area.width / 2))]).areas(rest);
+    let legend_w = 28.min(area.width / 2);
     let n = hours.len().max(1) as u16;
     // Room per hour: a bar with a gap as wide as fits (at most 5); when even 3 columns per hour do
-    // not fit, bars 2 wide without gaps, every other hour labelled.
-    let per = (chart.width.saturating_sub(1) + 1) / n;
+    // not fit, bars 2 wide without gaps, every other hour labelled. The legend follows the bars.
+    let per = area.width.saturating_sub(legend_w + 3) / n;
     let (bar_w, gap, every) = if per >= 3 { ((per - 1).min(5), 1, 1) } else { (2.min(per.max(1)), 0, 2) };
+    let chart_w = (bar_w + gap) * n + 1;
+    let [chart, _, legend] =
+        Layout::horizontal([Constraint::Length(chart_w), Constraint::Length(2), Constraint::Length(legend_w)])
+            .areas(rest);
     let best = hours.iter().map(|h| h.2).max().unwrap_or(0).max(1);
     let bars: Vec<Bar> = hours
         .iter()
@@ -149,8 +148,6 @@ fn render_hours(f: &mut Frame, area: Rect, hours: &[(u8, u64, i64)], r: &Report,
             Bar::default().value(u64::try_from(*amount).unwrap_or(0)).text_value(String::new()).label(Line::from(label))
         })
         .collect();
-    let chart_w = (bar_w + gap) * n;
-    let [chart, _] = Layout::horizontal([Constraint::Length(chart_w + 1), Constraint::Min(0)]).areas(chart);
     f.render_widget(
         BarChart::default()
             .data(BarGroup::default().bars(&bars))
@@ -184,7 +181,7 @@ fn render_hours(f: &mut Frame, area: Rect, hours: &[(u8, u64, i64)], r: &Report,
 fn render_shares(f: &mut Frame, area: Rect, title: &str, rows: &[(String, i64, String)], theme: &Theme) {
     let total: i64 = rows.iter().map(|r| r.1.max(0)).fold(0, i64::saturating_add);
     let lw = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0) as u16 + 3;
-    let vw = rows.iter().map(|r| r.2.chars().count()).max().unwrap_or(0) as u16 + 1;
+    let vw = rows.iter().map(|r| r.2.chars().count()).max().unwrap_or(0) as u16 + 2;
     let mut areas = Layout::vertical(std::iter::repeat_n(Constraint::Length(1), rows.len() + 1)).split(area).to_vec();
     let head = areas.remove(0);
     f.render_widget(Paragraph::new(Span::styled(format!(" {title}"), theme.title)), head);
@@ -217,7 +214,7 @@ fn render_shares(f: &mut Frame, area: Rect, title: &str, rows: &[(String, i64, S
             bar,
         );
         f.render_widget(Paragraph::new(Span::styled(format!("{pct:>4} %"), theme.value)).right_aligned(), p);
-        f.render_widget(Paragraph::new(Span::styled(shown.clone(), theme.amount)).right_aligned(), v);
+        f.render_widget(Paragraph::new(Span::styled(format!("{shown} "), theme.amount)).right_aligned(), v);
     }
 }
 
