@@ -114,7 +114,7 @@ pub fn hours_chart(sheet: &Sheet, locale: Locale) -> Option<(String, Vec<Bar>)> 
             }
         })
         .collect();
-    Some((crate::t!("charts-sales-per-hour"), bars))
+    Some((crate::receipt::labels::sales_per_hour(locale).to_string(), bars))
 }
 
 /// The receipt that prints a report sheet.
