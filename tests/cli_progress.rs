@@ -46,7 +46,10 @@ fn on_pipes_there_is_no_bar_only_one_summary_line_and_stdout_is_unchanged() {
     let err = String::from_utf8(out.stderr.clone()).unwrap();
     // Two phases, one line each.
     assert_eq!(err.lines().count(), 2, "{err}");
-    assert!(err.contains("populate: 500 cards registered") && err.contains("populate: 3000 operations (0 declined)"), "{err}");
+    assert!(
+        err.contains("populate: 500 cards registered") && err.contains("populate: 3000 operations (0 declined)"),
+        "{err}"
+    );
     assert!(!err.contains('\x1b') && !err.contains('\r'), "{err:?}");
 
     for quiet in [false, true] {

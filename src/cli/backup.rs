@@ -26,6 +26,9 @@ pub fn backup(g: &Global, to: &Path) -> CliResult {
     let result = backup::backup_with(&source, to, &mut |done, total| {
         bar.set_length(u64::try_from(total).unwrap_or(0));
         bar.set_position(u64::try_from(done).unwrap_or(0));
+        if done == total {
+            bar.message("· checking and syncing the copy");
+        }
         !stop.requested()
     });
     let took = bar.elapsed();

@@ -135,5 +135,8 @@ pub fn datetime_format(locale: Locale) -> &'static str {
 
 /// The title of a report printout's hour chart.
 pub fn sales_per_hour(locale: Locale) -> &'static str {
-    pick(locale, ["Sales per hour (UTC)", "Verkäufe pro Stunde (UTC)", "Ventes par heure (UTC)", "Verkoop per uur (UTC)"])
+    pick(
+        locale,
+        ["Sales per hour (UTC)", "Verkäufe pro Stunde (UTC)", "Ventes par heure (UTC)", "Verkoop per uur (UTC)"],
+    )
 }

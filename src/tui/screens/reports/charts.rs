@@ -137,8 +137,7 @@ fn render_hours(f: &mut Frame, area: Rect, hours: &[(u8, u64, i64)], r: &Report,
     let (bar_w, gap, every) = if per >= 3 { ((per - 1).min(5), 1, 1) } else { (2.min(per.max(1)), 0, 2) };
     let chart_w = (bar_w + gap) * n + 1;
     let [chart, _, legend] =
-        Layout::horizontal([Constraint::Length(chart_w), Constraint::Length(2), Constraint::Length(legend_w)])
-            .areas(rest);
+        Layout::horizontal([Constraint::Length(chart_w), Constraint::Length(2), Constraint::Min(legend_w)]).areas(rest);
     let best = hours.iter().map(|h| h.2).max().unwrap_or(0).max(1);
     let bars: Vec<Bar> = hours
         .iter()
