@@ -110,7 +110,7 @@ fn ctrl_c_stops_after_a_whole_batch_and_leaves_a_whole_ledger() {
         .lines()
         .find_map(|l| l.strip_prefix("populate: ").and_then(|r| r.split(" operations").next()?.parse().ok()))
         .unwrap_or_else(|| panic!("{err}"));
-    assert!(done % 500 == 0 && done < 5_000_000, "{err}");
+    assert!(done.is_multiple_of(500) && done < 5_000_000, "{err}");
     let out = till(&data, &["verify"]);
     assert!(out.status.success(), "{out:?}");
     let s = one_summary(&out, "verify: ");

@@ -68,7 +68,7 @@ pub fn run(g: &Global, a: PopulateArgs) -> CliResult {
         let n = (a.transfers - done).min(u64::from(batch));
         let ops: Vec<(Meta, Op)> = (done..done + n)
             .map(|i| {
-                let terminal = if i % 2 == 0 { "T01" } else { "T02" };
+                let terminal = if i.is_multiple_of(2) { "T01" } else { "T02" };
                 let meta = Meta {
                     merchant_id: setup.merchant_id,
                     store_code: setup.store_id.clone(),
@@ -115,7 +115,7 @@ fn operation(i: u64, count: u64, numbers: &[String], currency: crate::money::Cur
     }
     // A stride coprime to most counts spreads the later operations over all cards.
     let card = pick(i.wrapping_mul(7_919));
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         Op::Reload { card, amount: Money::from_minor(RELOAD_MINOR, currency), tender }
     } else {
         Op::Redeem {

@@ -90,7 +90,7 @@ pub(crate) fn verify(r: &LedgerReader<'_>, progress: &mut dyn FnMut(u64)) -> Res
         let t = Transfer::from(t);
         {
             transfers += 1;
-            if transfers % PROGRESS_EVERY == 0 {
+            if transfers.is_multiple_of(PROGRESS_EVERY) {
                 progress(transfers);
             }
             let dr = accounts.get(&t.debit_account_id);

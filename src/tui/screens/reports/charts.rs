@@ -143,7 +143,7 @@ fn render_hours(f: &mut Frame, area: Rect, hours: &[(u8, u64, i64)], r: &Report,
         .iter()
         .enumerate()
         .map(|(i, (hour, _, amount))| {
-            let label = if i % every == 0 { format!("{hour:02}") } else { String::new() };
+            let label = if i.is_multiple_of(every) { format!("{hour:02}") } else { String::new() };
             Bar::default().value(u64::try_from(*amount).unwrap_or(0)).text_value(String::new()).label(Line::from(label))
         })
         .collect();
