@@ -58,7 +58,7 @@ mod tests {
         assert_eq!(s.iter().map(|(h, _)| *h).collect::<Vec<_>>(), vec![9, 10, 11, 12]);
         assert_eq!(s[0].1, Line { count: 3, amount: 1200 });
         assert_eq!(s[1].1, Line::default());
-        assert!(add(&mut h, day, 1, i64::MAX).is_err());
+        assert!(add(&mut h, day + 9 * HOUR_NS, 1, i64::MAX).is_err(), "an overflow is an error, not a wrap");
         assert!(span(&BTreeMap::new()).is_empty());
     }
 }
