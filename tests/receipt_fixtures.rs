@@ -151,6 +151,7 @@ pub fn all() -> Vec<(&'static str, Receipt, bool)> {
                 ("Umsatz".into(), vec![("Kartenverkauf".into(), "3 × 100,00 €".into())]),
                 ("Zahlarten".into(), vec![("Bar".into(), "1.234,50 €".into()), ("Karte".into(), "65,50 €".into())]),
             ],
+            chart: None,
         },
     );
     let training = Receipt::gift_sale(&context(Locale::DeDe, true), &gift(2500, 2500), &[cash(5000)]).unwrap();

@@ -12,6 +12,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use super::progress::{INTERRUPTED, Progress, Stop, rate, secs};
 use super::{CliResult, Global, data_dir};
 use crate::engine::LEDGER_FILE;
 use crate::store::sqlite::backup;
@@ -19,7 +20,31 @@ use crate::store::sqlite::backup;
 pub fn backup(g: &Global, to: &Path) -> CliResult {
     let dir = data_dir(g)?;
     let source = dir.join(LEDGER_FILE);
-    let report = backup::backup(&source, to).map_err(|e| format!("backup failed: {e}"))?;
+    // Ctrl+C stops the copy between steps; the partial file is removed, nothing is left at `to`.
+    let stop = Stop::install()?;
+    let bar = Progress::bar(g, "backup", 0, "pages");
+    let result = backup::backup_with(&source, to, &mut |done, total| {
+        bar.set_length(u64::try_from(total).unwrap_or(0));
+        bar.set_position(u64::try_from(done).unwrap_or(0));
+        if done == total {
+            bar.message("· checking and syncing the copy");
+        }
+        !stop.requested()
+    });
+    let took = bar.elapsed();
+    let report = match result {
+        Ok(r) => r,
+        Err(_) if stop.requested() => {
+            bar.finish(&format!("backup: interrupted after {}; nothing written at {}", secs(took), to.display()));
+            return Ok(ExitCode::from(INTERRUPTED));
+        }
+        Err(e) => {
+            bar.finish(&format!("backup: failed after {}", secs(took)));
+            return Err(format!("backup failed: {e}").into());
+        }
+    };
+    let pages = u64::try_from(report.pages).unwrap_or(0);
+    bar.finish(&format!("backup: {pages} pages in {} ({} pages/s)", secs(took), rate(pages, took)));
     println!("backup: {} ({} pages, {} bytes) of {}", to.display(), report.pages, report.bytes, source.display());
     println!(
         "backup: keep a copy of {} and {} too (not in the backup; they do not change while the till runs)",

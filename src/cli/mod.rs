@@ -5,7 +5,9 @@ mod backup;
 mod cards;
 mod extension;
 pub mod logfile;
+mod populate;
 mod print_test;
+pub mod progress;
 mod report;
 mod retail;
 mod serve;
@@ -53,6 +55,10 @@ pub struct Global {
     /// file. Default: `[storage] url` of till.toml, else the data directory's own SQLite file.
     #[arg(long, global = true, value_name = "URL")]
     pub database: Option<String>,
+    /// No progress bars on long work (verify, backup, migrate, imports, cards generate,
+    /// populate); the one summary line on stderr stays. Bars are only drawn on a terminal anyway.
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -110,6 +116,19 @@ pub enum Command {
     },
     /// Create or upgrade the database's schema (every component's migrations), then exit.
     Migrate,
+    /// Fill the data directory with N gift card operations on M new cards, through the engine's
+    /// write path in large batches (for measuring at scale; Ctrl+C stops after a whole batch).
+    Populate {
+        /// Gift card operations to book, one transfer each (the first M sell the new cards).
+        #[arg(long, value_name = "N")]
+        transfers: u64,
+        /// New cards to register and sell.
+        #[arg(long, value_name = "M")]
+        cards: u64,
+        /// Operations (or cards) per commit.
+        #[arg(long, default_value_t = 10_000, value_name = "N")]
+        batch: u32,
+    },
     /// Print a test receipt.
     PrintTest {
         /// Printer spec (default: the configured printer).
@@ -374,6 +393,9 @@ pub fn main() -> ExitCode {
         Some(Command::Backup { to }) => backup::backup(&cli.global, &to),
         Some(Command::Restore { from }) => backup::restore(&cli.global, &from),
         Some(Command::Migrate) => verify::migrate(&cli.global),
+        Some(Command::Populate { transfers, cards, batch }) => {
+            populate::run(&cli.global, populate::PopulateArgs { transfers, cards, batch })
+        }
         Some(Command::PrintTest { printer, locale, width }) => {
             print_test::run(&cli.global, printer.as_deref(), locale.as_deref(), width, cli.till.training)
         }

@@ -2,14 +2,26 @@
 //! `till migrate`: brings the database's schema up to this build, without starting anything.
 use std::process::ExitCode;
 
+use super::progress::{Progress, rate, secs};
 use super::{CliResult, Global};
 
 pub fn run(g: &Global) -> CliResult {
     let engine = super::open_engine(g)?;
-    let mut report = engine.ledger().verify()?;
+    let total = engine.ledger().transfer_count()?;
+    let bar = Progress::bar(g, "verify", total, "transfers");
+    let mut report = engine.ledger().verify_with(&mut |n| bar.set_position(n))?;
+    bar.set_position(total);
+    bar.message("· the Z chain");
     let (checked, violations) = crate::engine::reports::verify_chain(&engine)?;
     report.checked.extend(checked);
     report.violations.extend(violations);
+    let took = bar.elapsed();
+    bar.finish(&format!(
+        "verify: {total} transfers in {} ({}/s), {} violation(s)",
+        secs(took),
+        rate(total, took),
+        report.violations.len()
+    ));
     for line in &report.checked {
         println!("checked: {line}");
     }
@@ -30,8 +42,14 @@ pub fn migrate(g: &Global) -> CliResult {
     let config = crate::engine::EngineConfig::load_or_init(&dir)?;
     let at = crate::engine::storage_location(&dir, &config, g.database.as_deref())?;
     let now = i64::try_from(crate::ledger::Clock::now_ns(&crate::ledger::SystemClock) / 1_000_000_000).unwrap_or(0);
-    let fresh = crate::ledger::Ledger::migrate_only(&at, &crate::engine::migrations(), now)?;
+    let migrations = crate::engine::migrations();
+    // One call that applies each migration in its own transaction: a spinner, not a count.
+    let spin = Progress::spinner(g, "migrate");
+    spin.message(&format!("{} migrations known", migrations.len()));
+    let fresh = crate::ledger::Ledger::migrate_only(&at, &migrations, now)?;
     let what = if fresh { "created" } else { "up to date" };
+    let took = spin.elapsed();
+    spin.finish(&format!("migrate: schema {what} in {}", secs(took)));
     println!("ok: schema {what} at {}", at.describe());
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@ use reqwest::Method;
 use super::{Client, ClientError};
 use crate::money::{Currency, Locale, Money};
 use crate::receipt::report::{ReportPrint, report};
-use crate::receipt::{Receipt, StoreHeader};
+use crate::receipt::{Bar, Receipt, StoreHeader};
 pub use crate::wire::reports::*;
 
 /// Which report to fetch.
@@ -109,6 +109,32 @@ pub fn row_value(sheet: &Sheet, row: &SheetRow, locale: Locale) -> String {
     v
 }
 
+/// A sheet's sales per hour as the printout's chart: `09–10 ####   3 × 45,00 €`, every bar to the
+/// scale of the day's best hour.
+pub fn hours_chart(sheet: &Sheet, locale: Locale) -> Option<(String, Vec<Bar>)> {
+    if sheet.hours.is_empty() {
+        return None;
+    }
+    let currency = Currency::from_code(&sheet.currency).ok();
+    let best = sheet.hours.iter().map(|h| h.amount).max().unwrap_or(0).max(1);
+    let bars = sheet
+        .hours
+        .iter()
+        .map(|h| {
+            let amount =
+                currency.map_or_else(|| h.amount.to_string(), |c| Money::from_minor(h.amount, c).format(locale));
+            // 0..=1000 by construction (0 <= amount <= best).
+            let share = (i128::from(h.amount.max(0)) * 1000 / i128::from(best)) as u16;
+            Bar {
+                label: format!("{:02}–{:02}", h.hour, (h.hour + 1) % 24),
+                value: format!("{} × {amount}", h.count),
+                share,
+            }
+        })
+        .collect();
+    Some((crate::receipt::labels::sales_per_hour(locale).to_string(), bars))
+}
+
 /// The receipt that prints a report sheet.
 pub fn printable(sheet: &Sheet, header: StoreHeader, terminal: &str, locale: Locale) -> Receipt {
     let print = ReportPrint {
@@ -123,6 +149,7 @@ pub fn printable(sheet: &Sheet, header: StoreHeader, terminal: &str, locale: Loc
                 )
             })
             .collect(),
+        chart: hours_chart(sheet, locale),
     };
     let at = time::OffsetDateTime::parse(&sheet.at, &time::format_description::well_known::Rfc3339)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);

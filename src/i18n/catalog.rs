@@ -51,6 +51,8 @@ pub const FILES: &[(&str, &str, &str)] = &[
     area!("de", "training"),
     area!("en", "cashier"),
     area!("de", "cashier"),
+    area!("en", "charts"),
+    area!("de", "charts"),
 ];
 
 /// The files of one language.

@@ -601,7 +601,23 @@ impl Ledger {
 
     /// Checks every invariant of the ledger.
     pub fn verify(&self) -> Result<VerifyReport, LedgerError> {
-        self.read(verify::verify)
+        self.read(|r| verify::verify(r, &mut |_| {}))
+    }
+
+    /// [`Ledger::verify`], telling `progress` how many transfers it has gone through now and then
+    /// (for `till verify`'s bar; compare with [`Ledger::transfer_count`]).
+    pub fn verify_with(&self, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, LedgerError> {
+        self.read(|r| verify::verify(r, progress))
+    }
+
+    /// How many transfers the ledger holds (every ledger, every kind).
+    pub fn transfer_count(&self) -> Result<u64, LedgerError> {
+        let n = self.read_sql(|sql| {
+            Ok::<_, LedgerError>(
+                sql.query_one("SELECT COUNT(*) FROM ledger_transfers", crate::params![], |r| r.get::<i64>(0))?,
+            )
+        })?;
+        Ok(u64::try_from(n.unwrap_or(0)).unwrap_or(0))
     }
 }
 

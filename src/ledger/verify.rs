@@ -52,7 +52,10 @@ impl Violations {
     }
 }
 
-pub(crate) fn verify(r: &LedgerReader<'_>) -> Result<VerifyReport, LedgerError> {
+/// How often (in transfers) the pass over the transfers reports its progress.
+const PROGRESS_EVERY: u64 = 16_384;
+
+pub(crate) fn verify(r: &LedgerReader<'_>, progress: &mut dyn FnMut(u64)) -> Result<VerifyReport, LedgerError> {
     debug_assert_eq!(HoldState::Posted.code(), POSTED);
     let mut v = Violations { list: Vec::new(), per_check: HashMap::new() };
     let mut checked = Vec::new();
@@ -87,6 +90,9 @@ pub(crate) fn verify(r: &LedgerReader<'_>) -> Result<VerifyReport, LedgerError> 
         let t = Transfer::from(t);
         {
             transfers += 1;
+            if transfers.is_multiple_of(PROGRESS_EVERY) {
+                progress(transfers);
+            }
             let dr = accounts.get(&t.debit_account_id);
             let cr = accounts.get(&t.credit_account_id);
             match (dr, cr) {

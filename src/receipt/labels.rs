@@ -141,3 +141,11 @@ pub fn datetime_format(locale: Locale) -> &'static str {
         Locale::NlNl => "[day]-[month]-[year] [hour]:[minute]",
     }
 }
+
+/// The title of a report printout's hour chart.
+pub fn sales_per_hour(locale: Locale) -> &'static str {
+    pick(
+        locale,
+        ["Sales per hour (UTC)", "Verkäufe pro Stunde (UTC)", "Ventes par heure (UTC)", "Verkoop per uur (UTC)"],
+    )
+}

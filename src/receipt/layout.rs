@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 
 use super::cp1252;
 use super::labels;
-use super::model::{Label, Line, Receipt};
+use super::model::{Bar, Label, Line, Receipt};
 use crate::money::{Locale, Money};
 
 /// Paper width in characters of the printer's standard font: 32 (58 mm), 42 or 48 (80 mm).
@@ -160,6 +160,7 @@ pub fn layout(receipt: &Receipt, width: Width) -> Document {
             }
             Line::Rule => b.rule('-'),
             Line::Blank => b.blank(),
+            Line::Chart { bars } => b.chart(bars),
         }
     }
 
@@ -289,6 +290,34 @@ impl Builder {
 
     fn rule(&mut self, c: char) {
         self.push(c.to_string().repeat(self.cols), false);
+    }
+
+    /// A text bar chart: labels left, values right, bars between to one scale. Too narrow for a
+    /// bar of at least 4 columns (a long value), each row is a label/value pair.
+    fn chart(&mut self, bars: &[Bar]) {
+        let rows: Vec<(String, String, u16)> = bars
+            .iter()
+            .map(|b| {
+                (
+                    cp1252::printable(&b.label).replace('\n', " "),
+                    cp1252::printable(&b.value).replace('\n', " "),
+                    b.share.min(1000),
+                )
+            })
+            .collect();
+        let lw = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+        let vw = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0);
+        let room = self.cols.saturating_sub(lw + vw + 2);
+        for (label, value, share) in rows {
+            if room < 4 {
+                self.pair(&label, &value, false);
+                continue;
+            }
+            // Any sale at all shows at least one mark; rounding never draws past the room.
+            let filled = (room * usize::from(share)).div_ceil(1000).min(room);
+            let line = format!("{label:<lw$} {}{} {value:>vw$}", "#".repeat(filled), " ".repeat(room - filled));
+            self.push(line, false);
+        }
     }
 
     /// `*** TEXT ***` in double size, or bold when it does not fit.

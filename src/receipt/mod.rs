@@ -28,7 +28,7 @@ pub mod transport;
 pub use kinds::{Activation, Context, GiftResult, RetailResult, SpotResult, TEST_CODE, TEST_LINE};
 pub use layout::{Block, Document, Width, layout};
 pub use model::{
-    CardLine, Code, Label, Line, Receipt, ReceiptKind, StoreHeader, Tender, TenderKind, Total, mask_card_number,
+    Bar, CardLine, Code, Label, Line, Receipt, ReceiptKind, StoreHeader, Tender, TenderKind, Total, mask_card_number,
 };
 pub use transport::{PrintError, PrinterSpec, PrinterStatus, Sent};
 

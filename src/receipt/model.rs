@@ -158,6 +158,21 @@ pub enum Line {
     /// A horizontal rule.
     Rule,
     Blank,
+    /// A bar chart in text, one row per bar: the label, a bar of `#` as long as its share of the
+    /// room the widest label and value leave, the value right-aligned (so every bar is drawn to
+    /// the same scale and each figure is printed beside its bar).
+    Chart {
+        bars: Vec<Bar>,
+    },
+}
+
+/// One row of a [`Line::Chart`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Bar {
+    pub label: String,
+    pub value: String,
+    /// The bar's length as per mille of the longest possible (0–1000).
+    pub share: u16,
 }
 
 /// A total below the body; `large` ones print in double size when they fit.

@@ -4,7 +4,7 @@
 
 use time::OffsetDateTime;
 
-use super::model::{Label, Line, Receipt, ReceiptKind, StoreHeader};
+use super::model::{Bar, Label, Line, Receipt, ReceiptKind, StoreHeader};
 use crate::money::Locale;
 
 /// A report ready to print: values already formatted in the report's locale.
@@ -12,6 +12,8 @@ use crate::money::Locale;
 pub struct ReportPrint {
     pub title: String,
     pub sections: Vec<(String, Vec<(String, String)>)>,
+    /// A chart after the sections (its title and bars): an X's or Z's sales per hour.
+    pub chart: Option<(String, Vec<Bar>)>,
 }
 
 /// The receipt of a report.
@@ -30,6 +32,11 @@ pub fn report(
         for (label, value) in rows {
             lines.push(Line::Pair { label: Label::Custom(label.clone()), value: value.clone() });
         }
+    }
+    if let Some((title, bars)) = print.chart.as_ref().filter(|(_, bars)| !bars.is_empty()) {
+        lines.push(Line::Rule);
+        lines.push(Line::Text { text: title.clone() });
+        lines.push(Line::Chart { bars: bars.clone() });
     }
     Receipt {
         kind: ReceiptKind::Report,
@@ -67,6 +74,14 @@ mod tests {
                     ("A very long label that must wrap somewhere".into(), "3 × 12,00 €".into()),
                 ],
             )],
+            chart: Some((
+                "Sales per hour".into(),
+                vec![
+                    Bar { label: "09".into(), value: "3 × 1.234,50 €".into(), share: 1000 },
+                    Bar { label: "10".into(), value: "0 × 0,00 €".into(), share: 0 },
+                    Bar { label: "11".into(), value: "1 × 12,00 €".into(), share: 10 },
+                ],
+            )),
         };
         let header = StoreHeader { name: "Demo".into(), address: vec![], extra: vec![] };
         let r = report(header, "T01", OffsetDateTime::UNIX_EPOCH, Locale::DeDe, true, &p);
@@ -77,6 +92,12 @@ mod tests {
             assert!(text.contains("1.234,50 €"));
             let squeezed = text.replace(' ', "");
             assert!(squeezed.contains("DUPLIKAT"), "{text}");
+            // The chart: one scale, the longest bar fills the room, a small share still shows.
+            let row = |h: &str| text.lines().find(|l| l.starts_with(h)).unwrap_or_default().to_string();
+            let marks = |h: &str| row(h).matches('#').count();
+            assert_eq!(marks("09"), w.columns() - 2 - 14 - 2, "{text}");
+            assert_eq!((marks("10"), marks("11")), (0, 1), "{text}");
+            assert!(row("09").ends_with("3 × 1.234,50 €") && row("11").ends_with("   1 × 12,00 €"), "{text}");
         }
     }
 }

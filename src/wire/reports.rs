@@ -130,6 +130,18 @@ pub struct Sheet {
     /// A reprint (of a Z): prints DUPLICATE.
     pub duplicate: bool,
     pub sections: Vec<SheetSection>,
+    /// X, Z and shift reports: sales per hour of the day (UTC), first to last hour with sales,
+    /// quiet hours between as zero; what the screen's chart and the printout's chart draw.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hours: Vec<SheetHour>,
+}
+
+/// One hour's sales: the hour of the day (0–23, UTC), how many, how much (minor units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SheetHour {
+    pub hour: u8,
+    pub count: u64,
+    pub amount: i64,
 }
 
 /// A report: the sheet, and the computation's figures as data (`?format=csv` gives the CSV).

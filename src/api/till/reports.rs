@@ -30,6 +30,7 @@ pub use super::sheet_words::{ts, wire_sheet};
         wire::Sheet,
         wire::SheetSection,
         wire::SheetRow,
+        wire::SheetHour,
         wire::Report,
         wire::ZSummary,
         wire::BreakageConfirm,

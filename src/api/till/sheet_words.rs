@@ -54,6 +54,7 @@ pub fn wire_sheet(s: &sheet::Sheet) -> wire::Sheet {
                     .collect(),
             })
             .collect(),
+        hours: s.hours.iter().map(|h| wire::SheetHour { hour: h.hour, count: h.count, amount: h.amount }).collect(),
     }
 }
 
@@ -110,6 +111,24 @@ pub fn csv(s: &wire::Sheet, locale: Locale) -> String {
             out.push('\n');
         }
     }
+    // Sales per hour, as rows of their own section.
+    let section = crate::t!("charts-sales-per-hour");
+    for h in &s.hours {
+        let amount = plain(s, h.amount);
+        let amount = if comma { amount.replace('.', ",") } else { amount };
+        let fields = [
+            esc(&s.kind),
+            s.number.map(|n| n.to_string()).unwrap_or_default(),
+            esc(&section),
+            sheet::hour_label(h.hour),
+            h.count.to_string(),
+            amount,
+            s.currency.clone(),
+            String::new(),
+        ];
+        out.push_str(&fields.join(&sep.to_string()));
+        out.push('\n');
+    }
     out
 }
 
@@ -140,6 +159,16 @@ pub fn text(s: &wire::Sheet, locale: Locale, width: usize) -> String {
                 right.push_str(t);
             }
             line(&r.label, &right);
+        }
+    }
+    if !s.hours.is_empty() {
+        line(&format!("-- {}", crate::t!("charts-sales-per-hour")), "");
+        for h in &s.hours {
+            let amount = match Currency::from_code(&s.currency) {
+                Ok(c) => Money::from_minor(h.amount, c).format(locale),
+                Err(_) => h.amount.to_string(),
+            };
+            line(&sheet::hour_label(h.hour), &format!("{} × {amount}", h.count));
         }
     }
     out
@@ -190,6 +219,7 @@ mod tests {
                     text: None,
                 }],
             }],
+            hours: vec![],
         };
         let de = i18n::with(Lang::De, Locale::DeDe, || csv(&s, Locale::DeDe));
         assert_eq!(de.lines().nth(1), Some("x;;Kasse;\"Einlage: Wechselgeld; Bank\";2;-1234,50;EUR;"), "{de}");

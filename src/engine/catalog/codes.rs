@@ -71,6 +71,32 @@ pub async fn import(engine: &Engine, product: &str, text: &str) -> Result<CodesR
     engine.ledger().write(move |tx| add(tx.sql(), ns_i64(tx.now()), &product, &codes)).await
 }
 
+/// Adds already parsed codes `batch` at a time, each batch its own commit, so a run stopped between
+/// batches leaves whole batches only. `go_on(codes done, report so far)` is asked after each
+/// batch; `false` stops there. Returns the report of the batches done.
+pub async fn import_batches(
+    engine: &Engine,
+    product: &str,
+    codes: Vec<String>,
+    batch: usize,
+    go_on: &mut (dyn FnMut(usize, &CodesReport) -> bool + Send),
+) -> Result<CodesReport, RetailError> {
+    let mut total = CodesReport::default();
+    let mut done = 0;
+    for chunk in codes.chunks(batch.max(1)) {
+        let n = chunk.len();
+        let (product, chunk) = (product.to_string(), chunk.to_vec());
+        let r = engine.ledger().write(move |tx| add(tx.sql(), ns_i64(tx.now()), &product, &chunk)).await?;
+        total.added += r.added;
+        total.duplicates += r.duplicates;
+        done += n;
+        if !go_on(done, &total) {
+            break;
+        }
+    }
+    Ok(total)
+}
+
 /// Generates `n` random demo codes of 16 characters.
 pub fn demo_codes(n: u32) -> Vec<String> {
     use rand::Rng;

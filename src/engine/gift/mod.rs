@@ -387,6 +387,27 @@ pub fn execute_blocking(engine: &Engine, meta: Meta, op: Op) -> Result<Success, 
     outcome.map_err(GiftError::Declined)
 }
 
+/// Runs many operations in one ledger write (one commit) through the same path as [`execute`],
+/// for building a large data directory (`till populate`). A declined operation is answered as
+/// such in its place; the others stand. An error (the ledger, the disk) commits nothing.
+pub fn execute_many_blocking(
+    engine: &Engine,
+    ops: Vec<(Meta, Op)>,
+) -> Result<Vec<Result<Success, Decline>>, GiftError> {
+    let setup = setup(engine)?;
+    for (meta, op) in &ops {
+        check_meta(engine, &setup, meta)?;
+        ops::check_amounts(&setup.program, op)?;
+    }
+    engine.ledger().write_blocking(move |tx| {
+        let mut out = Vec::with_capacity(ops.len());
+        for (meta, op) in &ops {
+            out.push(ops::apply(tx, &setup, meta, op)?);
+        }
+        Ok::<_, GiftError>(out)
+    })
+}
+
 /// The card's balance (changes nothing, except counting a wrong PIN).
 pub async fn balance(engine: &Engine, meta: Meta, card: CardInfo) -> Result<Success, GiftError> {
     let setup = setup(engine)?;

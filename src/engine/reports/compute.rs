@@ -107,6 +107,10 @@ pub struct Totals {
     pub gross: i64,
     /// Money given back: refunds, reversals, cash-outs, retail invalidations.
     pub returns: i64,
+    /// The gross by UTC hour of the day (0–23): count of sales and amount (`hourly.rs`). Absent
+    /// from Zs made before it existed.
+    #[serde(default)]
+    pub hours: BTreeMap<u8, Line>,
 }
 
 /// Operation kinds in the order reports print them.
@@ -413,7 +417,10 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
             line.count += if row.code == tc::PAID_IN || row.code == tc::PAID_OUT { row.transfers } else { firsts };
             add(&mut line.amount, amount)?;
             match row.code {
-                tc::GIFT_SELL | tc::GIFT_RELOAD => add(&mut t.gross, amount)?,
+                tc::GIFT_SELL | tc::GIFT_RELOAD => {
+                    add(&mut t.gross, amount)?;
+                    super::hourly::add(&mut t.hours, row.timestamp, firsts, amount)?;
+                }
                 tc::GIFT_CASH_OUT | tc::GIFT_REFUND | tc::GIFT_REVERSE => add(&mut t.returns, amount)?,
                 _ => {}
             }
@@ -452,6 +459,7 @@ pub fn compute(sql: Sql<'_>, scope: &Scope) -> Result<Totals, StoreError> {
         add(&mut line.amount, r.face.abs())?;
         if confirmed {
             add(&mut t.gross, r.face)?;
+            super::hourly::add(&mut t.hours, r.at, 1, r.face)?;
         } else {
             add(&mut t.returns, r.face.abs())?;
         }

@@ -11,6 +11,7 @@
 //! |-----------------|---------------------------------------------------------------|
 //! | `compute.rs`    | the one computation: operations, tenders, drawer, cashiers    |
 //! | `flow.rs`       | per-minute flows kept in the ledger's commit, for a fast Z     |
+//! | `hourly.rs`     | sales per hour of the day, for the charts                      |
 //! | `z.rs`          | closing the day, the chain, its verification                  |
 //! | `liability.rs`  | outstanding balances, movements, ageing, breakage              |
 //! | `settlement.rs` | distributor settlement, prepaid balance, clearing accounts    |
@@ -22,6 +23,7 @@
 pub mod compute;
 pub mod config;
 pub mod flow;
+pub mod hourly;
 pub mod liability;
 pub mod repo;
 pub mod settlement;

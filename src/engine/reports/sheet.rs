@@ -104,6 +104,28 @@ pub struct Sheet {
     pub at_ns: i64,
     pub duplicate: bool,
     pub sections: Vec<Section>,
+    /// X, Z and shift reports: sales per hour of the day, first to last hour with sales
+    /// (`hourly.rs`), which the screen and the printout draw as a chart beside the figures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hours: Vec<Hour>,
+}
+
+/// One hour of the day's sales: the hour (0–23, UTC), how many, how much (minor units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hour {
+    pub hour: u8,
+    pub count: u64,
+    pub amount: i64,
+}
+
+/// `09:00–10:00`: an hour of the day as the sheets name it.
+pub fn hour_label(hour: u8) -> String {
+    format!("{hour:02}:00–{:02}:00", (hour + 1) % 24)
+}
+
+/// The chart's hours of a report's totals.
+pub fn hours(t: &Totals) -> Vec<Hour> {
+    super::hourly::span(&t.hours).into_iter().map(|(hour, l)| Hour { hour, count: l.count, amount: l.amount }).collect()
 }
 
 /// How an operation kind or a tender is called on paper.
@@ -245,6 +267,7 @@ pub fn x(r: &XReport) -> Sheet {
         at_ns: r.generated_at,
         duplicate: false,
         sections,
+        hours: hours(&r.totals),
     }
 }
 
@@ -282,6 +305,7 @@ pub fn z(r: &ZReport) -> Sheet {
         at_ns: b.to_ns,
         duplicate: r.duplicate,
         sections,
+        hours: hours(&b.totals),
     }
 }
 
@@ -325,6 +349,7 @@ pub fn shift(s: &Shift) -> Sheet {
         at_ns: s.closed_at.unwrap_or(s.opened_at),
         duplicate: false,
         sections: vec![Section { title: w!("reports-section-drawer"), rows }],
+        hours: Vec::new(),
     }
 }
 
@@ -385,6 +410,7 @@ pub fn liability(l: &Liability, store: &str) -> Sheet {
         at_ns: l.as_of_ns,
         duplicate: false,
         sections,
+        hours: Vec::new(),
     }
 }
 
@@ -454,5 +480,6 @@ pub fn settlement(s: &SettlementReport, store: &str, at_ns: i64) -> Sheet {
         at_ns,
         duplicate: false,
         sections,
+        hours: Vec::new(),
     }
 }

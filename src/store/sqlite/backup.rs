@@ -39,15 +39,28 @@ fn io(what: &str, path: &Path, e: std::io::Error) -> StoreError {
     StoreError::with_source(kind, format!("{what} {}: {e}", path.display()), e)
 }
 
+/// Pages copied per step when progress is reported: small enough for a bar that moves, large
+/// enough that stepping costs nothing next to the copy.
+const STEP_PAGES: i32 = 4096;
+
+/// Told (pages copied, pages in all) after each step; `false` stops the copy (nothing is left
+/// under the destination's name).
+pub type OnPages<'a> = &'a mut dyn FnMut(i64, i64) -> bool;
+
 /// Copies the live ledger at `source` into a new file `dest` (which must not exist).
 pub fn backup(source: &Path, dest: &Path) -> Result<CopyReport, StoreError> {
+    backup_with(source, dest, &mut |_, _| true)
+}
+
+/// [`backup`], reporting pages as they are copied (for `till backup`'s bar).
+pub fn backup_with(source: &Path, dest: &Path, on_pages: OnPages<'_>) -> Result<CopyReport, StoreError> {
     if !source.exists() {
         return Err(other(format!("there is no ledger at {}", source.display())));
     }
     let src = Connection::open_with_flags(source, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     src.busy_timeout(Duration::from_secs(10))?;
     src.execute_batch("PRAGMA query_only=ON;")?;
-    copy_into(&src, dest, "DELETE")
+    copy_into(&src, dest, "DELETE", on_pages)
 }
 
 /// Copies the backup file `backup` into a new ledger file `dest` (which must not exist), after
@@ -65,7 +78,7 @@ pub fn restore(backup: &Path, dest: &Path) -> Result<CopyReport, StoreError> {
             Err(e) => return Err(io("cannot remove the stale", &stale, e)),
         }
     }
-    copy_into(&src, dest, "WAL")
+    copy_into(&src, dest, "WAL", &mut |_, _| true)
 }
 
 /// A whole database (`quick_check`) that carries till's migrations table.
@@ -90,13 +103,18 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Copies `src` into `dest` through a temporary file, then renames it into place.
-fn copy_into(src: &Connection, dest: &Path, journal_mode: &str) -> Result<CopyReport, StoreError> {
+fn copy_into(
+    src: &Connection,
+    dest: &Path,
+    journal_mode: &str,
+    on_pages: OnPages<'_>,
+) -> Result<CopyReport, StoreError> {
     if dest.exists() {
         return Err(other(format!("{} exists already; choose a new file", dest.display())));
     }
     let partial = sibling(dest, ".partial");
     let _ = std::fs::remove_file(&partial);
-    let result = copy_to_partial(src, &partial, journal_mode);
+    let result = copy_to_partial(src, &partial, journal_mode, on_pages);
     let pages = match result {
         Ok(p) => p,
         Err(e) => {
@@ -119,16 +137,43 @@ fn copy_into(src: &Connection, dest: &Path, journal_mode: &str) -> Result<CopyRe
     Ok(CopyReport { pages, bytes })
 }
 
-fn copy_to_partial(src: &Connection, partial: &Path, journal_mode: &str) -> Result<i64, StoreError> {
+fn copy_to_partial(
+    src: &Connection,
+    partial: &Path,
+    journal_mode: &str,
+    on_pages: OnPages<'_>,
+) -> Result<i64, StoreError> {
     let mut dst = Connection::open(partial)?;
+    // The copy is one snapshot of the source although it is taken in steps: the source's read
+    // transaction is held from before the first step to after the last, so a commit meanwhile
+    // neither shows in the copy nor restarts it (WAL readers keep their snapshot).
+    src.execute_batch("BEGIN; SELECT count(*) FROM sqlite_master;")?;
+    let copied = copy_pages(src, &mut dst, on_pages);
+    let _ = src.execute_batch("COMMIT;");
+    let pages = copied?;
+    let mode: String = dst.query_row(&format!("PRAGMA journal_mode={journal_mode}"), [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case(journal_mode) {
+        return Err(other(format!("the copy stayed in journal mode {mode}")));
+    }
+    check(&dst)?;
+    dst.close().map_err(|(_, e)| StoreError::from(e))?;
+    Ok(pages)
+}
+
+fn copy_pages(src: &Connection, dst: &mut Connection, on_pages: OnPages<'_>) -> Result<i64, StoreError> {
     let pages = {
-        let backup = Backup::new(src, &mut dst)?;
+        let backup = Backup::new(src, dst)?;
         let mut tries = 0;
         loop {
-            // -1: every page in one step, so the copy is one snapshot of the source.
-            match backup.step(-1)? {
+            match backup.step(STEP_PAGES)? {
                 StepResult::Done => break,
-                StepResult::More => continue,
+                StepResult::More => {
+                    let p = backup.progress();
+                    let total = i64::from(p.pagecount);
+                    if !on_pages(total - i64::from(p.remaining), total) {
+                        return Err(StoreError::new(StoreErrorKind::Other, "interrupted; no backup was written"));
+                    }
+                }
                 StepResult::Busy | StepResult::Locked => {
                     tries += 1;
                     if tries > BUSY_RETRIES {
@@ -141,12 +186,7 @@ fn copy_to_partial(src: &Connection, partial: &Path, journal_mode: &str) -> Resu
         }
         i64::from(backup.progress().pagecount)
     };
-    let mode: String = dst.query_row(&format!("PRAGMA journal_mode={journal_mode}"), [], |r| r.get(0))?;
-    if !mode.eq_ignore_ascii_case(journal_mode) {
-        return Err(other(format!("the copy stayed in journal mode {mode}")));
-    }
-    check(&dst)?;
-    dst.close().map_err(|(_, e)| StoreError::from(e))?;
+    on_pages(pages, pages);
     Ok(pages)
 }
 

@@ -6,6 +6,8 @@
 //! till's language and locale). The sheet comes worded in the till's language; its figures are
 //! shown in the store's locale; long sheets scroll. Every word here is in `reports.ftl`.
 
+mod charts;
+
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -332,6 +334,8 @@ impl Reports {
         f.render_widget(block, area);
         let [body, note_area] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
         let width = body.width as usize;
+        // The sheet's rows go below the charts, when the report has any (charts.rs).
+        let mut sheet_area = body;
         let mut lines: Vec<Line> = Vec::new();
         if let Some(form) = &self.top_up {
             lines.push(Line::from(Span::styled(format!(" {}", crate::t!("reports-screen-top-up-head")), theme.title)));
@@ -365,6 +369,7 @@ impl Reports {
             }
         } else if let Some(r) = &self.report {
             let locale = ctx.locale();
+            sheet_area = charts::render(f, body, r, ctx, theme);
             let mut all: Vec<Line> = Vec::new();
             for s in &r.sheet.sections {
                 all.push(Line::from(Span::styled(format!(" {}", s.title), theme.title)));
@@ -380,11 +385,14 @@ impl Reports {
                     ]));
                 }
             }
-            let rows = body.height as usize;
-            let max = all.len().saturating_sub(rows);
+            all.extend(charts::hour_rows(r, ctx, theme, width));
+            let rows = sheet_area.height as usize;
+            // When it scrolls, one row is the "more" line: the last scroll shows the last row.
+            let total = all.len();
+            let max = if total > rows { total + 1 - rows.max(1) } else { 0 };
             let scroll = (self.scroll as usize).min(max);
             if max > 0 {
-                let (line, of) = (scroll + 1, max + rows);
+                let (line, of) = (scroll + 1, total);
                 let more = if scroll < max {
                     crate::t!("reports-screen-more-below", line = line, lines = of)
                 } else {
@@ -397,7 +405,7 @@ impl Reports {
                 lines = all;
             }
         }
-        f.render_widget(Paragraph::new(lines), body);
+        f.render_widget(Paragraph::new(lines), sheet_area);
         if let Some((n, danger)) = &self.note {
             f.render_widget(
                 Paragraph::new(Span::styled(format!(" {n}"), if *danger { theme.danger } else { theme.ok })),
