@@ -270,8 +270,10 @@ fn gift_receipt(
     link: &Link,
     local: &Local,
 ) -> Result<Receipt, crate::money::MoneyError> {
-    let mut ctx = context(t, link, local);
-    ctx.footer = s.pos_messages.clone();
+    // Not the engine's `posMessages`: they are the wire's English sentences, and the receipt
+    // already says each of them in its own lines and in the till's language (the new e-gift
+    // card's code, the amount paid out, the old card closed, the reversed operation).
+    let ctx = context(t, link, local);
     let zero = Money::zero(o.current.currency());
     let r = GiftResult {
         card_number: s.printed_card_number.clone(),
