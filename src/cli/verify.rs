@@ -43,13 +43,23 @@ pub fn migrate(g: &Global) -> CliResult {
     let at = crate::engine::storage_location(&dir, &config, g.database.as_deref())?;
     let now = i64::try_from(crate::ledger::Clock::now_ns(&crate::ledger::SystemClock) / 1_000_000_000).unwrap_or(0);
     let migrations = crate::engine::migrations();
-    // One call that applies each migration in its own transaction: a spinner, not a count.
-    let spin = Progress::spinner(g, "migrate");
-    spin.message(&format!("{} migrations known", migrations.len()));
-    let fresh = crate::ledger::Ledger::migrate_only(&at, &migrations, now)?;
-    let what = if fresh { "created" } else { "up to date" };
-    let took = spin.elapsed();
-    spin.finish(&format!("migrate: schema {what} in {}", secs(took)));
+    // Component by component, so the bar has something to count: each call applies the list up to
+    // the end of one more component (the ledger's own come first every time), and what is already
+    // applied is skipped. A whole component is one step, so a call never sees part of one.
+    let ends: Vec<usize> = (1..=migrations.len())
+        .filter(|&i| i == migrations.len() || migrations[i].component != migrations[i - 1].component)
+        .collect();
+    let bar = Progress::bar(g, "migrate", ends.len() as u64, "components");
+    let mut fresh = None;
+    for end in ends {
+        bar.message(migrations[end - 1].component);
+        let was_empty = crate::ledger::Ledger::migrate_only(&at, &migrations[..end], now)?;
+        fresh.get_or_insert(was_empty);
+        bar.inc(1);
+    }
+    let what = if fresh.unwrap_or(false) { "created" } else { "up to date" };
+    let took = bar.elapsed();
+    bar.finish(&format!("migrate: schema {what} in {} ({} migrations)", secs(took), migrations.len()));
     println!("ok: schema {what} at {}", at.describe());
     Ok(ExitCode::SUCCESS)
 }
