@@ -103,10 +103,7 @@ async fn a_reprint_after_the_paper_changed_is_laid_out_for_the_new_paper() {
     // the demo manager approves at the cashier's till).
     t.hotkey('s').await;
     t.expect("a manager approves opening them");
-    t.type_text("9001").await;
-    t.press(KeyCode::Enter).await;
-    t.type_text("9999").await;
-    t.press(KeyCode::Enter).await;
+    t.approve_as_manager().await;
     t.press(KeyCode::Down).await;
     for _ in 0..2 {
         t.press(KeyCode::Left).await; // 48 → 42 → 32

@@ -18,10 +18,7 @@ async fn the_settings_screen_saves_to_the_file_and_the_till_uses_them() {
     t.hotkey('s').await;
     // The settings are a manager's: the demo manager approves at the cashier's till, audited.
     t.expect("a manager approves opening them");
-    t.type_text("9001").await;
-    t.press(KeyCode::Enter).await;
-    t.type_text("9999").await;
-    t.press(KeyCode::Enter).await;
+    t.approve_as_manager().await;
     t.expect("Lock after");
     let audit = till::engine::approvals::recent(&t.engine, 5).unwrap();
     assert_eq!((audit[0].act.as_str(), audit[0].user, audit[0].approver), ("settings", 1001, Some(9001)));
@@ -188,8 +185,5 @@ async fn the_language_row_switches_the_screen_between_german_and_english() {
 /// till (number, Enter, PIN, Enter) before the screen opens.
 async fn open_settings(t: &mut Till) {
     t.hotkey('s').await;
-    t.type_text("9001").await;
-    t.press(KeyCode::Enter).await;
-    t.type_text("9999").await;
-    t.press(KeyCode::Enter).await;
+    t.approve_as_manager().await;
 }

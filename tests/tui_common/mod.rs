@@ -208,6 +208,14 @@ impl Till {
         self.keys = 0;
     }
 
+    /// The demo manager's number and PIN typed into a manager-approval form at the till.
+    pub async fn approve_as_manager(&mut self) {
+        self.type_text("9001").await;
+        self.press(KeyCode::Enter).await;
+        self.type_text("9999").await;
+        self.press(KeyCode::Enter).await;
+    }
+
     /// The screen as text lines at `w`×`h`.
     pub fn screen(&self, w: u16, h: u16) -> String {
         render(&self.app, w, h)
