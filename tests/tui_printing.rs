@@ -118,6 +118,8 @@ async fn a_reprint_after_the_paper_changed_is_laid_out_for_the_new_paper() {
     assert_eq!(jobs.len(), 2, "the sale, then its reprint");
     let (original, reprint) = (CapturePrinter::text(&jobs[0]), CapturePrinter::text(&jobs[1]));
     assert!(rules(&original).iter().all(|w| *w == 48), "{original}");
+    // The store's own footer (`[receipt] footer` of the demo till.toml) ends the receipt.
+    assert!(original.contains("Vielen Dank für Ihren Besuch!"), "{original}");
     let r = rules(&reprint);
     assert!(!r.is_empty() && r.iter().all(|w| *w == 32), "every rule across the 32 columns: {r:?}\n{reprint}");
     assert_eq!(reprint.matches("DUPLI").count(), 1, "DUPLICATE once\n{reprint}");

@@ -258,7 +258,8 @@ pub(super) fn context(t: &TerminalInfo, link: &Link, local: &Local) -> Context {
         issued_at: time::OffsetDateTime::now_utc().to_offset(local.offset),
         locale,
         training: local.training,
-        footer: Vec::new(),
+        // The store's own footer (`[receipt] footer` of the engine's till.toml).
+        footer: t.receipt_footer.clone(),
     }
 }
 
@@ -603,7 +604,7 @@ pub async fn test_print(local: &Local, settings: &Settings) -> Result<(), String
         number: None,
         issued_at: now,
         locale,
-        lines: vec![Line::Text { text: "Test print: if you can read this, the printer works.".into() }],
+        lines: vec![Line::Text { text: crate::t!("settings-test-receipt-line") }],
         totals: Vec::new(),
         tenders: Vec::new(),
         change: None,

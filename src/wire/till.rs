@@ -13,6 +13,9 @@ pub struct TerminalInfo {
     pub merchant_id: i64,
     /// What receipts print at the top.
     pub receipt_header: StoreHeader,
+    /// What every receipt prints at the bottom (`[receipt] footer`: thanks, return policy).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receipt_footer: Vec<String>,
     pub store_id: String,
     pub terminal_id: String,
     /// ISO 3166-1 alpha-2, e.g. `DE`.

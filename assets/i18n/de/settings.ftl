@@ -26,3 +26,6 @@ settings-fix-first = Nicht gespeichert: zuerst die rot markierten Felder bericht
 settings-fix-printer-first = Kein Testdruck: zuerst die Druckeradresse berichtigen.
 settings-test-failed = Der Testbeleg wurde nicht gedruckt: { $reason }
 settings-printer-for-run = aus --printer nur für diesen Lauf: nicht gespeichert
+
+# The one line of a test receipt.
+settings-test-receipt-line = Testdruck: Wenn Sie dies lesen können, funktioniert der Drucker.

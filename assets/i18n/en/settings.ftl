@@ -26,3 +26,6 @@ settings-fix-first = Not saved: correct the fields marked in red first.
 settings-fix-printer-first = No test print: correct the printer address first.
 settings-test-failed = The test receipt did not print: { $reason }
 settings-printer-for-run = from --printer for this run only: not saved
+
+# The one line of a test receipt.
+settings-test-receipt-line = Test print: if you can read this, the printer works.

@@ -41,11 +41,12 @@ pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo
     let store = engine.config().store.clone();
     let m = &engine.config().merchant;
     let demo_users = engine.read_async(users::has_demo_users).await.map_err(|e| ApiError::internal(&e))?;
-    let receipt_header = crate::engine::receipts::store_header(engine.config()).map_err(|e| ApiError::internal(&e))?;
+    let setup = crate::engine::receipts::receipt_setup(engine.config()).map_err(|e| ApiError::internal(&e))?;
     Ok(Json(TerminalInfo {
         merchant: m.name.clone(),
         merchant_id: m.merchant_id,
-        receipt_header,
+        receipt_header: setup.header,
+        receipt_footer: setup.footer,
         store_id: store.store_id,
         terminal_id: store.terminal_id,
         country: store.country,
