@@ -94,15 +94,7 @@ pub fn x_report(engine: &Engine, q: XQuery) -> Result<XReport, ManagerError> {
     let store = q.store.clone().unwrap_or(site.store.clone());
     let now = now_ns();
     if store == ALL_STORES {
-        let day = match &q.date {
-            Some(d) => d.clone(),
-            None => {
-                let at = time::OffsetDateTime::from_unix_timestamp(now / 1_000_000_000)
-                    .map_err(|e| ManagerError::internal(e.to_string()))?;
-                let format = time::macros::format_description!("[year]-[month]-[day]");
-                at.date().format(&format).map_err(|e| ManagerError::internal(e.to_string()))?
-            }
-        };
+        let day = q.date.clone().unwrap_or_else(|| super::shifts::business_day(now));
         let (from, to) = day_window(&day)?;
         let scope = Scope {
             store: None,
