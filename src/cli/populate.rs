@@ -71,7 +71,7 @@ pub fn run(g: &Global, a: PopulateArgs) -> CliResult {
                 let terminal = if i.is_multiple_of(2) { "T01" } else { "T02" };
                 let meta = Meta {
                     merchant_id: setup.merchant_id,
-                    store_code: setup.store_id.clone(),
+                    store_code: setup.store_code(),
                     terminal_id: Some(terminal.into()),
                     principal: "client:populate".into(),
                     ..Meta::default()

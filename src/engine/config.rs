@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::EngineError;
+use super::domain::{StoreId, TerminalId};
 
 /// The config file inside a data directory.
 pub const CONFIG_FILE: &str = "till.toml";
@@ -35,15 +36,15 @@ pub const DEFAULT_TERMINAL_ID: &str = "T01";
 /// area (gift journal, shifts, receipts, the demo catalogue, the till's terminal info).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreConfig {
-    /// Empty when the till is not configured for a store.
-    pub store_id: String,
+    /// `None` when the till is not configured for a store.
+    pub store_id: Option<StoreId>,
     /// The receipt header's first line; the merchant's name when absent.
     pub name: Option<String>,
     /// Lines: street, then "postal code and city".
     pub address: Vec<String>,
     pub country: String,
     /// Never empty: [`DEFAULT_TERMINAL_ID`] when `till.toml` names none.
-    pub terminal_id: String,
+    pub terminal_id: TerminalId,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -56,10 +57,19 @@ struct StoreSection {
     terminal_id: Option<String>,
 }
 
-impl From<StoreSection> for StoreConfig {
-    fn from(s: StoreSection) -> StoreConfig {
-        let terminal_id = s.terminal_id.filter(|t| !t.is_empty()).unwrap_or_else(|| DEFAULT_TERMINAL_ID.to_string());
-        StoreConfig { store_id: s.store_id, name: s.name, address: s.address, country: s.country, terminal_id }
+impl TryFrom<StoreSection> for StoreConfig {
+    type Error = String;
+    fn try_from(s: StoreSection) -> Result<StoreConfig, String> {
+        let store_id = Some(s.store_id.trim()).filter(|id| !id.is_empty()).map(StoreId::parse).transpose();
+        let terminal = s.terminal_id.filter(|t| !t.trim().is_empty());
+        let terminal_id = TerminalId::parse(terminal.as_deref().unwrap_or(DEFAULT_TERMINAL_ID));
+        Ok(StoreConfig {
+            store_id: store_id.map_err(|e| format!("[store] store_id: {e}"))?,
+            name: s.name,
+            address: s.address,
+            country: s.country,
+            terminal_id: terminal_id.map_err(|e| format!("[store] terminal_id: {e}"))?,
+        })
     }
 }
 
@@ -95,7 +105,7 @@ impl EngineConfig {
             None => StoreSection::default(),
             Some(v) => v.clone().try_into::<StoreSection>().map_err(|e| format!("[store]: {e}"))?,
         };
-        Ok(EngineConfig { merchant, store: store.into(), raw })
+        Ok(EngineConfig { merchant, store: store.try_into()?, raw })
     }
 
     /// Deserializes one section (e.g. `gift_program`, `retail`, `receipt`); a missing section gives

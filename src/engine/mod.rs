@@ -8,6 +8,7 @@
 //! |--------------|-----------------------------------------------------------------------|
 //! | `accounts`   | the chart of accounts: account codes and how account ids are derived |
 //! | `config`     | the data directory's `till.toml` (merchant, store, program, retail)   |
+//! | `domain`     | the identifiers parsed once: card numbers, store ids, terminal ids    |
 //! | `cards`      | card numbers, PINs, track/barcode parsing, the gift card program     |
 //! | `gift`       | sell, reload, balance, redeem, reverse, cash-out, exchange, refund…   |
 //! | `tokens`     | API bearer tokens (stored hashed)                                     |
@@ -33,6 +34,7 @@ pub mod cards;
 pub mod catalog;
 pub mod config;
 pub mod demo;
+pub mod domain;
 pub mod extensions;
 pub mod gift;
 pub mod outbox;

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::domain::TerminalId;
 use super::{Engine, EngineConfig};
 use crate::ledger::{LedgerError, Migration};
 use crate::receipt::{Receipt, ReceiptKind, StoreHeader};
@@ -56,7 +57,7 @@ pub fn store_header(config: &EngineConfig) -> Result<StoreHeader, super::EngineE
 }
 
 /// This till's terminal id from `[store]`, `T01` when none is configured.
-pub fn terminal_id(config: &EngineConfig) -> Result<String, super::EngineError> {
+pub fn terminal_id(config: &EngineConfig) -> Result<TerminalId, super::EngineError> {
     Ok(config.store.terminal_id.clone())
 }
 
@@ -78,7 +79,7 @@ pub fn receipt_setup(config: &EngineConfig) -> Result<ReceiptSetup, super::Engin
     let receipt: ReceiptConfig = config.section("receipt")?;
     Ok(ReceiptSetup {
         header: store_header(config)?,
-        terminal: terminal_id(config)?,
+        terminal: terminal_id(config)?.into(),
         locale: config.merchant.locale.clone(),
         currency: config.merchant.currency.clone(),
         footer: receipt.footer,

@@ -57,7 +57,7 @@ fn result(ok: bool) -> String {
 fn ids(s: &AppState) -> std::result::Result<(String, String), InstoreFailure> {
     let setup = Setup::from_engine(&s.engine)
         .map_err(|e| InstoreFailure::from(crate::engine::extensions::ExtError::from(e)))?;
-    Ok((setup.merchant_id.to_string(), setup.terminal_id))
+    Ok((setup.merchant_id.to_string(), setup.terminal_id.into()))
 }
 
 fn short(r: WalletReply) -> WalletResultReply {

@@ -4,7 +4,7 @@
 //! The rules (validation, events, what a duplicate means) stay in the area's other files.
 
 use super::products::{Product, ProductKind, Values};
-use super::stores::{Address, Store, StoreId};
+use super::stores::{Address, Store};
 use crate::money::Currency;
 use crate::store::{Row, Sql, StoreError, StoreErrorKind, params};
 
@@ -14,7 +14,7 @@ const STORE_COLUMNS: &str = "id, name, street, postal_code, city, country, creat
 
 fn store_from_row(row: &Row<'_, '_>) -> Result<Store, StoreError> {
     Ok(Store {
-        id: StoreId::from_stored(row.get(0)?),
+        id: row.get(0)?,
         name: row.get(1)?,
         address: Address { street: row.get(2)?, postal_code: row.get(3)?, city: row.get(4)? },
         country: row.get(5)?,

@@ -9,39 +9,7 @@ use crate::engine::{Engine, EngineError};
 use crate::ledger::LedgerError;
 use crate::store::Sql;
 
-/// A store identifier: 1 to 32 of `A-Z a-z 0-9 . _ -`, starting with a letter or digit.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StoreId(String);
-
-impl StoreId {
-    pub fn parse(s: &str) -> Result<StoreId, RetailError> {
-        let ok = !s.is_empty()
-            && s.len() <= 32
-            && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-        if ok {
-            Ok(StoreId(s.to_string()))
-        } else {
-            Err(RetailError::bad_request(
-                "invalid_store_id",
-                format!("store id {s:?} must be 1 to 32 letters, digits, '.', '_' or '-'"),
-            ))
-        }
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// A stored id (checked when it was registered).
-    pub(super) fn from_stored(s: String) -> StoreId {
-        StoreId(s)
-    }
-}
-
-impl std::fmt::Display for StoreId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use crate::engine::domain::StoreId;
 
 /// A store's postal address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,14 +86,12 @@ fn validated(new: NewStore) -> Result<(StoreId, String, Address, String), Retail
 /// The store `[store]` of till.toml describes, as a registration (`None` without a store id).
 pub fn configured(engine: &Engine) -> Option<NewStore> {
     let store = &engine.config().store;
-    if store.store_id.is_empty() {
-        return None;
-    }
+    let id = store.store_id.as_ref()?;
     let street = store.address.first().cloned().unwrap_or_else(|| "-".into());
     let second = store.address.get(1).cloned().unwrap_or_default();
     let (postal_code, city) = second.split_once(' ').unwrap_or(("-", second.as_str()));
     Some(NewStore {
-        id: store.store_id.clone(),
+        id: id.to_string(),
         name: store.name.clone().unwrap_or_default(),
         address: Address {
             street,
@@ -221,19 +187,4 @@ pub fn list_stores(engine: &Engine, filter: StoreFilter) -> Result<Listing<Store
         None
     };
     Ok(Listing { items, next_cursor })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn store_ids_follow_the_partner_shape() {
-        assert!(StoreId::parse("A1234").is_ok());
-        assert!(StoreId::parse("store-7.b_2").is_ok());
-        assert_eq!(StoreId::parse("").unwrap_err().code(), "invalid_store_id");
-        assert!(StoreId::parse("-A").is_err());
-        assert!(StoreId::parse("A 1").is_err());
-        assert!(StoreId::parse(&"A".repeat(33)).is_err());
-    }
 }

@@ -338,7 +338,7 @@ fn setup(engine: &Engine) -> Result<Setup, ExtError> {
 fn meta(setup: &Setup, tenant: &str, p: &Payload, ext: String) -> Meta {
     Meta {
         merchant_id: setup.merchant_id,
-        store_code: setup.store_id.clone(),
+        store_code: setup.store_code(),
         terminal_id: p.workstation_id.clone().or_else(|| p.location_id.clone()).map(|w| format!("instore:{w}")),
         cashier: None,
         check_number: None,

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::cards::{CardInfo, Program};
+use super::domain::{StoreId, TerminalId};
 use super::{Engine, EngineError};
 use crate::ledger::{LedgerError, Migration};
 use crate::money::Money;
@@ -317,11 +318,22 @@ impl Op {
 pub struct Setup {
     pub program: Program,
     pub merchant_id: i64,
-    pub store_id: String,
-    pub terminal_id: String,
+    /// `None` when `[store]` names no store.
+    pub store_id: Option<StoreId>,
+    pub terminal_id: TerminalId,
 }
 
 impl Setup {
+    /// This till's `storeCode` on the wire: its store id, empty when it has none.
+    pub fn store_code(&self) -> String {
+        self.store_id.as_ref().map(StoreId::to_string).unwrap_or_default()
+    }
+
+    /// True when `store_code` is this till's own store (the empty code when it has none).
+    pub fn is_own_store(&self, store_code: &str) -> bool {
+        self.store_id.as_ref().map_or(store_code.is_empty(), |id| id == store_code)
+    }
+
     pub fn from_engine(engine: &Engine) -> Result<Setup, EngineError> {
         let store = &engine.config().store;
         Ok(Setup {
@@ -353,7 +365,7 @@ fn check_meta(engine: &Engine, setup: &Setup, meta: &Meta) -> Result<(), GiftErr
     if meta.merchant_id != setup.merchant_id {
         return Err(Decline::UnknownMerchant(format!("merchantId {} is not served here.", meta.merchant_id)).into());
     }
-    if meta.store_code != setup.store_id && !ops::store_in_catalog(engine, &meta.store_code)? {
+    if !setup.is_own_store(&meta.store_code) && !ops::store_in_catalog(engine, &meta.store_code)? {
         return Err(Decline::UnknownStore(format!("storeCode {:?} is not a registered store.", meta.store_code)).into());
     }
     Ok(())
@@ -362,7 +374,7 @@ fn check_meta(engine: &Engine, setup: &Setup, meta: &Meta) -> Result<(), GiftErr
 /// [`check_meta`] for async callers: the catalogue is read on the blocking pool, and only when
 /// the store is not this till's own.
 async fn check_meta_async(engine: &Engine, setup: &Arc<Setup>, meta: &Meta) -> Result<(), GiftError> {
-    if meta.merchant_id != setup.merchant_id || meta.store_code == setup.store_id {
+    if meta.merchant_id != setup.merchant_id || setup.is_own_store(&meta.store_code) {
         return check_meta(engine, setup, meta);
     }
     let (s, m) = (Arc::clone(setup), meta.clone());
@@ -464,7 +476,7 @@ pub fn seed_demo(engine: &Engine) -> Result<(), EngineError> {
     for (number, amount, pin, phone) in demo {
         let meta = Meta {
             merchant_id: setup.merchant_id,
-            store_code: setup.store_id.clone(),
+            store_code: setup.store_code(),
             external_id: Some(format!("demo-seed-{number}")),
             principal: "demo".into(),
             ..Meta::default()

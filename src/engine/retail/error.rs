@@ -66,3 +66,9 @@ pub fn id_hex(id: u128) -> String {
 pub fn parse_id_hex(s: &str) -> Result<u128, RetailError> {
     u128::from_str_radix(s, 16).map_err(|_| RetailError::internal(format!("stored id {s:?} is not hex")))
 }
+
+impl From<crate::engine::domain::ParseIdError> for RetailError {
+    fn from(e: crate::engine::domain::ParseIdError) -> Self {
+        RetailError::bad_request(e.code(), e.to_string())
+    }
+}

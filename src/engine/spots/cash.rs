@@ -125,7 +125,7 @@ pub async fn pay_cash(
                     currency.code()
                 )));
             }
-            let terminal = drawer(tx, &configured, terminal.as_deref(), cashier)?;
+            let terminal = drawer(tx, configured.as_str(), terminal.as_deref(), cashier)?;
             places::revoke_if_open(tx, &secrets, &o.transaction_key)?;
             repo::close_order(tx.sql(), o.id)?;
             let l = currency.ledger();

@@ -233,7 +233,7 @@ fn ensure_account(tx: &mut WriteTx<'_>, id: u128, ledger: u32, code: u16) -> Res
 
 /// The account a tender leg books to: the terminal's cash drawer or its card clearing account.
 fn tender_account(tx: &mut WriteTx<'_>, setup: &Setup, meta: &Meta, tender: Tender) -> Result<u128, GiftError> {
-    let terminal = meta.terminal_id.as_deref().filter(|t| !t.is_empty()).unwrap_or(&setup.terminal_id);
+    let terminal = meta.terminal_id.as_deref().filter(|t| !t.is_empty()).unwrap_or(setup.terminal_id.as_str());
     let code = match tender {
         Tender::Cash => code::CASH_DRAWER,
         Tender::Card => code::CARD_CLEARING,

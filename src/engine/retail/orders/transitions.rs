@@ -32,8 +32,8 @@ pub(super) fn create_in(
     if let Some(existing) = load(tx.sql(), id)? {
         return Ok((existing.view(), false));
     }
-    let store = stores::load(tx.sql(), &v.store_id)?.ok_or_else(|| {
-        RetailError::unprocessable("store_not_registered", format!("store {:?} is not registered", v.store_id))
+    let store = stores::load(tx.sql(), v.store_id.as_str())?.ok_or_else(|| {
+        RetailError::unprocessable("store_not_registered", format!("store {:?} is not registered", v.store_id.as_str()))
     })?;
     if store.country != v.country {
         return Err(RetailError::unprocessable(

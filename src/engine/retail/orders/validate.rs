@@ -2,8 +2,9 @@
 
 use super::repo::Order;
 use super::types::{ConfirmOrder, CreateOrder};
+use crate::engine::catalog::parse_country;
 use crate::engine::catalog::products::ProductCode;
-use crate::engine::catalog::{parse_country, stores};
+use crate::engine::domain::{StoreId, TerminalId};
 use crate::engine::retail::{DecimalMoney, RetailError, lines};
 use crate::money::{Locale, Money};
 
@@ -29,8 +30,8 @@ fn card_number(s: &str) -> Result<String, RetailError> {
 /// A create request after its shape was checked (nothing looked up yet).
 pub(super) struct ValidCreate {
     pub(super) product_code: String,
-    pub(super) store_id: String,
-    pub(super) terminal_id: String,
+    pub(super) store_id: StoreId,
+    pub(super) terminal_id: TerminalId,
     pub(super) receipt_id: String,
     pub(super) country: String,
     pub(super) face: Money,
@@ -41,8 +42,8 @@ pub(super) struct ValidCreate {
 
 pub(super) fn validate_create(req: &CreateOrder) -> Result<ValidCreate, RetailError> {
     let product_code = ProductCode::parse_shape(req.product_code.trim())?.as_str().to_string();
-    let store_id = stores::StoreId::parse(req.store_id.trim())?.as_str().to_string();
-    let terminal_id = ident("terminal_id", &req.terminal_id, 32)?;
+    let store_id = StoreId::parse(req.store_id.trim())?;
+    let terminal_id = TerminalId::parse(&req.terminal_id)?;
     let receipt_id = ident("receipt_id", &req.receipt_id, 64)?;
     let country = parse_country(&req.country)
         .ok_or_else(|| RetailError::bad_request("invalid_country", "country must be an ISO 3166-1 alpha-2 code"))?;
