@@ -7,6 +7,7 @@
 //! Ids are 16-byte big-endian blobs and amounts u64 stored with the same bit pattern (see
 //! `ledger/store.rs`), so amounts are summed in Rust, never in SQL.
 
+use crate::engine::gift::store::JournalStatus;
 use crate::ledger::Migration;
 use crate::params;
 use crate::store::{Row, Sql, StoreError, StoreErrorKind};
@@ -274,10 +275,10 @@ pub type CardUse = (String, String, Option<i64>, i64);
 pub fn cards_with_last_use(sql: Sql<'_>) -> Result<Vec<CardUse>, StoreError> {
     sql.query_all(
         "SELECT c.number, c.state, u.last, c.created_at FROM gift_cards c
-         LEFT JOIN (SELECT card, MAX(created_at) AS last FROM gift_txns WHERE status <> 'tombstone' GROUP BY card) u
+         LEFT JOIN (SELECT card, MAX(created_at) AS last FROM gift_txns WHERE status <> ?1 GROUP BY card) u
            ON u.card = c.number
          ORDER BY c.number",
-        params![],
+        params![JournalStatus::Tombstone],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )
 }
@@ -286,8 +287,8 @@ pub fn cards_with_last_use(sql: Sql<'_>) -> Result<Vec<CardUse>, StoreError> {
 pub fn last_use(sql: Sql<'_>, card: &str) -> Result<Option<i64>, StoreError> {
     Ok(sql
         .query_one(
-            "SELECT MAX(created_at) FROM gift_txns WHERE card = ?1 AND status <> 'tombstone'",
-            params![card],
+            "SELECT MAX(created_at) FROM gift_txns WHERE card = ?1 AND status <> ?2",
+            params![card, JournalStatus::Tombstone],
             |r| r.get::<Option<i64>>(0),
         )?
         .flatten())
