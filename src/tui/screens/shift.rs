@@ -189,8 +189,8 @@ impl ShiftScreen {
                 let amount = if *kind == "no-sale" {
                     None
                 } else {
-                    match Money::parse_localized(amount.value.trim(), c, cx.ctx.locale()) {
-                        Ok(m) if m.minor() > 0 => Some(m.to_plain_string()),
+                    match amount.amount(cx.ctx) {
+                        Ok(Some(m)) if m.minor() > 0 && m.currency() == c => Some(m.to_plain_string()),
                         _ => {
                             self.note = Some((crate::t!("shift-type-amount"), true));
                             return;
