@@ -14,6 +14,7 @@ mod serve;
 mod spots;
 pub mod tenders;
 mod token;
+pub mod training;
 mod user;
 mod verify;
 
@@ -190,6 +191,15 @@ pub enum Command {
     /// Payment extension tenants (`/instore`).
     #[command(subcommand)]
     Extension(ExtensionCommand),
+    /// Training scenarios.
+    #[command(subcommand)]
+    Training(TrainingCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainingCommand {
+    /// Validate a scenario file: every problem by line and field (exit 1), or OK.
+    Check { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -427,6 +437,7 @@ pub fn main() -> ExitCode {
         Some(Command::User(UserCommand::Disable { number })) => user::set_disabled(&cli.global, number, true),
         Some(Command::User(UserCommand::Enable { number })) => user::set_disabled(&cli.global, number, false),
         Some(Command::User(UserCommand::Reset { number, pin })) => user::reset(&cli.global, number, &pin),
+        Some(Command::Training(TrainingCommand::Check { file })) => training::check(&file, &mut std::io::stdout()),
         Some(Command::MacClient(MacClientCommand::Create { name })) => spots::create_merchant(&cli.global, &name),
         Some(Command::Wallet(cmd)) => {
             let (app, action) = match cmd {

@@ -26,6 +26,7 @@
 //! | `secrets`    | the data directory's key file; sealing of stored secrets (MAC keys)   |
 //! | `extensions` | the payment extensions of `/instore`: card simulator, stored value, pay on account |
 //! | `tasks`      | the handle of an area's background tasks (dropping it stops them)     |
+//! | `training`   | scenario files, the fault seam of the practice engine, scoring        |
 
 pub mod accounts;
 pub mod api_tokens;
@@ -48,6 +49,7 @@ pub mod spots;
 pub mod tasks;
 pub mod terminals;
 pub mod tokens;
+pub mod training;
 pub mod user_admin;
 pub mod users;
 
@@ -123,6 +125,8 @@ struct Inner {
     secrets: secrets::Secrets,
     /// The practice ledger of training (`till --training`): trainers may work here, and only here.
     practice: bool,
+    /// The fault seam of training: only the practice engine has one (`training::faults`).
+    faults: Option<training::Faults>,
 }
 
 /// The engine's memory, built in [`Engine::open_with_clock`].
@@ -179,6 +183,7 @@ impl Engine {
             secrets: engine.inner.secrets.clone(),
             memory: Memory::default(),
             practice: true,
+            faults: Some(training::Faults::for_practice()),
         };
         Ok(Engine { inner: Arc::new(inner) })
     }
@@ -186,6 +191,11 @@ impl Engine {
     /// Whether this is the practice ledger of training.
     pub fn is_practice(&self) -> bool {
         self.inner.practice
+    }
+
+    /// The fault seam, on the practice engine only.
+    pub(crate) fn training_faults(&self) -> Option<&training::Faults> {
+        self.inner.faults.as_ref()
     }
 
     /// [`Engine::open`] on a given clock (tests and training scenarios move time with a
@@ -223,6 +233,7 @@ impl Engine {
             data_dir: data_dir.to_path_buf(),
             secrets,
             practice: false,
+            faults: None,
         };
         let engine = Engine { inner: Arc::new(inner) };
         if fresh && options.demo {
