@@ -164,6 +164,18 @@ pub fn code128_module_width(chars: usize, dots: usize) -> u8 {
 /// (`<ESC @>`, `<BOLD 1>`, `<QR store "…">`, `<CODE128 "…">`, `<CUT 66 0>`, `<DRAWER 0 25 250>`).
 /// For reviewing golden files and for tests; unknown bytes show as `<0xNN>`.
 pub fn dump(bytes: &[u8]) -> String {
+    listing(bytes, &mut |_| {})
+}
+
+/// The bytes `dump` could not name, in order. A check must use this rather than search the
+/// listing for `<0x`: printed text may spell those characters itself.
+pub fn unknown_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut unknown = Vec::new();
+    listing(bytes, &mut |b| unknown.push(b));
+    unknown
+}
+
+fn listing(bytes: &[u8], on_unknown: &mut dyn FnMut(u8)) -> String {
     let mut out = String::new();
     let mut i = 0;
     let arg = |i: usize| bytes.get(i).copied().unwrap_or(0);
@@ -208,7 +220,10 @@ pub fn dump(bytes: &[u8]) -> String {
                 let decoded: String = rest[..end].iter().map(|c| cp1252::char_of(*c).unwrap_or('\u{FFFD}')).collect();
                 (decoded, end)
             }
-            _ => (format!("<0x{b:02X}>"), 1),
+            _ => {
+                on_unknown(b);
+                (format!("<0x{b:02X}>"), 1)
+            }
         };
         out.push_str(&text);
         i += used.max(1);
