@@ -1,6 +1,6 @@
 //! Training: scenarios a trainer runs for a trainee on the practice ledger, faults injected through
-//! one seam only the practice engine has, and the trainee's score read from what the practice
-//! ledger and journal recorded.
+//! one seam only the practice engine has. Scoring (from what the practice ledger and journal
+//! recorded) is still to come.
 //!
 //! | file          | owns                                                                  |
 //! |---------------|-----------------------------------------------------------------------|
@@ -8,13 +8,11 @@
 //! | `check.rs`    | reading a file and saying what is wrong with it, by line and field    |
 //! | `library.rs`  | the shipped scenarios and the trainer's own (`<data>/scenarios/`)     |
 //! | `faults.rs`   | the fault seam: [`Faults`], armed per step, refused on a live engine  |
-//! | `trail.rs`    | what the trainee did, read from the practice ledger and journal       |
 
 pub mod check;
 pub mod faults;
 pub mod library;
 pub mod scenario;
-pub mod trail;
 
 pub use check::{Problem, parse};
 pub use faults::{Faults, NotPractice, card_rule, faults};
