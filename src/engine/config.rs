@@ -57,6 +57,13 @@ struct StoreSection {
     terminal_id: Option<String>,
 }
 
+impl StoreConfig {
+    /// The store id as text for the wire and the journal: empty when the till names no store.
+    pub fn store_code(&self) -> String {
+        self.store_id.as_ref().map(StoreId::to_string).unwrap_or_default()
+    }
+}
+
 impl TryFrom<StoreSection> for StoreConfig {
     type Error = String;
     fn try_from(s: StoreSection) -> Result<StoreConfig, String> {

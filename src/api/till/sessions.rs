@@ -47,7 +47,7 @@ pub async fn terminal(State(state): State<AppState>) -> Result<Json<TerminalInfo
         merchant_id: m.merchant_id,
         receipt_header: setup.header,
         receipt_footer: setup.footer,
-        store_id: store.store_id.map(String::from).unwrap_or_default(),
+        store_id: store.store_code(),
         terminal_id: store.terminal_id.into(),
         country: store.country,
         currency: m.currency.clone(),

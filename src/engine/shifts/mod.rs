@@ -195,7 +195,7 @@ impl Site {
         let s = &engine.config().store;
         let currency = Currency::from_code(&engine.config().merchant.currency).map_err(ManagerError::internal)?;
         Ok(Site {
-            store: s.store_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+            store: s.store_code(),
             terminal: s.terminal_id.to_string(),
             currency,
             spots_location: crate::engine::spots::SpotsConfig::of(engine)?.location_id,
